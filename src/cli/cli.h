@@ -1,0 +1,57 @@
+/* cli.h - what every terrobs command shares: option parsing helpers, the
+ * one place that prints errors, and the status -> exit code table.
+ * Only src/cli/ prints or exits; the library reports through tob_error_t. */
+#ifndef TERROBS_CLI_H
+#define TERROBS_CLI_H
+
+#include "terrobs/error.h"
+
+#include <stdio.h>
+
+/* Exit codes, documented in `terrobs --help` and terrobs(1). */
+enum {
+    TOB_EXIT_OK = 0,
+    TOB_EXIT_USAGE = 1,   /* bad command line */
+    TOB_EXIT_INPUT = 2,   /* bad input data: a file, row, field, geometry */
+    TOB_EXIT_STORE = 3,   /* i/o or store error: cannot open, write, lock */
+    TOB_EXIT_INTERNAL = 4 /* a bug or out of memory */
+};
+
+/* A command: name, one-line summary, usage text, and its entry point.
+ * run() gets argv with argv[0] = the command name. */
+typedef struct tob_cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full --help text of the command */
+    int (*run)(int argc, char **argv);
+} tob_cli_command_t;
+
+/* Global flags set by main() before a command runs. */
+extern int tob_cli_quiet;
+
+/* Prints "terrobs: error: <formatted err>" on stderr and returns the exit
+ * code for err->code. */
+int tob_cli_fail(const tob_error_t *err);
+
+/* Prints "terrobs CMD: <message>" and a hint to run --help; returns
+ * TOB_EXIT_USAGE. */
+int tob_cli_usage_error(const char *cmd, const char *fmt, ...)
+    TOB_PRINTF(2, 3);
+
+/* Maps a status to an exit code. */
+int tob_cli_exit_code(tob_status_t status);
+
+/* Prints a command's usage on stdout when argv holds -h or --help and
+ * returns 1 (then the command returns TOB_EXIT_OK), else 0. */
+int tob_cli_want_help(const tob_cli_command_t *cmd, int argc, char **argv);
+
+/* Finds a command by name, NULL if none. */
+const tob_cli_command_t *tob_cli_find(const char *name);
+
+/* Informational message on stderr, unless --quiet. */
+void tob_cli_note(const char *fmt, ...) TOB_PRINTF(1, 2);
+
+/* Parses a whole decimal integer option value; 0 on success. */
+int tob_cli_parse_int(const char *text, long *out);
+
+#endif

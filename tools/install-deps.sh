@@ -1,0 +1,37 @@
+#!/bin/sh
+# install-deps.sh - install the Debian 12 packages terrobs builds, tests and
+# demos with. Does nothing when they are all there already (no apt-get update).
+# Usage: tools/install-deps.sh [--test]   (--test adds the test-only tools)
+set -eu
+
+BUILD="build-essential cmake pkg-config libgdal-dev libproj-dev libspatialite-dev
+libsqlite3-dev libgeos-dev libcairo2-dev libpango1.0-dev libpng-dev libcmocka-dev
+gdal-bin proj-bin spatialite-bin sqlite3 fonts-dejavu-core"
+TEST="poppler-utils chromium xmlstarlet python3 clang libclang-rt-14-dev"
+
+want="$BUILD"
+if [ "${1:-}" = "--test" ]; then
+    want="$want $TEST"
+fi
+
+missing=""
+for pkg in $want; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $pkg"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
