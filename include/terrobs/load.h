@@ -1,0 +1,66 @@
+/* load.h - territory boundaries from any OGR source into the store:
+ * reprojected to the store CRS through OGR/PROJ, repaired (make-valid,
+ * promoted to MULTIPOLYGON), codes checked, all in one transaction. */
+#ifndef TERROBS_LOAD_H
+#define TERROBS_LOAD_H
+
+#include "terrobs/error.h"
+#include "terrobs/store.h"
+
+#include <stddef.h>
+
+/* What to load. Strings are borrowed for the call. */
+typedef struct tob_load_options {
+    const char *level;        /* level name: commune, epci, qpv, scot... */
+    const char *label;        /* human label of the level, NULL = default */
+    const char *src;          /* any GDAL vector path, /vsizip/... too */
+    const char *layer;        /* OGR layer, NULL = the only polygon layer */
+    const char *code_field;   /* field holding the code */
+    const char *name_field;   /* field holding the name */
+    const char *parent_field; /* field holding the parent's code, or NULL */
+    int vintage;              /* year of the geography, 0 = current year */
+    const char *where;        /* OGR SQL attribute filter, or NULL */
+    const char *s_srs;        /* source CRS when the file has none: EPSG:N */
+    int replace;              /* swap an existing (level, vintage) */
+    /* Called about every second with features done and the total (0 if
+     * unknown); may be NULL. */
+    void (*progress)(void *user, size_t done, size_t total);
+    void *progress_user;
+} tob_load_options_t;
+
+/* What a load did. */
+typedef struct tob_load_report {
+    size_t n_loaded;    /* features written */
+    size_t n_repaired;  /* invalid geometries made valid */
+    size_t n_removed;   /* with replace: territories no longer in the source */
+    int vintage;        /* the vintage used */
+    char layer[256];    /* the OGR layer read */
+    char checksum[65];  /* SHA-256 of the source file */
+} tob_load_report_t;
+
+/* Loads opts->src into st. On any error nothing is written: the store is
+ * as it was. Errors name the source, the feature number and code, and the
+ * field: TOB_ERR_NOTFOUND (file, layer, field), TOB_ERR_INPUT (code,
+ * geometry, duplicates, no CRS), TOB_ERR_EXISTS (level and vintage
+ * already loaded, without replace), TOB_ERR_GDAL, TOB_ERR_SQLITE. */
+TOB_NODISCARD tob_status_t tob_load(tob_store_t *st,
+                                    const tob_load_options_t *opts,
+                                    tob_load_report_t *report,
+                                    tob_error_t *err);
+
+/* A layer-definition file (layers/NAME.layer): the same keys as the load
+ * options, `key = value`, with src relative to the file's folder. */
+typedef struct tob_layerdef tob_layerdef_t;
+
+/* Reads path. Unknown keys and bad values are errors naming file, line and
+ * key. Caller frees *out with tob_layerdef_destroy(). */
+TOB_NODISCARD tob_status_t tob_layerdef_read(const char *path,
+                                             tob_layerdef_t **out,
+                                             tob_error_t *err);
+
+/* The options the file sets; borrowed until tob_layerdef_destroy(). */
+tob_load_options_t *tob_layerdef_options(tob_layerdef_t *def);
+
+void tob_layerdef_destroy(tob_layerdef_t *def);
+
+#endif

@@ -1,0 +1,115 @@
+/* store.h - the observatory store: one SpatiaLite file holding levels,
+ * territories, memberships, indicators, contracts, GUP and provenance.
+ * A tob_store_t owns one sqlite3 connection with SpatiaLite loaded; use one
+ * per thread. All SQL of the library goes through a store. */
+#ifndef TERROBS_STORE_H
+#define TERROBS_STORE_H
+
+#include "terrobs/error.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Schema version kept in PRAGMA user_version; a store written by a newer
+ * terrobs (higher version) is refused rather than misread. */
+#define TOB_STORE_SCHEMA_VERSION 1
+/* PRAGMA application_id: "TOBS", tells our files from other SQLite files. */
+#define TOB_STORE_APPLICATION_ID 0x544F4253
+#define TOB_STORE_DEFAULT_SRID 2154
+#define TOB_LEVEL_NAME_MAX 32
+
+typedef struct tob_store tob_store_t;
+
+typedef enum tob_store_mode {
+    TOB_STORE_READ = 0,
+    TOB_STORE_WRITE = 1
+} tob_store_mode_t;
+
+/* Creates a new store at path with storage CRS EPSG:srid (a projected CRS:
+ * areas are computed in it). The file is built under "<path>.tmp" and
+ * renamed into place, so a crash never leaves a half-made store. An
+ * existing path is an error (TOB_ERR_EXISTS) unless force. Caller closes
+ * *out with tob_store_close(). */
+TOB_NODISCARD tob_status_t tob_store_create(const char *path, int srid,
+                                            int force, tob_store_t **out,
+                                            tob_error_t *err);
+
+/* Opens an existing store. Errors: TOB_ERR_NOTFOUND (no file),
+ * TOB_ERR_STORE (not a terrobs store, newer schema). */
+TOB_NODISCARD tob_status_t tob_store_open(const char *path,
+                                          tob_store_mode_t mode,
+                                          tob_store_t **out,
+                                          tob_error_t *err);
+
+/* Closes the store; NULL is a no-op. */
+void tob_store_close(tob_store_t *st);
+
+/* The connection, borrowed for the store's life. */
+sqlite3 *tob_store_db(tob_store_t *st);
+int tob_store_srid(const tob_store_t *st);
+const char *tob_store_path(const tob_store_t *st);
+
+/* Fills err from the connection's last error: "<doing>: <sqlite message>".
+ * Call it at once after the failing call. Returns TOB_ERR_SQLITE. */
+tob_status_t tob_store_fail(tob_store_t *st, const char *doing,
+                            tob_error_t *err);
+
+/* Runs constant SQL with no result rows. */
+TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st, const char *sql,
+                                          tob_error_t *err);
+
+/* Prepares constant SQL; caller finalizes *stmt. */
+TOB_NODISCARD tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
+                                             sqlite3_stmt **stmt,
+                                             tob_error_t *err);
+
+/* BEGIN IMMEDIATE (the write lock is taken now, so a concurrent writer
+ * fails before any work), COMMIT, and ROLLBACK (a no-op outside a
+ * transaction: SQLite may have rolled back already on SQLITE_FULL...). */
+TOB_NODISCARD tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err);
+TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st,
+                                            tob_error_t *err);
+void tob_store_rollback(tob_store_t *st);
+
+/* Checks a level name: 1..32 of [a-z0-9_], starting with a letter, and not
+ * a name the store uses itself. */
+TOB_NODISCARD tob_status_t tob_store_check_level_name(const char *name,
+                                                      tob_error_t *err);
+
+/* Makes sure level `name` exists, with a spatial view of the same name
+ * registered for QGIS/ogrinfo when spatial. label may be NULL (a known
+ * default, else the name). Call inside a transaction. */
+TOB_NODISCARD tob_status_t tob_store_ensure_level(tob_store_t *st,
+                                                  const char *name,
+                                                  const char *label,
+                                                  int spatial,
+                                                  tob_error_t *err);
+
+/* Whether a level exists: 1 yes, 0 no. */
+int tob_store_has_level(tob_store_t *st, const char *name);
+
+/* One provenance record: what was loaded or imported, from where. */
+typedef struct tob_source_record {
+    const char *kind;   /* "boundaries", "indicators", "zones", "contracts"... */
+    const char *path;   /* as the user gave it */
+    const char *layer;  /* OGR layer or sheet, may be NULL */
+    const char *level;  /* may be NULL */
+    int vintage;        /* 0 if none */
+    long long n_items;  /* features or rows */
+    const char *checksum; /* hex SHA-256 of the file, may be NULL */
+    const char *details;  /* free text: repairs, join diagnostics, may be NULL */
+} tob_source_record_t;
+
+/* Inserts a provenance record (inside the caller's transaction) and
+ * returns its id in *id (may be NULL). */
+TOB_NODISCARD tob_status_t tob_store_add_source(tob_store_t *st,
+                                                const tob_source_record_t *rec,
+                                                sqlite3_int64 *id,
+                                                tob_error_t *err);
+
+/* Hex SHA-256 of a file read through GDAL's virtual file system, so
+ * "/vsigzip/x.gz" and "/vsizip/a.zip/b.shp" work. hex has 65 bytes. */
+TOB_NODISCARD tob_status_t tob_file_sha256(const char *path, char hex[65],
+                                           tob_error_t *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* cmd_init.c - `terrobs init`: create an observatory store. */
+#include "cli.h"
+
+#include "terrobs/store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] =
+    "usage: terrobs init OBS.sqlite [--srid N] [--force]\n"
+    "\n"
+    "Creates an observatory store: a SpatiaLite file that QGIS and ogrinfo\n"
+    "open as is, with one layer per territory level once loaded.\n"
+    "\n"
+    "  --srid N   storage CRS, a projected EPSG code (default 2154,\n"
+    "             Lambert-93; 5490 for Martinique and Guadeloupe, 2975 for\n"
+    "             La Réunion). Areas are measured in it.\n"
+    "  --force    replace an existing file (atomically)\n";
+
+static int run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"srid", required_argument, NULL, 's'},
+        {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0}};
+    long srid = TOB_STORE_DEFAULT_SRID;
+    int force = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:f", longopts, NULL)) != -1) {
+        if (c == 's') {
+            if (tob_cli_parse_int(optarg, &srid) != 0 || srid <= 0 ||
+                srid > 999999)
+                return tob_cli_usage_error("init",
+                                           "--srid '%s' is not an EPSG code",
+                                           optarg);
+        } else if (c == 'f') {
+            force = 1;
+        } else {
+            return tob_cli_usage_error("init", "bad option");
+        }
+    }
+    if (optind != argc - 1)
+        return tob_cli_usage_error("init", "expected one store path");
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_store_t *st = NULL;
+    if (tob_store_create(argv[optind], (int)srid, force, &st, &err) != TOB_OK)
+        return tob_cli_fail(&err);
+    tob_store_close(st);
+    tob_cli_note("created %s (EPSG:%ld)\n", argv[optind], srid);
+    return TOB_EXIT_OK;
+}
+
+const tob_cli_command_t tob_cmd_init = {
+    "init", "create an observatory store (SpatiaLite)", usage, run};

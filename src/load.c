@@ -1,0 +1,529 @@
+/* load.c - OGR source -> reprojection -> repair -> checked bulk insert. */
+#include "terrobs/load.h"
+
+#include "codeset.h"
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Until the codes module lands: INSEE commune codes have 5 characters.
+ * Replaced by tob_code_check() (SIREN, QPV, département rules). */
+static tob_status_t tob_code_check(const char *level, const char *code,
+                                   tob_error_t *err)
+{
+    if (code[0] == '\0')
+        return tob_error_set(err, TOB_ERR_INPUT, "empty code");
+    if (strcmp(level, "commune") == 0 && strlen(code) != 5)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "'%s' is not an INSEE commune code", code);
+    return TOB_OK;
+}
+
+/* Everything one load holds; released by load_end(). */
+typedef struct load {
+    tob_store_t *st;
+    const tob_load_options_t *opts;
+    tob_load_report_t *rep;
+    GDALDatasetH ds;
+    OGRLayerH layer;
+    OGRCoordinateTransformationH ct;
+    int i_code, i_name, i_parent;
+    sqlite3_stmt *insert;
+    sqlite3_int64 source_id;
+    tob_codeset_t *seen; /* code -> first feature number, for duplicates */
+    unsigned char *wkb;
+    size_t wkb_cap;
+} load_t;
+
+static tob_status_t gdal_fail(const char *src, const char *what,
+                              tob_error_t *err)
+{
+    const char *msg = CPLGetLastErrorMsg();
+    tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s%s%s", what,
+                  msg[0] ? ": " : "", msg);
+    tob_error_at(err, src, 0, NULL);
+    return TOB_ERR_GDAL;
+}
+
+static int is_polygonal(OGRwkbGeometryType t)
+{
+    t = wkbFlatten(t);
+    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbUnknown ||
+           t == wkbGeometryCollection || t == wkbCurvePolygon ||
+           t == wkbMultiSurface;
+}
+
+/* The named layer, or the only layer, or the only polygon layer. */
+static tob_status_t pick_layer(load_t *ld, tob_error_t *err)
+{
+    const char *src = ld->opts->src;
+    if (ld->opts->layer != NULL) {
+        ld->layer = GDALDatasetGetLayerByName(ld->ds, ld->opts->layer);
+        if (ld->layer == NULL) {
+            tob_error_set(err, TOB_ERR_NOTFOUND, "no layer '%s' in source",
+                          ld->opts->layer);
+            tob_error_at(err, src, 0, NULL);
+            return TOB_ERR_NOTFOUND;
+        }
+        return TOB_OK;
+    }
+    int n = GDALDatasetGetLayerCount(ld->ds), n_poly = 0;
+    char names[512] = "";
+    for (int i = 0; i < n; i++) {
+        OGRLayerH l = GDALDatasetGetLayer(ld->ds, i);
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                 OGR_L_GetName(l));
+        if (n == 1 || is_polygonal(OGR_L_GetGeomType(l))) {
+            ld->layer = l;
+            n_poly++;
+        }
+    }
+    if (n_poly == 1)
+        return TOB_OK;
+    tob_error_set(err, n == 0 ? TOB_ERR_INPUT : TOB_ERR_ARG,
+                  n == 0 ? "source has no layer"
+                         : "source has several layers (%s): choose one "
+                           "with --layer",
+                  names);
+    tob_error_at(err, src, 0, NULL);
+    ld->layer = NULL;
+    return n == 0 ? TOB_ERR_INPUT : TOB_ERR_ARG;
+}
+
+static tob_status_t find_field(load_t *ld, const char *name, int *index,
+                               const char *option, tob_error_t *err)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(ld->layer);
+    *index = name != NULL ? OGR_FD_GetFieldIndex(defn, name) : -1;
+    if (name == NULL || *index >= 0)
+        return TOB_OK;
+    char fields[512] = "";
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
+        size_t used = strlen(fields);
+        snprintf(fields + used, sizeof fields - used, "%s%s", i ? ", " : "",
+                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    }
+    tob_error_set(err, TOB_ERR_NOTFOUND,
+                  "no field '%s' (given by %s) in layer %s; fields: %s",
+                  name, option, OGR_L_GetName(ld->layer), fields);
+    tob_error_at(err, ld->opts->src, 0, name);
+    return TOB_ERR_NOTFOUND;
+}
+
+static tob_status_t open_source(load_t *ld, tob_error_t *err)
+{
+    const char *src = ld->opts->src;
+    ld->ds = GDALOpenEx(src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL,
+                        NULL);
+    if (ld->ds == NULL)
+        return gdal_fail(src, "cannot open as a vector source", err);
+    tob_status_t s = pick_layer(ld, err);
+    if (s == TOB_OK && ld->opts->where != NULL &&
+        OGR_L_SetAttributeFilter(ld->layer, ld->opts->where) != OGRERR_NONE)
+        s = gdal_fail(src, "bad --where filter", err);
+    if (s == TOB_OK)
+        s = find_field(ld, ld->opts->code_field, &ld->i_code, "--code", err);
+    if (s == TOB_OK)
+        s = find_field(ld, ld->opts->name_field, &ld->i_name, "--name", err);
+    if (s == TOB_OK)
+        s = find_field(ld, ld->opts->parent_field, &ld->i_parent,
+                       "--parent-code", err);
+    if (s == TOB_OK)
+        snprintf(ld->rep->layer, sizeof ld->rep->layer, "%s",
+                 OGR_L_GetName(ld->layer));
+    return s;
+}
+
+/* Source CRS from the file, or --s-srs when the file has none. */
+static tob_status_t make_transform(load_t *ld, tob_error_t *err)
+{
+    const char *src = ld->opts->src;
+    OGRSpatialReferenceH from = NULL, to = OSRNewSpatialReference(NULL);
+    OGRSpatialReferenceH file_srs = OGR_L_GetSpatialRef(ld->layer);
+    tob_status_t s = TOB_OK;
+    if (ld->opts->s_srs != NULL) {
+        from = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(from, ld->opts->s_srs) != OGRERR_NONE)
+            s = tob_error_set(err, TOB_ERR_ARG, "--s-srs '%s' is not a CRS",
+                              ld->opts->s_srs);
+    } else if (file_srs != NULL) {
+        from = OSRClone(file_srs);
+    } else {
+        s = tob_error_set(err, TOB_ERR_INPUT,
+                          "layer %s has no CRS: give it with --s-srs "
+                          "(e.g. EPSG:4326 for longitude/latitude)",
+                          OGR_L_GetName(ld->layer));
+        tob_error_at(err, src, 0, NULL);
+    }
+    if (s == TOB_OK) {
+        OSRImportFromEPSG(to, tob_store_srid(ld->st));
+        /* Files hold x = longitude/easting whatever the CRS's axis order. */
+        OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
+        ld->ct = OCTNewCoordinateTransformation(from, to);
+        if (ld->ct == NULL)
+            s = gdal_fail(src, "no transformation to the store CRS", err);
+    }
+    OSRDestroySpatialReference(from);
+    OSRDestroySpatialReference(to);
+    return s;
+}
+
+/* Adds the polygons of g (any type) to multi. */
+static void collect_polygons(OGRGeometryH g, OGRGeometryH multi)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbPolygon) {
+        OGR_G_AddGeometry(multi, g);
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            collect_polygons(OGR_G_GetGeometryRef(g, i), multi);
+    } else if (t == wkbCurvePolygon || t == wkbMultiSurface) {
+        OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
+        if (lin != NULL) {
+            collect_polygons(lin, multi);
+            OGR_G_DestroyGeometry(lin);
+        }
+    }
+}
+
+/* Describes feature n for messages: "feature 17 (code 59350)". */
+static tob_status_t feature_error(load_t *ld, long long n, const char *code,
+                                  const char *field, tob_status_t status,
+                                  const char *what, tob_error_t *err)
+{
+    if (code != NULL && code[0] != '\0')
+        tob_error_set(err, status, "feature %lld (code %s): %s", n, code,
+                      what);
+    else
+        tob_error_set(err, status, "feature %lld: %s", n, what);
+    tob_error_at(err, ld->opts->src, 0, field);
+    return status;
+}
+
+/* Reprojects, repairs and promotes one geometry to a valid MULTIPOLYGON.
+ * *out is a new geometry owned by the caller. */
+static tob_status_t prepare_geometry(load_t *ld, OGRFeatureH f, long long n,
+                                     const char *code, OGRGeometryH *out,
+                                     tob_error_t *err)
+{
+    *out = NULL;
+    OGRGeometryH g = OGR_F_GetGeometryRef(f); /* borrowed */
+    if (g == NULL || OGR_G_IsEmpty(g))
+        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+                             "empty or missing geometry", err);
+    if (!is_polygonal(OGR_G_GetGeometryType(g)))
+        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+                             "geometry is not a polygon", err);
+    OGRGeometryH work = OGR_G_Clone(g);
+    OGR_G_FlattenTo2D(work);
+    if (OGR_G_Transform(work, ld->ct) != OGRERR_NONE) {
+        OGR_G_DestroyGeometry(work);
+        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+                             "coordinates cannot be projected to the store "
+                             "CRS (absurd or wrong CRS?)",
+                             err);
+    }
+    if (!OGR_G_IsValid(work)) {
+        OGRGeometryH fixed = OGR_G_MakeValid(work);
+        OGR_G_DestroyGeometry(work);
+        work = fixed;
+        ld->rep->n_repaired++;
+    }
+    OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
+    if (work != NULL)
+        collect_polygons(work, multi);
+    OGR_G_DestroyGeometry(work);
+    if (OGR_G_IsEmpty(multi) || !OGR_G_IsValid(multi)) {
+        int empty = OGR_G_IsEmpty(multi);
+        OGR_G_DestroyGeometry(multi);
+        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+                             empty ? "geometry is empty after repair"
+                                   : "geometry is still invalid after repair",
+                             err);
+    }
+    *out = multi;
+    return TOB_OK;
+}
+
+static const char *field_text(OGRFeatureH f, int i)
+{
+    if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
+        return "";
+    return OGR_F_GetFieldAsString(f, i);
+}
+
+/* Copies a field value trimmed of surrounding blanks into buf. */
+static const char *trimmed(const char *s, char *buf, size_t size)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    snprintf(buf, size, "%s", s);
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+        buf[--n] = '\0';
+    return buf;
+}
+
+static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g,
+                                  tob_error_t *err)
+{
+    size_t size = (size_t)OGR_G_WkbSize(g);
+    if (size > ld->wkb_cap) {
+        unsigned char *bigger = realloc(ld->wkb, size);
+        if (bigger == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        ld->wkb = bigger;
+        ld->wkb_cap = size;
+    }
+    OGR_G_ExportToWkb(g, wkbNDR, ld->wkb);
+    sqlite3_bind_blob(ld->insert, 8, ld->wkb, (int)size, SQLITE_STATIC);
+    sqlite3_bind_double(ld->insert, 6, OGR_G_Area(g));
+    return TOB_OK;
+}
+
+static tob_status_t insert_feature(load_t *ld, OGRFeatureH f, long long n,
+                                   tob_error_t *err)
+{
+    char code[256], name[1024], parent[256];
+    trimmed(field_text(f, ld->i_code), code, sizeof code);
+    trimmed(field_text(f, ld->i_name), name, sizeof name);
+    trimmed(field_text(f, ld->i_parent), parent, sizeof parent);
+    tob_error_t why;
+    tob_error_clear(&why);
+    if (tob_code_check(ld->opts->level, code, &why) != TOB_OK)
+        return feature_error(ld, n, NULL, ld->opts->code_field,
+                             TOB_ERR_INPUT, why.message, err);
+    if (name[0] == '\0')
+        return feature_error(ld, n, code, ld->opts->name_field,
+                             TOB_ERR_INPUT, "empty name", err);
+    long long first = 0;
+    tob_status_t s = tob_codeset_add(ld->seen, code, n, &first, err);
+    if (s != TOB_OK || first != 0)
+        return s; /* duplicates are listed together at the end */
+    OGRGeometryH g = NULL;
+    s = prepare_geometry(ld, f, n, code, &g, err);
+    if (s == TOB_OK)
+        s = bind_geometry(ld, g, err);
+    if (s == TOB_OK) {
+        sqlite3_bind_text(ld->insert, 2, code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ld->insert, 3, name, -1, SQLITE_TRANSIENT);
+        if (parent[0] != '\0')
+            sqlite3_bind_text(ld->insert, 5, parent, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(ld->insert, 5);
+        if (sqlite3_step(ld->insert) != SQLITE_DONE)
+            s = tob_store_fail(ld->st, "inserting a territory", err);
+        sqlite3_reset(ld->insert);
+        ld->rep->n_loaded++;
+    }
+    OGR_G_DestroyGeometry(g);
+    return s;
+}
+
+static const char INSERT_SQL[] =
+    "INSERT INTO territory (level, code, name, vintage, parent_code,"
+    " area_m2, source_id, geom)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, GeomFromWKB(?8, ?9))"
+    " ON CONFLICT (level, code, vintage) DO UPDATE SET"
+    " name = excluded.name, parent_code = excluded.parent_code,"
+    " area_m2 = excluded.area_m2, source_id = excluded.source_id,"
+    " geom = excluded.geom";
+
+static tob_status_t count_existing(load_t *ld, long long *count,
+                                   tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(ld->st,
+                                       "SELECT count(*) FROM territory"
+                                       " WHERE level = ? AND vintage = ?",
+                                       &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, ld->opts->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, ld->rep->vintage);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        *count = sqlite3_column_int64(stmt, 0);
+    else
+        s = tob_store_fail(ld->st, "counting territories", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+/* Inside the transaction: level, refusal of a second load, provenance row
+ * (its id tags every territory written), the prepared insert. */
+static tob_status_t begin_load(load_t *ld, tob_error_t *err)
+{
+    long long existing = 0;
+    tob_status_t s = tob_store_ensure_level(ld->st, ld->opts->level,
+                                            ld->opts->label, 1, err);
+    if (s == TOB_OK)
+        s = count_existing(ld, &existing, err);
+    if (s == TOB_OK && existing > 0 && !ld->opts->replace)
+        return tob_error_set(err, TOB_ERR_EXISTS,
+                             "level %s, vintage %d already holds %lld "
+                             "territories: use --replace to swap them",
+                             ld->opts->level, ld->rep->vintage, existing);
+    tob_source_record_t rec = {"boundaries", ld->opts->src, ld->rep->layer,
+                               ld->opts->level, ld->rep->vintage, 0,
+                               ld->rep->checksum[0] ? ld->rep->checksum : NULL, NULL};
+    if (s == TOB_OK)
+        s = tob_store_add_source(ld->st, &rec, &ld->source_id, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(ld->st, INSERT_SQL, &ld->insert, err);
+    if (s == TOB_OK) {
+        sqlite3_bind_text(ld->insert, 1, ld->opts->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ld->insert, 4, ld->rep->vintage);
+        sqlite3_bind_int64(ld->insert, 7, ld->source_id);
+        sqlite3_bind_int(ld->insert, 9, tob_store_srid(ld->st));
+    }
+    return s;
+}
+
+static tob_status_t read_features(load_t *ld, tob_error_t *err)
+{
+    GIntBig total = OGR_L_GetFeatureCount(ld->layer, FALSE);
+    time_t last = time(NULL);
+    long long n = 0;
+    tob_status_t s = TOB_OK;
+    OGR_L_ResetReading(ld->layer);
+    OGRFeatureH f;
+    CPLErrorReset();
+    while (s == TOB_OK && (f = OGR_L_GetNextFeature(ld->layer)) != NULL) {
+        s = insert_feature(ld, f, ++n, err);
+        OGR_F_Destroy(f);
+        if (ld->opts->progress != NULL && (n & 255) == 0 &&
+            time(NULL) != last) {
+            last = time(NULL);
+            ld->opts->progress(ld->opts->progress_user, (size_t)n,
+                               total > 0 ? (size_t)total : 0);
+        }
+    }
+    /* A truncated file ends the loop with an error, not a short load. */
+    if (s == TOB_OK && CPLGetLastErrorType() >= CE_Failure)
+        return gdal_fail(ld->opts->src, "reading features failed", err);
+    if (s == TOB_OK && n == 0) {
+        tob_error_set(err, TOB_ERR_INPUT, "no feature to load%s",
+                      ld->opts->where ? " (check --where)" : "");
+        tob_error_at(err, ld->opts->src, 0, NULL);
+        return TOB_ERR_INPUT;
+    }
+    if (s == TOB_OK && tob_codeset_n_duplicates(ld->seen) > 0) {
+        char list[600];
+        tob_codeset_describe_duplicates(ld->seen, "features", list,
+                                        sizeof list);
+        tob_error_set(err, TOB_ERR_INPUT, "%zu duplicate codes: %s",
+                      tob_codeset_n_duplicates(ld->seen), list);
+        tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
+        return TOB_ERR_INPUT;
+    }
+    return s;
+}
+
+/* With --replace: territories of (level, vintage) not in the new source go;
+ * their memberships and observations go with them (foreign keys). */
+static tob_status_t finish_load(load_t *ld, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        ld->st,
+        "DELETE FROM territory WHERE level = ? AND vintage = ?"
+        " AND source_id IS NOT ?",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, ld->opts->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, ld->rep->vintage);
+    sqlite3_bind_int64(stmt, 3, ld->source_id);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        s = tob_store_fail(ld->st, "removing replaced territories", err);
+    ld->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(ld->st));
+    sqlite3_finalize(stmt);
+    char details[256];
+    snprintf(details, sizeof details, "%zu features, %zu repaired, %zu "
+             "removed", ld->rep->n_loaded, ld->rep->n_repaired,
+             ld->rep->n_removed);
+    if (s == TOB_OK)
+        s = tob_store_prepare(ld->st,
+                              "UPDATE source SET n_items = ?, details = ?"
+                              " WHERE id = ?",
+                              &stmt, err);
+    if (s == TOB_OK) {
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)ld->rep->n_loaded);
+        sqlite3_bind_text(stmt, 2, details, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, ld->source_id);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            s = tob_store_fail(ld->st, "recording provenance", err);
+        sqlite3_finalize(stmt);
+    }
+    return s;
+}
+
+static int current_year(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return tm.tm_year + 1900;
+}
+
+static void load_end(load_t *ld)
+{
+    sqlite3_finalize(ld->insert);
+    if (ld->ct != NULL)
+        OCTDestroyCoordinateTransformation(ld->ct);
+    if (ld->ds != NULL)
+        GDALClose(ld->ds);
+    tob_codeset_destroy(ld->seen);
+    free(ld->wkb);
+}
+
+tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
+                      tob_load_report_t *report, tob_error_t *err)
+{
+    tob_load_report_t local;
+    tob_load_report_t *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    if (opts->level == NULL || opts->src == NULL ||
+        opts->code_field == NULL || opts->name_field == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "level, source, code and name fields are "
+                             "required");
+    rep->vintage = opts->vintage != 0 ? opts->vintage : current_year();
+    load_t ld = {.st = st, .opts = opts, .rep = rep};
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    tob_status_t s = tob_store_check_level_name(opts->level, err);
+    if (s == TOB_OK)
+        s = tob_codeset_create(&ld.seen, err);
+    if (s == TOB_OK)
+        s = open_source(&ld, err);
+    if (s == TOB_OK)
+        s = make_transform(&ld, err);
+    /* No checksum for what is not one file (a folder, a database). */
+    if (s == TOB_OK && tob_file_sha256(opts->src, rep->checksum, NULL) != TOB_OK)
+        rep->checksum[0] = '\0';
+    if (s == TOB_OK)
+        s = tob_store_begin(st, err);
+    if (s == TOB_OK) {
+        s = begin_load(&ld, err);
+        if (s == TOB_OK)
+            s = read_features(&ld, err);
+        if (s == TOB_OK)
+            s = finish_load(&ld, err);
+        if (s == TOB_OK)
+            s = tob_store_commit(st, err);
+        if (s != TOB_OK)
+            tob_store_rollback(st);
+    }
+    CPLPopErrorHandler();
+    load_end(&ld);
+    return s;
+}

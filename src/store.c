@@ -1,0 +1,336 @@
+/* store.c - create, open and check a SpatiaLite observatory store. */
+#include "terrobs/store.h"
+
+#include "store_schema.h"
+#include "terrobs/version.h"
+
+#include <cpl_vsi.h>
+#include <glib.h>
+#include <ogr_srs_api.h>
+#include <spatialite.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct tob_store {
+    sqlite3 *db;
+    void *spatialite_cache;
+    int srid;
+    char *path;
+};
+
+static tob_status_t sqlite_fail(sqlite3 *db, const char *doing,
+                                tob_error_t *err)
+{
+    return tob_error_lib(err, TOB_ERR_SQLITE, sqlite3_extended_errcode(db),
+                         "%s: %s", doing, sqlite3_errmsg(db));
+}
+
+tob_status_t tob_store_fail(tob_store_t *st, const char *doing,
+                            tob_error_t *err)
+{
+    return sqlite_fail(st->db, doing, err);
+}
+
+static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
+                            tob_error_t *err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(db, doing, err);
+    return TOB_OK;
+}
+
+tob_status_t tob_store_exec(tob_store_t *st, const char *sql,
+                            tob_error_t *err)
+{
+    return exec_db(st->db, sql, "running SQL", err);
+}
+
+tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
+                               sqlite3_stmt **stmt, tob_error_t *err)
+{
+    *stmt = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+        return sqlite_fail(st->db, "preparing a statement", err);
+    return TOB_OK;
+}
+
+tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
+{
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        tob_status_t s = sqlite_fail(st->db, "locking the store", err);
+        tob_error_at(err, st->path, 0, NULL);
+        return s;
+    }
+    return TOB_OK;
+}
+
+tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err)
+{
+    return exec_db(st->db, "COMMIT", "committing", err);
+}
+
+void tob_store_rollback(tob_store_t *st)
+{
+    if (st != NULL && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3 *tob_store_db(tob_store_t *st)
+{
+    return st->db;
+}
+
+int tob_store_srid(const tob_store_t *st)
+{
+    return st->srid;
+}
+
+const char *tob_store_path(const tob_store_t *st)
+{
+    return st->path;
+}
+
+void tob_store_close(tob_store_t *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_close(st->db);
+    if (st->spatialite_cache != NULL)
+        spatialite_cleanup_ex(st->spatialite_cache);
+    free(st->path);
+    free(st);
+}
+
+/* Opens a connection with SpatiaLite initialised for it alone. */
+static tob_status_t connect(const char *path, int flags, tob_store_t **out,
+                            tob_error_t *err)
+{
+    *out = NULL;
+    tob_store_t *st = calloc(1, sizeof *st);
+    if (st == NULL || (st->path = strdup(path)) == NULL) {
+        free(st);
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        tob_status_t s = st->db != NULL
+                             ? sqlite_fail(st->db, "opening", err)
+                             : tob_error_set(err, TOB_ERR_NOMEM, "oom");
+        tob_error_at(err, path, 0, NULL);
+        tob_store_close(st);
+        return s == TOB_ERR_SQLITE ? TOB_ERR_IO : s;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* A writer may hold the lock for a few seconds during a load. */
+    sqlite3_busy_timeout(st->db, 10000);
+    st->spatialite_cache = spatialite_alloc_connection();
+    spatialite_init_ex(st->db, st->spatialite_cache, 0);
+    *out = st;
+    return TOB_OK;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static tob_status_t check_projected(int srid, tob_error_t *err)
+{
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    tob_status_t status = TOB_OK;
+    if (srid <= 0 || OSRImportFromEPSG(srs, srid) != OGRERR_NONE)
+        status = tob_error_set(err, TOB_ERR_ARG,
+                               "EPSG:%d is not a known CRS", srid);
+    else if (!OSRIsProjected(srs))
+        status = tob_error_set(
+            err, TOB_ERR_ARG,
+            "EPSG:%d is not a projected CRS: the store needs metres to "
+            "measure areas (e.g. 2154 for metropolitan France, 5490 for "
+            "Martinique and Guadeloupe)",
+            srid);
+    OSRDestroySpatialReference(srs);
+    return status;
+}
+
+static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
+{
+    char sql[512];
+    tob_status_t s = exec_db(db, "PRAGMA journal_mode=DELETE", "setting up",
+                             err);
+    if (s == TOB_OK)
+        s = exec_db(db, "BEGIN", "setting up", err);
+    if (s == TOB_OK)
+        s = exec_db(db, "SELECT InitSpatialMetadata(0, 'NONE')",
+                    "initialising spatial metadata", err);
+    snprintf(sql, sizeof sql,
+             "SELECT InsertEpsgSrid(4326), InsertEpsgSrid(%d)", srid);
+    if (s == TOB_OK)
+        s = exec_db(db, sql, "registering the CRS", err);
+    if (s == TOB_OK)
+        s = exec_db(db, TOB_SCHEMA_SQL, "creating tables", err);
+    snprintf(sql, sizeof sql,
+             "SELECT AddGeometryColumn('territory', 'geom', %d,"
+             " 'MULTIPOLYGON', 'XY');"
+             "SELECT CreateSpatialIndex('territory', 'geom');"
+             "INSERT INTO meta VALUES ('srid', '%d');"
+             "PRAGMA application_id = %d;"
+             "PRAGMA user_version = %d;",
+             srid, srid, TOB_STORE_APPLICATION_ID, TOB_STORE_SCHEMA_VERSION);
+    if (s == TOB_OK)
+        s = exec_db(db, sql, "creating the geometry column", err);
+    if (s == TOB_OK)
+        s = exec_db(db,
+                    "INSERT INTO meta VALUES ('created',"
+                    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    "setting up", err);
+    if (s == TOB_OK)
+        s = exec_db(db, "COMMIT", "setting up", err);
+    return s;
+}
+
+static void remove_sidecars(const char *path)
+{
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-journal", path);
+    unlink(side);
+}
+
+/* Moves the finished temp file into place and fsyncs nothing more: SQLite
+ * synced the file's content at COMMIT; rename() is atomic on POSIX. */
+static tob_status_t publish(const char *tmp, const char *path,
+                            tob_error_t *err)
+{
+    if (rename(tmp, path) != 0) {
+        tob_error_set(err, TOB_ERR_IO, "cannot move %s into place: %s", tmp,
+                      strerror(errno));
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_IO;
+    }
+    remove_sidecars(path);
+    return TOB_OK;
+}
+
+tob_status_t tob_store_create(const char *path, int srid, int force,
+                              tob_store_t **out, tob_error_t *err)
+{
+    *out = NULL;
+    if (file_exists(path) && !force) {
+        tob_error_set(err, TOB_ERR_EXISTS,
+                      "file exists; use --force to replace it");
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_EXISTS;
+    }
+    tob_status_t s = check_projected(srid, err);
+    if (s != TOB_OK)
+        return s;
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 5);
+    if (tmp == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    unlink(tmp);
+    remove_sidecars(tmp);
+    tob_store_t *st = NULL;
+    s = connect(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err);
+    if (s == TOB_OK)
+        s = write_schema(st->db, srid, err);
+    tob_store_close(st);
+    if (s == TOB_OK)
+        s = publish(tmp, path, err);
+    if (s != TOB_OK) {
+        unlink(tmp);
+        remove_sidecars(tmp);
+        tob_error_at(err, path, 0, NULL);
+    }
+    free(tmp);
+    if (s == TOB_OK)
+        s = tob_store_open(path, TOB_STORE_WRITE, out, err);
+    return s;
+}
+
+static tob_status_t pragma_int(sqlite3 *db, const char *sql, int *value,
+                               tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return sqlite_fail(db, "reading the header", err);
+    }
+    *value = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return TOB_OK;
+}
+
+/* Refuses files that are not ours, or that a newer terrobs wrote. */
+static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
+{
+    int app_id = 0, version = 0;
+    tob_error_t inner;
+    tob_error_clear(&inner);
+    if (pragma_int(st->db, "PRAGMA application_id", &app_id, &inner) !=
+            TOB_OK ||
+        pragma_int(st->db, "PRAGMA user_version", &version, &inner) !=
+            TOB_OK)
+        return tob_error_set(err, TOB_ERR_STORE,
+                             "not a terrobs store (%s)", inner.message);
+    if (app_id != TOB_STORE_APPLICATION_ID)
+        return tob_error_set(err, TOB_ERR_STORE,
+                             "not a terrobs store (create one with "
+                             "'terrobs init')");
+    if (version > TOB_STORE_SCHEMA_VERSION)
+        return tob_error_set(err, TOB_ERR_STORE,
+                             "store schema version %d is newer than this "
+                             "terrobs reads (%d): upgrade terrobs",
+                             version, TOB_STORE_SCHEMA_VERSION);
+    if (pragma_int(st->db, "SELECT CAST(value AS INTEGER) FROM meta"
+                           " WHERE key = 'srid'",
+                   &st->srid, &inner) != TOB_OK)
+        return tob_error_set(err, TOB_ERR_STORE,
+                             "damaged terrobs store: no storage CRS");
+    return TOB_OK;
+}
+
+tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
+                            tob_store_t **out, tob_error_t *err)
+{
+    *out = NULL;
+    if (!file_exists(path)) {
+        tob_error_set(err, TOB_ERR_NOTFOUND,
+                      "no such store (create it with 'terrobs init')");
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_NOTFOUND;
+    }
+    int flags = mode == TOB_STORE_WRITE ? SQLITE_OPEN_READWRITE
+                                        : SQLITE_OPEN_READONLY;
+    tob_store_t *st = NULL;
+    tob_status_t s = connect(path, flags, &st, err);
+    if (s == TOB_OK)
+        s = check_store(st, err);
+    if (s == TOB_OK && mode == TOB_STORE_WRITE)
+        s = exec_db(st->db,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON",
+                    "setting up the connection", err);
+    else if (s == TOB_OK)
+        s = exec_db(st->db, "PRAGMA foreign_keys=ON",
+                    "setting up the connection", err);
+    if (s != TOB_OK) {
+        tob_error_at(err, path, 0, NULL);
+        tob_store_close(st);
+        return s;
+    }
+    *out = st;
+    return TOB_OK;
+}
