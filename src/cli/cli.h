@@ -22,7 +22,8 @@ enum {
 typedef struct tob_cli_command {
     const char *name;
     const char *summary;
-    const char *usage; /* full --help text of the command */
+    const char *usage; /* full --help text of the command; NULL when run()
+                          answers --help itself */
     int (*run)(int argc, char **argv);
 } tob_cli_command_t;
 
@@ -42,7 +43,8 @@ int tob_cli_usage_error(const char *cmd, const char *fmt, ...)
 int tob_cli_exit_code(tob_status_t status);
 
 /* Prints a command's usage on stdout when argv holds -h or --help and
- * returns 1 (then the command returns TOB_EXIT_OK), else 0. */
+ * returns 1 (then the command returns TOB_EXIT_OK), else 0; always 0 for
+ * a command whose usage is NULL. */
 int tob_cli_want_help(const tob_cli_command_t *cmd, int argc, char **argv);
 
 /* Finds a command by name, NULL if none. */

@@ -18,11 +18,13 @@ int tob_cli_quiet = 0;
 extern const tob_cli_command_t tob_cmd_init;
 extern const tob_cli_command_t tob_cmd_info;
 extern const tob_cli_command_t tob_cmd_load;
+extern const tob_cli_command_t tob_cmd_import;
 
 static const tob_cli_command_t *const commands[] = {
     &tob_cmd_init,
     &tob_cmd_info,
     &tob_cmd_load,
+    &tob_cmd_import,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -91,6 +93,8 @@ void tob_cli_note(const char *fmt, ...)
 
 int tob_cli_want_help(const tob_cli_command_t *cmd, int argc, char **argv)
 {
+    if (cmd->usage == NULL) /* the command answers --help itself */
+        return 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
