@@ -2,6 +2,7 @@
 #include "terrobs/load.h"
 
 #include "codeset.h"
+#include "load_reader.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -33,13 +34,14 @@ typedef struct load {
     tob_load_report_t *rep;
     GDALDatasetH ds;
     OGRLayerH layer;
-    OGRCoordinateTransformationH ct;
+    OGRSpatialReferenceH from; /* the source CRS, from the file or --s-srs */
     int i_code, i_name, i_parent;
     sqlite3_stmt *insert;
     sqlite3_int64 source_id;
     tob_codeset_t *seen; /* code -> first feature number, for duplicates */
     unsigned char *wkb;
     size_t wkb_cap;
+    char *trigger_sql[6]; /* SQL of the triggers suspended during the load */
 } load_t;
 
 static tob_status_t gdal_fail(const char *src, const char *what,
@@ -142,37 +144,39 @@ static tob_status_t open_source(load_t *ld, tob_error_t *err)
     return s;
 }
 
-/* Source CRS from the file, or --s-srs when the file has none. */
+/* Source CRS from the file, or --s-srs when the file has none; checks
+ * that a transformation to the store CRS exists. */
 static tob_status_t make_transform(load_t *ld, tob_error_t *err)
 {
     const char *src = ld->opts->src;
-    OGRSpatialReferenceH from = NULL, to = OSRNewSpatialReference(NULL);
     OGRSpatialReferenceH file_srs = OGR_L_GetSpatialRef(ld->layer);
     tob_status_t s = TOB_OK;
     if (ld->opts->s_srs != NULL) {
-        from = OSRNewSpatialReference(NULL);
-        if (OSRSetFromUserInput(from, ld->opts->s_srs) != OGRERR_NONE)
-            s = tob_error_set(err, TOB_ERR_ARG, "--s-srs '%s' is not a CRS",
-                              ld->opts->s_srs);
+        ld->from = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(ld->from, ld->opts->s_srs) != OGRERR_NONE)
+            return tob_error_set(err, TOB_ERR_ARG,
+                                 "--s-srs '%s' is not a CRS", ld->opts->s_srs);
     } else if (file_srs != NULL) {
-        from = OSRClone(file_srs);
+        ld->from = OSRClone(file_srs);
     } else {
-        s = tob_error_set(err, TOB_ERR_INPUT,
-                          "layer %s has no CRS: give it with --s-srs "
-                          "(e.g. EPSG:4326 for longitude/latitude)",
-                          OGR_L_GetName(ld->layer));
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "layer %s has no CRS: give it with --s-srs "
+                      "(e.g. EPSG:4326 for longitude/latitude)",
+                      OGR_L_GetName(ld->layer));
         tob_error_at(err, src, 0, NULL);
+        return TOB_ERR_INPUT;
     }
-    if (s == TOB_OK) {
-        OSRImportFromEPSG(to, tob_store_srid(ld->st));
-        /* Files hold x = longitude/easting whatever the CRS's axis order. */
-        OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
-        ld->ct = OCTNewCoordinateTransformation(from, to);
-        if (ld->ct == NULL)
-            s = gdal_fail(src, "no transformation to the store CRS", err);
-    }
-    OSRDestroySpatialReference(from);
+    /* Files hold x = longitude/easting whatever the CRS's axis order. */
+    OSRSetAxisMappingStrategy(ld->from, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReferenceH to = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(to, tob_store_srid(ld->st));
+    OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct =
+        OCTNewCoordinateTransformation(ld->from, to);
+    if (ct == NULL)
+        s = gdal_fail(src, "no transformation to the store CRS", err);
+    else
+        OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(to);
     return s;
 }
@@ -209,68 +213,45 @@ static tob_status_t feature_error(load_t *ld, long long n, const char *code,
     return status;
 }
 
-/* Reprojects, repairs and promotes one geometry to a valid MULTIPOLYGON.
- * *out is a new geometry owned by the caller. */
-static tob_status_t prepare_geometry(load_t *ld, OGRFeatureH f, long long n,
-                                     const char *code, OGRGeometryH *out,
-                                     tob_error_t *err)
+/* Repairs and promotes the reprojected geometry of item to a valid
+ * MULTIPOLYGON. *out is a new geometry owned by the caller. */
+static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
+                                     OGRGeometryH *out, tob_error_t *err)
 {
     *out = NULL;
-    OGRGeometryH g = OGR_F_GetGeometryRef(f); /* borrowed */
-    if (g == NULL || OGR_G_IsEmpty(g))
-        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+    OGRGeometryH work = item->geom;
+    const char *code = item->code;
+    if (work == NULL || OGR_G_IsEmpty(work))
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "empty or missing geometry", err);
-    if (!is_polygonal(OGR_G_GetGeometryType(g)))
-        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+    if (!is_polygonal(OGR_G_GetGeometryType(work)))
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "geometry is not a polygon", err);
-    OGRGeometryH work = OGR_G_Clone(g);
-    OGR_G_FlattenTo2D(work);
-    if (OGR_G_Transform(work, ld->ct) != OGRERR_NONE) {
-        OGR_G_DestroyGeometry(work);
-        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+    if (!item->projected)
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "coordinates cannot be projected to the store "
                              "CRS (absurd or wrong CRS?)",
                              err);
-    }
+    OGRGeometryH fixed = NULL;
     if (!OGR_G_IsValid(work)) {
-        OGRGeometryH fixed = OGR_G_MakeValid(work);
-        OGR_G_DestroyGeometry(work);
-        work = fixed;
+        fixed = work = OGR_G_MakeValid(work);
         ld->rep->n_repaired++;
     }
     OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
     if (work != NULL)
         collect_polygons(work, multi);
-    OGR_G_DestroyGeometry(work);
-    if (OGR_G_IsEmpty(multi) || !OGR_G_IsValid(multi)) {
+    if (fixed != NULL)
+        OGR_G_DestroyGeometry(fixed);
+    if (OGR_G_IsEmpty(multi) || (fixed != NULL && !OGR_G_IsValid(multi))) {
         int empty = OGR_G_IsEmpty(multi);
         OGR_G_DestroyGeometry(multi);
-        return feature_error(ld, n, code, NULL, TOB_ERR_INPUT,
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              empty ? "geometry is empty after repair"
                                    : "geometry is still invalid after repair",
                              err);
     }
     *out = multi;
     return TOB_OK;
-}
-
-static const char *field_text(OGRFeatureH f, int i)
-{
-    if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
-        return "";
-    return OGR_F_GetFieldAsString(f, i);
-}
-
-/* Copies a field value trimmed of surrounding blanks into buf. */
-static const char *trimmed(const char *s, char *buf, size_t size)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    snprintf(buf, size, "%s", s);
-    size_t n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-        buf[--n] = '\0';
-    return buf;
 }
 
 static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g,
@@ -290,34 +271,31 @@ static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g,
     return TOB_OK;
 }
 
-static tob_status_t insert_feature(load_t *ld, OGRFeatureH f, long long n,
+static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
                                    tob_error_t *err)
 {
-    char code[256], name[1024], parent[256];
-    trimmed(field_text(f, ld->i_code), code, sizeof code);
-    trimmed(field_text(f, ld->i_name), name, sizeof name);
-    trimmed(field_text(f, ld->i_parent), parent, sizeof parent);
+    long long n = item->n;
     tob_error_t why;
     tob_error_clear(&why);
-    if (tob_code_check(ld->opts->level, code, &why) != TOB_OK)
+    if (tob_code_check(ld->opts->level, item->code, &why) != TOB_OK)
         return feature_error(ld, n, NULL, ld->opts->code_field,
                              TOB_ERR_INPUT, why.message, err);
-    if (name[0] == '\0')
-        return feature_error(ld, n, code, ld->opts->name_field,
+    if (item->name[0] == '\0')
+        return feature_error(ld, n, item->code, ld->opts->name_field,
                              TOB_ERR_INPUT, "empty name", err);
     long long first = 0;
-    tob_status_t s = tob_codeset_add(ld->seen, code, n, &first, err);
+    tob_status_t s = tob_codeset_add(ld->seen, item->code, n, &first, err);
     if (s != TOB_OK || first != 0)
         return s; /* duplicates are listed together at the end */
     OGRGeometryH g = NULL;
-    s = prepare_geometry(ld, f, n, code, &g, err);
+    s = prepare_geometry(ld, item, &g, err);
     if (s == TOB_OK)
         s = bind_geometry(ld, g, err);
     if (s == TOB_OK) {
-        sqlite3_bind_text(ld->insert, 2, code, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ld->insert, 3, name, -1, SQLITE_TRANSIENT);
-        if (parent[0] != '\0')
-            sqlite3_bind_text(ld->insert, 5, parent, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ld->insert, 2, item->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ld->insert, 3, item->name, -1, SQLITE_STATIC);
+        if (item->parent[0] != '\0')
+            sqlite3_bind_text(ld->insert, 5, item->parent, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(ld->insert, 5);
         if (sqlite3_step(ld->insert) != SQLITE_DONE)
@@ -337,6 +315,85 @@ static const char INSERT_SQL[] =
     " name = excluded.name, parent_code = excluded.parent_code,"
     " area_m2 = excluded.area_m2, source_id = excluded.source_id,"
     " geom = excluded.geom";
+
+/* SpatiaLite's per-row triggers on territory (type check, R*Tree update,
+ * last-change time) cost more than the rest of the insert. A load drops
+ * them inside its transaction, inserts geometries it built itself as
+ * MULTIPOLYGON in the store SRID, then restores them and fills the R*Tree
+ * in one statement: all atomic, as the DDL is part of the transaction. */
+static const char *const deferred_triggers[] = {
+    "ggi_territory_geom", "ggu_territory_geom", "tmi_territory_geom",
+    "tmu_territory_geom", "gii_territory_geom", "giu_territory_geom"};
+#define N_DEFERRED (sizeof deferred_triggers / sizeof deferred_triggers[0])
+
+static tob_status_t suspend_triggers(load_t *ld, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        ld->st, "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                " AND name = ?", &stmt, err);
+    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
+        sqlite3_bind_text(stmt, 1, deferred_triggers[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) == SQLITE_ROW) {
+            ld->trigger_sql[i] =
+                strdup((const char *)sqlite3_column_text(stmt, 0));
+            if (ld->trigger_sql[i] == NULL)
+                s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        }
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
+        char sql[128];
+        if (ld->trigger_sql[i] == NULL)
+            continue;
+        snprintf(sql, sizeof sql, "DROP TRIGGER \"%s\"", deferred_triggers[i]);
+        s = tob_store_exec(ld->st, sql, err);
+    }
+    return s;
+}
+
+static tob_status_t run_with_source(load_t *ld, const char *sql,
+                                    tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(ld->st, sql, &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_int64(stmt, 1, ld->source_id);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        s = tob_store_fail(ld->st, "updating the spatial index", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+static tob_status_t resume_triggers(load_t *ld, tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++)
+        if (ld->trigger_sql[i] != NULL)
+            s = tob_store_exec(ld->st, ld->trigger_sql[i], err);
+    if (s == TOB_OK)
+        s = run_with_source(ld,
+                            "DELETE FROM idx_territory_geom WHERE pkid IN"
+                            " (SELECT id FROM territory WHERE source_id = ?)",
+                            err);
+    if (s == TOB_OK)
+        s = run_with_source(ld,
+                            "INSERT INTO idx_territory_geom"
+                            " (pkid, xmin, xmax, ymin, ymax)"
+                            " SELECT id, MbrMinX(geom), MbrMaxX(geom),"
+                            " MbrMinY(geom), MbrMaxY(geom) FROM territory"
+                            " WHERE source_id = ?",
+                            err);
+    if (s == TOB_OK)
+        s = tob_store_exec(ld->st,
+                           "UPDATE geometry_columns_time SET last_insert ="
+                           " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+                           " WHERE f_table_name = 'territory'",
+                           err);
+    return s;
+}
 
 static tob_status_t count_existing(load_t *ld, long long *count,
                                    tob_error_t *err)
@@ -378,6 +435,8 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = tob_store_add_source(ld->st, &rec, &ld->source_id, err);
     if (s == TOB_OK)
+        s = suspend_triggers(ld, err);
+    if (s == TOB_OK)
         s = tob_store_prepare(ld->st, INSERT_SQL, &ld->insert, err);
     if (s == TOB_OK) {
         sqlite3_bind_text(ld->insert, 1, ld->opts->level, -1, SQLITE_STATIC);
@@ -392,14 +451,17 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
 {
     GIntBig total = OGR_L_GetFeatureCount(ld->layer, FALSE);
     time_t last = time(NULL);
+    tob_reader_t *reader = NULL;
+    tob_status_t s = tob_reader_start(ld->layer, ld->i_code, ld->i_name,
+                                      ld->i_parent, ld->from,
+                                      tob_store_srid(ld->st), &reader, err);
+    tob_feature_item_t *item = NULL;
     long long n = 0;
-    tob_status_t s = TOB_OK;
-    OGR_L_ResetReading(ld->layer);
-    OGRFeatureH f;
-    CPLErrorReset();
-    while (s == TOB_OK && (f = OGR_L_GetNextFeature(ld->layer)) != NULL) {
-        s = insert_feature(ld, f, ++n, err);
-        OGR_F_Destroy(f);
+    while (s == TOB_OK && (s = tob_reader_next(reader, &item, err)) == TOB_OK &&
+           item != NULL) {
+        s = insert_feature(ld, item, err);
+        n = item->n;
+        tob_feature_item_free(item);
         if (ld->opts->progress != NULL && (n & 255) == 0 &&
             time(NULL) != last) {
             last = time(NULL);
@@ -407,16 +469,18 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
                                total > 0 ? (size_t)total : 0);
         }
     }
-    /* A truncated file ends the loop with an error, not a short load. */
-    if (s == TOB_OK && CPLGetLastErrorType() >= CE_Failure)
-        return gdal_fail(ld->opts->src, "reading features failed", err);
-    if (s == TOB_OK && n == 0) {
+    tob_reader_stop(reader);
+    if (s != TOB_OK) {
+        tob_error_at(err, ld->opts->src, 0, NULL);
+        return s;
+    }
+    if (n == 0) {
         tob_error_set(err, TOB_ERR_INPUT, "no feature to load%s",
                       ld->opts->where ? " (check --where)" : "");
         tob_error_at(err, ld->opts->src, 0, NULL);
         return TOB_ERR_INPUT;
     }
-    if (s == TOB_OK && tob_codeset_n_duplicates(ld->seen) > 0) {
+    if (tob_codeset_n_duplicates(ld->seen) > 0) {
         char list[600];
         tob_codeset_describe_duplicates(ld->seen, "features", list,
                                         sizeof list);
@@ -425,7 +489,7 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
         tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
         return TOB_ERR_INPUT;
     }
-    return s;
+    return TOB_OK;
 }
 
 /* With --replace: territories of (level, vintage) not in the new source go;
@@ -478,12 +542,13 @@ static int current_year(void)
 static void load_end(load_t *ld)
 {
     sqlite3_finalize(ld->insert);
-    if (ld->ct != NULL)
-        OCTDestroyCoordinateTransformation(ld->ct);
+    OSRDestroySpatialReference(ld->from);
     if (ld->ds != NULL)
         GDALClose(ld->ds);
     tob_codeset_destroy(ld->seen);
     free(ld->wkb);
+    for (size_t i = 0; i < N_DEFERRED; i++)
+        free(ld->trigger_sql[i]);
 }
 
 tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
@@ -516,6 +581,8 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
         s = begin_load(&ld, err);
         if (s == TOB_OK)
             s = read_features(&ld, err);
+        if (s == TOB_OK)
+            s = resume_triggers(&ld, err);
         if (s == TOB_OK)
             s = finish_load(&ld, err);
         if (s == TOB_OK)

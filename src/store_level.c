@@ -202,6 +202,9 @@ tob_status_t tob_store_add_source(tob_store_t *st,
 tob_status_t tob_file_sha256(const char *path, char hex[65], tob_error_t *err)
 {
     hex[0] = '\0';
+    /* The file on disk is what the user has: hash x.gz, not its content. */
+    if (strncmp(path, "/vsigzip/", 9) == 0)
+        path += 9;
     VSILFILE *fp = VSIFOpenL(path, "rb");
     if (fp == NULL) {
         tob_error_set(err, TOB_ERR_IO, "cannot read the file");

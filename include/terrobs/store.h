@@ -108,7 +108,8 @@ TOB_NODISCARD tob_status_t tob_store_add_source(tob_store_t *st,
                                                 tob_error_t *err);
 
 /* Hex SHA-256 of a file read through GDAL's virtual file system, so
- * "/vsigzip/x.gz" and "/vsizip/a.zip/b.shp" work. hex has 65 bytes. */
+ * "/vsizip/a.zip/b.shp" hashes the member; "/vsigzip/x.gz" hashes x.gz
+ * itself, the file the user holds. hex has 65 bytes. */
 TOB_NODISCARD tob_status_t tob_file_sha256(const char *path, char hex[65],
                                            tob_error_t *err);
 

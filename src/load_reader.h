@@ -1,0 +1,46 @@
+/* load_reader.h - a thread that reads and reprojects features while the
+ * caller repairs and inserts them: GeoJSON parsing and PROJ run on one core,
+ * GEOS and SQLite on the other. Internal to load.c. */
+#ifndef TERROBS_LOAD_READER_H
+#define TERROBS_LOAD_READER_H
+
+#include "terrobs/error.h"
+
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+/* One feature, owned by the caller once returned. */
+typedef struct tob_feature_item {
+    long long n;       /* 1-based feature number in reading order */
+    char *code;        /* trimmed field values, "" when null */
+    char *name;
+    char *parent;
+    OGRGeometryH geom; /* reprojected, or NULL when the feature has none */
+    int projected;     /* 0 when reprojection failed (absurd coordinates) */
+} tob_feature_item_t;
+
+void tob_feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */
+
+typedef struct tob_reader tob_reader_t;
+
+/* Starts reading layer (the caller must not touch the layer or its
+ * dataset until tob_reader_stop) on a thread. from is cloned; the
+ * transformation to EPSG:to_srid is made on the reader's thread, with its
+ * own PROJ context. i_parent may be -1. */
+TOB_NODISCARD tob_status_t tob_reader_start(OGRLayerH layer, int i_code,
+                                            int i_name, int i_parent,
+                                            OGRSpatialReferenceH from,
+                                            int to_srid, tob_reader_t **out,
+                                            tob_error_t *err);
+
+/* Waits for the next feature: TOB_OK with *item set, TOB_OK with *item
+ * NULL at the end, or the reader's error (a GDAL read failure). */
+TOB_NODISCARD tob_status_t tob_reader_next(tob_reader_t *r,
+                                           tob_feature_item_t **item,
+                                           tob_error_t *err);
+
+/* Stops the thread (early stop is fine), joins it and frees everything.
+ * NULL is a no-op. */
+void tob_reader_stop(tob_reader_t *r);
+
+#endif
