@@ -3,6 +3,7 @@
 
 #include "codeset.h"
 #include "load_reader.h"
+#include "terrobs/codes.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -13,19 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Until the codes module lands: INSEE commune codes have 5 characters.
- * Replaced by tob_code_check() (SIREN, QPV, département rules). */
-static tob_status_t tob_code_check(const char *level, const char *code,
-                                   tob_error_t *err)
-{
-    if (code[0] == '\0')
-        return tob_error_set(err, TOB_ERR_INPUT, "empty code");
-    if (strcmp(level, "commune") == 0 && strlen(code) != 5)
-        return tob_error_set(err, TOB_ERR_INPUT,
-                             "'%s' is not an INSEE commune code", code);
-    return TOB_OK;
-}
 
 /* Everything one load holds; released by load_end(). */
 typedef struct load {
