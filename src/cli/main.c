@@ -19,12 +19,14 @@ extern const tob_cli_command_t tob_cmd_init;
 extern const tob_cli_command_t tob_cmd_info;
 extern const tob_cli_command_t tob_cmd_load;
 extern const tob_cli_command_t tob_cmd_import;
+extern const tob_cli_command_t tob_cmd_breaks;
 
 static const tob_cli_command_t *const commands[] = {
     &tob_cmd_init,
     &tob_cmd_info,
     &tob_cmd_load,
     &tob_cmd_import,
+    &tob_cmd_breaks,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
