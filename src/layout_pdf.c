@@ -1,0 +1,151 @@
+/* layout_pdf.c - writes a document's recorded pages as one PDF, with the
+ * running header and the "Page n / N" footer now that N is known. The file
+ * is written beside its destination and renamed into place. */
+#include "layout_internal.h"
+
+#include <cairo-pdf.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static cairo_status_t write_stream(void *closure, const unsigned char *data,
+                                   unsigned int length)
+{
+    FILE *fp = closure;
+    if (fwrite(data, 1, length, fp) != length)
+        return CAIRO_STATUS_WRITE_ERROR;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void draw_running(tob_doc_t *doc, cairo_t *cr, size_t page,
+                         size_t n_pages)
+{
+    const double x0 = TOB_PAGE_MARGIN_X;
+    const double w = TOB_FRAME_WIDTH;
+    const char *font = TOB_FONT_FAMILY " 7.5";
+    if (doc->header_left != NULL)
+        tob_doc_draw_text(doc, cr, x0, 34, w * 0.62, TOB_FONT_FAMILY " Bold 8",
+                          TOB_RGB_ACCENT, TOB_ALIGN_LEFT, doc->header_left);
+    if (doc->header_right != NULL)
+        tob_doc_draw_text(doc, cr, x0 + w * 0.62, 34, w * 0.38, font,
+                          TOB_RGB_GREY, TOB_ALIGN_RIGHT, doc->header_right);
+    tob_set_rgb(cr, TOB_RGB_RULE);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, x0, 50);
+    cairo_line_to(cr, x0 + w, 50);
+    cairo_move_to(cr, x0, 796);
+    cairo_line_to(cr, x0 + w, 796);
+    cairo_stroke(cr);
+    if (doc->footer_left != NULL)
+        tob_doc_draw_text(doc, cr, x0, 802, w * 0.75, font, TOB_RGB_GREY,
+                          TOB_ALIGN_LEFT, doc->footer_left);
+    char number[64];
+    snprintf(number, sizeof number, "Page %zu / %zu", page + 1, n_pages);
+    tob_doc_draw_text(doc, cr, x0 + w * 0.75, 802, w * 0.25, font, TOB_RGB_GREY,
+                      TOB_ALIGN_RIGHT, number);
+}
+
+static void set_metadata(tob_doc_t *doc, cairo_surface_t *pdf)
+{
+    if (doc->title != NULL)
+        cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE,
+                                       doc->title);
+    if (doc->subject != NULL)
+        cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_SUBJECT,
+                                       doc->subject);
+    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "terrobs");
+}
+
+static tob_status_t cairo_fail(tob_error_t *err, cairo_status_t cs,
+                               const char *doing)
+{
+    return tob_error_lib(err, TOB_ERR_CAIRO, (int)cs, "%s: %s", doing,
+                         cairo_status_to_string(cs));
+}
+
+/* Replays every page onto the PDF surface; cairo errors are sticky, so the
+ * status is checked after each page to name the first failure. */
+static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
+                               tob_error_t *err)
+{
+    cairo_t *cr = cairo_create(pdf);
+    tob_status_t st = TOB_OK;
+    for (size_t i = 0; i < doc->n_pages && st == TOB_OK; i++) {
+        cairo_set_source_surface(cr, doc->pages[i].surface, 0, 0);
+        cairo_paint(cr);
+        if (doc->pages[i].running)
+            draw_running(doc, cr, i, doc->n_pages);
+        cairo_show_page(cr);
+        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            st = cairo_fail(err, cairo_status(cr), "writing a page");
+    }
+    cairo_destroy(cr);
+    return st;
+}
+
+static tob_status_t render_to(tob_doc_t *doc, FILE *fp, tob_error_t *err)
+{
+    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(
+        write_stream, fp, TOB_PAGE_WIDTH, TOB_PAGE_HEIGHT);
+    cairo_status_t cs = cairo_surface_status(pdf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(pdf);
+        return cairo_fail(err, cs, "creating the PDF");
+    }
+    set_metadata(doc, pdf);
+    tob_status_t st = emit_pages(doc, pdf, err);
+    /* finish() is where the fonts and the trailer are written. */
+    cairo_surface_finish(pdf);
+    cs = cairo_surface_status(pdf);
+    cairo_surface_destroy(pdf);
+    if (st == TOB_OK && cs != CAIRO_STATUS_SUCCESS)
+        st = cairo_fail(err, cs, "finishing the PDF");
+    return st;
+}
+
+tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
+                               tob_error_t *err)
+{
+    /* A heading left last is still printed, on a page of its own if
+     * need be; then the recordings are complete. */
+    tob_status_t st = TOB_OK;
+    if (doc->pending != NULL && (st = tob_doc_reserve(doc, 0, err)) != TOB_OK)
+        return st;
+    if (doc->cr != NULL) {
+        cairo_destroy(doc->cr);
+        doc->cr = NULL;
+    }
+    doc->flow_open = 0;
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 5);
+    if (tmp == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(tmp, n + 5, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "wb");
+    if (fp == NULL) {
+        st =
+            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+        tob_error_at(err, tmp, 0, NULL);
+        free(tmp);
+        return st;
+    }
+    st = render_to(doc, fp, err);
+    if (st == TOB_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
+        st =
+            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+    if (fclose(fp) != 0 && st == TOB_OK)
+        st =
+            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+    if (st == TOB_OK && rename(tmp, path) != 0)
+        st = tob_error_set(err, TOB_ERR_IO, "cannot rename into place: %s",
+                           strerror(errno));
+    if (st != TOB_OK) {
+        tob_error_at(err, path, 0, NULL);
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}

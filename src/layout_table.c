@@ -1,0 +1,242 @@
+/* layout_table.c - tables in the flow: cells wrapped in their column, rows
+ * split across pages with the caption and header row repeated, never a
+ * header alone at the foot of a page nor a single row alone on the last. */
+#include "layout_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_PAD_X 4.0
+#define CELL_PAD_Y 2.6
+#define CELL_FONT TOB_FONT_FAMILY " 8.5"
+#define HEAD_FONT TOB_FONT_FAMILY " Bold 8"
+#define CAPTION_FONT TOB_FONT_FAMILY " Bold 9.5"
+#define ZEBRA_RGB 0xF3F5F7u
+
+size_t tob_layout_split_rows(const double *heights, size_t n, double header_h,
+                             double first_avail, double page_avail,
+                             size_t *starts, size_t max_chunks, int *new_page)
+{
+    *new_page = 0;
+    if (n == 0)
+        return 0;
+    double lead = header_h + heights[0] + (n > 1 ? heights[1] : 0);
+    double avail = first_avail;
+    if (lead > first_avail) {
+        *new_page = 1;
+        avail = page_avail;
+    }
+    size_t n_chunks = 0, i = 0;
+    while (i < n) {
+        if (n_chunks < max_chunks)
+            starts[n_chunks] = i;
+        n_chunks++;
+        double used = header_h + heights[i++]; /* a chunk holds >= 1 row */
+        while (i < n && used + heights[i] <= avail)
+            used += heights[i++];
+        avail = page_avail;
+    }
+    /* A last row alone: take one more from the chunk before when that one
+     * keeps two rows and the pair fits under a header. */
+    if (n_chunks >= 2 && n_chunks <= max_chunks) {
+        size_t last = starts[n_chunks - 1];
+        size_t prev = starts[n_chunks - 2];
+        if (n - last == 1 && last - prev >= 3 &&
+            header_h + heights[last - 1] + heights[last] <= page_avail)
+            starts[n_chunks - 1] = last - 1;
+    }
+    return n_chunks;
+}
+
+typedef struct table_lay {
+    const tob_table_t *t;
+    double *x;           /* left of each column, n_columns + 1 entries */
+    PangoLayout **cells; /* n_rows * n_columns */
+    PangoLayout **head;  /* n_columns */
+    double *row_h;       /* n_rows */
+    double head_h, caption_h;
+} table_lay_t;
+
+static PangoLayout *cell_layout(tob_doc_t *doc, const char *font,
+                                const char *text, double w, tob_align_t a)
+{
+    PangoLayout *l = tob_doc_layout(doc, font, w - 2 * CELL_PAD_X,
+                                    text != NULL ? text : "", 0);
+    pango_layout_set_alignment(l, a == TOB_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
+                                  : a == TOB_ALIGN_CENTER ? PANGO_ALIGN_CENTER
+                                                          : PANGO_ALIGN_LEFT);
+    return l;
+}
+
+static void column_edges(const tob_table_t *t, double *x)
+{
+    double total = 0;
+    for (size_t c = 0; c < t->n_columns; c++)
+        total += t->columns[c].weight > 0 ? t->columns[c].weight : 1;
+    x[0] = TOB_PAGE_MARGIN_X;
+    for (size_t c = 0; c < t->n_columns; c++) {
+        double w = t->columns[c].weight > 0 ? t->columns[c].weight : 1;
+        x[c + 1] = x[c] + TOB_FRAME_WIDTH * w / total;
+    }
+}
+
+static double row_height(PangoLayout **row, size_t n)
+{
+    double h = 0;
+    for (size_t c = 0; c < n; c++) {
+        double hc = tob_layout_height(row[c]);
+        h = hc > h ? hc : h;
+    }
+    return h + 2 * CELL_PAD_Y;
+}
+
+static int lay_table(tob_doc_t *doc, const tob_table_t *t, table_lay_t *lay)
+{
+    size_t nc = t->n_columns, n = t->n_rows;
+    lay->t = t;
+    lay->x = calloc(nc + 1, sizeof *lay->x);
+    lay->cells = calloc(n * nc + 1, sizeof *lay->cells);
+    lay->head = calloc(nc, sizeof *lay->head);
+    lay->row_h = calloc(n + 1, sizeof *lay->row_h);
+    if (!lay->x || !lay->cells || !lay->head || !lay->row_h)
+        return -1;
+    column_edges(t, lay->x);
+    for (size_t c = 0; c < nc; c++)
+        lay->head[c] =
+            cell_layout(doc, HEAD_FONT, t->columns[c].header,
+                        lay->x[c + 1] - lay->x[c], t->columns[c].align);
+    lay->head_h = row_height(lay->head, nc) + 2;
+    for (size_t r = 0; r < n; r++) {
+        int bold = t->total_row && r + 1 == n;
+        for (size_t c = 0; c < nc; c++)
+            lay->cells[r * nc + c] = cell_layout(
+                doc, bold ? HEAD_FONT : CELL_FONT, t->cells[r * nc + c],
+                lay->x[c + 1] - lay->x[c], t->columns[c].align);
+        lay->row_h[r] = row_height(lay->cells + r * nc, nc);
+    }
+    return 0;
+}
+
+static void free_lay(table_lay_t *lay)
+{
+    size_t nc = lay->t->n_columns;
+    for (size_t i = 0; lay->cells != NULL && i < lay->t->n_rows * nc; i++)
+        if (lay->cells[i] != NULL)
+            g_object_unref(lay->cells[i]);
+    for (size_t c = 0; lay->head != NULL && c < nc; c++)
+        if (lay->head[c] != NULL)
+            g_object_unref(lay->head[c]);
+    free(lay->cells);
+    free(lay->head);
+    free(lay->x);
+    free(lay->row_h);
+}
+
+static void draw_row(cairo_t *cr, const table_lay_t *lay, PangoLayout **row,
+                     double y, double h, unsigned bg, unsigned fg)
+{
+    double x0 = lay->x[0], x1 = lay->x[lay->t->n_columns];
+    if (bg != 0xFFFFFFu) {
+        tob_set_rgb(cr, bg);
+        cairo_rectangle(cr, x0, y, x1 - x0, h);
+        cairo_fill(cr);
+    }
+    for (size_t c = 0; c < lay->t->n_columns; c++)
+        tob_draw_layout(cr, row[c], lay->x[c] + CELL_PAD_X, y + CELL_PAD_Y, fg);
+}
+
+static void rule(cairo_t *cr, const table_lay_t *lay, double y, double w,
+                 unsigned rgb)
+{
+    tob_set_rgb(cr, rgb);
+    cairo_set_line_width(cr, w);
+    cairo_move_to(cr, lay->x[0], y);
+    cairo_line_to(cr, lay->x[lay->t->n_columns], y);
+    cairo_stroke(cr);
+}
+
+/* Caption (with "(suite)" after the first page) and header row. */
+static void draw_head(tob_doc_t *doc, const table_lay_t *lay, int cont)
+{
+    const tob_table_t *t = lay->t;
+    if (t->caption != NULL) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s", t->caption, cont ? " (suite)" : "");
+        doc->y += tob_doc_draw_text(doc, doc->cr, TOB_PAGE_MARGIN_X, doc->y,
+                                    TOB_FRAME_WIDTH, CAPTION_FONT, TOB_RGB_TEXT,
+                                    TOB_ALIGN_LEFT, text) +
+                  4;
+    }
+    draw_row(doc->cr, lay, lay->head, doc->y, lay->head_h, TOB_RGB_TINT,
+             TOB_RGB_ACCENT);
+    rule(doc->cr, lay, doc->y + lay->head_h, 0.9, TOB_RGB_ACCENT);
+    doc->y += lay->head_h;
+}
+
+static void draw_chunk(tob_doc_t *doc, const table_lay_t *lay, size_t from,
+                       size_t to)
+{
+    size_t nc = lay->t->n_columns;
+    for (size_t r = from; r < to; r++) {
+        int total = lay->t->total_row && r + 1 == lay->t->n_rows;
+        if (total)
+            rule(doc->cr, lay, doc->y, 0.9, TOB_RGB_ACCENT);
+        draw_row(doc->cr, lay, lay->cells + r * nc, doc->y, lay->row_h[r],
+                 (r % 2 == 1 && !total) ? ZEBRA_RGB : 0xFFFFFFu, TOB_RGB_TEXT);
+        doc->y += lay->row_h[r];
+    }
+    rule(doc->cr, lay, doc->y, 0.6, TOB_RGB_RULE);
+}
+
+static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
+                               size_t *starts, tob_error_t *err)
+{
+    size_t n = lay->t->n_rows;
+    double head = lay->head_h + lay->caption_h;
+    double lead = head + lay->row_h[0] + (n > 1 ? lay->row_h[1] : 0);
+    tob_status_t st = tob_doc_reserve(doc, lead, err);
+    if (st != TOB_OK)
+        return st;
+    int new_page = 0;
+    size_t n_chunks = tob_layout_split_rows(
+        lay->row_h, n, head, TOB_PAGE_BOTTOM - doc->y,
+        TOB_PAGE_BOTTOM - TOB_PAGE_TOP, starts, n, &new_page);
+    for (size_t k = 0; k < n_chunks && st == TOB_OK; k++) {
+        if (k > 0 || (new_page && doc->y > TOB_PAGE_TOP))
+            st = tob_doc_new_flow_page(doc, err);
+        if (st != TOB_OK)
+            break;
+        draw_head(doc, lay, k > 0);
+        draw_chunk(doc, lay, starts[k], k + 1 < n_chunks ? starts[k + 1] : n);
+    }
+    doc->y += 10;
+    return st;
+}
+
+tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
+                           tob_error_t *err)
+{
+    if (table->n_columns == 0)
+        return tob_error_set(err, TOB_ERR_ARG, "a table needs a column");
+    if (table->n_rows == 0)
+        return TOB_OK;
+    table_lay_t lay = {0};
+    size_t *starts = calloc(table->n_rows, sizeof *starts);
+    tob_status_t st = TOB_OK;
+    if (starts == NULL || lay_table(doc, table, &lay) != 0) {
+        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    } else {
+        if (table->caption != NULL) {
+            PangoLayout *c = tob_doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH,
+                                            table->caption, 0);
+            lay.caption_h = tob_layout_height(c) + 4;
+            g_object_unref(c);
+        }
+        st = flow_table(doc, &lay, starts, err);
+    }
+    if (lay.t != NULL)
+        free_lay(&lay);
+    free(starts);
+    return st;
+}

@@ -1,0 +1,370 @@
+/* layout_text.c - text blocks of the flow: headings kept with what
+ * follows, paragraphs split between lines without widows or orphans, and
+ * key-figure boxes. */
+#include "layout_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADING_GAP 14.0 /* above a heading, unless at the top of a page */
+#define BLOCK_GAP 7.0    /* below a paragraph */
+#define FIGURE_GAP 8.0   /* between key-figure boxes */
+#define FIGURE_PAD 7.0
+
+const char *tob_style_font(tob_text_style_t style)
+{
+    switch (style) {
+    case TOB_TEXT_H1:
+        return TOB_FONT_FAMILY " Bold 15";
+    case TOB_TEXT_H2:
+        return TOB_FONT_FAMILY " Bold 11";
+    case TOB_TEXT_NOTE:
+        return TOB_FONT_FAMILY " Oblique 8.5";
+    case TOB_TEXT_SMALL:
+        return TOB_FONT_FAMILY " 7.5";
+    case TOB_TEXT_BODY:
+        break;
+    }
+    return TOB_FONT_FAMILY " 9.5";
+}
+
+unsigned tob_style_rgb(tob_text_style_t style)
+{
+    switch (style) {
+    case TOB_TEXT_H1:
+    case TOB_TEXT_H2:
+        return TOB_RGB_ACCENT;
+    case TOB_TEXT_NOTE:
+    case TOB_TEXT_SMALL:
+        return TOB_RGB_GREY;
+    case TOB_TEXT_BODY:
+        break;
+    }
+    return TOB_RGB_TEXT;
+}
+
+void tob_set_rgb(cairo_t *cr, unsigned rgb)
+{
+    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xFF) / 255.0,
+                         ((rgb >> 8) & 0xFF) / 255.0, (rgb & 0xFF) / 255.0);
+}
+
+PangoLayout *tob_doc_layout(tob_doc_t *doc, const char *font, double width,
+                            const char *text, int markup)
+{
+    PangoLayout *layout = pango_layout_new(doc->pango);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+    if (width > 0) {
+        pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    }
+    if (markup)
+        pango_layout_set_markup(layout, text, -1);
+    else
+        pango_layout_set_text(layout, text, -1);
+    return layout;
+}
+
+double tob_layout_height(PangoLayout *layout)
+{
+    int w, h;
+    pango_layout_get_size(layout, &w, &h);
+    return (double)h / PANGO_SCALE;
+}
+
+void tob_draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y,
+                     unsigned rgb)
+{
+    tob_set_rgb(cr, rgb);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, layout);
+}
+
+double tob_doc_draw_text(tob_doc_t *doc, cairo_t *cr, double x, double y,
+                         double width, const char *font, unsigned rgb,
+                         tob_align_t align, const char *text)
+{
+    PangoLayout *layout = tob_doc_layout(doc, font, width, text, 0);
+    PangoAlignment pa = align == TOB_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
+                        : align == TOB_ALIGN_CENTER ? PANGO_ALIGN_CENTER
+                                                    : PANGO_ALIGN_LEFT;
+    pango_layout_set_alignment(layout, pa);
+    double h = tob_layout_height(layout);
+    tob_draw_layout(cr, layout, x, y, rgb);
+    g_object_unref(layout);
+    return h;
+}
+
+/* ---- headings -------------------------------------------------------- */
+
+double tob_heading_height(tob_doc_t *doc, tob_text_style_t style,
+                          const char *text)
+{
+    PangoLayout *l =
+        tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH, text, 0);
+    double h = tob_layout_height(l);
+    g_object_unref(l);
+    double gap = doc->flow_open && doc->y > TOB_PAGE_TOP ? HEADING_GAP : 0;
+    return gap + h + (style == TOB_TEXT_H1 ? 9.0 : 5.0);
+}
+
+void tob_doc_place_pending(tob_doc_t *doc)
+{
+    if (doc->pending == NULL)
+        return;
+    tob_text_style_t style = doc->pending_style;
+    if (doc->y > TOB_PAGE_TOP)
+        doc->y += HEADING_GAP;
+    PangoLayout *l = tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH,
+                                    doc->pending, 0);
+    double h = tob_layout_height(l);
+    tob_draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y,
+                    tob_style_rgb(style));
+    g_object_unref(l);
+    doc->y += h;
+    if (style == TOB_TEXT_H1) {
+        tob_set_rgb(doc->cr, TOB_RGB_ACCENT);
+        cairo_set_line_width(doc->cr, 1.2);
+        cairo_move_to(doc->cr, TOB_PAGE_MARGIN_X, doc->y + 3);
+        cairo_line_to(doc->cr, TOB_PAGE_MARGIN_X + TOB_FRAME_WIDTH, doc->y + 3);
+        cairo_stroke(doc->cr);
+        doc->y += 9.0;
+    } else {
+        doc->y += 5.0;
+    }
+    free(doc->pending);
+    doc->pending = NULL;
+}
+
+tob_status_t tob_doc_heading(tob_doc_t *doc, tob_text_style_t style,
+                             const char *text, tob_error_t *err)
+{
+    /* Two headings in a row: the first goes with the second. */
+    if (doc->pending != NULL) {
+        double h = tob_heading_height(doc, style, text);
+        tob_status_t st = tob_doc_reserve(doc, h + 40, err);
+        if (st != TOB_OK)
+            return st;
+    }
+    doc->pending = strdup(text);
+    if (doc->pending == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    doc->pending_style = style;
+    return TOB_OK;
+}
+
+/* ---- paragraphs ------------------------------------------------------- */
+
+/* Draws lines [first, last) of layout; the first one's top at y. */
+static void draw_lines(cairo_t *cr, PangoLayout *layout, double x, double y,
+                       int first, int last, unsigned rgb)
+{
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
+    double shift = 0;
+    int i = 0;
+    tob_set_rgb(cr, rgb);
+    do {
+        int y0, y1;
+        pango_layout_iter_get_line_yrange(it, &y0, &y1);
+        if (i == first)
+            shift = (double)y0 / PANGO_SCALE;
+        if (i >= first && i < last) {
+            PangoRectangle logical;
+            pango_layout_iter_get_line_extents(it, NULL, &logical);
+            double base =
+                (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+            cairo_move_to(cr, x + (double)logical.x / PANGO_SCALE,
+                          y + base - shift);
+            pango_cairo_show_layout_line(
+                cr, pango_layout_iter_get_line_readonly(it));
+        }
+        i++;
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+}
+
+/* Top and bottom of each line relative to the layout's top; caller frees
+ * *tops (bottoms share the block). Returns the line count, -1 if no
+ * memory. */
+static int line_ranges(PangoLayout *layout, double **tops, double **bottoms)
+{
+    int n = pango_layout_get_line_count(layout);
+    double *t = calloc(2 * (size_t)(n > 0 ? n : 1), sizeof *t);
+    if (t == NULL)
+        return -1;
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
+    int i = 0;
+    do {
+        int y0, y1;
+        pango_layout_iter_get_line_yrange(it, &y0, &y1);
+        t[i] = (double)y0 / PANGO_SCALE;
+        t[n + i] = (double)y1 / PANGO_SCALE;
+        i++;
+    } while (i < n && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    *tops = t;
+    *bottoms = t + n;
+    return n;
+}
+
+/* How many lines from `first` to put in avail points: all that fit, but
+ * never one alone at the foot of a page (orphan) or at the top of the
+ * next (widow). 0 means "start on the next page". */
+static int lines_that_fit(const double *tops, const double *bottoms, int n,
+                          int first, double avail)
+{
+    int k = 0;
+    while (first + k < n && bottoms[first + k] - tops[first] <= avail)
+        k++;
+    int left = n - first;
+    if (k == left)
+        return k;
+    if (left - k < 2 && k > 2)
+        k = left - 2;
+    if (k < 2 && left > 1)
+        k = 0;
+    return k;
+}
+
+static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
+                               tob_text_style_t style, const double *tops,
+                               const double *bottoms, int n, tob_error_t *err)
+{
+    int first = 0;
+    while (first < n) {
+        int k = lines_that_fit(tops, bottoms, n, first, tob_doc_remaining(doc));
+        if (k == 0 && doc->y <= TOB_PAGE_TOP)
+            k = 1; /* a line taller than a page: place it anyway */
+        if (k == 0) {
+            tob_status_t st = tob_doc_new_flow_page(doc, err);
+            if (st != TOB_OK)
+                return st;
+            continue;
+        }
+        draw_lines(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
+                   tob_style_rgb(style));
+        doc->y += bottoms[first + k - 1] - tops[first];
+        first += k;
+        if (first < n) {
+            tob_status_t st = tob_doc_new_flow_page(doc, err);
+            if (st != TOB_OK)
+                return st;
+        }
+    }
+    return TOB_OK;
+}
+
+tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
+                               const char *text, tob_error_t *err)
+{
+    PangoLayout *l =
+        tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH, text, 0);
+    double *tops = NULL, *bottoms = NULL;
+    int n = line_ranges(l, &tops, &bottoms);
+    tob_status_t st = TOB_OK;
+    if (n < 0) {
+        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    } else if (n > 0) {
+        /* The heading before it needs the first two lines with it. */
+        st = tob_doc_reserve(doc, bottoms[n > 1 ? 1 : 0], err);
+        if (st == TOB_OK)
+            st = flow_lines(doc, l, style, tops, bottoms, n, err);
+        doc->y += BLOCK_GAP;
+    }
+    free(tops);
+    g_object_unref(l);
+    return st;
+}
+
+/* ---- key figures ------------------------------------------------------- */
+
+typedef struct figure_layouts {
+    PangoLayout *value, *label, *detail;
+} figure_layouts_t;
+
+static double lay_figure(tob_doc_t *doc, const tob_figure_t *f, double w,
+                         figure_layouts_t *out)
+{
+    double inner = w - 2 * FIGURE_PAD - 3;
+    out->value = tob_doc_layout(doc, TOB_FONT_FAMILY " Bold 15", inner,
+                                f->value != NULL ? f->value : "", 0);
+    out->label = tob_doc_layout(doc, TOB_FONT_FAMILY " Bold 8.5", inner,
+                                f->label != NULL ? f->label : "", 0);
+    out->detail =
+        f->detail != NULL
+            ? tob_doc_layout(doc, TOB_FONT_FAMILY " 7.5", inner, f->detail, 0)
+            : NULL;
+    double h = 2 * FIGURE_PAD + tob_layout_height(out->value) + 2 +
+               tob_layout_height(out->label);
+    if (out->detail != NULL)
+        h += 4 + tob_layout_height(out->detail);
+    return h;
+}
+
+static void draw_figure(cairo_t *cr, const figure_layouts_t *f, double x,
+                        double y, double w, double h)
+{
+    tob_set_rgb(cr, TOB_RGB_TINT);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill(cr);
+    tob_set_rgb(cr, TOB_RGB_ACCENT);
+    cairo_rectangle(cr, x, y, 3, h);
+    cairo_fill(cr);
+    double tx = x + 3 + FIGURE_PAD, ty = y + FIGURE_PAD;
+    tob_draw_layout(cr, f->value, tx, ty, TOB_RGB_ACCENT);
+    ty += tob_layout_height(f->value) + 2;
+    tob_draw_layout(cr, f->label, tx, ty, TOB_RGB_TEXT);
+    ty += tob_layout_height(f->label) + 4;
+    if (f->detail != NULL)
+        tob_draw_layout(cr, f->detail, tx, ty, TOB_RGB_GREY);
+}
+
+static void free_figures(figure_layouts_t *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].value != NULL)
+            g_object_unref(f[i].value);
+        if (f[i].label != NULL)
+            g_object_unref(f[i].label);
+        if (f[i].detail != NULL)
+            g_object_unref(f[i].detail);
+    }
+}
+
+/* One row of up to three boxes, all as tall as the tallest. */
+static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
+                               size_t n, tob_error_t *err)
+{
+    const double w = (TOB_FRAME_WIDTH - 2 * FIGURE_GAP) / 3;
+    figure_layouts_t lay[3] = {{0}};
+    double h = 0;
+    for (size_t i = 0; i < n; i++) {
+        double hi = lay_figure(doc, &figs[i], w, &lay[i]);
+        h = hi > h ? hi : h;
+    }
+    tob_status_t st = tob_doc_reserve(doc, h, err);
+    if (st == TOB_OK) {
+        for (size_t i = 0; i < n; i++)
+            draw_figure(doc->cr, &lay[i],
+                        TOB_PAGE_MARGIN_X + (double)i * (w + FIGURE_GAP),
+                        doc->y, w, h);
+        doc->y += h + FIGURE_GAP;
+    }
+    free_figures(lay, n);
+    return st;
+}
+
+tob_status_t tob_doc_figures(tob_doc_t *doc, const tob_figure_t *figures,
+                             size_t n, tob_error_t *err)
+{
+    for (size_t i = 0; i < n; i += 3) {
+        tob_status_t st =
+            figure_row(doc, figures + i, n - i < 3 ? n - i : 3, err);
+        if (st != TOB_OK)
+            return st;
+    }
+    doc->y += BLOCK_GAP - FIGURE_GAP > 0 ? BLOCK_GAP - FIGURE_GAP : 0;
+    return TOB_OK;
+}

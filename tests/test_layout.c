@@ -1,0 +1,206 @@
+/* test_layout.c - the page layout engine: row splitting, tables over
+ * pages with repeated headers, widows, and the PDF written atomically. */
+#include "terrobs/layout.h"
+
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+static void test_split_fits_one_page(void **state)
+{
+    (void)state;
+    double h[5] = {10, 10, 10, 10, 10};
+    size_t starts[5];
+    int new_page = -1;
+    assert_int_equal(
+        tob_layout_split_rows(h, 5, 12, 100, 700, starts, 5, &new_page), 1);
+    assert_int_equal(new_page, 0);
+    assert_int_equal(starts[0], 0);
+}
+
+static void test_split_repeats_over_pages(void **state)
+{
+    (void)state;
+    /* 100 rows of 10 under a header of 20: first page 200 -> 18 rows,
+     * then 68 per page of 700. */
+    double h[100];
+    for (int i = 0; i < 100; i++)
+        h[i] = 10;
+    size_t starts[100];
+    int new_page = -1;
+    size_t n =
+        tob_layout_split_rows(h, 100, 20, 200, 700, starts, 100, &new_page);
+    assert_int_equal(new_page, 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(starts[0], 0);
+    assert_int_equal(starts[1], 18);
+    assert_int_equal(starts[2], 86);
+    /* each chunk fits under its header */
+    for (size_t k = 1; k + 1 < n; k++)
+        assert_true(20 + 10.0 * (double)(starts[k + 1] - starts[k]) <= 700);
+}
+
+static void test_split_no_header_alone(void **state)
+{
+    (void)state;
+    double h[4] = {30, 30, 30, 30};
+    size_t starts[4];
+    int new_page = 0;
+    /* header + 1 row fits (50) but not header + 2 rows (80): new page */
+    size_t n = tob_layout_split_rows(h, 4, 20, 60, 700, starts, 4, &new_page);
+    assert_int_equal(new_page, 1);
+    assert_int_equal(n, 1);
+}
+
+static void test_split_no_widow_row(void **state)
+{
+    (void)state;
+    /* 11 rows of 10; first page holds 10 under the header: the last row
+     * would be alone, so it takes one more with it. */
+    double h[11];
+    for (int i = 0; i < 11; i++)
+        h[i] = 10;
+    size_t starts[11];
+    int new_page = 0;
+    size_t n =
+        tob_layout_split_rows(h, 11, 10, 110, 700, starts, 11, &new_page);
+    assert_int_equal(n, 2);
+    assert_int_equal(starts[1], 9);
+}
+
+static void test_split_tall_row_alone(void **state)
+{
+    (void)state;
+    double h[3] = {10, 900, 10};
+    size_t starts[3];
+    int new_page = 0;
+    size_t n = tob_layout_split_rows(h, 3, 10, 700, 700, starts, 3, &new_page);
+    /* the tall row gets a page of its own rather than a loop */
+    assert_true(n >= 2);
+    assert_int_equal(starts[0], 0);
+    assert_int_equal(
+        tob_layout_split_rows(h, 0, 10, 700, 700, starts, 3, &new_page), 0);
+}
+
+static tob_status_t draw_box(void *user, cairo_t *cr, PangoContext *pango,
+                             const tob_rect_t *r, tob_error_t *err)
+{
+    (void)pango;
+    (void)err;
+    int *calls = user;
+    (*calls)++;
+    cairo_rectangle(cr, r->x, r->y, r->width, r->height);
+    cairo_stroke(cr);
+    return TOB_OK;
+}
+
+static void build_long_table(tob_doc_t *doc, size_t n_rows)
+{
+    static const tob_table_column_t cols[] = {
+        {"Commune", 3, TOB_ALIGN_LEFT},
+        {"Population", 1, TOB_ALIGN_RIGHT},
+    };
+    const char **cells = calloc(2 * n_rows, sizeof *cells);
+    char(*names)[32] = calloc(n_rows, sizeof *names);
+    assert_non_null(cells);
+    assert_non_null(names);
+    for (size_t i = 0; i < n_rows; i++) {
+        snprintf(names[i], sizeof names[i], "Commune n°%zu", i + 1);
+        cells[2 * i] = names[i];
+        cells[2 * i + 1] = "12\xC2\xA0"
+                           "345";
+    }
+    tob_table_t t = {"Communes", cols, 2, cells, n_rows, 0};
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_table(doc, &t, &err), TOB_OK);
+    free(cells);
+    free(names);
+}
+
+static void test_document_pages_and_pdf(void **state)
+{
+    (void)state;
+    tob_doc_info_t info = {"Essai", NULL, "Territoire", "Carnet", "terrobs"};
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(&info, &doc, &err), TOB_OK);
+    cairo_t *cr = NULL;
+    assert_int_equal(tob_doc_cover_page(doc, &cr, &err), TOB_OK);
+    assert_non_null(cr);
+    assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H1, "Communes", &err),
+                     TOB_OK);
+    build_long_table(doc, 150);
+    /* 150 rows of ~16 pt: at least three flow pages after the cover */
+    assert_true(tob_doc_page_count(doc) >= 4);
+    int calls = 0;
+    assert_int_equal(tob_doc_drawing(doc, 300, draw_box, &calls, &err), TOB_OK);
+    assert_int_equal(calls, 1);
+    char path[4096];
+    tob_test_path(path, sizeof path, "doc.pdf");
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char magic[5] = {0};
+    assert_int_equal(fread(magic, 1, 4, fp), 4);
+    fclose(fp);
+    assert_string_equal(magic, "%PDF");
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_equal(access(tmp, F_OK), -1); /* renamed, not left behind */
+    tob_doc_destroy(doc);
+}
+
+static void test_write_to_missing_dir_fails(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(NULL, &doc, &err), TOB_OK);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Texte.", &err),
+                     TOB_OK);
+    assert_int_equal(tob_doc_write_pdf(doc, "/nonexistent/dir/x.pdf", &err),
+                     TOB_ERR_IO);
+    assert_non_null(strstr(err.source, "/nonexistent/dir/x.pdf"));
+    tob_doc_destroy(doc);
+}
+
+static void test_no_empty_page_on_break(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(NULL, &doc, &err), TOB_OK);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Un.", &err),
+                     TOB_OK);
+    tob_doc_page_break(doc);
+    tob_doc_page_break(doc);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Deux.", &err),
+                     TOB_OK);
+    tob_doc_page_break(doc);
+    assert_int_equal(tob_doc_page_count(doc), 2);
+    tob_doc_destroy(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_fits_one_page),
+        cmocka_unit_test(test_split_repeats_over_pages),
+        cmocka_unit_test(test_split_no_header_alone),
+        cmocka_unit_test(test_split_no_widow_row),
+        cmocka_unit_test(test_split_tall_row_alone),
+        cmocka_unit_test(test_document_pages_and_pdf),
+        cmocka_unit_test(test_write_to_missing_dir_fails),
+        cmocka_unit_test(test_no_empty_page_on_break),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
