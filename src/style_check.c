@@ -1,0 +1,207 @@
+/* style_check.c - style defaults, and the checks that involve several keys
+ * (run once every key is read, overrides included). */
+#include "style_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const tob_rgb_t WHITE = {255, 255, 255, 255};
+
+void style_defaults(tob_style_t *style)
+{
+    style->width = (style_length_t){1600, 1};
+    style->height = (style_length_t){1200, 1};
+    style->dpi = 150;
+    style->margin = 5;
+    style->background = WHITE;
+    style->scalebar = STYLE_POS_BOTTOM_LEFT;
+    style->north = STYLE_POS_TOP_RIGHT;
+    style->frame = 1;
+    style->kind = STYLE_CHOROPLETH;
+    style->method = TOB_CLASSIFY_QUANTILE;
+    style->k = 5;
+    style->nodata_color = (tob_rgb_t){0xd0, 0xd0, 0xd0, 255};
+    style->fill = (tob_rgb_t){0xf2, 0xf2, 0xf0, 255};
+    style->stroke = WHITE;
+    style->stroke_width = 0.1;
+    style->symbol_fill = (tob_rgb_t){0xe6, 0x55, 0x0d, 0xd9};
+    style->symbol_stroke = WHITE;
+    style->symbol_stroke_width = 0.2;
+    style->max_radius = 10;
+    style->point_size = 1.2;
+    style->label_field = STYLE_LABEL_NAME;
+    style->label_priority = STYLE_PRIORITY_AREA;
+    style->label_min_size = 8;
+    style->label_size = 7;
+    style->label_color = (tob_rgb_t){0x22, 0x22, 0x22, 255};
+    style->label_halo = WHITE;
+    style->legend = STYLE_POS_RIGHT;
+    style->counts = 1;
+    style->decimals = -1;
+}
+
+double style_length_mm(const tob_style_t *style, style_length_t len)
+{
+    return len.in_px ? len.value * 25.4 / style->dpi : len.value;
+}
+
+/* An error about section.key, at the line where it was set. */
+static tob_status_t fail_at(const tob_style_t *style, const char *section,
+                            const char *key, tob_error_t *err,
+                            const char *message)
+{
+    char field[TOB_ERROR_FIELD_MAX];
+    snprintf(field, sizeof field, "%s.%s", section, key);
+    tob_error_set(err, TOB_ERR_INPUT, "%s", message);
+    tob_error_at(err, style->name, style_line_of(style, section, key), field);
+    return TOB_ERR_INPUT;
+}
+
+static int seen(const tob_style_t *style, const char *section,
+                const char *key)
+{
+    return style_line_of(style, section, key) > 0;
+}
+
+static int seen_section(const tob_style_t *style, const char *section)
+{
+    size_t n = strlen(section);
+    for (size_t i = 0; i < style->n_seen; i++)
+        if (strncmp(style->seen[i].key, section, n) == 0 &&
+            style->seen[i].key[n] == '.')
+            return 1;
+    return 0;
+}
+
+static tob_status_t check_data(tob_style_t *style, tob_error_t *err)
+{
+    int polygons = style->kind != STYLE_POINTS;
+    if (polygons && style->level == NULL)
+        return fail_at(style, "data", "level", err,
+                       "missing: the level to map (commune, epci...)");
+    if (polygons && (style->variable == NULL) == (style->expression == NULL))
+        return fail_at(style, "data",
+                       style->variable ? "expression" : "variable", err,
+                       "give either a variable or an SQL expression");
+    if (polygons && style->sql != NULL)
+        return fail_at(style, "data", "sql", err,
+                       "sql is for kind = points; use expression");
+    if (!polygons && style->sql == NULL)
+        return fail_at(style, "data", "sql", err,
+                       "missing: kind = points needs an SQL query "
+                       "returning geom and category");
+    if (!polygons && (style->variable || style->expression))
+        return fail_at(style, "data",
+                       style->variable ? "variable" : "expression", err,
+                       "kind = points takes its values from sql");
+    if (style->vintage && style->level == NULL)
+        return fail_at(style, "data", "vintage", err,
+                       "vintage without a level");
+    return TOB_OK;
+}
+
+static tob_status_t check_classes(tob_style_t *style, tob_error_t *err)
+{
+    int manual = style->method == TOB_CLASSIFY_MANUAL;
+    if (manual && style->n_breaks == 0)
+        return fail_at(style, "classes", "method", err,
+                       "method = manual needs breaks");
+    if (!manual && style->n_breaks > 0)
+        return fail_at(style, "classes", "breaks", err,
+                       "breaks need method = manual");
+    for (size_t i = 1; i < style->n_breaks; i++)
+        if (!(style->breaks[i] > style->breaks[i - 1]))
+            return fail_at(style, "classes", "breaks", err,
+                           "breaks must increase");
+    if (style->palette != NULL && style->n_colors > 0)
+        return fail_at(style, "classes", "colors", err,
+                       "give a palette or colors, not both");
+    static const char *const choropleth_only[] = {"method", "k", "breaks"};
+    for (size_t i = 0; i < 3 && style->kind != STYLE_CHOROPLETH; i++)
+        if (seen(style, "classes", choropleth_only[i]))
+            return fail_at(style, "classes", choropleth_only[i], err,
+                           "classification is for choropleth maps");
+    return TOB_OK;
+}
+
+static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
+{
+    int categorical =
+        style->kind == STYLE_TYPOLOGY || style->kind == STYLE_POINTS;
+    if (!categorical && style->n_categories > 0)
+        return fail_at(style, "categories", style->categories[0].value, err,
+                       "categories are for typology and points maps");
+    if (style->kind != STYLE_PROPORTIONAL &&
+        (seen(style, "symbols", "max_value") ||
+         seen(style, "symbols", "max_radius") ||
+         seen(style, "symbols", "legend_values")))
+        return fail_at(style, "symbols",
+                       seen(style, "symbols", "max_value")    ? "max_value"
+                       : seen(style, "symbols", "max_radius") ? "max_radius"
+                                                              : "legend_values",
+                       err, "proportional circles only: kind = proportional");
+    if (style->min_radius >= style->max_radius)
+        return fail_at(style, "symbols", "min_radius", err,
+                       "min_radius must be below max_radius");
+    if (style->label_field == STYLE_LABEL_VALUE &&
+        style->kind == STYLE_POINTS)
+        return fail_at(style, "labels", "field", err,
+                       "points maps label with the sql's label column");
+    return TOB_OK;
+}
+
+static tob_status_t check_layers(tob_style_t *style, tob_error_t *err)
+{
+    for (size_t i = 0; i < style->n_layers; i++) {
+        const style_layer_t *l = &style->layers[i];
+        if (l->level == NULL) {
+            char section[STYLE_NAME_MAX + 8];
+            snprintf(section, sizeof section, "layer.%s", l->name);
+            tob_error_set(err, TOB_ERR_INPUT,
+                          "missing: the level whose outlines to draw");
+            tob_error_at(err, style->name, l->line, section);
+            return TOB_ERR_INPUT;
+        }
+    }
+    for (size_t i = 0; i < style->n_insets; i++) {
+        const style_inset_t *in = &style->insets[i];
+        if (in->filter == NULL) {
+            char section[STYLE_NAME_MAX + 8];
+            snprintf(section, sizeof section, "inset.%s", in->name);
+            tob_error_set(err, TOB_ERR_INPUT,
+                          "missing filter: which features the inset shows");
+            tob_error_at(err, style->name, in->line, section);
+            return TOB_ERR_INPUT;
+        }
+    }
+    return TOB_OK;
+}
+
+/* Defaults that depend on the kind, unless the file set them. */
+static void kind_defaults(tob_style_t *style)
+{
+    if (style->kind != STYLE_CHOROPLETH && style->kind != STYLE_TYPOLOGY &&
+        !seen(style, "polygons", "stroke"))
+        style->stroke = (tob_rgb_t){0xa0, 0xa0, 0xa0, 255};
+    if (seen_section(style, "labels") && !seen(style, "labels", "show"))
+        style->labels = 1;
+}
+
+tob_status_t style_check(tob_style_t *style, tob_error_t *err)
+{
+    double w = style_length_mm(style, style->width);
+    double h = style_length_mm(style, style->height);
+    if (w < 20 || h < 20 || w > 2000 || h > 2000)
+        return fail_at(style, "map", style->width.in_px ? "dpi" : "width", err,
+                       "the page must be 20 mm to 2 m on each side");
+    tob_status_t s = check_data(style, err);
+    if (s == TOB_OK)
+        s = check_classes(style, err);
+    if (s == TOB_OK)
+        s = check_kind_sections(style, err);
+    if (s == TOB_OK)
+        s = check_layers(style, err);
+    if (s == TOB_OK)
+        kind_defaults(style);
+    return s;
+}
