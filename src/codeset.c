@@ -83,8 +83,8 @@ static int grow(tob_codeset_t *set)
     return 0;
 }
 
-static int add_duplicate(tob_codeset_t *set, const char *code,
-                         long long first, long long again)
+static int add_duplicate(tob_codeset_t *set, const char *code, long long first,
+                         long long again)
 {
     if (set->n_dups == set->dups_cap) {
         size_t cap = set->dups_cap ? set->dups_cap * 2 : 16;
@@ -102,8 +102,7 @@ static int add_duplicate(tob_codeset_t *set, const char *code,
 }
 
 tob_status_t tob_codeset_add(tob_codeset_t *set, const char *code,
-                             long long item, long long *first,
-                             tob_error_t *err)
+                             long long item, long long *first, tob_error_t *err)
 {
     *first = 0;
     if ((set->size + 1) * 2 > set->cap && grow(set) != 0)
@@ -138,9 +137,8 @@ size_t tob_codeset_n_duplicates(const tob_codeset_t *set)
     return set->n_dups;
 }
 
-void tob_codeset_describe_duplicates(const tob_codeset_t *set,
-                                     const char *unit, char *buf,
-                                     size_t size)
+void tob_codeset_describe_duplicates(const tob_codeset_t *set, const char *unit,
+                                     char *buf, size_t size)
 {
     size_t used = 0, shown = set->n_dups < 5 ? set->n_dups : 5;
     buf[0] = '\0';
@@ -151,6 +149,5 @@ void tob_codeset_describe_duplicates(const tob_codeset_t *set,
         used += n > 0 ? (size_t)n : 0;
     }
     if (set->n_dups > shown && used < size)
-        snprintf(buf + used, size - used, " and %zu more",
-                 set->n_dups - shown);
+        snprintf(buf + used, size - used, " and %zu more", set->n_dups - shown);
 }

@@ -23,8 +23,8 @@ static tob_status_t set_va(tob_error_t *err, tob_status_t code, int lib_code,
     return code;
 }
 
-tob_status_t tob_error_set(tob_error_t *err, tob_status_t code,
-                           const char *fmt, ...)
+tob_status_t tob_error_set(tob_error_t *err, tob_status_t code, const char *fmt,
+                           ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -112,9 +112,9 @@ static tob_status_t parse_line(char *text, const char *name, long line,
     return TOB_OK;
 }
 
-tob_status_t tob_ini_parse_text(const char *text, size_t len,
-                                const char *name, tob_ini_handler_t handler,
-                                void *user, tob_error_t *err)
+tob_status_t tob_ini_parse_text(const char *text, size_t len, const char *name,
+                                tob_ini_handler_t handler, void *user,
+                                tob_error_t *err)
 {
     if (memchr(text, '\0', len) != NULL)
         return line_error(err, name, 0, "file holds a NUL byte: not text");
@@ -140,8 +140,8 @@ tob_status_t tob_ini_parse_text(const char *text, size_t len,
         else {
             memcpy(buf, text + start, n);
             buf[n] = '\0';
-            st = parse_line(buf, name, line, section, sizeof section,
-                            handler, user, err);
+            st = parse_line(buf, name, line, section, sizeof section, handler,
+                            user, err);
         }
         start = end + 1;
     }

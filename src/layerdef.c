@@ -1,4 +1,5 @@
-/* layerdef.c - read layer-definition files (layers/NAME.layer) into load options. */
+/* layerdef.c - read layer-definition files (layers/NAME.layer) into load
+ * options. */
 #include "terrobs/ini.h"
 #include "terrobs/load.h"
 
@@ -23,7 +24,7 @@ enum {
 };
 
 static const char *const key_names[N_KEYS] = {
-    "level", "label", "src",   "layer", "code",
+    "level", "label",       "src",   "layer", "code",
     "name",  "parent-code", "where", "s-srs", "vintage"};
 
 struct tob_layerdef {
@@ -105,8 +106,8 @@ static tob_status_t check_required(tob_layerdef_t *def, const char *path,
         errno = 0;
         long v = strtol(vintage, &end, 10);
         if (errno != 0 || *end != '\0' || v < 1800 || v > 2200) {
-            tob_error_set(err, TOB_ERR_INPUT,
-                          "'%s' is not a year (1800..2200)", vintage);
+            tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a year (1800..2200)",
+                          vintage);
             tob_error_at(err, path, 0, "vintage");
             return TOB_ERR_INPUT;
         }

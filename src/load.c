@@ -102,8 +102,8 @@ static tob_status_t find_field(load_t *ld, const char *name, int *index,
                  OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
     }
     tob_error_set(err, TOB_ERR_NOTFOUND,
-                  "no field '%s' (given by %s) in layer %s; fields: %s",
-                  name, option, OGR_L_GetName(ld->layer), fields);
+                  "no field '%s' (given by %s) in layer %s; fields: %s", name,
+                  option, OGR_L_GetName(ld->layer), fields);
     tob_error_at(err, ld->opts->src, 0, name);
     return TOB_ERR_NOTFOUND;
 }
@@ -111,8 +111,8 @@ static tob_status_t find_field(load_t *ld, const char *name, int *index,
 static tob_status_t open_source(load_t *ld, tob_error_t *err)
 {
     const char *src = ld->opts->src;
-    ld->ds = GDALOpenEx(src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL,
-                        NULL);
+    ld->ds =
+        GDALOpenEx(src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (ld->ds == NULL)
         return gdal_fail(src, "cannot open as a vector source", err);
     tob_status_t s = pick_layer(ld, err);
@@ -142,8 +142,8 @@ static tob_status_t make_transform(load_t *ld, tob_error_t *err)
     if (ld->opts->s_srs != NULL) {
         ld->from = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(ld->from, ld->opts->s_srs) != OGRERR_NONE)
-            return tob_error_set(err, TOB_ERR_ARG,
-                                 "--s-srs '%s' is not a CRS", ld->opts->s_srs);
+            return tob_error_set(err, TOB_ERR_ARG, "--s-srs '%s' is not a CRS",
+                                 ld->opts->s_srs);
     } else if (file_srs != NULL) {
         ld->from = OSRClone(file_srs);
     } else {
@@ -193,8 +193,7 @@ static tob_status_t feature_error(load_t *ld, long long n, const char *code,
                                   const char *what, tob_error_t *err)
 {
     if (code != NULL && code[0] != '\0')
-        tob_error_set(err, status, "feature %lld (code %s): %s", n, code,
-                      what);
+        tob_error_set(err, status, "feature %lld (code %s): %s", n, code, what);
     else
         tob_error_set(err, status, "feature %lld: %s", n, what);
     tob_error_at(err, ld->opts->src, 0, field);
@@ -242,8 +241,7 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
     return TOB_OK;
 }
 
-static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g,
-                                  tob_error_t *err)
+static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
 {
     size_t size = (size_t)OGR_G_WkbSize(g);
     if (size > ld->wkb_cap) {
@@ -266,8 +264,8 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     tob_error_t why;
     tob_error_clear(&why);
     if (tob_code_check(ld->opts->level, item->code, &why) != TOB_OK)
-        return feature_error(ld, n, NULL, ld->opts->code_field,
-                             TOB_ERR_INPUT, why.message, err);
+        return feature_error(ld, n, NULL, ld->opts->code_field, TOB_ERR_INPUT,
+                             why.message, err);
     if (item->name[0] == '\0')
         return feature_error(ld, n, item->code, ld->opts->name_field,
                              TOB_ERR_INPUT, "empty name", err);
@@ -317,9 +315,11 @@ static const char *const deferred_triggers[] = {
 static tob_status_t suspend_triggers(load_t *ld, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        ld->st, "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                " AND name = ?", &stmt, err);
+    tob_status_t s =
+        tob_store_prepare(ld->st,
+                          "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                          " AND name = ?",
+                          &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
         sqlite3_bind_text(stmt, 1, deferred_triggers[i], -1, SQLITE_STATIC);
         if (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -417,9 +417,14 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
                              "level %s, vintage %d already holds %lld "
                              "territories: use --replace to swap them",
                              ld->opts->level, ld->rep->vintage, existing);
-    tob_source_record_t rec = {"boundaries", ld->opts->src, ld->rep->layer,
-                               ld->opts->level, ld->rep->vintage, 0,
-                               ld->rep->checksum[0] ? ld->rep->checksum : NULL, NULL};
+    tob_source_record_t rec = {"boundaries",
+                               ld->opts->src,
+                               ld->rep->layer,
+                               ld->opts->level,
+                               ld->rep->vintage,
+                               0,
+                               ld->rep->checksum[0] ? ld->rep->checksum : NULL,
+                               NULL};
     if (s == TOB_OK)
         s = tob_store_add_source(ld->st, &rec, &ld->source_id, err);
     if (s == TOB_OK)
@@ -440,9 +445,9 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
     GIntBig total = OGR_L_GetFeatureCount(ld->layer, FALSE);
     time_t last = time(NULL);
     tob_reader_t *reader = NULL;
-    tob_status_t s = tob_reader_start(ld->layer, ld->i_code, ld->i_name,
-                                      ld->i_parent, ld->from,
-                                      tob_store_srid(ld->st), &reader, err);
+    tob_status_t s =
+        tob_reader_start(ld->layer, ld->i_code, ld->i_name, ld->i_parent,
+                         ld->from, tob_store_srid(ld->st), &reader, err);
     tob_feature_item_t *item = NULL;
     long long n = 0;
     while (s == TOB_OK && (s = tob_reader_next(reader, &item, err)) == TOB_OK &&
@@ -500,9 +505,10 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
     ld->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(ld->st));
     sqlite3_finalize(stmt);
     char details[256];
-    snprintf(details, sizeof details, "%zu features, %zu repaired, %zu "
-             "removed", ld->rep->n_loaded, ld->rep->n_repaired,
-             ld->rep->n_removed);
+    snprintf(details, sizeof details,
+             "%zu features, %zu repaired, %zu "
+             "removed",
+             ld->rep->n_loaded, ld->rep->n_repaired, ld->rep->n_removed);
     if (s == TOB_OK)
         s = tob_store_prepare(ld->st,
                               "UPDATE source SET n_items = ?, details = ?"
@@ -545,8 +551,8 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
     tob_load_report_t local;
     tob_load_report_t *rep = report != NULL ? report : &local;
     memset(rep, 0, sizeof *rep);
-    if (opts->level == NULL || opts->src == NULL ||
-        opts->code_field == NULL || opts->name_field == NULL)
+    if (opts->level == NULL || opts->src == NULL || opts->code_field == NULL ||
+        opts->name_field == NULL)
         return tob_error_set(err, TOB_ERR_ARG,
                              "level, source, code and name fields are "
                              "required");
@@ -561,7 +567,8 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
     if (s == TOB_OK)
         s = make_transform(&ld, err);
     /* No checksum for what is not one file (a folder, a database). */
-    if (s == TOB_OK && tob_file_sha256(opts->src, rep->checksum, NULL) != TOB_OK)
+    if (s == TOB_OK &&
+        tob_file_sha256(opts->src, rep->checksum, NULL) != TOB_OK)
         rep->checksum[0] = '\0';
     if (s == TOB_OK)
         s = tob_store_begin(st, err);

@@ -20,8 +20,8 @@ struct tob_reader {
     pthread_cond_t not_empty, not_full;
     tob_feature_item_t *queue[QUEUE_CAP];
     size_t head, count;
-    int done;      /* the reader has pushed its last item */
-    int cancelled; /* the consumer wants no more */
+    int done;          /* the reader has pushed its last item */
+    int cancelled;     /* the consumer wants no more */
     tob_error_t error; /* the reader's failure, if any */
 };
 
@@ -145,8 +145,7 @@ static void *read_all(void *arg)
 
 tob_status_t tob_reader_start(OGRLayerH layer, int i_code, int i_name,
                               int i_parent, OGRSpatialReferenceH from,
-                              int to_srid, tob_reader_t **out,
-                              tob_error_t *err)
+                              int to_srid, tob_reader_t **out, tob_error_t *err)
 {
     *out = NULL;
     tob_reader_t *r = calloc(1, sizeof *r);
@@ -187,8 +186,7 @@ tob_status_t tob_reader_next(tob_reader_t *r, tob_feature_item_t **item,
         pthread_cond_signal(&r->not_full);
     } else if (r->error.code != TOB_OK) {
         status = r->error.code;
-        tob_error_lib(err, status, r->error.lib_code, "%s",
-                      r->error.message);
+        tob_error_lib(err, status, r->error.lib_code, "%s", r->error.message);
     }
     pthread_mutex_unlock(&r->lock);
     return status;

@@ -11,8 +11,8 @@
 
 /* One feature, owned by the caller once returned. */
 typedef struct tob_feature_item {
-    long long n;       /* 1-based feature number in reading order */
-    char *code;        /* trimmed field values, "" when null */
+    long long n; /* 1-based feature number in reading order */
+    char *code;  /* trimmed field values, "" when null */
     char *name;
     char *parent;
     OGRGeometryH geom; /* reprojected, or NULL when the feature has none */

@@ -44,8 +44,7 @@ static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
     return TOB_OK;
 }
 
-tob_status_t tob_store_exec(tob_store_t *st, const char *sql,
-                            tob_error_t *err)
+tob_status_t tob_store_exec(tob_store_t *st, const char *sql, tob_error_t *err)
 {
     return exec_db(st->db, sql, "running SQL", err);
 }
@@ -145,8 +144,8 @@ static tob_status_t check_projected(int srid, tob_error_t *err)
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     tob_status_t status = TOB_OK;
     if (srid <= 0 || OSRImportFromEPSG(srs, srid) != OGRERR_NONE)
-        status = tob_error_set(err, TOB_ERR_ARG,
-                               "EPSG:%d is not a known CRS", srid);
+        status =
+            tob_error_set(err, TOB_ERR_ARG, "EPSG:%d is not a known CRS", srid);
     else if (!OSRIsProjected(srs))
         status = tob_error_set(
             err, TOB_ERR_ARG,
@@ -161,15 +160,15 @@ static tob_status_t check_projected(int srid, tob_error_t *err)
 static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
 {
     char sql[512];
-    tob_status_t s = exec_db(db, "PRAGMA journal_mode=DELETE", "setting up",
-                             err);
+    tob_status_t s =
+        exec_db(db, "PRAGMA journal_mode=DELETE", "setting up", err);
     if (s == TOB_OK)
         s = exec_db(db, "BEGIN", "setting up", err);
     if (s == TOB_OK)
         s = exec_db(db, "SELECT InitSpatialMetadata(0, 'NONE')",
                     "initialising spatial metadata", err);
-    snprintf(sql, sizeof sql,
-             "SELECT InsertEpsgSrid(4326), InsertEpsgSrid(%d)", srid);
+    snprintf(sql, sizeof sql, "SELECT InsertEpsgSrid(4326), InsertEpsgSrid(%d)",
+             srid);
     if (s == TOB_OK)
         s = exec_db(db, sql, "registering the CRS", err);
     if (s == TOB_OK)
@@ -207,8 +206,7 @@ static void remove_sidecars(const char *path)
 
 /* Moves the finished temp file into place and fsyncs nothing more: SQLite
  * synced the file's content at COMMIT; rename() is atomic on POSIX. */
-static tob_status_t publish(const char *tmp, const char *path,
-                            tob_error_t *err)
+static tob_status_t publish(const char *tmp, const char *path, tob_error_t *err)
 {
     if (rename(tmp, path) != 0) {
         tob_error_set(err, TOB_ERR_IO, "cannot move %s into place: %s", tmp,
@@ -281,10 +279,9 @@ static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
     tob_error_clear(&inner);
     if (pragma_int(st->db, "PRAGMA application_id", &app_id, &inner) !=
             TOB_OK ||
-        pragma_int(st->db, "PRAGMA user_version", &version, &inner) !=
-            TOB_OK)
-        return tob_error_set(err, TOB_ERR_STORE,
-                             "not a terrobs store (%s)", inner.message);
+        pragma_int(st->db, "PRAGMA user_version", &version, &inner) != TOB_OK)
+        return tob_error_set(err, TOB_ERR_STORE, "not a terrobs store (%s)",
+                             inner.message);
     if (app_id != TOB_STORE_APPLICATION_ID)
         return tob_error_set(err, TOB_ERR_STORE,
                              "not a terrobs store (create one with "
@@ -294,8 +291,9 @@ static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
                              "store schema version %d is newer than this "
                              "terrobs reads (%d): upgrade terrobs",
                              version, TOB_STORE_SCHEMA_VERSION);
-    if (pragma_int(st->db, "SELECT CAST(value AS INTEGER) FROM meta"
-                           " WHERE key = 'srid'",
+    if (pragma_int(st->db,
+                   "SELECT CAST(value AS INTEGER) FROM meta"
+                   " WHERE key = 'srid'",
                    &st->srid, &inner) != TOB_OK)
         return tob_error_set(err, TOB_ERR_STORE,
                              "damaged terrobs store: no storage CRS");
@@ -312,8 +310,8 @@ tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
         tob_error_at(err, path, 0, NULL);
         return TOB_ERR_NOTFOUND;
     }
-    int flags = mode == TOB_STORE_WRITE ? SQLITE_OPEN_READWRITE
-                                        : SQLITE_OPEN_READONLY;
+    int flags =
+        mode == TOB_STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     tob_store_t *st = NULL;
     tob_status_t s = connect(path, flags, &st, err);
     if (s == TOB_OK)

@@ -10,14 +10,31 @@
 #include <string.h>
 
 /* Names the store itself uses: a level may not shadow them. */
-static const char *const reserved_names[] = {
-    "meta",        "source",      "level",          "territory",
-    "membership",  "variable",    "observation",    "contract",
-    "project",     "funding",     "phase",          "partner",
-    "gup_site",    "gup_action",  "gup_report",     "gup_referent",
-    "spatial_ref_sys", "geometry_columns", "views_geometry_columns",
-    "virts_geometry_columns", "sql_statements_log", "spatialite_history",
-    "data_licenses", "sqlite_sequence", NULL};
+static const char *const reserved_names[] = {"meta",
+                                             "source",
+                                             "level",
+                                             "territory",
+                                             "membership",
+                                             "variable",
+                                             "observation",
+                                             "contract",
+                                             "project",
+                                             "funding",
+                                             "phase",
+                                             "partner",
+                                             "gup_site",
+                                             "gup_action",
+                                             "gup_report",
+                                             "gup_referent",
+                                             "spatial_ref_sys",
+                                             "geometry_columns",
+                                             "views_geometry_columns",
+                                             "virts_geometry_columns",
+                                             "sql_statements_log",
+                                             "spatialite_history",
+                                             "data_licenses",
+                                             "sqlite_sequence",
+                                             NULL};
 
 tob_status_t tob_store_check_level_name(const char *name, tob_error_t *err)
 {
@@ -148,8 +165,8 @@ tob_status_t tob_store_ensure_level(tob_store_t *st, const char *name,
     if (s != TOB_OK)
         return s;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, label != NULL ? label : default_label(name),
-                      -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, label != NULL ? label : default_label(name), -1,
+                      SQLITE_STATIC);
     sqlite3_bind_int(stmt, 3, spatial != 0);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         s = tob_store_fail(st, "adding the level", err);

@@ -22,8 +22,8 @@ static tob_status_t collect(void *user, const char *section, const char *key,
     if (strcmp(key, "boom") == 0)
         return tob_error_set(err, TOB_ERR_INPUT, "bad value '%s'", value);
     size_t used = strlen(seen->text);
-    snprintf(seen->text + used, sizeof seen->text - used, "%ld:%s.%s=%s;",
-             line, section, key, value);
+    snprintf(seen->text + used, sizeof seen->text - used, "%ld:%s.%s=%s;", line,
+             section, key, value);
     seen->n++;
     return TOB_OK;
 }
@@ -78,8 +78,7 @@ static void test_handler_error_gets_location(void **state)
     seen_t seen;
     tob_error_t err;
     char buf[2048];
-    assert_int_equal(parse("a = 1\n\nboom = 7\n", &seen, &err),
-                     TOB_ERR_INPUT);
+    assert_int_equal(parse("a = 1\n\nboom = 7\n", &seen, &err), TOB_ERR_INPUT);
     assert_string_equal(tob_error_format(&err, buf, sizeof buf),
                         "x.style:3: boom: bad value '7'");
 }

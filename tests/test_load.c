@@ -18,8 +18,7 @@
 static double query_double(tob_store_t *st, const char *sql)
 {
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt,
-                                        NULL),
+    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     double v = sqlite3_column_double(stmt, 0);
@@ -39,8 +38,7 @@ static tob_store_t *new_store(const char *name, int srid)
 }
 
 static tob_status_t load(tob_store_t *st, const char *level, const char *rel,
-                         int vintage, tob_load_report_t *rep,
-                         tob_error_t *err)
+                         int vintage, tob_load_report_t *rep, tob_error_t *err)
 {
     char src[4096];
     tob_test_src(src, sizeof src, rel);
@@ -76,9 +74,9 @@ static void test_nord_areas_match_departement(void **state)
     double dep = query_double(st, "SELECT area_m2 FROM territory WHERE"
                                   " level = 'departement' AND code = '59'");
     /* Area is the planar area in the store CRS, as SpatiaLite computes. */
-    double spatialite = query_double(
-        st, "SELECT ST_Area(geom) FROM territory WHERE code = '59'"
-            " AND level = 'departement'");
+    double spatialite =
+        query_double(st, "SELECT ST_Area(geom) FROM territory WHERE code = '59'"
+                         " AND level = 'departement'");
     assert_true(fabs(dep - spatialite) < 1.0);
     assert_true(dep > 5.6e9 && dep < 5.9e9);
     assert_true(fabs(communes - dep) / dep < 0.005);
@@ -130,15 +128,14 @@ static void test_failures_change_nothing(void **state)
         assert_int_equal(load(st, "commune", bad[i], 2018, &rep, &err),
                          want[i]);
         assert_true(err.source[0] != '\0');
-        assert_int_equal(
-            query_double(st, "SELECT count(*) FROM territory"), 0);
+        assert_int_equal(query_double(st, "SELECT count(*) FROM territory"), 0);
         assert_int_equal(query_double(st, "SELECT count(*) FROM source"), 0);
         /* The level is not left behind by a failed first load. */
         assert_int_equal(query_double(st, "SELECT count(*) FROM level"), 0);
     }
     assert_int_equal(load(st, "commune",
-                          "tests/data/load/duplicate-code.geojson", 2018,
-                          &rep, &err),
+                          "tests/data/load/duplicate-code.geojson", 2018, &rep,
+                          &err),
                      TOB_ERR_INPUT);
     assert_non_null(strstr(err.message, "97209 (features 1 and 3)"));
     assert_non_null(strstr(err.message, "97213 (features 2 and 4)"));
@@ -157,15 +154,17 @@ static void test_replace_keeps_ids_and_removes_stale(void **state)
                      TOB_OK);
     double id = query_double(st, "SELECT id FROM territory"
                                  " WHERE code = '97209'");
-    assert_int_equal(load(st, "commune",
-                          "tests/data/load/martinique-4.geojson", 2018, &rep,
-                          &err),
+    assert_int_equal(load(st, "commune", "tests/data/load/martinique-4.geojson",
+                          2018, &rep, &err),
                      TOB_ERR_EXISTS);
     char src[4096];
     tob_test_src(src, sizeof src, "tests/data/load/martinique-4.geojson");
-    tob_load_options_t o = {.level = "commune", .src = src,
-                            .code_field = "code", .name_field = "nom",
-                            .vintage = 2018, .replace = 1};
+    tob_load_options_t o = {.level = "commune",
+                            .src = src,
+                            .code_field = "code",
+                            .name_field = "nom",
+                            .vintage = 2018,
+                            .replace = 1};
     tob_error_clear(&err);
     assert_int_equal(tob_load(st, &o, &rep, &err), TOB_OK);
     assert_int_equal(rep.n_loaded, 4);
@@ -182,9 +181,9 @@ static void test_repair_and_where(void **state)
     tob_store_t *st = new_store("repair.sqlite", 5490);
     tob_error_t err;
     tob_load_report_t rep;
-    assert_int_equal(load(st, "commune", "tests/data/load/bowtie.geojson",
-                          2020, &rep, &err),
-                     TOB_OK);
+    assert_int_equal(
+        load(st, "commune", "tests/data/load/bowtie.geojson", 2020, &rep, &err),
+        TOB_OK);
     assert_int_equal(rep.n_repaired, 1);
     assert_int_equal(query_double(st, "SELECT ST_IsValid(geom) FROM territory"),
                      1);
@@ -193,9 +192,12 @@ static void test_repair_and_where(void **state)
                      2);
     char src[4096];
     tob_test_src(src, sizeof src, "tests/data/load/martinique-4.geojson");
-    tob_load_options_t o = {.level = "commune", .src = src,
-                            .code_field = "code", .name_field = "nom",
-                            .vintage = 2021, .where = "code LIKE '9722%'"};
+    tob_load_options_t o = {.level = "commune",
+                            .src = src,
+                            .code_field = "code",
+                            .name_field = "nom",
+                            .vintage = 2021,
+                            .where = "code LIKE '9722%'"};
     tob_error_clear(&err);
     assert_int_equal(tob_load(st, &o, &rep, &err), TOB_OK);
     assert_int_equal(rep.n_loaded, 2);

@@ -15,8 +15,7 @@
 static long long query_int(tob_store_t *st, const char *sql)
 {
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt,
-                                        NULL),
+    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     long long v = sqlite3_column_int64(stmt, 0);
@@ -81,8 +80,7 @@ static void test_refuses_geographic_crs(void **state)
     assert_non_null(strstr(err.message, "not a projected CRS"));
     assert_int_equal(access(path, F_OK), -1);
     tob_error_clear(&err);
-    assert_int_equal(tob_store_create(path, 999999, 0, &st, &err),
-                     TOB_ERR_ARG);
+    assert_int_equal(tob_store_create(path, 999999, 0, &st, &err), TOB_ERR_ARG);
 }
 
 static void test_refuses_foreign_and_newer_files(void **state)
@@ -125,8 +123,13 @@ static void test_level_names(void **state)
     (void)state;
     tob_error_t err;
     const char *good[] = {"commune", "epci", "scot", "zone_pacte", "iris2"};
-    const char *bad[] = {"",          "Commune", "1zone", "a-b",
-                         "territory", "idx_x",   "gup_site",
+    const char *bad[] = {"",
+                         "Commune",
+                         "1zone",
+                         "a-b",
+                         "territory",
+                         "idx_x",
+                         "gup_site",
                          "x\"; DROP TABLE territory;--",
                          "abcdefghijabcdefghijabcdefghijabc"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -135,8 +138,7 @@ static void test_level_names(void **state)
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tob_error_clear(&err);
-        assert_int_equal(tob_store_check_level_name(bad[i], &err),
-                         TOB_ERR_ARG);
+        assert_int_equal(tob_store_check_level_name(bad[i], &err), TOB_ERR_ARG);
     }
 }
 
@@ -150,13 +152,11 @@ static void test_level_view_and_source(void **state)
     tob_store_t *st = NULL;
     assert_int_equal(tob_store_create(path, 2154, 0, &st, &err), TOB_OK);
     assert_int_equal(tob_store_begin(st, &err), TOB_OK);
-    assert_int_equal(tob_store_ensure_level(st, "epci", NULL, 1, &err),
-                     TOB_OK);
+    assert_int_equal(tob_store_ensure_level(st, "epci", NULL, 1, &err), TOB_OK);
     /* A second call is a no-op. */
-    assert_int_equal(tob_store_ensure_level(st, "epci", NULL, 1, &err),
-                     TOB_OK);
-    tob_source_record_t rec = {"boundaries", "x.geojson", "x", "epci", 2026,
-                               3, NULL, "test"};
+    assert_int_equal(tob_store_ensure_level(st, "epci", NULL, 1, &err), TOB_OK);
+    tob_source_record_t rec = {"boundaries", "x.geojson", "x",  "epci",
+                               2026,         3,           NULL, "test"};
     sqlite3_int64 id = 0;
     assert_int_equal(tob_store_add_source(st, &rec, &id, &err), TOB_OK);
     assert_true(id > 0);

@@ -27,8 +27,7 @@ static inline const char *tob_test_path(char *buf, size_t size,
 }
 
 /* A file of the source tree: tob_test_src(buf, "layers/x.geojson"). */
-static inline const char *tob_test_src(char *buf, size_t size,
-                                       const char *rel)
+static inline const char *tob_test_src(char *buf, size_t size, const char *rel)
 {
     snprintf(buf, size, "%s/%s", TOB_SOURCE_DIR, rel);
     return buf;

@@ -23,10 +23,10 @@ typedef enum tob_status {
     TOB_ERR_STORE,    /* not a terrobs store, or a newer schema */
     TOB_ERR_IO,       /* reading or writing a file */
     TOB_ERR_NOMEM,
-    TOB_ERR_SQLITE,   /* lib_code is the extended SQLite code */
-    TOB_ERR_GDAL,     /* lib_code is the CPLErrorNum */
-    TOB_ERR_PROJ,     /* lib_code is the PROJ errno */
-    TOB_ERR_CAIRO,    /* lib_code is the cairo_status_t */
+    TOB_ERR_SQLITE, /* lib_code is the extended SQLite code */
+    TOB_ERR_GDAL,   /* lib_code is the CPLErrorNum */
+    TOB_ERR_PROJ,   /* lib_code is the PROJ errno */
+    TOB_ERR_CAIRO,  /* lib_code is the cairo_status_t */
     TOB_ERR_INTERNAL
 } tob_status_t;
 
@@ -35,11 +35,11 @@ typedef enum tob_status {
 #define TOB_ERROR_MESSAGE_MAX 1024
 
 typedef struct tob_error {
-    tob_status_t code;   /* TOB_OK while nothing went wrong */
-    int lib_code;        /* the library's own code, 0 if none */
+    tob_status_t code;                 /* TOB_OK while nothing went wrong */
+    int lib_code;                      /* the library's own code, 0 if none */
     char source[TOB_ERROR_SOURCE_MAX]; /* file or layer, "" if none */
-    long long row;       /* 1-based row or feature number, 0 if none */
-    char field[TOB_ERROR_FIELD_MAX];   /* column, key or field, "" if none */
+    long long row; /* 1-based row or feature number, 0 if none */
+    char field[TOB_ERROR_FIELD_MAX]; /* column, key or field, "" if none */
     char message[TOB_ERROR_MESSAGE_MAX];
 } tob_error_t;
 
@@ -49,8 +49,8 @@ void tob_error_clear(tob_error_t *err);
 /* Records code and a printf-style message, unless err already holds an
  * error (the first one wins). Returns code, so callers can write
  * `return tob_error_set(err, TOB_ERR_ARG, "...")`. err may be NULL. */
-tob_status_t tob_error_set(tob_error_t *err, tob_status_t code,
-                           const char *fmt, ...) TOB_PRINTF(3, 4);
+tob_status_t tob_error_set(tob_error_t *err, tob_status_t code, const char *fmt,
+                           ...) TOB_PRINTF(3, 4);
 
 /* Same, with the underlying library's code. */
 tob_status_t tob_error_lib(tob_error_t *err, tob_status_t code, int lib_code,

@@ -18,8 +18,8 @@ typedef tob_status_t (*tob_ini_handler_t)(void *user, const char *section,
  * header or quote, a line over 64 KiB, a NUL byte, invalid UTF-8) are
  * TOB_ERR_INPUT naming file and line. */
 TOB_NODISCARD tob_status_t tob_ini_parse(const char *path,
-                                         tob_ini_handler_t handler,
-                                         void *user, tob_error_t *err);
+                                         tob_ini_handler_t handler, void *user,
+                                         tob_error_t *err);
 
 /* Same on text in memory; name is used in messages. */
 TOB_NODISCARD tob_status_t tob_ini_parse_text(const char *text, size_t len,

@@ -30,12 +30,12 @@ typedef struct tob_load_options {
 
 /* What a load did. */
 typedef struct tob_load_report {
-    size_t n_loaded;    /* features written */
-    size_t n_repaired;  /* invalid geometries made valid */
-    size_t n_removed;   /* with replace: territories no longer in the source */
-    int vintage;        /* the vintage used */
-    char layer[256];    /* the OGR layer read */
-    char checksum[65];  /* SHA-256 of the source file */
+    size_t n_loaded;   /* features written */
+    size_t n_repaired; /* invalid geometries made valid */
+    size_t n_removed;  /* with replace: territories no longer in the source */
+    int vintage;       /* the vintage used */
+    char layer[256];   /* the OGR layer read */
+    char checksum[65]; /* SHA-256 of the source file */
 } tob_load_report_t;
 
 /* Loads opts->src into st. On any error nothing is written: the store is

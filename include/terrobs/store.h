@@ -38,8 +38,7 @@ TOB_NODISCARD tob_status_t tob_store_create(const char *path, int srid,
  * TOB_ERR_STORE (not a terrobs store, newer schema). */
 TOB_NODISCARD tob_status_t tob_store_open(const char *path,
                                           tob_store_mode_t mode,
-                                          tob_store_t **out,
-                                          tob_error_t *err);
+                                          tob_store_t **out, tob_error_t *err);
 
 /* Closes the store; NULL is a no-op. */
 void tob_store_close(tob_store_t *st);
@@ -67,8 +66,7 @@ TOB_NODISCARD tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
  * fails before any work), COMMIT, and ROLLBACK (a no-op outside a
  * transaction: SQLite may have rolled back already on SQLITE_FULL...). */
 TOB_NODISCARD tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err);
-TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st,
-                                            tob_error_t *err);
+TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err);
 void tob_store_rollback(tob_store_t *st);
 
 /* Checks a level name: 1..32 of [a-z0-9_], starting with a letter, and not
@@ -90,14 +88,14 @@ int tob_store_has_level(tob_store_t *st, const char *name);
 
 /* One provenance record: what was loaded or imported, from where. */
 typedef struct tob_source_record {
-    const char *kind;   /* "boundaries", "indicators", "zones", "contracts"... */
-    const char *path;   /* as the user gave it */
-    const char *layer;  /* OGR layer or sheet, may be NULL */
-    const char *level;  /* may be NULL */
-    int vintage;        /* 0 if none */
-    long long n_items;  /* features or rows */
+    const char *kind;  /* "boundaries", "indicators", "zones", "contracts"... */
+    const char *path;  /* as the user gave it */
+    const char *layer; /* OGR layer or sheet, may be NULL */
+    const char *level; /* may be NULL */
+    int vintage;       /* 0 if none */
+    long long n_items; /* features or rows */
     const char *checksum; /* hex SHA-256 of the file, may be NULL */
-    const char *details;  /* free text: repairs, join diagnostics, may be NULL */
+    const char *details; /* free text: repairs, join diagnostics, may be NULL */
 } tob_source_record_t;
 
 /* Inserts a provenance record (inside the caller's transaction) and

@@ -36,8 +36,7 @@ int tob_cli_fail(const tob_error_t *err);
 
 /* Prints "terrobs CMD: <message>" and a hint to run --help; returns
  * TOB_EXIT_USAGE. */
-int tob_cli_usage_error(const char *cmd, const char *fmt, ...)
-    TOB_PRINTF(2, 3);
+int tob_cli_usage_error(const char *cmd, const char *fmt, ...) TOB_PRINTF(2, 3);
 
 /* Maps a status to an exit code. */
 int tob_cli_exit_code(tob_status_t status);

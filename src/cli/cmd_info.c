@@ -66,15 +66,15 @@ static void print_level(sqlite3_stmt *s)
 static void print_extent(sqlite3_stmt *s)
 {
     if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-        printf("extent:   %.1f %.1f - %.1f %.1f\n",
-               sqlite3_column_double(s, 0), sqlite3_column_double(s, 1),
-               sqlite3_column_double(s, 2), sqlite3_column_double(s, 3));
+        printf("extent:   %.1f %.1f - %.1f %.1f\n", sqlite3_column_double(s, 0),
+               sqlite3_column_double(s, 1), sqlite3_column_double(s, 2),
+               sqlite3_column_double(s, 3));
 }
 
 static void print_variable(sqlite3_stmt *s)
 {
-    printf("  %-28s %-8s years %s, %lld values  %s\n", text(s, 0),
-           text(s, 1), text(s, 2), sqlite3_column_int64(s, 3), text(s, 4));
+    printf("  %-28s %-8s years %s, %lld values  %s\n", text(s, 0), text(s, 1),
+           text(s, 2), sqlite3_column_int64(s, 3), text(s, 4));
 }
 
 static void print_source(sqlite3_stmt *s)
@@ -150,9 +150,8 @@ static void print_relative(sqlite3_stmt *s)
     printf("\n");
 }
 
-static int print_relatives(tob_store_t *st, sqlite3_int64 id,
-                           const char *title, const char *sql,
-                           tob_error_t *err)
+static int print_relatives(tob_store_t *st, sqlite3_int64 id, const char *title,
+                           const char *sql, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     if (tob_store_prepare(st, sql, &stmt, err) != TOB_OK)
@@ -174,8 +173,8 @@ static int print_relatives(tob_store_t *st, sqlite3_int64 id,
     return 0;
 }
 
-static int print_territory(tob_store_t *st, const char *level,
-                           const char *code, long vintage, tob_error_t *err)
+static int print_territory(tob_store_t *st, const char *level, const char *code,
+                           long vintage, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     if (tob_store_prepare(st,
@@ -199,12 +198,12 @@ static int print_territory(tob_store_t *st, const char *level,
            text(stmt, 1), sqlite3_column_int(stmt, 2),
            sqlite3_column_double(stmt, 3) / 1e6);
     sqlite3_finalize(stmt);
-    int rc = print_relatives(
-        st, id, "parents",
-        "SELECT p.level, p.code, p.name, m.kind, m.area_share"
-        " FROM membership m JOIN territory p ON p.id = m.parent"
-        " WHERE m.child = ? ORDER BY m.kind, p.level, p.code",
-        err);
+    int rc =
+        print_relatives(st, id, "parents",
+                        "SELECT p.level, p.code, p.name, m.kind, m.area_share"
+                        " FROM membership m JOIN territory p ON p.id = m.parent"
+                        " WHERE m.child = ? ORDER BY m.kind, p.level, p.code",
+                        err);
     if (rc == 0)
         rc = print_relatives(
             st, id, "children",
@@ -252,5 +251,4 @@ static int run(int argc, char **argv)
 }
 
 const tob_cli_command_t tob_cmd_info = {
-    "info", "describe a store, or one territory and its relations", usage,
-    run};
+    "info", "describe a store, or one territory and its relations", usage, run};

@@ -30,9 +30,8 @@ static int run(int argc, char **argv)
         if (c == 's') {
             if (tob_cli_parse_int(optarg, &srid) != 0 || srid <= 0 ||
                 srid > 999999)
-                return tob_cli_usage_error("init",
-                                           "--srid '%s' is not an EPSG code",
-                                           optarg);
+                return tob_cli_usage_error(
+                    "init", "--srid '%s' is not an EPSG code", optarg);
         } else if (c == 'f') {
             force = 1;
         } else {

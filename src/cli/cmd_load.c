@@ -70,22 +70,41 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 'l': o->level = optarg; break;
-        case 'L': o->label = optarg; break;
-        case 's': o->src = optarg; break;
-        case 'y': o->layer = optarg; break;
-        case 'c': o->code_field = optarg; break;
-        case 'n': o->name_field = optarg; break;
-        case 'p': o->parent_field = optarg; break;
-        case 'w': o->where = optarg; break;
-        case 'S': o->s_srs = optarg; break;
-        case 'r': o->replace = 1; break;
+        case 'l':
+            o->level = optarg;
+            break;
+        case 'L':
+            o->label = optarg;
+            break;
+        case 's':
+            o->src = optarg;
+            break;
+        case 'y':
+            o->layer = optarg;
+            break;
+        case 'c':
+            o->code_field = optarg;
+            break;
+        case 'n':
+            o->name_field = optarg;
+            break;
+        case 'p':
+            o->parent_field = optarg;
+            break;
+        case 'w':
+            o->where = optarg;
+            break;
+        case 'S':
+            o->s_srs = optarg;
+            break;
+        case 'r':
+            o->replace = 1;
+            break;
         case 'v':
             if (tob_cli_parse_int(optarg, &year) != 0 || year < 1800 ||
                 year > 2200)
-                return tob_cli_usage_error("load",
-                                           "--vintage '%s' is not a year",
-                                           optarg);
+                return tob_cli_usage_error(
+                    "load", "--vintage '%s' is not a year", optarg);
             o->vintage = (int)year;
             break;
         default:

@@ -21,6 +21,8 @@ extern const tob_cli_command_t tob_cmd_load;
 extern const tob_cli_command_t tob_cmd_import;
 extern const tob_cli_command_t tob_cmd_breaks;
 
+/* One command a line, in the order of --help. */
+/* clang-format off */
 static const tob_cli_command_t *const commands[] = {
     &tob_cmd_init,
     &tob_cmd_info,
@@ -28,6 +30,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_import,
     &tob_cmd_breaks,
 };
+/* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 const tob_cli_command_t *tob_cli_find(const char *name)
