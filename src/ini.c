@@ -1,6 +1,7 @@
 /* ini.c - line parser for the INI-like files of terrobs. */
 #include "terrobs/ini.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,9 +177,17 @@ tob_status_t tob_ini_parse(const char *path, tob_ini_handler_t handler,
             cap *= 2;
         }
     }
+    /* fopen() opens a folder; reading it fails with EISDIR. */
+    int read_errno = ferror(fp) ? errno : 0;
     fclose(fp);
     if (text == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (st == TOB_OK && read_errno != 0) {
+        tob_error_set(err, TOB_ERR_IO, "cannot read the file: %s",
+                      strerror(read_errno));
+        tob_error_at(err, path, 0, NULL);
+        st = TOB_ERR_IO;
+    }
     if (st == TOB_OK)
         st = tob_ini_parse_text(text, len, path, handler, user, err);
     free(text);

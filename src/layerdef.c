@@ -3,6 +3,8 @@
 #include "terrobs/ini.h"
 #include "terrobs/load.h"
 
+#include "srs_input.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,35 @@ struct tob_layerdef {
     tob_load_options_t opts;
 };
 
+/* Checks the values that can be checked without the source, so that a bad
+ * one is reported with the file, line and key it came from. */
+static tob_status_t check_value(tob_layerdef_t *def, int k, const char *value,
+                                tob_error_t *err)
+{
+    tob_error_t why;
+    tob_error_clear(&why);
+    if (value[0] == '\0')
+        return TOB_OK; /* unset: check_required() decides */
+    if (k == KEY_LEVEL && tob_store_check_level_name(value, &why) != TOB_OK)
+        return tob_error_set(err, TOB_ERR_INPUT, "%s", why.message);
+    if (k == KEY_VINTAGE) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno != 0 || *end != '\0' || v < 1800 || v > 2200)
+            return tob_error_set(err, TOB_ERR_INPUT,
+                                 "'%s' is not a year (1800..2200)", value);
+        def->opts.vintage = (int)v;
+    }
+    if (k == KEY_S_SRS) {
+        OGRSpatialReferenceH srs = NULL;
+        tob_status_t s = tob_srs_from_user_input(value, &srs, err);
+        OSRDestroySpatialReference(srs);
+        return s;
+    }
+    return TOB_OK;
+}
+
 static tob_status_t on_key(void *user, const char *section, const char *key,
                            const char *value, long line, tob_error_t *err)
 {
@@ -47,6 +78,9 @@ static tob_status_t on_key(void *user, const char *section, const char *key,
             continue;
         if (def->values[k] != NULL)
             return tob_error_set(err, TOB_ERR_INPUT, "key set twice");
+        tob_status_t s = check_value(def, k, value, err);
+        if (s != TOB_OK)
+            return s;
         def->values[k] = strdup(value);
         return def->values[k] != NULL
                    ? TOB_OK
@@ -99,19 +133,6 @@ static tob_status_t check_required(tob_layerdef_t *def, const char *path,
             tob_error_at(err, path, 0, key_names[required[i]]);
             return TOB_ERR_INPUT;
         }
-    }
-    const char *vintage = def->values[KEY_VINTAGE];
-    if (vintage != NULL && vintage[0] != '\0') {
-        char *end = NULL;
-        errno = 0;
-        long v = strtol(vintage, &end, 10);
-        if (errno != 0 || *end != '\0' || v < 1800 || v > 2200) {
-            tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a year (1800..2200)",
-                          vintage);
-            tob_error_at(err, path, 0, "vintage");
-            return TOB_ERR_INPUT;
-        }
-        def->opts.vintage = (int)v;
     }
     return TOB_OK;
 }

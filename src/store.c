@@ -304,11 +304,17 @@ tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
                             tob_store_t **out, tob_error_t *err)
 {
     *out = NULL;
-    if (!file_exists(path)) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
         tob_error_set(err, TOB_ERR_NOTFOUND,
                       "no such store (create it with 'terrobs init')");
         tob_error_at(err, path, 0, NULL);
         return TOB_ERR_NOTFOUND;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        tob_error_set(err, TOB_ERR_STORE, "not a terrobs store (not a file)");
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_STORE;
     }
     int flags =
         mode == TOB_STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
