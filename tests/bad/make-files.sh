@@ -1,0 +1,216 @@
+#!/bin/sh
+# make-files.sh - rebuilds tests/bad/files/, the bad-input corpus, from
+# nothing but this script, ogr2ogr and python3 (so that every fixture's
+# defect is written down here, not hidden in a binary). The outputs are
+# committed: the test does not need to run this. Geometries are
+# FICTITIOUS squares near Lille; codes are real INSEE/SIREN codes.
+# Usage: sh tests/bad/make-files.sh          (rebuilds tests/bad/files/)
+#        sh tests/bad/make-files.sh --runtime DIR   (only the files of 60 to
+#        130 kB, into DIR: run.sh makes them at test time, not to commit them)
+set -eu
+cd "$(dirname "$0")"
+
+# square CODE NAME X0 Y0 X1 Y1: one GeoJSON polygon feature.
+square() {
+    printf '{"type":"Feature","properties":{"code":"%s","nom":"%s"},' "$1" "$2"
+    printf '"geometry":{"type":"Polygon","coordinates":[[[%s,%s],[%s,%s],' \
+        "$3" "$4" "$5" "$4"
+    printf '[%s,%s],[%s,%s],[%s,%s]]]}}' "$5" "$6" "$3" "$6" "$3" "$4"
+}
+# collection FEATURE...: a FeatureCollection of the given feature texts.
+collection() {
+    printf '{"type":"FeatureCollection","features":['
+    sep=""
+    for f in "$@"; do
+        printf '%s%s' "$sep" "$f"
+        sep=","
+    done
+    printf ']}\n'
+}
+LILLE=$(square 59350 Lille 3.00 50.60 3.05 50.65)
+VDA=$(square 59009 "Villeneuve-d'Ascq" 3.10 50.60 3.15 50.65)
+ROUBAIX=$(square 59512 Roubaix 3.15 50.68 3.20 50.72)
+
+# long N: N times 'A'.
+long() {
+    awk -v n="$1" 'BEGIN { s = "A"; while (length(s) < n) s = s s; print substr(s, 1, n) }'
+}
+if [ "${1:-}" = "--runtime" ]; then
+    R=$2
+    mkdir -p "$R"
+    base="$(pwd)/files/base-communes.geojson"
+    a100k=$(long 100000)
+    collection "$LILLE" "$(square 59009 "$a100k" 3.1 50.6 3.15 50.65)" >"$R/name-100k.geojson"
+    collection "$LILLE" "$(square "$a100k" Longue 3.1 50.6 3.15 50.65)" >"$R/code-100k.geojson"
+    # A line over the 64 KiB limit of the ini syntax, and one just under.
+    printf 'level = commune\nsrc = %s\ncode = code\nname = nom\nlabel = %s\n' \
+        "$base" "$(long 70000)" >"$R/line-70k.layer"
+    printf 'level = commune\nsrc = %s\ncode = code\nname = nom\nvintage = 2019\nlabel = %s\n' \
+        "$base" "$(long 60000)" >"$R/line-60k.layer"
+    # GeoPackages weigh 100 kB even nearly empty: made here, not committed.
+    ogr2ogr -q -f GPKG "$R/ok.gpkg" "$base" -nln communes
+    cp "$R/ok.gpkg" "$R/two-layers.gpkg"
+    ogr2ogr -q -update -f GPKG "$R/two-layers.gpkg" files/geojson/ok-3.geojson -nln autres
+    head -c 40000 "$R/ok.gpkg" >"$R/truncated.gpkg"
+    printf 'SQLite format 3\000garbage that is not a database' >"$R/fake-header.gpkg"
+    # Every page after the second zeroed: the header reads, nothing else.
+    python3 - "$R" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1] + "/ok.gpkg", "rb").read())
+data[2 * 4096:] = bytes(len(data) - 2 * 4096)
+open(sys.argv[1] + "/zeroed-pages.gpkg", "wb").write(bytes(data))
+PY
+    exit 0
+fi
+rm -rf files
+mkdir -p files/geojson files/shp files/layer files/store
+G=files/geojson
+
+# The base of every store the corpus runs against, and good sources.
+collection "$LILLE" "$VDA" >files/base-communes.geojson
+collection "$LILLE" "$VDA" "$ROUBAIX" >$G/ok-3.geojson
+
+# --- GeoJSON that cannot be read -------------------------------------------
+collection "$LILLE" "$VDA" "$ROUBAIX" | head -c 500 >$G/truncated.geojson
+: >$G/empty-file.geojson
+printf 'code;nom\n59350;Lille\n' >$G/not-json.geojson
+printf '{"type":"Topology","whatever":[1,2,3]}\n' >$G/not-geojson.geojson
+printf '{"type":"FeatureCollection","features":[]}\n' >$G/no-feature.geojson
+printf '\0\0\0\0\0\0\0\0binary\0\0' >$G/binary.geojson
+
+# --- Geometries -------------------------------------------------------------
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":null}' \
+    >$G/null-geometry.geojson
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"Polygon","coordinates":[]}}' \
+    >$G/empty-polygon.geojson
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"Point","coordinates":[3.1,50.6]}}' \
+    >$G/point.geojson
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"LineString","coordinates":[[3.1,50.6],[3.2,50.7]]}}' \
+    >$G/linestring.geojson
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[3.1,50.6]}]}}' \
+    >$G/collection-of-points.geojson
+# Latitude 9999 and longitude 500: no place on Earth.
+collection "$LILLE" "$(square 59009 Villeneuve 3.10 9999 3.15 50.65)" \
+    >$G/latitude-9999.geojson
+collection "$LILLE" "$(square 59009 Villeneuve 500 50.60 500.05 50.65)" \
+    >$G/longitude-500.geojson
+# Lambert-93 metres in a file that says (by default) longitude/latitude.
+collection "$(square 59350 Lille 703000 7059000 705000 7061000)" \
+    >$G/metres-as-degrees.geojson
+collection "$LILLE" "$(square 59009 Villeneuve 3.10 1e400 3.15 50.65)" \
+    >$G/coordinate-1e400.geojson
+# A bow-tie (self-intersecting): repaired, not refused.
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"Polygon","coordinates":[[[3.10,50.60],[3.15,50.65],[3.15,50.60],[3.10,50.65],[3.10,50.60]]]}}' \
+    >$G/bowtie.geojson
+# A polygon with no area (all points on a meridian, a straight line in
+# Lambert-93 too): nothing left after repair.
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"Polygon","coordinates":[[[3.10,50.60],[3.10,50.62],[3.10,50.64],[3.10,50.60]]]}}' \
+    >$G/zero-area.geojson
+# A ring of two points.
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":"59009","nom":"Villeneuve-d'"'"'Ascq"},"geometry":{"type":"Polygon","coordinates":[[[3.10,50.60],[3.12,50.62]]]}}' \
+    >$G/two-point-ring.geojson
+# An unknown CRS named in the file.
+printf '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::999999"}},"features":[%s]}\n' \
+    "$LILLE" >$G/unknown-crs.geojson
+
+# --- Codes and names --------------------------------------------------------
+collection "$LILLE" "$VDA" "$(square 59350 Lille-bis 3.2 50.6 3.25 50.65)" \
+    "$(square 59009 Villeneuve-bis 3.3 50.6 3.35 50.65)" >$G/duplicate-codes.geojson
+collection "$LILLE" "$(square 5935 Lille-sans-zero 3.1 50.6 3.15 50.65)" \
+    >$G/code-4-digits.geojson
+collection "$LILLE" "$(square 2C004 Ajaccio-C 3.1 50.6 3.15 50.65)" \
+    >$G/code-2C004.geojson
+collection "$LILLE" "$(square '' Sans-code 3.1 50.6 3.15 50.65)" \
+    >$G/code-empty.geojson
+collection "$LILLE" "$(square 59009 '' 3.1 50.6 3.15 50.65)" \
+    >$G/name-empty.geojson
+collection "$LILLE" "$(square "x'); DROP TABLE territory;--" Injection 3.1 50.6 3.15 50.65)" \
+    >$G/code-injection.geojson
+# The code as a JSON number: 1004 is 01004 without its leading zero.
+collection "$LILLE" \
+    '{"type":"Feature","properties":{"code":1004,"nom":"Ambérieu-en-Bugey"},"geometry":{"type":"Polygon","coordinates":[[[3.1,50.6],[3.15,50.6],[3.15,50.65],[3.1,50.65],[3.1,50.6]]]}}' \
+    >$G/code-lost-zero.geojson
+# SIREN of 8 digits, and a SIREN whose Luhn key is wrong, for level epci.
+collection "$(square 200093201 'Métropole Européenne de Lille' 3.0 50.6 3.2 50.7)" \
+    "$(square 20004132 'CC huit chiffres' 3.2 50.6 3.3 50.7)" >$G/siren-8-digits.geojson
+collection "$(square 200093201 'Métropole Européenne de Lille' 3.0 50.6 3.2 50.7)" \
+    "$(square 200093202 'Clé fausse' 3.2 50.6 3.3 50.7)" >$G/siren-bad-key.geojson
+collection "$(square 200093201 'Métropole Européenne de Lille' 3.0 50.6 3.2 50.7)" \
+    >$G/epci-ok.geojson
+# Text encodings: Latin-1 (é = E9), a UTF-8 BOM, control characters.
+collection "$LILLE" "$(square 59009 "$(printf 'Villeneuve-d\047Ascq \351t\351')" 3.1 50.6 3.15 50.65)" \
+    >$G/latin1-name.geojson
+{ printf '\357\273\277'; collection "$LILLE" "$VDA"; } >$G/bom.geojson
+collection "$LILLE" "$(square 59009 'Ville\nneuve\t' 3.1 50.6 3.15 50.65)" \
+    >$G/name-newline.geojson
+
+# --- Shapefile ----------------------------------------------------------------
+ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 files/shp/ok.shp files/base-communes.geojson
+for part in shp shx dbf prj cpg; do
+    mkdir -p files/shp/no-$part
+    for p in shp shx dbf prj cpg; do
+        [ "$p" = "$part" ] || cp files/shp/ok.$p files/shp/no-$part/communes.$p
+    done
+done
+# A .prj that is not a CRS.
+mkdir -p files/shp/bad-prj
+for p in shp shx dbf cpg; do cp files/shp/ok.$p files/shp/bad-prj/communes.$p; done
+echo 'PROJCS["nonsense",GEOGCS[' >files/shp/bad-prj/communes.prj
+# The .shp cut in the middle of the second record.
+mkdir -p files/shp/truncated
+for p in shx dbf prj cpg; do cp files/shp/ok.$p files/shp/truncated/communes.$p; done
+head -c 200 files/shp/ok.shp >files/shp/truncated/communes.shp
+# A Latin-1 .dbf with no .cpg (old ArcView/MapInfo exports): é as byte E9.
+mkdir -p files/shp/latin1
+ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=ISO-8859-1 \
+    files/shp/latin1/communes.shp $G/ok-3.geojson \
+    -dialect SQLite -sql "SELECT code, CASE code WHEN '59009' THEN 'Villeneuve-d''Ascq été' ELSE nom END AS nom, geometry FROM \"ok-3\""
+rm files/shp/latin1/communes.cpg
+rm files/shp/ok.*
+
+# --- Layer-definition files ---------------------------------------------------
+L=files/layer
+good='level = commune
+src = ../base-communes.geojson
+code = code
+name = nom
+vintage = 2019'
+printf '%s\n' "$good" >$L/ok.layer
+printf '%s\n' "$good" | grep -v '^code' >$L/missing-code.layer
+printf '%s\nmaillage = fin\n' "$good" >$L/unknown-key.layer
+printf '%s\nlevel = epci\n' "$good" >$L/key-twice.layer
+printf '[source]\n%s\n' "$good" >$L/section.layer
+printf '%s\n' "$good" | sed 's/2019/19a9/' >$L/bad-vintage.layer
+printf '%s\n' "$good" | sed 's/2019/9999999999999999999999/' >$L/vintage-overflow.layer
+printf '%s\nthis line has no equals sign\n' "$good" >$L/no-equals.layer
+printf '%s\nlabel = "Communes du Nord\n' "$good" >$L/unclosed-quote.layer
+printf '[source\n%s\n' "$good" >$L/unclosed-header.layer
+printf '%s\n= nothing\n' "$good" >$L/missing-key.layer
+{ printf '%s\n' "$good"; printf 'label = a\0b\n'; } >$L/nul-byte.layer
+printf '%s\nlabel = Communes \351t\351\n' "$good" >$L/latin1.layer
+: >$L/empty.layer
+printf '%s\n' "$good" | sed 's#^src = .*#src = ../nowhere.geojson#' >$L/src-missing.layer
+printf '%s\n' "$good" | sed 's/^level = .*/level = Commune/' >$L/level-uppercase.layer
+printf '%s\n' "$good" | sed "s/^level = .*/level = x'); DROP TABLE territory;--/" >$L/level-injection.layer
+printf '%s\n' "$good" | sed 's/^level = .*/level = territory/' >$L/level-reserved.layer
+printf '%s\n' "$good" | sed "s/^name = .*/name = nom'); DROP TABLE territory;--/" >$L/field-injection.layer
+printf '%s\n' "$good" | sed 's/^code = .*/code = insee/' >$L/field-absent.layer
+printf '%s\nwhere = code = = 3\n' "$good" >$L/bad-where.layer
+printf '%s\nwhere = code = '"'"'00000'"'"'\n' "$good" >$L/where-nothing.layer
+printf '%s\ns-srs = EPSG:999999\n' "$good" | sed 's#base-communes.geojson#shp/no-prj/communes.shp#' >$L/bad-s-srs.layer
+printf '%s\ns-srs = http://127.0.0.1:9/crs.wkt\n' "$good" | sed 's#base-communes.geojson#shp/no-prj/communes.shp#' >$L/s-srs-url.layer
+{ printf '\357\273\277'; printf '%s\n' "$good"; } >$L/bom.layer
+printf '%s\n' "$good" | sed 's/$/\r/' >$L/crlf.layer
+
+# --- Stores that are not stores ---------------------------------------------
+printf 'not a database\n' >files/store/text.sqlite
+sqlite3 files/store/other.sqlite 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'
+echo "make-files: $(find files -type f | wc -l) files"
