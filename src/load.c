@@ -30,6 +30,9 @@ typedef struct load {
     unsigned char *wkb;
     size_t wkb_cap;
     char *trigger_sql[6]; /* SQL of the triggers suspended during the load */
+    sqlite3_stmt *exists; /* with append: is the code already there? */
+    size_t n_conflicts;   /* with append: codes already in the store */
+    char conflicts[256];  /* the first of them, for the message */
 } load_t;
 
 static tob_status_t gdal_fail(const char *src, const char *what,
@@ -257,6 +260,23 @@ static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
     return TOB_OK;
 }
 
+/* With append: a code already in (level, vintage) is noted, not written. */
+static int already_there(load_t *ld, const tob_feature_item_t *item)
+{
+    if (ld->exists == NULL)
+        return 0;
+    sqlite3_bind_text(ld->exists, 3, item->code, -1, SQLITE_STATIC);
+    int found = sqlite3_step(ld->exists) == SQLITE_ROW;
+    sqlite3_reset(ld->exists);
+    if (found && ld->n_conflicts++ < 5) {
+        size_t used = strlen(ld->conflicts);
+        snprintf(ld->conflicts + used, sizeof ld->conflicts - used,
+                 "%s%s (feature %lld)", used ? ", " : "", item->code,
+                 item->n);
+    }
+    return found;
+}
+
 static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
                                    tob_error_t *err)
 {
@@ -271,8 +291,8 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
                              TOB_ERR_INPUT, "empty name", err);
     long long first = 0;
     tob_status_t s = tob_codeset_add(ld->seen, item->code, n, &first, err);
-    if (s != TOB_OK || first != 0)
-        return s; /* duplicates are listed together at the end */
+    if (s != TOB_OK || first != 0 || already_there(ld, item))
+        return s; /* duplicates and conflicts are listed at the end */
     OGRGeometryH g = NULL;
     s = prepare_geometry(ld, item, &g, err);
     if (s == TOB_OK)
@@ -412,11 +432,22 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
                                             ld->opts->label, 1, err);
     if (s == TOB_OK)
         s = count_existing(ld, &existing, err);
-    if (s == TOB_OK && existing > 0 && !ld->opts->replace)
+    if (s == TOB_OK && existing > 0 && !ld->opts->replace &&
+        !ld->opts->append)
         return tob_error_set(err, TOB_ERR_EXISTS,
                              "level %s, vintage %d already holds %lld "
-                             "territories: use --replace to swap them",
+                             "territories: use --replace to swap them, or "
+                             "--append to add other codes",
                              ld->opts->level, ld->rep->vintage, existing);
+    if (s == TOB_OK && ld->opts->append)
+        s = tob_store_prepare(ld->st,
+                              "SELECT 1 FROM territory WHERE level = ?1"
+                              " AND vintage = ?2 AND code = ?3",
+                              &ld->exists, err);
+    if (s == TOB_OK && ld->exists != NULL) {
+        sqlite3_bind_text(ld->exists, 1, ld->opts->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ld->exists, 2, ld->rep->vintage);
+    }
     tob_source_record_t rec = {"boundaries",
                                ld->opts->src,
                                ld->rep->layer,
@@ -473,6 +504,14 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
         tob_error_at(err, ld->opts->src, 0, NULL);
         return TOB_ERR_INPUT;
     }
+    if (ld->n_conflicts > 0) {
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "%zu codes are already in level %s, vintage %d: %s%s",
+                      ld->n_conflicts, ld->opts->level, ld->rep->vintage,
+                      ld->conflicts, ld->n_conflicts > 5 ? "..." : "");
+        tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
+        return TOB_ERR_INPUT;
+    }
     if (tob_codeset_n_duplicates(ld->seen) > 0) {
         char list[600];
         tob_codeset_describe_duplicates(ld->seen, "features", list,
@@ -493,13 +532,14 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
     tob_status_t s = tob_store_prepare(
         ld->st,
         "DELETE FROM territory WHERE level = ? AND vintage = ?"
-        " AND source_id IS NOT ?",
+        " AND source_id IS NOT ? AND ?",
         &stmt, err);
     if (s != TOB_OK)
         return s;
     sqlite3_bind_text(stmt, 1, ld->opts->level, -1, SQLITE_STATIC);
     sqlite3_bind_int(stmt, 2, ld->rep->vintage);
     sqlite3_bind_int64(stmt, 3, ld->source_id);
+    sqlite3_bind_int(stmt, 4, ld->opts->replace != 0);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         s = tob_store_fail(ld->st, "removing replaced territories", err);
     ld->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(ld->st));
@@ -536,6 +576,7 @@ static int current_year(void)
 static void load_end(load_t *ld)
 {
     sqlite3_finalize(ld->insert);
+    sqlite3_finalize(ld->exists);
     OSRDestroySpatialReference(ld->from);
     if (ld->ds != NULL)
         GDALClose(ld->ds);
@@ -556,6 +597,9 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
         return tob_error_set(err, TOB_ERR_ARG,
                              "level, source, code and name fields are "
                              "required");
+    if (opts->replace && opts->append)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "--replace and --append exclude each other");
     rep->vintage = opts->vintage != 0 ? opts->vintage : current_year();
     load_t ld = {.st = st, .opts = opts, .rep = rep};
     CPLPushErrorHandler(CPLQuietErrorHandler);

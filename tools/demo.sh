@@ -16,9 +16,11 @@ OBS="$OUT/observatoire.sqlite"
 
 echo "== store and boundaries"
 $T init "$OBS"
-for layer in departements epci communes-nord communes-somme communes-calais \
-    communes-var; do
-    $T load "$OBS" "layers/$layer.layer"
+$T load "$OBS" layers/departements.layer
+$T load "$OBS" layers/epci.layer
+$T load "$OBS" layers/communes-nord.layer
+for layer in communes-somme communes-calais communes-var; do
+    $T load "$OBS" "layers/$layer.layer" --append
 done
 $T info "$OBS"
 echo "demo written to $OUT"

@@ -21,7 +21,9 @@ typedef struct tob_load_options {
     int vintage;              /* year of the geography, 0 = current year */
     const char *where;        /* OGR SQL attribute filter, or NULL */
     const char *s_srs;        /* source CRS when the file has none: EPSG:N */
-    int replace;              /* swap an existing (level, vintage) */
+    int replace; /* swap the whole (level, vintage) for this source */
+    int append;  /* add to an existing (level, vintage); a code already
+                  * there is an error (a store with Nord and Somme) */
     /* Called about every second with features done and the total (0 if
      * unknown); may be NULL. */
     void (*progress)(void *user, size_t done, size_t total);

@@ -32,7 +32,10 @@ static const char usage[] =
     "  --where EXPR       OGR SQL filter, e.g. \"dep = '59'\"\n"
     "  --s-srs EPSG:N     CRS of a source that declares none\n"
     "  --replace          swap an already loaded (level, vintage), keeping\n"
-    "                     the indicators of codes still present\n";
+    "                     the indicators of codes still present\n"
+    "  --append           add to an already loaded (level, vintage), e.g. the\n"
+    "                     Somme's communes beside the Nord's; a code already\n"
+    "                     there is an error\n";
 
 typedef struct progress_state {
     int shown;
@@ -64,6 +67,7 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
         {"where", required_argument, NULL, 'w'},
         {"s-srs", required_argument, NULL, 'S'},
         {"replace", no_argument, NULL, 'r'},
+        {"append", no_argument, NULL, 'a'},
         {NULL, 0, NULL, 0}};
     int c;
     long year;
@@ -99,6 +103,9 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
             break;
         case 'r':
             o->replace = 1;
+            break;
+        case 'a':
+            o->append = 1;
             break;
         case 'v':
             if (tob_cli_parse_int(optarg, &year) != 0 || year < 1800 ||
@@ -136,6 +143,7 @@ static void merge(tob_load_options_t *into, const tob_load_options_t *cli)
     TAKE(s_srs);
     TAKE(vintage);
     TAKE(replace);
+    TAKE(append);
 #undef TAKE
 }
 

@@ -74,3 +74,20 @@ n=$(ogrinfo -ro -spat 703000 7059000 705000 7061000 obs.sqlite commune |
     grep -c "^OGRFeature" || true)
 [ "$n" -ge 1 ] && [ "$n" -le 8 ] || fail "spatial filter gave $n features"
 echo "load.sh: ok"
+
+# Several départements in one level and vintage: --append adds other codes,
+# and refuses codes already there.
+$T init obs2.sqlite
+$T -q load obs2.sqlite "$LAYERS/communes-nord.layer"
+run_fails 2 "already holds 647 territories: use --replace .* or --append" \
+    $T load obs2.sqlite "$LAYERS/communes-somme.layer"
+$T -q load obs2.sqlite "$LAYERS/communes-somme.layer" --append
+assert_eq "$(sql obs2.sqlite "SELECT count(*) FROM commune")" 1418 "Nord + Somme"
+store_dump obs2.sqlite >before.sql
+run_fails 2 "647 codes are already in level commune, vintage 2026: 59001 \(feature 1\)" \
+    $T load obs2.sqlite "$LAYERS/communes-nord.layer" --append
+run_fails 1 "exclude each other" \
+    $T load obs2.sqlite "$LAYERS/communes-nord.layer" --append --replace
+store_dump obs2.sqlite >after.sql
+cmp -s before.sql after.sql || fail "a refused append changed the store"
+echo "load.sh: append ok"
