@@ -20,6 +20,7 @@ extern const tob_cli_command_t tob_cmd_info;
 extern const tob_cli_command_t tob_cmd_load;
 extern const tob_cli_command_t tob_cmd_import;
 extern const tob_cli_command_t tob_cmd_breaks;
+extern const tob_cli_command_t tob_cmd_carnet;
 
 /* One command a line, in the order of --help. */
 /* clang-format off */
@@ -29,6 +30,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_load,
     &tob_cmd_import,
     &tob_cmd_breaks,
+    &tob_cmd_carnet,
 };
 /* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,67 @@
+/* carnet.h - carnets de territoire: an A4 PDF diagnostic of one territory
+ * for partners, in French, composed from a store and a template
+ * (styles/carnet.ini: which sections, indicators and order). Reads the
+ * store only; one carnet per call, any thread with its own store. */
+#ifndef TERROBS_CARNET_H
+#define TERROBS_CARNET_H
+
+#include "terrobs/error.h"
+#include "terrobs/store.h"
+
+#include <stddef.h>
+
+typedef struct tob_carnet_template tob_carnet_template_t;
+
+/* Reads a template file (INI syntax of ini.h; keys in styles/README.md).
+ * Unknown sections or keys and bad values are TOB_ERR_INPUT naming
+ * file:line and "section.key"; a missing file is TOB_ERR_NOTFOUND. Names
+ * of variables are checked against the store when a carnet is made.
+ * Caller frees *out with tob_carnet_template_destroy(). */
+TOB_NODISCARD tob_status_t tob_carnet_template_read(const char *path,
+                                                    tob_carnet_template_t **out,
+                                                    tob_error_t *err);
+
+/* Same on text in memory; name is used in messages and files named by
+ * the template (map styles) are resolved against dir (NULL = "."). */
+TOB_NODISCARD tob_status_t tob_carnet_template_parse(
+    const char *text, size_t len, const char *name, const char *dir,
+    tob_carnet_template_t **out, tob_error_t *err);
+
+/* The built-in template: the text of styles/carnet.ini, so that a carnet
+ * can be made without the source tree. */
+TOB_NODISCARD tob_status_t
+tob_carnet_template_default(tob_carnet_template_t **out, tob_error_t *err);
+const char *tob_carnet_template_default_text(void);
+
+void tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
+
+/* Which territory, and how. Strings are borrowed for the call. */
+typedef struct tob_carnet_options {
+    const char *level;
+    const char *code;
+    int vintage;       /* 0 = the latest holding the code */
+    const char *today; /* edition date "23/11/2026"; NULL = today */
+} tob_carnet_options_t;
+
+/* What a carnet holds, for the atlas index. */
+#define TOB_CARNET_NAME_MAX 256
+typedef struct tob_carnet_report {
+    char name[TOB_CARNET_NAME_MAX]; /* the territory's name */
+    size_t n_pages;
+    size_t n_communes; /* member communes */
+    double area_km2;   /* NaN when unknown */
+} tob_carnet_report_t;
+
+/* Composes the carnet of opts->level/opts->code with tpl and writes it to
+ * path as PDF (atomically: path.tmp, then rename). report may be NULL.
+ * Errors: TOB_ERR_NOTFOUND (territory, level, a variable named by the
+ * template), TOB_ERR_INPUT (template values that do not fit the store),
+ * TOB_ERR_SQLITE, TOB_ERR_CAIRO, TOB_ERR_IO, TOB_ERR_NOMEM. */
+TOB_NODISCARD tob_status_t tob_carnet_write(tob_store_t *st,
+                                            const tob_carnet_template_t *tpl,
+                                            const tob_carnet_options_t *opts,
+                                            const char *path,
+                                            tob_carnet_report_t *report,
+                                            tob_error_t *err);
+
+#endif

@@ -1,0 +1,104 @@
+/* carnet.c - composes a carnet: loads the territory, runs the template's
+ * sections in order into one document, writes the PDF. */
+#include "carnet_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const carnet_section_fn_t section_fns[CARNET_N_KINDS] = {
+    [CARNET_COVER] = carnet_cover,
+    [CARNET_COMMUNES_TABLE] = carnet_communes_table,
+    [CARNET_TEXT] = carnet_text,
+};
+
+void carnet_fmt_area(double area_m2, char *buf, size_t size)
+{
+    char num[TOB_FMT_MAX];
+    if (!isfinite(area_m2)) {
+        snprintf(buf, size, "%s", TOB_FMT_MISSING);
+        return;
+    }
+    double km2 = area_m2 / 1e6;
+    tob_fmt_number_fr(km2, km2 < 10 ? 2 : 1, num, sizeof num);
+    snprintf(buf, size, "%s\xC2\xA0km\xC2\xB2", num);
+}
+
+static void today_fr(const char *given, char *buf, size_t size)
+{
+    if (given != NULL) {
+        snprintf(buf, size, "%s", given);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    tob_fmt_date_fr(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, buf, size);
+}
+
+static tob_status_t make_doc(carnet_ctx_t *ctx, tob_error_t *err)
+{
+    const carnet_territory_t *t = ctx->terr;
+    const char *title =
+        tpl_get_or(ctx->tpl, "carnet", "title", "Carnet de territoire");
+    char pdf_title[512], right[256], footer[512];
+    snprintf(pdf_title, sizeof pdf_title, "%s \xE2\x80\x93 %s", title,
+             t->self.name);
+    snprintf(right, sizeof right, "%s \xC2\xB7 %s", title, t->self.level_label);
+    const char *author = tpl_get_or(ctx->tpl, "carnet", "author", NULL);
+    snprintf(footer, sizeof footer, "%s%sÉdition du %s",
+             author != NULL ? author : "", author != NULL ? " \xC2\xB7 " : "",
+             ctx->today);
+    tob_doc_info_t info = {pdf_title, t->self.level_label, t->self.name, right,
+                           footer};
+    return tob_doc_create(&info, &ctx->doc, err);
+}
+
+static tob_status_t compose(carnet_ctx_t *ctx, tob_error_t *err)
+{
+    tob_status_t st = make_doc(ctx, err);
+    for (size_t i = 0; st == TOB_OK && i < ctx->tpl->n_sections; i++) {
+        const tpl_section_t *sec = &ctx->tpl->sections[i];
+        st = section_fns[sec->kind](ctx, sec, err);
+    }
+    return st;
+}
+
+static void fill_report(const carnet_ctx_t *ctx, tob_carnet_report_t *r)
+{
+    snprintf(r->name, sizeof r->name, "%s", ctx->terr->self.name);
+    r->n_pages = tob_doc_page_count(ctx->doc);
+    r->n_communes = ctx->terr->n_communes;
+    r->area_km2 = ctx->terr->self.area_m2 / 1e6;
+}
+
+tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
+                              const tob_carnet_options_t *opts,
+                              const char *path, tob_carnet_report_t *report,
+                              tob_error_t *err)
+{
+    if (opts == NULL || opts->level == NULL || opts->code == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a carnet needs a level "
+                             "and a code");
+    carnet_territory_t terr;
+    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
+                                                opts->vintage, &terr, err);
+    if (status != TOB_OK)
+        return status;
+    carnet_ctx_t ctx = {st, tpl, &terr, NULL, "", ""};
+    today_fr(opts->today, ctx.today, sizeof ctx.today);
+    status = carnet_store_date(st, ctx.store_date, sizeof ctx.store_date, err);
+    if (status == TOB_OK)
+        status = compose(&ctx, err);
+    if (status == TOB_OK)
+        status = tob_doc_write_pdf(ctx.doc, path, err);
+    if (status == TOB_OK && report != NULL)
+        fill_report(&ctx, report);
+    tob_doc_destroy(ctx.doc);
+    carnet_territory_free(&terr);
+    return status;
+}

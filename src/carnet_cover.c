@@ -1,0 +1,132 @@
+/* carnet_cover.c - the cover: what the territory is (name, level, code),
+ * where it belongs (parent territories), how big it is (communes, area),
+ * when and from what the carnet was made. */
+#include "carnet_internal.h"
+
+#include "layout_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define BAND_HEIGHT 250.0
+#define COVER_X 56.0
+#define COVER_W (TOB_PAGE_WIDTH - 2 * COVER_X)
+
+static double draw_band(carnet_ctx_t *ctx, cairo_t *cr)
+{
+    const carnet_territory_t *t = ctx->terr;
+    tob_set_rgb(cr, TOB_RGB_ACCENT);
+    cairo_rectangle(cr, 0, 0, TOB_PAGE_WIDTH, BAND_HEIGHT);
+    cairo_fill(cr);
+    const char *title =
+        tpl_get_or(ctx->tpl, "carnet", "title", "Carnet de territoire");
+    double y = 78;
+    y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                           TOB_FONT_FAMILY " Bold 11", 0xC9DAEAu,
+                           TOB_ALIGN_LEFT, title) +
+         10;
+    y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                           TOB_FONT_FAMILY " Bold 26", 0xFFFFFFu,
+                           TOB_ALIGN_LEFT, t->self.name) +
+         8;
+    char line[512];
+    snprintf(line, sizeof line, "%s \xC2\xB7 code %s", t->self.level_label,
+             t->self.code);
+    y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                           TOB_FONT_FAMILY " 12", 0xFFFFFFu, TOB_ALIGN_LEFT,
+                           line);
+    const char *subtitle = tpl_get_or(ctx->tpl, "carnet", "subtitle", NULL);
+    if (subtitle != NULL)
+        tob_doc_draw_text(ctx->doc, cr, COVER_X, y + 10, COVER_W,
+                          TOB_FONT_FAMILY " Oblique 11", 0xC9DAEAu,
+                          TOB_ALIGN_LEFT, subtitle);
+    return BAND_HEIGHT;
+}
+
+/* "Label : value" on one line, the label in grey. */
+static double fact(carnet_ctx_t *ctx, cairo_t *cr, double y, const char *label,
+                   const char *value)
+{
+    const double label_w = 150;
+    tob_doc_draw_text(ctx->doc, cr, COVER_X, y, label_w, TOB_FONT_FAMILY " 10",
+                      TOB_RGB_GREY, TOB_ALIGN_LEFT, label);
+    return tob_doc_draw_text(ctx->doc, cr, COVER_X + label_w, y,
+                             COVER_W - label_w, TOB_FONT_FAMILY " Bold 10",
+                             TOB_RGB_TEXT, TOB_ALIGN_LEFT, value) +
+           5;
+}
+
+static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
+{
+    const carnet_territory_t *t = ctx->terr;
+    for (size_t i = 0; i < t->n_parents; i++) {
+        const carnet_unit_t *p = &t->parents[i];
+        char value[512];
+        if (strcmp(p->level, "departement") == 0)
+            snprintf(value, sizeof value, "%s (%s)", p->name, p->code);
+        else
+            snprintf(value, sizeof value, "%s", p->name);
+        y += fact(ctx, cr, y, p->level_label, value);
+    }
+    char buf[128];
+    if (strcmp(t->self.level, "commune") != 0) {
+        snprintf(buf, sizeof buf, "%zu", t->n_communes);
+        y += fact(ctx, cr, y,
+                  t->n_communes > 1 ? "Communes membres" : "Commune membre",
+                  buf);
+    }
+    carnet_fmt_area(t->self.area_m2, buf, sizeof buf);
+    y += fact(ctx, cr, y, "Superficie", buf);
+    return y;
+}
+
+static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
+{
+    double y = 700;
+    tob_set_rgb(cr, TOB_RGB_RULE);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, COVER_X, y);
+    cairo_line_to(cr, COVER_X + COVER_W, y);
+    cairo_stroke(cr);
+    y += 10;
+    char line[512];
+    const char *author = tpl_get_or(ctx->tpl, "carnet", "author", NULL);
+    snprintf(line, sizeof line, "Édition du %s%s%s", ctx->today,
+             author != NULL ? " \xC2\xB7 " : "", author != NULL ? author : "");
+    y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                           TOB_FONT_FAMILY " Bold 9", TOB_RGB_TEXT,
+                           TOB_ALIGN_LEFT, line) +
+         4;
+    const char *source = tpl_get_or(ctx->tpl, "carnet", "source", NULL);
+    if (source != NULL)
+        y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                               TOB_FONT_FAMILY " 8", TOB_RGB_GREY,
+                               TOB_ALIGN_LEFT, source) +
+             3;
+    if (ctx->store_date[0] != '\0') {
+        snprintf(line, sizeof line,
+                 "Données de l'observatoire à jour au %s (géographie %d).",
+                 ctx->store_date, ctx->terr->vintage);
+        tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
+                          TOB_FONT_FAMILY " 8", TOB_RGB_GREY, TOB_ALIGN_LEFT,
+                          line);
+    }
+}
+
+tob_status_t carnet_cover(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                          tob_error_t *err)
+{
+    (void)sec;
+    cairo_t *cr = NULL;
+    tob_status_t st = tob_doc_cover_page(ctx->doc, &cr, err);
+    if (st != TOB_OK)
+        return st;
+    double y = draw_band(ctx, cr) + 36;
+    draw_facts(ctx, cr, y);
+    draw_foot(ctx, cr);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(cr),
+                             "drawing the cover: %s",
+                             cairo_status_to_string(cairo_status(cr)));
+    return TOB_OK;
+}

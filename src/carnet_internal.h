@@ -1,0 +1,117 @@
+/* carnet_internal.h - what the carnet's files share: the parsed template,
+ * the territory being described, and the composition context that each
+ * section (carnet_*.c) adds pages to. */
+#ifndef TERROBS_CARNET_INTERNAL_H
+#define TERROBS_CARNET_INTERNAL_H
+
+#include "terrobs/carnet.h"
+#include "terrobs/layout.h"
+
+#include <sqlite3.h>
+
+/* ---- template ---------------------------------------------------------- */
+
+typedef enum carnet_kind {
+    CARNET_COVER,
+    CARNET_COMMUNES_TABLE,
+    CARNET_TEXT,
+    CARNET_N_KINDS
+} carnet_kind_t;
+
+typedef struct tpl_entry {
+    char *section, *key, *value;
+    long line;
+} tpl_entry_t;
+
+typedef struct tpl_section {
+    carnet_kind_t kind;
+    char *id; /* "communes-table" or "text:methode" */
+} tpl_section_t;
+
+struct tob_carnet_template {
+    char *name; /* file name for messages */
+    char *dir;  /* where relative paths of the template point */
+    tpl_entry_t *entries;
+    size_t n_entries, cap_entries;
+    tpl_section_t *sections; /* in the order of carnet.sections */
+    size_t n_sections;
+};
+
+/* The value of section.key, NULL if absent; *line (may be NULL) gets its
+ * line. Borrowed for the template's life. */
+const char *tpl_get(const tob_carnet_template_t *tpl, const char *section,
+                    const char *key, long *line);
+
+/* Same with a default. */
+const char *tpl_get_or(const tob_carnet_template_t *tpl, const char *section,
+                       const char *key, const char *fallback);
+
+/* Splits a list value ("a, b c") into at most max words written into
+ * words (each a malloc'd string); returns the count, or (size_t)-1 when
+ * out of memory. Free with tpl_free_words(). */
+size_t tpl_split(const char *value, char **words, size_t max);
+void tpl_free_words(char **words, size_t n);
+
+/* Marks err with the template's name, the line of section.key and the
+ * field "section.key". Returns err's code. */
+tob_status_t tpl_error_at(const tob_carnet_template_t *tpl, const char *section,
+                          const char *key, tob_error_t *err);
+
+/* ---- territory ----------------------------------------------------------- */
+
+typedef struct carnet_unit {
+    sqlite3_int64 id;
+    char *level, *level_label, *code, *name;
+    double area_m2; /* NaN when unknown */
+} carnet_unit_t;
+
+typedef struct carnet_territory {
+    carnet_unit_t self;
+    int vintage;
+    carnet_unit_t *parents; /* nearest first, then départements */
+    size_t n_parents;
+    carnet_unit_t *communes; /* member communes by name */
+    size_t n_communes;
+    carnet_unit_t *departement; /* main département, NULL if none */
+    size_t n_peers;             /* territories of the same level, vintage */
+} carnet_territory_t;
+
+/* Reads everything the cover and the sections need about a territory.
+ * Errors: TOB_ERR_NOTFOUND naming level and code. */
+tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
+                                   const char *code, int vintage,
+                                   carnet_territory_t *out, tob_error_t *err);
+void carnet_territory_free(carnet_territory_t *t);
+
+/* The latest loaded_at of the store's provenance as "22/11/2026" ("" if
+ * none). */
+tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
+                               tob_error_t *err);
+
+/* ---- composition -----------------------------------------------------------
+ */
+
+typedef struct carnet_ctx {
+    tob_store_t *st;
+    const tob_carnet_template_t *tpl;
+    const carnet_territory_t *terr;
+    tob_doc_t *doc;
+    char today[16];      /* "23/11/2026" */
+    char store_date[16]; /* last load or import, "" if none */
+} carnet_ctx_t;
+
+typedef tob_status_t (*carnet_section_fn_t)(carnet_ctx_t *ctx,
+                                            const tpl_section_t *sec,
+                                            tob_error_t *err);
+
+tob_status_t carnet_cover(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                          tob_error_t *err);
+tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   tob_error_t *err);
+tob_status_t carnet_text(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                         tob_error_t *err);
+
+/* "12 345,6 km²" from m², "n.d." when unknown. */
+void carnet_fmt_area(double area_m2, char *buf, size_t size);
+
+#endif

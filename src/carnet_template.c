@@ -1,0 +1,328 @@
+/* carnet_template.c - carnet templates: INI files saying which sections a
+ * carnet holds, in which order, and with which indicators. Every key is
+ * checked when read, so a typo fails at once and names its line. */
+#include "carnet_internal.h"
+
+#include "terrobs/ini.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const carnet_keys[] = {"title",  "subtitle", "author",
+                                          "source", "sections", NULL};
+static const char *const cover_keys[] = {NULL};
+static const char *const table_keys[] = {"title", NULL};
+static const char *const text_keys[] = {"title", "text", NULL};
+
+static const struct kind_def {
+    const char *name;
+    carnet_kind_t kind;
+    const char *const *keys;
+} kinds[] = {
+    {"cover", CARNET_COVER, cover_keys},
+    {"communes-table", CARNET_COMMUNES_TABLE, table_keys},
+    {"text", CARNET_TEXT, text_keys},
+};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+void tob_carnet_template_destroy(tob_carnet_template_t *tpl)
+{
+    if (tpl == NULL)
+        return;
+    for (size_t i = 0; i < tpl->n_entries; i++) {
+        free(tpl->entries[i].section);
+        free(tpl->entries[i].key);
+        free(tpl->entries[i].value);
+    }
+    for (size_t i = 0; i < tpl->n_sections; i++)
+        free(tpl->sections[i].id);
+    free(tpl->entries);
+    free(tpl->sections);
+    free(tpl->name);
+    free(tpl->dir);
+    free(tpl);
+}
+
+const char *tpl_get(const tob_carnet_template_t *tpl, const char *section,
+                    const char *key, long *line)
+{
+    /* The last one wins, as with --set overrides. */
+    for (size_t i = tpl->n_entries; i-- > 0;) {
+        const tpl_entry_t *e = &tpl->entries[i];
+        if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0) {
+            if (line != NULL)
+                *line = e->line;
+            return e->value;
+        }
+    }
+    return NULL;
+}
+
+const char *tpl_get_or(const tob_carnet_template_t *tpl, const char *section,
+                       const char *key, const char *fallback)
+{
+    const char *v = tpl_get(tpl, section, key, NULL);
+    return v != NULL && v[0] != '\0' ? v : fallback;
+}
+
+tob_status_t tpl_error_at(const tob_carnet_template_t *tpl, const char *section,
+                          const char *key, tob_error_t *err)
+{
+    long line = 0;
+    tpl_get(tpl, section, key, &line);
+    char field[TOB_ERROR_FIELD_MAX];
+    snprintf(field, sizeof field, "%s.%s", section, key);
+    tob_error_at(err, tpl->name, line, field);
+    return err != NULL ? err->code : TOB_ERR_INPUT;
+}
+
+size_t tpl_split(const char *value, char **words, size_t max)
+{
+    size_t n = 0;
+    const char *p = value != NULL ? value : "";
+    while (*p != '\0' && n < max) {
+        p += strspn(p, ", \t");
+        size_t len = strcspn(p, ", \t");
+        if (len == 0)
+            break;
+        words[n] = strndup(p, len);
+        if (words[n] == NULL) {
+            tpl_free_words(words, n);
+            return (size_t)-1;
+        }
+        n++;
+        p += len;
+    }
+    return n;
+}
+
+void tpl_free_words(char **words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(words[i]);
+}
+
+static tob_status_t collect(void *user, const char *section, const char *key,
+                            const char *value, long line, tob_error_t *err)
+{
+    tob_carnet_template_t *tpl = user;
+    if (tpl->n_entries == tpl->cap_entries) {
+        size_t cap = tpl->cap_entries ? 2 * tpl->cap_entries : 32;
+        tpl_entry_t *e = realloc(tpl->entries, cap * sizeof *e);
+        if (e == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        tpl->entries = e;
+        tpl->cap_entries = cap;
+    }
+    tpl_entry_t *e = &tpl->entries[tpl->n_entries];
+    e->section = strdup(section);
+    e->key = strdup(key);
+    e->value = strdup(value);
+    e->line = line;
+    tpl->n_entries++;
+    if (e->section == NULL || e->key == NULL || e->value == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    return TOB_OK;
+}
+
+/* The kind of a section id: "text:methode" is a text section. */
+static const struct kind_def *find_kind(const char *id)
+{
+    size_t len = strcspn(id, ":");
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (strlen(kinds[i].name) == len &&
+            strncmp(kinds[i].name, id, len) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+static int key_in(const char *key, const char *const *keys)
+{
+    for (size_t i = 0; keys[i] != NULL; i++)
+        if (strcmp(keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+static void list_keys(const char *const *keys, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; keys[i] != NULL; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", i ? ", " : "", keys[i]);
+    }
+    if (buf[0] == '\0')
+        snprintf(buf, size, "none");
+}
+
+static tob_status_t check_entry(const tob_carnet_template_t *tpl,
+                                const tpl_entry_t *e, tob_error_t *err)
+{
+    const char *const *keys = NULL;
+    if (e->section[0] == '\0') {
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "key outside a section (start with [carnet])");
+        tob_error_at(err, tpl->name, e->line, e->key);
+        return TOB_ERR_INPUT;
+    }
+    if (strcmp(e->section, "carnet") == 0) {
+        keys = carnet_keys;
+    } else {
+        const struct kind_def *k = find_kind(e->section);
+        if (k == NULL) {
+            tob_error_set(err, TOB_ERR_INPUT, "unknown section [%s]",
+                          e->section);
+            tob_error_at(err, tpl->name, e->line, e->key);
+            return TOB_ERR_INPUT;
+        }
+        keys = k->keys;
+    }
+    if (key_in(e->key, keys))
+        return TOB_OK;
+    char known[512];
+    list_keys(keys, known, sizeof known);
+    char field[TOB_ERROR_FIELD_MAX];
+    snprintf(field, sizeof field, "%s.%s", e->section, e->key);
+    tob_error_set(err, TOB_ERR_INPUT, "unknown key (known in [%s]: %s)",
+                  e->section[0] ? e->section : "carnet", known);
+    tob_error_at(err, tpl->name, e->line, field);
+    return TOB_ERR_INPUT;
+}
+
+#define MAX_SECTIONS 64
+
+static tob_status_t add_section(tob_carnet_template_t *tpl, const char *id,
+                                tob_error_t *err)
+{
+    const struct kind_def *k = find_kind(id);
+    if (k == NULL) {
+        char known[512] = "";
+        for (size_t i = 0; i < N_KINDS; i++) {
+            size_t used = strlen(known);
+            snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                     kinds[i].name);
+        }
+        tob_error_set(err, TOB_ERR_INPUT, "unknown section '%s' (known: %s)",
+                      id, known);
+        return tpl_error_at(tpl, "carnet", "sections", err);
+    }
+    for (size_t i = 0; i < tpl->n_sections; i++)
+        if (strcmp(tpl->sections[i].id, id) == 0) {
+            tob_error_set(err, TOB_ERR_INPUT, "section '%s' listed twice", id);
+            return tpl_error_at(tpl, "carnet", "sections", err);
+        }
+    tpl_section_t *sec = &tpl->sections[tpl->n_sections];
+    sec->kind = k->kind;
+    sec->id = strdup(id);
+    if (sec->id == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tpl->n_sections++;
+    return TOB_OK;
+}
+
+static tob_status_t read_sections(tob_carnet_template_t *tpl, tob_error_t *err)
+{
+    const char *list = tpl_get(tpl, "carnet", "sections", NULL);
+    if (list == NULL) {
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "missing: list the sections of the carnet, in order");
+        tob_error_at(err, tpl->name, 0, "carnet.sections");
+        return TOB_ERR_INPUT;
+    }
+    char *words[MAX_SECTIONS + 1];
+    size_t n = tpl_split(list, words, MAX_SECTIONS + 1);
+    if (n == (size_t)-1)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t st = TOB_OK;
+    if (n == 0 || n > MAX_SECTIONS) {
+        st = tob_error_set(err, TOB_ERR_INPUT, "give 1 to %d sections",
+                           MAX_SECTIONS);
+        tpl_error_at(tpl, "carnet", "sections", err);
+    } else if ((tpl->sections = calloc(n, sizeof *tpl->sections)) == NULL) {
+        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; st == TOB_OK && i < n; i++)
+        st = add_section(tpl, words[i], err);
+    tpl_free_words(words, n);
+    return st;
+}
+
+static tob_status_t finish(tob_carnet_template_t *tpl, tob_error_t *err)
+{
+    for (size_t i = 0; i < tpl->n_entries; i++) {
+        tob_status_t st = check_entry(tpl, &tpl->entries[i], err);
+        if (st != TOB_OK)
+            return st;
+    }
+    return read_sections(tpl, err);
+}
+
+static tob_carnet_template_t *template_new(const char *name, const char *dir)
+{
+    tob_carnet_template_t *tpl = calloc(1, sizeof *tpl);
+    if (tpl == NULL)
+        return NULL;
+    tpl->name = strdup(name);
+    tpl->dir = strdup(dir != NULL ? dir : ".");
+    if (tpl->name == NULL || tpl->dir == NULL) {
+        tob_carnet_template_destroy(tpl);
+        return NULL;
+    }
+    return tpl;
+}
+
+tob_status_t tob_carnet_template_parse(const char *text, size_t len,
+                                       const char *name, const char *dir,
+                                       tob_carnet_template_t **out,
+                                       tob_error_t *err)
+{
+    *out = NULL;
+    tob_carnet_template_t *tpl = template_new(name, dir);
+    if (tpl == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t st = tob_ini_parse_text(text, len, name, collect, tpl, err);
+    if (st == TOB_OK)
+        st = finish(tpl, err);
+    if (st != TOB_OK) {
+        tob_carnet_template_destroy(tpl);
+        return st;
+    }
+    *out = tpl;
+    return TOB_OK;
+}
+
+tob_status_t tob_carnet_template_read(const char *path,
+                                      tob_carnet_template_t **out,
+                                      tob_error_t *err)
+{
+    *out = NULL;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    tob_carnet_template_t *tpl = template_new(path, dir);
+    if (tpl == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t st = tob_ini_parse(path, collect, tpl, err);
+    if (st == TOB_OK)
+        st = finish(tpl, err);
+    if (st != TOB_OK) {
+        tob_carnet_template_destroy(tpl);
+        return st;
+    }
+    *out = tpl;
+    return TOB_OK;
+}
+
+tob_status_t tob_carnet_template_default(tob_carnet_template_t **out,
+                                         tob_error_t *err)
+{
+    const char *text = tob_carnet_template_default_text();
+    return tob_carnet_template_parse(text, strlen(text),
+                                     "carnet.ini (built-in)", NULL, out, err);
+}

@@ -1,0 +1,280 @@
+/* carnet_territory.c - what a carnet says about its territory: name and
+ * level, parents up the membership tree, member communes, the
+ * département of reference, and how many territories share its level. */
+#include "carnet_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_SELF[] =
+    "SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2, t.vintage"
+    "  FROM territory t JOIN level l ON l.name = t.level"
+    " WHERE t.level = ?1 AND t.code = ?2 AND (?3 = 0 OR t.vintage = ?3)"
+    " ORDER BY t.vintage DESC LIMIT 1";
+
+/* Ancestors through whole membership, nearest first. */
+static const char SQL_PARENTS[] =
+    "WITH RECURSIVE up(id, depth) AS ("
+    "  SELECT parent, 1 FROM membership WHERE child = ?1 AND kind = 'member'"
+    "  UNION SELECT m.parent, up.depth + 1 FROM membership m"
+    "    JOIN up ON m.child = up.id"
+    "   WHERE m.kind = 'member' AND up.depth < 8)"
+    " SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2"
+    "  FROM up JOIN territory t ON t.id = up.id"
+    "  JOIN level l ON l.name = t.level"
+    " GROUP BY t.id ORDER BY min(up.depth), t.level, t.name";
+
+/* Member communes: descendants at level commune (the territory itself if
+ * it is one). */
+static const char SQL_COMMUNES[] =
+    "WITH RECURSIVE down(id, depth) AS ("
+    "  SELECT ?1, 0"
+    "  UNION SELECT m.child, down.depth + 1 FROM membership m"
+    "    JOIN down ON m.parent = down.id"
+    "   WHERE m.kind = 'member' AND down.depth < 8)"
+    " SELECT DISTINCT t.id, t.level, l.label, t.code, t.name, t.area_m2"
+    "  FROM down JOIN territory t ON t.id = down.id"
+    "  JOIN level l ON l.name = t.level"
+    " WHERE t.level = 'commune' ORDER BY t.name, t.code";
+
+/* Départements of the member communes, most communes first: through
+ * membership when related, else by the INSEE code's prefix (2 characters,
+ * 3 overseas: 97209 is in 972). */
+static const char SQL_DEPARTEMENTS[] =
+    "WITH RECURSIVE down(id, depth) AS ("
+    "  SELECT ?1, 0"
+    "  UNION SELECT m.child, down.depth + 1 FROM membership m"
+    "    JOIN down ON m.parent = down.id"
+    "   WHERE m.kind = 'member' AND down.depth < 8),"
+    " com(id) AS (SELECT DISTINCT t.id FROM down"
+    "   JOIN territory t ON t.id = down.id WHERE t.level = 'commune'),"
+    " dep(id) AS ("
+    "  SELECT m.parent FROM com JOIN membership m ON m.child = com.id"
+    "   JOIN territory d ON d.id = m.parent AND d.level = 'departement'"
+    "  UNION ALL"
+    "  SELECT (SELECT d.id FROM territory d WHERE d.level = 'departement'"
+    "     AND d.code = CASE WHEN substr(c.code, 1, 2) = '97'"
+    "       THEN substr(c.code, 1, 3) ELSE substr(c.code, 1, 2) END"
+    "     ORDER BY d.vintage DESC LIMIT 1)"
+    "    FROM com JOIN territory c ON c.id = com.id"
+    "   WHERE NOT EXISTS (SELECT 1 FROM membership m JOIN territory d"
+    "     ON d.id = m.parent AND d.level = 'departement'"
+    "     WHERE m.child = com.id))"
+    " SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2, count(*) n"
+    "  FROM dep JOIN territory t ON t.id = dep.id"
+    "  JOIN level l ON l.name = t.level"
+    " GROUP BY t.id ORDER BY n DESC, t.code";
+
+static const char SQL_PEERS[] =
+    "SELECT count(*) FROM territory WHERE level = ?1 AND vintage = ?2";
+
+static const char SQL_STORE_DATE[] =
+    "SELECT strftime('%d/%m/%Y', max(loaded_at)) FROM source";
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return strdup(t != NULL ? (const char *)t : "");
+}
+
+static void unit_free(carnet_unit_t *u)
+{
+    free(u->level);
+    free(u->level_label);
+    free(u->code);
+    free(u->name);
+}
+
+/* Reads columns id, level, label, code, name, area_m2. */
+static int unit_read(sqlite3_stmt *s, carnet_unit_t *u)
+{
+    u->id = sqlite3_column_int64(s, 0);
+    u->level = col_dup(s, 1);
+    u->level_label = col_dup(s, 2);
+    u->code = col_dup(s, 3);
+    u->name = col_dup(s, 4);
+    u->area_m2 = sqlite3_column_type(s, 5) == SQLITE_NULL
+                     ? NAN
+                     : sqlite3_column_double(s, 5);
+    if (!u->level || !u->level_label || !u->code || !u->name) {
+        unit_free(u);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs a prepared statement to the end, appending a unit per row. */
+static tob_status_t read_units(tob_store_t *st, sqlite3_stmt *s,
+                               carnet_unit_t **units, size_t *n,
+                               tob_error_t *err)
+{
+    size_t cap = *n;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            carnet_unit_t *u = realloc(*units, cap * sizeof *u);
+            if (u == NULL)
+                return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            *units = u;
+        }
+        if (unit_read(s, &(*units)[*n]) != 0)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        (*n)++;
+    }
+    if (rc != SQLITE_DONE)
+        return tob_store_fail(st, "reading territories", err);
+    return TOB_OK;
+}
+
+static tob_status_t load_self(tob_store_t *st, const char *level,
+                              const char *code, int vintage,
+                              carnet_territory_t *t, tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_SELF, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_text(s, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, vintage);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        t->vintage = sqlite3_column_int(s, 6);
+        if (unit_read(s, &t->self) != 0)
+            status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    } else if (rc == SQLITE_DONE) {
+        status = tob_error_set(
+            err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s", level, code,
+            tob_store_has_level(st, level) ? ""
+                                           : " (no such level in the store)");
+    } else {
+        status = tob_store_fail(st, "reading the territory", err);
+    }
+    sqlite3_finalize(s);
+    return status;
+}
+
+static tob_status_t load_list(tob_store_t *st, const char *sql,
+                              sqlite3_int64 id, carnet_unit_t **units,
+                              size_t *n, tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, sql, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_int64(s, 1, id);
+    status = read_units(st, s, units, n, err);
+    sqlite3_finalize(s);
+    return status;
+}
+
+static tob_status_t count_peers(tob_store_t *st, carnet_territory_t *t,
+                                tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_PEERS, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_text(s, 1, t->self.level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, t->vintage);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t->n_peers = (size_t)sqlite3_column_int64(s, 0);
+    else
+        status = tob_store_fail(st, "counting territories", err);
+    sqlite3_finalize(s);
+    return status;
+}
+
+/* Appends the départements of the communes to the parents (those not
+ * already there); the first one is the département of reference. */
+static tob_status_t add_departements(tob_store_t *st, carnet_territory_t *t,
+                                     tob_error_t *err)
+{
+    if (strcmp(t->self.level, "departement") == 0)
+        return TOB_OK;
+    carnet_unit_t *deps = NULL;
+    size_t n = 0;
+    tob_status_t status =
+        load_list(st, SQL_DEPARTEMENTS, t->self.id, &deps, &n, err);
+    sqlite3_int64 ref_id = n > 0 ? deps[0].id : 0;
+    for (size_t i = 0; status == TOB_OK && i < n; i++) {
+        int known = 0;
+        for (size_t k = 0; k < t->n_parents; k++)
+            known |= t->parents[k].id == deps[i].id;
+        if (known)
+            continue;
+        carnet_unit_t *p = realloc(t->parents, (t->n_parents + 1) * sizeof *p);
+        if (p == NULL) {
+            status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            break;
+        }
+        t->parents = p;
+        t->parents[t->n_parents++] = deps[i];
+        memset(&deps[i], 0, sizeof deps[i]); /* moved */
+    }
+    for (size_t i = 0; i < n; i++)
+        unit_free(&deps[i]);
+    free(deps);
+    /* The reference: where most communes are, else a département above. */
+    for (size_t k = 0; k < t->n_parents; k++)
+        if (ref_id != 0 ? t->parents[k].id == ref_id
+                        : strcmp(t->parents[k].level, "departement") == 0) {
+            t->departement = &t->parents[k];
+            break;
+        }
+    return status;
+}
+
+tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
+                                   const char *code, int vintage,
+                                   carnet_territory_t *t, tob_error_t *err)
+{
+    memset(t, 0, sizeof *t);
+    tob_status_t status = load_self(st, level, code, vintage, t, err);
+    if (status == TOB_OK)
+        status = load_list(st, SQL_PARENTS, t->self.id, &t->parents,
+                           &t->n_parents, err);
+    if (status == TOB_OK)
+        status = load_list(st, SQL_COMMUNES, t->self.id, &t->communes,
+                           &t->n_communes, err);
+    if (status == TOB_OK)
+        status = add_departements(st, t, err);
+    if (status == TOB_OK)
+        status = count_peers(st, t, err);
+    if (status != TOB_OK)
+        carnet_territory_free(t);
+    return status;
+}
+
+void carnet_territory_free(carnet_territory_t *t)
+{
+    unit_free(&t->self);
+    for (size_t i = 0; i < t->n_parents; i++)
+        unit_free(&t->parents[i]);
+    for (size_t i = 0; i < t->n_communes; i++)
+        unit_free(&t->communes[i]);
+    free(t->parents);
+    free(t->communes);
+    memset(t, 0, sizeof *t);
+}
+
+tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
+                               tob_error_t *err)
+{
+    buf[0] = '\0';
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_STORE_DATE, &s, err);
+    if (status != TOB_OK)
+        return status;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *d = sqlite3_column_text(s, 0);
+        snprintf(buf, size, "%s", d != NULL ? (const char *)d : "");
+    } else {
+        status = tob_store_fail(st, "reading provenance", err);
+    }
+    sqlite3_finalize(s);
+    return status;
+}

@@ -1,0 +1,113 @@
+/* cmd_carnet.c - `terrobs carnet`: the PDF carnet of one territory. */
+#include "cli.h"
+
+#include "terrobs/carnet.h"
+#include "terrobs/store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] =
+    "usage: terrobs carnet OBS.sqlite --level L --code C -o FILE.pdf\n"
+    "                      [--template FILE.ini] [--vintage Y]\n"
+    "                      [--date DD/MM/YYYY]\n"
+    "\n"
+    "Composes the carnet de territoire of one territory: an A4 PDF in\n"
+    "French for partners, with a cover (name, level, parent territories,\n"
+    "member communes, edition date, sources) and the sections the template\n"
+    "lists, in its order. Numbers are written the French way (12 345,6).\n"
+    "The PDF is written beside FILE.pdf and renamed into place.\n"
+    "\n"
+    "  --level L         level of the territory (epci, scot, zone...)\n"
+    "  --code C          its code\n"
+    "  -o, --output F    the PDF to write\n"
+    "  --template FILE   carnet template (default: the built-in copy of\n"
+    "                    styles/carnet.ini; keys in styles/README.md)\n"
+    "  --vintage Y       vintage of the territory (default: the latest)\n"
+    "  --date D          edition date on the cover (default: today)\n";
+
+typedef struct carnet_args {
+    const char *store, *level, *code, *output, *template_path, *date;
+    long vintage;
+} carnet_args_t;
+
+static int parse_args(int argc, char **argv, carnet_args_t *a)
+{
+    static const struct option longopts[] = {
+        {"level", required_argument, NULL, 'l'},
+        {"code", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"template", required_argument, NULL, 't'},
+        {"vintage", required_argument, NULL, 'v'},
+        {"date", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            a->level = optarg;
+            break;
+        case 'c':
+            a->code = optarg;
+            break;
+        case 'o':
+            a->output = optarg;
+            break;
+        case 't':
+            a->template_path = optarg;
+            break;
+        case 'd':
+            a->date = optarg;
+            break;
+        case 'v':
+            if (tob_cli_parse_int(optarg, &a->vintage) != 0 ||
+                a->vintage < 1000 || a->vintage > 9999)
+                return tob_cli_usage_error(
+                    "carnet", "--vintage '%s' is not a year", optarg);
+            break;
+        default:
+            return tob_cli_usage_error("carnet", "bad option");
+        }
+    }
+    if (optind != argc - 1)
+        return tob_cli_usage_error("carnet", "expected one store path");
+    a->store = argv[optind];
+    if (a->level == NULL || a->code == NULL || a->output == NULL)
+        return tob_cli_usage_error("carnet",
+                                   "--level, --code and -o are required");
+    return TOB_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    carnet_args_t a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc != TOB_EXIT_OK)
+        return rc;
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_carnet_template_t *tpl = NULL;
+    tob_status_t st =
+        a.template_path != NULL
+            ? tob_carnet_template_read(a.template_path, &tpl, &err)
+            : tob_carnet_template_default(&tpl, &err);
+    if (st != TOB_OK)
+        return tob_cli_fail(&err);
+    tob_store_t *store = NULL;
+    tob_carnet_report_t report;
+    tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date};
+    st = tob_store_open(a.store, TOB_STORE_READ, &store, &err);
+    if (st == TOB_OK)
+        st = tob_carnet_write(store, tpl, &opts, a.output, &report, &err);
+    tob_store_close(store);
+    tob_carnet_template_destroy(tpl);
+    if (st != TOB_OK)
+        return tob_cli_fail(&err);
+    tob_cli_note("wrote %s: %s, %zu pages\n", a.output, report.name,
+                 report.n_pages);
+    return TOB_EXIT_OK;
+}
+
+const tob_cli_command_t tob_cmd_carnet = {
+    "carnet", "compose the PDF carnet of a territory", usage, run};
