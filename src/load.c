@@ -3,6 +3,7 @@
 
 #include "codeset.h"
 #include "load_reader.h"
+#include "srs_input.h"
 #include "terrobs/codes.h"
 
 #include <cpl_error.h>
@@ -14,6 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Longest name in bytes: French commune names stop at 45 characters,
+ * EPCI names near 120; a longer one is a broken source. */
+#define TOB_LOAD_NAME_MAX 1000
+/* Smallest area of a territory, in square metres of the store CRS. */
+#define TOB_LOAD_MIN_AREA_M2 1.0
 
 /* Everything one load holds; released by load_end(). */
 typedef struct load {
@@ -33,6 +40,7 @@ typedef struct load {
     sqlite3_stmt *exists; /* with append: is the code already there? */
     size_t n_conflicts;   /* with append: codes already in the store */
     char conflicts[256];  /* the first of them, for the message */
+    char open_error[256]; /* a GDAL error while opening or reading the CRS */
 } load_t;
 
 static tob_status_t gdal_fail(const char *src, const char *what,
@@ -111,11 +119,26 @@ static tob_status_t find_field(load_t *ld, const char *name, int *index,
     return TOB_ERR_NOTFOUND;
 }
 
+/* CPLErrorHandler: records the first error logged while opening. */
+static void CPL_STDCALL keep_first_failure(CPLErr level, CPLErrorNum num,
+                                           const char *msg)
+{
+    (void)num;
+    load_t *ld = CPLGetErrorHandlerUserData();
+    if (level >= CE_Failure && ld->open_error[0] == '\0')
+        snprintf(ld->open_error, sizeof ld->open_error, "%s", msg);
+}
+
 static tob_status_t open_source(load_t *ld, tob_error_t *err)
 {
     const char *src = ld->opts->src;
+    /* Drivers may log an error and still open (and reset the error
+     * state before returning): catch it as it is logged, for
+     * make_transform(). */
+    CPLPushErrorHandlerEx(keep_first_failure, ld);
     ld->ds =
         GDALOpenEx(src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
     if (ld->ds == NULL)
         return gdal_fail(src, "cannot open as a vector source", err);
     tob_status_t s = pick_layer(ld, err);
@@ -141,12 +164,24 @@ static tob_status_t make_transform(load_t *ld, tob_error_t *err)
 {
     const char *src = ld->opts->src;
     OGRSpatialReferenceH file_srs = OGR_L_GetSpatialRef(ld->layer);
+    if (ld->open_error[0] == '\0' && CPLGetLastErrorType() >= CE_Failure)
+        snprintf(ld->open_error, sizeof ld->open_error, "%s",
+                 CPLGetLastErrorMsg());
     tob_status_t s = TOB_OK;
     if (ld->opts->s_srs != NULL) {
-        ld->from = OSRNewSpatialReference(NULL);
-        if (OSRSetFromUserInput(ld->from, ld->opts->s_srs) != OGRERR_NONE)
-            return tob_error_set(err, TOB_ERR_ARG, "--s-srs '%s' is not a CRS",
-                                 ld->opts->s_srs);
+        tob_error_t why;
+        tob_error_clear(&why);
+        if (tob_srs_from_user_input(ld->opts->s_srs, &ld->from, &why) != TOB_OK)
+            return tob_error_set(err, TOB_ERR_ARG, "--s-srs %s", why.message);
+    } else if (ld->open_error[0] != '\0') {
+        /* GDAL falls back to WGS 84 when a GeoJSON names an unknown CRS,
+         * and to none when a .prj is garbage: never guess. */
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "cannot read the source's CRS (%s): give it with "
+                      "--s-srs",
+                      ld->open_error);
+        tob_error_at(err, src, 0, NULL);
+        return TOB_ERR_INPUT;
     } else if (file_srs != NULL) {
         ld->from = OSRClone(file_srs);
     } else {
@@ -217,6 +252,14 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
     if (!is_polygonal(OGR_G_GetGeometryType(work)))
         return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "geometry is not a polygon", err);
+    if (!item->projected && item->problem[0] != '\0') {
+        char what[320];
+        snprintf(what, sizeof what,
+                 "%s: wrong CRS? (give the right one with "
+                 "--s-srs)",
+                 item->problem);
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT, what, err);
+    }
     if (!item->projected)
         return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "coordinates cannot be projected to the store "
@@ -238,6 +281,15 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
         return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              empty ? "geometry is empty after repair"
                                    : "geometry is still invalid after repair",
+                             err);
+    }
+    /* Points on a line stay "valid" once reprojection has moved them off
+     * it by a nanometre; area shares would then divide by nothing. */
+    if (OGR_G_Area(multi) < TOB_LOAD_MIN_AREA_M2) {
+        OGR_G_DestroyGeometry(multi);
+        return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
+                             "geometry has no area (under 1 m2): a line or "
+                             "a point drawn as a polygon?",
                              err);
     }
     *out = multi;
@@ -271,10 +323,31 @@ static int already_there(load_t *ld, const tob_feature_item_t *item)
     if (found && ld->n_conflicts++ < 5) {
         size_t used = strlen(ld->conflicts);
         snprintf(ld->conflicts + used, sizeof ld->conflicts - used,
-                 "%s%s (feature %lld)", used ? ", " : "", item->code,
-                 item->n);
+                 "%s%s (feature %lld)", used ? ", " : "", item->code, item->n);
     }
     return found;
+}
+
+/* Names go on maps, into carnets and CSV exports: a line break or a
+ * 100,000-character name from a broken source must stop here. Returns 0
+ * if text is fine, else writes why into buf. */
+static int check_text(const char *text, char *buf, size_t size)
+{
+    size_t n = strlen(text);
+    if (n > TOB_LOAD_NAME_MAX) {
+        snprintf(buf, size, "%zu bytes long: at most %d", n, TOB_LOAD_NAME_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7F) {
+            snprintf(buf, size,
+                     "holds a control character (byte 0x%02X at byte %zu)", c,
+                     i + 1);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
@@ -289,6 +362,14 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     if (item->name[0] == '\0')
         return feature_error(ld, n, item->code, ld->opts->name_field,
                              TOB_ERR_INPUT, "empty name", err);
+    if (check_text(item->name, why.message, sizeof why.message) != 0)
+        return feature_error(ld, n, item->code, ld->opts->name_field,
+                             TOB_ERR_INPUT, why.message, err);
+    if (check_text(item->parent, why.message, sizeof why.message) != 0)
+        return feature_error(ld, n, item->code, ld->opts->parent_field,
+                             TOB_ERR_INPUT, why.message, err);
+    if (item->recoded)
+        ld->rep->n_recoded++;
     long long first = 0;
     tob_status_t s = tob_codeset_add(ld->seen, item->code, n, &first, err);
     if (s != TOB_OK || first != 0 || already_there(ld, item))
@@ -432,8 +513,7 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
                                             ld->opts->label, 1, err);
     if (s == TOB_OK)
         s = count_existing(ld, &existing, err);
-    if (s == TOB_OK && existing > 0 && !ld->opts->replace &&
-        !ld->opts->append)
+    if (s == TOB_OK && existing > 0 && !ld->opts->replace && !ld->opts->append)
         return tob_error_set(err, TOB_ERR_EXISTS,
                              "level %s, vintage %d already holds %lld "
                              "territories: use --replace to swap them, or "
@@ -545,10 +625,12 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
     ld->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(ld->st));
     sqlite3_finalize(stmt);
     char details[256];
-    snprintf(details, sizeof details,
-             "%zu features, %zu repaired, %zu "
-             "removed",
-             ld->rep->n_loaded, ld->rep->n_repaired, ld->rep->n_removed);
+    int used = snprintf(
+        details, sizeof details, "%zu features, %zu repaired, %zu removed",
+        ld->rep->n_loaded, ld->rep->n_repaired, ld->rep->n_removed);
+    if (ld->rep->n_recoded > 0 && used > 0 && (size_t)used < sizeof details)
+        snprintf(details + used, sizeof details - (size_t)used,
+                 ", %zu not UTF-8 (read as Windows-1252)", ld->rep->n_recoded);
     if (s == TOB_OK)
         s = tob_store_prepare(ld->st,
                               "UPDATE source SET n_items = ?, details = ?"

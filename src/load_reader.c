@@ -1,9 +1,14 @@
 /* load_reader.c - the reading thread of a load and its bounded queue. */
 #include "load_reader.h"
 
-#include <cpl_error.h>
+#include "terrobs/cells.h"
 
+#include <cpl_error.h>
+#include <cpl_string.h>
+
+#include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +18,7 @@ struct tob_reader {
     OGRLayerH layer;
     int i_code, i_name, i_parent;
     OGRSpatialReferenceH from;
+    int geographic; /* from is longitude/latitude: coordinates are checked */
     int to_srid;
     pthread_t thread;
     int started;
@@ -37,8 +43,21 @@ void tob_feature_item_free(tob_feature_item_t *item)
     free(item);
 }
 
-/* A copy of the field without surrounding blanks. */
-static char *trimmed_field(OGRFeatureH f, int i)
+/* Bytes that Windows-1252 leaves undefined: such text is ISO-8859-1. */
+static int has_cp1252_holes(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D)
+            return 1;
+    }
+    return 0;
+}
+
+/* A copy of the field without surrounding blanks, in UTF-8: text that is
+ * not (a Latin-1 .dbf without .cpg, a GeoJSON saved by an old editor) is
+ * read as Windows-1252, as the table importer does, and *recoded set. */
+static char *trimmed_field(OGRFeatureH f, int i, int *recoded)
 {
     const char *s = "";
     if (i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i))
@@ -49,11 +68,61 @@ static char *trimmed_field(OGRFeatureH f, int i)
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     char *copy = malloc(n + 1);
-    if (copy != NULL) {
-        memcpy(copy, s, n);
-        copy[n] = '\0';
-    }
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    if (tob_text_is_utf8(copy, n))
+        return copy;
+    const char *from = has_cp1252_holes(copy) ? CPL_ENC_ISO8859_1 : "CP1252";
+    char *utf8 = CPLRecode(copy, from, CPL_ENC_UTF8);
+    free(copy);
+    copy = utf8 != NULL ? strdup(utf8) : NULL;
+    CPLFree(utf8);
+    *recoded = 1;
     return copy;
+}
+
+/* Longitudes and latitudes off the Earth: a wrong CRS (metres read as
+ * degrees) or a broken file; PROJ would wrap longitude 500 silently. */
+static int off_the_earth(const OGREnvelope *e, char *why, size_t size)
+{
+    const double slack = 1e-6; /* rounding in files written at 180 */
+    if (!(e->MinX >= -180 - slack && e->MaxX <= 180 + slack))
+        snprintf(why, size, "longitude %.10g is out of -180..180",
+                 e->MinX < -180 - slack ? e->MinX : e->MaxX);
+    else if (!(e->MinY >= -90 - slack && e->MaxY <= 90 + slack))
+        snprintf(why, size, "latitude %.10g is out of -90..90",
+                 e->MinY < -90 - slack ? e->MinY : e->MaxY);
+    else
+        return 0;
+    return 1;
+}
+
+/* Reprojects item->geom, or says why its coordinates are absurd. */
+static void project(tob_reader_t *r, tob_feature_item_t *item,
+                    OGRCoordinateTransformationH ct)
+{
+    OGREnvelope e;
+    OGR_G_FlattenTo2D(item->geom);
+    OGR_G_GetEnvelope(item->geom, &e);
+    if (r->geographic &&
+        off_the_earth(&e, item->problem, sizeof item->problem)) {
+        item->projected = 0;
+        return;
+    }
+    item->projected = OGR_G_Transform(item->geom, ct) == OGRERR_NONE;
+    if (!item->projected)
+        return;
+    /* Beyond 1e9 m (25 times round the Earth) nothing is real. */
+    OGR_G_GetEnvelope(item->geom, &e);
+    if (!(fabs(e.MinX) < 1e9 && fabs(e.MaxX) < 1e9 && fabs(e.MinY) < 1e9 &&
+          fabs(e.MaxY) < 1e9)) {
+        snprintf(item->problem, sizeof item->problem,
+                 "coordinates out of range once projected (%.6g, %.6g)", e.MinX,
+                 e.MinY);
+        item->projected = 0;
+    }
 }
 
 static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
@@ -64,19 +133,17 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     if (item == NULL)
         return NULL;
     item->n = n;
-    item->code = trimmed_field(f, r->i_code);
-    item->name = trimmed_field(f, r->i_name);
-    item->parent = trimmed_field(f, r->i_parent);
+    item->code = trimmed_field(f, r->i_code, &item->recoded);
+    item->name = trimmed_field(f, r->i_name, &item->recoded);
+    item->parent = trimmed_field(f, r->i_parent, &item->recoded);
     if (!item->code || !item->name || !item->parent) {
         tob_feature_item_free(item);
         return NULL;
     }
     item->geom = OGR_F_StealGeometry(f);
     item->projected = 1;
-    if (item->geom != NULL) {
-        OGR_G_FlattenTo2D(item->geom);
-        item->projected = OGR_G_Transform(item->geom, ct) == OGRERR_NONE;
-    }
+    if (item->geom != NULL)
+        project(r, item, ct);
     return item;
 }
 
@@ -119,11 +186,28 @@ static void *read_all(void *arg)
     if (ct == NULL)
         fail(r, TOB_ERR_GDAL, "no transformation to the store CRS");
     long long n = 0;
-    OGRFeatureH f;
-    CPLErrorReset();
+    int at_end = 0;
     OGR_L_ResetReading(r->layer);
-    while (ct != NULL && (f = OGR_L_GetNextFeature(r->layer)) != NULL) {
-        tob_feature_item_t *item = make_item(r, f, ++n, ct);
+    while (ct != NULL) {
+        /* Reset per feature: a failed reprojection must not be taken for
+         * a read error of the next feature. */
+        CPLErrorReset();
+        OGRFeatureH f = OGR_L_GetNextFeature(r->layer);
+        if (f == NULL) {
+            at_end = 1;
+            break;
+        }
+        n++;
+        /* A damaged record (a .shp cut short) comes back without its
+         * geometry and with an error: say so, not "missing geometry". */
+        if (CPLGetLastErrorType() >= CE_Failure) {
+            char what[64];
+            snprintf(what, sizeof what, "feature %lld cannot be read", n);
+            OGR_F_Destroy(f);
+            fail(r, TOB_ERR_INPUT, what);
+            break;
+        }
+        tob_feature_item_t *item = make_item(r, f, n, ct);
         OGR_F_Destroy(f);
         if (item == NULL) {
             fail(r, TOB_ERR_NOMEM, "out of memory");
@@ -133,7 +217,7 @@ static void *read_all(void *arg)
             break;
     }
     /* A truncated file ends the loop with an error, not a short load. */
-    if (ct != NULL && CPLGetLastErrorType() >= CE_Failure)
+    if (at_end && CPLGetLastErrorType() >= CE_Failure)
         fail(r, TOB_ERR_GDAL, "reading features failed");
     push(r, NULL);
     if (ct != NULL)
@@ -158,6 +242,7 @@ tob_status_t tob_reader_start(OGRLayerH layer, int i_code, int i_name,
     r->to_srid = to_srid;
     r->from = OSRClone(from);
     OSRSetAxisMappingStrategy(r->from, OAMS_TRADITIONAL_GIS_ORDER);
+    r->geographic = OSRIsGeographic(r->from);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->not_empty, NULL);
     pthread_cond_init(&r->not_full, NULL);

@@ -17,6 +17,8 @@ typedef struct tob_feature_item {
     char *parent;
     OGRGeometryH geom; /* reprojected, or NULL when the feature has none */
     int projected;     /* 0 when reprojection failed (absurd coordinates) */
+    int recoded;       /* some text was not UTF-8: read as Windows-1252 */
+    char problem[160]; /* why the coordinates are absurd, "" if unknown */
 } tob_feature_item_t;
 
 void tob_feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */
@@ -34,7 +36,8 @@ TOB_NODISCARD tob_status_t tob_reader_start(OGRLayerH layer, int i_code,
                                             tob_error_t *err);
 
 /* Waits for the next feature: TOB_OK with *item set, TOB_OK with *item
- * NULL at the end, or the reader's error (a GDAL read failure). */
+ * NULL at the end, or the reader's error (a GDAL read failure, naming the
+ * feature that could not be read). */
 TOB_NODISCARD tob_status_t tob_reader_next(tob_reader_t *r,
                                            tob_feature_item_t **item,
                                            tob_error_t *err);

@@ -35,6 +35,8 @@ typedef struct tob_load_report {
     size_t n_loaded;   /* features written */
     size_t n_repaired; /* invalid geometries made valid */
     size_t n_removed;  /* with replace: territories no longer in the source */
+    size_t n_recoded;  /* features whose text was not UTF-8, read as
+                          Windows-1252 (a Latin-1 .dbf without .cpg) */
     int vintage;       /* the vintage used */
     char layer[256];   /* the OGR layer read */
     char checksum[65]; /* SHA-256 of the source file */

@@ -176,6 +176,9 @@ static int do_load(const char *path, tob_load_options_t *opts)
                  rep.n_repaired);
     if (opts->replace)
         tob_cli_note(", %zu removed", rep.n_removed);
+    if (rep.n_recoded > 0)
+        tob_cli_note(", %zu with text not in UTF-8 (read as Windows-1252)",
+                     rep.n_recoded);
     tob_cli_note("\n");
     return TOB_EXIT_OK;
 }
