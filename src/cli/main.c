@@ -21,6 +21,7 @@ extern const tob_cli_command_t tob_cmd_load;
 extern const tob_cli_command_t tob_cmd_import;
 extern const tob_cli_command_t tob_cmd_breaks;
 extern const tob_cli_command_t tob_cmd_carnet;
+extern const tob_cli_command_t tob_cmd_export;
 
 /* One command a line, in the order of --help. */
 /* clang-format off */
@@ -31,6 +32,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_import,
     &tob_cmd_breaks,
     &tob_cmd_carnet,
+    &tob_cmd_export,
 };
 /* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
