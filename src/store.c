@@ -159,7 +159,7 @@ static tob_status_t check_projected(int srid, tob_error_t *err)
 
 static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
 {
-    char sql[512];
+    char sql[1024];
     tob_status_t s =
         exec_db(db, "PRAGMA journal_mode=DELETE", "setting up", err);
     if (s == TOB_OK)
@@ -173,14 +173,23 @@ static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
         s = exec_db(db, sql, "registering the CRS", err);
     if (s == TOB_OK)
         s = exec_db(db, TOB_SCHEMA_SQL, "creating tables", err);
+    if (s == TOB_OK)
+        s = exec_db(db, TOB_SCHEMA_CONTRACTS_SQL, "creating tables", err);
+    if (s == TOB_OK)
+        s = exec_db(db, TOB_SCHEMA_GUP_SQL, "creating tables", err);
     snprintf(sql, sizeof sql,
              "SELECT AddGeometryColumn('territory', 'geom', %d,"
              " 'MULTIPOLYGON', 'XY');"
              "SELECT CreateSpatialIndex('territory', 'geom');"
+             /* Projects located by a point (lon/lat reprojected). */
+             "SELECT AddGeometryColumn('project', 'geom', %d, 'POINT',"
+             " 'XY');"
+             "SELECT CreateSpatialIndex('project', 'geom');"
              "INSERT INTO meta VALUES ('srid', '%d');"
              "PRAGMA application_id = %d;"
              "PRAGMA user_version = %d;",
-             srid, srid, TOB_STORE_APPLICATION_ID, TOB_STORE_SCHEMA_VERSION);
+             srid, srid, srid, TOB_STORE_APPLICATION_ID,
+             TOB_STORE_SCHEMA_VERSION);
     if (s == TOB_OK)
         s = exec_db(db, sql, "creating the geometry column", err);
     if (s == TOB_OK)

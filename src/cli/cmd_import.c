@@ -8,6 +8,11 @@
 
 /* One line per kind: keep the order of `terrobs import --help`. */
 static const tob_import_kind_t *const kinds[] = {
+    &tob_import_contracts,
+    &tob_import_projects,
+    &tob_import_gup_sites,
+    &tob_import_gup_actions,
+    &tob_import_gup_reports,
     NULL, /* the list ends with NULL, so it is never empty */
 };
 

@@ -17,4 +17,11 @@ typedef struct tob_import_kind {
     int (*run)(const char *store, int argc, char **argv);
 } tob_import_kind_t;
 
+/* Contracts, projects and GUP (src/cli/import_programme.c). */
+extern const tob_import_kind_t tob_import_contracts;
+extern const tob_import_kind_t tob_import_projects;
+extern const tob_import_kind_t tob_import_gup_sites;
+extern const tob_import_kind_t tob_import_gup_actions;
+extern const tob_import_kind_t tob_import_gup_reports;
+
 #endif

@@ -19,6 +19,8 @@ extern const tob_cli_command_t tob_cmd_init;
 extern const tob_cli_command_t tob_cmd_info;
 extern const tob_cli_command_t tob_cmd_load;
 extern const tob_cli_command_t tob_cmd_import;
+extern const tob_cli_command_t tob_cmd_template;
+extern const tob_cli_command_t tob_cmd_report;
 extern const tob_cli_command_t tob_cmd_breaks;
 extern const tob_cli_command_t tob_cmd_carnet;
 extern const tob_cli_command_t tob_cmd_export;
@@ -30,6 +32,8 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_info,
     &tob_cmd_load,
     &tob_cmd_import,
+    &tob_cmd_template,
+    &tob_cmd_report,
     &tob_cmd_breaks,
     &tob_cmd_carnet,
     &tob_cmd_export,

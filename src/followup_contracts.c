@@ -1,0 +1,448 @@
+/* followup_contracts.c - the follow-up of the contracts of a territory:
+ * one section per contract (see followup.h). */
+#include "terrobs/followup.h"
+
+#include "projects_internal.h"
+#include "terrobs/cells.h"
+#include "terrobs/programme.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+tob_date_t tob_date_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    tob_date_t d = {2026, 1, 1};
+    if (localtime_r(&now, &tm) != NULL)
+        d = (tob_date_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    return d;
+}
+
+/* What the sections need to know. */
+typedef struct ctx {
+    tob_store_t *st;
+    tob_report_t *rep;
+    char ref_iso[11], ref_fr[16];
+    sqlite3_int64 contract;
+} ctx_t;
+
+#define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
+
+static const char *str(sqlite3_stmt *q, int i)
+{
+    const char *s = COL(q, i);
+    return s != NULL ? s : "";
+}
+
+static void fr_date(const char *iso, char buf[16])
+{
+    int y = 0, m = 0, d = 0;
+    buf[0] = '\0';
+    if (iso != NULL && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        tob_fmt_date_fr(y, m, d, buf, 16);
+}
+
+/* Prepares sql with the contract bound as ?1 and the reference date ?2. */
+static tob_status_t query(ctx_t *c, const char *sql, sqlite3_stmt **q,
+                          tob_error_t *err)
+{
+    tob_status_t s = tob_store_prepare(c->st, sql, q, err);
+    if (s == TOB_OK) {
+        sqlite3_bind_int64(*q, 1, c->contract);
+        if (sqlite3_bind_parameter_count(*q) >= 2)
+            sqlite3_bind_text(*q, 2, c->ref_iso, -1, SQLITE_STATIC);
+    }
+    return s;
+}
+
+static tob_status_t finish(ctx_t *c, sqlite3_stmt *q, int rc, tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    if (rc != SQLITE_DONE)
+        s = tob_store_fail(c->st, "reading the follow-up", err);
+    sqlite3_finalize(q);
+    return s;
+}
+
+/* ---- The header of a contract ------------------------------------------ */
+
+static void partners_line(ctx_t *c)
+{
+    sqlite3_stmt *q = NULL;
+    char line[1536] = "";
+    size_t used = 0;
+    if (query(c,
+              "SELECT partner FROM contract_partner WHERE contract = ?1"
+              " ORDER BY position",
+              &q, NULL) != TOB_OK)
+        return;
+    while (sqlite3_step(q) == SQLITE_ROW && used < sizeof line) {
+        int w = snprintf(line + used, sizeof line - used, "%s%s",
+                         used ? " ; " : "", str(q, 0));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    sqlite3_finalize(q);
+    if (used > 0)
+        tob_report_paragraph(c->rep, "Signataires : %s", line);
+}
+
+static tob_status_t contract_header(ctx_t *c, tob_error_t *err)
+{
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = query(
+        c,
+        "SELECT c.code, c.kind, c.name, c.territory_level,"
+        " c.territory_code, c.start_date, c.end_date, c.budget,"
+        " (SELECT t.name FROM territory t WHERE t.level = c.territory_level"
+        "  AND t.code = c.territory_code ORDER BY t.vintage DESC LIMIT 1)"
+        " FROM contract c WHERE c.id = ?1",
+        &q, err);
+    if (s != TOB_OK)
+        return s;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        char head[1024], start[16], end[16], budget[TOB_FMT_MAX];
+        snprintf(head, sizeof head, "%s (%s)", str(q, 2), str(q, 0));
+        tob_report_heading(c->rep, head);
+        fr_date(COL(q, 5), start);
+        fr_date(COL(q, 6), end);
+        tob_report_paragraph(
+            c->rep, "%s - territoire : %s (%s %s) - période : %s au %s",
+            tob_vocab_label(TOB_VOCAB_CONTRACT_KIND, str(q, 1)), str(q, 8),
+            str(q, 3), str(q, 4), start[0] ? start : "n.d.",
+            end[0] ? end : "n.d.");
+        if (sqlite3_column_type(q, 7) != SQLITE_NULL)
+            tob_report_paragraph(c->rep, "Budget : %s",
+                                 tob_fmt_money_fr(sqlite3_column_double(q, 7),
+                                                  0, budget, sizeof budget));
+    }
+    sqlite3_finalize(q);
+    partners_line(c);
+    return TOB_OK;
+}
+
+/* ---- Key figures ------------------------------------------------------ */
+
+static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
+{
+    sqlite3_stmt *q = NULL;
+    tob_status_t s =
+        query(c,
+              "SELECT count(*), total(status IN ('engage', 'realise')),"
+              " total(status = 'realise'), total(status = 'abandonne'),"
+              " total(CASE WHEN status <> 'abandonne' THEN total_cost END),"
+              " total(CASE WHEN status IN ('engage', 'realise') THEN total_cost"
+              " END), total(status IN ('prevu', 'engage') AND end_date < ?2)"
+              " FROM project WHERE contract = ?1",
+              &q, err);
+    if (s != TOB_OK || sqlite3_step(q) != SQLITE_ROW)
+        return finish(c, q, SQLITE_ERROR, err);
+    long long n = sqlite3_column_int64(q, 0);
+    long long engaged = (long long)sqlite3_column_double(q, 1);
+    double total = sqlite3_column_double(q, 4);
+    double eng_cost = sqlite3_column_double(q, 5);
+    char pct[TOB_FMT_MAX], a[TOB_FMT_MAX], b[TOB_FMT_MAX], p2[TOB_FMT_MAX];
+    tob_report_paragraph(
+        c->rep,
+        "%lld projets engagés sur %lld (%s), dont %lld réalisés ; "
+        "%lld abandonnés.",
+        engaged, n,
+        tob_fmt_percent_fr(n ? 100.0 * (double)engaged / (double)n : 0, 1, pct,
+                           sizeof pct),
+        (long long)sqlite3_column_double(q, 2),
+        (long long)sqlite3_column_double(q, 3));
+    tob_report_paragraph(
+        c->rep, "Coût des projets engagés : %s sur un coût total de %s (%s).",
+        tob_fmt_money_fr(eng_cost, 0, a, sizeof a),
+        tob_fmt_money_fr(total, 0, b, sizeof b),
+        tob_fmt_percent_fr(total > 0 ? 100 * eng_cost / total : 0, 1, p2,
+                           sizeof p2));
+    tob_report_paragraph(c->rep,
+                         "Projets en retard au %s : %lld (prévus ou engagés "
+                         "dont la date de fin est passée).",
+                         c->ref_fr, (long long)sqlite3_column_double(q, 6));
+    sqlite3_finalize(q);
+    return TOB_OK;
+}
+
+/* ---- Tables ------------------------------------------------------------ */
+
+static tob_status_t phases_table(ctx_t *c, tob_error_t *err)
+{
+    static const char *const headers[] = {"Phase", "Date"};
+    tob_report_table(c->rep, "Phases", 2, headers);
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = query(c,
+                           "SELECT start_date FROM contract_phase"
+                           " WHERE contract = ?1 AND phase = ?3",
+                           &q, err);
+    const char *key;
+    for (size_t i = 0;
+         s == TOB_OK && (key = tob_vocab_key(TOB_VOCAB_PHASE, i)) != NULL;
+         i++) {
+        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+        tob_report_row(c->rep);
+        tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_PHASE, key));
+        tob_report_date(c->rep,
+                        sqlite3_step(q) == SQLITE_ROW ? COL(q, 0) : NULL);
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return s;
+}
+
+static tob_status_t status_table(ctx_t *c, tob_error_t *err)
+{
+    static const char *const headers[] = {"Statut", "Projets", "Coût total"};
+    tob_report_table(c->rep, "Projets par statut", 3, headers);
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = query(c,
+                           "SELECT count(*), total(total_cost) FROM project"
+                           " WHERE contract = ?1 AND status = ?3",
+                           &q, err);
+    const char *key;
+    long long n_all = 0;
+    double cost_all = 0;
+    for (size_t i = 0;
+         s == TOB_OK && (key = tob_vocab_key(TOB_VOCAB_STATUS, i)) != NULL;
+         i++) {
+        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_ROW)
+            return finish(c, q, SQLITE_ERROR, err);
+        tob_report_row(c->rep);
+        tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_STATUS, key));
+        tob_report_int(c->rep, sqlite3_column_int64(q, 0));
+        tob_report_money(c->rep, sqlite3_column_double(q, 1));
+        n_all += sqlite3_column_int64(q, 0);
+        cost_all += sqlite3_column_double(q, 1);
+        sqlite3_reset(q);
+    }
+    tob_report_row(c->rep);
+    tob_report_text(c->rep, "Total");
+    tob_report_int(c->rep, n_all);
+    tob_report_money(c->rep, cost_all);
+    sqlite3_finalize(q);
+    return s;
+}
+
+static tob_status_t axis_table(ctx_t *c, tob_error_t *err)
+{
+    static const char *const headers[] = {"Axe", "Projets", "Engagés",
+                                          "Coût total", "Coût engagé"};
+    tob_report_table(c->rep, "Projets par axe (hors abandonnés)", 5, headers);
+    sqlite3_stmt *q = NULL;
+    tob_status_t s =
+        query(c,
+              "SELECT coalesce(axis, '(sans axe)'), count(*),"
+              " total(status IN ('engage', 'realise')), total(total_cost),"
+              " total(CASE WHEN status IN ('engage', 'realise') THEN total_cost"
+              " END) FROM project WHERE contract = ?1 AND status <> 'abandonne'"
+              " GROUP BY 1 ORDER BY 1",
+              &q, err);
+    int rc = SQLITE_DONE;
+    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        tob_report_row(c->rep);
+        tob_report_text(c->rep, str(q, 0));
+        tob_report_int(c->rep, sqlite3_column_int64(q, 1));
+        tob_report_int(c->rep, (long long)sqlite3_column_double(q, 2));
+        tob_report_money(c->rep, sqlite3_column_double(q, 3));
+        tob_report_money(c->rep, sqlite3_column_double(q, 4));
+    }
+    return s == TOB_OK ? finish(c, q, rc, err) : s;
+}
+
+static void funding_total(ctx_t *c, double sum, double engaged, double cost)
+{
+    tob_report_row(c->rep);
+    tob_report_text(c->rep, "Total des financements");
+    tob_report_money(c->rep, sum);
+    tob_report_percent(c->rep, cost > 0 ? 100 * sum / cost : 0);
+    tob_report_money(c->rep, engaged);
+    tob_report_row(c->rep);
+    tob_report_text(c->rep, "Reste à financer");
+    tob_report_money(c->rep, cost - sum);
+    tob_report_percent(c->rep, cost > 0 ? 100 * (cost - sum) / cost : 0);
+    tob_report_text(c->rep, "");
+}
+
+static tob_status_t funding_table(ctx_t *c, tob_error_t *err)
+{
+    static const char *const headers[] = {
+        "Financeur", "Montant", "Part du coût total", "Sur projets engagés"};
+    tob_report_table(c->rep, "Financements (hors projets abandonnés)", 4,
+                     headers);
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = query(
+        c,
+        "SELECT f.financer, total(f.amount), total(CASE WHEN p.status IN"
+        " ('engage', 'realise') THEN f.amount END), (SELECT"
+        " total(total_cost) FROM project WHERE contract = ?1 AND status <>"
+        " 'abandonne') FROM project_funding f JOIN project p ON p.id ="
+        " f.project WHERE p.contract = ?1 AND p.status <> 'abandonne'"
+        " GROUP BY f.financer ORDER BY 2 DESC, 1",
+        &q, err);
+    double sum = 0, engaged = 0, cost = 0;
+    int rc = SQLITE_DONE;
+    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        cost = sqlite3_column_double(q, 3);
+        double amount = sqlite3_column_double(q, 1);
+        tob_report_row(c->rep);
+        tob_report_text(c->rep, str(q, 0));
+        tob_report_money(c->rep, amount);
+        tob_report_percent(c->rep, cost > 0 ? 100 * amount / cost : 0);
+        tob_report_money(c->rep, sqlite3_column_double(q, 2));
+        sum += amount;
+        engaged += sqlite3_column_double(q, 2);
+    }
+    if (s == TOB_OK && sum > 0)
+        funding_total(c, sum, engaged, cost);
+    return s == TOB_OK ? finish(c, q, rc, err) : s;
+}
+
+static tob_status_t late_table(ctx_t *c, tob_error_t *err)
+{
+    static const char *const headers[] = {
+        "Code",   "Intitulé", "Maître d'ouvrage",
+        "Statut", "Date fin", "Retard (jours)"};
+    char title[128];
+    snprintf(title, sizeof title, "Projets en retard au %s", c->ref_fr);
+    tob_report_table(c->rep, title, 6, headers);
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = query(
+        c,
+        "SELECT code, title, owner, status, end_date, CAST(julianday(?2) -"
+        " julianday(end_date) AS INTEGER) FROM project WHERE contract = ?1"
+        " AND status IN ('prevu', 'engage') AND end_date < ?2"
+        " ORDER BY end_date, code",
+        &q, err);
+    int rc = SQLITE_DONE;
+    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        tob_report_row(c->rep);
+        tob_report_text(c->rep, str(q, 0));
+        tob_report_text(c->rep, str(q, 1));
+        tob_report_text(c->rep, str(q, 2));
+        tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_STATUS, str(q, 3)));
+        tob_report_date(c->rep, COL(q, 4));
+        tob_report_int(c->rep, sqlite3_column_int64(q, 5));
+    }
+    return s == TOB_OK ? finish(c, q, rc, err) : s;
+}
+
+static tob_status_t contract_section(ctx_t *c, tob_error_t *err)
+{
+    tob_status_t s = contract_header(c, err);
+    if (s == TOB_OK)
+        s = key_figures(c, err);
+    if (s == TOB_OK)
+        s = phases_table(c, err);
+    if (s == TOB_OK)
+        s = status_table(c, err);
+    if (s == TOB_OK)
+        s = axis_table(c, err);
+    if (s == TOB_OK)
+        s = funding_table(c, err);
+    if (s == TOB_OK)
+        s = late_table(c, err);
+    return s;
+}
+
+/* ---- Which contracts --------------------------------------------------- */
+
+static tob_status_t find_territory(tob_store_t *st, const char *level,
+                                   const char *code, sqlite3_int64 *id,
+                                   char *name, size_t size, tob_error_t *err)
+{
+    sqlite3_stmt *q = NULL;
+    *id = 0;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT id, name FROM territory WHERE level = ?1 AND code = ?2"
+        " AND vintage = (SELECT max(vintage) FROM territory"
+        " WHERE level = ?1)",
+        &q, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(q, 0);
+        snprintf(name, size, "%s", str(q, 1));
+    } else
+        s = tob_error_set(err, TOB_ERR_NOTFOUND,
+                          "no %s with code '%s' in the store", level, code);
+    sqlite3_finalize(q);
+    return s;
+}
+
+/* Contract ids whose territory is `target` or lies inside it. */
+static tob_status_t contracts_inside(tob_store_t *st, sqlite3_int64 target,
+                                     const char *level, sqlite3_int64 **ids,
+                                     size_t *n, tob_error_t *err)
+{
+    sqlite3_stmt *q = NULL;
+    *ids = NULL;
+    *n = 0;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT c.id, (SELECT t.id FROM territory t WHERE t.level ="
+        " c.territory_level AND t.code = c.territory_code ORDER BY"
+        " t.vintage DESC LIMIT 1) FROM contract c ORDER BY c.code",
+        &q, err);
+    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
+        sqlite3_int64 at = sqlite3_column_int64(q, 1);
+        if (at == 0 || (at != target &&
+                        tob_projects_territory_above(st, at, level) != target))
+            continue;
+        sqlite3_int64 *grown = realloc(*ids, (*n + 1) * sizeof *grown);
+        if (grown == NULL) {
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            break;
+        }
+        *ids = grown;
+        (*ids)[(*n)++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    return s;
+}
+
+tob_status_t tob_followup_contracts(tob_store_t *st, const char *level,
+                                    const char *code, tob_date_t ref,
+                                    tob_report_t **out, tob_error_t *err)
+{
+    *out = NULL;
+    char name[256], title[512];
+    sqlite3_int64 target = 0, *ids = NULL;
+    size_t n = 0;
+    tob_status_t s =
+        find_territory(st, level, code, &target, name, sizeof name, err);
+    if (s == TOB_OK)
+        s = contracts_inside(st, target, level, &ids, &n, err);
+    if (s == TOB_OK && n == 0)
+        s = tob_error_set(err, TOB_ERR_NOTFOUND,
+                          "no contract for %s %s (%s) in the store", level,
+                          code, name);
+    ctx_t c = {.st = st};
+    snprintf(title, sizeof title, "Suivi des contrats - %s (%s %s)", name,
+             level, code);
+    if (s == TOB_OK)
+        s = tob_report_create(title, &c.rep, err);
+    snprintf(c.ref_iso, sizeof c.ref_iso, "%04d-%02d-%02d", ref.y, ref.m,
+             ref.d);
+    tob_fmt_date_fr(ref.y, ref.m, ref.d, c.ref_fr, sizeof c.ref_fr);
+    if (s == TOB_OK)
+        tob_report_paragraph(c.rep, "Situation au %s. %zu contrat%s.", c.ref_fr,
+                             n, n > 1 ? "s" : "");
+    for (size_t i = 0; i < n && s == TOB_OK; i++) {
+        c.contract = ids[i];
+        s = contract_section(&c, err);
+    }
+    free(ids);
+    if (s != TOB_OK) {
+        tob_report_destroy(c.rep);
+        return s;
+    }
+    *out = c.rep;
+    return TOB_OK;
+}

@@ -1,0 +1,435 @@
+/* projects_territory.c - projects placed in the territories of a level
+ * and summed there (see projects.h for the rules), and the projets_*
+ * observations that maps and carnets read. */
+#include "terrobs/projects.h"
+
+#include "projects_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One project as the placing needs it. */
+typedef struct placed {
+    int engaged, abandoned, done;
+    double cost;
+    sqlite3_int64 anchor; /* its commune, or its contract's territory */
+    char anchor_level[64];
+    int anchor_is_commune;
+    int has_point;
+    double x, y;
+} placed_t;
+
+typedef struct placer {
+    tob_store_t *st;
+    sqlite3_stmt *up, *by_point, *surface;
+    placed_t *items;
+    size_t n, cap;
+    int commune_vintage; /* latest vintage of level commune, 0 if none */
+} placer_t;
+
+static const char projects_sql[] =
+    "WITH latest(level, vintage) AS (SELECT level, max(vintage)"
+    "  FROM territory GROUP BY level)"
+    " SELECT p.status, p.total_cost, X(p.geom), Y(p.geom),"
+    "  (SELECT t.id FROM territory t JOIN latest l ON l.level = t.level"
+    "   AND l.vintage = t.vintage WHERE t.level = 'commune'"
+    "   AND t.code = p.commune_code),"
+    "  (SELECT t.id FROM territory t JOIN latest l ON l.level = t.level"
+    "   AND l.vintage = t.vintage WHERE t.level = c.territory_level"
+    "   AND t.code = c.territory_code),"
+    "  c.territory_level"
+    " FROM project p JOIN contract c ON c.id = p.contract"
+    " WHERE ?1 IS NULL OR c.code = ?1 ORDER BY p.id";
+
+/* Ancestors through memberships and parent codes, at (level, vintage). */
+static const char up_sql[] =
+    "WITH RECURSIVE up(id) AS (VALUES (?1)"
+    "  UNION SELECT m.parent FROM membership m JOIN up ON m.child = up.id"
+    "   WHERE m.kind = 'member'"
+    "  UNION SELECT p.id FROM up JOIN territory t ON t.id = up.id"
+    "   JOIN territory p ON p.code = t.parent_code AND p.level <> t.level)"
+    " SELECT t.id FROM up JOIN territory t ON t.id = up.id"
+    " WHERE t.level = ?2 AND t.vintage = ?3 ORDER BY t.id LIMIT 1";
+
+static const char by_point_sql[] =
+    "SELECT t.id FROM territory t WHERE t.level = ?1 AND t.vintage = ?2"
+    " AND (?6 IS NULL OR t.area_m2 > ?6)"
+    " AND t.id IN (SELECT rowid FROM SpatialIndex"
+    "  WHERE f_table_name = 'territory' AND f_geometry_column = 'geom'"
+    "  AND search_frame = MakePoint(?3, ?4, ?5))"
+    " AND ST_Within(MakePoint(?3, ?4, ?5), t.geom) = 1"
+    " ORDER BY t.id LIMIT 1";
+
+static const char surface_sql[] =
+    "SELECT X(p), Y(p), area_m2 FROM (SELECT PointOnSurface(geom) AS p,"
+    " area_m2 FROM territory WHERE id = ? AND geom IS NOT NULL)";
+
+static sqlite3_int64 single_id(sqlite3_stmt *stmt)
+{
+    sqlite3_int64 id = 0;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    return id;
+}
+
+static sqlite3_int64 at_point(placer_t *pl, const char *level, int vintage,
+                              double x, double y, double min_area)
+{
+    sqlite3_stmt *q = pl->by_point;
+    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, vintage);
+    sqlite3_bind_double(q, 3, x);
+    sqlite3_bind_double(q, 4, y);
+    sqlite3_bind_int(q, 5, tob_store_srid(pl->st));
+    if (isnan(min_area))
+        sqlite3_bind_null(q, 6);
+    else
+        sqlite3_bind_double(q, 6, min_area);
+    return single_id(q);
+}
+
+/* A commune's point on surface, in a territory larger than it. */
+static sqlite3_int64 commune_in(placer_t *pl, sqlite3_int64 commune,
+                                const char *level, int vintage)
+{
+    sqlite3_int64 id = 0;
+    sqlite3_bind_int64(pl->surface, 1, commune);
+    if (sqlite3_step(pl->surface) == SQLITE_ROW &&
+        sqlite3_column_type(pl->surface, 0) != SQLITE_NULL) {
+        double x = sqlite3_column_double(pl->surface, 0);
+        double y = sqlite3_column_double(pl->surface, 1);
+        double area = sqlite3_column_double(pl->surface, 2);
+        sqlite3_reset(pl->surface);
+        return at_point(pl, level, vintage, x, y, area);
+    }
+    sqlite3_reset(pl->surface);
+    return id;
+}
+
+static sqlite3_int64 place(placer_t *pl, const placed_t *p, const char *level,
+                           int vintage)
+{
+    if (p->anchor != 0) {
+        if (strcmp(p->anchor_level, level) == 0)
+            return p->anchor;
+        sqlite3_bind_int64(pl->up, 1, p->anchor);
+        sqlite3_bind_text(pl->up, 2, level, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(pl->up, 3, vintage);
+        sqlite3_int64 id = single_id(pl->up);
+        if (id != 0)
+            return id;
+    }
+    if (p->has_point)
+        return at_point(pl, level, vintage, p->x, p->y, NAN);
+    if (p->anchor != 0 && p->anchor_is_commune)
+        return commune_in(pl, p->anchor, level, vintage);
+    return 0;
+}
+
+static tob_status_t push(placer_t *pl, const placed_t *p, tob_error_t *err)
+{
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? 2 * pl->cap : 256;
+        placed_t *items = realloc(pl->items, cap * sizeof *items);
+        if (items == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        pl->items = items;
+        pl->cap = cap;
+    }
+    pl->items[pl->n++] = *p;
+    return TOB_OK;
+}
+
+static void read_project(placer_t *pl, sqlite3_stmt *q, placed_t *p)
+{
+    const char *status = (const char *)sqlite3_column_text(q, 0);
+    memset(p, 0, sizeof *p);
+    p->abandoned = status != NULL && strcmp(status, "abandonne") == 0;
+    p->done = status != NULL && strcmp(status, "realise") == 0;
+    p->engaged = p->done || (status != NULL && strcmp(status, "engage") == 0);
+    p->cost = sqlite3_column_double(q, 1); /* NULL reads 0 */
+    p->has_point = sqlite3_column_type(q, 2) != SQLITE_NULL;
+    p->x = sqlite3_column_double(q, 2);
+    p->y = sqlite3_column_double(q, 3);
+    sqlite3_int64 commune = sqlite3_column_int64(q, 4);
+    if (commune == 0 && p->has_point && pl->commune_vintage != 0)
+        commune = at_point(pl, "commune", pl->commune_vintage, p->x, p->y, NAN);
+    if (commune != 0) {
+        p->anchor = commune;
+        p->anchor_is_commune = 1;
+        snprintf(p->anchor_level, sizeof p->anchor_level, "commune");
+    } else if (!p->has_point) {
+        /* No location: the project is at its contract's territory. */
+        p->anchor = sqlite3_column_int64(q, 5);
+        const unsigned char *level = sqlite3_column_text(q, 6);
+        snprintf(p->anchor_level, sizeof p->anchor_level, "%s",
+                 level != NULL ? (const char *)level : "");
+    }
+}
+
+static int latest_vintage(tob_store_t *st, const char *level)
+{
+    sqlite3_stmt *q = NULL;
+    int vintage = 0;
+    if (sqlite3_prepare_v2(tob_store_db(st),
+                           "SELECT max(vintage) FROM territory"
+                           " WHERE level = ?",
+                           -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, level, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            vintage = sqlite3_column_int(q, 0);
+    }
+    sqlite3_finalize(q);
+    return vintage;
+}
+
+static void placer_close(placer_t *pl)
+{
+    sqlite3_finalize(pl->up);
+    sqlite3_finalize(pl->by_point);
+    sqlite3_finalize(pl->surface);
+    free(pl->items);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* Reads the projects (of contract, or all) with their anchors. */
+static tob_status_t placer_open(placer_t *pl, tob_store_t *st,
+                                const char *contract, tob_error_t *err)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->st = st;
+    pl->commune_vintage = latest_vintage(st, "commune");
+    sqlite3_stmt *q = NULL;
+    tob_status_t s = tob_store_prepare(st, up_sql, &pl->up, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st, by_point_sql, &pl->by_point, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st, surface_sql, &pl->surface, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st, projects_sql, &q, err);
+    if (s == TOB_OK && contract != NULL)
+        sqlite3_bind_text(q, 1, contract, -1, SQLITE_TRANSIENT);
+    int rc = SQLITE_DONE;
+    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        placed_t p;
+        read_project(pl, q, &p);
+        s = push(pl, &p, err);
+    }
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(st, "reading projects", err);
+    sqlite3_finalize(q);
+    if (s != TOB_OK)
+        placer_close(pl);
+    return s;
+}
+
+/* ---- Totals per territory ------------------------------------------------ */
+
+typedef struct id_pos {
+    sqlite3_int64 id;
+    size_t pos;
+} id_pos_t;
+
+static int by_id(const void *a, const void *b)
+{
+    sqlite3_int64 x = ((const id_pos_t *)a)->id, y = ((const id_pos_t *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static void add_to(tob_project_totals_t *t, const placed_t *p)
+{
+    if (p->abandoned) {
+        t->n_abandoned++;
+        return;
+    }
+    t->n_projects++;
+    t->total_cost += p->cost;
+    if (p->engaged) {
+        t->n_engaged++;
+        t->engaged_cost += p->cost;
+    }
+    t->n_done += p->done;
+}
+
+/* The territories of (level, vintage) in code order, zeroed. */
+static tob_status_t load_rows(tob_store_t *st, const char *level, int vintage,
+                              tob_project_totals_t **rows, size_t *n,
+                              tob_error_t *err)
+{
+    sqlite3_stmt *q = NULL;
+    size_t cap = 0;
+    *rows = NULL;
+    *n = 0;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT id, code, name FROM territory WHERE level = ? AND"
+        " vintage = ? ORDER BY code",
+        &q, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, vintage);
+    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            tob_project_totals_t *r = realloc(*rows, cap * sizeof *r);
+            if (r == NULL) {
+                s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+                break;
+            }
+            *rows = r;
+        }
+        tob_project_totals_t *t = &(*rows)[(*n)++];
+        memset(t, 0, sizeof *t);
+        t->territory = sqlite3_column_int64(q, 0);
+        snprintf(t->code, sizeof t->code, "%s", sqlite3_column_text(q, 1));
+        snprintf(t->name, sizeof t->name, "%s", sqlite3_column_text(q, 2));
+    }
+    sqlite3_finalize(q);
+    if (s != TOB_OK) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+    }
+    return s;
+}
+
+static tob_status_t sum_placed(placer_t *pl, const char *level, int vintage,
+                               tob_project_totals_t *rows, size_t n_rows,
+                               tob_project_totals_t *unplaced, tob_error_t *err)
+{
+    id_pos_t *index = calloc(n_rows + 1, sizeof *index);
+    if (index == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n_rows; i++)
+        index[i] = (id_pos_t){rows[i].territory, i};
+    qsort(index, n_rows, sizeof *index, by_id);
+    for (size_t i = 0; i < pl->n; i++) {
+        id_pos_t key = {place(pl, &pl->items[i], level, vintage), 0};
+        id_pos_t *hit =
+            key.id == 0 ? NULL
+                        : bsearch(&key, index, n_rows, sizeof *index, by_id);
+        add_to(hit != NULL ? &rows[hit->pos] : unplaced, &pl->items[i]);
+    }
+    free(index);
+    return TOB_OK;
+}
+
+static tob_status_t check_level(tob_store_t *st, const char *level,
+                                int *vintage, tob_error_t *err)
+{
+    *vintage = level != NULL ? latest_vintage(st, level) : 0;
+    if (*vintage == 0 && (level == NULL || !tob_store_has_level(st, level)))
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "no level '%s' in the store",
+                             level != NULL ? level : "");
+    return TOB_OK;
+}
+
+static tob_status_t check_contract(tob_store_t *st, const char *contract,
+                                   tob_error_t *err)
+{
+    if (contract == NULL)
+        return TOB_OK;
+    sqlite3_stmt *q = NULL;
+    tob_status_t s =
+        tob_store_prepare(st, "SELECT 1 FROM contract WHERE code = ?", &q, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(q, 1, contract, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        s = tob_error_set(err, TOB_ERR_NOTFOUND,
+                          "no contract '%s' in the store", contract);
+    sqlite3_finalize(q);
+    return s;
+}
+
+tob_status_t tob_projects_by_territory(tob_store_t *st, const char *level,
+                                       const char *contract,
+                                       tob_project_totals_t **rows,
+                                       size_t *n_rows,
+                                       tob_project_totals_t *unplaced,
+                                       tob_error_t *err)
+{
+    *rows = NULL;
+    *n_rows = 0;
+    tob_project_totals_t none;
+    memset(&none, 0, sizeof none);
+    int vintage = 0;
+    tob_status_t s = check_level(st, level, &vintage, err);
+    if (s == TOB_OK)
+        s = check_contract(st, contract, err);
+    placer_t pl;
+    if (s == TOB_OK)
+        s = placer_open(&pl, st, contract, err);
+    if (s != TOB_OK)
+        return s;
+    s = load_rows(st, level, vintage, rows, n_rows, err);
+    if (s == TOB_OK)
+        s = sum_placed(&pl, level, vintage, *rows, *n_rows, &none, err);
+    placer_close(&pl);
+    if (s != TOB_OK) {
+        free(*rows);
+        *rows = NULL;
+        *n_rows = 0;
+    }
+    if (unplaced != NULL)
+        *unplaced = none;
+    return s;
+}
+
+tob_status_t tob_projects_in_territory(tob_store_t *st, const char *level,
+                                       const char *code, const char *contract,
+                                       tob_project_totals_t *out,
+                                       tob_error_t *err)
+{
+    tob_project_totals_t *rows = NULL;
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    tob_status_t s =
+        tob_projects_by_territory(st, level, contract, &rows, &n, NULL, err);
+    size_t i = 0;
+    while (s == TOB_OK && i < n && strcmp(rows[i].code, code) != 0)
+        i++;
+    if (s == TOB_OK && i == n)
+        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'", level,
+                          code);
+    if (s == TOB_OK)
+        *out = rows[i];
+    free(rows);
+    return s;
+}
+
+sqlite3_int64 tob_projects_territory_above(tob_store_t *st, sqlite3_int64 id,
+                                           const char *level)
+{
+    placer_t pl;
+    memset(&pl, 0, sizeof pl);
+    pl.st = st;
+    sqlite3_int64 found = 0;
+    sqlite3_stmt *q = NULL;
+    int vintage = latest_vintage(st, level);
+    tob_error_t ignored;
+    tob_error_clear(&ignored);
+    if (tob_store_prepare(st, up_sql, &pl.up, &ignored) == TOB_OK &&
+        tob_store_prepare(st, by_point_sql, &pl.by_point, &ignored) == TOB_OK &&
+        tob_store_prepare(st, surface_sql, &pl.surface, &ignored) == TOB_OK &&
+        tob_store_prepare(st, "SELECT level FROM territory WHERE id = ?", &q,
+                          &ignored) == TOB_OK) {
+        placed_t p;
+        memset(&p, 0, sizeof p);
+        p.anchor = id;
+        p.anchor_is_commune = 1; /* smaller territories go up in space */
+        sqlite3_bind_int64(q, 1, id);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            snprintf(p.anchor_level, sizeof p.anchor_level, "%s",
+                     (const char *)sqlite3_column_text(q, 0));
+        found = place(&pl, &p, level, vintage);
+    }
+    sqlite3_finalize(q);
+    placer_close(&pl);
+    return found;
+}
