@@ -70,7 +70,7 @@ static tob_status_t compose(carnet_ctx_t *ctx, tob_error_t *err)
 static void fill_report(const carnet_ctx_t *ctx, tob_carnet_report_t *r)
 {
     snprintf(r->name, sizeof r->name, "%s", ctx->terr->self.name);
-    r->n_pages = tob_doc_page_count(ctx->doc);
+    r->n_pages = ctx->doc != NULL ? tob_doc_page_count(ctx->doc) : 0;
     r->n_communes = ctx->terr->n_communes;
     r->area_km2 = ctx->terr->self.area_m2 / 1e6;
 }
@@ -101,4 +101,24 @@ tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
     tob_doc_destroy(ctx.doc);
     carnet_territory_free(&terr);
     return status;
+}
+
+tob_status_t tob_carnet_summarize(tob_store_t *st,
+                                  const tob_carnet_template_t *tpl,
+                                  const tob_carnet_options_t *opts,
+                                  tob_carnet_report_t *report, tob_error_t *err)
+{
+    if (opts == NULL || opts->level == NULL || opts->code == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a carnet needs a level and a code");
+    carnet_territory_t terr;
+    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
+                                                opts->vintage, &terr, err);
+    if (status != TOB_OK)
+        return status;
+    carnet_ctx_t ctx = {st, tpl, &terr, NULL, "", ""};
+    memset(report, 0, sizeof *report);
+    fill_report(&ctx, report);
+    carnet_territory_free(&terr);
+    return TOB_OK;
 }

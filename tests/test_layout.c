@@ -1,9 +1,11 @@
 /* test_layout.c - the page layout engine: row splitting, tables over
  * pages with repeated headers, widows, and the PDF written atomically. */
+#include "terrobs/cells.h"
 #include "terrobs/layout.h"
 
 #include "testutil.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +192,53 @@ static void test_no_empty_page_on_break(void **state)
     tob_doc_destroy(doc);
 }
 
+/* Numbers formatted the French way survive the trip through Pango and the
+ * PDF: pdftotext reads "12 345,6" and "9,9 %" (DejaVu draws U+00A0 with
+ * the space glyph, so the text layer may give either space), and "n.d.". */
+static int has_either(const char *text, const char *left, const char *right)
+{
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%s\xC2\xA0%s", left, right);
+    snprintf(b, sizeof b, "%s %s", left, right);
+    return strstr(text, a) != NULL || strstr(text, b) != NULL;
+}
+
+static void test_french_numbers_in_cells(void **state)
+{
+    (void)state;
+    static const tob_table_column_t cols[] = {
+        {"Indicateur", 2, TOB_ALIGN_LEFT},
+        {"Valeur", 1, TOB_ALIGN_RIGHT},
+    };
+    char a[TOB_FMT_MAX], b[TOB_FMT_MAX], c[TOB_FMT_MAX];
+    const char *cells[] = {
+        "Population", tob_fmt_number_fr(12345.6, 1, a, sizeof a),
+        "Chômage",    tob_fmt_percent_fr(9.87, 1, b, sizeof b),
+        "Inconnu",    tob_fmt_number_fr(NAN, 1, c, sizeof c),
+    };
+    tob_table_t t = {NULL, cols, 2, cells, 3, 0};
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(NULL, &doc, &err), TOB_OK);
+    assert_int_equal(tob_doc_table(doc, &t, &err), TOB_OK);
+    char path[4096], cmd[4200], text[4096] = "";
+    tob_test_path(path, sizeof path, "fr.pdf");
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    tob_doc_destroy(doc);
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(text, 1, sizeof text - 1, p);
+    text[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    assert_true(has_either(text, "12", "345,6"));
+    assert_true(has_either(text, "9,9", "%"));
+    assert_null(strstr(text, "12345")); /* never without its separator */
+    assert_non_null(strstr(text, "n.d."));
+    assert_non_null(strstr(text, "Chômage"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_document_pages_and_pdf),
         cmocka_unit_test(test_write_to_missing_dir_fails),
         cmocka_unit_test(test_no_empty_page_on_break),
+        cmocka_unit_test(test_french_numbers_in_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

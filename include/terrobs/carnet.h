@@ -64,4 +64,12 @@ TOB_NODISCARD tob_status_t tob_carnet_write(tob_store_t *st,
                                             tob_carnet_report_t *report,
                                             tob_error_t *err);
 
+/* Fills report as tob_carnet_write() would (n_pages 0) without composing
+ * or writing anything: for the index of carnets kept as up to date.
+ * Errors as tob_carnet_write(). */
+TOB_NODISCARD tob_status_t
+tob_carnet_summarize(tob_store_t *st, const tob_carnet_template_t *tpl,
+                     const tob_carnet_options_t *opts,
+                     tob_carnet_report_t *report, tob_error_t *err);
+
 #endif

@@ -1,0 +1,74 @@
+/* atlas.h - a carnet for every territory of a level, made in parallel, and
+ * an offline HTML index (sortable table of territories with key figures,
+ * linking each carnet). Each worker thread opens its own store connection.
+ * A territory that fails is reported without stopping the others; carnets
+ * already up to date are kept unless forced. */
+#ifndef TERROBS_ATLAS_H
+#define TERROBS_ATLAS_H
+
+#include "terrobs/carnet.h"
+#include "terrobs/error.h"
+
+#include <stddef.h>
+
+/* Called after each territory (from worker threads, one call at a time).
+ * status is TOB_OK for a carnet written or kept; skipped is 1 when it was
+ * kept as up to date. err holds the failure otherwise. */
+typedef void (*tob_atlas_progress_fn_t)(void *user, size_t done, size_t total,
+                                        const char *code, const char *name,
+                                        int skipped, double seconds,
+                                        tob_status_t status,
+                                        const tob_error_t *err);
+
+/* Strings are borrowed for the call; tpl is shared read-only by workers. */
+typedef struct tob_atlas_options {
+    const char *store_path;
+    const char *level;
+    int vintage; /* 0 = the latest of the level */
+    const char *out_dir;
+    size_t jobs; /* worker threads; 0 = one per CPU */
+    int force;   /* remake every carnet */
+    const tob_carnet_template_t *tpl;
+    const char *today; /* edition date "23/11/2026"; NULL = today */
+    tob_atlas_progress_fn_t progress; /* may be NULL */
+    void *progress_user;
+} tob_atlas_options_t;
+
+/* One territory that failed. */
+typedef struct tob_atlas_failure {
+    char code[64];
+    char name[TOB_CARNET_NAME_MAX];
+    tob_error_t err;
+} tob_atlas_failure_t;
+
+typedef struct tob_atlas_report {
+    size_t n_territories;
+    size_t n_written;
+    size_t n_kept;    /* up to date, not remade */
+    size_t n_failed;  /* listed in failures */
+    size_t n_removed; /* carnets of territories no longer in the level */
+    tob_atlas_failure_t *failures; /* freed by tob_atlas_report_free() */
+    double seconds;                /* wall time of the whole run */
+    size_t jobs;                   /* threads used */
+} tob_atlas_report_t;
+
+/* Makes out_dir if needed (not its parents), writes a
+ * carnet "<code>-<slug>.pdf" per territory of the level and
+ * out_dir/index.html, and records what was made in out_dir/.atlas-state
+ * so that a rerun keeps carnets whose store data, template and terrobs
+ * version did not change. Failures of single territories are counted in
+ * report (status stays TOB_OK); errors are for the run as a whole:
+ * TOB_ERR_NOTFOUND (store, level), TOB_ERR_IO (out_dir, index),
+ * TOB_ERR_SQLITE, TOB_ERR_NOMEM. Call tob_atlas_report_free() on report
+ * in every case. */
+TOB_NODISCARD tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
+                                         tob_atlas_report_t *report,
+                                         tob_error_t *err);
+void tob_atlas_report_free(tob_atlas_report_t *report);
+
+/* The carnet file name of a territory: "<code>-<slug of name>.pdf", where
+ * the code's characters other than [A-Za-z0-9_-] become '_'. Returns buf. */
+char *tob_atlas_file_name(const char *code, const char *name, char *buf,
+                          size_t size);
+
+#endif

@@ -1,0 +1,329 @@
+/* atlas.c - every territory of a level: the list from the store, worker
+ * threads each with its own store connection taking territories from a
+ * shared counter, then the index and the state of the run. */
+#include "atlas_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char SQL_TERRITORIES[] =
+    "SELECT t.code, t.name, l.label FROM territory t"
+    "  JOIN level l ON l.name = t.level"
+    " WHERE t.level = ?1 AND t.vintage = ?2 ORDER BY t.code";
+
+static const char SQL_LATEST[] =
+    "SELECT max(vintage) FROM territory WHERE level = ?1";
+
+char *tob_atlas_file_name(const char *code, const char *name, char *buf,
+                          size_t size)
+{
+    char safe[64], slug[TOB_SLUG_MAX + 1];
+    size_t n = 0;
+    for (; code[n] != '\0' && n + 1 < sizeof safe; n++) {
+        char c = code[n];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                 (c >= '0' && c <= '9') || c == '-' || c == '_';
+        safe[n] = ok ? c : '_';
+    }
+    safe[n] = '\0';
+    tob_text_slug(name, slug, sizeof slug);
+    snprintf(buf, size, "%s-%s.pdf", safe, slug);
+    return buf;
+}
+
+int atlas_path(const char *dir, const char *name, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static tob_status_t resolve_vintage(tob_store_t *st, atlas_run_t *run,
+                                    tob_error_t *err)
+{
+    run->vintage = run->opts->vintage;
+    if (run->vintage != 0)
+        return TOB_OK;
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_LATEST, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_text(s, 1, run->opts->level, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL)
+        run->vintage = sqlite3_column_int(s, 0);
+    else
+        status = tob_error_set(err, TOB_ERR_NOTFOUND,
+                               "no territory of level '%s' in the store",
+                               run->opts->level);
+    sqlite3_finalize(s);
+    return status;
+}
+
+static tob_status_t add_entry(atlas_run_t *run, sqlite3_stmt *s, size_t *cap,
+                              tob_error_t *err)
+{
+    if (run->n_entries == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        atlas_entry_t *e = realloc(run->entries, *cap * sizeof *e);
+        if (e == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        run->entries = e;
+    }
+    atlas_entry_t *e = &run->entries[run->n_entries];
+    memset(e, 0, sizeof *e);
+    e->code = strdup((const char *)sqlite3_column_text(s, 0));
+    e->name = strdup((const char *)sqlite3_column_text(s, 1));
+    run->n_entries++;
+    if (e->code == NULL || e->name == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(run->level_label, sizeof run->level_label, "%s",
+             (const char *)sqlite3_column_text(s, 2));
+    tob_atlas_file_name(e->code, e->name, e->file, sizeof e->file);
+    return TOB_OK;
+}
+
+static tob_status_t list_territories(tob_store_t *st, atlas_run_t *run,
+                                     tob_error_t *err)
+{
+    tob_status_t status = resolve_vintage(st, run, err);
+    sqlite3_stmt *s = NULL;
+    if (status == TOB_OK)
+        status = tob_store_prepare(st, SQL_TERRITORIES, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_text(s, 1, run->opts->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, run->vintage);
+    size_t cap = 0;
+    int rc;
+    while (status == TOB_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        status = add_entry(run, s, &cap, err);
+    if (status == TOB_OK && rc != SQLITE_DONE)
+        status = tob_store_fail(st, "listing territories", err);
+    sqlite3_finalize(s);
+    if (status == TOB_OK && run->n_entries == 0)
+        status = tob_error_set(err, TOB_ERR_NOTFOUND,
+                               "no territory of level '%s', vintage %d",
+                               run->opts->level, run->vintage);
+    return status;
+}
+
+static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
+{
+    double t0 = now_seconds();
+    const tob_atlas_options_t *opts = run->opts;
+    tob_carnet_options_t o = {opts->level, e->code, run->vintage, opts->today};
+    char path[4096];
+    if (atlas_path(opts->out_dir, e->file, path, sizeof path) != 0) {
+        e->status = tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
+    } else if (!opts->force && atlas_is_current(run, e)) {
+        e->kept = 1;
+        e->status =
+            tob_carnet_summarize(st, opts->tpl, &o, &e->summary, &e->err);
+    } else {
+        e->status =
+            tob_carnet_write(st, opts->tpl, &o, path, &e->summary, &e->err);
+    }
+    e->seconds = now_seconds() - t0;
+}
+
+static size_t take(atlas_run_t *run)
+{
+    pthread_mutex_lock(&run->lock);
+    size_t i = run->next;
+    if (run->next < run->n_entries)
+        run->next++;
+    pthread_mutex_unlock(&run->lock);
+    return i;
+}
+
+static void finished(atlas_run_t *run, const atlas_entry_t *e)
+{
+    pthread_mutex_lock(&run->lock);
+    run->done++;
+    if (run->opts->progress != NULL)
+        run->opts->progress(run->opts->progress_user, run->done, run->n_entries,
+                            e->code, e->name, e->kept, e->seconds, e->status,
+                            &e->err);
+    pthread_mutex_unlock(&run->lock);
+}
+
+/* A worker: its own store connection (and so its own SpatiaLite cache),
+ * territories taken one at a time until none is left. */
+static void *worker(void *arg)
+{
+    atlas_run_t *run = arg;
+    tob_store_t *st = NULL;
+    tob_error_t open_err;
+    tob_error_clear(&open_err);
+    tob_status_t open_status =
+        tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, &open_err);
+    for (;;) {
+        size_t i = take(run);
+        if (i >= run->n_entries)
+            break;
+        atlas_entry_t *e = &run->entries[i];
+        tob_error_clear(&e->err);
+        if (open_status != TOB_OK) {
+            e->status = open_status;
+            e->err = open_err;
+        } else {
+            process(run, st, e);
+        }
+        finished(run, e);
+    }
+    tob_store_close(st);
+    return NULL;
+}
+
+static size_t count_jobs(const atlas_run_t *run)
+{
+    size_t jobs = run->opts->jobs;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (size_t)n : 1;
+    }
+    return jobs < run->n_entries ? jobs : run->n_entries;
+}
+
+/* Runs the workers; with no thread to be had, the caller's does it all. */
+static size_t run_workers(atlas_run_t *run)
+{
+    size_t jobs = count_jobs(run), started = 0;
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    for (; threads != NULL && started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, run) != 0)
+            break;
+    if (started == 0)
+        worker(run);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    return started > 0 ? started : 1;
+}
+
+static tob_status_t make_dir(const char *dir, tob_error_t *err)
+{
+    struct stat sb;
+    if (mkdir(dir, 0777) == 0)
+        return TOB_OK;
+    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return TOB_OK;
+    tob_status_t st =
+        tob_error_set(err, TOB_ERR_IO,
+                      "cannot make the "
+                      "folder: %s",
+                      strerror(errno == EEXIST ? ENOTDIR : errno));
+    tob_error_at(err, dir, 0, NULL);
+    return st;
+}
+
+/* Lists the territories and fingerprints the inputs on a connection of
+ * its own, closed before the workers open theirs. */
+static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
+{
+    tob_store_t *st = NULL;
+    tob_status_t status =
+        tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, err);
+    if (status == TOB_OK)
+        status = list_territories(st, run, err);
+    if (status == TOB_OK)
+        status = atlas_fingerprint(st, run, err);
+    tob_store_close(st);
+    if (status == TOB_OK)
+        status = make_dir(run->opts->out_dir, err);
+    if (status == TOB_OK)
+        status = atlas_state_read(run, err);
+    return status;
+}
+
+static tob_status_t fill_report(const atlas_run_t *run,
+                                tob_atlas_report_t *report, tob_error_t *err)
+{
+    report->n_territories = run->n_entries;
+    for (size_t i = 0; i < run->n_entries; i++) {
+        const atlas_entry_t *e = &run->entries[i];
+        if (e->status != TOB_OK)
+            report->n_failed++;
+        else if (e->kept)
+            report->n_kept++;
+        else
+            report->n_written++;
+    }
+    if (report->n_failed == 0)
+        return TOB_OK;
+    report->failures = calloc(report->n_failed, sizeof *report->failures);
+    if (report->failures == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < run->n_entries; i++) {
+        const atlas_entry_t *e = &run->entries[i];
+        if (e->status == TOB_OK)
+            continue;
+        tob_atlas_failure_t *f = &report->failures[k++];
+        snprintf(f->code, sizeof f->code, "%s", e->code);
+        snprintf(f->name, sizeof f->name, "%s", e->name);
+        f->err = e->err;
+    }
+    return TOB_OK;
+}
+
+static void free_run(atlas_run_t *run)
+{
+    for (size_t i = 0; i < run->n_entries; i++) {
+        free(run->entries[i].code);
+        free(run->entries[i].name);
+    }
+    free(run->entries);
+    atlas_state_free(run);
+    pthread_mutex_destroy(&run->lock);
+}
+
+tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
+                           tob_atlas_report_t *report, tob_error_t *err)
+{
+    memset(report, 0, sizeof *report);
+    if (opts->store_path == NULL || opts->level == NULL ||
+        opts->out_dir == NULL || opts->tpl == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "an atlas needs a store, a level, a folder "
+                             "and a template");
+    double t0 = now_seconds();
+    atlas_run_t run;
+    memset(&run, 0, sizeof run);
+    run.opts = opts;
+    pthread_mutex_init(&run.lock, NULL);
+    tob_status_t status = prepare(&run, err);
+    if (status == TOB_OK)
+        report->jobs = run_workers(&run);
+    if (status == TOB_OK)
+        status = atlas_write_index(&run, err);
+    if (status == TOB_OK)
+        status = atlas_state_write(&run, &report->n_removed, err);
+    if (status == TOB_OK)
+        status = fill_report(&run, report, err);
+    free_run(&run);
+    report->seconds = now_seconds() - t0;
+    return status;
+}
+
+void tob_atlas_report_free(tob_atlas_report_t *report)
+{
+    if (report == NULL)
+        return;
+    free(report->failures);
+    report->failures = NULL;
+}

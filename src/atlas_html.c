@@ -1,0 +1,189 @@
+/* atlas_html.c - the atlas index: one self-contained HTML page (inline CSS
+ * and a few lines of JavaScript, no external asset, works offline) with a
+ * sortable, filterable table of the territories linking their carnets. */
+#include "atlas_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char CSS[] =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;"
+    "max-width:72em;padding:0 1em;color:#222}"
+    "h1{color:#1F4E79;font-size:1.6em;margin-bottom:.2em}"
+    "p.meta{color:#5F6B73;margin-top:0}"
+    "input{font:inherit;padding:.3em .5em;width:20em;max-width:100%}"
+    "table{border-collapse:collapse;width:100%;margin-top:1em}"
+    "th,td{padding:.35em .6em;border-bottom:1px solid #D5DCE2;"
+    "text-align:left;vertical-align:middle}"
+    "th{background:#E8EFF6;color:#1F4E79}"
+    "th button{font:inherit;font-weight:bold;color:inherit;background:none;"
+    "border:0;padding:0;cursor:pointer}"
+    "th[aria-sort=ascending] button::after{content:' \\25B2'}"
+    "th[aria-sort=descending] button::after{content:' \\25BC'}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "tbody tr:nth-child(even){background:#F3F5F7}"
+    "td.fail{color:#B03A2E}"
+    "a{color:#1F4E79}"
+    "footer{margin-top:1.5em;color:#5F6B73;font-size:.85em}";
+
+/* Sorting by a header's button (numbers by their data-v value, text the
+ * French way), and filtering rows by name or code. The table gets
+ * data-ready="yes" once the script has run through (tests look for it). */
+static const char JS[] =
+    "(function(){'use strict';"
+    "var table=document.getElementById('atlas');"
+    "var body=table.tBodies[0];"
+    "var heads=table.tHead.rows[0].cells;"
+    "function key(row,i,num){var c=row.cells[i];"
+    "if(num){var v=parseFloat(c.getAttribute('data-v'));"
+    "return isNaN(v)?-Infinity:v;}return c.textContent.trim();}"
+    "function sortBy(i){var th=heads[i];"
+    "var num=th.getAttribute('data-type')==='num';"
+    "var asc=th.getAttribute('aria-sort')!=='ascending';"
+    "var rows=Array.prototype.slice.call(body.rows);"
+    "rows.sort(function(a,b){var x=key(a,i,num),y=key(b,i,num);"
+    "var d=num?(x-y):x.localeCompare(y,'fr');return asc?d:-d;});"
+    "rows.forEach(function(r){body.appendChild(r);});"
+    "for(var k=0;k<heads.length;k++)heads[k].removeAttribute('aria-sort');"
+    "th.setAttribute('aria-sort',asc?'ascending':'descending');}"
+    "Array.prototype.forEach.call(heads,function(th,i){"
+    "var b=th.querySelector('button');"
+    "if(b)b.addEventListener('click',function(){sortBy(i);});});"
+    "var filter=document.getElementById('filtre');"
+    "filter.addEventListener('input',function(){"
+    "var q=filter.value.trim().toLowerCase();"
+    "Array.prototype.forEach.call(body.rows,function(r){"
+    "r.hidden=q!==''&&r.textContent.toLowerCase().indexOf(q)<0;});});"
+    "table.setAttribute('data-ready','yes');"
+    "})();";
+
+/* Writes s with &, <, >, " and ' escaped. */
+static void put_html(FILE *fp, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&#39;", fp);
+            break;
+        default:
+            fputc(*s, fp);
+        }
+    }
+}
+
+static void put_head(const atlas_run_t *run, FILE *fp)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"
+          "<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\">\n<title>Atlas \xE2\x80\x93 ",
+          fp);
+    put_html(fp, run->level_label);
+    fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n", CSS);
+    fputs("<header>\n<h1>Atlas des territoires \xE2\x80\x93 ", fp);
+    put_html(fp, run->level_label);
+    fprintf(fp,
+            "</h1>\n<p class=\"meta\">%zu carnets de territoire "
+            "· géographie %d</p>\n</header>\n",
+            run->n_entries, run->vintage);
+    fputs("<p><input type=\"search\" id=\"filtre\" placeholder=\"Filtrer "
+          "par nom ou code\" aria-label=\"Filtrer par nom ou code\"></p>\n",
+          fp);
+}
+
+static void put_columns(FILE *fp)
+{
+    fputs("<table id=\"atlas\">\n<thead><tr>"
+          "<th scope=\"col\"><button type=\"button\">Territoire</button></th>"
+          "<th scope=\"col\"><button type=\"button\">Code</button></th>"
+          "<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
+          "type=\"button\">Communes</button></th>"
+          "<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
+          "type=\"button\">Superficie (km\xC2\xB2)</button></th>"
+          "</tr></thead>\n<tbody>\n",
+          fp);
+}
+
+/* A numeric cell: the French text shown, the raw value to sort on. */
+static void put_number(FILE *fp, double v, int decimals)
+{
+    char text[TOB_FMT_MAX];
+    tob_fmt_number_fr(v, decimals, text, sizeof text);
+    if (isfinite(v))
+        fprintf(fp, "<td class=\"n\" data-v=\"%.17g\">%s</td>", v, text);
+    else
+        fprintf(fp, "<td class=\"n\" data-v=\"\">%s</td>", text);
+}
+
+static void put_row(FILE *fp, const atlas_entry_t *e)
+{
+    fputs("<tr><td>", fp);
+    if (e->status == TOB_OK) {
+        fputs("<a href=\"", fp);
+        put_html(fp, e->file);
+        fputs("\">", fp);
+        put_html(fp, e->name);
+        fputs("</a></td>", fp);
+    } else {
+        put_html(fp, e->name);
+        fputs(" <span class=\"fail\">(carnet en échec)</span></td>", fp);
+    }
+    fputs("<td>", fp);
+    put_html(fp, e->code);
+    fputs("</td>", fp);
+    const tob_carnet_report_t *r = &e->summary;
+    int ok = e->status == TOB_OK;
+    put_number(fp, ok ? (double)r->n_communes : NAN, 0);
+    put_number(fp, ok ? r->area_km2 : NAN, 1);
+    fputs("</tr>\n", fp);
+}
+
+static tob_status_t write_page(const atlas_run_t *run, FILE *fp)
+{
+    put_head(run, fp);
+    put_columns(fp);
+    for (size_t i = 0; i < run->n_entries; i++)
+        put_row(fp, &run->entries[i]);
+    fputs("</tbody>\n</table>\n<footer>Carnets produits par terrobs. "
+          "Cliquer sur un en-tête de colonne pour trier.</footer>\n",
+          fp);
+    fprintf(fp, "<script>%s</script>\n</body>\n</html>\n", JS);
+    return ferror(fp) ? TOB_ERR_IO : TOB_OK;
+}
+
+tob_status_t atlas_write_index(const atlas_run_t *run, tob_error_t *err)
+{
+    char path[4096], tmp[4200];
+    if (atlas_path(run->opts->out_dir, "index.html", path, sizeof path))
+        return tob_error_set(err, TOB_ERR_ARG, "path too long");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "w");
+    tob_status_t status = fp != NULL ? write_page(run, fp) : TOB_ERR_IO;
+    if (fp != NULL && fclose(fp) != 0)
+        status = TOB_ERR_IO;
+    if (status == TOB_OK && rename(tmp, path) != 0)
+        status = TOB_ERR_IO;
+    if (status != TOB_OK) {
+        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+        tob_error_at(err, path, 0, NULL);
+        unlink(tmp);
+    }
+    return status;
+}

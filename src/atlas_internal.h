@@ -1,0 +1,70 @@
+/* atlas_internal.h - shared by atlas.c (territories, workers), atlas_state.c
+ * (what a previous run made) and atlas_html.c (the index). */
+#ifndef TERROBS_ATLAS_INTERNAL_H
+#define TERROBS_ATLAS_INTERNAL_H
+
+#include "terrobs/atlas.h"
+#include "terrobs/store.h"
+
+#include <pthread.h>
+
+#define ATLAS_FILE_MAX 192
+#define ATLAS_STATE_FILE ".atlas-state"
+#define ATLAS_FINGERPRINT_MAX 24
+
+/* One territory of the run; each is written by one worker only. */
+typedef struct atlas_entry {
+    char *code, *name;
+    char file[ATLAS_FILE_MAX]; /* carnet file name in out_dir */
+    tob_carnet_report_t summary;
+    tob_status_t status;
+    tob_error_t err;
+    int kept; /* up to date, not remade */
+    double seconds;
+} atlas_entry_t;
+
+/* A carnet a previous run made, and the fingerprint it was made with. */
+typedef struct atlas_made {
+    char *file;
+    char fingerprint[ATLAS_FINGERPRINT_MAX];
+} atlas_made_t;
+
+typedef struct atlas_run {
+    const tob_atlas_options_t *opts;
+    int vintage;
+    char level_label[128];
+    atlas_entry_t *entries;
+    size_t n_entries;
+    char fingerprint[ATLAS_FINGERPRINT_MAX]; /* of this run's inputs */
+    atlas_made_t *made;                      /* sorted by file */
+    size_t n_made;
+    pthread_mutex_t lock; /* guards next, done and progress calls */
+    size_t next, done;
+} atlas_run_t;
+
+/* Reads the fingerprint of what carnets depend on: terrobs's version, the
+ * template, the level and vintage, and the store's provenance (last load
+ * or import and their count). */
+tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
+                               tob_error_t *err);
+
+/* Reads out_dir/.atlas-state into run->made (none if absent). */
+tob_status_t atlas_state_read(atlas_run_t *run, tob_error_t *err);
+
+/* 1 if entry's carnet was made with the current fingerprint and is still
+ * there. */
+int atlas_is_current(const atlas_run_t *run, const atlas_entry_t *entry);
+
+/* Writes out_dir/.atlas-state for the carnets now present and deletes the
+ * carnets of a previous run whose territory is gone; returns how many. */
+tob_status_t atlas_state_write(atlas_run_t *run, size_t *n_removed,
+                               tob_error_t *err);
+void atlas_state_free(atlas_run_t *run);
+
+/* Writes out_dir/index.html atomically. */
+tob_status_t atlas_write_index(const atlas_run_t *run, tob_error_t *err);
+
+/* "<dir>/<name>" into buf; -1 if it does not fit. */
+int atlas_path(const char *dir, const char *name, char *buf, size_t size);
+
+#endif

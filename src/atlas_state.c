@@ -1,0 +1,207 @@
+/* atlas_state.c - what a previous atlas run made: out_dir/.atlas-state
+ * lists each carnet with the fingerprint of its inputs (terrobs version,
+ * template, level, store provenance). A carnet is kept when its
+ * fingerprint is unchanged and its file still there; a territory gone
+ * from the level has its carnet removed. */
+#include "atlas_internal.h"
+
+#include "carnet_internal.h"
+#include "terrobs/version.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_MAGIC "terrobs-atlas-state 1"
+
+static const char SQL_PROVENANCE[] =
+    "SELECT coalesce(max(loaded_at), ''), count(*) FROM source";
+
+/* FNV-1a, 64 bits: a change detector, not a defence against forgery. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    h ^= 0x1F; /* a separator, so that "ab","c" differs from "a","bc" */
+    return h * 1099511628211ULL;
+}
+
+tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
+                               tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_PROVENANCE, &s, err);
+    if (status != TOB_OK)
+        return status;
+    uint64_t h = 14695981039346656037ULL;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        h = fnv(h, (const char *)sqlite3_column_text(s, 0));
+        h = fnv(h, (const char *)sqlite3_column_text(s, 1));
+    } else {
+        status = tob_store_fail(st, "reading provenance", err);
+    }
+    sqlite3_finalize(s);
+    char vintage[16];
+    snprintf(vintage, sizeof vintage, "%d", run->vintage);
+    h = fnv(fnv(fnv(h, tob_version()), run->opts->level), vintage);
+    const tob_carnet_template_t *tpl = run->opts->tpl;
+    for (size_t i = 0; i < tpl->n_entries; i++)
+        h = fnv(fnv(fnv(h, tpl->entries[i].section), tpl->entries[i].key),
+                tpl->entries[i].value);
+    snprintf(run->fingerprint, sizeof run->fingerprint, "%016llx",
+             (unsigned long long)h);
+    return status;
+}
+
+static int by_file(const void *a, const void *b)
+{
+    return strcmp(((const atlas_made_t *)a)->file,
+                  ((const atlas_made_t *)b)->file);
+}
+
+/* "fingerprint<TAB>file": a line that does not parse is ignored, and its
+ * carnet made again. */
+static int parse_line(char *line, atlas_made_t *m)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    char *tab = strchr(line, '\t');
+    if (tab == NULL || tab - line >= ATLAS_FINGERPRINT_MAX || tab[1] == '\0' ||
+        strchr(tab + 1, '/') != NULL)
+        return -1;
+    *tab = '\0';
+    memcpy(m->fingerprint, line, (size_t)(tab - line) + 1);
+    m->file = strdup(tab + 1);
+    return m->file != NULL ? 0 : -1;
+}
+
+tob_status_t atlas_state_read(atlas_run_t *run, tob_error_t *err)
+{
+    char path[4096], line[1024];
+    if (atlas_path(run->opts->out_dir, ATLAS_STATE_FILE, path, sizeof path))
+        return tob_error_set(err, TOB_ERR_ARG, "path too long");
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return TOB_OK; /* a first run */
+    size_t cap = 0;
+    tob_status_t status = TOB_OK;
+    if (fgets(line, sizeof line, fp) == NULL ||
+        strncmp(line, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
+        fclose(fp);
+        return TOB_OK; /* not ours or an older format: remake all */
+    }
+    while (status == TOB_OK && fgets(line, sizeof line, fp) != NULL) {
+        if (run->n_made == cap) {
+            cap = cap ? 2 * cap : 64;
+            atlas_made_t *m = realloc(run->made, cap * sizeof *m);
+            if (m == NULL) {
+                status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+                break;
+            }
+            run->made = m;
+        }
+        if (parse_line(line, &run->made[run->n_made]) == 0)
+            run->n_made++;
+    }
+    fclose(fp);
+    if (run->n_made > 0)
+        qsort(run->made, run->n_made, sizeof *run->made, by_file);
+    return status;
+}
+
+static const atlas_made_t *find_made(const atlas_run_t *run, const char *file)
+{
+    if (run->n_made == 0)
+        return NULL;
+    atlas_made_t key = {(char *)file, ""};
+    return bsearch(&key, run->made, run->n_made, sizeof *run->made, by_file);
+}
+
+int atlas_is_current(const atlas_run_t *run, const atlas_entry_t *entry)
+{
+    const atlas_made_t *m = find_made(run, entry->file);
+    if (m == NULL || strcmp(m->fingerprint, run->fingerprint) != 0)
+        return 0;
+    char path[4096];
+    struct stat sb;
+    if (atlas_path(run->opts->out_dir, entry->file, path, sizeof path) != 0 ||
+        stat(path, &sb) != 0)
+        return 0;
+    return S_ISREG(sb.st_mode) && sb.st_size > 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Deletes carnets of a previous run whose territory left the level. */
+static size_t remove_gone(const atlas_run_t *run)
+{
+    const char **files = calloc(run->n_entries + 1, sizeof *files);
+    if (files == NULL)
+        return 0; /* keeping stale files is harmless */
+    for (size_t i = 0; i < run->n_entries; i++)
+        files[i] = run->entries[i].file;
+    qsort(files, run->n_entries, sizeof *files, by_name);
+    size_t n_removed = 0;
+    for (size_t i = 0; i < run->n_made; i++) {
+        const char *f = run->made[i].file;
+        char path[4096];
+        if (bsearch(&f, files, run->n_entries, sizeof *files, by_name) ||
+            atlas_path(run->opts->out_dir, f, path, sizeof path) != 0)
+            continue;
+        if (unlink(path) == 0)
+            n_removed++;
+    }
+    free(files);
+    return n_removed;
+}
+
+static tob_status_t write_lines(const atlas_run_t *run, FILE *fp)
+{
+    fprintf(fp, "%s\n", STATE_MAGIC);
+    for (size_t i = 0; i < run->n_entries; i++) {
+        const atlas_entry_t *e = &run->entries[i];
+        if (e->status == TOB_OK)
+            fprintf(fp, "%s\t%s\n", run->fingerprint, e->file);
+    }
+    return ferror(fp) ? TOB_ERR_IO : TOB_OK;
+}
+
+tob_status_t atlas_state_write(atlas_run_t *run, size_t *n_removed,
+                               tob_error_t *err)
+{
+    char path[4096], tmp[4200];
+    if (atlas_path(run->opts->out_dir, ATLAS_STATE_FILE, path, sizeof path))
+        return tob_error_set(err, TOB_ERR_ARG, "path too long");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "w");
+    tob_status_t status = fp != NULL ? write_lines(run, fp) : TOB_ERR_IO;
+    if (fp != NULL && fclose(fp) != 0)
+        status = TOB_ERR_IO;
+    if (status == TOB_OK && rename(tmp, path) != 0)
+        status = TOB_ERR_IO;
+    if (status != TOB_OK) {
+        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+        tob_error_at(err, path, 0, NULL);
+        unlink(tmp);
+        return TOB_ERR_IO;
+    }
+    *n_removed = remove_gone(run);
+    return TOB_OK;
+}
+
+void atlas_state_free(atlas_run_t *run)
+{
+    for (size_t i = 0; i < run->n_made; i++)
+        free(run->made[i].file);
+    free(run->made);
+    run->made = NULL;
+    run->n_made = 0;
+}
