@@ -180,6 +180,10 @@ static void sheet_name(const char *title, size_t index, char *buf, size_t size)
         if (((unsigned char)clean[cut] & 0xC0) != 0x80 && ++chars > 26)
             break;
     }
+    /* Cut at a word when there is one. */
+    if (clean[cut] != '\0')
+        while (cut > 12 && clean[cut] != ' ')
+            cut--;
     clean[cut] = '\0';
     snprintf(buf, size, "%zu %s", index, clean);
 }
