@@ -123,7 +123,8 @@ void tob_style_destroy(tob_style_t *style)
                       &style->filter,     &style->variable,
                       &style->expression, &style->sql,
                       &style->palette,    &style->legend_title,
-                      &style->unit,       &style->nodata_label};
+                      &style->unit,       &style->nodata_label,
+                      &style->label_priority_var};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         free(*texts[i]);
     for (size_t i = 0; i < style->n_categories; i++) {

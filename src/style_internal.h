@@ -40,8 +40,9 @@ typedef enum style_label_field {
 } style_label_field_t;
 
 typedef enum style_label_priority {
-    STYLE_PRIORITY_AREA, /* largest territories first */
-    STYLE_PRIORITY_VALUE /* largest values first */
+    STYLE_PRIORITY_AREA,    /* largest territories first */
+    STYLE_PRIORITY_VALUE,   /* largest values first */
+    STYLE_PRIORITY_VARIABLE /* largest values of another variable first */
 } style_label_priority_t;
 
 /* A page length as written: "2000px" or "210mm". */
@@ -129,6 +130,7 @@ struct tob_style {
     int labels;
     style_label_field_t label_field;
     style_label_priority_t label_priority;
+    char *label_priority_var; /* STYLE_PRIORITY_VARIABLE: its name */
     double label_min_size, label_size;
     tob_rgb_t label_color, label_halo;
     int label_max;

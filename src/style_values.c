@@ -430,6 +430,26 @@ static tob_status_t set_choice(int *slot, const char *value,
                          allowed);
 }
 
+/* area, value, or the name of a variable (population_2021): labels of
+ * the most populated communes first. */
+static tob_status_t set_priority(tob_style_t *style, const char *value,
+                                 tob_error_t *err)
+{
+    int i = pick(value, priority_names, 2);
+    size_t n = strlen(value);
+    if (i < 0 && (n == 0 || n >= 64 ||
+                  strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                      n))
+        return bad(err,
+                   "'%s' is not area, value or a variable name", value);
+    tob_status_t s =
+        set_text(&style->label_priority_var, i < 0 ? value : "", err);
+    if (s == TOB_OK)
+        style->label_priority = i < 0 ? STYLE_PRIORITY_VARIABLE
+                                      : (style_label_priority_t)i;
+    return s;
+}
+
 /* The classify and palette modules word the message (they propose the
  * names meant); a bad style value is bad input whatever their code. */
 static tob_status_t as_input(tob_error_t *err, const tob_error_t *inner)
@@ -502,7 +522,7 @@ static tob_status_t set_value(const key_def_t *def, void *base,
     case V_LABEL_FIELD:
         return set_choice(slot, value, field_names, 3, err);
     case V_PRIORITY:
-        return set_choice(slot, value, priority_names, 2, err);
+        return set_priority(style, value, err);
     }
     return tob_error_set(err, TOB_ERR_INTERNAL, "unknown value type");
 }

@@ -22,6 +22,7 @@ extern const tob_cli_command_t tob_cmd_import;
 extern const tob_cli_command_t tob_cmd_template;
 extern const tob_cli_command_t tob_cmd_report;
 extern const tob_cli_command_t tob_cmd_breaks;
+extern const tob_cli_command_t tob_cmd_map;
 extern const tob_cli_command_t tob_cmd_carnet;
 extern const tob_cli_command_t tob_cmd_atlas;
 extern const tob_cli_command_t tob_cmd_export;
@@ -36,6 +37,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_template,
     &tob_cmd_report,
     &tob_cmd_breaks,
+    &tob_cmd_map,
     &tob_cmd_carnet,
     &tob_cmd_atlas,
     &tob_cmd_export,

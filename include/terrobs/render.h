@@ -1,0 +1,79 @@
+/* render.h - thematic maps drawn with Cairo from a style and a store:
+ * fills and outlines simplified to the output resolution, proportional
+ * circles, points, labels without overlap, legend with counts, title,
+ * source line, scale bar, north arrow and insets in their own CRS.
+ * Files: PNG (libpng, with world file and .prj), SVG and PDF. */
+#ifndef TERROBS_RENDER_H
+#define TERROBS_RENDER_H
+
+#include "terrobs/error.h"
+#include "terrobs/palette.h"
+#include "terrobs/store.h"
+#include "terrobs/style.h"
+
+#include <cairo.h>
+#include <stddef.h>
+
+typedef struct tob_render_options {
+    /* The date of the source line, "23/11/2026"; NULL = today (local
+     * time). The style's map.date wins when set. */
+    const char *today;
+    /* tob_render_to_cairo: user units of cr per millimetre, which sizes
+     * fonts and lines; 0 = PostScript points (72 / 25.4), as carnets use. */
+    double units_per_mm;
+} tob_render_options_t;
+
+#define TOB_LEGEND_MAX 32
+#define TOB_LEGEND_LABEL_MAX 192
+
+/* One legend entry: a class, a category, or "Données non disponibles". */
+typedef struct tob_legend_entry {
+    char label[TOB_LEGEND_LABEL_MAX]; /* as drawn, UTF-8 */
+    double lower, upper;  /* class bounds; NaN for categories */
+    tob_rgb_t color;
+    size_t count;         /* features in the entry */
+    int is_missing;       /* the "no data" entry */
+} tob_legend_entry_t;
+
+/* What a render drew, for tests, the carnet and `terrobs map`. */
+typedef struct tob_map_report {
+    size_t n_features;    /* thematic features (main map and insets) */
+    size_t n_missing;     /* of which without a value */
+    size_t n_entries;
+    tob_legend_entry_t entries[TOB_LEGEND_MAX];
+    size_t n_labels;      /* labels placed */
+    size_t n_labels_skipped; /* candidates left out to avoid overlaps */
+    int srid;             /* CRS of the main map */
+    /* Main map: map coordinates of a point of the page, in the units of
+     * the output (PNG pixels, else user units) as GDAL does it:
+     * X = gt[0] + col * gt[1], Y = gt[3] + row * gt[5]. */
+    double geotransform[6];
+} tob_map_report_t;
+
+/* Draws the map of style from st into the rectangle (x, y, w, h) of cr's
+ * user space; cr's state is saved and restored. The style's page size is
+ * not used: the map fills the rectangle. opts and report may be NULL.
+ * User SQL of the style (filter, expression, sql) runs with an authorizer
+ * that allows reads only. Errors: TOB_ERR_NOTFOUND (level, variable),
+ * TOB_ERR_INPUT (an SQL expression that fails or writes, no feature),
+ * TOB_ERR_PROJ (a CRS), TOB_ERR_SQLITE, TOB_ERR_CAIRO, TOB_ERR_NOMEM. */
+TOB_NODISCARD tob_status_t tob_render_to_cairo(
+    cairo_t *cr, double x, double y, double w, double h,
+    const tob_style_t *style, tob_store_t *st,
+    const tob_render_options_t *opts, tob_map_report_t *report,
+    tob_error_t *err);
+
+/* Renders to path, whose extension chooses the format: .png (libpng, at
+ * the style's page size and dpi, with text chunks Title, Source and CRS,
+ * plus PATH.pgw world file and PATH.prj), .svg or .pdf (Cairo, text kept
+ * as text). Every file is written to "<file>.tmp" and renamed into place.
+ * Errors as tob_render_to_cairo, plus TOB_ERR_ARG (unknown extension) and
+ * TOB_ERR_IO. */
+TOB_NODISCARD tob_status_t tob_render_file(const char *path,
+                                           const tob_style_t *style,
+                                           tob_store_t *st,
+                                           const tob_render_options_t *opts,
+                                           tob_map_report_t *report,
+                                           tob_error_t *err);
+
+#endif

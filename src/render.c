@@ -1,0 +1,168 @@
+/* render.c - one map from a style and a store into a Cairo context: read
+ * the features, classify, lay out the page, draw each view (background
+ * layers, polygons, outlines, symbols), then decorations and labels. */
+#include "render_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void set_today(render_t *r, const tob_render_options_t *opts)
+{
+    if (opts != NULL && opts->today != NULL) {
+        snprintf(r->today, sizeof r->today, "%s", opts->today);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL)
+        r->today[0] = '\0';
+    else
+        tob_fmt_date_fr(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                        r->today, sizeof r->today);
+}
+
+static tob_status_t draw_view(render_t *r, size_t i, tob_error_t *err)
+{
+    const rview_t *v = &r->views[i];
+    cairo_t *cr = r->cr;
+    if (i > 0)
+        render_inset_ground(r, i - 1);
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, v->frame.x0, v->frame.y0, v->frame.x1 - v->frame.x0,
+                    v->frame.y1 - v->frame.y0);
+    cairo_clip(cr);
+    render_draw_layers(r, v, (int)i, 1);
+    render_draw_features(r, v, (int)i);
+    render_draw_layers(r, v, (int)i, 0);
+    tob_status_t s = render_draw_symbols(r, v, (int)i, err);
+    cairo_restore(cr);
+    return s;
+}
+
+static void page_ground(render_t *r)
+{
+    cairo_t *cr = r->cr;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, r->page.x0, r->page.y0, r->page.x1 - r->page.x0,
+                    r->page.y1 - r->page.y0);
+    set_color(cr, r->style->background);
+    cairo_fill(cr);
+}
+
+static void fill_report(render_t *r)
+{
+    const rview_t *v = &r->views[0];
+    double *gt = r->report->geotransform;
+    gt[0] = -v->t.x0 / v->t.s;
+    gt[1] = 1 / v->t.s;
+    gt[2] = 0;
+    gt[3] = v->t.y0 / v->t.s;
+    gt[4] = 0;
+    gt[5] = -1 / v->t.s;
+    r->report->srid = v->srid;
+}
+
+static tob_status_t render_run(render_t *r, tob_error_t *err)
+{
+    tob_status_t s = render_fetch(r, err);
+    if (s == TOB_OK)
+        s = render_classify(r, err);
+    if (s == TOB_OK)
+        s = render_prepare_views(r, err);
+    if (s != TOB_OK)
+        return s;
+    render_layout(r);
+    s = render_load_layers(r, err);
+    if (s != TOB_OK)
+        return s;
+    fill_report(r);
+    page_ground(r);
+    for (size_t i = 0; s == TOB_OK && i < r->n_views; i++)
+        s = draw_view(r, i, err);
+    if (s != TOB_OK)
+        return s;
+    render_reserve_decorations(r);
+    s = render_labels(r, err);
+    if (s == TOB_OK)
+        render_decorations(r);
+    if (s == TOB_OK && cairo_status(r->cr) != CAIRO_STATUS_SUCCESS)
+        s = tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(r->cr),
+                          "drawing the map: %s",
+                          cairo_status_to_string(cairo_status(r->cr)));
+    if (s == TOB_OK && r->text_lost)
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    return s;
+}
+
+static void render_free(render_t *r)
+{
+    rset_free(&r->feats);
+    rset_free(&r->points);
+    for (size_t v = 0; v < RENDER_MAX_VIEWS; v++)
+        for (size_t i = 0; i < STYLE_MAX_LAYERS; i++)
+            rset_free(&r->layers[v][i]);
+    text_sink_free(r);
+}
+
+/* Shared by tob_render_to_cairo and the file writers, which set the
+ * text sink for SVG. */
+tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
+                        int text_as_svg, const tob_style_t *style,
+                        tob_store_t *st, const tob_render_options_t *opts,
+                        tob_map_report_t *report, render_t *out_texts,
+                        tob_error_t *err)
+{
+    render_t *r = calloc(1, sizeof *r); /* large: views and layer sets */
+    if (r == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    memset(report, 0, sizeof *report);
+    r->style = style;
+    r->st = st;
+    r->cr = cr;
+    r->report = report;
+    r->page = page;
+    r->u = units_per_mm;
+    /* Half a pixel at the style's resolution: what no eye sees. */
+    r->tol = 0.5 * 25.4 / style->dpi * r->u;
+    r->store_srid = tob_store_srid(st);
+    r->decimals = -1;
+    r->text_as_svg = text_as_svg;
+    set_today(r, opts);
+    cairo_save(cr);
+    tob_status_t s = render_run(r, err);
+    cairo_restore(cr);
+    if (out_texts != NULL && s == TOB_OK) {
+        out_texts->texts = r->texts; /* the caller writes them */
+        out_texts->n_texts = r->n_texts;
+        out_texts->style = style;
+        r->texts = NULL;
+        r->n_texts = 0;
+    }
+    render_free(r);
+    free(r);
+    return s;
+}
+
+tob_status_t tob_render_to_cairo(cairo_t *cr, double x, double y, double w,
+                                 double h, const tob_style_t *style,
+                                 tob_store_t *st,
+                                 const tob_render_options_t *opts,
+                                 tob_map_report_t *report, tob_error_t *err)
+{
+    tob_map_report_t local;
+    if (report == NULL)
+        report = &local;
+    if (cr == NULL || style == NULL || st == NULL || !(w > 0) || !(h > 0))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a context, a style, a store and a non-empty "
+                             "rectangle are needed");
+    double u = opts != NULL && opts->units_per_mm > 0 ? opts->units_per_mm
+                                                      : 72.0 / 25.4;
+    rbox_t page = {x, y, x + w, y + h};
+    return render_map(cr, page, u, 0, style, st, opts, report, NULL, err);
+}

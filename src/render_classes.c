@@ -1,0 +1,330 @@
+/* render_classes.c - from values to legend entries: class breaks and
+ * colours of a choropleth, categories of a typology or points map, circle
+ * radii and reference values of proportional symbols. Each feature gets
+ * the index of its entry; every entry counts its features. */
+#include "render_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define NODATA_LABEL "Données non disponibles"
+#define OTHERS_LABEL "Autres"
+
+static tob_legend_entry_t *add_entry(render_t *r, const char *label,
+                                     tob_rgb_t color, tob_error_t *err)
+{
+    tob_map_report_t *rep = r->report;
+    if (rep->n_entries == TOB_LEGEND_MAX) {
+        tob_error_set(err, TOB_ERR_INPUT, "more than %d legend entries",
+                      TOB_LEGEND_MAX);
+        return NULL;
+    }
+    tob_legend_entry_t *e = &rep->entries[rep->n_entries++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->label, sizeof e->label, "%s", label);
+    e->lower = e->upper = NAN;
+    e->color = color;
+    return e;
+}
+
+static tob_status_t add_nodata(render_t *r, size_t count, tob_error_t *err)
+{
+    if (count == 0)
+        return TOB_OK;
+    const char *label = r->style->nodata_label ? r->style->nodata_label
+                                               : NODATA_LABEL;
+    tob_legend_entry_t *e = add_entry(r, label, r->style->nodata_color, err);
+    if (e == NULL)
+        return TOB_ERR_INPUT;
+    e->count = count;
+    e->is_missing = 1;
+    r->report->n_missing = count;
+    return TOB_OK;
+}
+
+/* Decimals of the class bounds: the style's, the variable's, else the
+ * fewest (0..4) that keep every bound distinct, at least 1 below 10. */
+static int bound_decimals(const render_t *r, const double *b, size_t n)
+{
+    if (r->style->decimals >= 0)
+        return r->style->decimals;
+    if (r->decimals >= 0)
+        return r->decimals;
+    double top = fmax(fabs(b[0]), fabs(b[n - 1]));
+    int d = top >= 100 ? 0 : top >= 10 ? 1 : 2;
+    for (; d < 4; d++) {
+        int distinct = 1;
+        double scale = pow(10, d);
+        for (size_t i = 1; i < n && distinct; i++)
+            distinct = round(b[i] * scale) != round(b[i - 1] * scale);
+        if (distinct)
+            break;
+    }
+    return d;
+}
+
+static tob_status_t class_colors(render_t *r, size_t k, tob_rgb_t *out,
+                                 tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    if (style->n_colors > 0) {
+        if (style->n_colors < k)
+            return tob_error_set(err, TOB_ERR_INPUT,
+                                 "classes.colors gives %zu colours for %zu "
+                                 "classes",
+                                 style->n_colors, k);
+        for (size_t i = 0; i < k; i++)
+            out[i] = style->colors[style->reverse ? k - 1 - i : i];
+        return TOB_OK;
+    }
+    const char *name = style->palette ? style->palette : "YlOrRd";
+    return tob_palette_get(name, k, style->reverse, out, err);
+}
+
+static tob_status_t choropleth(render_t *r, tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    size_t n = r->feats.n;
+    double *values = malloc((n ? n : 1) * sizeof *values);
+    if (values == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        values[i] = r->feats.items[i].value;
+    tob_classify_options_t opts = {0};
+    opts.manual = style->breaks;
+    opts.n_manual = style->n_breaks;
+    tob_breaks_t *breaks = NULL;
+    tob_status_t s = tob_classify_ex(values, n, (size_t)style->k,
+                                     style->method, &opts, &breaks, err);
+    free(values);
+    if (s != TOB_OK) {
+        tob_error_at(err, style->name, style_line_of(style, "classes",
+                                                     "method"),
+                     "classes.method");
+        return s;
+    }
+    size_t k = tob_breaks_count(breaks);
+    const double *b = tob_breaks_values(breaks);
+    const size_t *counts = tob_breaks_counts(breaks);
+    tob_rgb_t colors[TOB_CLASSIFY_MAX];
+    s = class_colors(r, k, colors, err);
+    int d = bound_decimals(r, b, k + 1);
+    for (size_t i = 0; s == TOB_OK && i < k; i++) {
+        char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX], label[2 * TOB_FMT_MAX + 8];
+        tob_fmt_number_fr(b[i], d, lo, sizeof lo);
+        tob_fmt_number_fr(b[i + 1], d, hi, sizeof hi);
+        snprintf(label, sizeof label, "%s – %s", lo, hi);
+        tob_legend_entry_t *e = add_entry(r, label, colors[i], err);
+        if (e == NULL) {
+            s = TOB_ERR_INPUT;
+            break;
+        }
+        e->lower = b[i];
+        e->upper = b[i + 1];
+        e->count = counts[i];
+    }
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
+        rfeat_t *f = &r->feats.items[i];
+        f->entry = tob_breaks_class_of(breaks, f->value);
+    }
+    if (s == TOB_OK)
+        s = add_nodata(r, tob_breaks_n_missing(breaks), err);
+    tob_breaks_destroy(breaks);
+    return s;
+}
+
+/* Categories met in the data, most frequent first, for a typology with no
+ * [categories] section. */
+typedef struct cat_count {
+    const char *value;
+    size_t count;
+} cat_count_t;
+
+static int by_count(const void *a, const void *b)
+{
+    const cat_count_t *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+static tob_status_t data_categories(rset_t *set, cat_count_t *cats,
+                                    size_t *n_cats, tob_error_t *err)
+{
+    *n_cats = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const char *v = set->items[i].category;
+        if (v == NULL)
+            continue;
+        size_t j = 0;
+        while (j < *n_cats && strcmp(cats[j].value, v) != 0)
+            j++;
+        if (j == *n_cats) {
+            if (*n_cats == TOB_LEGEND_MAX - 2)
+                return tob_error_set(err, TOB_ERR_INPUT,
+                                     "more than %d categories: list the "
+                                     "ones to show in [categories]",
+                                     TOB_LEGEND_MAX - 2);
+            cats[(*n_cats)++] = (cat_count_t){v, 0};
+        }
+        cats[j].count++;
+    }
+    qsort(cats, *n_cats, sizeof *cats, by_count);
+    return TOB_OK;
+}
+
+static tob_status_t category_entries(render_t *r, rset_t *set,
+                                     tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    if (style->n_categories > 0) {
+        for (size_t i = 0; i < style->n_categories; i++)
+            if (add_entry(r, style->categories[i].label,
+                          style->categories[i].color, err) == NULL)
+                return TOB_ERR_INPUT;
+        return TOB_OK;
+    }
+    cat_count_t cats[TOB_LEGEND_MAX];
+    size_t n = 0;
+    tob_status_t s = data_categories(set, cats, &n, err);
+    tob_rgb_t colors[TOB_LEGEND_MAX];
+    if (s == TOB_OK && n > 0 && style->n_colors > 0) {
+        if (style->n_colors < n)
+            return tob_error_set(err, TOB_ERR_INPUT,
+                                 "classes.colors gives %zu colours for %zu "
+                                 "categories",
+                                 style->n_colors, n);
+        memcpy(colors, style->colors, n * sizeof colors[0]);
+    } else if (s == TOB_OK && n > 0) {
+        s = tob_palette_get(style->palette ? style->palette : "Set2", n,
+                            style->reverse, colors, err);
+    }
+    for (size_t i = 0; s == TOB_OK && i < n; i++)
+        if (add_entry(r, cats[i].value, colors[i], err) == NULL)
+            s = TOB_ERR_INPUT;
+    return s;
+}
+
+/* Typology and points: each feature to its category's entry; values the
+ * [categories] section does not list go to "Autres", shown, not hidden. */
+static tob_status_t categorical(render_t *r, rset_t *set, tob_error_t *err)
+{
+    tob_status_t s = category_entries(r, set, err);
+    size_t n_listed = r->report->n_entries, n_missing = 0, others = NO_CLASS;
+    for (size_t i = 0; s == TOB_OK && i < set->n; i++) {
+        rfeat_t *f = &set->items[i];
+        if (f->category == NULL) {
+            n_missing++;
+            continue;
+        }
+        const char *v = f->category;
+        size_t j = 0;
+        while (j < n_listed && strcmp(r->style->n_categories
+                                          ? r->style->categories[j].value
+                                          : r->report->entries[j].label,
+                                      v) != 0)
+            j++;
+        if (j == n_listed) {
+            if (others == NO_CLASS) {
+                tob_legend_entry_t *e = add_entry(r, OTHERS_LABEL,
+                                                  r->other_color, err);
+                if (e == NULL)
+                    return TOB_ERR_INPUT;
+                others = r->report->n_entries - 1;
+            }
+            j = others;
+        }
+        f->entry = j;
+        r->report->entries[j].count++;
+    }
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
+    for (size_t i = 0; s == TOB_OK && i < set->n; i++)
+        if (set->items[i].category == NULL)
+            set->items[i].entry = r->report->n_entries - 1;
+    return s;
+}
+
+/* 1, 2, 5 x 10^n at or below v. */
+static double nice_below(double v)
+{
+    double p = pow(10, floor(log10(v)));
+    double m = v / p;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
+}
+
+/* Reference circles: the largest value (two significant digits), then
+ * round values near a quarter and a sixteenth of it. */
+static size_t legend_values(const render_t *r, double *out)
+{
+    const tob_style_t *style = r->style;
+    if (style->n_legend_values > 0) {
+        memcpy(out, style->legend_values,
+               style->n_legend_values * sizeof *out);
+        return style->n_legend_values;
+    }
+    double top = r->max_value;
+    double p = pow(10, floor(log10(top)) - 1);
+    out[0] = floor(top / p) * p;
+    out[1] = nice_below(top / 4);
+    out[2] = nice_below(top / 16);
+    return out[2] < out[1] && out[1] < out[0] ? 3 : 1;
+}
+
+static tob_status_t proportional(render_t *r, tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    double top = 0;
+    size_t n_missing = 0;
+    for (size_t i = 0; i < r->feats.n; i++) {
+        double v = r->feats.items[i].value;
+        if (isnan(v))
+            n_missing++;
+        else if (v > top)
+            top = v;
+    }
+    r->max_value = style->max_value > 0 ? style->max_value : top;
+    if (!(r->max_value > 0))
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "no positive value to draw as a circle");
+    for (size_t i = 0; i < r->feats.n; i++) {
+        rfeat_t *f = &r->feats.items[i];
+        if (f->value > 0)
+            f->radius = fmax(style->min_radius,
+                             style->max_radius * sqrt(f->value / r->max_value));
+    }
+    double refs[STYLE_MAX_LEGEND_VALUES];
+    size_t n = legend_values(r, refs);
+    int d = style->decimals >= 0 ? style->decimals
+                                 : (r->decimals >= 0 ? r->decimals : 0);
+    for (size_t i = 0; i < n; i++) {
+        char text[TOB_FMT_MAX];
+        tob_fmt_number_fr(refs[i], d, text, sizeof text);
+        tob_legend_entry_t *e = add_entry(r, text, style->symbol_fill, err);
+        if (e == NULL)
+            return TOB_ERR_INPUT;
+        e->lower = e->upper = refs[i];
+    }
+    return add_nodata(r, n_missing, err);
+}
+
+tob_status_t render_classify(render_t *r, tob_error_t *err)
+{
+    r->other_color = (tob_rgb_t){0xbd, 0xbd, 0xbd, 255};
+    r->report->n_features = r->feats.n;
+    switch (r->style->kind) {
+    case STYLE_CHOROPLETH:
+        return choropleth(r, err);
+    case STYLE_TYPOLOGY:
+        return categorical(r, &r->feats, err);
+    case STYLE_PROPORTIONAL:
+        return proportional(r, err);
+    case STYLE_POINTS:
+        r->report->n_features = r->points.n;
+        return categorical(r, &r->points, err);
+    }
+    return TOB_OK;
+}

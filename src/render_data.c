@@ -1,0 +1,599 @@
+/* render_data.c - read the features of a map from the store: the level's
+ * territories with their value (a variable at a year, or an SQL expression
+ * over the territory's columns and the variables named in it), which inset
+ * each belongs to, and the points of a points map.
+ *
+ * The style's filter and expression are SQL by design (the user writes
+ * them); they are pasted into a statement whose every data value is bound,
+ * and run under the read-only guard of render_sql.c. */
+#include "render_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_VARIABLES 32
+
+/* A growing string for the statement text. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *fmt, ...) TOB_PRINTF(2, 3);
+
+static void sb_add(sbuf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->oom || n < 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = (b->len + (size_t)n + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (s == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+typedef struct query_vars {
+    char names[MAX_VARIABLES][64];
+    int years[MAX_VARIABLES];
+    size_t n;
+} query_vars_t;
+
+void rset_free(rset_t *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        rfeat_t *f = &set->items[i];
+        free(f->code);
+        free(f->name);
+        free(f->label);
+        free(f->category);
+        free(f->geom);
+    }
+    free(set->items);
+    memset(set, 0, sizeof *set);
+}
+
+static rfeat_t *rset_push(rset_t *set)
+{
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 256;
+        rfeat_t *more = realloc(set->items, cap * sizeof *more);
+        if (more == NULL)
+            return NULL;
+        set->items = more;
+        set->cap = cap;
+    }
+    rfeat_t *f = &set->items[set->n++];
+    memset(f, 0, sizeof *f);
+    f->value = NAN;
+    f->ax = f->ay = NAN;
+    f->priority = NAN;
+    f->entry = NO_CLASS;
+    return f;
+}
+
+static char *dup_column(sqlite3_stmt *stmt, int col)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, col);
+    return t != NULL ? strdup((const char *)t) : NULL;
+}
+
+/* Copies a blob column into f->geom; 0 when it is a valid geometry. */
+static int take_geom(rfeat_t *f, sqlite3_stmt *stmt, int col)
+{
+    const void *b = sqlite3_column_blob(stmt, col);
+    int n = sqlite3_column_bytes(stmt, col);
+    if (b == NULL || n <= 0 || (f->geom = malloc((size_t)n)) == NULL)
+        return -1;
+    memcpy(f->geom, b, (size_t)n);
+    f->geom_len = (size_t)n;
+    return geom_mbr(f->geom, f->geom_len, f->mbr);
+}
+
+/* Our own lookups run before the guard is on. */
+static tob_status_t query_int(render_t *r, const char *sql, const char *a,
+                              const char *b, int *out, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(r->st, sql, &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+    if (b != NULL)
+        sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    *out = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
+               ? sqlite3_column_int(stmt, 0)
+               : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        s = tob_store_fail(r->st, "reading the store", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+/* The level's vintage: the style's, else the latest loaded. */
+tob_status_t render_level_vintage(render_t *r, const char *level,
+                                  int wanted, int *out, tob_error_t *err)
+{
+    int latest = 0;
+    tob_status_t s = query_int(r,
+                               "SELECT max(vintage) FROM territory"
+                               " WHERE level = ?1",
+                               level, NULL, &latest, err);
+    if (s != TOB_OK)
+        return s;
+    if (latest == 0)
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "level '%s' has no territory in the store",
+                             level);
+    *out = wanted ? wanted : latest;
+    if (wanted) {
+        char year[16];
+        snprintf(year, sizeof year, "%d", wanted);
+        int n = 0;
+        s = query_int(r,
+                      "SELECT count(*) FROM territory WHERE level = ?1"
+                      " AND vintage = CAST(?2 AS INTEGER)",
+                      level, year, &n, err);
+        if (s == TOB_OK && n == 0)
+            return tob_error_set(err, TOB_ERR_NOTFOUND,
+                                 "level '%s' has no vintage %d (latest: %d)",
+                                 level, wanted, latest);
+    }
+    return s;
+}
+
+/* Legend title and decimals from the variable table. */
+static tob_status_t variable_meta(render_t *r, const char *name,
+                                  tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        r->st, "SELECT label, unit, decimals FROM variable WHERE name = ?1",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(stmt, 0);
+        const char *unit = (const char *)sqlite3_column_text(stmt, 1);
+        snprintf(r->var_label, sizeof r->var_label, "%s",
+                 label ? label : name);
+        snprintf(r->var_unit, sizeof r->var_unit, "%s", unit ? unit : "");
+        if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+            r->decimals = sqlite3_column_int(stmt, 2);
+    }
+    sqlite3_finalize(stmt);
+    return TOB_OK;
+}
+
+static int is_builtin_column(const char *name)
+{
+    static const char *const cols[] = {"id",       "code",    "name",
+                                       "parent_code", "vintage", "level",
+                                       "area_m2",  "area_km2", "geom"};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        if (strcmp(cols[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds name (a variable of the store) with its year to vars. */
+static tob_status_t add_variable(render_t *r, query_vars_t *vars,
+                                 const char *name, int must,
+                                 tob_error_t *err)
+{
+    for (size_t i = 0; i < vars->n; i++)
+        if (strcmp(vars->names[i], name) == 0)
+            return TOB_OK;
+    int known = 0, year = 0;
+    tob_status_t s = query_int(r, "SELECT count(*) FROM variable WHERE name "
+                                  "= ?1",
+                               name, NULL, &known, err);
+    if (s != TOB_OK || (!known && !must))
+        return s;
+    if (!known)
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "variable '%s' is not in the store (import it "
+                             "first: terrobs import)",
+                             name);
+    if (vars->n == MAX_VARIABLES || strlen(name) >= 64)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "more than %d variables in the expression",
+                             MAX_VARIABLES);
+    year = r->style->year;
+    if (year == 0 && (s = query_int(r,
+                                    "SELECT max(year) FROM observation"
+                                    " WHERE variable = ?1",
+                                    name, NULL, &year, err)) != TOB_OK)
+        return s;
+    snprintf(vars->names[vars->n], 64, "%s", name);
+    vars->years[vars->n++] = year;
+    return TOB_OK;
+}
+
+/* The identifiers of an expression that name variables of the store
+ * become columns; words inside '...' are text, not names. */
+static tob_status_t scan_variables(render_t *r, const char *expr,
+                                   query_vars_t *vars, tob_error_t *err)
+{
+    const char *p = expr;
+    while (*p != '\0') {
+        if (*p == '\'') {
+            p = strchr(p + 1, '\'');
+            if (p == NULL)
+                break;
+            p++;
+            continue;
+        }
+        int quoted = *p == '"';
+        const char *start = p + quoted;
+        size_t n = quoted ? strcspn(start, "\"")
+                          : (isalpha((unsigned char)*p) || *p == '_'
+                                 ? strspn(p, "abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_")
+                                 : 0);
+        if (n == 0 || n >= 64) {
+            p += n + (quoted ? 2 : 1);
+            if (quoted && start[n] == '\0')
+                break;
+            continue;
+        }
+        char name[64];
+        memcpy(name, start, n);
+        name[n] = '\0';
+        if (!is_builtin_column(name)) {
+            tob_status_t s = add_variable(r, vars, name, 0, err);
+            if (s != TOB_OK)
+                return s;
+        }
+        p = start + n + quoted;
+    }
+    return TOB_OK;
+}
+
+/* "SELECT id, code, ... FROM territory WHERE level = ?1 AND vintage = ?2"
+ * plus one column per variable, bound at ?3, ?4... */
+static void territory_source(sbuf_t *b, const query_vars_t *vars)
+{
+    sb_add(b, "(SELECT id, code, name, parent_code, vintage, level, area_m2,"
+              " area_m2 / 1e6 AS area_km2, geom");
+    for (size_t i = 0; i < vars->n; i++)
+        sb_add(b,
+               ", (SELECT o.value FROM observation o WHERE o.territory ="
+               " territory.id AND o.variable = ?%zu AND o.year = ?%zu)"
+               " AS \"%s\"",
+               3 + 2 * i, 4 + 2 * i, vars->names[i]);
+    sb_add(b, " FROM territory WHERE level = ?1 AND vintage = ?2) AS t");
+}
+
+static void bind_source(sqlite3_stmt *stmt, const char *level, int vintage,
+                        const query_vars_t *vars)
+{
+    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(stmt, 2, vintage);
+    for (size_t i = 0; i < vars->n; i++) {
+        sqlite3_bind_text(stmt, (int)(3 + 2 * i), vars->names[i], -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int(stmt, (int)(4 + 2 * i), vars->years[i]);
+    }
+}
+
+/* Columns: code, name, value, geom, centroid, point on surface, label
+ * priority, then one 0/1 per inset. */
+static void main_query(const render_t *r, const query_vars_t *vars,
+                       sbuf_t *b)
+{
+    const tob_style_t *style = r->style;
+    int anchors = style->labels || style->kind == STYLE_PROPORTIONAL;
+    sb_add(b, "SELECT t.code, t.name, ");
+    if (style->kind == STYLE_POINTS)
+        sb_add(b, "NULL");
+    else if (style->variable != NULL)
+        sb_add(b, "t.\"%s\"", vars->names[0]);
+    else
+        sb_add(b, "(%s\n)", style->expression);
+    sb_add(b, ", t.geom, %s, %s", anchors ? "ST_Centroid(t.geom)" : "NULL",
+           anchors ? "ST_PointOnSurface(t.geom)" : "NULL");
+    if (style->labels && style->label_priority == STYLE_PRIORITY_VARIABLE)
+        sb_add(b, ", t.\"%s\"", style->label_priority_var);
+    else
+        sb_add(b, ", NULL");
+    for (size_t i = 0; i < style->n_insets; i++)
+        sb_add(b, ", (%s\n)", style->insets[i].filter);
+    sb_add(b, " FROM ");
+    territory_source(b, vars);
+    sb_add(b, " WHERE t.geom IS NOT NULL AND (%s\n)",
+           style->filter ? style->filter : "1");
+}
+
+/* Even-odd point-in-polygon over every ring. */
+typedef struct pip {
+    double x, y;
+    int inside;
+} pip_t;
+
+static int pip_run(void *user, const geom_run_t *run)
+{
+    pip_t *p = user;
+    if (run->kind != GEOM_RING_OUTER && run->kind != GEOM_RING_INNER)
+        return 0;
+    for (uint32_t i = 0, j = run->n - 1; run->n > 0 && i < run->n; j = i++) {
+        const unsigned char *a = run->pts + i * run->stride;
+        const unsigned char *c = run->pts + j * run->stride;
+        double ax = geom_read_double(a, run->swap);
+        double ay = geom_read_double(a + 8, run->swap);
+        double cx = geom_read_double(c, run->swap);
+        double cy = geom_read_double(c + 8, run->swap);
+        if ((ay > p->y) != (cy > p->y) &&
+            p->x < (cx - ax) * (p->y - ay) / (cy - ay) + ax)
+            p->inside = !p->inside;
+    }
+    return 0;
+}
+
+/* The centroid when it lies inside, else the point on surface: circles
+ * and labels sit where a reader expects, and never outside the shape. */
+static void take_anchor(rfeat_t *f, sqlite3_stmt *stmt)
+{
+    double x, y;
+    for (int col = 4; col <= 5; col++) {
+        const void *b = sqlite3_column_blob(stmt, col);
+        int n = sqlite3_column_bytes(stmt, col);
+        if (b == NULL || geom_first_point(b, (size_t)n, &x, &y) != 0)
+            continue;
+        pip_t p = {x, y, 0};
+        if (col == 5 ||
+            (geom_walk(f->geom, f->geom_len, pip_run, &p) == 0 && p.inside)) {
+            f->ax = x;
+            f->ay = y;
+            return;
+        }
+    }
+}
+
+static tob_status_t bad_value(rfeat_t *f, sqlite3_stmt *stmt,
+                              tob_error_t *err)
+{
+    return tob_error_set(err, TOB_ERR_INPUT,
+                         "the expression gives '%s' for %s %s: a "
+                         "choropleth or proportional map needs numbers",
+                         (const char *)sqlite3_column_text(stmt, 2), f->code,
+                         f->name);
+}
+
+static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt,
+                             tob_error_t *err)
+{
+    rfeat_t *f = rset_push(&r->feats);
+    if (f == NULL || (f->code = dup_column(stmt, 0)) == NULL ||
+        (f->name = dup_column(stmt, 1)) == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    int type = sqlite3_column_type(stmt, 2);
+    if (r->style->kind == STYLE_TYPOLOGY) {
+        if (type != SQLITE_NULL && (f->category = dup_column(stmt, 2)) == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+        return bad_value(f, stmt, err);
+    } else if (type != SQLITE_NULL) {
+        f->value = sqlite3_column_double(stmt, 2);
+    }
+    if (take_geom(f, stmt, 3) != 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "territory %s has a geometry terrobs cannot "
+                             "read",
+                             f->code);
+    take_anchor(f, stmt);
+    f->priority = sqlite3_column_type(stmt, 6) == SQLITE_NULL
+                      ? NAN
+                      : sqlite3_column_double(stmt, 6);
+    for (size_t i = 0; i < r->style->n_insets && f->view == 0; i++)
+        if (sqlite3_column_int(stmt, 7 + (int)i))
+            f->view = 1 + (int)i;
+    return TOB_OK;
+}
+
+static tob_status_t run_main(render_t *r, const char *sql, int vintage,
+                             const query_vars_t *vars, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    render_guard(r, 1);
+    tob_status_t s = render_prepare_user(r, sql, &stmt, err);
+    if (s == TOB_OK) {
+        bind_source(stmt, r->style->level, vintage, vars);
+        int rc = SQLITE_ROW;
+        while (s == TOB_OK &&
+               (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
+               rc == SQLITE_ROW)
+            s = take_row(r, stmt, err);
+    }
+    sqlite3_finalize(stmt);
+    render_guard(r, 0);
+    return s;
+}
+
+static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    query_vars_t vars = {.n = 0};
+    int vintage = 0;
+    tob_status_t s =
+        render_level_vintage(r, style->level, style->vintage, &vintage, err);
+    if (s == TOB_OK && style->variable != NULL) {
+        s = add_variable(r, &vars, style->variable, 1, err);
+        if (s == TOB_OK)
+            s = variable_meta(r, style->variable, err);
+    }
+    if (s == TOB_OK && style->labels &&
+        style->label_priority == STYLE_PRIORITY_VARIABLE)
+        s = add_variable(r, &vars, style->label_priority_var, 1, err);
+    if (s == TOB_OK && style->expression != NULL)
+        s = scan_variables(r, style->expression, &vars, err);
+    if (s == TOB_OK && style->filter != NULL)
+        s = scan_variables(r, style->filter, &vars, err);
+    if (s != TOB_OK)
+        return s;
+    sbuf_t sql = {NULL, 0, 0, 0};
+    main_query(r, &vars, &sql);
+    if (sql.oom)
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    else
+        s = run_main(r, sql.s, vintage, &vars, err);
+    free(sql.s);
+    if (s == TOB_OK && r->feats.n == 0 && style->kind != STYLE_POINTS)
+        s = tob_error_set(err, TOB_ERR_INPUT,
+                          "no territory of level '%s' (vintage %d) matches "
+                          "the filter",
+                          style->level, vintage);
+    return s;
+}
+
+/* The columns of a points query, found by name. */
+typedef struct point_cols {
+    int geom, category, label, value;
+} point_cols_t;
+
+static tob_status_t find_point_cols(sqlite3_stmt *stmt, point_cols_t *c,
+                                    tob_error_t *err)
+{
+    *c = (point_cols_t){-1, -1, -1, -1};
+    for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+        const char *name = sqlite3_column_name(stmt, i);
+        if (strcmp(name, "geom") == 0)
+            c->geom = i;
+        else if (strcmp(name, "category") == 0)
+            c->category = i;
+        else if (strcmp(name, "label") == 0)
+            c->label = i;
+    }
+    if (c->geom < 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the points query returns no 'geom' column "
+                             "(expected geom, category and optionally "
+                             "label)");
+    return TOB_OK;
+}
+
+static tob_status_t take_point(render_t *r, sqlite3_stmt *stmt,
+                               const point_cols_t *c, tob_error_t *err)
+{
+    if (sqlite3_column_type(stmt, c->geom) == SQLITE_NULL)
+        return TOB_OK; /* a project without a location is not drawn */
+    rfeat_t *f = rset_push(&r->points);
+    if (f == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if ((c->category >= 0 &&
+         sqlite3_column_type(stmt, c->category) != SQLITE_NULL &&
+         (f->category = dup_column(stmt, c->category)) == NULL) ||
+        (c->label >= 0 &&
+         sqlite3_column_type(stmt, c->label) != SQLITE_NULL &&
+         (f->label = dup_column(stmt, c->label)) == NULL))
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (take_geom(f, stmt, c->geom) != 0 ||
+        geom_first_point(f->geom, f->geom_len, &f->ax, &f->ay) != 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the points query gives a 'geom' that is not "
+                             "a SpatiaLite point (row %zu)",
+                             r->points.n);
+    return TOB_OK;
+}
+
+static tob_status_t fetch_points(render_t *r, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    point_cols_t cols = {-1, -1, -1, -1};
+    render_guard(r, 1);
+    tob_status_t s = render_prepare_user(r, r->style->sql, &stmt, err);
+    if (s == TOB_OK)
+        s = find_point_cols(stmt, &cols, err);
+    int rc = SQLITE_ROW;
+    while (s == TOB_OK && (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
+           rc == SQLITE_ROW)
+        s = take_point(r, stmt, &cols, err);
+    sqlite3_finalize(stmt);
+    render_guard(r, 0);
+    if (s == TOB_OK && r->points.n == 0)
+        s = tob_error_set(err, TOB_ERR_INPUT,
+                          "the points query returns no located row");
+    return s;
+}
+
+tob_status_t render_fetch(render_t *r, tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    if (r->style->level != NULL)
+        s = fetch_territories(r, err);
+    if (s == TOB_OK && r->style->kind == STYLE_POINTS)
+        s = fetch_points(r, err);
+    if (s != TOB_OK)
+        tob_error_at(err, r->style->name, 0, NULL);
+    return s;
+}
+
+/* The outlines of a background layer within a store-CRS box, through the
+ * R*Tree index. */
+tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
+                                const double box[4], rset_t *out,
+                                tob_error_t *err)
+{
+    int vintage = 0;
+    tob_status_t s =
+        render_level_vintage(r, layer->level, layer->vintage, &vintage, err);
+    if (s != TOB_OK)
+        return s;
+    query_vars_t vars = {.n = 0};
+    sbuf_t sql = {NULL, 0, 0, 0};
+    sb_add(&sql, "SELECT t.code, t.name, t.geom FROM ");
+    territory_source(&sql, &vars);
+    sb_add(&sql, " WHERE t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
+                 " xmin <= ?4 AND xmax >= ?3 AND ymin <= ?6 AND ymax >= ?5)"
+                 " AND (%s\n)",
+           layer->filter ? layer->filter : "1");
+    if (sql.oom) {
+        free(sql.s);
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_stmt *stmt = NULL;
+    render_guard(r, 1);
+    s = render_prepare_user(r, sql.s, &stmt, err);
+    free(sql.s);
+    if (s == TOB_OK) {
+        bind_source(stmt, layer->level, vintage, &vars);
+        sqlite3_bind_double(stmt, 3, box[0]);
+        sqlite3_bind_double(stmt, 4, box[2]);
+        sqlite3_bind_double(stmt, 5, box[1]);
+        sqlite3_bind_double(stmt, 6, box[3]);
+    }
+    int rc = SQLITE_ROW;
+    while (s == TOB_OK && (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
+           rc == SQLITE_ROW) {
+        rfeat_t *f = rset_push(out);
+        if (f == NULL)
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        else if (take_geom(f, stmt, 2) != 0)
+            s = tob_error_set(err, TOB_ERR_INPUT,
+                              "territory %s of level %s has a geometry "
+                              "terrobs cannot read",
+                              sqlite3_column_text(stmt, 0), layer->level);
+    }
+    sqlite3_finalize(stmt);
+    render_guard(r, 0);
+    return s;
+}

@@ -1,0 +1,332 @@
+/* render_geom.c - SpatiaLite geometry blobs read in place: validated once,
+ * reprojected in place through OGR/PROJ when a map is in another CRS, and
+ * turned into Cairo paths in page units with vertices closer than the
+ * tolerance dropped while transforming (no copy, no GEOS, one pass). */
+#include "render_internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Offsets of the SpatiaLite BLOB-Geometry format (spatialite docs,
+ * "BLOB-Geometry internal format"). */
+enum {
+    BLOB_START = 0x00,
+    BLOB_MBR_END = 0x7C,
+    BLOB_ENTITY = 0x69,
+    BLOB_END = 0xFE,
+    BLOB_HEADER = 43 /* start, endian, srid, 4 doubles, 0x7C, class */
+};
+
+typedef struct reader {
+    const unsigned char *b;
+    size_t len, pos;
+    int swap; /* big-endian blob on our little-endian host, or the reverse */
+} reader_t;
+
+static int host_is_little(void)
+{
+    const uint16_t one = 1;
+    unsigned char first;
+    memcpy(&first, &one, 1);
+    return first == 1;
+}
+
+static int rd_u32(reader_t *r, uint32_t *out)
+{
+    if (r->len - r->pos < 4)
+        return -1;
+    unsigned char t[4];
+    memcpy(t, r->b + r->pos, 4);
+    if (r->swap) {
+        unsigned char s[4] = {t[3], t[2], t[1], t[0]};
+        memcpy(t, s, 4);
+    }
+    memcpy(out, t, 4);
+    r->pos += 4;
+    return 0;
+}
+
+double geom_read_double(const unsigned char *p, int swap)
+{
+    unsigned char t[8];
+    memcpy(t, p, 8);
+    if (swap)
+        for (int i = 0; i < 4; i++) {
+            unsigned char c = t[i];
+            t[i] = t[7 - i];
+            t[7 - i] = c;
+        }
+    double v;
+    memcpy(&v, t, 8);
+    return v;
+}
+
+static void write_double(unsigned char *p, double v, int swap)
+{
+    unsigned char t[8];
+    memcpy(t, &v, 8);
+    if (swap)
+        for (int i = 0; i < 4; i++) {
+            unsigned char c = t[i];
+            t[i] = t[7 - i];
+            t[7 - i] = c;
+        }
+    memcpy(p, t, 8);
+}
+
+/* Coordinates per vertex of a class type: 1000s add Z, 2000s M, 3000s
+ * ZM. 0 for what we cannot read (compressed classes 1000000+). */
+static int dims_of(uint32_t type)
+{
+    if (type >= 1 && type <= 7)
+        return 2;
+    if (type >= 1001 && type <= 1007)
+        return 3;
+    if (type >= 2001 && type <= 2007)
+        return 3;
+    if (type >= 3001 && type <= 3007)
+        return 4;
+    return 0;
+}
+
+static int walk_body(reader_t *r, uint32_t type, geom_run_fn fn, void *user,
+                     int depth);
+
+/* One run of n vertices at the reader. */
+static int take_run(reader_t *r, uint32_t n, int dims, geom_run_kind_t kind,
+                    geom_run_fn fn, void *user)
+{
+    size_t stride = (size_t)dims * 8;
+    if (n > (r->len - r->pos) / stride)
+        return -1;
+    geom_run_t run = {r->b + r->pos, n, stride, kind, r->swap};
+    r->pos += (size_t)n * stride;
+    return fn != NULL ? fn(user, &run) : 0;
+}
+
+static int walk_polygon(reader_t *r, int dims, geom_run_fn fn, void *user)
+{
+    uint32_t n_rings, n;
+    if (rd_u32(r, &n_rings) != 0)
+        return -1;
+    for (uint32_t i = 0; i < n_rings; i++)
+        if (rd_u32(r, &n) != 0 ||
+            take_run(r, n, dims, i == 0 ? GEOM_RING_OUTER : GEOM_RING_INNER,
+                     fn, user) != 0)
+            return -1;
+    return 0;
+}
+
+static int walk_collection(reader_t *r, geom_run_fn fn, void *user,
+                           int depth)
+{
+    uint32_t n, type;
+    if (rd_u32(r, &n) != 0)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (r->pos >= r->len || r->b[r->pos] != BLOB_ENTITY)
+            return -1;
+        r->pos++;
+        if (rd_u32(r, &type) != 0 ||
+            walk_body(r, type, fn, user, depth + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int walk_body(reader_t *r, uint32_t type, geom_run_fn fn, void *user,
+                     int depth)
+{
+    int dims = dims_of(type);
+    if (dims == 0 || depth > 4)
+        return -1;
+    uint32_t n;
+    switch (type % 1000) {
+    case 1:
+        return take_run(r, 1, dims, GEOM_POINT, fn, user);
+    case 2:
+        if (rd_u32(r, &n) != 0)
+            return -1;
+        return take_run(r, n, dims, GEOM_LINE, fn, user);
+    case 3:
+        return walk_polygon(r, dims, fn, user);
+    default: /* 4..7: multi and collections, entities marked 0x69 */
+        return walk_collection(r, fn, user, depth);
+    }
+}
+
+int geom_walk(const unsigned char *b, size_t len, geom_run_fn fn, void *user)
+{
+    if (b == NULL || len < BLOB_HEADER + 1 || b[0] != BLOB_START ||
+        (b[1] != 0 && b[1] != 1) || b[38] != BLOB_MBR_END ||
+        b[len - 1] != BLOB_END)
+        return -1;
+    reader_t r = {b, len - 1, 39, (b[1] == 1) != host_is_little()};
+    uint32_t type;
+    if (rd_u32(&r, &type) != 0 || walk_body(&r, type, fn, user, 0) != 0)
+        return -1;
+    return r.pos == r.len ? 0 : -1;
+}
+
+int geom_mbr(const unsigned char *b, size_t len, double mbr[4])
+{
+    if (geom_walk(b, len, NULL, NULL) != 0)
+        return -1;
+    int swap = (b[1] == 1) != host_is_little();
+    for (int i = 0; i < 4; i++)
+        mbr[i] = geom_read_double(b + 6 + 8 * i, swap);
+    return 0;
+}
+
+typedef struct reproject {
+    OGRCoordinateTransformationH ct;
+    double *x, *y;
+    size_t cap;
+    double mbr[4];
+    int failed;
+} reproject_t;
+
+static int reproject_run(void *user, const geom_run_t *run)
+{
+    reproject_t *rp = user;
+    if (run->n > rp->cap) {
+        size_t cap = run->n * 2;
+        double *x = realloc(rp->x, cap * sizeof *x);
+        if (x != NULL)
+            rp->x = x;
+        double *y = realloc(rp->y, cap * sizeof *y);
+        if (y != NULL)
+            rp->y = y;
+        if (x == NULL || y == NULL)
+            return -1;
+        rp->cap = cap;
+    }
+    unsigned char *p = (unsigned char *)run->pts; /* our own copy */
+    for (uint32_t i = 0; i < run->n; i++) {
+        rp->x[i] = geom_read_double(p + i * run->stride, run->swap);
+        rp->y[i] = geom_read_double(p + i * run->stride + 8, run->swap);
+    }
+    if (run->n > 0 && !OCTTransform(rp->ct, (int)run->n, rp->x, rp->y, NULL)) {
+        rp->failed = 1;
+        return -1;
+    }
+    for (uint32_t i = 0; i < run->n; i++) {
+        write_double(p + i * run->stride, rp->x[i], run->swap);
+        write_double(p + i * run->stride + 8, rp->y[i], run->swap);
+        rp->mbr[0] = fmin(rp->mbr[0], rp->x[i]);
+        rp->mbr[1] = fmin(rp->mbr[1], rp->y[i]);
+        rp->mbr[2] = fmax(rp->mbr[2], rp->x[i]);
+        rp->mbr[3] = fmax(rp->mbr[3], rp->y[i]);
+    }
+    return 0;
+}
+
+int geom_reproject(unsigned char *b, size_t len, int srid,
+                   OGRCoordinateTransformationH ct)
+{
+    reproject_t rp = {ct, NULL, NULL, 0, {HUGE_VAL, HUGE_VAL, -HUGE_VAL,
+                                          -HUGE_VAL}, 0};
+    int rc = geom_walk(b, len, reproject_run, &rp);
+    free(rp.x);
+    free(rp.y);
+    if (rc != 0)
+        return -1;
+    int swap = (b[1] == 1) != host_is_little();
+    for (int i = 0; i < 4; i++)
+        write_double(b + 6 + 8 * i, rp.mbr[i], swap);
+    uint32_t s = (uint32_t)srid;
+    unsigned char t[4];
+    memcpy(t, &s, 4);
+    if (swap) {
+        unsigned char u[4] = {t[3], t[2], t[1], t[0]};
+        memcpy(t, u, 4);
+    }
+    memcpy(b + 2, t, 4);
+    return 0;
+}
+
+typedef struct pather {
+    cairo_t *cr;
+    const geom_xform_t *t;
+    double tol;
+    size_t n_segments;
+} pather_t;
+
+/* A ring smaller than the tolerance still shows: as a dot of one
+ * tolerance, so that small communes keep their colour at any scale. */
+static void tiny_ring(pather_t *p, double x, double y)
+{
+    double half = p->tol * 0.5;
+    cairo_rectangle(p->cr, x - half, y - half, p->tol, p->tol);
+}
+
+static int path_run(void *user, const geom_run_t *run)
+{
+    pather_t *p = user;
+    if (run->kind == GEOM_POINT || run->n < 2)
+        return 0;
+    const geom_xform_t *t = p->t;
+    const unsigned char *q = run->pts;
+    double lx = t->x0 + geom_read_double(q, run->swap) * t->s;
+    double ly = t->y0 - geom_read_double(q + 8, run->swap) * t->s;
+    double fx = lx, fy = ly;
+    size_t kept = 1;
+    cairo_move_to(p->cr, lx, ly);
+    for (uint32_t i = 1; i < run->n; i++) {
+        q += run->stride;
+        double x = t->x0 + geom_read_double(q, run->swap) * t->s;
+        double y = t->y0 - geom_read_double(q + 8, run->swap) * t->s;
+        if (fabs(x - lx) < p->tol && fabs(y - ly) < p->tol &&
+            i + 1 < run->n)
+            continue; /* closer than the tolerance: not visible */
+        cairo_line_to(p->cr, x, y);
+        lx = x, ly = y;
+        kept++;
+    }
+    p->n_segments += kept;
+    if (run->kind == GEOM_LINE)
+        return 0;
+    if (kept < 4) { /* first, at most one vertex, first again: no area */
+        cairo_new_sub_path(p->cr);
+        if (run->kind == GEOM_RING_OUTER)
+            tiny_ring(p, fx, fy);
+        return 0;
+    }
+    cairo_close_path(p->cr);
+    return 0;
+}
+
+int geom_path(cairo_t *cr, const unsigned char *b, size_t len,
+              const geom_xform_t *t, double tol)
+{
+    pather_t p = {cr, t, tol, 0};
+    return geom_walk(b, len, path_run, &p);
+}
+
+typedef struct first_point {
+    double x, y;
+    int found;
+} first_point_t;
+
+static int point_run(void *user, const geom_run_t *run)
+{
+    first_point_t *fp = user;
+    if (!fp->found && run->n > 0) {
+        fp->x = geom_read_double(run->pts, run->swap);
+        fp->y = geom_read_double(run->pts + 8, run->swap);
+        fp->found = 1;
+    }
+    return 0;
+}
+
+int geom_first_point(const unsigned char *b, size_t len, double *x,
+                     double *y)
+{
+    first_point_t fp = {0, 0, 0};
+    if (geom_walk(b, len, point_run, &fp) != 0 || !fp.found)
+        return -1;
+    *x = fp.x;
+    *y = fp.y;
+    return 0;
+}

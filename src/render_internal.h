@@ -1,0 +1,242 @@
+/* render_internal.h - what the render_*.c files share (internal): the
+ * features read from the store, the map views, the page layout and the
+ * text sink. Page units are the caller's user units; `u` converts mm. */
+#ifndef TERROBS_RENDER_INTERNAL_H
+#define TERROBS_RENDER_INTERNAL_H
+
+#include "style_internal.h"
+#include "terrobs/render.h"
+
+#include <cairo.h>
+#include <ogr_srs_api.h>
+#include <pango/pangocairo.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- geometry blobs (render_geom.c) ---------------------------------- */
+
+typedef enum geom_run_kind {
+    GEOM_POINT,
+    GEOM_LINE,
+    GEOM_RING_OUTER,
+    GEOM_RING_INNER
+} geom_run_kind_t;
+
+/* n vertices from pts, stride bytes apart, x then y as doubles. */
+typedef struct geom_run {
+    const unsigned char *pts;
+    uint32_t n;
+    size_t stride;
+    geom_run_kind_t kind;
+    int swap;
+} geom_run_t;
+
+typedef int (*geom_run_fn)(void *user, const geom_run_t *run);
+
+/* Map coordinates to page: px = x0 + X * s, py = y0 - Y * s. */
+typedef struct geom_xform {
+    double x0, y0, s;
+} geom_xform_t;
+
+/* Calls fn for each run of a SpatiaLite blob (fn may be NULL: validation
+ * only); -1 when the blob is malformed, compressed, or fn fails. */
+int geom_walk(const unsigned char *b, size_t len, geom_run_fn fn, void *user);
+/* The blob's MBR (xmin, ymin, xmax, ymax), after validating it. */
+int geom_mbr(const unsigned char *b, size_t len, double mbr[4]);
+/* Transforms every vertex in place and updates MBR and SRID. */
+int geom_reproject(unsigned char *b, size_t len, int srid,
+                   OGRCoordinateTransformationH ct);
+/* Appends the rings to cr's path in page units, dropping vertices closer
+ * than tol to the last one kept. */
+int geom_path(cairo_t *cr, const unsigned char *b, size_t len,
+              const geom_xform_t *t, double tol);
+int geom_first_point(const unsigned char *b, size_t len, double *x,
+                     double *y);
+double geom_read_double(const unsigned char *p, int swap);
+
+/* ---- features ------------------------------------------------------- */
+
+#define NO_CLASS ((size_t)-1)
+
+typedef struct rfeat {
+    char *code, *name, *label; /* label: points' sql label column */
+    char *category;            /* typology and points; NULL = missing */
+    double value;              /* NaN = missing */
+    double priority;           /* labels.priority = a variable; NaN = none */
+    unsigned char *geom;       /* own copy, in the CRS of its view */
+    size_t geom_len;
+    double mbr[4];
+    double ax, ay; /* anchor for labels and circles (view CRS); NaN = none */
+    int view;      /* 0 = main map, 1 + i = inset i */
+    size_t entry;  /* legend entry, NO_CLASS if none */
+    double radius; /* proportional: mm, 0 = no circle */
+} rfeat_t;
+
+typedef struct rset {
+    rfeat_t *items;
+    size_t n, cap;
+} rset_t;
+
+/* ---- page ------------------------------------------------------------ */
+
+typedef struct rbox {
+    double x0, y0, x1, y1;
+} rbox_t;
+
+/* A map frame on the page and the extent it shows. */
+typedef struct rview {
+    rbox_t frame;
+    double ext[4]; /* xmin ymin xmax ymax, view CRS */
+    int srid;
+    int has_data;
+    geom_xform_t t;
+} rview_t;
+
+/* A text drawn on an SVG page, written as <text> after Cairo's output. */
+typedef struct rtext {
+    double x, y; /* baseline start */
+    double size;
+    int bold, italic;
+    tob_rgb_t color, halo;
+    double halo_width;
+    char *text;
+} rtext_t;
+
+/* What the read-only authorizer refused first, for the message. */
+typedef struct guard {
+    char denied[200];
+} guard_t;
+
+#define RENDER_MAX_VIEWS (1 + STYLE_MAX_INSETS)
+#define RENDER_MAX_RESERVED 24
+
+typedef struct render {
+    const tob_style_t *style;
+    tob_store_t *st;
+    cairo_t *cr;
+    double u;   /* user units per mm */
+    double tol; /* simplification tolerance, user units */
+    rbox_t page;
+    int store_srid;
+    char today[16];
+    /* data */
+    rset_t feats;  /* thematic polygons (base polygons for points) */
+    rset_t points; /* kind = points */
+    rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
+    char var_label[256], var_unit[64]; /* of [data] variable */
+    char legend_title[384];
+    int decimals;
+    double max_value; /* proportional: value of max_radius */
+    tob_rgb_t other_color;
+    /* layout */
+    rview_t views[RENDER_MAX_VIEWS];
+    size_t n_views;
+    rbox_t reserved[RENDER_MAX_RESERVED]; /* labels keep off these */
+    size_t n_reserved;
+    rbox_t legend_box;
+    rbox_t inset_boxes[STYLE_MAX_INSETS]; /* frame and title of each */
+    double footer_y;
+    /* text sink for SVG: when on, texts are recorded, not drawn */
+    int text_as_svg;
+    int text_lost; /* a text could not be recorded (out of memory) */
+    rtext_t *texts;
+    size_t n_texts, cap_texts;
+    tob_map_report_t *report;
+    guard_t guard;
+    int rtree_ready;
+} render_t;
+
+/* render.c: draws the map into page on cr; with out_texts, the SVG texts
+ * recorded (text_as_svg) are handed over in out_texts->texts. */
+tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
+                        int text_as_svg, const tob_style_t *style,
+                        tob_store_t *st, const tob_render_options_t *opts,
+                        tob_map_report_t *report, render_t *out_texts,
+                        tob_error_t *err);
+
+/* render_data.c */
+tob_status_t render_fetch(render_t *r, tob_error_t *err);
+/* The outlines of a background layer whose MBR meets box (store CRS). */
+tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
+                                const double box[4], rset_t *out,
+                                tob_error_t *err);
+/* The vintage to draw: wanted if loaded, else the latest. */
+tob_status_t render_level_vintage(render_t *r, const char *level,
+                                  int wanted, int *out, tob_error_t *err);
+void rset_free(rset_t *set);
+
+/* render_sql.c: user SQL under a read-only authorizer, which
+ * render_guard(r, 1) installs on the store's connection until
+ * render_guard(r, 0): every statement prepared meanwhile must only read. */
+void render_guard(render_t *r, int on);
+tob_status_t render_prepare_user(render_t *r, const char *sql,
+                                 sqlite3_stmt **stmt, tob_error_t *err);
+tob_status_t render_step_user(render_t *r, sqlite3_stmt *stmt, int *rc,
+                              tob_error_t *err);
+
+/* render_classes.c: classes, categories, radii -> legend entries. */
+tob_status_t render_classify(render_t *r, tob_error_t *err);
+
+/* render_view.c: CRS, extents, reprojection, drawing in a view. */
+/* EPSG:from -> EPSG:to in x/y order; NULL with err set (err may be NULL).
+ * Caller destroys it with OCTDestroyCoordinateTransformation(). */
+OGRCoordinateTransformationH render_transform(int from, int to,
+                                              tob_error_t *err);
+tob_status_t render_prepare_views(render_t *r, tob_error_t *err);
+/* Fits v->ext in v->frame (centred, aspect kept) and widens ext to what
+ * the frame shows. */
+void render_fit_view(rview_t *v);
+/* Background layers of every view, within each view's extent. */
+tob_status_t render_load_layers(render_t *r, tob_error_t *err);
+void render_draw_layers(render_t *r, const rview_t *v, int view, int below);
+void render_draw_features(render_t *r, const rview_t *v, int view);
+tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
+                                 tob_error_t *err);
+
+/* render_legend.c */
+void render_legend_size(render_t *r, double *w, double *h);
+void render_legend_draw(render_t *r, rbox_t box);
+
+/* render_labels.c */
+tob_status_t render_labels(render_t *r, tob_error_t *err);
+
+/* render_deco.c: title block, footer, scale bar, north arrow, insets. */
+/* Places title, footer, legend, map frame and insets; fits the views. */
+void render_layout(render_t *r);
+void render_inset_ground(render_t *r, size_t i);
+/* Reserves the inset boxes and draws and reserves scale bar and north. */
+void render_reserve_decorations(render_t *r);
+/* Frame, legend, title and footer, on top of everything. */
+void render_decorations(render_t *r);
+void render_reserve(render_t *r, rbox_t box);
+int box_overlaps(rbox_t a, rbox_t b);
+
+/* render_text.c: Pango text, recorded instead when text_as_svg. */
+typedef struct rfont {
+    double size_pt;
+    int bold, italic;
+    tob_rgb_t color;
+    tob_rgb_t halo; /* alpha 0 = no halo */
+    double wrap;    /* user units; 0 = one line */
+} rfont_t;
+
+/* Size of text in user units (width, height of its logical box). */
+void text_measure(render_t *r, const char *text, const rfont_t *f,
+                  double *w, double *h);
+/* Draws text with its logical box's top-left at (x, y). */
+void text_draw(render_t *r, const char *text, const rfont_t *f, double x,
+               double y);
+void text_sink_free(render_t *r);
+/* The recorded texts as an SVG group. */
+void render_write_svg_texts(const render_t *r, FILE *out);
+
+static inline void set_color(cairo_t *cr, tob_rgb_t c)
+{
+    cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0,
+                          c.a / 255.0);
+}
+
+#endif

@@ -1,0 +1,230 @@
+/* render_legend.c - the legend: a title, then one row per class or
+ * category (swatch, bounds in French number format, count of features),
+ * nested reference circles for proportional symbols, and the "Données non
+ * disponibles" row when values are missing. Measured and drawn by the same
+ * walk, so the box always fits what is drawn. */
+#include "render_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TAU 6.283185307179586
+#define TITLE_PT 8.5
+#define ENTRY_PT 7.5
+#define SWATCH_W 6.0 /* mm */
+#define SWATCH_H 4.0
+#define GAP 1.6
+#define TITLE_WRAP 52.0 /* mm: longer titles wrap */
+
+typedef struct walk {
+    render_t *r;
+    int draw;
+    double x, y;    /* top-left of the content */
+    double w, h;    /* content size so far */
+    double label_w; /* widest entry label */
+} walk_t;
+
+static rfont_t font(double pt, int bold, tob_rgb_t color)
+{
+    rfont_t f = {pt, bold, 0, color, {0, 0, 0, 0}, 0};
+    return f;
+}
+
+static const tob_rgb_t INK = {0x22, 0x22, 0x22, 255};
+static const tob_rgb_t GREY = {0x66, 0x66, 0x66, 255};
+
+/* "Densité de population 2021 (hab./km²)": the style's title or the
+ * variable's label, and the style's unit or the variable's. */
+static const char *legend_title(render_t *r)
+{
+    const tob_style_t *style = r->style;
+    const char *title = style->legend_title;
+    if (title == NULL)
+        title = r->var_label[0] != '\0' ? r->var_label
+                : style->kind == STYLE_POINTS ? "Localisation"
+                                              : "Valeur";
+    const char *unit = style->unit != NULL ? style->unit : r->var_unit;
+    if (unit[0] != '\0' && style->legend_title == NULL)
+        snprintf(r->legend_title, sizeof r->legend_title, "%s (%s)", title,
+                 unit);
+    else if (unit[0] != '\0' && style->unit != NULL)
+        snprintf(r->legend_title, sizeof r->legend_title, "%s (%s)", title,
+                 unit);
+    else
+        snprintf(r->legend_title, sizeof r->legend_title, "%s", title);
+    return r->legend_title;
+}
+
+static void walk_title(walk_t *wk)
+{
+    render_t *r = wk->r;
+    rfont_t f = font(TITLE_PT, 1, INK);
+    f.wrap = TITLE_WRAP * r->u;
+    double tw, th;
+    text_measure(r, legend_title(r), &f, &tw, &th);
+    if (wk->draw)
+        text_draw(r, legend_title(r), &f, wk->x, wk->y);
+    wk->w = fmax(wk->w, tw);
+    wk->h += th + GAP * r->u;
+}
+
+static void count_text(const render_t *r, size_t count, char *buf,
+                       size_t size)
+{
+    char n[TOB_FMT_MAX];
+    tob_fmt_number_fr((double)count, 0, n, sizeof n);
+    snprintf(buf, size, "%s", r->style->counts ? n : "");
+}
+
+static void swatch(render_t *r, double x, double y, const tob_legend_entry_t *e)
+{
+    cairo_t *cr = r->cr;
+    double w = SWATCH_W * r->u, h = SWATCH_H * r->u;
+    cairo_new_path(cr);
+    if (r->style->kind == STYLE_POINTS) {
+        cairo_arc(cr, x + w / 2, y + h / 2, r->style->point_size * r->u, 0,
+                  TAU);
+    } else {
+        cairo_rectangle(cr, x, y, w, h);
+    }
+    set_color(cr, e->color);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+    cairo_set_line_width(cr, 0.1 * r->u);
+    cairo_stroke(cr);
+}
+
+/* A row: swatch, label, and the count right-aligned in its column. */
+static void walk_row(walk_t *wk, const tob_legend_entry_t *e,
+                     double count_col)
+{
+    render_t *r = wk->r;
+    rfont_t f = font(ENTRY_PT, 0, INK);
+    double tw, th, cw = 0, ch;
+    char count[TOB_FMT_MAX];
+    count_text(r, e->count, count, sizeof count);
+    text_measure(r, e->label, &f, &tw, &th);
+    double row_h = fmax(SWATCH_H * r->u, th);
+    double text_x = wk->x + (SWATCH_W + GAP) * r->u;
+    rfont_t fc = font(ENTRY_PT, 0, GREY);
+    if (count[0] != '\0')
+        text_measure(r, count, &fc, &cw, &ch);
+    if (wk->draw) {
+        swatch(r, wk->x, wk->y + wk->h + (row_h - SWATCH_H * r->u) / 2, e);
+        text_draw(r, e->label, &f, text_x, wk->y + wk->h + (row_h - th) / 2);
+        if (count[0] != '\0')
+            text_draw(r, count, &fc, text_x + count_col - cw,
+                      wk->y + wk->h + (row_h - th) / 2);
+    }
+    wk->label_w = fmax(wk->label_w, tw);
+    wk->w = fmax(wk->w, (SWATCH_W + GAP) * r->u + count_col);
+    wk->h += row_h + 0.9 * r->u;
+}
+
+/* Width of the label column plus the count column. */
+static double count_column(render_t *r)
+{
+    rfont_t f = font(ENTRY_PT, 0, INK);
+    double widest = 0, widest_count = 0, w, h;
+    char count[TOB_FMT_MAX];
+    for (size_t i = 0; i < r->report->n_entries; i++) {
+        text_measure(r, r->report->entries[i].label, &f, &w, &h);
+        widest = fmax(widest, w);
+        count_text(r, r->report->entries[i].count, count, sizeof count);
+        if (count[0] != '\0') {
+            text_measure(r, count, &f, &w, &h);
+            widest_count = fmax(widest_count, w);
+        }
+    }
+    return widest + (widest_count > 0 ? 3 * r->u + widest_count : 0);
+}
+
+/* Nested circles sharing their bottom, each value at the end of a line
+ * from its top. */
+static void walk_circles(walk_t *wk)
+{
+    render_t *r = wk->r;
+    const tob_map_report_t *rep = r->report;
+    double big = 0;
+    for (size_t i = 0; i < rep->n_entries; i++)
+        if (!rep->entries[i].is_missing)
+            big = fmax(big, r->style->max_radius *
+                                sqrt(rep->entries[i].upper / r->max_value));
+    big *= r->u;
+    double cx = wk->x + big, bottom = wk->y + wk->h + 2 * big;
+    double line_end = cx + big + 3 * r->u;
+    rfont_t f = font(ENTRY_PT, 0, INK);
+    double widest = 0, tw, th;
+    for (size_t i = 0; i < rep->n_entries; i++) {
+        const tob_legend_entry_t *e = &rep->entries[i];
+        if (e->is_missing)
+            continue;
+        double rad = r->style->max_radius * sqrt(e->upper / r->max_value) *
+                     r->u;
+        text_measure(r, e->label, &f, &tw, &th);
+        widest = fmax(widest, tw);
+        if (!wk->draw)
+            continue;
+        cairo_t *cr = r->cr;
+        cairo_new_path(cr);
+        cairo_arc(cr, cx, bottom - rad, rad, 0, TAU);
+        set_color(cr, e->color);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        cairo_set_line_width(cr, 0.15 * r->u);
+        cairo_stroke(cr);
+        cairo_move_to(cr, cx, bottom - 2 * rad);
+        cairo_line_to(cr, line_end, bottom - 2 * rad);
+        cairo_set_line_width(cr, 0.1 * r->u);
+        cairo_stroke(cr);
+        text_draw(r, e->label, &f, line_end + 1 * r->u,
+                  bottom - 2 * rad - th / 2);
+    }
+    wk->w = fmax(wk->w, line_end + 1 * r->u + widest - wk->x);
+    wk->h += 2 * big + GAP * r->u;
+}
+
+static void walk(walk_t *wk)
+{
+    render_t *r = wk->r;
+    walk_title(wk);
+    if (r->style->kind == STYLE_PROPORTIONAL)
+        walk_circles(wk);
+    double col = count_column(r);
+    for (size_t i = 0; i < r->report->n_entries; i++) {
+        const tob_legend_entry_t *e = &r->report->entries[i];
+        if (r->style->kind != STYLE_PROPORTIONAL || e->is_missing)
+            walk_row(wk, e, col);
+    }
+}
+
+/* Content size in page units, before the box padding. */
+void render_legend_size(render_t *r, double *w, double *h)
+{
+    walk_t wk = {r, 0, 0, 0, 0, 0, 0};
+    walk(&wk);
+    double pad = 2 * 2.5 * r->u;
+    *w = wk.w + pad;
+    *h = wk.h + pad;
+}
+
+void render_legend_draw(render_t *r, rbox_t box)
+{
+    cairo_t *cr = r->cr;
+    int inside = r->style->legend != STYLE_POS_LEFT &&
+                 r->style->legend != STYLE_POS_RIGHT;
+    if (inside) { /* over the map: a white ground keeps it readable */
+        cairo_new_path(cr);
+        cairo_rectangle(cr, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+        cairo_set_line_width(cr, 0.15 * r->u);
+        cairo_stroke(cr);
+    }
+    walk_t wk = {r, 1, box.x0 + 2.5 * r->u, box.y0 + 2.5 * r->u, 0, 0, 0};
+    walk(&wk);
+}
