@@ -13,6 +13,8 @@ static const carnet_section_fn_t section_fns[CARNET_N_KINDS] = {
     [CARNET_COVER] = carnet_cover,
     [CARNET_COMMUNES_TABLE] = carnet_communes_table,
     [CARNET_TEXT] = carnet_text,
+    [CARNET_CONTRACTS] = carnet_contracts,
+    [CARNET_GUP] = carnet_gup,
 };
 
 void carnet_fmt_area(double area_m2, char *buf, size_t size)

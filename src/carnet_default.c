@@ -16,10 +16,19 @@ static const char default_template[] =
     "subtitle = Diagnostic partagé\n"
     "author = Observatoire territorial\n"
     "source = Sources : IGN ADMIN EXPRESS (contours), Insee (code officiel géographique), DGCL (intercommunalités) ; traitement terrobs.\n"
-    "sections = cover, communes-table\n"
+    "sections = cover, communes-table, contracts, gup\n"
     "\n"
     "[communes-table]\n"
     "title = Les communes du territoire\n"
+    "\n"
+    "[contracts]\n"
+    "title = Contrats et projets\n"
+    "# longer tables (late projects...) are cut, with a note\n"
+    "max-rows = 25\n"
+    "\n"
+    "[gup]\n"
+    "title = Gestion urbaine de proximité\n"
+    "max-rows = 25\n"
     ;
 /* clang-format on */
 

@@ -15,6 +15,8 @@ typedef enum carnet_kind {
     CARNET_COVER,
     CARNET_COMMUNES_TABLE,
     CARNET_TEXT,
+    CARNET_CONTRACTS,
+    CARNET_GUP,
     CARNET_N_KINDS
 } carnet_kind_t;
 
@@ -110,6 +112,19 @@ tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                    tob_error_t *err);
 tob_status_t carnet_text(carnet_ctx_t *ctx, const tpl_section_t *sec,
                          tob_error_t *err);
+
+tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                              tob_error_t *err);
+tob_status_t carnet_gup(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                        tob_error_t *err);
+
+/* Lays out a follow-up report (report.h): headings as sub-section titles
+ * (and the report's title too when title_heading), paragraphs, tables cut
+ * to max_rows rows with a note saying so. */
+struct tob_report;
+tob_status_t carnet_put_report(tob_doc_t *doc, const struct tob_report *report,
+                               size_t max_rows, int title_heading,
+                               tob_error_t *err);
 
 /* "12 345,6 km²" from m², "n.d." when unknown. */
 void carnet_fmt_area(double area_m2, char *buf, size_t size);

@@ -15,6 +15,7 @@ static const char *const carnet_keys[] = {"title",  "subtitle", "author",
 static const char *const cover_keys[] = {NULL};
 static const char *const table_keys[] = {"title", NULL};
 static const char *const text_keys[] = {"title", "text", NULL};
+static const char *const programme_keys[] = {"title", "max-rows", NULL};
 
 static const struct kind_def {
     const char *name;
@@ -24,6 +25,8 @@ static const struct kind_def {
     {"cover", CARNET_COVER, cover_keys},
     {"communes-table", CARNET_COMMUNES_TABLE, table_keys},
     {"text", CARNET_TEXT, text_keys},
+    {"contracts", CARNET_CONTRACTS, programme_keys},
+    {"gup", CARNET_GUP, programme_keys},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -157,6 +160,36 @@ static void list_keys(const char *const *keys, char *buf, size_t size)
         snprintf(buf, size, "none");
 }
 
+/* Keys holding a whole number, and their range. */
+static const struct int_key {
+    const char *key;
+    long lo, hi;
+} int_keys[] = {
+    {"max-rows", 1, 1000},
+};
+
+static tob_status_t check_value(const tob_carnet_template_t *tpl,
+                                const tpl_entry_t *e, tob_error_t *err)
+{
+    for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
+        if (strcmp(e->key, int_keys[i].key) != 0)
+            continue;
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(e->value, &end, 10);
+        if (errno == 0 && end != e->value && *end == '\0' &&
+            v >= int_keys[i].lo && v <= int_keys[i].hi)
+            return TOB_OK;
+        char field[TOB_ERROR_FIELD_MAX];
+        snprintf(field, sizeof field, "%s.%s", e->section, e->key);
+        tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a whole number %ld..%ld",
+                      e->value, int_keys[i].lo, int_keys[i].hi);
+        tob_error_at(err, tpl->name, e->line, field);
+        return TOB_ERR_INPUT;
+    }
+    return TOB_OK;
+}
+
 static tob_status_t check_entry(const tob_carnet_template_t *tpl,
                                 const tpl_entry_t *e, tob_error_t *err)
 {
@@ -180,7 +213,7 @@ static tob_status_t check_entry(const tob_carnet_template_t *tpl,
         keys = k->keys;
     }
     if (key_in(e->key, keys))
-        return TOB_OK;
+        return check_value(tpl, e, err);
     char known[512];
     list_keys(keys, known, sizeof known);
     char field[TOB_ERROR_FIELD_MAX];

@@ -3,6 +3,7 @@
  * header alone at the foot of a page nor a single row alone on the last. */
 #include "layout_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,25 +60,90 @@ typedef struct table_lay {
 } table_lay_t;
 
 static PangoLayout *cell_layout(tob_doc_t *doc, const char *font,
-                                const char *text, double w, tob_align_t a)
+                                const char *text, tob_align_t a)
 {
-    PangoLayout *l = tob_doc_layout(doc, font, w - 2 * CELL_PAD_X,
-                                    text != NULL ? text : "", 0);
+    PangoLayout *l = tob_doc_layout(doc, font, -1, text != NULL ? text : "", 0);
     pango_layout_set_alignment(l, a == TOB_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
                                   : a == TOB_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                                                           : PANGO_ALIGN_LEFT);
     return l;
 }
 
-static void column_edges(const tob_table_t *t, double *x)
+static double natural_width(PangoLayout *l)
+{
+    int w, h;
+    pango_layout_get_size(l, &w, &h);
+    return (double)w / PANGO_SCALE + 2 * CELL_PAD_X;
+}
+
+/* Width of the longest word of a cell that may wrap at spaces (the whole
+ * cell when it has none: "1 234 567 €" holds only no-break spaces). */
+static double min_width(tob_doc_t *doc, PangoLayout *l, const char *font)
+{
+    const char *text = pango_layout_get_text(l);
+    if (strchr(text, ' ') == NULL)
+        return natural_width(l);
+    size_t best = 0, best_len = 0, i = 0;
+    while (text[i] != '\0') {
+        size_t len = strcspn(text + i, " ");
+        if (len > best_len) {
+            best = i;
+            best_len = len;
+        }
+        i += len + (text[i + len] == ' ');
+    }
+    char word[256];
+    snprintf(word, sizeof word, "%.*s", (int)best_len, text + best);
+    PangoLayout *w = tob_doc_layout(doc, font, -1, word, 0);
+    double width = natural_width(w);
+    g_object_unref(w);
+    return width;
+}
+
+static void column_edges(const tob_table_t *t, const double *weights, double *x)
 {
     double total = 0;
     for (size_t c = 0; c < t->n_columns; c++)
-        total += t->columns[c].weight > 0 ? t->columns[c].weight : 1;
+        total += weights[c];
     x[0] = TOB_PAGE_MARGIN_X;
-    for (size_t c = 0; c < t->n_columns; c++) {
-        double w = t->columns[c].weight > 0 ? t->columns[c].weight : 1;
-        x[c + 1] = x[c] + TOB_FRAME_WIDTH * w / total;
+    for (size_t c = 0; c < t->n_columns; c++)
+        x[c + 1] = x[c] + TOB_FRAME_WIDTH * weights[c] / total;
+}
+
+/* Content widths: each column gets its minimum, then the room left is
+ * shared in proportion to what each still lacks to show its cells on one
+ * line; when even the minimums do not fit, they are scaled down. */
+static void auto_weights(tob_doc_t *doc, const table_lay_t *lay,
+                         double *weights)
+{
+    size_t nc = lay->t->n_columns;
+    double lo_sum = 0, gap_sum = 0, lo[64], hi[64];
+    for (size_t c = 0; c < nc && c < 64; c++) {
+        lo[c] = min_width(doc, lay->head[c], HEAD_FONT);
+        hi[c] = natural_width(lay->head[c]);
+        for (size_t r = 0; r < lay->t->n_rows; r++) {
+            PangoLayout *l = lay->cells[r * nc + c];
+            double n = natural_width(l);
+            hi[c] = n > hi[c] ? n : hi[c];
+            if (n > lo[c])
+                lo[c] = fmax(lo[c], min_width(doc, l, CELL_FONT));
+        }
+        lo_sum += lo[c];
+        gap_sum += hi[c] - lo[c];
+    }
+    double room = TOB_FRAME_WIDTH - lo_sum;
+    for (size_t c = 0; c < nc && c < 64; c++)
+        weights[c] = room <= 0     ? lo[c]
+                     : gap_sum > 0 ? lo[c] + room * (hi[c] - lo[c]) / gap_sum
+                                   : lo[c] + room / (double)nc;
+}
+
+static void set_widths(PangoLayout **row, size_t n, const double *x)
+{
+    for (size_t c = 0; c < n; c++) {
+        pango_layout_set_width(
+            row[c], (int)((x[c + 1] - x[c] - 2 * CELL_PAD_X) * PANGO_SCALE));
+        pango_layout_set_wrap(row[c], PANGO_WRAP_WORD_CHAR);
     }
 }
 
@@ -91,6 +157,28 @@ static double row_height(PangoLayout **row, size_t n)
     return h + 2 * CELL_PAD_Y;
 }
 
+static void place_columns(tob_doc_t *doc, table_lay_t *lay)
+{
+    const tob_table_t *t = lay->t;
+    size_t nc = t->n_columns;
+    double weights[64];
+    int fixed = nc <= 64;
+    for (size_t c = 0; c < nc && fixed; c++)
+        fixed = t->columns[c].weight > 0;
+    if (fixed)
+        for (size_t c = 0; c < nc; c++)
+            weights[c] = t->columns[c].weight;
+    else
+        auto_weights(doc, lay, weights);
+    column_edges(t, weights, lay->x);
+    set_widths(lay->head, nc, lay->x);
+    lay->head_h = row_height(lay->head, nc) + 2;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        set_widths(lay->cells + r * nc, nc, lay->x);
+        lay->row_h[r] = row_height(lay->cells + r * nc, nc);
+    }
+}
+
 static int lay_table(tob_doc_t *doc, const tob_table_t *t, table_lay_t *lay)
 {
     size_t nc = t->n_columns, n = t->n_rows;
@@ -101,20 +189,17 @@ static int lay_table(tob_doc_t *doc, const tob_table_t *t, table_lay_t *lay)
     lay->row_h = calloc(n + 1, sizeof *lay->row_h);
     if (!lay->x || !lay->cells || !lay->head || !lay->row_h)
         return -1;
-    column_edges(t, lay->x);
     for (size_t c = 0; c < nc; c++)
-        lay->head[c] =
-            cell_layout(doc, HEAD_FONT, t->columns[c].header,
-                        lay->x[c + 1] - lay->x[c], t->columns[c].align);
-    lay->head_h = row_height(lay->head, nc) + 2;
+        lay->head[c] = cell_layout(doc, HEAD_FONT, t->columns[c].header,
+                                   t->columns[c].align);
     for (size_t r = 0; r < n; r++) {
         int bold = t->total_row && r + 1 == n;
         for (size_t c = 0; c < nc; c++)
-            lay->cells[r * nc + c] = cell_layout(
-                doc, bold ? HEAD_FONT : CELL_FONT, t->cells[r * nc + c],
-                lay->x[c + 1] - lay->x[c], t->columns[c].align);
-        lay->row_h[r] = row_height(lay->cells + r * nc, nc);
+            lay->cells[r * nc + c] =
+                cell_layout(doc, bold ? HEAD_FONT : CELL_FONT,
+                            t->cells[r * nc + c], t->columns[c].align);
     }
+    place_columns(doc, lay);
     return 0;
 }
 
@@ -217,8 +302,8 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
 tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
                            tob_error_t *err)
 {
-    if (table->n_columns == 0)
-        return tob_error_set(err, TOB_ERR_ARG, "a table needs a column");
+    if (table->n_columns == 0 || table->n_columns > 64)
+        return tob_error_set(err, TOB_ERR_ARG, "a table has 1 to 64 columns");
     if (table->n_rows == 0)
         return TOB_OK;
     table_lay_t lay = {0};

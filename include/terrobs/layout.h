@@ -70,8 +70,11 @@ typedef struct tob_figure {
     const char *detail;
 } tob_figure_t;
 
-/* A table column: header text, share of the width (weights are relative;
- * 0 means 1), and alignment (numbers right-aligned). */
+/* A table column: header text, share of the width, and alignment (numbers
+ * right-aligned). Weights are relative; when any column's weight is 0 the
+ * widths come from the content instead: each column at least as wide as
+ * its longest word or unbreakable cell (numbers, codes, "1 234 €"), the
+ * rest shared by how much each would need to hold its cells unwrapped. */
 typedef struct tob_table_column {
     const char *header;
     double weight;

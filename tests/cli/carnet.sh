@@ -35,4 +35,38 @@ run_fails 2 "bad.ini:4: cover.colour: unknown key" $T carnet mq.sqlite \
 run_fails 3 "nodir/x.pdf" $T carnet mq.sqlite --level commune --code 97209 \
     -o nodir/x.pdf
 [ ! -e nodir ] || fail "created a directory"
+# A Somme EPCI with its PACTe (fictitious example data): the engaged ratio
+# of its contract, counted here from the CSV without terrobs.
+$T init somme.sqlite >/dev/null 2>&1
+for l in departements epci communes-somme; do
+    $T load somme.sqlite "$LAYERS/$l.layer" >/dev/null 2>&1
+done
+EX="$LAYERS/examples"
+$T import somme.sqlite contracts "$EX/fictif-somme-pacte-contrats.csv" \
+    >/dev/null 2>&1
+$T import somme.sqlite projects "$EX/fictif-somme-pacte-projets.csv" \
+    >/dev/null 2>&1
+set -- $(python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"),
+                                  delimiter=";")
+        if r["Code contrat"] == "PACTE80-01"]
+engaged = [r for r in rows if r["Statut"].lower() in ("engagé", "réalisé")]
+print(len(engaged), len(rows))
+' "$EX/fictif-somme-pacte-projets.csv")
+[ "$2" -gt 0 ] || fail "no project of PACTE80-01 in the example"
+$T carnet somme.sqlite --level epci --code 200070993 -o baie.pdf \
+    --date 23/11/2026 2>err.txt || fail "carnet failed: $(cat err.txt)"
+pdftotext baie.pdf baie.txt
+assert_contains baie.txt "CA de la Baie de Somme"
+assert_contains baie.txt "Contrats et projets"
+assert_contains baie.txt "$1 projets engagés sur $2 "
+assert_contains baie.txt "PACTe 2021-2026 - CA de la Baie de Somme"
+# Late projects are late on the carnet's date.
+assert_contains baie.txt "Projets en retard au 23/11/2026"
+# A territory without contract or project says so in one line.
+$T carnet somme.sqlite --level departement --code 59 -o nord.pdf \
+    2>err.txt || fail "carnet failed: $(cat err.txt)"
+pdftotext nord.pdf nord.txt
+assert_contains nord.txt "Aucun contrat ni projet n'est enregistré"
 echo "ok"
