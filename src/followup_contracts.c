@@ -29,6 +29,7 @@ typedef struct ctx {
     sqlite3_int64 contract;
 } ctx_t;
 
+#define PLURAL(n) ((n) > 1 ? "s" : "")
 #define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
 
 static const char *str(sqlite3_stmt *q, int i)
@@ -144,15 +145,16 @@ static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
     double total = sqlite3_column_double(q, 4);
     double eng_cost = sqlite3_column_double(q, 5);
     char pct[TOB_FMT_MAX], a[TOB_FMT_MAX], b[TOB_FMT_MAX], p2[TOB_FMT_MAX];
+    long long done = (long long)sqlite3_column_double(q, 2);
+    long long dropped = (long long)sqlite3_column_double(q, 3);
     tob_report_paragraph(
         c->rep,
-        "%lld projets engagés sur %lld (%s), dont %lld réalisés ; "
-        "%lld abandonnés.",
-        engaged, n,
+        "%lld projet%s engagé%s sur %lld (%s), dont %lld réalisé%s ; "
+        "%lld abandonné%s.",
+        engaged, PLURAL(engaged), PLURAL(engaged), n,
         tob_fmt_percent_fr(n ? 100.0 * (double)engaged / (double)n : 0, 1, pct,
                            sizeof pct),
-        (long long)sqlite3_column_double(q, 2),
-        (long long)sqlite3_column_double(q, 3));
+        done, PLURAL(done), dropped, PLURAL(dropped));
     tob_report_paragraph(
         c->rep, "Coût des projets engagés : %s sur un coût total de %s (%s).",
         tob_fmt_money_fr(eng_cost, 0, a, sizeof a),

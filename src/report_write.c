@@ -4,6 +4,8 @@
  * table with typed cells); files are written aside and renamed. */
 #include "report_internal.h"
 
+#include "terrobs/export.h"
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
@@ -21,7 +23,7 @@
 static void csv_field(FILE *out, const char *s)
 {
     /* = + - @ (and tab, CR) start a formula in spreadsheets: neutralise. */
-    int neutral = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    int neutral = tob_export_is_formula_like(s);
     int quote = strpbrk(s, ";\"\n\r") != NULL;
     if (quote)
         fputc('"', out);
@@ -163,8 +165,14 @@ static void set_field(OGRFeatureH f, int i, OGRFieldType type,
         OGR_F_SetFieldDouble(f, i, c->value);
     else if (type == OFTDate && sscanf(c->iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
         OGR_F_SetFieldDateTime(f, i, y, m, d, 0, 0, 0, 0);
-    else
-        OGR_F_SetFieldString(f, i, c->shown);
+    else {
+        /* "of:=..." would become a live formula in GDAL's ODS writer. */
+        size_t size = strlen(c->shown) + 2;
+        char *safe = malloc(size);
+        if (safe != NULL)
+            OGR_F_SetFieldString(f, i, tob_export_defuse(c->shown, safe, size));
+        free(safe);
+    }
 }
 
 /* A sheet name: at most 31 characters, none of []:*?/\, unique. */

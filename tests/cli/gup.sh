@@ -8,25 +8,13 @@
 E="$LAYERS/examples"
 D="$DATA/contracts"
 
-# qpv_layer DEP_COMMUNES.geojson CODE...: the QPV 2024 of these communes
-# (real codes and names, layers/data/qpv2024-communes.csv) as a GeoJSON
-# whose polygons are their communes' - a test fixture standing for QPV
-# contours, which no open data gives for these départements.
+# qpv_layer COMMUNES.geojson INSEE...: the QPV 2024 of these communes (real
+# codes and names) with their commune's polygon as a stand-in geometry.
 qpv_layer() {
-    python3 - "$LAYERS/data/qpv2024-communes.csv" "$@" >qpv.geojson <<'EOF'
-import csv, json, sys
-communes = {f["properties"]["code"]: f
-            for f in json.load(open(sys.argv[2], encoding="utf-8"))["features"]}
-keep = set(sys.argv[3:])
-seen, feats = set(), []
-for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
-    if r["insee_com"] in keep and r["code_qp"] not in seen:
-        seen.add(r["code_qp"])
-        feats.append({"type": "Feature", "properties": {
-            "code": r["code_qp"], "nom": r["lib_qp"]},
-            "geometry": communes[r["insee_com"]]["geometry"]})
-json.dump({"type": "FeatureCollection", "features": feats}, sys.stdout)
-EOF
+    communes=$1
+    shift
+    python3 "$TOB_SRC/tools/qpv-standin.py" \
+        "$LAYERS/data/qpv2024-communes.csv" "$communes" -- "$@" >qpv.geojson
 }
 
 $T -q init cal.sqlite
@@ -136,6 +124,9 @@ $T report cal.sqlite gup --site T-SITE --format csv >formula.csv
 assert_contains formula.csv "^Ville;'=1\+2;0;"
 assert_contains formula.csv "^Bailleur;'@SUM\(A1\);0;"
 grep -Eq '(^|;)[=@+-]' formula.csv && fail "a CSV cell starts with = @ + -"
+$T -q report cal.sqlite gup --site T-SITE -o formula.ods
+ogrinfo -ro formula.ods "2 Par référent" >formula-ods.txt
+assert_contains formula-ods.txt "Référent \(String\) = '=1\+2$"
 
 # ---- The other examples: Somme PACTe, La Seyne, CACEM -----------------------
 $T -q init somme.sqlite
@@ -167,7 +158,7 @@ assert_contains npnru.txt "^Convention NPNRU - territoire : La Seyne-sur-Mer"
 
 $T -q init --srid 5490 mq.sqlite
 $T -q load mq.sqlite "$LAYERS/communes-martinique.layer"
-$T -q load mq.sqlite "$LAYERS/epci.layer" --where "siren_epci LIKE '2497%' OR siren_epci = '200041788'"
+$T -q load mq.sqlite "$LAYERS/epci.layer" --where "siren_epci IN ('249720061', '249720053', '200041788')"
 $T -q import mq.sqlite contracts "$E/fictif-cacem-contrat.csv"
 $T -q import mq.sqlite projects "$E/fictif-cacem-projets.csv"
 assert_eq "$(sql mq.sqlite "SELECT count(*) FROM project WHERE ST_SRID(geom) = 5490")" \
