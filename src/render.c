@@ -41,6 +41,8 @@ static tob_status_t draw_view(render_t *r, size_t i, tob_error_t *err)
     render_draw_layers(r, v, (int)i, 0);
     tob_status_t s = render_draw_symbols(r, v, (int)i, err);
     cairo_restore(cr);
+    if (i > 0)
+        render_inset_scale(r, i - 1);
     return s;
 }
 

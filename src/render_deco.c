@@ -152,9 +152,11 @@ static rbox_t beside_insets(const render_t *r, style_pos_t pos, double w,
 {
     rbox_t b = corner(r, r->views[0].frame, pos, w, h);
     int right = pos == STYLE_POS_TOP_RIGHT || pos == STYLE_POS_BOTTOM_RIGHT;
-    for (size_t pass = 0; pass < r->n_reserved; pass++)
-        for (size_t i = 0; i < r->n_reserved; i++) {
-            rbox_t o = r->reserved[i];
+    size_t n = r->n_reserved + r->style->n_insets;
+    for (size_t pass = 0; pass < n; pass++)
+        for (size_t i = 0; i < n; i++) {
+            rbox_t o = i < r->n_reserved ? r->reserved[i]
+                                         : r->inset_boxes[i - r->n_reserved];
             if (!box_overlaps(b, o))
                 continue;
             double dx = right ? (o.x0 - PAD * r->u) - b.x1
@@ -165,39 +167,75 @@ static rbox_t beside_insets(const render_t *r, style_pos_t pos, double w,
     return b;
 }
 
-static void scale_bar(render_t *r)
-{
-    const rview_t *v = &r->views[0];
-    if (r->style->scalebar == STYLE_POS_NONE || !(v->t.s > 0))
-        return;
-    double frame_w = (v->frame.x1 - v->frame.x0) / v->t.s; /* metres */
-    double len = round_length(frame_w * 0.22);
-    double bar = len * v->t.s, bar_h = 1.2 * r->u;
+/* A scale bar for view v, about `share` of its frame wide: its size, and
+ * its drawing with the top-left at (x0, y0) when draw. */
+typedef struct scale {
+    double bar, bar_h, tw, th, zw;
     char end[64];
+    rfont_t f;
+} scale_t;
+
+static void scale_measure(render_t *r, const rview_t *v, double share,
+                          double pt, scale_t *sc)
+{
+    double frame_w = (v->frame.x1 - v->frame.x0) / v->t.s; /* metres */
+    double len = round_length(frame_w * share);
+    sc->bar = len * v->t.s;
+    sc->bar_h = pt / SCALE_PT * 1.2 * r->u;
     if (len >= 1000)
-        snprintf(end, sizeof end, "%g\u00a0km", len / 1000);
+        snprintf(sc->end, sizeof sc->end, "%g\u00a0km", len / 1000);
     else
-        snprintf(end, sizeof end, "%g\u00a0m", len);
-    rfont_t f = font(SCALE_PT, 0, INK, 0);
-    f.halo = (tob_rgb_t){255, 255, 255, 255};
-    double tw, th, zw, zh;
-    text_measure(r, end, &f, &tw, &th);
-    text_measure(r, "0", &f, &zw, &zh);
-    double w = bar + tw / 2 + zw / 2, h = th + bar_h + 0.5 * r->u;
-    rbox_t b = beside_insets(r, r->style->scalebar, w, h);
-    double x = b.x0 + zw / 2, y = b.y0 + th + 0.5 * r->u;
+        snprintf(sc->end, sizeof sc->end, "%g\u00a0m", len);
+    sc->f = font(pt, 0, INK, 0);
+    sc->f.halo = (tob_rgb_t){255, 255, 255, 255};
+    double zh;
+    text_measure(r, sc->end, &sc->f, &sc->tw, &sc->th);
+    text_measure(r, "0", &sc->f, &sc->zw, &zh);
+}
+
+static void scale_draw(render_t *r, const scale_t *sc, double x0, double y0)
+{
+    double x = x0 + sc->zw / 2, y = y0 + sc->th + 0.5 * r->u;
     cairo_t *cr = r->cr;
     for (int i = 0; i < 2; i++) {
-        cairo_rectangle(cr, x + i * bar / 2, y, bar / 2, bar_h);
+        cairo_rectangle(cr, x + i * sc->bar / 2, y, sc->bar / 2, sc->bar_h);
         cairo_set_source_rgb(cr, i ? 1 : 0.15, i ? 1 : 0.15, i ? 1 : 0.15);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
         cairo_set_line_width(cr, 0.15 * r->u);
         cairo_stroke(cr);
     }
-    text_draw(r, "0", &f, x - zw / 2, b.y0);
-    text_draw(r, end, &f, x + bar - tw / 2, b.y0);
+    text_draw(r, "0", &sc->f, x - sc->zw / 2, y0);
+    text_draw(r, sc->end, &sc->f, x + sc->bar - sc->tw / 2, y0);
+}
+
+static void scale_bar(render_t *r)
+{
+    const rview_t *v = &r->views[0];
+    if (r->style->scalebar == STYLE_POS_NONE || !(v->t.s > 0))
+        return;
+    scale_t sc;
+    scale_measure(r, v, 0.22, SCALE_PT, &sc);
+    double w = sc.bar + sc.tw / 2 + sc.zw / 2;
+    double h = sc.th + sc.bar_h + 0.5 * r->u;
+    rbox_t b = beside_insets(r, r->style->scalebar, w, h);
+    scale_draw(r, &sc, b.x0, b.y0);
     render_reserve(r, b);
+}
+
+/* An inset is at its own scale: it gets its own small bar, bottom right. */
+void render_inset_scale(render_t *r, size_t i)
+{
+    const rview_t *v = &r->views[1 + i];
+    if (r->style->scalebar == STYLE_POS_NONE || !(v->t.s > 0))
+        return;
+    scale_t sc;
+    scale_measure(r, v, 0.3, SCALE_PT - 1, &sc);
+    double w = sc.bar + sc.tw / 2 + sc.zw / 2;
+    double h = sc.th + sc.bar_h + 0.5 * r->u;
+    rbox_t in = r->inset_boxes[i];
+    double pad = 1.2 * r->u;
+    scale_draw(r, &sc, in.x1 - pad - w, in.y1 - pad - h);
 }
 
 /* Angle from grid north to true north at the map centre, radians. */
@@ -278,11 +316,9 @@ void render_inset_ground(render_t *r, size_t i)
     }
 }
 
-/* Scale bar and north arrow first: labels must know their boxes. */
+/* Scale bar and north arrow before the labels, which keep off them. */
 void render_reserve_decorations(render_t *r)
 {
-    for (size_t i = 0; i < r->style->n_insets; i++)
-        render_reserve(r, r->inset_boxes[i]);
     scale_bar(r);
     north_arrow(r);
 }

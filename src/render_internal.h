@@ -73,6 +73,7 @@ typedef struct rfeat {
     int view;      /* 0 = main map, 1 + i = inset i */
     size_t entry;  /* legend entry, NO_CLASS if none */
     double radius; /* proportional: mm, 0 = no circle */
+    double off_x, off_y; /* points: mm from the place, when several share it */
 } rfeat_t;
 
 typedef struct rset {
@@ -207,6 +208,7 @@ tob_status_t render_labels(render_t *r, tob_error_t *err);
 /* Places title, footer, legend, map frame and insets; fits the views. */
 void render_layout(render_t *r);
 void render_inset_ground(render_t *r, size_t i);
+void render_inset_scale(render_t *r, size_t i);
 /* Reserves the inset boxes and draws and reserves scale bar and north. */
 void render_reserve_decorations(render_t *r);
 /* Frame, legend, title and footer, on top of everything. */

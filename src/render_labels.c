@@ -106,17 +106,46 @@ static size_t collect(render_t *r, const rset_t *set, cand_t **out)
     return c == NULL ? (size_t)-1 : n;
 }
 
-static int clear_of(const render_t *r, const placed_t *p, rbox_t b, int view)
+/* Whether box b meets the circle (cx, cy, radius). */
+static int box_meets_circle(rbox_t b, double cx, double cy, double radius)
 {
+    double x = fmax(b.x0, fmin(cx, b.x1)), y = fmax(b.y0, fmin(cy, b.y1));
+    return (x - cx) * (x - cx) + (y - cy) * (y - cy) < radius * radius;
+}
+
+/* A label does not cover another territory's circle. */
+static int clear_of_circles(const render_t *r, rbox_t b, const rfeat_t *self)
+{
+    if (r->style->kind != STYLE_PROPORTIONAL)
+        return 1;
+    const rview_t *v = &r->views[self->view];
+    for (size_t i = 0; i < r->feats.n; i++) {
+        const rfeat_t *f = &r->feats.items[i];
+        if (f == self || f->view != self->view || f->radius <= 0 ||
+            isnan(f->ax))
+            continue;
+        if (box_meets_circle(b, v->t.x0 + f->ax * v->t.s,
+                             v->t.y0 - f->ay * v->t.s, f->radius * r->u))
+            return 0;
+    }
+    return 1;
+}
+
+static int clear_of(const render_t *r, const placed_t *p, rbox_t b,
+                    const rfeat_t *self)
+{
+    int view = self->view;
     if (!box_inside(b, r->views[view].frame))
         return 0;
-    for (size_t i = 0; i < r->n_reserved; i++)
+    for (size_t i = 0; view == 0 && i < r->n_reserved; i++)
         if (box_overlaps(b, r->reserved[i]))
             return 0;
     /* Main-map labels keep off the insets' boxes too. */
-    for (size_t v = 1; view == 0 && v < r->n_views; v++)
-        if (box_overlaps(b, r->views[v].frame))
+    for (size_t i = 0; view == 0 && i < r->style->n_insets; i++)
+        if (box_overlaps(b, r->inset_boxes[i]))
             return 0;
+    if (!clear_of_circles(r, b, self))
+        return 0;
     for (size_t i = 0; i < p->n; i++)
         if (box_overlaps(b, p->boxes[i]))
             return 0;
@@ -125,8 +154,9 @@ static int clear_of(const render_t *r, const placed_t *p, rbox_t b, int view)
 
 /* Tries the positions around (x, y); offset is the symbol's radius.
  * Returns 1 and the box when one is clear. */
-static int place(const render_t *r, const placed_t *p, int view, double x,
-                 double y, double w, double h, double offset, rbox_t *out)
+static int place(const render_t *r, const placed_t *p, const rfeat_t *f,
+                 double x, double y, double w, double h, double offset,
+                 rbox_t *out)
 {
     double gap = 0.8 * r->u;
     double d = offset + gap;
@@ -142,7 +172,7 @@ static int place(const render_t *r, const placed_t *p, int view, double x,
                     y + dy[i] + h / 2};
         if (offset == 0 && i > 4)
             break; /* a polygon's label stays near its anchor */
-        if (clear_of(r, p, b, view)) {
+        if (clear_of(r, p, b, f)) {
             *out = b;
             return 1;
         }
@@ -179,14 +209,14 @@ static tob_status_t place_all(render_t *r, const cand_t *c, size_t n,
         if (text[0] == '\0' || isnan(f->ax))
             continue;
         const rview_t *v = &r->views[f->view];
-        double x = v->t.x0 + f->ax * v->t.s, y = v->t.y0 - f->ay * v->t.s;
+        double x = v->t.x0 + f->ax * v->t.s + f->off_x * r->u;
+        double y = v->t.y0 - f->ay * v->t.s + f->off_y * r->u;
         double w, h, pad = style->label_halo.a > 0 ? 0.5 * r->u : 0;
         text_measure(r, text, &font, &w, &h);
         double offset = style->kind == STYLE_POINTS ? style->point_size * r->u
                                                     : f->radius * r->u;
         rbox_t b;
-        if (!place(r, &p, f->view, x, y, w + 2 * pad, h + 2 * pad, offset,
-                   &b)) {
+        if (!place(r, &p, f, x, y, w + 2 * pad, h + 2 * pad, offset, &b)) {
             r->report->n_labels_skipped++;
             continue;
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define TAU 6.283185307179586
+#define M_PI_OF(n) (TAU / 2 / (double)(n)) /* pi / n */
 
 static OGRSpatialReferenceH srs_of(int srid)
 {
@@ -330,8 +331,9 @@ static void circle(render_t *r, const rview_t *v, const rfeat_t *f,
     double x = isnan(f->ax) ? (f->mbr[0] + f->mbr[2]) / 2 : f->ax;
     double y = isnan(f->ay) ? (f->mbr[1] + f->mbr[3]) / 2 : f->ay;
     cairo_new_path(r->cr);
-    cairo_arc(r->cr, v->t.x0 + x * v->t.s, v->t.y0 - y * v->t.s,
-              radius_mm * r->u, 0, TAU);
+    cairo_arc(r->cr, v->t.x0 + x * v->t.s + f->off_x * r->u,
+              v->t.y0 - y * v->t.s + f->off_y * r->u, radius_mm * r->u, 0,
+              TAU);
     set_color(r->cr, fill);
     cairo_fill_preserve(r->cr);
     if (style->symbol_stroke.a > 0 && style->symbol_stroke_width > 0) {
@@ -342,6 +344,31 @@ static void circle(render_t *r, const rview_t *v, const rfeat_t *f,
     cairo_new_path(r->cr);
 }
 
+/* Points at one place (projects located at their commune) are spread on
+ * a ring around it, just touching, so that each stays visible and
+ * countable. O(n^2), for the hundreds of points such maps hold. */
+static void spread_points(render_t *r, const rview_t *v)
+{
+    rset_t *set = &r->points;
+    double near = 0.1 * r->u / v->t.s; /* a tenth of a mm, map units */
+    for (size_t i = 0; i < set->n; i++) {
+        rfeat_t *f = &set->items[i];
+        size_t rank = 0, n = 0;
+        for (size_t j = 0; j < set->n; j++) {
+            const rfeat_t *g = &set->items[j];
+            if (fabs(g->ax - f->ax) < near && fabs(g->ay - f->ay) < near) {
+                rank += j < i;
+                n++;
+            }
+        }
+        if (n < 2)
+            continue;
+        double ring = r->style->point_size * 1.1 / sin(M_PI_OF(n));
+        f->off_x = ring * cos(TAU * (double)rank / (double)n);
+        f->off_y = -ring * sin(TAU * (double)rank / (double)n);
+    }
+}
+
 /* Proportional circles, largest first so that small ones stay visible;
  * points in their category's colour. */
 tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
@@ -349,6 +376,8 @@ tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
 {
     const tob_style_t *style = r->style;
     if (style->kind == STYLE_POINTS) {
+        if (view == 0)
+            spread_points(r, v);
         for (size_t i = 0; view == 0 && i < r->points.n; i++) {
             const rfeat_t *f = &r->points.items[i];
             tob_rgb_t c = f->entry != NO_CLASS
