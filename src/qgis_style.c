@@ -1,0 +1,513 @@
+/* qgis_style.c - one map style as QGIS layers: a SpatiaLite query layer
+ * built as `terrobs map` reads the data (the level's territories with one
+ * column per variable named, the style's filter and expression pasted in),
+ * its values read through that very query (read-only), classified with the
+ * classify module and coloured with the palette module. */
+#include "qgis_internal.h"
+#include "style_internal.h"
+
+#include "terrobs/cells.h"
+#include "terrobs/classify.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QGIS_MAX_VARS 32
+#define NODATA_LABEL "Données non disponibles"
+#define OTHERS_LABEL "Autres"
+
+typedef struct style_query {
+    char names[QGIS_MAX_VARS][64];
+    int years[QGIS_MAX_VARS];
+    size_t n_vars;
+    char column[96]; /* the value column: densite_2021, or valeur */
+    int decimals;    /* of the variable, -1 if unknown */
+    GString *table;  /* "(SELECT ...)" */
+    double *values;  /* numbers (NaN = missing) */
+    char **texts;    /* typology: the values as text, NULL = missing */
+    size_t n, n_missing;
+} style_query_t;
+
+static void sql_literal(GString *b, const char *text)
+{
+    g_string_append_c(b, '\'');
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '\'')
+            g_string_append_c(b, '\'');
+        g_string_append_c(b, *p);
+    }
+    g_string_append_c(b, '\'');
+}
+
+static int int_query(tob_store_t *st, const char *sql, const char *arg)
+{
+    sqlite3_stmt *stmt = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) == SQLITE_ROW)
+            v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+                    ? -1
+                    : sqlite3_column_int(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+/* Adds a variable of the store (at the style's year, else its latest, as
+ * `terrobs map` does); 0 when name is not a variable. */
+static int add_var(tob_store_t *st, const tob_style_t *style, style_query_t *q,
+                   const char *name)
+{
+    for (size_t i = 0; i < q->n_vars; i++)
+        if (strcmp(q->names[i], name) == 0)
+            return 1;
+    if (int_query(st, "SELECT count(*) FROM variable WHERE name = ?", name) <=
+            0 ||
+        q->n_vars == QGIS_MAX_VARS || strlen(name) >= 64)
+        return 0;
+    int year = style->year;
+    if (year == 0)
+        year = int_query(st,
+                         "SELECT max(year) FROM observation"
+                         " WHERE variable = ?",
+                         name);
+    snprintf(q->names[q->n_vars], 64, "%s", name);
+    q->years[q->n_vars++] = year > 0 ? year : 0;
+    return 1;
+}
+
+/* The identifiers of SQL text that name variables of the store; words
+ * inside '...' are text. */
+static void scan_vars(tob_store_t *st, const tob_style_t *style,
+                      style_query_t *q, const char *sql)
+{
+    for (const char *p = sql; p != NULL && *p != '\0';) {
+        if (*p == '\'') {
+            p = strchr(p + 1, '\'');
+            p = p != NULL ? p + 1 : NULL;
+            continue;
+        }
+        int quoted = *p == '"';
+        const char *start = p + quoted;
+        size_t n = quoted ? strcspn(start, "\"")
+                   : isalpha((unsigned char)*p) || *p == '_'
+                       ? strspn(p, "abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+                       : 0;
+        if (n > 0 && n < 64) {
+            char name[64];
+            memcpy(name, start, n);
+            name[n] = '\0';
+            add_var(st, style, q, name);
+        }
+        p = start + n + (quoted && start[n] != '\0');
+        if (n == 0 && !quoted)
+            p++;
+    }
+}
+
+/* The layer's query, as `terrobs map` reads the data: a derived table t
+ * of the level's territories with one column per variable, then the
+ * style's value and filter over it. */
+static void build_table(const tob_style_t *style, int vintage, style_query_t *q)
+{
+    GString *b = g_string_new("(SELECT t.id AS id, t.code AS code,"
+                              " t.name AS name, ");
+    if (style->variable != NULL)
+        g_string_append_printf(b, "t.\"%s\"", q->names[0]);
+    else
+        g_string_append_printf(b, "(%s)", style->expression);
+    g_string_append_printf(b,
+                           " AS %s, t.geom AS geom FROM (SELECT id, code,"
+                           " name, parent_code, vintage, level, area_m2,"
+                           " area_m2 / 1e6 AS area_km2, geom",
+                           q->column);
+    for (size_t i = 0; i < q->n_vars; i++) {
+        g_string_append(b, ", (SELECT o.value FROM observation o WHERE"
+                           " o.territory = territory.id AND o.variable = ");
+        sql_literal(b, q->names[i]);
+        g_string_append_printf(b, " AND o.year = %d) AS \"%s\"", q->years[i],
+                               q->names[i]);
+    }
+    g_string_append(b, " FROM territory WHERE level = ");
+    sql_literal(b, style->level);
+    g_string_append_printf(b,
+                           " AND vintage = %d) AS t WHERE t.geom IS NOT NULL"
+                           " AND (%s))",
+                           vintage, style->filter ? style->filter : "1");
+    q->table = b;
+}
+
+/* User SQL (filter, expression) may only read. */
+static int read_only(void *user, int action, const char *a, const char *b,
+                     const char *c, const char *d)
+{
+    (void)user, (void)a, (void)b, (void)c, (void)d;
+    return action == SQLITE_SELECT || action == SQLITE_READ ||
+                   action == SQLITE_FUNCTION || action == SQLITE_RECURSIVE
+               ? SQLITE_OK
+               : SQLITE_DENY;
+}
+
+static tob_status_t take_value(style_query_t *q, sqlite3_stmt *stmt,
+                               int typology, tob_error_t *err)
+{
+    double *values = realloc(q->values, (q->n + 1) * sizeof *values);
+    char **texts = realloc(q->texts, (q->n + 1) * sizeof *texts);
+    if (values != NULL)
+        q->values = values;
+    if (texts != NULL)
+        q->texts = texts;
+    if (values == NULL || texts == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    int type = sqlite3_column_type(stmt, 0);
+    values[q->n] = type == SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 0);
+    texts[q->n] = NULL;
+    if (type == SQLITE_TEXT && !typology)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the value of a choropleth or proportional map "
+                             "must be a number, not '%s'",
+                             (const char *)sqlite3_column_text(stmt, 0));
+    if (typology && type != SQLITE_NULL) {
+        char num[64];
+        const char *text = (const char *)sqlite3_column_text(stmt, 0);
+        /* 1.0 -> "1": the text QGIS compares categories with. */
+        if (type != SQLITE_TEXT) {
+            g_ascii_formatd(num, sizeof num, "%.15g", values[q->n]);
+            text = num;
+        }
+        if ((texts[q->n] = strdup(text)) == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    q->n_missing += type == SQLITE_NULL;
+    q->n++;
+    return TOB_OK;
+}
+
+/* Runs the layer's own query, so that the classes fit what QGIS shows. */
+static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
+                                style_query_t *q, tob_error_t *err)
+{
+    GString *sql = g_string_new(NULL);
+    g_string_printf(sql, "SELECT %s FROM %s", q->column, q->table->str);
+    sqlite3 *db = tob_store_db(st);
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_set_authorizer(db, read_only, NULL);
+    int rc = sqlite3_prepare_v2(db, sql->str, -1, &stmt, NULL);
+    sqlite3_set_authorizer(db, NULL, NULL);
+    g_string_free(sql, TRUE);
+    tob_status_t s = TOB_OK;
+    if (rc != SQLITE_OK) {
+        s = tob_error_set(err, TOB_ERR_INPUT, "the style's SQL fails: %s",
+                          sqlite3_errmsg(db));
+        tob_error_at(err, style->name, 0,
+                     style->expression ? "data.expression" : "data.filter");
+        return s;
+    }
+    int typology = style->kind == STYLE_TYPOLOGY;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        s = take_value(q, stmt, typology, err);
+    if (s == TOB_OK && rc != SQLITE_DONE) {
+        s = tob_error_set(err, TOB_ERR_INPUT, "the style's SQL fails: %s",
+                          sqlite3_errmsg(db));
+        tob_error_at(err, style->name, 0, "data");
+    }
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+/* Decimals of the class bounds, as `terrobs map` prints them: the
+ * style's, the variable's, else the fewest (0..4) that keep every bound
+ * distinct, at least 1 below 100 and 2 below 10. */
+static int bound_decimals(const tob_style_t *style, int var_decimals,
+                          const double *b, size_t n)
+{
+    if (style->decimals >= 0)
+        return style->decimals;
+    if (var_decimals >= 0)
+        return var_decimals;
+    double top = fmax(fabs(b[0]), fabs(b[n - 1]));
+    int d = top >= 100 ? 0 : top >= 10 ? 1 : 2;
+    for (; d < 4; d++) {
+        int distinct = 1;
+        double scale = pow(10, d);
+        for (size_t i = 1; i < n && distinct; i++)
+            distinct = round(b[i] * scale) != round(b[i - 1] * scale);
+        if (distinct)
+            break;
+    }
+    return d;
+}
+
+static tob_status_t class_colors(const tob_style_t *style, size_t k,
+                                 const char *fallback, tob_rgb_t *out,
+                                 tob_error_t *err)
+{
+    if (style->n_colors == 0)
+        return tob_palette_get(style->palette ? style->palette : fallback, k,
+                               style->reverse, out, err);
+    if (style->n_colors < k)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "classes.colors gives %zu colours for %zu "
+                             "classes",
+                             style->n_colors, k);
+    for (size_t i = 0; i < k; i++)
+        out[i] = style->colors[style->reverse ? k - 1 - i : i];
+    return TOB_OK;
+}
+
+static tob_status_t graduated(const tob_style_t *style, const style_query_t *q,
+                              qgis_renderer_t *r, tob_error_t *err)
+{
+    tob_classify_options_t opts = {0};
+    opts.manual = style->breaks;
+    opts.n_manual = style->n_breaks;
+    tob_breaks_t *breaks = NULL;
+    tob_status_t s = tob_classify_ex(q->values, q->n, (size_t)style->k,
+                                     style->method, &opts, &breaks, err);
+    if (s != TOB_OK) {
+        tob_error_at(err, style->name, 0, "classes.method");
+        return s;
+    }
+    size_t k = tob_breaks_count(breaks);
+    const double *b = tob_breaks_values(breaks);
+    tob_rgb_t colors[TOB_CLASSIFY_MAX];
+    s = class_colors(style, k, "YlOrRd", colors, err);
+    int d = bound_decimals(style, q->decimals, b, k + 1);
+    for (size_t i = 0; s == TOB_OK && i < k; i++) {
+        char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX];
+        qgis_class_t *c = &r->classes[i];
+        c->lower = b[i];
+        c->upper = b[i + 1];
+        c->color = colors[i];
+        snprintf(c->label, sizeof c->label, "%s – %s",
+                 tob_fmt_number_fr(b[i], d, lo, sizeof lo),
+                 tob_fmt_number_fr(b[i + 1], d, hi, sizeof hi));
+    }
+    r->n_classes = k;
+    r->kind = QGIS_GRADUATED;
+    tob_breaks_destroy(breaks);
+    return s;
+}
+
+static int listed(const qgis_renderer_t *r, const char *value)
+{
+    for (size_t i = 0; i < r->n_classes; i++)
+        if (strcmp(r->classes[i].value, value) == 0)
+            return 1;
+    return 0;
+}
+
+/* Categories met in the data, most frequent first (ties by value);
+ * (size_t)-1 when there are more than max. */
+static size_t data_categories(const style_query_t *q, qgis_class_t *cats,
+                              size_t *counts, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        size_t j = 0;
+        while (q->texts[i] != NULL && j < n &&
+               strcmp(cats[j].value, q->texts[i]) != 0)
+            j++;
+        if (q->texts[i] == NULL)
+            continue;
+        if (j == n && n == max)
+            return (size_t)-1;
+        if (j == n) {
+            snprintf(cats[n].value, sizeof cats[n].value, "%s", q->texts[i]);
+            counts[n++] = 0;
+        }
+        counts[j]++;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort: few categories */
+        for (size_t j = i;
+             j > 0 && (counts[j] > counts[j - 1] ||
+                       (counts[j] == counts[j - 1] &&
+                        strcmp(cats[j].value, cats[j - 1].value) < 0));
+             j--) {
+            qgis_class_t c = cats[j];
+            size_t t = counts[j];
+            cats[j] = cats[j - 1], counts[j] = counts[j - 1];
+            cats[j - 1] = c, counts[j - 1] = t;
+        }
+    return n;
+}
+
+static tob_status_t categorized(const tob_style_t *style,
+                                const style_query_t *q, qgis_renderer_t *r,
+                                tob_error_t *err)
+{
+    size_t n = style->n_categories, counts[QGIS_MAX_CLASSES];
+    tob_rgb_t colors[QGIS_MAX_CLASSES];
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; i < n; i++) {
+        qgis_class_t *c = &r->classes[i];
+        snprintf(c->value, sizeof c->value, "%s", style->categories[i].value);
+        snprintf(c->label, sizeof c->label, "%s",
+                 style->categories[i].label ? style->categories[i].label
+                                            : c->value);
+        c->color = style->categories[i].color;
+    }
+    if (n == 0) {
+        n = data_categories(q, r->classes, counts, QGIS_MAX_CLASSES - 1);
+        if (n == (size_t)-1)
+            return tob_error_set(err, TOB_ERR_INPUT,
+                                 "more than %d categories: list the ones to "
+                                 "show in [categories]",
+                                 QGIS_MAX_CLASSES - 1);
+        if (n > 0)
+            s = class_colors(style, n, "Set2", colors, err);
+        for (size_t i = 0; s == TOB_OK && i < n; i++) {
+            r->classes[i].color = colors[i];
+            g_strlcpy(r->classes[i].label, r->classes[i].value,
+                      sizeof r->classes[i].label);
+        }
+    }
+    r->n_classes = n;
+    /* Values the style does not list: shown as "Autres", never hidden. */
+    for (size_t i = 0; s == TOB_OK && i < q->n; i++)
+        if (q->texts[i] != NULL && !listed(r, q->texts[i]) &&
+            r->n_classes < QGIS_MAX_CLASSES) {
+            qgis_class_t *c = &r->classes[r->n_classes++];
+            memset(c, 0, sizeof *c);
+            snprintf(c->label, sizeof c->label, "%s", OTHERS_LABEL);
+            c->color = (tob_rgb_t){0xb0, 0xb0, 0xb0, 255};
+            break;
+        }
+    r->kind = QGIS_CATEGORIZED;
+    return s;
+}
+
+static void circles(const tob_style_t *style, const style_query_t *q,
+                    qgis_renderer_t *r)
+{
+    double max = style->max_value;
+    for (size_t i = 0; max <= 0 && i < q->n; i++)
+        if (!isnan(q->values[i]) && fabs(q->values[i]) > r->max_value)
+            r->max_value = fabs(q->values[i]);
+    if (max > 0)
+        r->max_value = max;
+    r->max_radius = style->max_radius;
+    r->min_radius = style->min_radius;
+    r->symbol_fill = style->symbol_fill;
+    r->symbol_stroke = style->symbol_stroke;
+    r->stroke_width = style->symbol_stroke_width;
+    r->kind = QGIS_CIRCLES;
+}
+
+/* The layer's name: the style's title, else its file name. */
+static void layer_name(const tob_style_t *style, const char *path, char *buf,
+                       size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (style->title != NULL && style->title[0] != '\0')
+        snprintf(buf, size, "%s", style->title);
+    else
+        snprintf(buf, size, "%.*s",
+                 (int)(dot ? dot - base : (long)strlen(base)), base);
+}
+
+static void add_layers(qgis_project_t *p, const tob_style_t *style,
+                       const char *path, const style_query_t *q,
+                       const qgis_renderer_t *r, int checked)
+{
+    char name[QGIS_LABEL_MAX], nodata_name[QGIS_LABEL_MAX + 64];
+    char data_subset[128], nodata_subset[128];
+    layer_name(style, path, name, sizeof name);
+    snprintf(data_subset, sizeof data_subset, "\"%s\" IS NOT NULL", q->column);
+    snprintf(nodata_subset, sizeof nodata_subset, "\"%s\" IS NULL", q->column);
+    qgis_layer_t data = {name, q->table->str, data_subset, checked, r};
+    qgis_add_layer(p, &data);
+    p->n_thematic++;
+    if (q->n_missing == 0)
+        return;
+    qgis_renderer_t nodata = {.kind = QGIS_FILL,
+                              .fill = style->nodata_color,
+                              .stroke = style->stroke,
+                              .stroke_width = style->stroke_width};
+    snprintf(nodata_name, sizeof nodata_name, "%s — %s", name,
+             style->nodata_label ? style->nodata_label : NODATA_LABEL);
+    qgis_layer_t missing = {nodata_name, q->table->str, nodata_subset, checked,
+                            &nodata};
+    qgis_add_layer(p, &missing);
+}
+
+static void free_query(style_query_t *q)
+{
+    for (size_t i = 0; q->texts != NULL && i < q->n; i++)
+        free(q->texts[i]);
+    free(q->texts);
+    free(q->values);
+    if (q->table != NULL)
+        g_string_free(q->table, TRUE);
+}
+
+/* The value column and the variables the query needs; 0 (and a note) when
+ * the style's variable is not in the store. */
+static int plan_query(qgis_project_t *p, const tob_style_t *style,
+                      const char *path, style_query_t *q)
+{
+    q->decimals = -1;
+    snprintf(q->column, sizeof q->column, "valeur");
+    if (style->variable != NULL) {
+        if (!add_var(p->st, style, q, style->variable)) {
+            qgis_note(p, path, "variable '%s' is not in the store",
+                      style->variable);
+            return 0;
+        }
+        snprintf(q->column, sizeof q->column, "%s_%d", q->names[0],
+                 q->years[0]);
+        q->decimals = int_query(p->st,
+                                "SELECT decimals FROM variable"
+                                " WHERE name = ?",
+                                style->variable);
+    }
+    scan_vars(p->st, style, q, style->expression);
+    scan_vars(p->st, style, q, style->filter);
+    return 1;
+}
+
+tob_status_t qgis_add_style(qgis_project_t *p, const tob_style_t *style,
+                            const char *path, int vintage, int checked,
+                            tob_error_t *err)
+{
+    if (style->kind == STYLE_POINTS) {
+        qgis_note(p, path, "points maps have no QGIS layer");
+        return TOB_OK;
+    }
+    style_query_t q;
+    memset(&q, 0, sizeof q);
+    if (!plan_query(p, style, path, &q))
+        return TOB_OK;
+    build_table(style, vintage, &q);
+    tob_status_t s = read_values(p->st, style, &q, err);
+    qgis_renderer_t *r = calloc(1, sizeof *r);
+    if (s == TOB_OK && r == NULL)
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (s == TOB_OK && q.n == q.n_missing) {
+        qgis_note(p, path, "no value of %s for level %s (vintage %d)", q.column,
+                  style->level, vintage);
+    } else if (s == TOB_OK) {
+        r->attr = q.column;
+        r->stroke = style->stroke;
+        r->stroke_width = style->stroke_width;
+        if (style->kind == STYLE_CHOROPLETH)
+            s = graduated(style, &q, r, err);
+        else if (style->kind == STYLE_TYPOLOGY)
+            s = categorized(style, &q, r, err);
+        else
+            circles(style, &q, r);
+        if (s == TOB_OK)
+            add_layers(p, style, path, &q, r, checked);
+    }
+    free(r);
+    free_query(&q);
+    return s;
+}
