@@ -15,6 +15,7 @@ static const carnet_section_fn_t section_fns[CARNET_N_KINDS] = {
     [CARNET_TEXT] = carnet_text,
     [CARNET_CONTRACTS] = carnet_contracts,
     [CARNET_GUP] = carnet_gup,
+    [CARNET_MAP] = carnet_map,
 };
 
 void carnet_fmt_area(double area_m2, char *buf, size_t size)

@@ -11,6 +11,7 @@
 #define BAND_HEIGHT 250.0
 #define COVER_X 56.0
 #define COVER_W (TOB_PAGE_WIDTH - 2 * COVER_X)
+#define FOOT_Y 712.0
 
 static double draw_band(carnet_ctx_t *ctx, cairo_t *cr)
 {
@@ -82,7 +83,7 @@ static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
 
 static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
 {
-    double y = 700;
+    double y = FOOT_Y;
     tob_set_rgb(cr, TOB_RGB_RULE);
     cairo_set_line_width(cr, 0.6);
     cairo_move_to(cr, COVER_X, y);
@@ -116,13 +117,17 @@ static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
 tob_status_t carnet_cover(carnet_ctx_t *ctx, const tpl_section_t *sec,
                           tob_error_t *err)
 {
-    (void)sec;
     cairo_t *cr = NULL;
     tob_status_t st = tob_doc_cover_page(ctx->doc, &cr, err);
     if (st != TOB_OK)
         return st;
-    double y = draw_band(ctx, cr) + 36;
-    draw_facts(ctx, cr, y);
+    double y = draw_facts(ctx, cr, draw_band(ctx, cr) + 36) + 18;
+    if (tpl_yes(ctx->tpl, sec->id, "locator", 1)) {
+        tob_rect_t map = {COVER_X, y, COVER_W, FOOT_Y - 16 - y};
+        st = carnet_locator(ctx, cr, &map, err);
+        if (st != TOB_OK)
+            return st;
+    }
     draw_foot(ctx, cr);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(cr),

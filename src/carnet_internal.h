@@ -17,6 +17,7 @@ typedef enum carnet_kind {
     CARNET_TEXT,
     CARNET_CONTRACTS,
     CARNET_GUP,
+    CARNET_MAP,
     CARNET_N_KINDS
 } carnet_kind_t;
 
@@ -48,6 +49,10 @@ const char *tpl_get(const tob_carnet_template_t *tpl, const char *section,
 const char *tpl_get_or(const tob_carnet_template_t *tpl, const char *section,
                        const char *key, const char *fallback);
 
+/* 1 if section.key is "yes", 0 if "no", fallback if absent. */
+int tpl_yes(const tob_carnet_template_t *tpl, const char *section,
+            const char *key, int fallback);
+
 /* Splits a list value ("a, b c") into at most max words written into
  * words (each a malloc'd string); returns the count, or (size_t)-1 when
  * out of memory. Free with tpl_free_words(). */
@@ -70,6 +75,7 @@ typedef struct carnet_unit {
 typedef struct carnet_territory {
     carnet_unit_t self;
     int vintage;
+    int has_geom;           /* the territory has its own polygon */
     carnet_unit_t *parents; /* nearest first, then départements */
     size_t n_parents;
     carnet_unit_t *communes; /* member communes by name */
@@ -112,6 +118,14 @@ tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                    tob_error_t *err);
 tob_status_t carnet_text(carnet_ctx_t *ctx, const tpl_section_t *sec,
                          tob_error_t *err);
+
+tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                        tob_error_t *err);
+
+/* Draws the locator map (the territory within its département) into r;
+ * does nothing without a département. */
+tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
+                            tob_error_t *err);
 
 tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               tob_error_t *err);

@@ -12,7 +12,10 @@
 
 static const char *const carnet_keys[] = {"title",  "subtitle", "author",
                                           "source", "sections", NULL};
-static const char *const cover_keys[] = {NULL};
+static const char *const cover_keys[] = {"locator", NULL};
+static const char *const map_keys[] = {
+    "title",   "variable", "year",  "method",   "k",
+    "palette", "labels",   "style", "optional", NULL};
 static const char *const table_keys[] = {"title", NULL};
 static const char *const text_keys[] = {"title", "text", NULL};
 static const char *const programme_keys[] = {"title", "max-rows", NULL};
@@ -27,6 +30,7 @@ static const struct kind_def {
     {"text", CARNET_TEXT, text_keys},
     {"contracts", CARNET_CONTRACTS, programme_keys},
     {"gup", CARNET_GUP, programme_keys},
+    {"map", CARNET_MAP, map_keys},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -166,11 +170,32 @@ static const struct int_key {
     long lo, hi;
 } int_keys[] = {
     {"max-rows", 1, 1000},
+    {"k", 2, 12},
+    {"labels", 0, 200},
+    {"year", 1000, 9999},
 };
+
+/* Keys holding yes or no. */
+static const char *const bool_keys[] = {"locator", "optional", NULL};
+
+int tpl_yes(const tob_carnet_template_t *tpl, const char *section,
+            const char *key, int fallback)
+{
+    const char *v = tpl_get(tpl, section, key, NULL);
+    return v == NULL ? fallback : strcmp(v, "yes") == 0;
+}
 
 static tob_status_t check_value(const tob_carnet_template_t *tpl,
                                 const tpl_entry_t *e, tob_error_t *err)
 {
+    if (key_in(e->key, bool_keys) && strcmp(e->value, "yes") != 0 &&
+        strcmp(e->value, "no") != 0) {
+        char field[TOB_ERROR_FIELD_MAX];
+        snprintf(field, sizeof field, "%s.%s", e->section, e->key);
+        tob_error_set(err, TOB_ERR_INPUT, "'%s' is not yes or no", e->value);
+        tob_error_at(err, tpl->name, e->line, field);
+        return TOB_ERR_INPUT;
+    }
     for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
         if (strcmp(e->key, int_keys[i].key) != 0)
             continue;

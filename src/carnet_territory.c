@@ -3,13 +3,16 @@
  * département of reference, and how many territories share its level. */
 #include "carnet_internal.h"
 
+#include "terrobs/cells.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char SQL_SELF[] =
-    "SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2, t.vintage"
+    "SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2, t.vintage,"
+    "       t.geom IS NOT NULL"
     "  FROM territory t JOIN level l ON l.name = t.level"
     " WHERE t.level = ?1 AND t.code = ?2 AND (?3 = 0 OR t.vintage = ?3)"
     " ORDER BY t.vintage DESC LIMIT 1";
@@ -143,6 +146,7 @@ static tob_status_t load_self(tob_store_t *st, const char *level,
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         t->vintage = sqlite3_column_int(s, 6);
+        t->has_geom = sqlite3_column_int(s, 7);
         if (unit_read(s, &t->self) != 0)
             status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (rc == SQLITE_DONE) {
@@ -228,6 +232,30 @@ static tob_status_t add_departements(tob_store_t *st, carnet_territory_t *t,
     return status;
 }
 
+/* Names in French order: accents do not count (Béthencourt before
+ * Bévillers before Busigny), then the code breaks ties. */
+static int by_french_name(const void *a, const void *b)
+{
+    const carnet_unit_t *x = a, *y = b;
+    char kx[TOB_SLUG_MAX + 1], ky[TOB_SLUG_MAX + 1];
+    tob_text_slug(x->name, kx, sizeof kx);
+    tob_text_slug(y->name, ky, sizeof ky);
+    int c = strcmp(kx, ky);
+    return c != 0 ? c : strcmp(x->code, y->code);
+}
+
+/* A zone without a polygon of its own measures what its communes do. */
+static double communes_area(const carnet_territory_t *t)
+{
+    double sum = 0;
+    for (size_t i = 0; i < t->n_communes; i++) {
+        if (!isfinite(t->communes[i].area_m2))
+            return NAN;
+        sum += t->communes[i].area_m2;
+    }
+    return t->n_communes > 0 ? sum : NAN;
+}
+
 tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
                                    const char *code, int vintage,
                                    carnet_territory_t *t, tob_error_t *err)
@@ -242,6 +270,10 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
                            &t->n_communes, err);
     if (status == TOB_OK)
         status = add_departements(st, t, err);
+    if (status == TOB_OK && t->n_communes > 1)
+        qsort(t->communes, t->n_communes, sizeof *t->communes, by_french_name);
+    if (status == TOB_OK && !isfinite(t->self.area_m2))
+        t->self.area_m2 = communes_area(t);
     if (status == TOB_OK)
         status = count_peers(st, t, err);
     if (status != TOB_OK)

@@ -114,7 +114,12 @@ static tob_store_t *martinique_store(void)
                        "INSERT INTO membership (child, parent, kind)"
                        " SELECT c.id, z.id, 'member' FROM territory c,"
                        " territory z WHERE c.level = 'commune'"
-                       " AND z.level = 'zone'",
+                       " AND z.level = 'zone';"
+                       "INSERT INTO variable (name, label, unit)"
+                       " VALUES ('pop', 'Population', 'hab.');"
+                       "INSERT INTO observation (territory, variable, year,"
+                       " value) SELECT id, 'pop', 2021, 1000 * id"
+                       " FROM territory WHERE level = 'commune'",
                        &err),
         TOB_OK);
     assert_int_equal(tob_store_commit(st, &err), TOB_OK);
@@ -147,6 +152,59 @@ static void test_carnet_of_a_zone(void **state)
     tob_store_close(st);
 }
 
+static tob_status_t carnet_with(tob_store_t *st, const char *text,
+                                tob_error_t *err)
+{
+    tob_carnet_template_t *tpl = NULL;
+    tob_error_clear(err);
+    tob_status_t status = tob_carnet_template_parse(text, strlen(text),
+                                                    "t.ini", NULL, &tpl, err);
+    if (status != TOB_OK)
+        return status;
+    char pdf[4096];
+    tob_test_path(pdf, sizeof pdf, "map.pdf");
+    tob_carnet_options_t opts = {"zone", "Z972", 0, "23/11/2026"};
+    status = tob_carnet_write(st, tpl, &opts, pdf, NULL, err);
+    tob_carnet_template_destroy(tpl);
+    return status;
+}
+
+/* Map values the template gives are checked, and their errors name the
+ * template's line and key, not the style made from them. */
+static void test_map_errors_name_the_template(void **state)
+{
+    (void)state;
+    tob_store_t *st = martinique_store();
+    tob_error_t err;
+    assert_int_equal(carnet_with(st,
+                                 "[carnet]\nsections = map\n[map]\n"
+                                 "variable = pop\npalette = Blues\n",
+                                 &err),
+                     TOB_OK);
+    assert_int_equal(carnet_with(st,
+                                 "[carnet]\nsections = map\n[map]\n"
+                                 "variable = nope\n",
+                                 &err),
+                     TOB_ERR_NOTFOUND);
+    assert_int_equal(err.row, 4);
+    assert_string_equal(err.field, "map.variable");
+    assert_int_equal(carnet_with(st,
+                                 "[carnet]\nsections = map\n[map]\n"
+                                 "variable = nope\noptional = yes\n",
+                                 &err),
+                     TOB_OK);
+    assert_int_equal(carnet_with(st,
+                                 "[carnet]\nsections = map:a\n[map:a]\n"
+                                 "variable = pop\npalette = Bleus\n",
+                                 &err),
+                     TOB_ERR_INPUT);
+    assert_string_equal(err.source, "t.ini");
+    assert_int_equal(err.row, 5);
+    assert_string_equal(err.field, "map:a.palette");
+    assert_non_null(strstr(err.message, "Bleus"));
+    tob_store_close(st);
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -154,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_builtin_is_styles_carnet_ini),
         cmocka_unit_test(test_template_errors_name_line_and_key),
         cmocka_unit_test(test_carnet_of_a_zone),
+        cmocka_unit_test(test_map_errors_name_the_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,323 @@
+/* carnet_maps.c - maps in a carnet, drawn by the map renderer (render.h)
+ * from styles made here: the locator (the territory within its
+ * département) and thematic maps of the territory by its communes. Values
+ * given to a style are the store's ids (integers) and names checked here,
+ * never text pasted into its SQL. */
+#include "carnet_internal.h"
+
+#include "terrobs/render.h"
+#include "terrobs/style.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The département in pale grey, the territories of the same level in
+ * thin outlines, the territory filled with the accent colour. */
+static const char LOCATOR_STYLE[] = "[map]\n"
+                                    "date = none\n"
+                                    "scalebar = none\n"
+                                    "north = none\n"
+                                    "frame = no\n"
+                                    "margin = 0\n"
+                                    "[data]\n"
+                                    "kind = typology\n"
+                                    "level = departement\n"
+                                    "expression = 'd'\n"
+                                    "[categories]\n"
+                                    "d = #e4e9ee, Département\n"
+                                    "[polygons]\n"
+                                    "stroke = #7d8c99\n"
+                                    "stroke_width = 0.4\n"
+                                    "[legend]\n"
+                                    "position = none\n"
+                                    "[layer.pairs]\n"
+                                    "level = commune\n"
+                                    "stroke = #b8c4ce\n"
+                                    "stroke_width = 0.15\n"
+                                    "[layer.territoire]\n"
+                                    "level = commune\n"
+                                    "fill = #1F4E79\n"
+                                    "stroke = #1F4E79\n"
+                                    "stroke_width = 0.3\n";
+
+/* The communes of territory id, at any depth of membership. */
+static void members_filter(sqlite3_int64 id, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "id IN (WITH RECURSIVE d(i) AS (SELECT %lld UNION"
+             " SELECT m.child FROM membership m JOIN d ON m.parent = d.i"
+             " WHERE m.kind = 'member') SELECT i FROM d)",
+             (long long)id);
+}
+
+/* Applies one "section.key=value" assignment, formatted here. */
+static tob_status_t set(tob_style_t *style, tob_error_t *err, const char *fmt,
+                        ...) TOB_PRINTF(3, 4);
+
+static tob_status_t set(tob_style_t *style, tob_error_t *err, const char *fmt,
+                        ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof text)
+        return tob_error_set(err, TOB_ERR_ARG, "map setting too long");
+    return tob_style_set(style, text, err);
+}
+
+static tob_status_t locator_style(carnet_ctx_t *ctx, tob_style_t **out,
+                                  tob_error_t *err)
+{
+    const carnet_territory_t *t = ctx->terr;
+    tob_status_t st = tob_style_parse_text(LOCATOR_STYLE, strlen(LOCATOR_STYLE),
+                                           "locator", NULL, 0, out, err);
+    char members[512];
+    members_filter(t->self.id, members, sizeof members);
+    if (st == TOB_OK)
+        st = set(*out, err, "data.filter=id = %lld",
+                 (long long)t->departement->id);
+    if (st == TOB_OK && t->has_geom) {
+        st = set(*out, err, "layer.pairs.level=%s", t->self.level);
+        if (st == TOB_OK)
+            st = set(*out, err, "layer.territoire.level=%s", t->self.level);
+        if (st == TOB_OK)
+            st = set(*out, err, "layer.territoire.filter=id = %lld",
+                     (long long)t->self.id);
+    } else if (st == TOB_OK) {
+        st = set(*out, err, "layer.territoire.filter=%s", members);
+    }
+    if (st == TOB_OK)
+        st = set(*out, err, "map.author=%s",
+                 tpl_get_or(ctx->tpl, "carnet", "author", "terrobs"));
+    return st;
+}
+
+static tob_status_t render(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
+                           const tob_style_t *style, tob_error_t *err)
+{
+    tob_render_options_t opts = {ctx->today, 0};
+    return tob_render_to_cairo(cr, r->x, r->y, r->width, r->height, style,
+                               ctx->st, &opts, NULL, err);
+}
+
+tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
+                            tob_error_t *err)
+{
+    if (ctx->terr->departement == NULL)
+        return TOB_OK;
+    tob_style_t *style = NULL;
+    tob_status_t st = locator_style(ctx, &style, err);
+    if (st == TOB_OK)
+        st = render(ctx, cr, r, style, err);
+    tob_style_destroy(style);
+    return st;
+}
+
+/* ---- thematic map of the communes ---------------------------------------- */
+
+static const char SQL_HAS_VARIABLE[] = "SELECT 1 FROM variable WHERE name = ?";
+
+static tob_status_t check_variable(carnet_ctx_t *ctx, const char *section,
+                                   const char *name, tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t st = tob_store_prepare(ctx->st, SQL_HAS_VARIABLE, &s, err);
+    if (st != TOB_OK)
+        return st;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc == SQLITE_ROW)
+        return TOB_OK;
+    if (rc != SQLITE_DONE)
+        return tob_store_fail(ctx->st, "reading variables", err);
+    tob_error_set(err, TOB_ERR_NOTFOUND,
+                  "no variable '%s' in the store (terrobs info lists them)",
+                  name);
+    return tpl_error_at(ctx->tpl, section, "variable", err);
+}
+
+/* Template keys passed on to the style, and where they go. */
+static const struct map_key {
+    const char *key, *target;
+} map_keys[] = {
+    {"variable", "data.variable"},  {"year", "data.year"},
+    {"method", "classes.method"},   {"k", "classes.k"},
+    {"palette", "classes.palette"}, {"labels", "labels.max"},
+};
+
+/* The built-in style of a communes map, with the template's values in
+ * their sections (INI values hold no line break, so each stays one key). */
+static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                   const char *members, char *buf, size_t size)
+{
+    const tob_carnet_template_t *tpl = ctx->tpl;
+    const char *id = sec->id, *year = tpl_get(tpl, id, "year", NULL);
+    const char *labels = tpl_get_or(tpl, id, "labels", "12");
+    int n = snprintf(
+        buf, size,
+        "[map]\ndate = none\nscalebar = bottom-left\nnorth = top-right\n"
+        "frame = no\nmargin = 0\nauthor = %s\n"
+        "[data]\nkind = choropleth\nlevel = commune\nfilter = %s\n"
+        "variable = %s\n%s%s%s"
+        "[classes]\nmethod = %s\nk = %s\npalette = %s\n"
+        "[polygons]\nstroke = #ffffff\nstroke_width = 0.15\n"
+        "[legend]\nposition = right\n"
+        "[labels]\nfield = name\n%s%s\n",
+        tpl_get_or(tpl, "carnet", "author", "terrobs"), members,
+        tpl_get_or(tpl, id, "variable", ""), year ? "year = " : "",
+        year ? year : "", year ? "\n" : "",
+        tpl_get_or(tpl, id, "method", "quantile"),
+        tpl_get_or(tpl, id, "k", "5"), tpl_get_or(tpl, id, "palette", "YlGnBu"),
+        strcmp(labels, "0") == 0 ? "show = no" : "max = ",
+        strcmp(labels, "0") == 0 ? "" : labels);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* A user's style file for the map, moved onto the territory's communes,
+ * with the template's keys applied over it. */
+static tob_status_t file_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                               const char *file, const char *members,
+                               tob_style_t **out, tob_error_t *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s%s%s", file[0] == '/' ? "" : ctx->tpl->dir,
+             file[0] == '/' ? "" : "/", file);
+    tob_status_t st = tob_style_read(path, NULL, 0, out, err);
+    if (st == TOB_OK)
+        st = set(*out, err, "data.level=commune");
+    if (st == TOB_OK)
+        st = set(*out, err, "data.filter=%s", members);
+    for (size_t i = 0; st == TOB_OK && i < sizeof map_keys / sizeof *map_keys;
+         i++) {
+        const char *v = tpl_get(ctx->tpl, sec->id, map_keys[i].key, NULL);
+        if (v != NULL)
+            st = set(*out, err, "%s=%s", map_keys[i].target, v);
+    }
+    return st;
+}
+
+/* A style error on a value the template gave is the template's error:
+ * it names the template's file, line and key. */
+static tob_status_t blame_template(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   const tob_error_t *style_err,
+                                   tob_error_t *err)
+{
+    const char *key =
+        strcmp(style_err->field, "labels.show") == 0 ? "labels" : NULL;
+    for (size_t i = 0; key == NULL && i < sizeof map_keys / sizeof *map_keys;
+         i++)
+        if (strcmp(style_err->field, map_keys[i].target) == 0)
+            key = map_keys[i].key;
+    if (key == NULL) {
+        if (err != NULL && err->code == TOB_OK)
+            *err = *style_err;
+        return style_err->code;
+    }
+    tob_error_set(err, style_err->code, "%s", style_err->message);
+    return tpl_error_at(ctx->tpl, sec->id, key, err);
+}
+
+static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   tob_style_t **out, tob_error_t *err)
+{
+    char members[512], text[4096];
+    members_filter(ctx->terr->self.id, members, sizeof members);
+    tob_error_t local;
+    tob_error_clear(&local);
+    const char *file = tpl_get(ctx->tpl, sec->id, "style", NULL);
+    tob_status_t st;
+    if (file != NULL) {
+        st = file_style(ctx, sec, file, members, out, &local);
+        if (st == TOB_ERR_NOTFOUND && strcmp(local.field, "") == 0) {
+            tob_error_set(err, st, "%s", local.message);
+            return tpl_error_at(ctx->tpl, sec->id, "style", err);
+        }
+    } else if (compose(ctx, sec, members, text, sizeof text) != 0) {
+        return tob_error_set(err, TOB_ERR_INPUT, "map settings too long");
+    } else {
+        st = tob_style_parse_text(text, strlen(text), "carnet map", NULL, 0,
+                                  out, &local);
+    }
+    if (st != TOB_OK) {
+        tob_style_destroy(*out);
+        *out = NULL;
+        return blame_template(ctx, sec, &local, err);
+    }
+    return TOB_OK;
+}
+
+typedef struct map_job {
+    carnet_ctx_t *ctx;
+    const tob_style_t *style;
+} map_job_t;
+
+static tob_status_t draw_map(void *user, cairo_t *cr, PangoContext *pango,
+                             const tob_rect_t *r, tob_error_t *err)
+{
+    (void)pango;
+    map_job_t *job = user;
+    return render(job->ctx, cr, r, job->style, err);
+}
+
+/* Height of a map of the communes: their extent's shape at the frame's
+ * width less the legend column, within a third and two thirds of a page. */
+static double map_height(carnet_ctx_t *ctx)
+{
+    static const char sql[] =
+        "SELECT MbrMaxX(e) - MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM"
+        " (SELECT Extent(geom) AS e FROM territory WHERE id IN"
+        "  (WITH RECURSIVE d(i) AS (SELECT ?1 UNION SELECT m.child"
+        "   FROM membership m JOIN d ON m.parent = d.i"
+        "   WHERE m.kind = 'member') SELECT i FROM d)"
+        "  AND level = 'commune')";
+    double h = 420;
+    sqlite3_stmt *s = NULL;
+    if (tob_store_prepare(ctx->st, sql, &s, NULL) != TOB_OK)
+        return h;
+    sqlite3_bind_int64(s, 1, ctx->terr->self.id);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        double dx = sqlite3_column_double(s, 0);
+        double dy = sqlite3_column_double(s, 1);
+        if (dx > 0 && dy > 0)
+            h = (TOB_PAGE_WIDTH - 2 * TOB_PAGE_MARGIN_X - 150) * dy / dx + 40;
+    }
+    sqlite3_finalize(s);
+    return h < 260 ? 260 : h > 560 ? 560 : h;
+}
+
+tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                        tob_error_t *err)
+{
+    if (ctx->terr->n_communes < 2)
+        return TOB_OK; /* a map of one commune says nothing */
+    const char *variable = tpl_get(ctx->tpl, sec->id, "variable", NULL);
+    tob_status_t st = TOB_OK;
+    if (variable != NULL) {
+        tob_error_t absent;
+        tob_error_clear(&absent);
+        st = check_variable(ctx, sec->id, variable, &absent);
+        /* optional: a template made for any store skips what it lacks */
+        if (st == TOB_ERR_NOTFOUND && tpl_yes(ctx->tpl, sec->id, "optional", 0))
+            return TOB_OK;
+        if (st != TOB_OK && err != NULL && err->code == TOB_OK)
+            *err = absent;
+    }
+    tob_style_t *style = NULL;
+    if (st == TOB_OK)
+        st = communes_style(ctx, sec, &style, err);
+    if (st == TOB_OK)
+        st = tob_doc_heading(
+            ctx->doc, TOB_TEXT_H1,
+            tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"), err);
+    map_job_t job = {ctx, style};
+    if (st == TOB_OK)
+        st = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);
+    tob_style_destroy(style);
+    return st;
+}
