@@ -474,6 +474,25 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
     return 1;
 }
 
+/* Classes of the kind of style; circles need none. */
+static tob_status_t renderer(const tob_style_t *style, const style_query_t *q,
+                             qgis_renderer_t *r, tob_error_t *err)
+{
+    r->attr = q->column;
+    r->stroke = style->stroke;
+    r->stroke_width = style->stroke_width;
+    if (style->kind == STYLE_CHOROPLETH)
+        return graduated(style, q, r, err);
+    if (style->kind == STYLE_TYPOLOGY)
+        return categorized(style, q, r, err);
+    circles(style, q, r);
+    return TOB_OK;
+}
+
+/* What depends on the store's data (the style's SQL failing on a column
+ * not imported yet, text where numbers are needed, too few values to
+ * classify) leaves the style out with a note, as for a missing level:
+ * one style must not sink the project. */
 tob_status_t qgis_add_style(qgis_project_t *p, const tob_style_t *style,
                             const char *path, int vintage, int checked,
                             tob_error_t *err)
@@ -487,25 +506,25 @@ tob_status_t qgis_add_style(qgis_project_t *p, const tob_style_t *style,
     if (!plan_query(p, style, path, &q))
         return TOB_OK;
     build_table(style, vintage, &q);
-    tob_status_t s = read_values(p->st, style, &q, err);
+    tob_error_t data_err;
+    tob_error_clear(&data_err);
     qgis_renderer_t *r = calloc(1, sizeof *r);
-    if (s == TOB_OK && r == NULL)
-        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    if (s == TOB_OK && q.n == q.n_missing) {
-        qgis_note(p, path, "no value of %s for level %s (vintage %d)", q.column,
-                  style->level, vintage);
-    } else if (s == TOB_OK) {
-        r->attr = q.column;
-        r->stroke = style->stroke;
-        r->stroke_width = style->stroke_width;
-        if (style->kind == STYLE_CHOROPLETH)
-            s = graduated(style, &q, r, err);
-        else if (style->kind == STYLE_TYPOLOGY)
-            s = categorized(style, &q, r, err);
-        else
-            circles(style, &q, r);
-        if (s == TOB_OK)
-            add_layers(p, style, path, &q, r, checked);
+    tob_status_t s = r != NULL
+                         ? read_values(p->st, style, &q, &data_err)
+                         : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (s == TOB_OK && q.n == q.n_missing)
+        qgis_note(p, path, "no value of %s for level %s (vintage %d)",
+                  style->variable ? q.column : "the expression", style->level,
+                  vintage);
+    else if (s == TOB_OK && (s = renderer(style, &q, r, &data_err)) == TOB_OK)
+        add_layers(p, style, path, &q, r, checked);
+    if (s == TOB_ERR_INPUT || s == TOB_ERR_ARG) {
+        qgis_note(p, path, "%s", data_err.message);
+        s = TOB_OK;
+    } else if (s != TOB_OK && data_err.code != TOB_OK) {
+        tob_error_lib(err, data_err.code, data_err.lib_code, "%s",
+                      data_err.message);
+        tob_error_at(err, style->name, 0, NULL);
     }
     free(r);
     free_query(&q);

@@ -5,8 +5,11 @@
 
 #include "terrobs/load.h"
 #include "terrobs/qgis.h"
+#include "terrobs/render.h"
 #include "terrobs/store.h"
+#include "terrobs/style.h"
 
+#include <cairo.h>
 #include <gdal.h>
 
 #include <setjmp.h>
@@ -166,12 +169,95 @@ static void test_styles_left_out(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* The values both the map and the project classify: a skewed variable,
+ * one territory without a value. */
+static const char values_sql[] =
+    "INSERT INTO variable (name, label, unit, aggregate, decimals)"
+    " VALUES ('indice', 'Indice', NULL, 'mean', 2);"
+    "INSERT INTO observation (territory, variable, year, value)"
+    " SELECT id, 'indice', 2022, id * id * 1.375 FROM territory"
+    " WHERE code <> '97229';";
+
+static const char style_text[] = "[data]\nkind = choropleth\n"
+                                 "level = commune\nvariable = indice\n"
+                                 "[classes]\nmethod = quantile\nk = 3\n"
+                                 "palette = Greens\n";
+
+/* Reads the n-th <range> of a project: bounds and label. */
+static int read_range(const char *xml, size_t n, double *lo, double *hi,
+                      char *label, size_t size)
+{
+    const char *p = xml;
+    for (size_t i = 0; i <= n; i++)
+        if ((p = strstr(p, "<range ")) == NULL)
+            return 0;
+        else
+            p++;
+    const char *l = strstr(p, "lower=\""), *u = strstr(p, "upper=\"");
+    const char *t = strstr(p, "label=\"");
+    assert_true(l != NULL && u != NULL && t != NULL);
+    *lo = strtod(l + 7, NULL);
+    *hi = strtod(u + 7, NULL);
+    snprintf(label, size, "%.*s", (int)strcspn(t + 7, "\""), t + 7);
+    return 1;
+}
+
+/* The project's classes are the map's: same breaks, labels and colours
+ * as the legend `terrobs map` draws for the same style and store. */
+static void test_ranges_match_map_legend(void **state)
+{
+    (void)state;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_store_exec(store, values_sql, &err), TOB_OK);
+    char style_path[4300], path[4300];
+    snprintf(style_path, sizeof style_path, "%s/indice.style", dir);
+    FILE *fp = fopen(style_path, "w");
+    fputs(style_text, fp);
+    fclose(fp);
+    tob_style_t *style = NULL;
+    assert_int_equal(tob_style_read(style_path, NULL, 0, &style, &err), TOB_OK);
+    cairo_surface_t *surface =
+        cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(surface);
+    tob_map_report_t report;
+    tob_render_options_t ro = {.today = "22/11/2026"};
+    assert_int_equal(tob_render_to_cairo(cr, 0, 0, 400, 300, style, store, &ro,
+                                         &report, &err),
+                     TOB_OK);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    tob_style_destroy(style);
+    const char *styles[] = {style_path};
+    tob_qgis_options_t o = {.styles = styles, .n_styles = 1};
+    snprintf(path, sizeof path, "%s/indice.qgs", dir);
+    write_ok(path, &o, NULL);
+    char *xml = slurp(path);
+    size_t n = 0;
+    double lo, hi;
+    char label[256], color[64];
+    for (; read_range(xml, n, &lo, &hi, label, sizeof label); n++) {
+        const tob_legend_entry_t *e = &report.entries[n];
+        assert_false(e->is_missing);
+        assert_true(lo == e->lower && hi == e->upper);
+        assert_string_equal(label, e->label);
+        snprintf(color, sizeof color, "value=\"%u,%u,%u,255\"", e->color.r,
+                 e->color.g, e->color.b);
+        assert_non_null(strstr(xml, color));
+    }
+    assert_int_equal(n, 3);
+    assert_true(report.entries[3].is_missing); /* and so is our layer */
+    assert_non_null(strstr(xml, "— Données non disponibles</layername>"));
+    free(xml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_path_is_relative),
         cmocka_unit_test(test_refuses_overwrite),
         cmocka_unit_test(test_styles_left_out),
+        cmocka_unit_test(test_ranges_match_map_legend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

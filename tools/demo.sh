@@ -73,4 +73,12 @@ $T import "$MQ" contracts "$EX/fictif-cacem-contrat.csv"
 $T import "$MQ" projects "$EX/fictif-cacem-projets.csv"
 $T report "$MQ" contracts --level epci --code 249720061 \
     >"$OUT/suivi-contrat-cacem.txt"
+echo "== exports for partners and a QGIS project"
+mkdir -p "$OUT/export"
+$T export "$OBS" --level commune -o "$OUT/export/communes.gpkg"
+$T export "$OBS" --level commune -o "$OUT/export/communes.csv"
+$T export "$OBS" --level epci -o "$OUT/export/epci.ods"
+$T export "$MQ" --level commune -o "$OUT/export/communes-martinique.xlsx"
+$T qgis "$OBS" -o "$OUT/observatoire.qgs" --styles styles
+$T qgis "$MQ" -o "$OUT/martinique.qgs" --styles styles
 echo "demo written to $OUT"
