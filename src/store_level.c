@@ -220,6 +220,25 @@ tob_status_t tob_store_add_source(tob_store_t *st,
     return s;
 }
 
+tob_status_t tob_store_finish_source(tob_store_t *st, sqlite3_int64 id,
+                                     long long n_items, const char *details,
+                                     tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        st, "UPDATE source SET n_items = ?, details = ? WHERE id = ?", &stmt,
+        err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_int64(stmt, 1, n_items);
+    bind_opt_text(stmt, 2, details);
+    sqlite3_bind_int64(stmt, 3, id);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        s = tob_store_fail(st, "recording provenance", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
 tob_status_t tob_file_sha256(const char *path, char hex[65], tob_error_t *err)
 {
     hex[0] = '\0';

@@ -61,7 +61,11 @@ static const char TOB_SCHEMA_SQL[] =
     "  weight TEXT,"
     "  numerator TEXT,"
     "  denominator TEXT,"
-    "  decimals INTEGER);"
+    "  decimals INTEGER,"
+    /* The year the variable describes when its name does not say it; a
+     * ratio's factor (NULL: 100 for unit '%', 1000 for per mille, else 1). */
+    "  year INTEGER,"
+    "  scale REAL);"
     "CREATE TABLE observation ("
     "  territory INTEGER NOT NULL REFERENCES territory(id) ON DELETE CASCADE,"
     "  variable TEXT NOT NULL REFERENCES variable(name),"

@@ -105,6 +105,15 @@ TOB_NODISCARD tob_status_t tob_store_add_source(tob_store_t *st,
                                                 sqlite3_int64 *id,
                                                 tob_error_t *err);
 
+/* Sets the item count and details of provenance record id, once the work
+ * it describes is done (inside the same transaction). details may be
+ * NULL. */
+TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st,
+                                                   sqlite3_int64 id,
+                                                   long long n_items,
+                                                   const char *details,
+                                                   tob_error_t *err);
+
 /* Hex SHA-256 of a file read through GDAL's virtual file system, so
  * "/vsizip/a.zip/b.shp" hashes the member; "/vsigzip/x.gz" hashes x.gz
  * itself, the file the user holds. hex has 65 bytes. */

@@ -52,6 +52,10 @@ const tob_cli_command_t *tob_cli_find(const char *name);
 /* Informational message on stderr, unless --quiet. */
 void tob_cli_note(const char *fmt, ...) TOB_PRINTF(1, 2);
 
+/* Splits "a,b,c" into a NULL-terminated list (empty items dropped), in
+ * one block the caller frees with free(); NULL when out of memory. */
+char **tob_cli_split_list(const char *text);
+
 /* Parses a whole decimal integer option value; 0 on success. */
 int tob_cli_parse_int(const char *text, long *out);
 

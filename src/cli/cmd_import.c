@@ -7,7 +7,11 @@
 #include <string.h>
 
 /* One line per kind: keep the order of `terrobs import --help`. */
+/* clang-format off */
 static const tob_import_kind_t *const kinds[] = {
+    &tob_import_indicators,
+    &tob_import_territories,
+    &tob_import_variables,
     &tob_import_contracts,
     &tob_import_projects,
     &tob_import_gup_sites,
@@ -15,6 +19,7 @@ static const tob_import_kind_t *const kinds[] = {
     &tob_import_gup_reports,
     NULL, /* the list ends with NULL, so it is never empty */
 };
+/* clang-format on */
 
 static const tob_import_kind_t *find_kind(const char *name)
 {

@@ -1,5 +1,6 @@
 /* cmd_info.c - `terrobs info`: what a store holds, or one territory. */
 #include "cli.h"
+#include "info.h"
 
 #include "terrobs/store.h"
 
@@ -8,18 +9,24 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: terrobs info OBS.sqlite [--level L --code C]\n"
+    "usage: terrobs info OBS.sqlite [--level L --code C [--share VAR]]\n"
     "\n"
     "Without --code: the storage CRS, schema version, levels with their\n"
     "territory counts per vintage and area, the extent, variables, and every\n"
     "load and import recorded in provenance (path, layer, count, SHA-256,\n"
     "date).\n"
     "With --level and --code: the territory's name, vintage and area, its\n"
-    "parents, its children and its overlaps with area shares.\n"
+    "parents, its children and its overlaps with area shares (the share\n"
+    "of the smaller territory's area, 'unknown' for a list without\n"
+    "polygons), then each variable's latest value: observed, the ratio of\n"
+    "its parts, or aggregated on the fly from its members.\n"
     "\n"
     "  --level L     level of the territory\n"
     "  --code C      its code\n"
-    "  --vintage Y   its vintage (default: the latest)\n";
+    "  --vintage Y   its vintage (default: the latest)\n"
+    "  --share VAR   VAR for the territory, each member with its share of\n"
+    "                it, and each territory it belongs to with its share\n"
+    "                there (e.g. --share population_2021)\n";
 
 static const char *text(sqlite3_stmt *stmt, int i)
 {
@@ -145,18 +152,23 @@ static void print_relative(sqlite3_stmt *s)
     printf("  %-12s %-12s %s", text(s, 0), text(s, 1), text(s, 2));
     if (strcmp(text(s, 3), "overlap") == 0 &&
         sqlite3_column_type(s, 4) != SQLITE_NULL)
-        printf("  (overlap, %.1f %% of the smaller's area)",
-               100.0 * sqlite3_column_double(s, 4));
+        printf("  (overlap, %.1f %% of the %s's area)",
+               100.0 * sqlite3_column_double(s, 4), text(s, 5));
+    else if (strcmp(text(s, 3), "overlap") == 0)
+        printf("  (overlap, share unknown)");
     printf("\n");
 }
 
-static int print_relatives(tob_store_t *st, sqlite3_int64 id, const char *title,
-                           const char *sql, tob_error_t *err)
+/* ?1 is the territory's id, ?2 (if used) its level. */
+static int print_relatives(tob_store_t *st, sqlite3_int64 id, const char *level,
+                           const char *title, const char *sql, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     if (tob_store_prepare(st, sql, &stmt, err) != TOB_OK)
         return -1;
     sqlite3_bind_int64(stmt, 1, id);
+    if (sqlite3_bind_parameter_count(stmt) >= 2)
+        sqlite3_bind_text(stmt, 2, level, -1, SQLITE_STATIC);
     int rc, n = 0;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (n++ == 0)
@@ -174,7 +186,7 @@ static int print_relatives(tob_store_t *st, sqlite3_int64 id, const char *title,
 }
 
 static int print_territory(tob_store_t *st, const char *level, const char *code,
-                           long vintage, tob_error_t *err)
+                           long vintage, const char *share, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     if (tob_store_prepare(st,
@@ -194,23 +206,31 @@ static int print_territory(tob_store_t *st, const char *level, const char *code,
         return -1;
     }
     sqlite3_int64 id = sqlite3_column_int64(stmt, 0);
-    printf("%s %s: %s\nvintage:  %d\narea:     %.2f km2\n", level, code,
-           text(stmt, 1), sqlite3_column_int(stmt, 2),
-           sqlite3_column_double(stmt, 3) / 1e6);
+    printf("%s %s: %s\nvintage:  %d\n", level, code, text(stmt, 1),
+           sqlite3_column_int(stmt, 2));
+    if (sqlite3_column_type(stmt, 3) != SQLITE_NULL)
+        printf("area:     %.2f km2\n", sqlite3_column_double(stmt, 3) / 1e6);
+    else
+        printf("area:     - (no geometry)\n");
     sqlite3_finalize(stmt);
     int rc =
-        print_relatives(st, id, "parents",
-                        "SELECT p.level, p.code, p.name, m.kind, m.area_share"
-                        " FROM membership m JOIN territory p ON p.id = m.parent"
-                        " WHERE m.child = ? ORDER BY m.kind, p.level, p.code",
+        print_relatives(st, id, level, "parents",
+                        "SELECT p.level, p.code, p.name, m.kind, m.area_share,"
+                        " ?2 FROM membership m"
+                        " JOIN territory p ON p.id = m.parent"
+                        " WHERE m.child = ?1 ORDER BY m.kind, p.level, p.code",
                         err);
     if (rc == 0)
         rc = print_relatives(
-            st, id, "children",
-            "SELECT c.level, c.code, c.name, m.kind, m.area_share"
+            st, id, level, "children",
+            "SELECT c.level, c.code, c.name, m.kind, m.area_share, c.level"
             " FROM membership m JOIN territory c ON c.id = m.child"
             " WHERE m.parent = ? ORDER BY m.kind, c.level, c.code",
             err);
+    if (rc == 0)
+        rc = tob_cli_info_values(st, id, err);
+    if (rc == 0 && share != NULL)
+        rc = tob_cli_info_shares(st, id, share, err);
     return rc;
 }
 
@@ -220,8 +240,9 @@ static int run(int argc, char **argv)
         {"level", required_argument, NULL, 'l'},
         {"code", required_argument, NULL, 'c'},
         {"vintage", required_argument, NULL, 'v'},
+        {"share", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0}};
-    const char *level = NULL, *code = NULL;
+    const char *level = NULL, *code = NULL, *share = NULL;
     long vintage = 0;
     int c;
     optind = 1;
@@ -230,6 +251,8 @@ static int run(int argc, char **argv)
             level = optarg;
         else if (c == 'c')
             code = optarg;
+        else if (c == 's')
+            share = optarg;
         else if (c == 'v' && tob_cli_parse_int(optarg, &vintage) == 0)
             continue;
         else
@@ -239,13 +262,16 @@ static int run(int argc, char **argv)
         return tob_cli_usage_error("info", "expected one store path");
     if ((level == NULL) != (code == NULL))
         return tob_cli_usage_error("info", "--level and --code go together");
+    if (share != NULL && code == NULL)
+        return tob_cli_usage_error("info", "--share needs --level and --code");
     tob_error_t err;
     tob_error_clear(&err);
     tob_store_t *st = NULL;
     if (tob_store_open(argv[optind], TOB_STORE_READ, &st, &err) != TOB_OK)
         return tob_cli_fail(&err);
-    int rc = code != NULL ? print_territory(st, level, code, vintage, &err)
-                          : print_store(st, &err);
+    int rc = code != NULL
+                 ? print_territory(st, level, code, vintage, share, &err)
+                 : print_store(st, &err);
     tob_store_close(st);
     return rc == 0 ? TOB_EXIT_OK : tob_cli_fail(&err);
 }

@@ -17,6 +17,10 @@ typedef struct tob_import_kind {
     int (*run)(const char *store, int argc, char **argv);
 } tob_import_kind_t;
 
+/* The kinds, each defined in src/cli/import_<kind>.c. */
+extern const tob_import_kind_t tob_import_indicators;
+extern const tob_import_kind_t tob_import_territories;
+extern const tob_import_kind_t tob_import_variables;
 /* Contracts, projects and GUP (src/cli/import_programme.c). */
 extern const tob_import_kind_t tob_import_contracts;
 extern const tob_import_kind_t tob_import_projects;

@@ -18,7 +18,10 @@ int tob_cli_quiet = 0;
 extern const tob_cli_command_t tob_cmd_init;
 extern const tob_cli_command_t tob_cmd_info;
 extern const tob_cli_command_t tob_cmd_load;
+extern const tob_cli_command_t tob_cmd_relate;
+extern const tob_cli_command_t tob_cmd_zone;
 extern const tob_cli_command_t tob_cmd_import;
+extern const tob_cli_command_t tob_cmd_aggregate;
 extern const tob_cli_command_t tob_cmd_template;
 extern const tob_cli_command_t tob_cmd_report;
 extern const tob_cli_command_t tob_cmd_breaks;
@@ -34,7 +37,10 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_init,
     &tob_cmd_info,
     &tob_cmd_load,
+    &tob_cmd_relate,
+    &tob_cmd_zone,
     &tob_cmd_import,
+    &tob_cmd_aggregate,
     &tob_cmd_template,
     &tob_cmd_report,
     &tob_cmd_breaks,

@@ -1,0 +1,363 @@
+/* aggregate.c - store the values of a level computed from another's. */
+#include "terrobs/aggregate.h"
+
+#include "examples.h"
+#include "terrobs/territory.h"
+#include "terrobs/values.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct agg {
+    tob_store_t *st;
+    const tob_aggregate_options_t *opts;
+    tob_aggregate_report_t *rep;
+    tob_values_t *values;
+    tob_territory_map_t *parents;
+    char **vars;
+    size_t n_vars, cap_vars;
+    sqlite3_stmt *upsert, *remove, *years;
+    sqlite3_int64 source_id;
+    tob_examples_t incomplete, partial, no_members, kept, skipped, done;
+} agg_t;
+
+/* An imported observation of the parent level wins over a computed one. */
+static const char UPSERT_SQL[] =
+    "INSERT INTO observation (territory, variable, year, value, source_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (territory, variable, year)"
+    " DO UPDATE SET value = excluded.value, source_id = excluded.source_id"
+    " WHERE observation.source_id IS NULL OR observation.source_id IN"
+    " (SELECT id FROM source WHERE kind = 'aggregate')";
+
+static const char REMOVE_SQL[] =
+    "DELETE FROM observation WHERE territory = ?1 AND variable = ?2"
+    " AND year = ?3 AND source_id IN"
+    " (SELECT id FROM source WHERE kind = 'aggregate')";
+
+static const char YEARS_SQL[] =
+    "SELECT DISTINCT o.year FROM observation o"
+    " JOIN territory t ON t.id = o.territory"
+    " WHERE o.variable = ?1 AND t.level = ?2 ORDER BY 1";
+
+/* Variables observed at a level, and ratios of two such variables. */
+static const char OBSERVED_SQL[] =
+    "SELECT v.name FROM variable v WHERE EXISTS (SELECT 1 FROM observation o"
+    "  JOIN territory t ON t.id = o.territory"
+    "  WHERE o.variable = v.name AND t.level = ?1)"
+    " OR (v.aggregate = 'ratio' AND EXISTS (SELECT 1 FROM observation o"
+    "  JOIN territory t ON t.id = o.territory"
+    "  WHERE o.variable = v.numerator AND t.level = ?1)"
+    " AND EXISTS (SELECT 1 FROM observation o"
+    "  JOIN territory t ON t.id = o.territory"
+    "  WHERE o.variable = v.denominator AND t.level = ?1))"
+    " ORDER BY v.name";
+
+static tob_status_t add_var(agg_t *a, const char *name, tob_error_t *err)
+{
+    if (a->n_vars == a->cap_vars) {
+        size_t cap = a->cap_vars ? 2 * a->cap_vars : 16;
+        char **bigger = realloc(a->vars, cap * sizeof *bigger);
+        if (bigger == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        a->vars = bigger;
+        a->cap_vars = cap;
+    }
+    if ((a->vars[a->n_vars] = strdup(name)) == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    a->n_vars++;
+    tob_examples_add(&a->done, "%s", name);
+    return TOB_OK;
+}
+
+/* Whether variable var can be computed; asked = named by the user, so
+ * refusing it is an error rather than a note. */
+static tob_status_t consider(agg_t *a, const char *name, int asked,
+                             tob_error_t *err)
+{
+    const tob_variable_t *var = tob_values_variable(a->values, name, err);
+    if (var == NULL)
+        return err != NULL && err->code != TOB_OK ? err->code
+                                                  : TOB_ERR_NOTFOUND;
+    int ok = var->aggregate != TOB_AGG_NONE &&
+             (!a->opts->overlap || var->aggregate == TOB_AGG_SUM ||
+              var->aggregate == TOB_AGG_RATIO);
+    if (ok)
+        return add_var(a, name, err);
+    if (!asked) {
+        tob_examples_add(&a->skipped, "%s (%s)", name,
+                         tob_aggregate_name(var->aggregate));
+        return TOB_OK;
+    }
+    if (var->aggregate == TOB_AGG_NONE)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "variable %s does not aggregate (aggregate "
+                             "'none'): declare how in a variables file "
+                             "(terrobs import OBS variables FILE)",
+                             name);
+    return tob_error_set(err, TOB_ERR_INPUT,
+                         "variable %s is a %s: through overlaps only sums "
+                         "and ratios can be apportioned",
+                         name, tob_aggregate_name(var->aggregate));
+}
+
+static tob_status_t pick_variables(agg_t *a, tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    if (a->opts->variables != NULL) {
+        for (size_t i = 0; s == TOB_OK && a->opts->variables[i]; i++)
+            s = consider(a, a->opts->variables[i], 1, err);
+        return s;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if ((s = tob_store_prepare(a->st, OBSERVED_SQL, &stmt, err)) != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, a->opts->from_level, -1, SQLITE_STATIC);
+    int rc;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        s = consider(a, (const char *)sqlite3_column_text(stmt, 0), 0, err);
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(a->st, "listing variables", err);
+    sqlite3_finalize(stmt);
+    if (s == TOB_OK && a->n_vars == 0)
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "no variable that aggregates is observed at "
+                             "level %s",
+                             a->opts->from_level);
+    return s;
+}
+
+/* Why a parent got no value, listed once per parent (flags in hits: 1
+ * partly covered or memberless, 2 a member without value); the values
+ * left out are counted. */
+static void note_missing(agg_t *a, tob_territory_entry_t *p,
+                         const tob_value_t *v)
+{
+    double min = a->opts->min_coverage > 0 ? a->opts->min_coverage
+                                           : TOB_VALUES_MIN_COVERAGE;
+    if (v->n_parts > 0 && v->coverage < min) {
+        if (!(p->hits & 1))
+            tob_examples_add(&a->partial, "%s (%.0f %%)", p->code,
+                             100 * v->coverage);
+        p->hits |= 1;
+    } else if (v->n_parts == 0 && v->n_missing == 0) {
+        if (!(p->hits & 1))
+            tob_examples_add(&a->no_members, "%s", p->code);
+        p->hits |= 1;
+    } else {
+        if (!(p->hits & 2))
+            tob_examples_add(&a->incomplete, "%s (%zu of %zu members)", p->code,
+                             v->n_missing, v->n_parts);
+        p->hits |= 2;
+        a->rep->n_incomplete++;
+    }
+}
+
+static tob_status_t store_value(agg_t *a, tob_territory_entry_t *p,
+                                const char *var, int year, const tob_value_t *v,
+                                tob_error_t *err)
+{
+    int missing = v->origin == TOB_VALUE_MISSING;
+    sqlite3_stmt *stmt = missing ? a->remove : a->upsert;
+    sqlite3_bind_int64(stmt, 1, p->id);
+    sqlite3_bind_text(stmt, 2, var, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 3, year);
+    if (!missing) {
+        sqlite3_bind_double(stmt, 4, v->value);
+        sqlite3_bind_int64(stmt, 5, a->source_id);
+    }
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return tob_store_fail(a->st, "writing an aggregated value", err);
+    if (missing)
+        note_missing(a, p, v);
+    else if (sqlite3_changes(tob_store_db(a->st)) > 0)
+        a->rep->n_written++;
+    else
+        tob_examples_add(&a->kept, "%s %s %d", p->code, var, year);
+    return TOB_OK;
+}
+
+static tob_status_t aggregate_year(agg_t *a, const char *var, int year,
+                                   tob_error_t *err)
+{
+    tob_derive_options_t d = {a->opts->from_level, a->opts->overlap,
+                              a->opts->min_coverage};
+    tob_status_t s = TOB_OK;
+    size_t n = tob_territory_map_size(a->parents);
+    a->rep->n_years++;
+    for (size_t i = 0; i < n && s == TOB_OK; i++) {
+        tob_territory_entry_t *p = tob_territory_map_at(a->parents, i);
+        tob_value_t v;
+        s = tob_values_derive(a->values, var, p->id, year, &d, &v, err);
+        if (s == TOB_OK)
+            s = store_value(a, p, var, year, &v, err);
+    }
+    return s;
+}
+
+/* Years observed at the base level: the variable's, or its numerator's. */
+static tob_status_t aggregate_variable(agg_t *a, const char *name,
+                                       tob_error_t *err)
+{
+    if (a->opts->year != 0)
+        return aggregate_year(a, name, a->opts->year, err);
+    const tob_variable_t *var = tob_values_variable(a->values, name, err);
+    if (var == NULL)
+        return TOB_ERR_NOTFOUND;
+    const char *observed =
+        var->aggregate == TOB_AGG_RATIO ? var->numerator : name;
+    int years[256];
+    size_t n = 0;
+    sqlite3_bind_text(a->years, 1, observed, -1, SQLITE_STATIC);
+    sqlite3_bind_text(a->years, 2, a->opts->from_level, -1, SQLITE_STATIC);
+    int rc;
+    while (n < 256 && (rc = sqlite3_step(a->years)) == SQLITE_ROW)
+        years[n++] = sqlite3_column_int(a->years, 0);
+    sqlite3_reset(a->years);
+    if (n < 256 && rc != SQLITE_DONE)
+        return tob_store_fail(a->st, "listing years", err);
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; i < n && s == TOB_OK; i++)
+        s = aggregate_year(a, name, years[i], err);
+    return s;
+}
+
+static tob_status_t check_relations(agg_t *a, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        a->st,
+        "SELECT count(*) FROM membership m JOIN territory p"
+        " ON p.id = m.parent WHERE p.level = ? AND p.vintage = ?"
+        " AND m.kind = ?",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, a->opts->to_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, a->rep->to_vintage);
+    sqlite3_bind_text(stmt, 3, a->opts->overlap ? "overlap" : "member", -1,
+                      SQLITE_STATIC);
+    long long n = 0;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64(stmt, 0);
+    else
+        s = tob_store_fail(a->st, "counting relations", err);
+    sqlite3_finalize(stmt);
+    if (s == TOB_OK && n == 0)
+        return tob_error_set(
+            err, TOB_ERR_INPUT,
+            "no %s of vintage %d has %s: relate the levels first "
+            "(terrobs relate%s)",
+            a->opts->to_level, a->rep->to_vintage,
+            a->opts->overlap ? "overlaps" : "members",
+            a->opts->overlap ? " --overlap" : ", terrobs zone");
+    return s;
+}
+
+static void fill_report(agg_t *a)
+{
+    tob_aggregate_report_t *rep = a->rep;
+    rep->n_parents = tob_territory_map_size(a->parents);
+    rep->n_variables = a->n_vars;
+    rep->n_partial = a->partial.count;
+    rep->n_no_members = a->no_members.count;
+    rep->n_kept = a->kept.count;
+    snprintf(rep->variables, sizeof rep->variables, "%s", a->done.text);
+    if (a->done.count > a->done.n_listed) {
+        size_t used = strlen(rep->variables);
+        snprintf(rep->variables + used, sizeof rep->variables - used,
+                 " and %zu more", a->done.count - a->done.n_listed);
+    }
+    tob_examples_describe(&a->skipped, rep->skipped, sizeof rep->skipped);
+    tob_examples_describe(&a->incomplete, rep->incomplete,
+                          sizeof rep->incomplete);
+    tob_examples_describe(&a->partial, rep->partial, sizeof rep->partial);
+    tob_examples_describe(&a->no_members, rep->no_members,
+                          sizeof rep->no_members);
+    tob_examples_describe(&a->kept, rep->kept, sizeof rep->kept);
+}
+
+static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)
+{
+    char path[128];
+    snprintf(path, sizeof path, "(%s -> %s%s)", a->opts->from_level,
+             a->opts->to_level, a->opts->overlap ? ", overlaps" : "");
+    tob_source_record_t rec = {
+        "aggregate",        path, NULL, a->opts->to_level,
+        a->rep->to_vintage, 0,    NULL, NULL};
+    tob_status_t s = tob_store_add_source(a->st, &rec, &a->source_id, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(a->st, UPSERT_SQL, &a->upsert, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(a->st, REMOVE_SQL, &a->remove, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(a->st, YEARS_SQL, &a->years, err);
+    for (size_t i = 0; s == TOB_OK && i < a->n_vars; i++)
+        s = aggregate_variable(a, a->vars[i], err);
+    if (s != TOB_OK)
+        return s;
+    fill_report(a);
+    const tob_aggregate_report_t *rep = a->rep;
+    char details[4096];
+    snprintf(details, sizeof details,
+             "%s -> %s %d: %zu values of %zu variables (%s) for %zu "
+             "territories; not computed: members without value %s, "
+             "partly covered %s, without members %s; imported kept %s; "
+             "not aggregatable %s",
+             a->opts->from_level, a->opts->to_level, rep->to_vintage,
+             rep->n_written, rep->n_variables, rep->variables, rep->n_parents,
+             rep->incomplete, rep->partial, rep->no_members, rep->kept,
+             rep->skipped);
+    return tob_store_finish_source(a->st, a->source_id,
+                                   (long long)rep->n_written, details, err);
+}
+
+static void agg_end(agg_t *a)
+{
+    sqlite3_finalize(a->upsert);
+    sqlite3_finalize(a->remove);
+    sqlite3_finalize(a->years);
+    tob_values_close(a->values);
+    tob_territory_map_destroy(a->parents);
+    for (size_t i = 0; i < a->n_vars; i++)
+        free(a->vars[i]);
+    free(a->vars);
+}
+
+tob_status_t tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
+                           tob_aggregate_report_t *report, tob_error_t *err)
+{
+    tob_aggregate_report_t local;
+    tob_aggregate_report_t *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    if (opts->from_level == NULL || opts->to_level == NULL ||
+        strcmp(opts->from_level, opts->to_level) == 0)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "aggregation needs two different levels");
+    agg_t a = {.st = st, .opts = opts, .rep = rep};
+    int from_vintage = 0;
+    tob_status_t s =
+        tob_territory_vintage(st, opts->from_level, 0, &from_vintage, err);
+    if (s == TOB_OK)
+        s = tob_territory_map_load(st, opts->to_level, opts->to_vintage,
+                                   &a.parents, err);
+    if (s == TOB_OK) {
+        rep->to_vintage = tob_territory_map_vintage(a.parents);
+        s = tob_values_open(st, &a.values, err);
+    }
+    if (s == TOB_OK)
+        s = check_relations(&a, err);
+    if (s == TOB_OK)
+        s = pick_variables(&a, err);
+    if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
+        s = run_aggregate(&a, err);
+        if (s == TOB_OK)
+            s = tob_store_commit(st, err);
+        if (s != TOB_OK)
+            tob_store_rollback(st);
+    }
+    agg_end(&a);
+    return s;
+}

@@ -1,0 +1,230 @@
+/* import_indicators.c - `terrobs import OBS indicators FILE`: indicator
+ * tables joined to territories, with join diagnostics. */
+#include "cli.h"
+#include "import.h"
+
+#include "terrobs/indicators.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: terrobs import OBS.sqlite indicators FILE --level L --key F\n"
+    "                      [--year Y] [--columns a,b,c] [--sheet NAME]\n"
+    "                      [--cog-from YEAR --passage FILE]\n"
+    "                      [--partial-merges] [--strict]\n"
+    "\n"
+    "Imports a table of indicators, one row per territory and one variable\n"
+    "per column, from CSV (',', ';' or tab; UTF-8 with or without BOM, or\n"
+    "Latin-1), XLSX or ODS. Numbers may be written the French way\n"
+    "(1 234,5 with spaces or non-breaking spaces) or the English way; an\n"
+    "empty cell is a missing value, never a zero; a cell that is not a\n"
+    "number is an error naming its row and column. Duplicate keys are an\n"
+    "error listing them. Nothing is written unless everything imports.\n"
+    "\n"
+    "Every import reports, on stderr and in provenance (terrobs info), how\n"
+    "the keys joined: territories matched, keys with no territory, and\n"
+    "territories of the level with no row, with examples.\n"
+    "\n"
+    "A column becomes the variable named after its header (lowercase, a-z\n"
+    "0-9 _: \"Population 2021\" is population_2021). Variables that are not\n"
+    "declared yet are created with their name as label and aggregate\n"
+    "'none'; declare labels, units and aggregation first with\n"
+    "'terrobs import OBS.sqlite variables FILE'.\n"
+    "\n"
+    "  --level L          level of the keys (commune, epci, qpv...)\n"
+    "  --vintage Y        that level's vintage (default: the latest)\n"
+    "  --key F            column holding the territory codes\n"
+    "  --year Y           year of every value (default, per column: the\n"
+    "                     variable's declared year, else a trailing _YYYY\n"
+    "                     of its name)\n"
+    "  --columns a,b,c    columns to import (default: every column whose\n"
+    "                     cells are mostly numbers; others are listed as\n"
+    "                     left out)\n"
+    "  --sheet NAME       sheet of a spreadsheet (default: the first)\n"
+    "  --cog-from YEAR    keys are commune codes of that COG year: map them\n"
+    "  --passage FILE     with this passage table (one row per old code:\n"
+    "                     code_YEAR and code_VINTAGE columns, e.g.\n"
+    "                     passage_codes_communes_2018_2026.csv). Merged\n"
+    "                     communes are combined: sums summed, ratios\n"
+    "                     recomputed from their summed parts, weighted\n"
+    "                     means with their weight; a merged commune whose\n"
+    "                     old codes are not all in the file gets no value.\n"
+    "                     What cannot be mapped is reported.\n"
+    "  --partial-merges   the keys are of a later COG than the passage\n"
+    "                     table's old codes (a COG 2024 file with a\n"
+    "                     2018 -> 2026 table): combine the old codes\n"
+    "                     present, the others being merged already\n"
+    "  --passage-from F   the passage table's old-code column\n"
+    "  --passage-to F     and its new-code column (defaults as above)\n"
+    "  --strict           fail on keys with no territory or values that\n"
+    "                     cannot be mapped, instead of reporting them\n";
+
+typedef struct ind_args {
+    tob_indicators_options_t o;
+    char **columns;
+} ind_args_t;
+
+static int parse_year(const char *opt, const char *text, int *out)
+{
+    long year;
+    if (tob_cli_parse_int(text, &year) != 0 || year < 1800 || year > 2200)
+        return tob_cli_usage_error("import", "%s '%s' is not a year", opt,
+                                   text);
+    *out = (int)year;
+    return TOB_EXIT_OK;
+}
+
+static int parse_columns(ind_args_t *a, const char *text)
+{
+    free(a->columns);
+    if ((a->columns = tob_cli_split_list(text)) == NULL) {
+        fprintf(stderr, "terrobs: error: out of memory\n");
+        return TOB_EXIT_INTERNAL;
+    }
+    if (a->columns[0] == NULL)
+        return tob_cli_usage_error("import", "--columns is empty");
+    a->o.columns = (const char *const *)a->columns;
+    return TOB_EXIT_OK;
+}
+
+static const struct option longopts[] = {
+    {"level", required_argument, NULL, 'l'},
+    {"vintage", required_argument, NULL, 'v'},
+    {"key", required_argument, NULL, 'k'},
+    {"year", required_argument, NULL, 'y'},
+    {"columns", required_argument, NULL, 'c'},
+    {"sheet", required_argument, NULL, 's'},
+    {"cog-from", required_argument, NULL, 'g'},
+    {"passage", required_argument, NULL, 'p'},
+    {"passage-from", required_argument, NULL, 'F'},
+    {"passage-to", required_argument, NULL, 'T'},
+    {"strict", no_argument, NULL, 'x'},
+    {"partial-merges", no_argument, NULL, 'P'},
+    {NULL, 0, NULL, 0}};
+
+/* One option into *a; an exit code. */
+static int set_option(int c, const char *arg, ind_args_t *a)
+{
+    tob_indicators_options_t *o = &a->o;
+    switch (c) {
+    case 'l':
+        o->level = arg;
+        break;
+    case 'v':
+        return parse_year("--vintage", arg, &o->vintage);
+    case 'k':
+        o->key = arg;
+        break;
+    case 'y':
+        return parse_year("--year", arg, &o->year);
+    case 'c':
+        return parse_columns(a, arg);
+    case 's':
+        o->sheet = arg;
+        break;
+    case 'g':
+        return parse_year("--cog-from", arg, &o->cog_from);
+    case 'p':
+        o->passage = arg;
+        break;
+    case 'F':
+        o->passage_from = arg;
+        break;
+    case 'T':
+        o->passage_to = arg;
+        break;
+    case 'x':
+        o->strict = 1;
+        break;
+    case 'P':
+        o->partial_merges = 1;
+        break;
+    default:
+        return tob_cli_usage_error("import", "bad option");
+    }
+    return TOB_EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, ind_args_t *a)
+{
+    int c, rc = TOB_EXIT_OK;
+    optind = 1;
+    while (rc == TOB_EXIT_OK &&
+           (c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+        rc = set_option(c, optarg, a);
+    if (rc != TOB_EXIT_OK)
+        return rc;
+    if (optind != argc - 1)
+        return tob_cli_usage_error("import", "expected one indicator file");
+    if (a->o.level == NULL || a->o.key == NULL)
+        return tob_cli_usage_error("import", "--level and --key are "
+                                             "required");
+    if ((a->o.cog_from != 0) != (a->o.passage != NULL))
+        return tob_cli_usage_error("import", "--cog-from and --passage go "
+                                             "together");
+    a->o.path = argv[optind];
+    return TOB_EXIT_OK;
+}
+
+static void warn(size_t n, const char *what, const char *examples)
+{
+    if (n > 0)
+        fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
+}
+
+static void print_report(const tob_indicators_options_t *o,
+                         const tob_indicators_report_t *r)
+{
+    tob_cli_note("imported %s (%s): %zu rows, %zu variables, %zu values "
+                 "(%zu empty) for %zu %s of vintage %d\n",
+                 o->path, r->encoding, r->n_rows, r->n_columns, r->n_values,
+                 r->n_blank, r->n_matched, o->level, r->vintage);
+    tob_cli_note("  variables (year): %s\n", r->columns);
+    if (r->skipped[0] != '0')
+        tob_cli_note("  columns left out, not numbers: %s\n", r->skipped);
+    if (r->n_created > 0)
+        tob_cli_note("  new variables (aggregate 'none' until declared): "
+                     "%s\n",
+                     r->created);
+    if (o->cog_from != 0)
+        tob_cli_note("  COG %d -> %d: %zu keys recoded, merged %s\n",
+                     o->cog_from, r->vintage, r->n_mapped, r->merged);
+    tob_cli_note("  join: %zu matched, %zu keys with no %s, %zu %s with no "
+                 "row\n",
+                 r->n_matched, r->n_unknown, o->level, r->n_no_row, o->level);
+    char what[160];
+    snprintf(what, sizeof what, "keys with no %s", o->level);
+    warn(r->n_unknown, what, r->unknown);
+    snprintf(what, sizeof what, "%s with no row", o->level);
+    warn(r->n_no_row, what, r->no_row);
+    warn(r->n_unmapped, "keys not in the passage table", r->unmapped);
+    warn(r->n_unmappable, "values that cannot be mapped", r->unmappable);
+}
+
+static int run(const char *store, int argc, char **argv)
+{
+    ind_args_t a = {0};
+    int rc = parse_options(argc, argv, &a);
+    if (rc == TOB_EXIT_OK) {
+        tob_error_t err;
+        tob_error_clear(&err);
+        tob_store_t *st = NULL;
+        tob_indicators_report_t rep;
+        tob_status_t s = tob_store_open(store, TOB_STORE_WRITE, &st, &err);
+        if (s == TOB_OK)
+            s = tob_indicators_import(st, &a.o, &rep, &err);
+        tob_store_close(st);
+        if (s == TOB_OK)
+            print_report(&a.o, &rep);
+        rc = s == TOB_OK ? TOB_EXIT_OK : tob_cli_fail(&err);
+    }
+    free(a.columns);
+    return rc;
+}
+
+const tob_import_kind_t tob_import_indicators = {
+    "indicators", "indicator values per territory, with join diagnostics",
+    usage, run};

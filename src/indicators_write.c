@@ -1,0 +1,118 @@
+/* indicators_write.c - an indicator import's variables, observations and
+ * provenance, inside the caller's transaction. */
+#include "indicators_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Columns that are no variable yet become one: label = name, and
+ * aggregate 'none' until a variables file says how they aggregate. */
+static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        imp->st,
+        "INSERT OR IGNORE INTO variable (name, label, aggregate)"
+        " VALUES (?1, ?1, 'none')",
+        &stmt, err);
+    for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
+        if (imp->cols[i].declared)
+            continue;
+        sqlite3_bind_text(stmt, 1, imp->cols[i].name, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            s = tob_store_fail(imp->st, "creating a variable", err);
+        else if (sqlite3_changes(tob_store_db(imp->st)) > 0)
+            tob_examples_add(&imp->created, "%s", imp->cols[i].name);
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    imp->rep->n_created = imp->created.count;
+    tob_examples_describe(&imp->created, imp->rep->created,
+                          sizeof imp->rep->created);
+    return s;
+}
+
+/* A blank cell is written as NULL: the value is known to be missing, and
+ * an earlier value for the same year does not survive the new file. */
+static tob_status_t write_target(ind_import_t *imp, sqlite3_stmt *stmt,
+                                 const ind_target_t *t, tob_error_t *err)
+{
+    for (size_t i = 0; i < imp->n_cols; i++) {
+        sqlite3_bind_int64(stmt, 1, t->entry->id);
+        sqlite3_bind_text(stmt, 2, imp->cols[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 3, imp->cols[i].year);
+        if (isnan(t->values[i])) {
+            sqlite3_bind_null(stmt, 4);
+            imp->rep->n_blank++;
+        } else {
+            sqlite3_bind_double(stmt, 4, t->values[i]);
+            imp->rep->n_values++;
+        }
+        int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            return tob_store_fail(imp->st, "writing an observation", err);
+    }
+    return TOB_OK;
+}
+
+static tob_status_t write_observations(ind_import_t *imp, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        imp->st,
+        "INSERT INTO observation (territory, variable, year, value,"
+        " source_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT (territory, variable, year) DO UPDATE SET"
+        " value = excluded.value, source_id = excluded.source_id",
+        &stmt, err);
+    if (s == TOB_OK)
+        sqlite3_bind_int64(stmt, 5, imp->source_id);
+    for (size_t k = 0; s == TOB_OK && k < imp->n_targets; k++)
+        s = write_target(imp, stmt, &imp->targets[k], err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+void tob_indicators_describe(const tob_indicators_report_t *rep, char *buf,
+                             size_t size)
+{
+    int n = snprintf(buf, size,
+                     "%zu rows, %s; %zu variables: %s; %zu territories "
+                     "matched, %zu values, %zu empty; keys with no "
+                     "territory %s; territories with no row %s",
+                     rep->n_rows, rep->encoding, rep->n_columns, rep->columns,
+                     rep->n_matched, rep->n_values, rep->n_blank, rep->unknown,
+                     rep->no_row);
+    if (n > 0 && (size_t)n < size && rep->cog_from != 0)
+        snprintf(buf + n, size - (size_t)n,
+                 "; COG %d: %zu keys recoded, merged %s, not in the "
+                 "passage table %s, not mappable %s",
+                 rep->cog_from, rep->n_mapped, rep->merged, rep->unmapped,
+                 rep->unmappable);
+}
+
+tob_status_t tob_ind_write(ind_import_t *imp, tob_error_t *err)
+{
+    tob_status_t s = create_variables(imp, err);
+    tob_source_record_t rec = {"indicators",
+                               imp->opts->path,
+                               imp->opts->sheet,
+                               imp->opts->level,
+                               imp->rep->vintage,
+                               0,
+                               imp->rep->checksum[0] ? imp->rep->checksum
+                                                     : NULL,
+                               NULL};
+    if (s == TOB_OK)
+        s = tob_store_add_source(imp->st, &rec, &imp->source_id, err);
+    if (s == TOB_OK)
+        s = write_observations(imp, err);
+    char details[4096];
+    tob_indicators_describe(imp->rep, details, sizeof details);
+    if (s == TOB_OK)
+        s = tob_store_finish_source(imp->st, imp->source_id,
+                                    (long long)imp->rep->n_rows, details, err);
+    return s;
+}

@@ -1,0 +1,392 @@
+/* relations.c - memberships from parent codes, member tables or space,
+ * checked with each child's point on surface. */
+#include "relations_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
+                             const char *parent, tob_error_t *err)
+{
+    tob_territory_entry_t *c = tob_territory_map_get(r->children, child);
+    if (c == NULL) {
+        tob_examples_add(&r->unknown_child, "%s", child);
+        return TOB_OK;
+    }
+    tob_territory_entry_t *p = tob_territory_map_get(r->parents, parent);
+    if (p == NULL) {
+        tob_examples_add(&r->unknown_parent, "%s (of %s)", parent, child);
+        return TOB_OK;
+    }
+    sqlite3_bind_int64(r->insert, 1, c->id);
+    sqlite3_bind_int64(r->insert, 2, p->id);
+    int rc = sqlite3_step(r->insert);
+    sqlite3_reset(r->insert);
+    if (rc != SQLITE_DONE)
+        return tob_store_fail(r->st, "writing a membership", err);
+    if (sqlite3_changes(tob_store_db(r->st)) > 0) {
+        c->hits++;
+        r->rep->n_written++;
+    }
+    return TOB_OK;
+}
+
+tob_status_t tob_relate_parents_at(tob_store_t *st, const char *level,
+                                   int vintage, double x, double y,
+                                   tob_found_fn found, void *user,
+                                   tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT p.code FROM territory p WHERE p.level = ?1"
+        " AND p.vintage = ?2 AND p.id IN (SELECT pkid FROM idx_territory_geom"
+        "  WHERE xmin <= ?3 AND xmax >= ?3 AND ymin <= ?4 AND ymax >= ?4)"
+        " AND ST_Contains(p.geom, MakePoint(?3, ?4, ?5)) = 1"
+        " ORDER BY p.code",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, vintage);
+    sqlite3_bind_double(stmt, 3, x);
+    sqlite3_bind_double(stmt, 4, y);
+    sqlite3_bind_int(stmt, 5, tob_store_srid(st));
+    int rc;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        s = found(user, (const char *)sqlite3_column_text(stmt, 0), err);
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(st, "finding the parent in space", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+/* Children's points on surface, for the spatial relation and the check. */
+static const char POINTS_SQL[] =
+    "SELECT code, X(pt), Y(pt) FROM (SELECT code,"
+    " ST_PointOnSurface(geom) AS pt FROM territory"
+    " WHERE level = ? AND vintage = ? AND geom IS NOT NULL) ORDER BY code";
+
+typedef struct space_pair {
+    relate_run_t *run;
+    const char *child;
+} space_pair_t;
+
+/* A point lies in several parents only where parents overlap: each is
+ * related, and the child is reported as having several parents. */
+static tob_status_t relate_found(void *user, const char *parent,
+                                 tob_error_t *err)
+{
+    space_pair_t *pair = user;
+    return tob_relate_pair(pair->run, pair->child, parent, err);
+}
+
+static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(r->st, POINTS_SQL, &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+    int rc;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        space_pair_t pair = {r, (const char *)sqlite3_column_text(stmt, 0)};
+        s = tob_relate_parents_at(
+            r->st, r->opts->parent_level, r->rep->parent_vintage,
+            sqlite3_column_double(stmt, 1), sqlite3_column_double(stmt, 2),
+            relate_found, &pair, err);
+    }
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(r->st, "reading children", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+static tob_status_t relate_by_parent_code(relate_run_t *r, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        r->st,
+        "SELECT code, parent_code FROM territory WHERE level = ?"
+        " AND vintage = ? AND coalesce(parent_code, '') <> '' ORDER BY code",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+    int rc;
+    size_t n = 0;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        n++;
+        s = tob_relate_pair(r, (const char *)sqlite3_column_text(stmt, 0),
+                            (const char *)sqlite3_column_text(stmt, 1), err);
+    }
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(r->st, "reading parent codes", err);
+    sqlite3_finalize(stmt);
+    if (s == TOB_OK && n == 0)
+        return tob_error_set(
+            err, TOB_ERR_INPUT,
+            "no %s of vintage %d has a parent code: load it with "
+            "--parent-code FIELD, or relate with --members FILE or --spatial",
+            r->opts->child_level, r->rep->child_vintage);
+    return s;
+}
+
+typedef struct actual_parent {
+    char code[64];
+    size_t n;
+} actual_parent_t;
+
+static tob_status_t note_actual(void *user, const char *code, tob_error_t *err)
+{
+    (void)err;
+    actual_parent_t *a = user;
+    if (a->n++ == 0)
+        snprintf(a->code, sizeof a->code, "%s", code);
+    return TOB_OK;
+}
+
+/* Each child's point on surface must lie in its parent's polygon. */
+static const char CHECK_SQL[] =
+    "SELECT x.code, p.code, ST_Contains(p.geom, x.pt), X(x.pt), Y(x.pt)"
+    " FROM (SELECT m.parent, c.code, ST_PointOnSurface(c.geom) AS pt"
+    "       FROM membership m JOIN territory c ON c.id = m.child"
+    "       WHERE m.source_id = ? AND c.geom IS NOT NULL) x"
+    " JOIN territory p ON p.id = x.parent WHERE p.geom IS NOT NULL"
+    " ORDER BY p.id, x.code";
+
+static tob_status_t check_row(relate_run_t *r, sqlite3_stmt *stmt,
+                              tob_error_t *err)
+{
+    r->rep->n_checked++;
+    if (sqlite3_column_int(stmt, 2) == 1)
+        return TOB_OK;
+    actual_parent_t actual = {{0}, 0};
+    tob_status_t s = tob_relate_parents_at(
+        r->st, r->opts->parent_level, r->rep->parent_vintage,
+        sqlite3_column_double(stmt, 3), sqlite3_column_double(stmt, 4),
+        note_actual, &actual, err);
+    if (s == TOB_OK)
+        tob_examples_add(&r->mismatches, "%s (point in %s, not %s)",
+                         (const char *)sqlite3_column_text(stmt, 0),
+                         actual.n ? actual.code : "no parent",
+                         (const char *)sqlite3_column_text(stmt, 1));
+    return s;
+}
+
+static tob_status_t check_in_space(relate_run_t *r, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(r->st, CHECK_SQL, &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_int64(stmt, 1, r->source_id);
+    int rc;
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        s = check_row(r, stmt, err);
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(r->st, "checking memberships in space", err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+static void count_children(relate_run_t *r)
+{
+    size_t n = tob_territory_map_size(r->children);
+    for (size_t i = 0; i < n; i++) {
+        const tob_territory_entry_t *c = tob_territory_map_at(r->children, i);
+        if (c->hits == 0)
+            tob_examples_add(&r->orphans, "%s", c->code);
+        else if (c->hits > 1)
+            tob_examples_add(&r->several, "%s (%zu)", c->code, c->hits);
+    }
+}
+
+static void fill_report(relate_run_t *r)
+{
+    tob_relate_report_t *rep = r->rep;
+    rep->n_children = tob_territory_map_size(r->children);
+    rep->n_parents = tob_territory_map_size(r->parents);
+    rep->n_orphans = r->orphans.count;
+    rep->n_several = r->several.count;
+    rep->n_unknown_child = r->unknown_child.count;
+    rep->n_unknown_parent = r->unknown_parent.count;
+    rep->n_mismatches = r->mismatches.count;
+    tob_examples_describe(&r->orphans, rep->orphans, sizeof rep->orphans);
+    tob_examples_describe(&r->several, rep->several, sizeof rep->several);
+    tob_examples_describe(&r->unknown_child, rep->unknown_child,
+                          sizeof rep->unknown_child);
+    tob_examples_describe(&r->unknown_parent, rep->unknown_parent,
+                          sizeof rep->unknown_parent);
+    tob_examples_describe(&r->mismatches, rep->mismatches,
+                          sizeof rep->mismatches);
+}
+
+static const char *by_name(tob_relate_by_t by)
+{
+    return by == TOB_RELATE_MEMBERS ? "member table"
+           : by == TOB_RELATE_SPACE ? "points on surface"
+                                    : "parent codes";
+}
+
+void tob_relate_describe(const tob_relate_report_t *rep,
+                         const tob_relate_options_t *opts, char *buf,
+                         size_t size)
+{
+    snprintf(buf, size,
+             "%s %d -> %s %d from %s: %zu memberships for %zu children; "
+             "orphans %s; several parents %s; unknown %s codes %s; "
+             "unknown %s codes %s; spatial check %zu, mismatches %s",
+             opts->child_level, rep->child_vintage, opts->parent_level,
+             rep->parent_vintage, by_name(opts->by), rep->n_written,
+             rep->n_children, rep->orphans, rep->several, opts->child_level,
+             rep->unknown_child, opts->parent_level, rep->unknown_parent,
+             rep->n_checked, rep->mismatches);
+}
+
+/* Replaces the member relations between the two (level, vintage) pairs. */
+static tob_status_t start_run(relate_run_t *r, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        r->st,
+        "DELETE FROM membership WHERE kind = 'member' AND child IN"
+        " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
+        " AND parent IN"
+        " (SELECT id FROM territory WHERE level = ?3 AND vintage = ?4)",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+    sqlite3_bind_text(stmt, 3, r->opts->parent_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 4, r->rep->parent_vintage);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        s = tob_store_fail(r->st, "removing old memberships", err);
+    sqlite3_finalize(stmt);
+    const char *path = r->opts->by == TOB_RELATE_MEMBERS ? r->opts->members
+                       : r->opts->by == TOB_RELATE_SPACE ? "(points on surface)"
+                                                         : "(parent codes)";
+    tob_source_record_t rec = {
+        "relations",           path, r->opts->sheet, r->opts->child_level,
+        r->rep->child_vintage, 0,    NULL,           NULL};
+    if (s == TOB_OK)
+        s = tob_store_add_source(r->st, &rec, &r->source_id, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(r->st,
+                              "INSERT OR IGNORE INTO membership (child,"
+                              " parent, kind, area_share, source_id)"
+                              " VALUES (?, ?, 'member', 1.0, ?)",
+                              &r->insert, err);
+    if (s == TOB_OK)
+        sqlite3_bind_int64(r->insert, 3, r->source_id);
+    return s;
+}
+
+/* With --strict every problem is listed in one error. */
+static tob_status_t strict_check(const relate_run_t *r, tob_error_t *err)
+{
+    const tob_relate_report_t *rep = r->rep;
+    const tob_relate_options_t *o = r->opts;
+    char msg[TOB_ERROR_MESSAGE_MAX] = "";
+    size_t used = 0;
+#define PROBLEM(n, fmt, ...)                                                   \
+    if ((n) > 0 && used < sizeof msg) {                                        \
+        snprintf(msg + used, sizeof msg - used, "%s" fmt, used ? "; " : "",    \
+                 __VA_ARGS__);                                                 \
+        used = strlen(msg);                                                    \
+    }
+    PROBLEM(rep->n_unknown_parent, "unknown %s codes %s", o->parent_level,
+            rep->unknown_parent);
+    PROBLEM(rep->n_unknown_child, "unknown %s codes %s", o->child_level,
+            rep->unknown_child);
+    PROBLEM(rep->n_orphans, "%s without %s %s", o->child_level, o->parent_level,
+            rep->orphans);
+    PROBLEM(rep->n_mismatches, "points on surface outside their %s %s",
+            o->parent_level, rep->mismatches);
+#undef PROBLEM
+    if (used == 0)
+        return TOB_OK;
+    return tob_error_set(err, TOB_ERR_INPUT, "--strict: %s", msg);
+}
+
+static tob_status_t run_relate(relate_run_t *r, tob_error_t *err)
+{
+    tob_status_t s = start_run(r, err);
+    if (s == TOB_OK && r->opts->by == TOB_RELATE_MEMBERS)
+        s = tob_relate_from_members(r, err);
+    else if (s == TOB_OK && r->opts->by == TOB_RELATE_SPACE)
+        s = relate_by_space(r, err);
+    else if (s == TOB_OK)
+        s = relate_by_parent_code(r, err);
+    if (s == TOB_OK && r->opts->by != TOB_RELATE_SPACE && !r->opts->no_check)
+        s = check_in_space(r, err);
+    if (s != TOB_OK)
+        return s;
+    count_children(r);
+    fill_report(r);
+    if (r->opts->strict && (s = strict_check(r, err)) != TOB_OK)
+        return s;
+    char details[2048];
+    tob_relate_describe(r->rep, r->opts, details, sizeof details);
+    return tob_store_finish_source(r->st, r->source_id,
+                                   (long long)r->rep->n_written, details, err);
+}
+
+/* The parent's vintage: as asked, else the child's if the parent level has
+ * it, else the parent level's latest. */
+static tob_status_t resolve_vintages(tob_store_t *st,
+                                     const tob_relate_options_t *opts,
+                                     tob_relate_report_t *rep, tob_error_t *err)
+{
+    tob_status_t s = tob_territory_vintage(
+        st, opts->child_level, opts->child_vintage, &rep->child_vintage, err);
+    if (s != TOB_OK || opts->parent_vintage != 0)
+        return s != TOB_OK ? s
+                           : tob_territory_vintage(st, opts->parent_level,
+                                                   opts->parent_vintage,
+                                                   &rep->parent_vintage, err);
+    tob_error_t quiet;
+    tob_error_clear(&quiet);
+    if (tob_territory_vintage(st, opts->parent_level, rep->child_vintage,
+                              &rep->parent_vintage, &quiet) == TOB_OK)
+        return TOB_OK;
+    return tob_territory_vintage(st, opts->parent_level, 0,
+                                 &rep->parent_vintage, err);
+}
+
+tob_status_t tob_relate(tob_store_t *st, const tob_relate_options_t *opts,
+                        tob_relate_report_t *report, tob_error_t *err)
+{
+    tob_relate_report_t local;
+    tob_relate_report_t *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    if (opts->child_level == NULL || opts->parent_level == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "child and parent levels are required");
+    if (strcmp(opts->child_level, opts->parent_level) == 0)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a level cannot be its own parent");
+    relate_run_t r = {.st = st, .opts = opts, .rep = rep};
+    tob_status_t s = resolve_vintages(st, opts, rep, err);
+    if (s == TOB_OK)
+        s = tob_territory_map_load(st, opts->child_level, rep->child_vintage,
+                                   &r.children, err);
+    if (s == TOB_OK)
+        s = tob_territory_map_load(st, opts->parent_level, rep->parent_vintage,
+                                   &r.parents, err);
+    if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
+        s = run_relate(&r, err);
+        if (s == TOB_OK)
+            s = tob_store_commit(st, err);
+        if (s != TOB_OK)
+            tob_store_rollback(st);
+    }
+    sqlite3_finalize(r.insert);
+    tob_territory_map_destroy(r.children);
+    tob_territory_map_destroy(r.parents);
+    return s;
+}

@@ -1,0 +1,41 @@
+/* relations_internal.h - what relations.c and its siblings share: one
+ * relate run (maps of both levels, the prepared insert, examples). */
+#ifndef TERROBS_RELATIONS_INTERNAL_H
+#define TERROBS_RELATIONS_INTERNAL_H
+
+#include "examples.h"
+#include "terrobs/relations.h"
+#include "terrobs/territory.h"
+
+typedef struct relate_run {
+    tob_store_t *st;
+    const tob_relate_options_t *opts;
+    tob_relate_report_t *rep;
+    tob_territory_map_t *children, *parents;
+    sqlite3_stmt *insert;
+    sqlite3_int64 source_id;
+    tob_examples_t orphans, several, unknown_child, unknown_parent, mismatches;
+} relate_run_t;
+
+/* Relates child code to parent code (both trimmed): unknown codes are
+ * counted, a known pair is written once. */
+TOB_NODISCARD tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
+                                           const char *parent,
+                                           tob_error_t *err);
+
+/* Reads opts->members and relates each row's pair (relations_members.c). */
+TOB_NODISCARD tob_status_t tob_relate_from_members(relate_run_t *r,
+                                                   tob_error_t *err);
+
+/* Calls found() with the code of each territory of level/vintage whose
+ * polygon holds point (x, y), found through the R*Tree; stops at found()'s
+ * first error. */
+typedef tob_status_t (*tob_found_fn)(void *user, const char *code,
+                                     tob_error_t *err);
+TOB_NODISCARD tob_status_t tob_relate_parents_at(tob_store_t *st,
+                                                 const char *level, int vintage,
+                                                 double x, double y,
+                                                 tob_found_fn found, void *user,
+                                                 tob_error_t *err);
+
+#endif

@@ -1,0 +1,222 @@
+/* territory.c - vintages, lookups by code, and code maps of a level. */
+#include "terrobs/territory.h"
+
+#include "codeset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tob_territory_map {
+    char level[TOB_LEVEL_NAME_MAX + 1];
+    int vintage;
+    tob_territory_entry_t *entries;
+    size_t size, cap;
+    tob_codeset_t *index; /* code -> index + 1 */
+};
+
+/* "2018, 2026" or "none": the vintages of a level, for messages. */
+static void list_vintages(tob_store_t *st, const char *level, char *buf,
+                          size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    snprintf(buf, size, "none");
+    if (sqlite3_prepare_v2(tob_store_db(st),
+                           "SELECT group_concat(vintage, ', ') FROM"
+                           " (SELECT DISTINCT vintage FROM territory"
+                           "  WHERE level = ? ORDER BY vintage)",
+                           -1, &stmt, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) == SQLITE_ROW &&
+            sqlite3_column_text(stmt, 0) != NULL)
+            snprintf(buf, size, "%s", sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+}
+
+static tob_status_t no_level(tob_store_t *st, const char *level,
+                             tob_error_t *err)
+{
+    char levels[256] = "none";
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(tob_store_db(st),
+                           "SELECT group_concat(name, ', ') FROM level", -1,
+                           &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW &&
+        sqlite3_column_text(stmt, 0) != NULL)
+        snprintf(levels, sizeof levels, "%s", sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return tob_error_set(err, TOB_ERR_NOTFOUND,
+                         "no level '%s' in the store (levels: %s)", level,
+                         levels);
+}
+
+tob_status_t tob_territory_vintage(tob_store_t *st, const char *level,
+                                   int asked, int *vintage, tob_error_t *err)
+{
+    *vintage = 0;
+    if (!tob_store_has_level(st, level))
+        return no_level(st, level, err);
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s =
+        tob_store_prepare(st,
+                          "SELECT max(vintage) FROM territory WHERE level = ?1"
+                          " AND (?2 = 0 OR vintage = ?2)",
+                          &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, asked);
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        s = tob_store_fail(st, "reading vintages", err);
+    else if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+        *vintage = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (s == TOB_OK && *vintage == 0) {
+        char list[256];
+        list_vintages(st, level, list, sizeof list);
+        if (asked != 0)
+            return tob_error_set(err, TOB_ERR_NOTFOUND,
+                                 "level %s has no territory of vintage %d "
+                                 "(vintages: %s)",
+                                 level, asked, list);
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "level %s holds no territory yet", level);
+    }
+    return s;
+}
+
+tob_status_t tob_territory_find(tob_store_t *st, const char *level,
+                                const char *code, int vintage,
+                                sqlite3_int64 *id, tob_error_t *err)
+{
+    *id = 0;
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT id FROM territory WHERE level = ?1 AND code = ?2"
+        " AND (?3 = 0 OR vintage = ?3) ORDER BY vintage DESC LIMIT 1",
+        &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 3, vintage);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(stmt, 0);
+    else if (rc != SQLITE_DONE)
+        s = tob_store_fail(st, "finding a territory", err);
+    sqlite3_finalize(stmt);
+    if (s == TOB_OK && *id == 0) {
+        if (vintage != 0)
+            return tob_error_set(err, TOB_ERR_NOTFOUND,
+                                 "no %s with code '%s' in vintage %d", level,
+                                 code, vintage);
+        return tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'",
+                             level, code);
+    }
+    return s;
+}
+
+void tob_territory_map_destroy(tob_territory_map_t *map)
+{
+    if (map == NULL)
+        return;
+    for (size_t i = 0; i < map->size; i++)
+        free((char *)map->entries[i].code);
+    free(map->entries);
+    tob_codeset_destroy(map->index);
+    free(map);
+}
+
+static tob_status_t map_add(tob_territory_map_t *map, sqlite3_stmt *stmt,
+                            tob_error_t *err)
+{
+    if (map->size == map->cap) {
+        size_t cap = map->cap ? 2 * map->cap : 256;
+        tob_territory_entry_t *bigger =
+            realloc(map->entries, cap * sizeof *bigger);
+        if (bigger == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        map->entries = bigger;
+        map->cap = cap;
+    }
+    tob_territory_entry_t *e = &map->entries[map->size];
+    memset(e, 0, sizeof *e);
+    e->code = strdup((const char *)sqlite3_column_text(stmt, 0));
+    if (e->code == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    e->id = sqlite3_column_int64(stmt, 1);
+    e->has_geom = sqlite3_column_int(stmt, 2);
+    e->area_m2 = sqlite3_column_double(stmt, 3);
+    map->size++;
+    long long first = 0;
+    return tob_codeset_add(map->index, e->code, (long long)map->size, &first,
+                           err);
+}
+
+tob_status_t tob_territory_map_load(tob_store_t *st, const char *level,
+                                    int vintage, tob_territory_map_t **out,
+                                    tob_error_t *err)
+{
+    *out = NULL;
+    tob_territory_map_t *map = calloc(1, sizeof *map);
+    if (map == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(map->level, sizeof map->level, "%s", level);
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s =
+        tob_territory_vintage(st, level, vintage, &map->vintage, err);
+    if (s == TOB_OK)
+        s = tob_codeset_create(&map->index, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st,
+                              "SELECT code, id, geom IS NOT NULL,"
+                              " coalesce(area_m2, 0) FROM territory"
+                              " WHERE level = ? AND vintage = ? ORDER BY code",
+                              &stmt, err);
+    if (s == TOB_OK) {
+        sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 2, map->vintage);
+        int rc;
+        while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            s = map_add(map, stmt, err);
+        if (s == TOB_OK && rc != SQLITE_DONE)
+            s = tob_store_fail(st, "reading territories", err);
+    }
+    sqlite3_finalize(stmt);
+    if (s != TOB_OK) {
+        tob_territory_map_destroy(map);
+        return s;
+    }
+    *out = map;
+    return TOB_OK;
+}
+
+tob_territory_entry_t *tob_territory_map_get(tob_territory_map_t *map,
+                                             const char *code)
+{
+    long long item = tob_codeset_find(map->index, code);
+    return item > 0 ? &map->entries[item - 1] : NULL;
+}
+
+size_t tob_territory_map_size(const tob_territory_map_t *map)
+{
+    return map->size;
+}
+
+tob_territory_entry_t *tob_territory_map_at(tob_territory_map_t *map, size_t i)
+{
+    return i < map->size ? &map->entries[i] : NULL;
+}
+
+const char *tob_territory_map_level(const tob_territory_map_t *map)
+{
+    return map->level;
+}
+
+int tob_territory_map_vintage(const tob_territory_map_t *map)
+{
+    return map->vintage;
+}

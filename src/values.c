@@ -1,0 +1,502 @@
+/* values.c - a variable's value for a territory and year: observed, ratio
+ * of its parts, or aggregated from member children on the fly. */
+#include "terrobs/values.h"
+
+#include "terrobs/territory.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 16 /* scot > epci > commune is 3; deeper means a cycle */
+
+struct tob_values {
+    tob_store_t *st;
+    sqlite3_stmt *obs, *children, *territory, *variable, *latest;
+    tob_variable_t **vars; /* cache; each its own block, so pointers to
+                              them stay valid while the cache grows */
+    size_t n_vars, cap_vars;
+};
+
+typedef struct derive {
+    tob_values_t *v;
+    const tob_derive_options_t *opts;
+    double min_coverage;
+    int depth;
+} derive_t;
+
+typedef struct child {
+    sqlite3_int64 id;
+    double share; /* overlap weight; 1 for members */
+    double area;  /* 0 if none */
+} child_t;
+
+static const char *const aggregate_names[] = {"sum", "mean", "weighted_mean",
+                                              "ratio", "none"};
+
+const char *tob_aggregate_name(tob_aggregate_kind_t kind)
+{
+    return (unsigned)kind <= TOB_AGG_NONE ? aggregate_names[kind] : "?";
+}
+
+int tob_aggregate_parse(const char *name)
+{
+    for (int i = 0; i <= TOB_AGG_NONE; i++)
+        if (name != NULL && strcmp(name, aggregate_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+    snprintf(dst, size, "%s", t != NULL ? (const char *)t : "");
+}
+
+static const char VARIABLE_SQL[] =
+    "SELECT name, label, unit, source, aggregate, weight, numerator,"
+    " denominator, coalesce(decimals, -1), coalesce(year, 0), scale"
+    " FROM variable WHERE name = ?";
+
+/* A ratio's factor: as declared, else from its unit. */
+static double default_scale(const char *unit)
+{
+    if (strcmp(unit, "%") == 0)
+        return 100;
+    if (strcmp(unit, "\u2030") == 0)
+        return 1000;
+    return 1;
+}
+
+static void read_variable(sqlite3_stmt *s, tob_variable_t *out)
+{
+    memset(out, 0, sizeof *out);
+    copy_text(out->name, sizeof out->name, s, 0);
+    copy_text(out->label, sizeof out->label, s, 1);
+    copy_text(out->unit, sizeof out->unit, s, 2);
+    copy_text(out->source, sizeof out->source, s, 3);
+    int agg = tob_aggregate_parse((const char *)sqlite3_column_text(s, 4));
+    out->aggregate = agg < 0 ? TOB_AGG_NONE : (tob_aggregate_kind_t)agg;
+    copy_text(out->weight, sizeof out->weight, s, 5);
+    copy_text(out->numerator, sizeof out->numerator, s, 6);
+    copy_text(out->denominator, sizeof out->denominator, s, 7);
+    out->decimals = sqlite3_column_int(s, 8);
+    out->year = sqlite3_column_int(s, 9);
+    out->scale = sqlite3_column_type(s, 10) != SQLITE_NULL
+                     ? sqlite3_column_double(s, 10)
+                     : default_scale(out->unit);
+}
+
+static tob_status_t find_variable(tob_store_t *st, sqlite3_stmt *stmt,
+                                  const char *name, tob_variable_t *out,
+                                  tob_error_t *err)
+{
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    tob_status_t s = TOB_OK;
+    if (rc == SQLITE_ROW)
+        read_variable(stmt, out);
+    else if (rc == SQLITE_DONE)
+        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no variable '%s'", name);
+    else
+        s = tob_store_fail(st, "reading a variable", err);
+    sqlite3_reset(stmt);
+    return s;
+}
+
+tob_status_t tob_variable_get(tob_store_t *st, const char *name,
+                              tob_variable_t *out, tob_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    tob_status_t s = tob_store_prepare(st, VARIABLE_SQL, &stmt, err);
+    if (s == TOB_OK)
+        s = find_variable(st, stmt, name, out, err);
+    sqlite3_finalize(stmt);
+    return s;
+}
+
+/* The cached metadata of variable name, read on first use. */
+static tob_status_t lookup(tob_values_t *v, const char *name,
+                           const tob_variable_t **out, tob_error_t *err)
+{
+    *out = NULL;
+    for (size_t i = 0; i < v->n_vars; i++)
+        if (strcmp(v->vars[i]->name, name) == 0) {
+            *out = v->vars[i];
+            return TOB_OK;
+        }
+    if (v->n_vars == v->cap_vars) {
+        size_t cap = v->cap_vars ? 2 * v->cap_vars : 16;
+        tob_variable_t **bigger = realloc(v->vars, cap * sizeof *bigger);
+        if (bigger == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        v->vars = bigger;
+        v->cap_vars = cap;
+    }
+    tob_variable_t *var = malloc(sizeof *var);
+    if (var == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t s = find_variable(v->st, v->variable, name, var, err);
+    if (s != TOB_OK) {
+        free(var);
+        return s;
+    }
+    v->vars[v->n_vars++] = var;
+    *out = var;
+    return TOB_OK;
+}
+
+const tob_variable_t *tob_values_variable(tob_values_t *v, const char *name,
+                                          tob_error_t *err)
+{
+    const tob_variable_t *var = NULL;
+    return lookup(v, name, &var, err) == TOB_OK ? var : NULL;
+}
+
+tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
+                             tob_error_t *err)
+{
+    *out = NULL;
+    tob_values_t *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    v->st = st;
+    tob_status_t s = tob_store_prepare(
+        st,
+        "SELECT value FROM observation WHERE territory = ? AND variable = ?"
+        " AND year = ?",
+        &v->obs, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(
+            st,
+            "SELECT m.child, coalesce(m.pop_share, m.area_share),"
+            " coalesce(t.area_m2, 0) FROM membership m"
+            " JOIN territory t ON t.id = m.child"
+            " WHERE m.parent = ? AND m.kind = ? ORDER BY m.child",
+            &v->children, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st,
+                              "SELECT level, coalesce(area_m2, 0)"
+                              " FROM territory WHERE id = ?",
+                              &v->territory, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st, VARIABLE_SQL, &v->variable, err);
+    if (s == TOB_OK)
+        s = tob_store_prepare(st,
+                              "SELECT max(year) FROM observation"
+                              " WHERE variable = ?",
+                              &v->latest, err);
+    if (s != TOB_OK) {
+        tob_values_close(v);
+        return s;
+    }
+    *out = v;
+    return TOB_OK;
+}
+
+tob_store_t *tob_values_store(tob_values_t *v)
+{
+    return v->st;
+}
+
+void tob_values_close(tob_values_t *v)
+{
+    if (v == NULL)
+        return;
+    sqlite3_finalize(v->obs);
+    sqlite3_finalize(v->children);
+    sqlite3_finalize(v->territory);
+    sqlite3_finalize(v->variable);
+    sqlite3_finalize(v->latest);
+    for (size_t i = 0; i < v->n_vars; i++)
+        free(v->vars[i]);
+    free(v->vars);
+    free(v);
+}
+
+static void set_missing(tob_value_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->value = NAN;
+    out->origin = TOB_VALUE_MISSING;
+    out->coverage = 1;
+}
+
+/* *found = 1 if an observation row exists (its value may be NULL). */
+static tob_status_t observed(tob_values_t *v, sqlite3_int64 id, const char *var,
+                             int year, int *found, tob_value_t *out,
+                             tob_error_t *err)
+{
+    sqlite3_bind_int64(v->obs, 1, id);
+    sqlite3_bind_text(v->obs, 2, var, -1, SQLITE_STATIC);
+    sqlite3_bind_int(v->obs, 3, year);
+    int rc = sqlite3_step(v->obs);
+    *found = rc == SQLITE_ROW;
+    if (*found && sqlite3_column_type(v->obs, 0) != SQLITE_NULL) {
+        out->value = sqlite3_column_double(v->obs, 0);
+        out->origin = TOB_VALUE_OBSERVED;
+    }
+    sqlite3_reset(v->obs);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tob_store_fail(v->st, "reading an observation", err);
+    return TOB_OK;
+}
+
+static tob_status_t territory_info(tob_values_t *v, sqlite3_int64 id,
+                                   char *level, size_t size, double *area,
+                                   tob_error_t *err)
+{
+    sqlite3_bind_int64(v->territory, 1, id);
+    int rc = sqlite3_step(v->territory);
+    if (rc == SQLITE_ROW) {
+        copy_text(level, size, v->territory, 0);
+        *area = sqlite3_column_double(v->territory, 1);
+    }
+    sqlite3_reset(v->territory);
+    if (rc == SQLITE_DONE)
+        return tob_error_set(err, TOB_ERR_NOTFOUND, "no territory #%lld",
+                             (long long)id);
+    if (rc != SQLITE_ROW)
+        return tob_store_fail(v->st, "reading a territory", err);
+    return TOB_OK;
+}
+
+/* The children are read whole before any recursion: the statement is
+ * shared by every depth. Caller frees *out. */
+static tob_status_t load_children(tob_values_t *v, sqlite3_int64 id,
+                                  int overlap, child_t **out, size_t *n,
+                                  tob_error_t *err)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    sqlite3_bind_int64(v->children, 1, id);
+    sqlite3_bind_text(v->children, 2, overlap ? "overlap" : "member", -1,
+                      SQLITE_STATIC);
+    int rc;
+    tob_status_t s = TOB_OK;
+    while (s == TOB_OK && (rc = sqlite3_step(v->children)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            child_t *bigger = realloc(*out, cap * sizeof *bigger);
+            if (bigger == NULL) {
+                s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+                break;
+            }
+            *out = bigger;
+        }
+        child_t *c = &(*out)[(*n)++];
+        c->id = sqlite3_column_int64(v->children, 0);
+        /* A member is whole; an overlap of unknown share (a QPV listed
+         * in two communes, no polygon) cannot be apportioned: NAN. */
+        c->share = !overlap ? 1
+                   : sqlite3_column_type(v->children, 1) == SQLITE_NULL
+                       ? NAN
+                       : sqlite3_column_double(v->children, 1);
+        c->area = sqlite3_column_double(v->children, 2);
+    }
+    if (s == TOB_OK && rc != SQLITE_DONE)
+        s = tob_store_fail(v->st, "reading members", err);
+    sqlite3_reset(v->children);
+    return s;
+}
+
+static tob_status_t value_of(derive_t *d, const char *name, sqlite3_int64 id,
+                             int year, int own_obs, tob_value_t *out,
+                             tob_error_t *err);
+
+static tob_status_t ratio_of(derive_t *d, const tob_variable_t *var,
+                             sqlite3_int64 id, int year, tob_value_t *out,
+                             tob_error_t *err)
+{
+    tob_value_t num, den;
+    tob_status_t s = value_of(d, var->numerator, id, year, 1, &num, err);
+    if (s == TOB_OK)
+        s = value_of(d, var->denominator, id, year, 1, &den, err);
+    if (s != TOB_OK)
+        return s;
+    out->n_parts = num.n_parts;
+    out->n_missing =
+        num.n_missing > den.n_missing ? num.n_missing : den.n_missing;
+    out->coverage = fmin(num.coverage, den.coverage);
+    if (num.origin != TOB_VALUE_MISSING && den.origin != TOB_VALUE_MISSING &&
+        den.value != 0) {
+        out->value = var->scale * num.value / den.value;
+        out->origin = TOB_VALUE_RATIO;
+    }
+    return TOB_OK;
+}
+
+/* Children cover their parent when their areas add up to it (members of a
+ * store that holds only part of an EPCI do not). */
+static double coverage_of(const child_t *children, size_t n, double area)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (children[i].area <= 0)
+            return 1; /* not spatial: cannot tell */
+        sum += children[i].area;
+    }
+    return area > 0 ? sum / area : 1;
+}
+
+static tob_status_t combine(derive_t *d, const tob_variable_t *var,
+                            const child_t *children, size_t n, int year,
+                            tob_value_t *out, tob_error_t *err)
+{
+    double acc = 0, weights = 0;
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; i < n && s == TOB_OK; i++) {
+        tob_value_t cv, w = {.value = 1, .origin = TOB_VALUE_OBSERVED};
+        s = value_of(d, var->name, children[i].id, year, 1, &cv, err);
+        if (s == TOB_OK && var->aggregate == TOB_AGG_WEIGHTED_MEAN)
+            s = value_of(d, var->weight, children[i].id, year, 1, &w, err);
+        if (s != TOB_OK)
+            break;
+        if (cv.origin == TOB_VALUE_MISSING || w.origin == TOB_VALUE_MISSING ||
+            isnan(children[i].share)) {
+            out->n_missing++;
+            continue;
+        }
+        acc += cv.value * w.value * children[i].share;
+        weights += w.value;
+    }
+    out->n_parts = n;
+    if (s != TOB_OK || out->n_missing > 0)
+        return s;
+    if (var->aggregate == TOB_AGG_SUM)
+        out->value = acc;
+    else if (weights != 0)
+        out->value = acc / weights; /* mean: every weight is 1 */
+    else
+        return TOB_OK;
+    out->origin = TOB_VALUE_AGGREGATED;
+    return TOB_OK;
+}
+
+static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
+                                  sqlite3_int64 id, double area, int year,
+                                  tob_value_t *out, tob_error_t *err)
+{
+    int overlap = d->opts->overlap;
+    if (var->aggregate == TOB_AGG_NONE ||
+        (overlap && var->aggregate != TOB_AGG_SUM))
+        return TOB_OK;
+    child_t *children = NULL;
+    size_t n = 0;
+    tob_status_t s = load_children(d->v, id, overlap, &children, &n, err);
+    if (s == TOB_OK && n > 0) {
+        out->coverage = overlap ? 1 : coverage_of(children, n, area);
+        if (out->coverage >= d->min_coverage)
+            s = combine(d, var, children, n, year, out, err);
+        else
+            out->n_parts = n;
+    }
+    free(children);
+    return s;
+}
+
+static tob_status_t value_of(derive_t *d, const char *name, sqlite3_int64 id,
+                             int year, int own_obs, tob_value_t *out,
+                             tob_error_t *err)
+{
+    set_missing(out);
+    if (d->depth >= MAX_DEPTH)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "variable %s: members nested more than %d "
+                             "deep (a cycle of memberships?)",
+                             name, MAX_DEPTH);
+    const tob_variable_t *var = NULL;
+    char level[TOB_LEVEL_NAME_MAX + 1];
+    double area = 0;
+    tob_status_t s = lookup(d->v, name, &var, err);
+    if (s == TOB_OK)
+        s = territory_info(d->v, id, level, sizeof level, &area, err);
+    if (s != TOB_OK)
+        return s;
+    const char *base = d->opts->base_level;
+    int at_base = base == NULL || strcmp(level, base) == 0;
+    int found = 0;
+    d->depth++;
+    if (own_obs && at_base)
+        s = observed(d->v, id, name, year, &found, out, err);
+    if (s == TOB_OK && !found && var->aggregate == TOB_AGG_RATIO)
+        s = ratio_of(d, var, id, year, out, err);
+    else if (s == TOB_OK && !found && (base == NULL || !at_base))
+        s = from_children(d, var, id, area, year, out, err);
+    d->depth--;
+    return s;
+}
+
+/* The latest year of a variable, or of a ratio's numerator. */
+static tob_status_t latest_year(tob_values_t *v, const char *name, int *year,
+                                tob_error_t *err)
+{
+    *year = 0;
+    for (int depth = 0; depth < MAX_DEPTH; depth++) {
+        const tob_variable_t *var = NULL;
+        tob_status_t s = lookup(v, name, &var, err);
+        if (s != TOB_OK)
+            return s;
+        if (var->aggregate != TOB_AGG_RATIO)
+            break;
+        name = var->numerator;
+    }
+    sqlite3_bind_text(v->latest, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(v->latest);
+    if (rc == SQLITE_ROW)
+        *year = sqlite3_column_int(v->latest, 0);
+    sqlite3_reset(v->latest);
+    if (rc != SQLITE_ROW)
+        return tob_store_fail(v->st, "reading years", err);
+    return TOB_OK;
+}
+
+static tob_status_t run_derive(tob_values_t *v, const char *variable,
+                               sqlite3_int64 territory, int year,
+                               const tob_derive_options_t *opts, int own_obs,
+                               tob_value_t *out, tob_error_t *err)
+{
+    set_missing(out);
+    derive_t d = {v, opts,
+                  opts->min_coverage > 0 ? opts->min_coverage
+                                         : TOB_VALUES_MIN_COVERAGE,
+                  0};
+    const tob_variable_t *var = NULL;
+    tob_status_t s = lookup(v, variable, &var, err);
+    if (s == TOB_OK && year == 0)
+        s = latest_year(v, variable, &year, err);
+    if (s == TOB_OK && year != 0)
+        s = value_of(&d, variable, territory, year, own_obs, out, err);
+    out->year = year;
+    return s;
+}
+
+tob_status_t tob_values_get(tob_values_t *v, const char *variable,
+                            sqlite3_int64 territory, int year, tob_value_t *out,
+                            tob_error_t *err)
+{
+    static const tob_derive_options_t as_stored = {NULL, 0, 0};
+    return run_derive(v, variable, territory, year, &as_stored, 1, out, err);
+}
+
+tob_status_t tob_values_derive(tob_values_t *v, const char *variable,
+                               sqlite3_int64 territory, int year,
+                               const tob_derive_options_t *opts,
+                               tob_value_t *out, tob_error_t *err)
+{
+    return run_derive(v, variable, territory, year, opts, 0, out, err);
+}
+
+tob_status_t tob_values_get_code(tob_values_t *v, const char *variable,
+                                 const char *level, const char *code, int year,
+                                 tob_value_t *out, tob_error_t *err)
+{
+    sqlite3_int64 id = 0;
+    set_missing(out);
+    tob_status_t s = tob_territory_find(v->st, level, code, 0, &id, err);
+    if (s == TOB_OK)
+        s = tob_values_get(v, variable, id, year, out, err);
+    return s;
+}

@@ -1,0 +1,510 @@
+/* test_indicators.c - variables files, indicator imports (join
+ * diagnostics, French cells, COG passage), the value of a variable for a
+ * territory (observed, ratio, on the fly) and aggregation, on real data:
+ * the Nord's communes and EPCIs, Insee comparateur figures, Martinique's
+ * 2015 median income (a weighted mean), Occitanie QPV populations. */
+#include "testutil.h"
+
+#include "terrobs/aggregate.h"
+#include "terrobs/indicators.h"
+#include "terrobs/load.h"
+#include "terrobs/relations.h"
+#include "terrobs/store.h"
+#include "terrobs/values.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+static double number(tob_store_t *st, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    double v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+                   ? NAN
+                   : sqlite3_column_double(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+static const char *src(const char *rel)
+{
+    static char buf[8][4096];
+    static int next;
+    next = (next + 1) % 8;
+    return tob_test_src(buf[next], sizeof buf[next], rel);
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[4096];
+    tob_test_path(path, sizeof path, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void load_layer(tob_store_t *st, const char *layerfile, int append)
+{
+    tob_layerdef_t *def = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_layerdef_read(src(layerfile), &def, &err), TOB_OK);
+    tob_load_options_t *o = tob_layerdef_options(def);
+    o->append = append;
+    assert_int_equal(tob_load(st, o, NULL, &err), TOB_OK);
+    tob_layerdef_destroy(def);
+}
+
+static tob_store_t *store_with(const char *name, int srid, const char *communes)
+{
+    char path[4096];
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_store_t *st = NULL;
+    assert_int_equal(tob_store_create(tob_test_path(path, sizeof path, name),
+                                      srid, 0, &st, &err),
+                     TOB_OK);
+    load_layer(st, "layers/epci.layer", 0);
+    load_layer(st, communes, 0);
+    tob_relate_options_t r = {.child_level = "commune", .parent_level = "epci"};
+    assert_int_equal(tob_relate(st, &r, NULL, &err), TOB_OK);
+    assert_int_equal(
+        tob_variables_import(st, src("layers/variables.csv"), NULL, NULL, &err),
+        TOB_OK);
+    return st;
+}
+
+static tob_status_t import(tob_store_t *st, tob_indicators_options_t *o,
+                           tob_indicators_report_t *rep, tob_error_t *err)
+{
+    tob_error_clear(err);
+    if (o->level == NULL)
+        o->level = "commune";
+    if (o->key == NULL)
+        o->key = "insee_com";
+    return tob_indicators_import(st, o, rep, err);
+}
+
+static void test_variables_file(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-vars.sqlite", 2154, "layers/communes-nord.layer");
+    tob_variable_t v;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_variable_get(st, "taux_chomage", &v, &err), TOB_OK);
+    assert_int_equal(v.aggregate, TOB_AGG_RATIO);
+    assert_string_equal(v.numerator, "pop_15_64_chomage_2021");
+    assert_string_equal(v.denominator, "pop_15_64_active_2021");
+    assert_string_equal(v.unit, "%");
+    assert_true(v.scale == 100 && v.decimals == 1);
+    assert_int_equal(tob_variable_get(st, "densite", &v, &err), TOB_OK);
+    assert_true(v.scale == 1);
+    assert_int_equal(tob_variable_get(st, "nope", &v, &err), TOB_ERR_NOTFOUND);
+    static const struct {
+        const char *text, *field, *message;
+        long long row;
+    } bad[] = {
+        {"name,label,aggregate,numerator\nt,Taux,ratio,population_2021\n",
+         "denominator", "a ratio needs its numerator and denominator", 2},
+        {"nom;libellé;agrégation\na;A;sum\nb;B;moyenne\n", "aggregate",
+         "'moyenne' is not one of sum", 3},
+        {"name,label,aggregate,weight\nm,M,weighted_mean,poids\n", "weight",
+         "'poids' is neither declared in this file nor in the store", 2},
+        {"name,label\na,A\na,A bis\n", "name",
+         "variable a is already declared at row 2", 3},
+        {"name,label\nTaux,T\n", "name", "'Taux' is not a variable name", 2},
+    };
+    double n = number(st, "SELECT count(*) FROM variable");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tob_error_clear(&err);
+        const char *path = write_file("vars-bad.csv", bad[i].text);
+        assert_int_equal(tob_variables_import(st, path, NULL, NULL, &err),
+                         TOB_ERR_INPUT);
+        assert_int_equal(err.row, bad[i].row);
+        assert_string_equal(err.field, bad[i].field);
+        assert_non_null(strstr(err.message, bad[i].message));
+    }
+    assert_true(number(st, "SELECT count(*) FROM variable") == n);
+    tob_store_close(st);
+}
+
+/* The comparateur for the Nord: every commune matched; the other
+ * départements' keys and Bermeries (merged in 2025) reported. */
+static void test_import_join_diagnostics(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-join.sqlite", 2154, "layers/communes-nord.layer");
+    tob_indicators_options_t o = {
+        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_rows, 1480);
+    assert_int_equal(rep.n_columns, 6);
+    assert_int_equal(rep.n_matched, 647);
+    assert_int_equal(rep.n_values, 647 * 6);
+    assert_int_equal(rep.n_unknown, 1480 - 647);
+    assert_non_null(strstr(rep.unknown, "833: 59070, 62043"));
+    assert_int_equal(rep.n_no_row, 0);
+    assert_int_equal(rep.n_created, 0);
+    assert_string_equal(rep.skipped, "1: commune");
+    assert_string_equal(rep.encoding, "UTF-8");
+    assert_true(number(st, "SELECT value FROM observation o JOIN territory t"
+                           " ON t.id = o.territory WHERE t.code = '59350'"
+                           " AND o.variable = 'population_2021'"
+                           " AND o.year = 2021") == 236710);
+    assert_true(number(st, "SELECT count(*) FROM source"
+                           " WHERE kind = 'indicators' AND details LIKE"
+                           " '%keys with no territory 833: 59070%'") == 1);
+    /* --strict refuses the unknown keys, and writes nothing. */
+    double n = number(st, "SELECT count(*) FROM source");
+    o.strict = 1;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_ERR_INPUT);
+    assert_non_null(strstr(err.message, "keys with no commune: 833: 59070"));
+    assert_true(number(st, "SELECT count(*) FROM source") == n);
+    tob_store_close(st);
+}
+
+/* Bad files change nothing and say where; French cells read right. */
+static void test_cells_and_errors(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-cells.sqlite", 2154, "layers/communes-nord.layer");
+    static const struct {
+        const char *text, *field, *message;
+        long long row;
+    } bad[] = {
+        {"insee_com,pop\n59350,1\n59009,2\n59350,3\n", "insee_com",
+         "1 duplicate keys: 59350 (rows 2 and 4)", 0},
+        {"insee_com,pop\n59350,1\n59009,n/a\n59178,3\n", "pop",
+         "'n/a' is not a number", 3},
+        {"insee_com,pop\n59350,1\n,2\n", "insee_com", "empty key", 3},
+        {"insee_com,pop\n59350,1\n2A004,2\n", NULL, NULL, 0},
+    };
+    tob_indicators_options_t o = {.year = 2022};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    double n = number(st, "SELECT count(*) FROM observation");
+    for (size_t i = 0; i < 3; i++) {
+        o.path = write_file("bad.csv", bad[i].text);
+        assert_int_equal(import(st, &o, &rep, &err), TOB_ERR_INPUT);
+        assert_int_equal(err.row, bad[i].row);
+        assert_string_equal(err.field, bad[i].field);
+        assert_non_null(strstr(err.message, bad[i].message));
+    }
+    assert_true(number(st, "SELECT count(*) FROM observation") == n);
+    /* A well-formed key of another département is only unmatched. */
+    o.path = write_file("corse.csv", bad[3].text);
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_string_equal(rep.unknown, "1: 2A004");
+    /* Latin-1, ';', French numbers, an empty cell (missing, not 0). */
+    o.path = write_file("latin1.csv", "code;M\xe9nages;Taux\n"
+                                      "59350;126\xa0"
+                                      "020;12,5\n"
+                                      "59009;;-0,25\n");
+    o.key = "code";
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_string_equal(rep.encoding, "Windows-1252");
+    assert_int_equal(rep.n_values, 3);
+    assert_int_equal(rep.n_blank, 1);
+    assert_int_equal(rep.n_created, 2);
+    assert_true(number(st, "SELECT sum(value) FROM observation"
+                           " WHERE variable = 'menages'") == 126020);
+    assert_true(number(st, "SELECT count(*) FROM observation WHERE"
+                           " variable = 'menages' AND value IS NULL") == 1);
+    assert_true(number(st, "SELECT sum(value) FROM observation"
+                           " WHERE variable = 'taux'") == 12.25);
+    tob_variable_t v;
+    assert_int_equal(tob_variable_get(st, "menages", &v, &err), TOB_OK);
+    assert_string_equal(v.label, "menages");
+    assert_int_equal(v.aggregate, TOB_AGG_NONE);
+    tob_store_close(st);
+}
+
+/* COG 2018 keys to 2026 communes: real merged communes summed, and the
+ * fictitious Somme file's three-way merges, rates from their parts. */
+static void test_cog_passage(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-cog.sqlite", 2154, "layers/communes-nord.layer");
+    load_layer(st, "layers/communes-somme.layer", 1);
+    tob_indicators_options_t o = {
+        .path = src("tests/data/indicateurs-cog2024-fusions-2025-2026.csv"),
+        .year = 2021,
+        .cog_from = 2018,
+        .passage = src("layers/data/passage-2018-2026.csv")};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_merged, 2);
+    assert_string_equal(rep.merged,
+                        "2: 59006 (59006 + 59070), 80155 (80155 + 80830)");
+    assert_int_equal(rep.n_mapped, 5);
+    assert_int_equal(rep.n_unmappable, 0);
+    assert_true(number(st, "SELECT value FROM observation o JOIN territory t"
+                           " ON t.id = o.territory WHERE t.code = '59006'"
+                           " AND o.variable = 'population_2021'") == 601);
+    /* Rate of a merged commune: from its summed parts, on the fly. */
+    tob_values_t *vals = NULL;
+    tob_value_t v;
+    assert_int_equal(tob_values_open(st, &vals, &err), TOB_OK);
+    assert_int_equal(tob_values_get_code(vals, "taux_chomage", "commune",
+                                         "80155", 0, &v, &err),
+                     TOB_OK);
+    assert_int_equal(v.origin, TOB_VALUE_RATIO);
+    assert_int_equal(v.year, 2021);
+    assert_true(fabs(v.value - 100.0 * (11 + 14) / (140 + 126)) < 1e-9);
+    tob_values_close(vals);
+    /* Undeclared variables do not merge: reported, left missing. */
+    o.path = src("tests/data/fictif-indicateurs-somme-cog2018.csv");
+    o.year = 2020;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_merged, 4);
+    assert_non_null(strstr(rep.unmappable, "80442 population (its "
+                                           "aggregate is not sum"));
+    o.strict = 1;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_ERR_INPUT);
+    tob_store_close(st);
+}
+
+static tob_value_t value_of(tob_store_t *st, const char *var, const char *level,
+                            const char *code, int year)
+{
+    tob_values_t *vals = NULL;
+    tob_value_t v;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_values_open(st, &vals, &err), TOB_OK);
+    assert_int_equal(
+        tob_values_get_code(vals, var, level, code, year, &v, &err), TOB_OK);
+    tob_values_close(vals);
+    return v;
+}
+
+/* MEL's population and unemployment rate, summed here in SQL. */
+static void mel_expected(tob_store_t *st, double *sum, double *rate)
+{
+    *sum = number(st, "SELECT sum(o.value) FROM observation o"
+                      " JOIN territory t ON t.id = o.territory"
+                      " WHERE t.parent_code = '200093201'"
+                      " AND o.variable = 'population_2021'");
+    *rate = 100 * number(st, "SELECT sum(CASE o.variable WHEN"
+                             " 'pop_15_64_chomage_2021' THEN o.value"
+                             " END) / sum(CASE o.variable WHEN"
+                             " 'pop_15_64_active_2021' THEN o.value"
+                             " END) FROM observation o JOIN territory t"
+                             " ON t.id = o.territory"
+                             " WHERE t.parent_code = '200093201'");
+}
+
+/* On the fly and materialised agree; partly covered EPCIs get nothing;
+ * a member without value removes an earlier aggregate; imported EPCI
+ * values are kept. */
+static void test_aggregate_and_values(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-agg.sqlite", 2154, "layers/communes-nord.layer");
+    tob_indicators_options_t o = {
+        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    double sum, rate;
+    mel_expected(st, &sum, &rate);
+    tob_value_t v = value_of(st, "population_2021", "epci", "200093201", 0);
+    assert_true(v.origin == TOB_VALUE_AGGREGATED && v.value == sum &&
+                v.n_parts == 95 && v.year == 2021);
+    v = value_of(st, "taux_chomage", "epci", "200093201", 2021);
+    assert_int_equal(v.origin, TOB_VALUE_RATIO);
+    assert_true(fabs(v.value - rate) < 1e-9);
+    tob_aggregate_options_t a = {.from_level = "commune", .to_level = "epci"};
+    tob_aggregate_report_t ar;
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    assert_int_equal(ar.n_variables, 8);
+    assert_int_equal(ar.n_partial, 1);
+    assert_string_equal(ar.partial, "1: 245900758 (51 %)");
+    v = value_of(st, "population_2021", "epci", "200093201", 2021);
+    assert_int_equal(v.origin, TOB_VALUE_OBSERVED);
+    assert_true(v.value == sum);
+    v = value_of(st, "taux_chomage", "epci", "200093201", 2021);
+    assert_true(v.origin == TOB_VALUE_OBSERVED && fabs(v.value - rate) < 1e-9);
+    v = value_of(st, "population_2021", "epci", "245900758", 2021);
+    assert_true(v.origin == TOB_VALUE_MISSING && v.coverage > 0.5 &&
+                v.coverage < 0.52);
+    /* Lille's population becomes missing: MEL's aggregate goes too. */
+    o.path = write_file("lille.csv", "insee_com,population_2021\n59350,\n");
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    assert_true(ar.n_incomplete >= 1);
+    assert_non_null(strstr(ar.incomplete, "200093201 (1 of 95 members)"));
+    v = value_of(st, "population_2021", "epci", "200093201", 2021);
+    assert_true(v.origin == TOB_VALUE_MISSING && v.n_missing == 1);
+    /* An imported EPCI value is never overwritten by an aggregate. */
+    o.path = write_file("mel.csv", "siren,population_2021\n200093201,42\n");
+    o.level = "epci";
+    o.key = "siren";
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    v = value_of(st, "population_2021", "epci", "200093201", 2021);
+    assert_true(v.origin == TOB_VALUE_OBSERVED && v.value == 42);
+    const char *names[] = {"nope", NULL};
+    a.variables = names; /* an unknown variable asked by name */
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_ERR_NOTFOUND);
+    tob_store_close(st);
+}
+
+/* Martinique 2015: median income (MED) weighted by population (POP),
+ * read from a GeoPackage layer, aggregated to the three EPCIs. */
+static void test_weighted_mean(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-mtq.sqlite", 5490, "layers/communes-martinique.layer");
+    tob_error_t err;
+    tob_error_clear(&err);
+    const char *vars =
+        write_file("vars-mtq.csv", "name,label,unit,aggregate,weight,year\n"
+                                   "pop,Population 2015,habitants,sum,,2015\n"
+                                   "med,Revenu médian 2015,€,weighted_mean,"
+                                   "pop,2015\n");
+    assert_int_equal(tob_variables_import(st, vars, NULL, NULL, &err), TOB_OK);
+    const char *columns[] = {"MED", "POP", NULL};
+    tob_indicators_options_t o = {.path = src("tests/data/mtq.gpkg"),
+                                  .sheet = "points",
+                                  .key = "INSEE_COM",
+                                  .columns = columns};
+    tob_indicators_report_t rep;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_matched, 34);
+    assert_string_equal(rep.columns, "med (2015), pop (2015)");
+    tob_aggregate_options_t a = {.from_level = "commune", .to_level = "epci"};
+    tob_aggregate_report_t ar;
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    /* Expected straight from the observations, per EPCI. */
+    static const char *const epci[] = {"200041788", "249720053", "249720061"};
+    for (size_t i = 0; i < 3; i++) {
+        char sql[1024];
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(m.value * p.value) / sum(p.value)"
+                 " FROM territory t JOIN observation m ON m.territory = t.id"
+                 " AND m.variable = 'med' JOIN observation p"
+                 " ON p.territory = t.id AND p.variable = 'pop'"
+                 " WHERE t.parent_code = '%s'",
+                 epci[i]);
+        double expected = number(st, sql);
+        tob_value_t v = value_of(st, "med", "epci", epci[i], 2015);
+        assert_int_equal(v.origin, TOB_VALUE_OBSERVED);
+        assert_true(fabs(v.value - expected) < 1e-6);
+        assert_true(v.value > 10000 && v.value < 25000);
+    }
+    tob_store_close(st);
+}
+
+/* Occitanie QPV populations apportioned to communes by area share. */
+/* QPV 2015 polygons over the communes they touch, overlaps related. */
+static tob_store_t *occitanie_store(void)
+{
+    char path[4096];
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_store_t *st = NULL;
+    assert_int_equal(
+        tob_store_create(tob_test_path(path, sizeof path, "ind-occ.sqlite"),
+                         2154, 0, &st, &err),
+        TOB_OK);
+    tob_load_options_t l = {.level = "qpv",
+                            .src = src("tests/data/qp.geojson"),
+                            .code_field = "code_qp",
+                            .name_field = "nom_qp",
+                            .vintage = 2015};
+    assert_int_equal(tob_load(st, &l, NULL, &err), TOB_OK);
+    l.level = "commune";
+    l.src = src("tests/data/communes-occitanie-qp-2018.geojson");
+    l.code_field = "code";
+    l.name_field = "nom";
+    assert_int_equal(tob_load(st, &l, NULL, &err), TOB_OK);
+    tob_overlap_options_t ov = {"qpv", "commune", 0, 0, 0.01};
+    assert_int_equal(tob_relate_overlaps(st, &ov, NULL, &err), TOB_OK);
+    return st;
+}
+
+/* Occitanie QPV populations apportioned to communes by area share. */
+static void test_overlap_aggregation(void **state)
+{
+    (void)state;
+    tob_store_t *st = occitanie_store();
+    tob_error_t err;
+    tob_error_clear(&err);
+    const char *vars = write_file("vars-qp.csv", "name,label,aggregate\n"
+                                                 "pop_mun,Population,sum\n");
+    assert_int_equal(tob_variables_import(st, vars, NULL, NULL, &err), TOB_OK);
+    const char *columns[] = {"pop_mun", NULL};
+    tob_indicators_options_t o = {.path = src("tests/data/qp.csv"),
+                                  .level = "qpv",
+                                  .key = "code_qp",
+                                  .year = 2015,
+                                  .columns = columns};
+    tob_indicators_report_t rep;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_matched, 105);
+    tob_aggregate_options_t a = {
+        .from_level = "qpv", .to_level = "commune", .overlap = 1};
+    tob_aggregate_report_t ar;
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    assert_int_equal(ar.n_written, 49); /* communes with a QPV share */
+    double expected = number(st, "SELECT sum(o.value * m.area_share)"
+                                 " FROM membership m JOIN territory c"
+                                 " ON c.id = m.parent JOIN observation o"
+                                 " ON o.territory = m.child"
+                                 " WHERE c.code = '65417'");
+    tob_value_t v = value_of(st, "pop_mun", "commune", "65417", 2015);
+    assert_true(v.origin == TOB_VALUE_OBSERVED && v.value == expected);
+    assert_true(v.value > 0 && v.value < 400); /* 3.8 % of Tarbes Est */
+    /* Means cannot be apportioned: refused by name. */
+    const char *mean[] = {"pop_mun", NULL};
+    assert_int_equal(
+        tob_variables_import(st,
+                             write_file("vars-qp2.csv",
+                                        "name,label,aggregate\n"
+                                        "pop_mun,Population,mean\n"),
+                             NULL, NULL, &err),
+        TOB_OK);
+    a.variables = mean;
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_ERR_INPUT);
+    tob_store_close(st);
+}
+
+int main(void)
+{
+    GDALAllRegister();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_variables_file),
+        cmocka_unit_test(test_import_join_diagnostics),
+        cmocka_unit_test(test_cells_and_errors),
+        cmocka_unit_test(test_cog_passage),
+        cmocka_unit_test(test_aggregate_and_values),
+        cmocka_unit_test(test_weighted_mean),
+        cmocka_unit_test(test_overlap_aggregation),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    GDALDestroyDriverManager();
+    return rc;
+}
