@@ -73,6 +73,50 @@ $T import "$MQ" contracts "$EX/fictif-cacem-contrat.csv"
 $T import "$MQ" projects "$EX/fictif-cacem-projets.csv"
 $T report "$MQ" contracts --level epci --code 249720061 \
     >"$OUT/suivi-contrat-cacem.txt"
+
+echo "== relations, zones, QPV list, indicators, aggregation"
+$T relate "$OBS" --child commune --parent epci
+$T relate "$OBS" --child commune --parent departement --spatial
+# Zones from EPCI lists (rebuilds the Cambrésis loaded above, same id).
+$T zone "$OBS" layers/scot-nord.csv
+$T zone "$OBS" layers/zones-somme-pacte.csv
+# The whole 2024 QPV list, without polygons, related to its communes
+# (--replace: the Calais and La Seyne stand-ins above keep their ids).
+$T import "$OBS" territories layers/data/qpv2024-communes.csv --level qpv \
+    --code code_qp --name lib_qp --vintage 2024 --replace \
+    --parent-level commune --parent-key insee_com
+$T import "$OBS" variables layers/variables.csv
+# Insee comparateur, COG 2024 codes: Bermeries and Yaucourt-Bussus merged
+# since; the 2018 -> 2026 passage table sums them into their communes.
+$T import "$OBS" indicators layers/data/indicateurs-communes.csv \
+    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --passage layers/data/passage-2018-2026.csv --partial-merges
+for to in epci scot zone departement; do
+    $T aggregate "$OBS" --from commune --to "$to"
+done
+$T info "$OBS" --level scot --code S59-LM --share population_2021 \
+    >"$OUT/scot-lille-metropole.txt"
+$T import "$MQ" variables layers/variables.csv
+$T import "$MQ" indicators layers/data/indicateurs-communes.csv \
+    --level commune --key insee_com --year 2021
+$T relate "$MQ" --child commune --parent epci
+$T aggregate "$MQ" --from commune --to epci
+# QPV 2015 contours of Occitanie (32 invalid, repaired) over their
+# communes: overlaps with area shares, QPV populations to communes.
+OC="$OUT/occitanie-qpv.sqlite"
+$T init "$OC"
+$T load "$OC" --level qpv --vintage 2015 --src tests/data/qp.geojson \
+    --code code_qp --name nom_qp
+$T load "$OC" --level commune --vintage 2018 --code code --name nom \
+    --src tests/data/communes-occitanie-qp-2018.geojson
+$T relate "$OC" --overlap --child qpv --parent commune
+printf 'name,label,unit,aggregate\npop_mun,Population municipale 2015,habitants,sum\n' \
+    >"$OUT/variables-qp.csv"
+$T import "$OC" variables "$OUT/variables-qp.csv"
+$T import "$OC" indicators tests/data/qp.csv --level qpv --key code_qp \
+    --year 2015 --columns pop_mun
+$T aggregate "$OC" --from qpv --to commune --overlap
+
 echo "== exports for partners and a QGIS project"
 mkdir -p "$OUT/export"
 $T export "$OBS" --level commune -o "$OUT/export/communes.gpkg"
