@@ -121,6 +121,20 @@ static tob_status_t list_territories(tob_store_t *st, atlas_run_t *run,
     return status;
 }
 
+/* The thumbnail, remade with its carnet or when missing. */
+static tob_status_t thumbnail(atlas_run_t *run, tob_store_t *st,
+                              atlas_entry_t *e, const tob_carnet_options_t *o)
+{
+    char name[ATLAS_FILE_MAX + 16], path[4096];
+    atlas_thumb_name(e->file, name, sizeof name);
+    if (atlas_path(run->opts->out_dir, name, path, sizeof path) != 0)
+        return tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
+    if (e->kept && access(path, F_OK) == 0)
+        return TOB_OK;
+    return tob_carnet_thumbnail(st, o, path, ATLAS_THUMB_PX, ATLAS_THUMB_PX,
+                                &e->err);
+}
+
 static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
 {
     double t0 = now_seconds();
@@ -137,7 +151,16 @@ static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
         e->status =
             tob_carnet_write(st, opts->tpl, &o, path, &e->summary, &e->err);
     }
+    if (e->status == TOB_OK)
+        e->status = thumbnail(run, st, e, &o);
     e->seconds = now_seconds() - t0;
+}
+
+void atlas_thumb_name(const char *file, char *buf, size_t size)
+{
+    size_t n = strlen(file);
+    size_t stem = n > 4 ? n - 4 : n;
+    snprintf(buf, size, "thumbs/%.*s.png", (int)stem, file);
 }
 
 static size_t take(atlas_run_t *run)
@@ -243,8 +266,14 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
     if (status == TOB_OK)
         status = atlas_fingerprint(st, run, err);
     tob_store_close(st);
+    char thumbs[4096];
     if (status == TOB_OK)
         status = make_dir(run->opts->out_dir, err);
+    if (status == TOB_OK &&
+        atlas_path(run->opts->out_dir, "thumbs", thumbs, sizeof thumbs) != 0)
+        status = tob_error_set(err, TOB_ERR_ARG, "path too long");
+    if (status == TOB_OK)
+        status = make_dir(thumbs, err);
     if (status == TOB_OK)
         status = atlas_state_read(run, err);
     return status;

@@ -28,6 +28,7 @@ static const char CSS[] =
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
     "tbody tr:nth-child(even){background:#F3F5F7}"
     "td.fail{color:#B03A2E}"
+    "td.map{width:64px;padding:.2em .4em}td.map img{display:block}"
     "a{color:#1F4E79}"
     "footer{margin-top:1.5em;color:#5F6B73;font-size:.85em}";
 
@@ -111,6 +112,7 @@ static void put_head(const atlas_run_t *run, FILE *fp)
 static void put_columns(FILE *fp)
 {
     fputs("<table id=\"atlas\">\n<thead><tr>"
+          "<th scope=\"col\">Carte</th>"
           "<th scope=\"col\"><button type=\"button\">Territoire</button></th>"
           "<th scope=\"col\"><button type=\"button\">Code</button></th>"
           "<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
@@ -134,7 +136,16 @@ static void put_number(FILE *fp, double v, int decimals)
 
 static void put_row(FILE *fp, const atlas_entry_t *e)
 {
-    fputs("<tr><td>", fp);
+    fputs("<tr><td class=\"map\">", fp);
+    if (e->status == TOB_OK) {
+        char thumb[ATLAS_FILE_MAX + 16];
+        atlas_thumb_name(e->file, thumb, sizeof thumb);
+        fputs("<img src=\"", fp);
+        put_html(fp, thumb);
+        fprintf(fp, "\" width=\"%d\" height=\"%d\" alt=\"\">",
+                ATLAS_THUMB_PX / 2, ATLAS_THUMB_PX / 2);
+    }
+    fputs("</td><td>", fp);
     if (e->status == TOB_OK) {
         fputs("<a href=\"", fp);
         put_html(fp, e->file);

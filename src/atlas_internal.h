@@ -11,6 +11,7 @@
 #define ATLAS_FILE_MAX 192
 #define ATLAS_STATE_FILE ".atlas-state"
 #define ATLAS_FINGERPRINT_MAX 24
+#define ATLAS_THUMB_PX 128 /* shown at 64 CSS pixels: sharp on any screen */
 
 /* One territory of the run; each is written by one worker only. */
 typedef struct atlas_entry {
@@ -63,6 +64,9 @@ void atlas_state_free(atlas_run_t *run);
 
 /* Writes out_dir/index.html atomically. */
 tob_status_t atlas_write_index(const atlas_run_t *run, tob_error_t *err);
+
+/* "thumbs/<file without .pdf>.png", relative to out_dir. */
+void atlas_thumb_name(const char *file, char *buf, size_t size);
 
 /* "<dir>/<name>" into buf; -1 if it does not fit. */
 int atlas_path(const char *dir, const char *name, char *buf, size_t size);

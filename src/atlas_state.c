@@ -158,6 +158,10 @@ static size_t remove_gone(const atlas_run_t *run)
             continue;
         if (unlink(path) == 0)
             n_removed++;
+        char thumb[ATLAS_FILE_MAX + 16];
+        atlas_thumb_name(f, thumb, sizeof thumb);
+        if (atlas_path(run->opts->out_dir, thumb, path, sizeof path) == 0)
+            unlink(path);
     }
     free(files);
     return n_removed;

@@ -125,3 +125,26 @@ tob_status_t tob_carnet_summarize(tob_store_t *st,
     carnet_territory_free(&terr);
     return TOB_OK;
 }
+
+tob_status_t tob_carnet_thumbnail(tob_store_t *st,
+                                  const tob_carnet_options_t *opts,
+                                  const char *path, int width, int height,
+                                  tob_error_t *err)
+{
+    if (opts == NULL || opts->level == NULL || opts->code == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a thumbnail needs a level and a code");
+    if (width < 16 || width > 2000 || height < 16 || height > 2000)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a thumbnail is 16 to 2000 pixels a side");
+    carnet_territory_t terr;
+    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
+                                                opts->vintage, &terr, err);
+    if (status != TOB_OK)
+        return status;
+    carnet_ctx_t ctx = {st, NULL, &terr, NULL, "", ""};
+    today_fr(opts->today, ctx.today, sizeof ctx.today);
+    status = carnet_thumbnail(&ctx, path, width, height, err);
+    carnet_territory_free(&terr);
+    return status;
+}

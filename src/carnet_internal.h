@@ -127,6 +127,11 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
 tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
                             tob_error_t *err);
 
+/* Writes a width x height PNG: the locator, or the territory's shape
+ * when the store has no département. */
+tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
+                              int height, tob_error_t *err);
+
 tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               tob_error_t *err);
 tob_status_t carnet_gup(carnet_ctx_t *ctx, const tpl_section_t *sec,

@@ -8,14 +8,17 @@
 #include "terrobs/render.h"
 #include "terrobs/style.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The département in pale grey, the territories of the same level in
  * thin outlines, the territory filled with the accent colour. */
 static const char LOCATOR_STYLE[] = "[map]\n"
+                                    "footer = no\n"
                                     "date = none\n"
                                     "scalebar = none\n"
                                     "north = none\n"
@@ -90,9 +93,6 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, tob_style_t **out,
     } else if (st == TOB_OK) {
         st = set(*out, err, "layer.territoire.filter=%s", members);
     }
-    if (st == TOB_OK)
-        st = set(*out, err, "map.author=%s",
-                 tpl_get_or(ctx->tpl, "carnet", "author", "terrobs"));
     return st;
 }
 
@@ -119,10 +119,14 @@ tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
 
 /* ---- thematic map of the communes ---------------------------------------- */
 
-static const char SQL_HAS_VARIABLE[] = "SELECT 1 FROM variable WHERE name = ?";
+static const char SQL_HAS_VARIABLE[] =
+    "SELECT coalesce(source, '') FROM variable WHERE name = ?";
 
+/* Checks the variable exists and copies its source (for the map's source
+ * line) into source. */
 static tob_status_t check_variable(carnet_ctx_t *ctx, const char *section,
-                                   const char *name, tob_error_t *err)
+                                   const char *name, char *source, size_t size,
+                                   tob_error_t *err)
 {
     sqlite3_stmt *s = NULL;
     tob_status_t st = tob_store_prepare(ctx->st, SQL_HAS_VARIABLE, &s, err);
@@ -130,6 +134,13 @@ static tob_status_t check_variable(carnet_ctx_t *ctx, const char *section,
         return st;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        /* one line: the value goes into a style */
+        snprintf(source, size, "%s", sqlite3_column_text(s, 0));
+        source[strcspn(source, "\r\n")] = '\0';
+        for (char *q = source; (q = strchr(q, '"')) != NULL;)
+            *q = '\''; /* it is written between quotes */
+    }
     sqlite3_finalize(s);
     if (rc == SQLITE_ROW)
         return TOB_OK;
@@ -153,7 +164,8 @@ static const struct map_key {
 /* The built-in style of a communes map, with the template's values in
  * their sections (INI values hold no line break, so each stays one key). */
 static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
-                   const char *members, char *buf, size_t size)
+                   const char *members, const char *source, char *buf,
+                   size_t size)
 {
     const tob_carnet_template_t *tpl = ctx->tpl;
     const char *id = sec->id, *year = tpl_get(tpl, id, "year", NULL);
@@ -161,15 +173,16 @@ static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
     int n = snprintf(
         buf, size,
         "[map]\ndate = none\nscalebar = bottom-left\nnorth = top-right\n"
-        "frame = no\nmargin = 0\nauthor = %s\n"
+        "frame = no\nmargin = 0\nauthor = %s\n%s%s%s"
         "[data]\nkind = choropleth\nlevel = commune\nfilter = %s\n"
         "variable = %s\n%s%s%s"
         "[classes]\nmethod = %s\nk = %s\npalette = %s\n"
         "[polygons]\nstroke = #ffffff\nstroke_width = 0.15\n"
         "[legend]\nposition = right\n"
         "[labels]\nfield = name\n%s%s\n",
-        tpl_get_or(tpl, "carnet", "author", "terrobs"), members,
-        tpl_get_or(tpl, id, "variable", ""), year ? "year = " : "",
+        tpl_get_or(tpl, "carnet", "author", "terrobs"),
+        source[0] ? "source = \"" : "", source, source[0] ? "\"\n" : "",
+        members, tpl_get_or(tpl, id, "variable", ""), year ? "year = " : "",
         year ? year : "", year ? "\n" : "",
         tpl_get_or(tpl, id, "method", "quantile"),
         tpl_get_or(tpl, id, "k", "5"), tpl_get_or(tpl, id, "palette", "YlGnBu"),
@@ -223,7 +236,8 @@ static tob_status_t blame_template(carnet_ctx_t *ctx, const tpl_section_t *sec,
 }
 
 static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
-                                   tob_style_t **out, tob_error_t *err)
+                                   const char *source, tob_style_t **out,
+                                   tob_error_t *err)
 {
     char members[512], text[4096];
     members_filter(ctx->terr->self.id, members, sizeof members);
@@ -237,7 +251,7 @@ static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
             tob_error_set(err, st, "%s", local.message);
             return tpl_error_at(ctx->tpl, sec->id, "style", err);
         }
-    } else if (compose(ctx, sec, members, text, sizeof text) != 0) {
+    } else if (compose(ctx, sec, members, source, text, sizeof text) != 0) {
         return tob_error_set(err, TOB_ERR_INPUT, "map settings too long");
     } else {
         st = tob_style_parse_text(text, strlen(text), "carnet map", NULL, 0,
@@ -298,10 +312,12 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
         return TOB_OK; /* a map of one commune says nothing */
     const char *variable = tpl_get(ctx->tpl, sec->id, "variable", NULL);
     tob_status_t st = TOB_OK;
+    char source[512] = "";
     if (variable != NULL) {
         tob_error_t absent;
         tob_error_clear(&absent);
-        st = check_variable(ctx, sec->id, variable, &absent);
+        st = check_variable(ctx, sec->id, variable, source, sizeof source,
+                            &absent);
         /* optional: a template made for any store skips what it lacks */
         if (st == TOB_ERR_NOTFOUND && tpl_yes(ctx->tpl, sec->id, "optional", 0))
             return TOB_OK;
@@ -310,7 +326,7 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
     }
     tob_style_t *style = NULL;
     if (st == TOB_OK)
-        st = communes_style(ctx, sec, &style, err);
+        st = communes_style(ctx, sec, source, &style, err);
     if (st == TOB_OK)
         st = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
@@ -318,6 +334,112 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
     map_job_t job = {ctx, style};
     if (st == TOB_OK)
         st = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);
+    tob_style_destroy(style);
+    return st;
+}
+
+/* ---- thumbnails ------------------------------------------------------------
+ */
+
+/* The territory alone, for a store without départements. */
+static const char SHAPE_STYLE[] = "[map]\n"
+                                  "footer = no\n"
+                                  "date = none\n"
+                                  "scalebar = none\n"
+                                  "north = none\n"
+                                  "frame = no\n"
+                                  "margin = 0\n"
+                                  "background = none\n"
+                                  "[data]\n"
+                                  "kind = typology\n"
+                                  "level = commune\n"
+                                  "expression = 't'\n"
+                                  "[categories]\n"
+                                  "t = #1F4E79, Territoire\n"
+                                  "[polygons]\n"
+                                  "stroke = #1F4E79\n"
+                                  "stroke_width = 0.2\n"
+                                  "[legend]\n"
+                                  "position = none\n";
+
+static tob_status_t thumbnail_style(carnet_ctx_t *ctx, tob_style_t **out,
+                                    tob_error_t *err)
+{
+    const carnet_territory_t *t = ctx->terr;
+    if (t->departement != NULL) {
+        tob_status_t st = locator_style(ctx, out, err);
+        if (st == TOB_OK) /* at this size outlines are noise */
+            st = set(*out, err, "layer.pairs.stroke=none");
+        if (st == TOB_OK)
+            st = set(*out, err, "map.background=none");
+        return st;
+    }
+    char filter[512];
+    if (t->has_geom)
+        snprintf(filter, sizeof filter, "id = %lld", (long long)t->self.id);
+    else
+        members_filter(t->self.id, filter, sizeof filter);
+    tob_status_t st = tob_style_parse_text(SHAPE_STYLE, strlen(SHAPE_STYLE),
+                                           "thumbnail", NULL, 0, out, err);
+    if (st == TOB_OK && t->has_geom)
+        st = set(*out, err, "data.level=%s", t->self.level);
+    if (st == TOB_OK)
+        st = set(*out, err, "data.filter=%s", filter);
+    return st;
+}
+
+static cairo_status_t png_write(void *closure, const unsigned char *data,
+                                unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length
+               ? CAIRO_STATUS_SUCCESS
+               : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Writes surface as PNG to path through path.tmp, fsync and rename. */
+static tob_status_t write_png(cairo_surface_t *surface, const char *path,
+                              tob_error_t *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "wb");
+    if (fp == NULL) {
+        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+        tob_error_at(err, tmp, 0, NULL);
+        return TOB_ERR_IO;
+    }
+    cairo_status_t cs =
+        cairo_surface_write_to_png_stream(surface, png_write, fp);
+    int io = fflush(fp) != 0 || fsync(fileno(fp)) != 0;
+    io |= fclose(fp) != 0;
+    if (cs != CAIRO_STATUS_SUCCESS || io || rename(tmp, path) != 0) {
+        unlink(tmp);
+        tob_error_set(err, TOB_ERR_IO, "cannot write: %s",
+                      cs != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(cs)
+                                                 : strerror(errno));
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_IO;
+    }
+    return TOB_OK;
+}
+
+tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
+                              int height, tob_error_t *err)
+{
+    tob_style_t *style = NULL;
+    tob_status_t st = thumbnail_style(ctx, &style, err);
+    cairo_surface_t *surface =
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+    cairo_t *cr = cairo_create(surface);
+    if (st == TOB_OK) {
+        tob_render_options_t opts = {ctx->today, width / 40.0};
+        st = tob_render_to_cairo(cr, 0, 0, width, height, style, ctx->st, &opts,
+                                 NULL, err);
+    }
+    cairo_destroy(cr);
+    if (st == TOB_OK)
+        st = write_png(surface, path, err);
+    cairo_surface_destroy(surface);
     tob_style_destroy(style);
     return st;
 }

@@ -112,13 +112,15 @@ void render_layout(render_t *r)
     rbox_t area = {r->page.x0 + m, r->page.y0 + m, r->page.x1 - m,
                    r->page.y1 - m};
     area.y0 += title_block(r, area.y0, area.x1 - area.x0, 0);
-    char footer[1024];
-    footer_text(r, footer, sizeof footer);
-    double fw, fh;
-    rfont_t ff = font(FOOTER_PT, 0, GREY, area.x1 - area.x0);
-    text_measure(r, footer, &ff, &fw, &fh);
-    r->footer_y = area.y1 - fh;
-    area.y1 -= fh + 2 * r->u;
+    if (style->footer) {
+        char footer[1024];
+        footer_text(r, footer, sizeof footer);
+        double fw, fh;
+        rfont_t ff = font(FOOTER_PT, 0, GREY, area.x1 - area.x0);
+        text_measure(r, footer, &ff, &fw, &fh);
+        r->footer_y = area.y1 - fh;
+        area.y1 -= fh + 2 * r->u;
+    }
     double lw = 0, lh = 0;
     if (style->legend != STYLE_POS_NONE)
         render_legend_size(r, &lw, &lh);
@@ -333,6 +335,8 @@ void render_decorations(render_t *r)
     double m = style->margin * r->u;
     double width = r->page.x1 - r->page.x0 - 2 * m;
     title_block(r, r->page.y0 + m, width, 1);
+    if (!style->footer)
+        return; /* the document around the map cites its sources */
     char footer[1024];
     footer_text(r, footer, sizeof footer);
     rfont_t ff = font(FOOTER_PT, 0, GREY, width);

@@ -17,6 +17,7 @@ void style_defaults(tob_style_t *style)
     style->scalebar = STYLE_POS_BOTTOM_LEFT;
     style->north = STYLE_POS_TOP_RIGHT;
     style->frame = 1;
+    style->footer = 1;
     style->kind = STYLE_CHOROPLETH;
     style->method = TOB_CLASSIFY_QUANTILE;
     style->k = 5;

@@ -101,6 +101,7 @@ struct tob_style {
     char *font;
     style_pos_t scalebar, north;
     int frame;
+    int footer; /* the source line under the map */
     /* [data] */
     style_kind_t kind;
     char *level;

@@ -68,6 +68,7 @@ static const key_def_t map_keys[] = {
     {"scalebar", V_POS, S(scalebar), 0, 0, CORNERS},
     {"north", V_POS, S(north), 0, 0, CORNERS},
     {"frame", V_BOOL, S(frame), 0, 0, 0},
+    {"footer", V_BOOL, S(footer), 0, 0, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t data_keys[] = {

@@ -64,6 +64,15 @@ TOB_NODISCARD tob_status_t tob_carnet_write(tob_store_t *st,
                                             tob_carnet_report_t *report,
                                             tob_error_t *err);
 
+/* Writes a small map of the territory as a PNG of width x height pixels
+ * (the locator of the cover: the territory within its département, or its
+ * own shape when the store has no département), atomically. For the atlas
+ * index. Errors as tob_carnet_write(), and TOB_ERR_ARG for a size outside
+ * 16..2000. */
+TOB_NODISCARD tob_status_t
+tob_carnet_thumbnail(tob_store_t *st, const tob_carnet_options_t *opts,
+                     const char *path, int width, int height, tob_error_t *err);
+
 /* Fills report as tob_carnet_write() would (n_pages 0) without composing
  * or writing anything: for the index of carnets kept as up to date.
  * Errors as tob_carnet_write(). */

@@ -36,11 +36,18 @@ grep -qx '200030633-ca-du-caudresis-et-du-catesis.pdf' pdfs.txt ||
 pdftotext atlas/200030633-ca-du-caudresis-et-du-catesis.pdf one.txt
 assert_contains one.txt "CA du Caudrésis et du Catésis"
 
+# A thumbnail per territory, a real PNG.
+assert_eq "$(ls atlas/thumbs | grep -c '\.png$')" "$n" "thumbnails"
+head -c 8 atlas/thumbs/200030633-ca-du-caudresis-et-du-catesis.png | od -c |
+    grep -q 'P   N   G' || fail "thumbnail is not a PNG"
+
 # The index: one row per territory, each linking its carnet.
 rows=$(sed -n '/<tbody>/,/<\/tbody>/p' atlas/index.html | grep -c '^<tr>')
 assert_eq "$rows" "$n" "index rows"
 links=$(grep -o 'href="[^"]*\.pdf"' atlas/index.html | sort -u | wc -l)
 assert_eq "$links" "$n" "index links"
+imgs=$(grep -o '<img src="thumbs/[^"]*\.png"' atlas/index.html | wc -l)
+assert_eq "$imgs" "$n" "index thumbnails"
 if grep -Eq '(src|href)="(https?:)?//' atlas/index.html; then
     fail "the index needs the network"
 fi
@@ -72,6 +79,7 @@ $T load obs.sqlite "$LAYERS/epci.layer" --replace \
 $T atlas obs.sqlite --level epci -o atlas 2>err4.txt
 assert_contains err4.txt "$((n - 1)) written, 0 up to date kept, 0 failed, 1 removed"
 [ ! -e atlas/200068500-ca-de-cambrai.pdf ] || fail "stale carnet kept"
+[ ! -e atlas/thumbs/200068500-ca-de-cambrai.png ] || fail "stale thumbnail kept"
 
 # One territory that cannot be written fails alone, named at the end.
 rm atlas/200030633-ca-du-caudresis-et-du-catesis.pdf

@@ -69,4 +69,10 @@ $T carnet somme.sqlite --level departement --code 59 -o nord.pdf \
     2>err.txt || fail "carnet failed: $(cat err.txt)"
 pdftotext nord.pdf nord.txt
 assert_contains nord.txt "Aucun contrat ni projet n'est enregistré"
+# The locator has no source line of its own (map.footer = no): the cover
+# cites the sources once.
+pdftotext -f 1 -l 1 baie.pdf cover.txt
+if grep -q "Réalisation" cover.txt; then
+    fail "the locator repeats a source line on the cover"
+fi
 echo "ok"
