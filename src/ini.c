@@ -91,7 +91,11 @@ static tob_status_t parse_line(char *text, const char *name, long line,
         if (s[n - 1] != ']')
             return line_error(err, name, line, "section header lacks ']'");
         s[n - 1] = '\0';
-        snprintf(section, section_size, "%s", trim(s + 1));
+        const char *title = trim(s + 1);
+        /* Cut, it could end mid-character or match another section. */
+        if (strlen(title) >= section_size)
+            return line_error(err, name, line, "section name too long");
+        memcpy(section, title, strlen(title) + 1);
         return TOB_OK;
     }
     char *eq = strchr(s, '=');
