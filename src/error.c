@@ -12,6 +12,11 @@ void tob_error_clear(tob_error_t *err)
     memset(err, 0, sizeof *err);
 }
 
+/* The format attribute lets clang's -Wformat-nonliteral see that fmt is
+ * the callers' checked printf format. */
+static tob_status_t set_va(tob_error_t *err, tob_status_t code, int lib_code,
+                           const char *fmt, va_list ap) TOB_PRINTF(4, 0);
+
 static tob_status_t set_va(tob_error_t *err, tob_status_t code, int lib_code,
                            const char *fmt, va_list ap)
 {
