@@ -51,15 +51,27 @@ tob_status_t prog_at(const prog_ctx_t *c, size_t spec, tob_status_t s,
     return err != NULL && err->code != TOB_OK ? err->code : s;
 }
 
-static void trim_copy(const char *text, char *buf, size_t size)
+static int is_blank_byte(char c)
 {
-    while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Copies text without the blanks around it into buf; returns the length
+ * of the trimmed text, which does not fit when >= size. */
+static size_t trim_copy(const char *text, char *buf, size_t size)
+{
+    while (is_blank_byte(*text))
         text++;
-    snprintf(buf, size, "%s", text);
-    size_t n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' ||
-                     buf[n - 1] == '\r' || buf[n - 1] == '\n'))
-        buf[--n] = '\0';
+    size_t n = strlen(text);
+    while (n > 0 && is_blank_byte(text[n - 1]))
+        n--;
+    if (n < size) {
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+    } else {
+        buf[0] = '\0';
+    }
+    return n;
 }
 
 tob_status_t prog_text(const prog_ctx_t *c, size_t spec, int required,
@@ -73,7 +85,14 @@ tob_status_t prog_text(const prog_ctx_t *c, size_t spec, int required,
         tob_error_set(err, TOB_ERR_INPUT, "is empty");
         return prog_at(c, spec, TOB_ERR_INPUT, err);
     }
-    trim_copy(text, buf, size);
+    /* Cut, a code could merge with another one and a title end in the
+     * middle of a character: refuse instead. */
+    size_t n = trim_copy(text, buf, size);
+    if (n >= size) {
+        tob_error_set(err, TOB_ERR_INPUT, "is %zu bytes long: at most %zu", n,
+                      size - 1);
+        return prog_at(c, spec, TOB_ERR_INPUT, err);
+    }
     return TOB_OK;
 }
 
@@ -248,7 +267,7 @@ tob_status_t prog_split(const char *text, int split_space,
                                  sizeof item - 1);
         memcpy(item, p, n);
         item[n] = '\0';
-        char trimmed[512];
+        char trimmed[512]; /* item is shorter: it always fits */
         trim_copy(item, trimmed, sizeof trimmed);
         if (trimmed[0] != '\0') {
             tob_status_t s = fn(user, trimmed, err);
@@ -313,7 +332,14 @@ static tob_status_t bind_prefixed(prog_ctx_t *c, size_t spec, size_t col,
                              PROG_MAX_PREFIXED, c->cols[spec].header);
     const char *colon = strchr(name, ':');
     char label[128];
-    trim_copy(colon != NULL ? colon + 1 : "", label, sizeof label);
+    if (trim_copy(colon != NULL ? colon + 1 : "", label, sizeof label) >=
+        sizeof label) {
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "the name after ':' is longer than %zu bytes",
+                      sizeof label - 1);
+        tob_error_at(err, tob_table_source(c->table), 0, name);
+        return TOB_ERR_INPUT;
+    }
     if (label[0] == '\0') {
         tob_error_set(err, TOB_ERR_INPUT,
                       "column '%s' needs a name after ':' (e.g. '%sÉtat')",
