@@ -183,6 +183,24 @@ tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
                              n_cells, t->n_columns);
     }
     for (size_t i = 0; i < t->n_columns && i < r->n; i++) {
+        /* Tabs and line breaks are text; other control bytes are a
+         * damaged file, and would reach labels, PDFs and CSV exports. */
+        const char *c = r->values[i];
+        while (c != NULL && *c != '\0' &&
+               ((unsigned char)*c >= 0x20 || *c == '\t' || *c == '\n' ||
+                *c == '\r') &&
+               *c != 0x7F)
+            c++;
+        if (c != NULL && *c != '\0') {
+            unsigned char byte = (unsigned char)*c;
+            tob_table_raw_row_free(r);
+            tob_error_set(err, TOB_ERR_INPUT,
+                          "holds a control character (byte 0x%02X): a "
+                          "damaged file?",
+                          byte);
+            tob_error_at(err, NULL, 0, t->names[i]);
+            return TOB_ERR_INPUT;
+        }
         t->cells[i] = r->values[i];
         r->values[i] = NULL;
     }
