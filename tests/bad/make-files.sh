@@ -47,6 +47,8 @@ if [ "${1:-}" = "--runtime" ]; then
         "$base" "$(long 70000)" >"$R/line-70k.layer"
     printf 'level = commune\nsrc = %s\ncode = code\nname = nom\nvintage = 2019\nlabel = %s\n' \
         "$base" "$(long 60000)" >"$R/line-60k.layer"
+    printf 'Code contrat;Type;Intitulé;Niveau;Code territoire\nCT-1;contrat de territoire;%s;commune;59009\n' \
+        "$a100k" >"$R/contracts-title-100k.csv"
     # GeoPackages weigh 100 kB even nearly empty: made here, not committed.
     ogr2ogr -q -f GPKG "$R/ok.gpkg" "$base" -nln communes
     cp "$R/ok.gpkg" "$R/two-layers.gpkg"
@@ -63,7 +65,7 @@ PY
     exit 0
 fi
 rm -rf files
-mkdir -p files/geojson files/shp files/layer files/store
+mkdir -p files/geojson files/shp files/layer files/store files/import
 G=files/geojson
 
 # The base of every store the corpus runs against, and good sources.
@@ -209,6 +211,91 @@ printf '%s\ns-srs = EPSG:999999\n' "$good" | sed 's#base-communes.geojson#shp/no
 printf '%s\ns-srs = http://127.0.0.1:9/crs.wkt\n' "$good" | sed 's#base-communes.geojson#shp/no-prj/communes.shp#' >$L/s-srs-url.layer
 { printf '\357\273\277'; printf '%s\n' "$good"; } >$L/bom.layer
 printf '%s\n' "$good" | sed 's/$/\r/' >$L/crlf.layer
+
+# --- Tables for `terrobs import` (contracts, projects, GUP) ---------------
+I=files/import
+mkdir -p $I
+H='Code contrat;Type;Intitulé;Niveau;Code territoire;Date début;Date fin;Budget;Note'
+# contract CODE [BUDGET [START [TERRITORY [TYPE [LEVEL [END]]]]]]: one row.
+contract() {
+    printf '%s;%s;Contrat %s;%s;%s;%s;%s;%s;fictif\n' "$1" \
+        "${5:-contrat de territoire}" "$1" "${6:-commune}" "${4:-59009}" \
+        "${3:-01/01/2024}" "${7:-31/12/2029}" "${2:-1 000 000}"
+}
+# The contract and GUP site every import case can refer to.
+{ echo "$H"; contract CT-BASE '' '' 59350; } >files/base-contract.csv
+printf 'Code site;Nom;Commune;Niveau périmètre;Périmètre;Coordinateur;référent:Ville;référent:Bailleur\nSITE-BASE;Site de Lille;59350;commune;59350;Mme A. Fictive;M. B. Ville;Mme C. Bailleur\n' \
+    >files/base-gup-site.csv
+{ echo "$H"; contract CT-1 '1 234 567,50'; } >$I/contracts-french-decimal.csv
+{ echo "$H"; contract CT-1 '1234567.50'; } >$I/contracts-english-decimal.csv
+{ echo "$H"; contract CT-1 '1.234.567,50'; } >$I/contracts-dotted-thousands.csv
+{ echo "$H" | tr ';' ','; contract CT-1 1234567 | tr ';' ','; } >$I/contracts-comma.csv
+{ echo "$H" | tr ';' '\t'; contract CT-1 1234567 | tr ';' '\t'; } >$I/contracts-tab.tsv
+{ printf '\357\273\277'; echo "$H"; contract CT-1; } >$I/contracts-bom.csv
+{ echo "$H"; contract CT-1; } | sed 's/$/\r/' >$I/contracts-crlf.csv
+{ echo "$H"; contract CT-1; } | iconv -f UTF-8 -t CP1252 >$I/contracts-latin1.csv
+{ echo "$H" | sed 's/Code contrat;//'; contract CT-1 | sed 's/^CT-1;//'; } \
+    >$I/contracts-no-code-column.csv
+{ echo "$H" | sed 's/Code contrat/Code contrta/'; contract CT-1; } >$I/contracts-header-typo.csv
+{ echo "$H"; contract CT-1 '' 31/02/2025; } >$I/contracts-date-31-02.csv
+{ echo "$H"; contract CT-1 '' 22/11/26; } >$I/contracts-date-2-digit-year.csv
+{ echo "$H"; contract CT-1 '' 2025-13-01; } >$I/contracts-date-month-13.csv
+{ echo "$H"; contract CT-1 '' 01/01/2030 '' '' '' 31/12/2024; } >$I/contracts-end-before-start.csv
+{ echo "$H"; contract CT-1 beaucoup; } >$I/contracts-budget-text.csv
+{ echo "$H"; contract CT-1 1e400; } >$I/contracts-budget-1e400.csv
+{ echo "$H"; contract CT-1 '"=HYPERLINK(""http://x"";""y"")"'; } >$I/contracts-budget-formula.csv
+{ echo "$H"; contract CT-1 '-5'; } >$I/contracts-budget-negative.csv
+{ echo "$H"; contract CT-1 '' '' 59999; } >$I/contracts-unknown-territory.csv
+{ echo "$H"; contract CT-1 '' '' 5935; } >$I/contracts-commune-4-digits.csv
+{ echo "$H"; contract CT-1 '' '' 20004132 '' epci; } >$I/contracts-siren-8-digits.csv
+{ echo "$H"; contract CT-1 '' '' 59350 '' canton; } >$I/contracts-unknown-level.csv
+{ echo "$H"; contract CT-1 '' '' '' 'contrat bidon'; } >$I/contracts-unknown-type.csv
+{ echo "$H"; contract CT-1; contract CT-2; contract CT-1; } >$I/contracts-duplicate.csv
+{ echo "$H"; contract CT-BASE; } >$I/contracts-already-there.csv
+{ echo "$H"; contract "\"x'); DROP TABLE territory;--\""; } >$I/contracts-code-injection.csv
+{ echo "$H"; contract CT-1; printf '\n;;;\n\n'; contract CT-2 '' 30/02/2024; } >$I/contracts-blank-rows.csv
+{ echo "$H"; printf 'CT-1;contrat de territoire;"Contrat\nsur deux lignes; avec ""guillemets""";commune;59009;01/01/2024;31/12/2029;1;x\n'; contract CT-2 '' 32/01/2024; } \
+    >$I/contracts-quoted-newline.csv
+{ echo "$H"; contract CT-1 | sed 's/$/;en trop;encore/'; } >$I/contracts-extra-cells.csv
+ctl=$(printf '\001')
+{ echo "$H"; contract CT-1 | sed "s/Contrat CT-1/Contrat${ctl}CT-1/"; } >$I/contracts-control-char.csv
+: >$I/contracts-empty.csv
+echo "$H" >$I/contracts-header-only.csv
+{ echo "$H"; contract CT-1; } | iconv -f UTF-8 -t UTF-16 >$I/contracts-utf16.csv
+{ echo "$H"; contract CT-1 | sed 's/fictif$/EXEMPLE FICTIF - à remplacer/'; } >$I/contracts-template-example.csv
+printf 'a;b\n\000\000\000;\377\376\n' >$I/contracts-binary.csv
+python3 make-sheets.py $I
+# Projects of CT-BASE.
+P='Code contrat;Code projet;Intitulé;Axe;Maître d'"'"'ouvrage;Commune;Longitude;Latitude;Coût total;Statut;Date début;Date fin;financement:État;financement:Ville'
+# project CODE [COMMUNE [LON [LAT [COST [STATUS [STATE [CITY [CONTRACT]]]]]]]]
+project() {
+    printf '%s;%s;Projet %s;Cadre de vie;Ville;%s;%s;%s;%s;%s;01/01/2025;31/12/2026;%s;%s\n' \
+        "${9:-CT-BASE}" "$1" "$1" "${2-59350}" "${3:-}" "${4:-}" "${5:-100 000}" \
+        "${6:-prévu}" "${7:-50 000}" "${8:-50 000}"
+}
+{ echo "$P"; project P1; project P2 59009; } >$I/projects-ok.csv
+{ echo "$P"; project P1 '' '' '' '' '' '' '' CT-NOWHERE; } >$I/projects-unknown-contract.csv
+{ echo "$P"; project P1 59350 '' '' 100000 prévu 80000 30000; } >$I/projects-funding-above-cost.csv
+{ echo "$P"; project P1 59350 '' '' '' 'peut-être'; } >$I/projects-bad-status.csv
+{ echo "$P"; project P1 '' 3.06 9999; } >$I/projects-latitude-9999.csv
+{ echo "$P"; project P1 '' abc 50.6; } >$I/projects-longitude-text.csv
+{ echo "$P"; project P1 '' 3.06; } >$I/projects-longitude-only.csv
+{ echo "$P"; project P1 59350 '' '' -100; } >$I/projects-cost-negative.csv
+{ echo "$P"; project P1 5935; } >$I/projects-commune-4-digits.csv
+{ echo "$P"; project P1; project P1; } >$I/projects-duplicate.csv
+# GUP actions and reports of SITE-BASE.
+A='Code site;Code action;Intitulé;Volet;Référent;Échéance;Statut;Date réalisation'
+{ echo "$A"; echo 'SITE-BASE;A01;Nettoyage;cadre de vie et espaces publics;Ville;30/06/2026;prévu;'; } >$I/gup-actions-ok.csv
+{ echo "$A"; echo 'SITE-BASE;A01;Nettoyage;jardinage;Ville;30/06/2026;prévu;'; } >$I/gup-actions-bad-volet.csv
+{ echo "$A"; echo 'SITE-BASE;A01;Nettoyage;habitat;Préfecture;30/06/2026;prévu;'; } >$I/gup-actions-unknown-referent.csv
+{ echo "$A"; echo 'SITE-NOWHERE;A01;Nettoyage;habitat;Ville;30/06/2026;prévu;'; } >$I/gup-actions-unknown-site.csv
+R='Code site;Numéro;Date;Volet;Lieu;Objet;Référent;Statut;Date clôture'
+{ echo "$R"; echo 'SITE-BASE;S1;31/02/2025;habitat;Hall 2;Fuite;Bailleur;ouvert;'; } >$I/gup-reports-date-31-02.csv
+{ echo "$R"; echo 'SITE-BASE;S1;10/02/2025;habitat;Hall 2;Fuite;Bailleur;clos;'; } >$I/gup-reports-closed-no-date.csv
+{ echo "$R"; echo 'SITE-BASE;S1;10/02/2025;habitat;Hall 2;Fuite;Bailleur;clos;01/02/2025'; } >$I/gup-reports-closed-before.csv
+S='Code site;Nom;Commune;Niveau périmètre;Périmètre;Coordinateur'
+{ echo "$S"; echo 'SITE-2;Site;59350;qpv;QN05999Z;Mme X'; } >$I/gup-sites-unknown-perimeter.csv
+{ echo "$S"; echo 'SITE-2;Site;5935;commune;59350;Mme X'; } >$I/gup-sites-bad-commune.csv
 
 # --- Stores that are not stores ---------------------------------------------
 printf 'not a database\n' >files/store/text.sqlite

@@ -19,11 +19,13 @@ TAB=$(printf '\t')
 $T -q init base.sqlite
 $T -q load base.sqlite --level commune --vintage 2018 --code code \
     --name nom --src "$FILES/base-communes.geojson"
-for group in "$@"; do
-    if [ -f "$BAD/setup-$group.sh" ]; then
-        STORE=base.sqlite
-        . "$BAD/setup-$group.sh"
-    fi
+STORE=base.sqlite
+for setup in "$BAD"/setup-*.sh; do
+    group=${setup##*/setup-}
+    group=${group%.sh}
+    case " ${*:-$group} " in
+    *" $group "*) . "$setup" ;;
+    esac
 done
 cp base.sqlite pristine.sqlite
 store_dump base.sqlite >base.dump
