@@ -1,6 +1,7 @@
 /* style.c - read a style file and its --set overrides into a tob_style_t. */
 #include "style_internal.h"
 
+#include "terrobs/cells.h"
 #include "terrobs/ini.h"
 
 #include <stdlib.h>
@@ -32,6 +33,14 @@ static tob_status_t apply_assignment(tob_style_t *style,
                                      const char *assignment,
                                      tob_error_t *err)
 {
+    /* Style files are checked line by line by the ini parser; a --set
+     * (a shell in Latin-1, a script) must be held to the same rule. */
+    if (!tob_text_is_utf8(assignment, strlen(assignment))) {
+        tob_error_set(err, TOB_ERR_INPUT, "'%.60s' is not valid UTF-8",
+                      assignment);
+        tob_error_at(err, "--set", 0, NULL);
+        return TOB_ERR_INPUT;
+    }
     const char *eq = strchr(assignment, '=');
     size_t name_len = eq != NULL ? (size_t)(eq - assignment) : 0;
     const char *dot = NULL;
