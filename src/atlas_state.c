@@ -65,14 +65,32 @@ static int by_file(const void *a, const void *b)
                   ((const atlas_made_t *)b)->file);
 }
 
+/* Whether name is one tob_atlas_file_name() makes: [A-Za-z0-9_-]+.pdf.
+ * The state file sits in a folder users share and edit: a name from it
+ * is deleted on rerun, so nothing else (precious.txt, ../x, .bashrc) may
+ * be taken from it. */
+static int is_carnet_file(const char *name)
+{
+    size_t n = strlen(name);
+    if (n <= 4 || strcmp(name + n - 4, ".pdf") != 0)
+        return 0;
+    for (size_t i = 0; i < n - 4; i++) {
+        char c = name[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
 /* "fingerprint<TAB>file": a line that does not parse is ignored, and its
  * carnet made again. */
 static int parse_line(char *line, atlas_made_t *m)
 {
     line[strcspn(line, "\r\n")] = '\0';
     char *tab = strchr(line, '\t');
-    if (tab == NULL || tab - line >= ATLAS_FINGERPRINT_MAX || tab[1] == '\0' ||
-        strchr(tab + 1, '/') != NULL)
+    if (tab == NULL || tab - line >= ATLAS_FINGERPRINT_MAX ||
+        !is_carnet_file(tab + 1))
         return -1;
     *tab = '\0';
     memcpy(m->fingerprint, line, (size_t)(tab - line) + 1);
