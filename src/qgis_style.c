@@ -4,6 +4,7 @@
  * its values read through that very query (read-only), classified with the
  * classify module and coloured with the palette module. */
 #include "qgis_internal.h"
+#include "sql_guard.h"
 #include "style_internal.h"
 
 #include "terrobs/cells.h"
@@ -143,17 +144,6 @@ static void build_table(const tob_style_t *style, int vintage, style_query_t *q)
     q->table = b;
 }
 
-/* User SQL (filter, expression) may only read. */
-static int read_only(void *user, int action, const char *a, const char *b,
-                     const char *c, const char *d)
-{
-    (void)user, (void)a, (void)b, (void)c, (void)d;
-    return action == SQLITE_SELECT || action == SQLITE_READ ||
-                   action == SQLITE_FUNCTION || action == SQLITE_RECURSIVE
-               ? SQLITE_OK
-               : SQLITE_DENY;
-}
-
 static tob_status_t take_value(style_query_t *q, sqlite3_stmt *stmt,
                                int typology, tob_error_t *err)
 {
@@ -197,14 +187,18 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
     g_string_printf(sql, "SELECT %s FROM %s", q->column, q->table->str);
     sqlite3 *db = tob_store_db(st);
     sqlite3_stmt *stmt = NULL;
-    sqlite3_set_authorizer(db, read_only, NULL);
+    /* User SQL (filter, expression) may only read, as `terrobs map`'s:
+     * the guard stays on while stepping, when SpatiaLite functions
+     * prepare statements of their own (the store is open read-only, but
+     * functions such as BlobToFile write files). */
+    tob_sql_guard_t guard;
+    tob_sql_guard_on(db, &guard);
     int rc = sqlite3_prepare_v2(db, sql->str, -1, &stmt, NULL);
-    sqlite3_set_authorizer(db, NULL, NULL);
     g_string_free(sql, TRUE);
     tob_status_t s = TOB_OK;
     if (rc != SQLITE_OK) {
-        s = tob_error_set(err, TOB_ERR_INPUT, "the style's SQL fails: %s",
-                          sqlite3_errmsg(db));
+        s = tob_sql_guard_error(db, &guard, err);
+        tob_sql_guard_off(db);
         tob_error_at(err, style->name, 0,
                      style->expression ? "data.expression" : "data.filter");
         return s;
@@ -213,11 +207,11 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
     while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
         s = take_value(q, stmt, typology, err);
     if (s == TOB_OK && rc != SQLITE_DONE) {
-        s = tob_error_set(err, TOB_ERR_INPUT, "the style's SQL fails: %s",
-                          sqlite3_errmsg(db));
+        s = tob_sql_guard_error(db, &guard, err);
         tob_error_at(err, style->name, 0, "data");
     }
     sqlite3_finalize(stmt);
+    tob_sql_guard_off(db);
     return s;
 }
 

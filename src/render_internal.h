@@ -4,6 +4,7 @@
 #ifndef TERROBS_RENDER_INTERNAL_H
 #define TERROBS_RENDER_INTERNAL_H
 
+#include "sql_guard.h"
 #include "style_internal.h"
 #include "terrobs/render.h"
 
@@ -106,10 +107,6 @@ typedef struct rtext {
     char *text;
 } rtext_t;
 
-/* What the read-only authorizer refused first, for the message. */
-typedef struct guard {
-    char denied[200];
-} guard_t;
 
 #define RENDER_MAX_VIEWS (1 + STYLE_MAX_INSETS)
 #define RENDER_MAX_RESERVED 24
@@ -146,7 +143,7 @@ typedef struct render {
     rtext_t *texts;
     size_t n_texts, cap_texts;
     tob_map_report_t *report;
-    guard_t guard;
+    tob_sql_guard_t guard; /* sql_guard.h: on while users' SQL runs */
     int rtree_ready;
 } render_t;
 

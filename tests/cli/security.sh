@@ -94,6 +94,26 @@ refused sql "INSERT INTO variable (name, label) VALUES ('x', 'x') RETURNING name
 refused sql "DELETE FROM observation RETURNING 1"
 refused sql "PRAGMA writable_schema = 1"
 refused sql "VACUUM INTO 'evil.sqlite'"
+# SpatiaLite's file functions exist only with SPATIALITE_SECURITY=relaxed
+# in the environment (users of other tools may have it): still refused,
+# by `map` and by `qgis`, which turns the same styles into layers.
+export SPATIALITE_SECURITY=relaxed
+style=expr.style
+refused expression "(SELECT BlobToFile(x'41', 'evil.txt'))"
+refused expression "(SELECT ExportGeoJSON2('territory', 'geom', 'evil.json'))"
+mkdir -p qgis-styles
+sed "/^\[data\]/a filter = (SELECT BlobToFile(x'41', 'evil.txt')) IS NOT NULL" \
+    expr.style >qgis-styles/evil.style
+# (qgis leaves a style it cannot use out of the project, with a note)
+$T qgis obs.sqlite -o evil.qgs --styles qgis-styles --force 2>qgis.log
+assert_contains qgis.log "evil.style left out: the style's SQL may only read the store: function blobtofile is not allowed"
+[ ! -e evil.txt ] || fail "qgis ran BlobToFile"
+sed "/^\[data\]/a filter = (SELECT DropTable(NULL, 'observation')) IS NOT NULL" \
+    expr.style >qgis-styles/evil.style
+$T qgis obs.sqlite -o evil.qgs --styles qgis-styles --force 2>qgis.log
+assert_contains qgis.log "evil.style left out: the style's SQL may only read the store"
+unset SPATIALITE_SECURITY
+unchanged "qgis with evil styles"
 # Reads are fine: subqueries over other tables.
 $T -q map obs.sqlite ok.style -o read.png --set "data.filter=code IN (SELECT t.code FROM territory t JOIN observation o ON o.territory = t.id WHERE o.value > 0)" ||
     fail "a reading filter was refused"

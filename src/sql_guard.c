@@ -1,0 +1,137 @@
+/* sql_guard.c - the read-only authorizer for users' SQL (sql_guard.h).
+ * Moved from render_sql.c so that the QGIS project writer, which runs the
+ * same style SQL, is held to the same rules. */
+#include "sql_guard.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Functions that reach files or the extension loader, or run stored SQL;
+ * matched case-insensitively anywhere in the name (SpatiaLite has
+ * ImportSHP, ExportGeoJSON2, BlobFromFile, StoredProc_Execute...). */
+static const char *const denied_function_parts[] = {
+    "load_extension", "import",    "export",  "file",          "dump",
+    "storedproc",     "storedvar", "sqlproc", "xb_store",      "xb_load",
+    "writefile",      "readfile",  "edit",    "fts3_tokenizer"};
+
+/* PRAGMAs that only report, allowed without a value. */
+static const char *const read_pragmas[] = {
+    "table_info",       "table_xinfo",     "index_list",     "index_info",
+    "foreign_key_list", "user_version",    "application_id", "encoding",
+    "page_count",       "page_size",       "schema_version", "function_list",
+    "collation_list",   "compile_options", "database_list"};
+
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p != '\0'; p++) {
+        size_t i = 0;
+        while (i < n && p[i] != '\0' &&
+               tolower((unsigned char)p[i]) == needle[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static int function_allowed(const char *name)
+{
+    if (name == NULL)
+        return 0;
+    for (size_t i = 0;
+         i < sizeof denied_function_parts / sizeof denied_function_parts[0];
+         i++)
+        if (contains_nocase(name, denied_function_parts[i]))
+            return 0;
+    return 1;
+}
+
+static int pragma_allowed(const char *name, const char *value)
+{
+    if (name == NULL || value != NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof read_pragmas / sizeof read_pragmas[0]; i++)
+        if (strcmp(name, read_pragmas[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *action_name(int action)
+{
+    switch (action) {
+    case SQLITE_INSERT:
+        return "INSERT into";
+    case SQLITE_UPDATE:
+        return "UPDATE of";
+    case SQLITE_DELETE:
+        return "DELETE from";
+    case SQLITE_ATTACH:
+        return "ATTACH of";
+    case SQLITE_DETACH:
+        return "DETACH of";
+    case SQLITE_PRAGMA:
+        return "PRAGMA";
+    case SQLITE_FUNCTION:
+        return "function";
+    case SQLITE_TRANSACTION:
+        return "transaction";
+    default:
+        return "statement changing the schema:";
+    }
+}
+
+static int authorize(void *user, int action, const char *a1, const char *a2,
+                     const char *db, const char *trigger)
+{
+    (void)db;
+    (void)trigger;
+    tob_sql_guard_t *g = user;
+    int ok = 0;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+        ok = 1;
+        break;
+    case SQLITE_FUNCTION:
+        ok = function_allowed(a2);
+        break;
+    case SQLITE_PRAGMA:
+        ok = pragma_allowed(a1, a2);
+        break;
+    default:
+        ok = 0;
+    }
+    if (!ok && g->denied[0] == '\0') {
+        const char *what = action == SQLITE_FUNCTION ? a2 : a1;
+        snprintf(g->denied, sizeof g->denied, "%s %s%s%s", action_name(action),
+                 what ? what : "", action == SQLITE_PRAGMA && a2 ? " = " : "",
+                 action == SQLITE_PRAGMA && a2 ? a2 : "");
+    }
+    return ok ? SQLITE_OK : SQLITE_DENY;
+}
+
+void tob_sql_guard_on(sqlite3 *db, tob_sql_guard_t *g)
+{
+    g->denied[0] = '\0';
+    sqlite3_set_authorizer(db, authorize, g);
+}
+
+void tob_sql_guard_off(sqlite3 *db)
+{
+    sqlite3_set_authorizer(db, NULL, NULL);
+}
+
+tob_status_t tob_sql_guard_error(sqlite3 *db, const tob_sql_guard_t *g,
+                                 tob_error_t *err)
+{
+    if (g->denied[0] != '\0')
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the style's SQL may only read the store: %s "
+                             "is not allowed",
+                             g->denied);
+    return tob_error_lib(err, TOB_ERR_INPUT, sqlite3_extended_errcode(db),
+                         "the style's SQL fails: %s", sqlite3_errmsg(db));
+}
