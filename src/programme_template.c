@@ -127,7 +127,7 @@ static tob_status_t ogr_field(void *user, const char *header,
         OGRErr e = OGR_L_CreateField(o->layer, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE)
-            return tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+            return tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                                  CPLGetLastErrorMsg());
     } else if (example[0] != '\0') {
         OGR_F_SetFieldString(o->feature, o->field, example);
@@ -141,18 +141,18 @@ static tob_status_t write_sheet(tob_programme_kind_t kind, const char *driver,
 {
     GDALDriverH drv = GDALGetDriverByName(driver);
     if (drv == NULL)
-        return tob_error_set(err, TOB_ERR_GDAL, "GDAL has no %s driver",
+        return tob_error_set(err, TOB_ERR_IO, "GDAL has no %s driver",
                              driver);
     GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (ds == NULL)
-        return tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        return tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                              CPLGetLastErrorMsg());
     ogr_out_t o = {0};
     tob_status_t s = TOB_OK;
     o.layer = GDALDatasetCreateLayer(ds, tob_programme_kind_name(kind), NULL,
                                      wkbNone, NULL);
     if (o.layer == NULL)
-        s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                           CPLGetLastErrorMsg());
     if (s == TOB_OK)
         s = each_column(kind, ogr_field, &o, err);
@@ -162,14 +162,14 @@ static tob_status_t write_sheet(tob_programme_kind_t kind, const char *driver,
         s = each_column(kind, ogr_field, &o, err);
         if (s == TOB_OK &&
             OGR_L_CreateFeature(o.layer, o.feature) != OGRERR_NONE)
-            s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+            s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                               CPLGetLastErrorMsg());
         OGR_F_Destroy(o.feature);
     }
     CPLErrorReset();
     GDALClose(ds); /* the file is written here */
     if (s == TOB_OK && CPLGetLastErrorType() >= CE_Failure)
-        s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                           CPLGetLastErrorMsg());
     return s;
 }

@@ -201,7 +201,7 @@ static tob_status_t ods_layer(GDALDatasetH ds, const char *name,
 {
     OGRLayerH layer = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, NULL);
     if (layer == NULL)
-        return tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        return tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                              CPLGetLastErrorMsg());
     OGRFieldType *types = calloc(t->n_cols + 1, sizeof *types);
     if (types == NULL)
@@ -211,7 +211,7 @@ static tob_status_t ods_layer(GDALDatasetH ds, const char *name,
         types[c] = column_type(t, c);
         OGRFieldDefnH fd = OGR_Fld_Create(t->headers[c], types[c]);
         if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE)
-            s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+            s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                               CPLGetLastErrorMsg());
         OGR_Fld_Destroy(fd);
     }
@@ -220,7 +220,7 @@ static tob_status_t ods_layer(GDALDatasetH ds, const char *name,
         for (size_t c = 0; c < t->n_cols; c++)
             set_field(f, (int)c, types[c], &t->cells[r * t->n_cols + c]);
         if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE)
-            s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+            s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                               CPLGetLastErrorMsg());
         OGR_F_Destroy(f);
     }
@@ -255,10 +255,10 @@ static tob_status_t write_ods(const tob_report_t *r, const char *path,
 {
     GDALDriverH drv = GDALGetDriverByName("ODS");
     if (drv == NULL)
-        return tob_error_set(err, TOB_ERR_GDAL, "GDAL has no ODS driver");
+        return tob_error_set(err, TOB_ERR_IO, "GDAL has no ODS driver");
     GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (ds == NULL)
-        return tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        return tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                              CPLGetLastErrorMsg());
     tob_status_t s = ods_text_sheet(ds, r, err);
     for (size_t i = 0, k = 0; i < r->n && s == TOB_OK; i++) {
@@ -271,7 +271,7 @@ static tob_status_t write_ods(const tob_report_t *r, const char *path,
     CPLErrorReset();
     GDALClose(ds); /* the ODS file is written here */
     if (CPLGetLastErrorType() >= CE_Failure && s == TOB_OK)
-        s = tob_error_lib(err, TOB_ERR_GDAL, CPLGetLastErrorNo(), "%s",
+        s = tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s",
                           CPLGetLastErrorMsg());
     return s;
 }

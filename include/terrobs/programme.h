@@ -130,7 +130,7 @@ TOB_NODISCARD tob_status_t tob_programme_template_csv(tob_programme_kind_t kind,
 /* Writes the template to path, whose extension picks the format: .csv,
  * .xlsx or .ods (through GDAL, every column as text so codes keep their
  * leading zeros). The file is written aside and renamed into place.
- * Errors: TOB_ERR_ARG (extension), TOB_ERR_IO, TOB_ERR_GDAL. */
+ * Errors: TOB_ERR_ARG (extension), TOB_ERR_IO (writing, GDAL's message). */
 TOB_NODISCARD tob_status_t tob_programme_template_write(
     tob_programme_kind_t kind, const char *path, tob_error_t *err);
 

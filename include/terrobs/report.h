@@ -68,7 +68,7 @@ TOB_NODISCARD tob_status_t tob_report_write(const tob_report_t *r,
                                             FILE *out, tob_error_t *err);
 
 /* Writes to path in any format (ODS needs a path): aside, then renamed
- * into place. Errors: TOB_ERR_IO, TOB_ERR_GDAL. */
+ * into place. Errors: TOB_ERR_IO (writing, GDAL's message). */
 TOB_NODISCARD tob_status_t tob_report_save(const tob_report_t *r,
                                            tob_report_format_t format,
                                            const char *path, tob_error_t *err);

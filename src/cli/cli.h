@@ -38,6 +38,11 @@ int tob_cli_fail(const tob_error_t *err);
  * TOB_EXIT_USAGE. */
 int tob_cli_usage_error(const char *cmd, const char *fmt, ...) TOB_PRINTF(2, 3);
 
+/* After getopt_long() returned '?' (main() sets opterr = 0, so getopt
+ * prints nothing): "terrobs CMD: unknown option '--x'" or "option '--x'
+ * needs a value", and the --help hint; returns TOB_EXIT_USAGE. */
+int tob_cli_bad_option(const char *cmd, char **argv);
+
 /* Maps a status to an exit code. */
 int tob_cli_exit_code(tob_status_t status);
 

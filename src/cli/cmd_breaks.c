@@ -142,7 +142,7 @@ static int parse_option(int c, const char *value, breaks_args_t *a)
         tob_cli_quiet = 1;
         return 0;
     }
-    return tob_cli_usage_error("breaks", "bad option");
+    return -1; /* '?': an unknown option or a missing value */
 }
 
 static int parse_args(int argc, char **argv, breaks_args_t *a)
@@ -162,6 +162,8 @@ static int parse_args(int argc, char **argv, breaks_args_t *a)
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:k:q", longopts, NULL)) != -1) {
         int rc = parse_option(c, optarg, a);
+        if (rc < 0)
+            return tob_cli_bad_option("breaks", argv);
         if (rc != 0)
             return rc;
     }

@@ -35,7 +35,7 @@ static int run(int argc, char **argv)
         } else if (c == 'f') {
             force = 1;
         } else {
-            return tob_cli_usage_error("init", "bad option");
+            return tob_cli_bad_option("init", argv);
         }
     }
     if (optind != argc - 1)

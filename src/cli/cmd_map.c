@@ -65,7 +65,7 @@ static int parse_args(int argc, char **argv, map_args_t *a)
                                            optarg);
             a->date = optarg;
         } else {
-            return tob_cli_usage_error("map", "bad option");
+            return tob_cli_bad_option("map", argv);
         }
     }
     if (optind != argc - 2)

@@ -42,7 +42,7 @@ static const char usage[] =
     "  --date DD/MM/YYYY     reference date (default: today)\n"
     "  --format text|csv|ods output format (default: text, or the\n"
     "                        extension of -o)\n"
-    "  -o FILE               write to FILE (ODS needs it), else stdout\n"
+    "  -o, --output FILE     write to FILE (ODS needs it), else stdout\n"
     "\n"
     "CSV uses ';', decimal commas and no thousands separator; a cell that\n"
     "starts with = + - or @ gets a leading ' so no spreadsheet runs it.\n"
@@ -107,7 +107,7 @@ static int parse(int argc, char **argv, opts_t *o)
             rc = parse_date(optarg, &o->date);
             break;
         default:
-            return tob_cli_usage_error("report", "bad option");
+            return tob_cli_bad_option("report", argv);
         }
     }
     if (rc == TOB_EXIT_OK && optind != argc - 2)

@@ -21,7 +21,9 @@ static const char usage[] =
     "layers/templates/.\n"
     "\n"
     "Kinds: contracts, projects, gup-sites, gup-actions, gup-reports\n"
-    "(`terrobs import KIND --help` documents each column).\n";
+    "(`terrobs import KIND --help` documents each column).\n"
+    "\n"
+    "  -o, --output FILE  write the template to FILE (.csv, .xlsx, .ods)\n";
 
 static int run(int argc, char **argv)
 {
@@ -32,7 +34,7 @@ static int run(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (c != 'o')
-            return tob_cli_usage_error("template", "bad option");
+            return tob_cli_bad_option("template", argv);
         output = optarg;
     }
     if (optind != argc - 1)

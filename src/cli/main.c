@@ -7,6 +7,7 @@
 #include <ogr_api.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -106,6 +107,21 @@ int tob_cli_usage_error(const char *cmd, const char *fmt, ...)
     return TOB_EXIT_USAGE;
 }
 
+int tob_cli_bad_option(const char *cmd, char **argv)
+{
+    const char *token = optind > 0 ? argv[optind - 1] : "";
+    size_t len = strcspn(token, "=");
+    if (optopt != 0 && strncmp(token, "--", 2) == 0)
+        return tob_cli_usage_error(cmd, "option '%.*s' needs a value", (int)len,
+                                   token);
+    if (optopt != 0)
+        return tob_cli_usage_error(cmd,
+                                   "unknown option '-%c', or it needs "
+                                   "a value",
+                                   optopt);
+    return tob_cli_usage_error(cmd, "unknown option '%.*s'", (int)len, token);
+}
+
 void tob_cli_note(const char *fmt, ...)
 {
     if (tob_cli_quiet)
@@ -163,10 +179,17 @@ static void print_help(FILE *out)
             "\n"
             "Exit status:\n"
             "  0  success\n"
-            "  1  usage error (unknown command or option, missing argument)\n"
-            "  2  bad input (a file, row, field, code or geometry is wrong)\n"
-            "  3  store or i/o error (cannot open, lock or write a file)\n"
-            "  4  internal error (out of memory, a bug)\n");
+            "  1  usage error (unknown command or option, a missing or bad\n"
+            "     argument, an output format terrobs does not write)\n"
+            "  2  bad input (a file, row, field, code, geometry or style is\n"
+            "     wrong, or something named is absent: a file, the store, a\n"
+            "     level, a variable; an output exists and no --force)\n"
+            "  3  store or i/o error (not a terrobs store, locked, a folder,\n"
+            "     unreadable; an output cannot be written)\n"
+            "  4  internal error (out of memory, a bug)\n"
+            "\n"
+            "Manual: man terrobs. Library: pkg-config --cflags --libs "
+            "terrobs.\n");
 }
 
 int main(int argc, char **argv)
@@ -204,6 +227,7 @@ int main(int argc, char **argv)
     if (tob_cli_want_help(cmd, argc - i, argv + i))
         return TOB_EXIT_OK;
     GDALAllRegister();
+    opterr = 0; /* commands report bad options (tob_cli_bad_option) */
     int rc = cmd->run(argc - i, argv + i);
     GDALDestroyDriverManager();
     OGRCleanupAll();
