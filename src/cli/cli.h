@@ -40,8 +40,14 @@ int tob_cli_usage_error(const char *cmd, const char *fmt, ...) TOB_PRINTF(2, 3);
 
 /* After getopt_long() returned '?' (main() sets opterr = 0, so getopt
  * prints nothing): "terrobs CMD: unknown option '--x'" or "option '--x'
- * needs a value", and the --help hint; returns TOB_EXIT_USAGE. */
-int tob_cli_bad_option(const char *cmd, char **argv);
+ * needs a value", and the --help hint; returns TOB_EXIT_USAGE. Reads the
+ * command's argv and optind, wherever the option parsing happens. */
+int tob_cli_bad_option(const char *cmd);
+
+/* The argv getopt parses from now on, for tob_cli_bad_option(): main()
+ * sets the command's; a dispatcher handing a sub-argv to getopt (import
+ * kinds) sets that one. */
+void tob_cli_set_option_argv(char **argv);
 
 /* Maps a status to an exit code. */
 int tob_cli_exit_code(tob_status_t status);

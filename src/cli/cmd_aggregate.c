@@ -115,7 +115,7 @@ static int parse_options(int argc, char **argv, agg_args_t *a)
             a->o.min_coverage = v / 100;
             break;
         default:
-            return tob_cli_usage_error("aggregate", "bad option");
+            return tob_cli_bad_option("aggregate");
         }
     }
     if (rc == TOB_EXIT_OK && optind != argc - 1)

@@ -77,7 +77,7 @@ static int parse_args(int argc, char **argv, atlas_args_t *a)
         else if (c == 'v')
             rc = parse_number("--vintage", optarg, 1000, 9999, &a->vintage);
         else
-            rc = tob_cli_bad_option("atlas", argv);
+            rc = tob_cli_bad_option("atlas");
     }
     if (rc != TOB_EXIT_OK)
         return rc;

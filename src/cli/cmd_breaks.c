@@ -163,7 +163,7 @@ static int parse_args(int argc, char **argv, breaks_args_t *a)
     while ((c = getopt_long(argc, argv, "m:k:q", longopts, NULL)) != -1) {
         int rc = parse_option(c, optarg, a);
         if (rc < 0)
-            return tob_cli_bad_option("breaks", argv);
+            return tob_cli_bad_option("breaks");
         if (rc != 0)
             return rc;
     }

@@ -67,7 +67,7 @@ static int parse_args(int argc, char **argv, carnet_args_t *a)
                     "carnet", "--vintage '%s' is not a year", optarg);
             break;
         default:
-            return tob_cli_bad_option("carnet", argv);
+            return tob_cli_bad_option("carnet");
         }
     }
     if (optind != argc - 1)

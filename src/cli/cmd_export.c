@@ -162,7 +162,7 @@ static int run(int argc, char **argv)
         } else if (c == 'f') {
             opts.force = 1;
         } else {
-            return tob_cli_bad_option("export", argv);
+            return tob_cli_bad_option("export");
         }
     }
     if (optind != argc - 1)

@@ -82,6 +82,7 @@ static int run(int argc, char **argv)
     /* Hand the kind argv from its name on, without the store path. */
     char *saved = argv[at];
     argv[2] = saved;
+    tob_cli_set_option_argv(argv + 2);
     return kind->run(store, argc - 2, argv + 2);
 }
 

@@ -256,7 +256,7 @@ static int run(int argc, char **argv)
         else if (c == 'v' && tob_cli_parse_int(optarg, &vintage) == 0)
             continue;
         else
-            return tob_cli_bad_option("info", argv);
+            return tob_cli_bad_option("info");
     }
     if (optind != argc - 1)
         return tob_cli_usage_error("info", "expected one store path");

@@ -35,7 +35,7 @@ static int run(int argc, char **argv)
         } else if (c == 'f') {
             force = 1;
         } else {
-            return tob_cli_bad_option("init", argv);
+            return tob_cli_bad_option("init");
         }
     }
     if (optind != argc - 1)

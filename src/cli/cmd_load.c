@@ -115,7 +115,7 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
             o->vintage = (int)year;
             break;
         default:
-            return tob_cli_bad_option("load", argv);
+            return tob_cli_bad_option("load");
         }
     }
     if (optind == argc - 2)

@@ -65,7 +65,7 @@ static int parse_args(int argc, char **argv, map_args_t *a)
                                            optarg);
             a->date = optarg;
         } else {
-            return tob_cli_bad_option("map", argv);
+            return tob_cli_bad_option("map");
         }
     }
     if (optind != argc - 2)

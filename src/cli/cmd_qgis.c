@@ -117,7 +117,7 @@ static int run(int argc, char **argv)
         else if (c == 'f')
             opts.force = 1;
         else
-            return tob_cli_bad_option("qgis", argv);
+            return tob_cli_bad_option("qgis");
     }
     if (optind != argc - 1)
         return tob_cli_usage_error("qgis", "expected one store path");

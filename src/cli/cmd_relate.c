@@ -133,7 +133,7 @@ static int set_option(int c, const char *arg, relate_args_t *a)
     case 'M':
         return parse_share(arg, &a->min_share_pct);
     default:
-        return tob_cli_usage_error("relate", "bad option");
+        return tob_cli_bad_option("relate");
     }
     return TOB_EXIT_OK;
 }

@@ -107,7 +107,7 @@ static int parse(int argc, char **argv, opts_t *o)
             rc = parse_date(optarg, &o->date);
             break;
         default:
-            return tob_cli_bad_option("report", argv);
+            return tob_cli_bad_option("report");
         }
     }
     if (rc == TOB_EXIT_OK && optind != argc - 2)

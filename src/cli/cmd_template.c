@@ -34,7 +34,7 @@ static int run(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (c != 'o')
-            return tob_cli_bad_option("template", argv);
+            return tob_cli_bad_option("template");
         output = optarg;
     }
     if (optind != argc - 1)

@@ -42,7 +42,7 @@ static int run(int argc, char **argv)
                  year >= 1800 && year <= 2200)
             o.vintage = (int)year;
         else
-            return tob_cli_usage_error("zone", "bad option");
+            return tob_cli_bad_option("zone");
     }
     if (optind != argc - 2)
         return tob_cli_usage_error("zone", "expected OBS.sqlite and a zone "

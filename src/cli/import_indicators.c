@@ -143,7 +143,7 @@ static int set_option(int c, const char *arg, ind_args_t *a)
         o->partial_merges = 1;
         break;
     default:
-        return tob_cli_usage_error("import", "bad option");
+        return tob_cli_bad_option("import");
     }
     return TOB_EXIT_OK;
 }

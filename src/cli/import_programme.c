@@ -153,7 +153,7 @@ static int parse(const char *kind_name, int argc, char **argv,
             return tob_cli_usage_error("import", "--year '%s' is not a year",
                                        optarg);
         else
-            return tob_cli_bad_option("import", argv);
+            return tob_cli_bad_option("import");
     }
     if (optind != argc - 1)
         return tob_cli_usage_error("import", "expected one %s FILE", kind_name);

@@ -93,7 +93,7 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
             o->replace = 1;
             break;
         default:
-            return tob_cli_usage_error("import", "bad option");
+            return tob_cli_bad_option("import");
         }
     }
     if (rc != TOB_EXIT_OK)

@@ -39,7 +39,7 @@ static int run(const char *store, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c != 's')
-            return tob_cli_usage_error("import", "bad option");
+            return tob_cli_bad_option("import");
         sheet = optarg;
     }
     if (optind != argc - 1)

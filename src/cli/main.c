@@ -107,9 +107,18 @@ int tob_cli_usage_error(const char *cmd, const char *fmt, ...)
     return TOB_EXIT_USAGE;
 }
 
-int tob_cli_bad_option(const char *cmd, char **argv)
+/* The running command's argv, for tob_cli_bad_option(). */
+static char **command_argv;
+
+void tob_cli_set_option_argv(char **argv)
 {
-    const char *token = optind > 0 ? argv[optind - 1] : "";
+    command_argv = argv;
+}
+
+int tob_cli_bad_option(const char *cmd)
+{
+    const char *token =
+        optind > 0 && command_argv != NULL ? command_argv[optind - 1] : "";
     size_t len = strcspn(token, "=");
     if (optopt != 0 && strncmp(token, "--", 2) == 0)
         return tob_cli_usage_error(cmd, "option '%.*s' needs a value", (int)len,
@@ -228,6 +237,7 @@ int main(int argc, char **argv)
         return TOB_EXIT_OK;
     GDALAllRegister();
     opterr = 0; /* commands report bad options (tob_cli_bad_option) */
+    command_argv = argv + i;
     int rc = cmd->run(argc - i, argv + i);
     GDALDestroyDriverManager();
     OGRCleanupAll();
