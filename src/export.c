@@ -183,8 +183,7 @@ static tob_status_t load_ids(tob_store_t *st, export_plan_t *plan,
     return s;
 }
 
-/* Adds a provenance id to the plan's sorted set. */
-static tob_status_t add_source(export_plan_t *plan, sqlite3_int64 id,
+tob_status_t export_add_source(export_plan_t *plan, sqlite3_int64 id,
                                tob_error_t *err)
 {
     size_t lo = 0, hi = plan->n_sources;
@@ -224,7 +223,7 @@ static tob_status_t boundary_sources(tob_store_t *st, export_plan_t *plan,
     sqlite3_bind_int(stmt, 2, plan->vintage);
     int rc;
     while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        s = add_source(plan, sqlite3_column_int64(stmt, 0), err);
+        s = export_add_source(plan, sqlite3_column_int64(stmt, 0), err);
     if (s == TOB_OK && rc != SQLITE_DONE)
         s = tob_store_fail(st, "reading provenance", err);
     sqlite3_finalize(stmt);
@@ -233,61 +232,6 @@ static tob_status_t boundary_sources(tob_store_t *st, export_plan_t *plan,
 
 /* Values of one column: the observations of the level's territories.
  * Missing stays NaN. */
-static tob_status_t read_column(tob_store_t *st, sqlite3_stmt *stmt,
-                                export_plan_t *plan, size_t col,
-                                tob_error_t *err)
-{
-    export_column_t *c = &plan->cols[col];
-    const export_variable_t *v = &plan->vars[c->var];
-    sqlite3_reset(stmt);
-    sqlite3_bind_text(stmt, 1, plan->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
-    sqlite3_bind_text(stmt, 3, v->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, c->year);
-    c->integer = v->decimals == 0;
-    tob_status_t s = TOB_OK;
-    int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        size_t row = export_plan_row(plan, sqlite3_column_int64(stmt, 0));
-        if (row == (size_t)-1 || sqlite3_column_type(stmt, 1) == SQLITE_NULL)
-            continue;
-        double value = sqlite3_column_double(stmt, 1);
-        plan->values[row * plan->n_cols + col] = value;
-        if (value != floor(value) || fabs(value) > 9007199254740992.0)
-            c->integer = 0;
-        if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
-            s = add_source(plan, sqlite3_column_int64(stmt, 2), err);
-    }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(st, "reading values", err);
-    return s;
-}
-
-static tob_status_t read_values(tob_store_t *st, export_plan_t *plan,
-                                tob_error_t *err)
-{
-    size_t n = plan->n_rows * plan->n_cols;
-    if (plan->n_cols != 0 && n / plan->n_cols != plan->n_rows)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    plan->values = malloc((n ? n : 1) * sizeof *plan->values);
-    if (plan->values == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        plan->values[i] = NAN;
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT o.territory, o.value, o.source_id FROM observation o"
-        " JOIN territory t ON t.id = o.territory"
-        " WHERE t.level = ?1 AND t.vintage = ?2 AND o.variable = ?3"
-        " AND o.year = ?4",
-        &stmt, err);
-    for (size_t col = 0; s == TOB_OK && col < plan->n_cols; col++)
-        s = read_column(st, stmt, plan, col, err);
-    sqlite3_finalize(stmt);
-    return s;
-}
-
 static void free_variable(export_variable_t *v)
 {
     free(v->name);
@@ -302,7 +246,7 @@ static void free_variable(export_variable_t *v)
 
 static void plan_free(export_plan_t *plan)
 {
-    for (size_t i = 0; i < plan->n_vars; i++)
+    for (size_t i = 0; i < plan->n_vars_owned; i++)
         free_variable(&plan->vars[i]);
     free(plan->vars);
     free(plan->cols);
@@ -345,10 +289,6 @@ static tob_status_t store_name(tob_store_t *st, export_plan_t *plan,
     return TOB_OK;
 }
 
-/* Defined in export_vars.c: the variables and their columns. */
-tob_status_t export_plan_columns(tob_store_t *st, export_plan_t *plan,
-                                 tob_error_t *err);
-
 tob_status_t tob_export(tob_store_t *st, const char *path,
                         const tob_export_options_t *opts,
                         tob_export_summary_t *summary, tob_error_t *err)
@@ -375,7 +315,7 @@ tob_status_t tob_export(tob_store_t *st, const char *path,
     if (s == TOB_OK)
         s = export_plan_columns(st, &plan, err);
     if (s == TOB_OK)
-        s = read_values(st, &plan, err);
+        s = export_read_values(st, &plan, err);
     if (s == TOB_OK)
         s = boundary_sources(st, &plan, err);
     if (s == TOB_OK)

@@ -16,6 +16,9 @@ typedef struct export_variable {
     char *name, *label, *unit, *source, *aggregate;
     char *weight, *numerator, *denominator;
     int decimals; /* -1 when not set */
+    int asked;    /* named by the caller: it must have a value */
+    char years[256]; /* years with data anywhere, "2019, 2021" */
+    size_t n_origin[4]; /* cells by tob_value_origin_t */
 } export_variable_t;
 
 /* One indicator column: a variable in a year. */
@@ -33,7 +36,8 @@ typedef struct export_plan {
     int vintage, srid;
     char *level_label, *crs_name, *store_name;
     export_variable_t *vars;
-    size_t n_vars;
+    size_t n_vars;       /* exported */
+    size_t n_vars_owned; /* read, dropped ones after the exported */
     export_column_t *cols;
     size_t n_cols;
     sqlite3_int64 *ids; /* territory ids, sorted (for bsearch) */
@@ -83,6 +87,24 @@ tob_status_t export_gdal_fail(const char *doing, tob_error_t *err);
 OGRLayerH export_table_layer(GDALDatasetH ds, const char *name,
                              tob_export_format_t format, int locale_c,
                              tob_error_t *err);
+
+/* Candidate columns: the variables asked for (or every variable) in
+ * each year they have data (or opts->year). export_vars.c. */
+TOB_NODISCARD tob_status_t export_plan_columns(tob_store_t *st,
+                                               export_plan_t *plan,
+                                               tob_error_t *err);
+
+/* Fills plan->values through the values module, drops the columns (and
+ * variables) without any value, fails for a variable asked for that has
+ * none, and adds the provenance of the values. export_values.c. */
+TOB_NODISCARD tob_status_t export_read_values(tob_store_t *st,
+                                              export_plan_t *plan,
+                                              tob_error_t *err);
+
+/* Adds a provenance id to the plan's sorted set. */
+TOB_NODISCARD tob_status_t export_add_source(export_plan_t *plan,
+                                             sqlite3_int64 id,
+                                             tob_error_t *err);
 
 /* Adds `metadonnees`, `variables` and `sources` tables to ds (CSV: to
  * the three sidecar datasets, metas[0..3)). */

@@ -82,7 +82,11 @@ static tob_status_t write_about(const export_plan_t *plan,
         {"licence", TOB_EXPORT_LICENCE},
         {"producteur", producer},
         {"colonnes", "une colonne par variable et par année : "
-                     "variable_annee (population_2021)"},
+                     "variable_annee (population_2021) ; une variable nommée "
+                     "avec son année garde son nom"},
+        {"valeurs", "observées, ratios calculés de leurs termes ou "
+                    "agrégées des territoires membres (voir variables, "
+                    "origine)"},
         {"valeurs_manquantes", "cellule vide"},
         {"separateurs", !cells->text_numbers ? NULL
                         : cells->decimal_comma
@@ -136,34 +140,56 @@ static void columns_of(const export_plan_t *plan, size_t var, char *buf,
     }
 }
 
+/* "observée (34), agrégée des membres (3)": where the cells come from. */
+static void origins_fr(const export_variable_t *v, char *buf, size_t size)
+{
+    static const char *const names[] = {NULL, "observée", "ratio calculé",
+                                        "agrégée des membres"};
+    buf[0] = '\0';
+    for (int o = 1; o < 4; o++) {
+        size_t len = strlen(buf);
+        if (v->n_origin[o] > 0)
+            snprintf(buf + len, size - len, "%s%s (%zu)", len ? ", " : "",
+                     names[o], v->n_origin[o]);
+    }
+}
+
+static void fill_variable(const export_plan_t *plan,
+                          const export_cells_t *cells, OGRFeatureH f, size_t i)
+{
+    const export_variable_t *v = &plan->vars[i];
+    char agg[256], origins[160], columns[2048];
+    columns_of(plan, i, columns, sizeof columns);
+    origins_fr(v, origins, sizeof origins);
+    export_put_text(cells, f, 0, v->name);
+    export_put_text(cells, f, 1, v->label);
+    export_put_text(cells, f, 2, v->unit);
+    export_put_text(cells, f, 3, v->source);
+    export_put_text(cells, f, 4, aggregation_fr(v, agg, sizeof agg));
+    export_put_text(cells, f, 5, origins);
+    if (v->decimals >= 0)
+        export_put_real(cells, f, 6, v->decimals);
+    export_put_text(cells, f, 7, columns);
+}
+
 static tob_status_t write_variables(const export_plan_t *plan,
                                     const export_cells_t *cells,
                                     GDALDatasetH ds, tob_error_t *err)
 {
-    static const char *const cols[] = {"variable", "libelle",    "unite",
-                                       "source",   "agregation", "decimales",
-                                       "colonnes"};
+    static const char *const cols[] = {"variable",  "libelle",    "unite",
+                                       "source",    "agregation", "origine",
+                                       "decimales", "colonnes"};
     static const export_kind_t kinds[] = {EXPORT_TEXT, EXPORT_TEXT, EXPORT_TEXT,
-                                          EXPORT_TEXT, EXPORT_TEXT, EXPORT_INT,
-                                          EXPORT_TEXT};
+                                          EXPORT_TEXT, EXPORT_TEXT, EXPORT_TEXT,
+                                          EXPORT_INT,  EXPORT_TEXT};
     OGRLayerH layer =
-        meta_table(ds, plan, cells, "variables", cols, kinds, 7, err);
+        meta_table(ds, plan, cells, "variables", cols, kinds, 8, err);
     if (layer == NULL)
         return TOB_ERR_IO;
     tob_status_t s = TOB_OK;
     for (size_t i = 0; s == TOB_OK && i < plan->n_vars; i++) {
-        const export_variable_t *v = &plan->vars[i];
-        char agg[256], columns[2048];
-        columns_of(plan, i, columns, sizeof columns);
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-        export_put_text(cells, f, 0, v->name);
-        export_put_text(cells, f, 1, v->label);
-        export_put_text(cells, f, 2, v->unit);
-        export_put_text(cells, f, 3, v->source);
-        export_put_text(cells, f, 4, aggregation_fr(v, agg, sizeof agg));
-        if (v->decimals >= 0)
-            export_put_real(cells, f, 5, v->decimals);
-        export_put_text(cells, f, 6, columns);
+        fill_variable(plan, cells, f, i);
         s = add_row(layer, f, err);
     }
     return s;

@@ -1,14 +1,12 @@
-/* export_vars.c - which variables and years an export holds: the ones
- * asked for (each must exist and have values at the level), or every
- * variable with a value; one column per variable and year. */
+/* export_vars.c - the candidate columns of an export: the variables asked
+ * for (each must exist), or every variable of the store, in every year
+ * they have data, or the year asked; one column per variable and year.
+ * export_values.c keeps the columns that get a value at the level. */
 #include "export_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-tob_status_t export_plan_columns(tob_store_t *st, export_plan_t *plan,
-                                 tob_error_t *err);
 
 static char *dup_text(sqlite3_stmt *stmt, int i)
 {
@@ -74,12 +72,11 @@ static tob_status_t read_variable(tob_store_t *st, const char *name,
     return TOB_OK;
 }
 
-/* Years with a value of variable at the level, all or only opts->year. */
+/* Years with data of a variable anywhere in the store (of its numerator
+ * too, for a ratio computed on the fly). */
 static const char years_sql[] =
-    "SELECT DISTINCT o.year FROM observation o"
-    " JOIN territory t ON t.id = o.territory"
-    " WHERE t.level = ?1 AND t.vintage = ?2 AND o.variable = ?3"
-    " AND o.value IS NOT NULL AND (?4 = 0 OR o.year = ?4) ORDER BY o.year";
+    "SELECT DISTINCT year FROM observation WHERE variable IN (?1, ?2)"
+    " AND value IS NOT NULL ORDER BY year";
 
 static tob_status_t add_column(export_plan_t *plan, size_t var, int year,
                                tob_error_t *err)
@@ -93,8 +90,15 @@ static tob_status_t add_column(export_plan_t *plan, size_t var, int year,
     memset(c, 0, sizeof *c);
     c->var = var;
     c->year = year;
-    int n =
-        snprintf(c->name, sizeof c->name, "%s_%d", plan->vars[var].name, year);
+    /* "population" in 2021 is population_2021; a variable named with its
+     * year (population_2021, the Insee habit) keeps its name. */
+    const char *name = plan->vars[var].name;
+    char suffix[16];
+    size_t len = strlen(name);
+    int k = snprintf(suffix, sizeof suffix, "_%d", year);
+    int named = len > (size_t)k && strcmp(name + len - (size_t)k, suffix) == 0;
+    int n = named ? snprintf(c->name, sizeof c->name, "%s", name)
+                  : snprintf(c->name, sizeof c->name, "%s_%d", name, year);
     if (n < 0 || (size_t)n >= sizeof c->name)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "variable name '%s' is too long for a column",
@@ -103,57 +107,37 @@ static tob_status_t add_column(export_plan_t *plan, size_t var, int year,
     return TOB_OK;
 }
 
-/* Lists the years of a variable that has none where asked, for the
- * message. */
-static tob_status_t no_values(sqlite3_stmt *stmt, const export_plan_t *plan,
-                              const char *name, tob_error_t *err)
-{
-    char list[256] = "";
-    char year[16];
-    sqlite3_reset(stmt);
-    sqlite3_bind_int(stmt, 4, 0);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        snprintf(year, sizeof year, "%d", sqlite3_column_int(stmt, 0));
-        append(list, sizeof list, year);
-    }
-    if (plan->opts->year != 0 && list[0] != '\0')
-        return tob_error_set(err, TOB_ERR_NOTFOUND,
-                             "variable '%s' has no value in %d for level %s "
-                             "(vintage %d); years: %s",
-                             name, plan->opts->year, plan->opts->level,
-                             plan->vintage, list);
-    return tob_error_set(err, TOB_ERR_NOTFOUND,
-                         "variable '%s' has no value for level %s "
-                         "(vintage %d)",
-                         name, plan->opts->level, plan->vintage);
-}
-
-/* One column per year of variable var (a variable asked for by name must
- * have at least one). */
+/* One candidate column per year of variable var with data, or for the
+ * year asked; columns that get no value are dropped later. */
 static tob_status_t variable_columns(tob_store_t *st, sqlite3_stmt *stmt,
                                      export_plan_t *plan, size_t var,
                                      tob_error_t *err)
 {
-    const char *name = plan->vars[var].name;
+    export_variable_t *v = &plan->vars[var];
     sqlite3_reset(stmt);
-    sqlite3_bind_text(stmt, 1, plan->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
-    sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, plan->opts->year);
-    size_t before = plan->n_cols;
+    sqlite3_bind_text(stmt, 1, v->name, -1, SQLITE_STATIC);
+    if (v->numerator != NULL)
+        sqlite3_bind_text(stmt, 2, v->numerator, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, 2);
     tob_status_t s = TOB_OK;
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        s = add_column(plan, var, sqlite3_column_int(stmt, 0), err);
+    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int year = sqlite3_column_int(stmt, 0);
+        char text[16];
+        snprintf(text, sizeof text, "%d", year);
+        append(v->years, sizeof v->years, text);
+        if (plan->opts->year == 0)
+            s = add_column(plan, var, year, err);
+    }
     if (s == TOB_OK && rc != SQLITE_DONE)
         return tob_store_fail(st, "reading years", err);
-    if (s == TOB_OK && plan->n_cols == before)
-        s = no_values(stmt, plan, name, err);
+    if (s == TOB_OK && plan->opts->year != 0)
+        s = add_column(plan, var, plan->opts->year, err);
     return s;
 }
 
-/* Names of the variables asked for, or of every variable with a value at
- * the level (in the year asked for), by name. */
+/* Names of the variables asked for, or of every variable, by name. */
 static tob_status_t variable_names(tob_store_t *st, export_plan_t *plan,
                                    char ***names, size_t *n, tob_error_t *err)
 {
@@ -174,17 +158,7 @@ static tob_status_t variable_names(tob_store_t *st, export_plan_t *plan,
         return TOB_OK;
     sqlite3_stmt *stmt = NULL;
     tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT DISTINCT o.variable FROM observation o"
-        " JOIN territory t ON t.id = o.territory"
-        " WHERE t.level = ?1 AND t.vintage = ?2 AND o.value IS NOT NULL"
-        " AND (?3 = 0 OR o.year = ?3) ORDER BY o.variable",
-        &stmt, err);
-    if (s != TOB_OK)
-        return s;
-    sqlite3_bind_text(stmt, 1, o->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
-    sqlite3_bind_int(stmt, 3, o->year);
+        st, "SELECT name FROM variable ORDER BY name", &stmt, err);
     while (s == TOB_OK && sqlite3_step(stmt) == SQLITE_ROW) {
         char **grown = realloc(*names, (*n + 2) * sizeof *grown);
         if (grown == NULL) {
@@ -197,10 +171,6 @@ static tob_status_t variable_names(tob_store_t *st, export_plan_t *plan,
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
     sqlite3_finalize(stmt);
-    if (s == TOB_OK && *n == 0 && o->year != 0)
-        s = tob_error_set(err, TOB_ERR_NOTFOUND,
-                          "no value in %d for level %s (vintage %d)", o->year,
-                          o->level, plan->vintage);
     return s;
 }
 
@@ -218,7 +188,8 @@ tob_status_t export_plan_columns(tob_store_t *st, export_plan_t *plan,
         s = tob_store_prepare(st, years_sql, &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
         s = read_variable(st, names[i], &plan->vars[i], err);
-        plan->n_vars = i + 1; /* so that plan_free frees it */
+        plan->n_vars = plan->n_vars_owned = i + 1; /* plan_free frees */
+        plan->vars[i].asked = plan->opts->n_variables != 0;
         if (s == TOB_OK)
             s = variable_columns(st, stmt, plan, i, err);
     }

@@ -38,7 +38,7 @@ assert_contains out.csv "^97213;Lamentin;2026;;\"67,885\";\"22,5\"$"
 assert_contains out.csv "^97224;'=1\+1;"
 assert_contains out.csv "^97229;Schœlcher;2026;;\"21,071\";$"
 assert_contains out-metadonnees.csv "^date_export;22/11/2026$"
-assert_contains out-variables.csv "^taux;Taux de pauvreté;%;Insee Filosofi;moyenne;1;taux_2021$"
+assert_contains out-variables.csv "^taux;Taux de pauvreté;%;Insee Filosofi;moyenne;observée \(3\);1;taux_2021$"
 assert_contains out-sources.csv "martinique-4.geojson"
 $T -q export obs.sqlite --level commune --locale C -o c.csv
 assert_contains c.csv "^97213,Lamentin,2026,,67.885,2000,22.5$"
@@ -53,6 +53,30 @@ for ext in ods xlsx; do
     ogrinfo -ro -q "out.$ext" commune -where "code = '97224'" >row.txt
     assert_contains row.txt "nom \(String\) = '=1\+1"
 done
+
+# Values as maps and carnets see them: the EPCI of Martinique, whose figures
+# were imported for communes only, get their sums and ratios on the fly.
+$T -q init mq.sqlite --srid 5490
+$T -q load mq.sqlite "$LAYERS/communes-martinique.layer"
+$T -q load mq.sqlite "$LAYERS/epci.layer" --where "departements = '972'"
+$T -q relate mq.sqlite --child commune --parent epci
+$T -q import mq.sqlite variables "$LAYERS/variables.csv"
+$T -q import mq.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+    --level commune --key insee_com --year 2021
+$T -q export mq.sqlite --level epci --variables population_2021,taux_chomage \
+    --locale C -o epci.csv
+want=$(sql mq.sqlite "SELECT e.code || ',' || CAST(sum(p.value) AS INTEGER) || ',' ||
+  round(100.0 * sum(c.value) / sum(a.value), 12)
+  FROM territory e JOIN membership m ON m.parent = e.id
+  JOIN observation p ON p.territory = m.child AND p.variable = 'population_2021'
+  JOIN observation c ON c.territory = m.child AND c.variable = 'pop_15_64_chomage_2021'
+  JOIN observation a ON a.territory = m.child AND a.variable = 'pop_15_64_active_2021'
+  WHERE e.level = 'epci' GROUP BY e.code ORDER BY e.code")
+got=$(awk -F, 'NR > 1 { printf "%s,%s,%.12f\n", $1, $6, $7 }' epci.csv |
+    sed 's/0*$//')
+assert_eq "$got" "$(echo "$want" | sed 's/0*$//')" "EPCI sums and ratios"
+assert_contains epci-variables.csv "^population_2021,.*,agrégée des membres \(3\),0,population_2021$"
+assert_contains epci-variables.csv "^taux_chomage,.*,ratio calculé \(3\),1,taux_chomage_2021$"
 
 # Refuses to overwrite; --force replaces; nothing is left half-written.
 cp out.gpkg before.gpkg
