@@ -139,7 +139,8 @@ static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
 {
     double t0 = now_seconds();
     const tob_atlas_options_t *opts = run->opts;
-    tob_carnet_options_t o = {opts->level, e->code, run->vintage, opts->today};
+    tob_carnet_options_t o = {opts->level, e->code, run->vintage, opts->today,
+                              run->peers};
     char path[4096];
     if (atlas_path(opts->out_dir, e->file, path, sizeof path) != 0) {
         e->status = tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
@@ -265,6 +266,9 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
         status = list_territories(st, run, err);
     if (status == TOB_OK)
         status = atlas_fingerprint(st, run, err);
+    if (status == TOB_OK)
+        status = tob_carnet_peers_load(st, run->opts->tpl, run->opts->level,
+                                       run->vintage, &run->peers, err);
     tob_store_close(st);
     char thumbs[4096];
     if (status == TOB_OK)
@@ -317,6 +321,7 @@ static void free_run(atlas_run_t *run)
         free(run->entries[i].name);
     }
     free(run->entries);
+    tob_carnet_peers_destroy(run->peers);
     atlas_state_free(run);
     pthread_mutex_destroy(&run->lock);
 }

@@ -109,7 +109,18 @@ static void put_head(const atlas_run_t *run, FILE *fp)
           fp);
 }
 
-static void put_columns(FILE *fp)
+/* The labels of the index figures: those of the first carnet that has
+ * them (every carnet of a run has the same template). */
+static const tob_carnet_report_t *figure_labels(const atlas_run_t *run)
+{
+    for (size_t i = 0; i < run->n_entries; i++)
+        if (run->entries[i].status == TOB_OK &&
+            run->entries[i].summary.n_figures > 0)
+            return &run->entries[i].summary;
+    return NULL;
+}
+
+static void put_columns(const atlas_run_t *run, FILE *fp)
 {
     fputs("<table id=\"atlas\">\n<thead><tr>"
           "<th scope=\"col\">Carte</th>"
@@ -118,9 +129,17 @@ static void put_columns(FILE *fp)
           "<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
           "type=\"button\">Communes</button></th>"
           "<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
-          "type=\"button\">Superficie (km\xC2\xB2)</button></th>"
-          "</tr></thead>\n<tbody>\n",
+          "type=\"button\">Superficie (km\xC2\xB2)</button></th>",
           fp);
+    const tob_carnet_report_t *labels = figure_labels(run);
+    for (size_t i = 0; labels != NULL && i < labels->n_figures; i++) {
+        fputs("<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
+              "type=\"button\">",
+              fp);
+        put_html(fp, labels->figures[i].label);
+        fputs("</button></th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
 }
 
 /* A numeric cell: the French text shown, the raw value to sort on. */
@@ -134,7 +153,17 @@ static void put_number(FILE *fp, double v, int decimals)
         fprintf(fp, "<td class=\"n\" data-v=\"\">%s</td>", text);
 }
 
-static void put_row(FILE *fp, const atlas_entry_t *e)
+static void put_figure(FILE *fp, const tob_carnet_figure_t *f)
+{
+    if (isfinite(f->value))
+        fprintf(fp, "<td class=\"n\" data-v=\"%.17g\">", f->value);
+    else
+        fputs("<td class=\"n\" data-v=\"\">", fp);
+    put_html(fp, f->text);
+    fputs("</td>", fp);
+}
+
+static void put_row(FILE *fp, const atlas_entry_t *e, size_t n_figures)
 {
     fputs("<tr><td class=\"map\">", fp);
     if (e->status == TOB_OK) {
@@ -163,15 +192,22 @@ static void put_row(FILE *fp, const atlas_entry_t *e)
     int ok = e->status == TOB_OK;
     put_number(fp, ok ? (double)r->n_communes : NAN, 0);
     put_number(fp, ok ? r->area_km2 : NAN, 1);
+    for (size_t i = 0; i < n_figures; i++) {
+        if (ok && i < r->n_figures)
+            put_figure(fp, &r->figures[i]);
+        else
+            fputs("<td class=\"n\" data-v=\"\"></td>", fp);
+    }
     fputs("</tr>\n", fp);
 }
 
 static tob_status_t write_page(const atlas_run_t *run, FILE *fp)
 {
     put_head(run, fp);
-    put_columns(fp);
+    put_columns(run, fp);
+    const tob_carnet_report_t *labels = figure_labels(run);
     for (size_t i = 0; i < run->n_entries; i++)
-        put_row(fp, &run->entries[i]);
+        put_row(fp, &run->entries[i], labels ? labels->n_figures : 0);
     fputs("</tbody>\n</table>\n<footer>Carnets produits par terrobs. "
           "Cliquer sur un en-tête de colonne pour trier.</footer>\n",
           fp);

@@ -33,6 +33,7 @@ typedef struct atlas_made {
 typedef struct atlas_run {
     const tob_atlas_options_t *opts;
     int vintage;
+    tob_carnet_peers_t *peers; /* loaded once, read by every worker */
     char level_label[128];
     atlas_entry_t *entries;
     size_t n_entries;

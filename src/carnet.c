@@ -16,6 +16,9 @@ static const carnet_section_fn_t section_fns[CARNET_N_KINDS] = {
     [CARNET_CONTRACTS] = carnet_contracts,
     [CARNET_GUP] = carnet_gup,
     [CARNET_MAP] = carnet_map,
+    [CARNET_FIGURES] = carnet_figures,
+    [CARNET_EVOLUTION] = carnet_evolution,
+    [CARNET_COMMUNES_CHART] = carnet_communes_chart,
 };
 
 void carnet_fmt_area(double area_m2, char *buf, size_t size)
@@ -78,31 +81,61 @@ static void fill_report(const carnet_ctx_t *ctx, tob_carnet_report_t *r)
     r->area_km2 = ctx->terr->self.area_m2 / 1e6;
 }
 
+/* Loads the territory and sets up ctx; end() undoes it. */
+static tob_status_t begin(carnet_ctx_t *ctx, tob_store_t *st,
+                          const tob_carnet_template_t *tpl,
+                          const tob_carnet_options_t *opts,
+                          carnet_territory_t *terr, tob_error_t *err)
+{
+    memset(ctx, 0, sizeof *ctx);
+    if (opts == NULL || opts->level == NULL || opts->code == NULL)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a carnet needs a level and a code");
+    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
+                                                opts->vintage, terr, err);
+    if (status != TOB_OK)
+        return status;
+    ctx->st = st;
+    ctx->tpl = tpl;
+    ctx->terr = terr;
+    ctx->peers = opts->peers;
+    today_fr(opts->today, ctx->today, sizeof ctx->today);
+    return TOB_OK;
+}
+
+static void end(carnet_ctx_t *ctx, carnet_territory_t *terr)
+{
+    tob_doc_destroy(ctx->doc);
+    tob_values_close(ctx->vals);
+    tob_carnet_peers_destroy(ctx->own_peers);
+    carnet_territory_free(terr);
+}
+
 tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
                               const tob_carnet_options_t *opts,
                               const char *path, tob_carnet_report_t *report,
                               tob_error_t *err)
 {
-    if (opts == NULL || opts->level == NULL || opts->code == NULL)
-        return tob_error_set(err, TOB_ERR_ARG,
-                             "a carnet needs a level "
-                             "and a code");
+    carnet_ctx_t ctx;
     carnet_territory_t terr;
-    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
-                                                opts->vintage, &terr, err);
+    tob_carnet_report_t mine;
+    memset(&mine, 0, sizeof mine);
+    tob_status_t status = begin(&ctx, st, tpl, opts, &terr, err);
     if (status != TOB_OK)
         return status;
-    carnet_ctx_t ctx = {st, tpl, &terr, NULL, "", ""};
-    today_fr(opts->today, ctx.today, sizeof ctx.today);
+    ctx.report = &mine;
     status = carnet_store_date(st, ctx.store_date, sizeof ctx.store_date, err);
     if (status == TOB_OK)
         status = compose(&ctx, err);
     if (status == TOB_OK)
+        status = carnet_index_figures(&ctx, err);
+    if (status == TOB_OK)
         status = tob_doc_write_pdf(ctx.doc, path, err);
-    if (status == TOB_OK && report != NULL)
-        fill_report(&ctx, report);
-    tob_doc_destroy(ctx.doc);
-    carnet_territory_free(&terr);
+    if (status == TOB_OK && report != NULL) {
+        fill_report(&ctx, &mine);
+        *report = mine;
+    }
+    end(&ctx, &terr);
     return status;
 }
 
@@ -111,19 +144,17 @@ tob_status_t tob_carnet_summarize(tob_store_t *st,
                                   const tob_carnet_options_t *opts,
                                   tob_carnet_report_t *report, tob_error_t *err)
 {
-    if (opts == NULL || opts->level == NULL || opts->code == NULL)
-        return tob_error_set(err, TOB_ERR_ARG,
-                             "a carnet needs a level and a code");
+    carnet_ctx_t ctx;
     carnet_territory_t terr;
-    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
-                                                opts->vintage, &terr, err);
+    memset(report, 0, sizeof *report);
+    tob_status_t status = begin(&ctx, st, tpl, opts, &terr, err);
     if (status != TOB_OK)
         return status;
-    carnet_ctx_t ctx = {st, tpl, &terr, NULL, "", ""};
-    memset(report, 0, sizeof *report);
+    ctx.report = report;
     fill_report(&ctx, report);
-    carnet_territory_free(&terr);
-    return TOB_OK;
+    status = carnet_index_figures(&ctx, err);
+    end(&ctx, &terr);
+    return status;
 }
 
 tob_status_t tob_carnet_thumbnail(tob_store_t *st,
@@ -131,20 +162,15 @@ tob_status_t tob_carnet_thumbnail(tob_store_t *st,
                                   const char *path, int width, int height,
                                   tob_error_t *err)
 {
-    if (opts == NULL || opts->level == NULL || opts->code == NULL)
-        return tob_error_set(err, TOB_ERR_ARG,
-                             "a thumbnail needs a level and a code");
     if (width < 16 || width > 2000 || height < 16 || height > 2000)
         return tob_error_set(err, TOB_ERR_ARG,
                              "a thumbnail is 16 to 2000 pixels a side");
+    carnet_ctx_t ctx;
     carnet_territory_t terr;
-    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
-                                                opts->vintage, &terr, err);
+    tob_status_t status = begin(&ctx, st, NULL, opts, &terr, err);
     if (status != TOB_OK)
         return status;
-    carnet_ctx_t ctx = {st, NULL, &terr, NULL, "", ""};
-    today_fr(opts->today, ctx.today, sizeof ctx.today);
     status = carnet_thumbnail(&ctx, path, width, height, err);
-    carnet_territory_free(&terr);
+    end(&ctx, &terr);
     return status;
 }

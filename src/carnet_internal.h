@@ -18,6 +18,9 @@ typedef enum carnet_kind {
     CARNET_CONTRACTS,
     CARNET_GUP,
     CARNET_MAP,
+    CARNET_FIGURES,
+    CARNET_EVOLUTION,
+    CARNET_COMMUNES_CHART,
     CARNET_N_KINDS
 } carnet_kind_t;
 
@@ -64,6 +67,19 @@ void tpl_free_words(char **words, size_t n);
 tob_status_t tpl_error_at(const tob_carnet_template_t *tpl, const char *section,
                           const char *key, tob_error_t *err);
 
+/* A variable a section names, and the year asked (0 = the latest). */
+#define CARNET_MAX_VARS 16
+typedef struct carnet_var {
+    char name[64];
+    int year;
+} carnet_var_t;
+
+/* The variables of a figures section (key indicators) or an evolution
+ * section (key variables), with the section's year; at most max. */
+size_t carnet_section_vars(const tob_carnet_template_t *tpl,
+                           const tpl_section_t *sec, carnet_var_t *vars,
+                           size_t max);
+
 /* ---- territory ----------------------------------------------------------- */
 
 typedef struct carnet_unit {
@@ -96,6 +112,40 @@ void carnet_territory_free(carnet_territory_t *t);
 tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
                                tob_error_t *err);
 
+/* ---- peers: every territory of the level ----------------------------------
+ */
+
+#include "terrobs/values.h"
+
+typedef struct peer_var {
+    char name[TOB_VARIABLE_NAME_MAX];
+    int year;
+    tob_variable_t meta;
+    double *values; /* by peer, in the order of ids; NaN = missing */
+    double *sorted; /* the finite values, largest first */
+    size_t n_valid;
+} peer_var_t;
+
+struct tob_carnet_peers {
+    char level[TOB_LEVEL_NAME_MAX + 1];
+    int vintage;
+    sqlite3_int64 *ids; /* increasing */
+    size_t n_ids;
+    peer_var_t *vars;
+    size_t n_vars;
+};
+
+void carnet_peers_free_var(peer_var_t *v);
+const peer_var_t *carnet_peer_var(const tob_carnet_peers_t *p, const char *name,
+                                  int year);
+size_t carnet_peer_index(const tob_carnet_peers_t *p, sqlite3_int64 id);
+/* 1 + how many peers have a larger value; 0 for a missing value. *of is
+ * the number of peers with a value. */
+size_t carnet_peer_rank(const peer_var_t *v, double value, size_t *of);
+/* The level's combined value: a sum, the ratio of summed parts, a weighted
+ * mean; NaN when a peer lacks a value, and for means and 'none'. */
+double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v);
+
 /* ---- composition -----------------------------------------------------------
  */
 
@@ -104,8 +154,12 @@ typedef struct carnet_ctx {
     const tob_carnet_template_t *tpl;
     const carnet_territory_t *terr;
     tob_doc_t *doc;
-    char today[16];      /* "23/11/2026" */
-    char store_date[16]; /* last load or import, "" if none */
+    tob_values_t *vals;              /* values of this store, NULL if unused */
+    const tob_carnet_peers_t *peers; /* given, or own_peers */
+    tob_carnet_peers_t *own_peers;
+    tob_carnet_report_t *report; /* figures for the atlas index */
+    char today[16];              /* "23/11/2026" */
+    char store_date[16];         /* last load or import, "" if none */
 } carnet_ctx_t;
 
 typedef tob_status_t (*carnet_section_fn_t)(carnet_ctx_t *ctx,
@@ -131,6 +185,38 @@ tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
  * when the store has no département. */
 tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
                               int height, tob_error_t *err);
+
+tob_status_t carnet_figures(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                            tob_error_t *err);
+tob_status_t carnet_evolution(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                              tob_error_t *err);
+tob_status_t carnet_communes_chart(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   tob_error_t *err);
+
+/* Values and peers, opened on first use. */
+tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err);
+
+/* The metadata of a variable a section names under key; *meta NULL and
+ * TOB_OK when it is absent and the section optional, else an error naming
+ * the template's line. */
+tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                 const char *key, const char *name,
+                                 const tob_variable_t **meta, tob_error_t *err);
+
+/* The index figures of the atlas (report->figures) without composing. */
+tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err);
+
+/* A value with its unit, French: "12,3 %", "2 604 361 habitants",
+ * "n.d." when missing. decimals < 0: the variable's, else automatic. */
+void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
+                      size_t size);
+
+/* The year a variable describes: declared, else the _YYYY its name ends
+ * with, else fallback. */
+int carnet_var_year(const tob_variable_t *meta, int fallback);
+
+/* "EPCI", "communes", "départements": a level label for a count. */
+void carnet_level_plural(const char *label, char *buf, size_t size);
 
 tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               tob_error_t *err);

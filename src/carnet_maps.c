@@ -9,6 +9,7 @@
 #include "terrobs/style.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,39 +120,6 @@ tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
 
 /* ---- thematic map of the communes ---------------------------------------- */
 
-static const char SQL_HAS_VARIABLE[] =
-    "SELECT coalesce(source, '') FROM variable WHERE name = ?";
-
-/* Checks the variable exists and copies its source (for the map's source
- * line) into source. */
-static tob_status_t check_variable(carnet_ctx_t *ctx, const char *section,
-                                   const char *name, char *source, size_t size,
-                                   tob_error_t *err)
-{
-    sqlite3_stmt *s = NULL;
-    tob_status_t st = tob_store_prepare(ctx->st, SQL_HAS_VARIABLE, &s, err);
-    if (st != TOB_OK)
-        return st;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        /* one line: the value goes into a style */
-        snprintf(source, size, "%s", sqlite3_column_text(s, 0));
-        source[strcspn(source, "\r\n")] = '\0';
-        for (char *q = source; (q = strchr(q, '"')) != NULL;)
-            *q = '\''; /* it is written between quotes */
-    }
-    sqlite3_finalize(s);
-    if (rc == SQLITE_ROW)
-        return TOB_OK;
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(ctx->st, "reading variables", err);
-    tob_error_set(err, TOB_ERR_NOTFOUND,
-                  "no variable '%s' in the store (terrobs info lists them)",
-                  name);
-    return tpl_error_at(ctx->tpl, section, "variable", err);
-}
-
 /* Template keys passed on to the style, and where they go. */
 static const struct map_key {
     const char *key, *target;
@@ -163,11 +131,41 @@ static const struct map_key {
 
 /* The built-in style of a communes map, with the template's values in
  * their sections (INI values hold no line break, so each stays one key). */
+static int is_name(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* What the map shows: the variable, or, for a ratio the store does not
+ * hold at commune level, the ratio computed from its parts there (the
+ * renderer reads observations; values.h computes ratios on the fly). */
+static void data_lines(const tob_variable_t *m, char *buf, size_t size)
+{
+    if (m->aggregate != TOB_AGG_RATIO || !is_name(m->name) ||
+        !is_name(m->numerator) || !is_name(m->denominator)) {
+        snprintf(buf, size, "variable = %s\n", m->name);
+        return;
+    }
+    snprintf(buf, size,
+             "expression = coalesce(%s, %.17g * %s / nullif(%s, 0))\n"
+             "[legend]\ntitle = %s\nunit = %s\n[data]\n",
+             m->name, m->scale, m->numerator, m->denominator,
+             m->label[0] ? m->label : m->name, m->unit);
+}
+
 static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
-                   const char *members, const char *source, char *buf,
-                   size_t size)
+                   const char *members, const tob_variable_t *meta,
+                   const char *source, char *buf, size_t size)
 {
     const tob_carnet_template_t *tpl = ctx->tpl;
+    char data[1024];
+    data_lines(meta, data, sizeof data);
     const char *id = sec->id, *year = tpl_get(tpl, id, "year", NULL);
     const char *labels = tpl_get_or(tpl, id, "labels", "12");
     int n = snprintf(
@@ -175,16 +173,15 @@ static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
         "[map]\ndate = none\nscalebar = bottom-left\nnorth = top-right\n"
         "frame = no\nmargin = 0\nauthor = %s\n%s%s%s"
         "[data]\nkind = choropleth\nlevel = commune\nfilter = %s\n"
-        "variable = %s\n%s%s%s"
+        "%s%s%s%s"
         "[classes]\nmethod = %s\nk = %s\npalette = %s\n"
         "[polygons]\nstroke = #ffffff\nstroke_width = 0.15\n"
         "[legend]\nposition = right\n"
         "[labels]\nfield = name\n%s%s\n",
         tpl_get_or(tpl, "carnet", "author", "terrobs"),
         source[0] ? "source = \"" : "", source, source[0] ? "\"\n" : "",
-        members, tpl_get_or(tpl, id, "variable", ""), year ? "year = " : "",
-        year ? year : "", year ? "\n" : "",
-        tpl_get_or(tpl, id, "method", "quantile"),
+        members, data, year ? "year = " : "", year ? year : "",
+        year ? "\n" : "", tpl_get_or(tpl, id, "method", "quantile"),
         tpl_get_or(tpl, id, "k", "5"), tpl_get_or(tpl, id, "palette", "YlGnBu"),
         strcmp(labels, "0") == 0 ? "show = no" : "max = ",
         strcmp(labels, "0") == 0 ? "" : labels);
@@ -236,6 +233,7 @@ static tob_status_t blame_template(carnet_ctx_t *ctx, const tpl_section_t *sec,
 }
 
 static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   const tob_variable_t *meta,
                                    const char *source, tob_style_t **out,
                                    tob_error_t *err)
 {
@@ -251,7 +249,8 @@ static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
             tob_error_set(err, st, "%s", local.message);
             return tpl_error_at(ctx->tpl, sec->id, "style", err);
         }
-    } else if (compose(ctx, sec, members, source, text, sizeof text) != 0) {
+    } else if (compose(ctx, sec, members, meta, source, text, sizeof text) !=
+               0) {
         return tob_error_set(err, TOB_ERR_INPUT, "map settings too long");
     } else {
         st = tob_style_parse_text(text, strlen(text), "carnet map", NULL, 0,
@@ -305,32 +304,78 @@ static double map_height(carnet_ctx_t *ctx)
     return h < 260 ? 260 : h > 560 ? 560 : h;
 }
 
+/* How many member communes have a value: a map of none says nothing. */
+static tob_status_t count_values(carnet_ctx_t *ctx, const char *name, int year,
+                                 size_t *n, tob_error_t *err)
+{
+    *n = 0;
+    for (size_t i = 0; i < ctx->terr->n_communes; i++) {
+        tob_value_t v;
+        tob_status_t st = tob_values_get(
+            ctx->vals, name, ctx->terr->communes[i].id, year, &v, err);
+        if (st != TOB_OK)
+            return st;
+        *n += isfinite(v.value) != 0;
+    }
+    return TOB_OK;
+}
+
+/* The variable's metadata and source line; NULL meta when the template
+ * leaves the variable to its style file, or lacks it and is optional. */
+static tob_status_t map_variable(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                 const tob_variable_t **meta, char *source,
+                                 size_t size, tob_error_t *err)
+{
+    *meta = NULL;
+    const char *name = tpl_get(ctx->tpl, sec->id, "variable", NULL);
+    if (name == NULL && tpl_get(ctx->tpl, sec->id, "style", NULL) != NULL)
+        return TOB_OK;
+    if (name == NULL) {
+        tob_error_set(err, TOB_ERR_INPUT, "missing: the variable to map");
+        tob_error_at(err, ctx->tpl->name, 0, NULL);
+        return tpl_error_at(ctx->tpl, sec->id, "variable", err);
+    }
+    tob_status_t st = carnet_need_values(ctx, err);
+    if (st == TOB_OK)
+        st = carnet_section_meta(ctx, sec, "variable", name, meta, err);
+    if (st == TOB_OK && *meta != NULL) {
+        snprintf(source, size, "%s", (*meta)->source);
+        source[strcspn(source, "\r\n")] = '\0';
+        for (char *q = source; (q = strchr(q, '"')) != NULL;)
+            *q = '\''; /* it is written between quotes */
+    }
+    return st;
+}
+
 tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                         tob_error_t *err)
 {
     if (ctx->terr->n_communes < 2)
         return TOB_OK; /* a map of one commune says nothing */
-    const char *variable = tpl_get(ctx->tpl, sec->id, "variable", NULL);
-    tob_status_t st = TOB_OK;
+    const tob_variable_t *meta = NULL;
     char source[512] = "";
-    if (variable != NULL) {
-        tob_error_t absent;
-        tob_error_clear(&absent);
-        st = check_variable(ctx, sec->id, variable, source, sizeof source,
-                            &absent);
-        /* optional: a template made for any store skips what it lacks */
-        if (st == TOB_ERR_NOTFOUND && tpl_yes(ctx->tpl, sec->id, "optional", 0))
-            return TOB_OK;
-        if (st != TOB_OK && err != NULL && err->code == TOB_OK)
-            *err = absent;
-    }
-    tob_style_t *style = NULL;
-    if (st == TOB_OK)
-        st = communes_style(ctx, sec, source, &style, err);
+    tob_status_t st = map_variable(ctx, sec, &meta, source, sizeof source, err);
+    if (st != TOB_OK ||
+        (meta == NULL && tpl_get(ctx->tpl, sec->id, "style", NULL) == NULL))
+        return st; /* optional and absent: left out */
+    size_t n_values = 1;
+    const char *year = tpl_get(ctx->tpl, sec->id, "year", NULL);
+    if (meta != NULL)
+        st = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
+                          err);
     if (st == TOB_OK)
         st = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"), err);
+    if (st != TOB_OK || n_values == 0)
+        return st != TOB_OK ? st
+                            : tob_doc_paragraph(
+                                  ctx->doc, TOB_TEXT_NOTE,
+                                  "Aucune commune du territoire n'a de valeur "
+                                  "pour cet indicateur.",
+                                  err);
+    tob_style_t *style = NULL;
+    st = communes_style(ctx, sec, meta, source, &style, err);
     map_job_t job = {ctx, style};
     if (st == TOB_OK)
         st = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);

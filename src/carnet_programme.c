@@ -53,9 +53,9 @@ static tob_status_t project_figures(carnet_ctx_t *ctx,
         part, sizeof part);
     snprintf(engaged_detail, sizeof engaged_detail, "%s du coût total", part);
     tob_figure_t figs[3] = {
-        {ratio, "Projets engagés", detail},
-        {cost, "Coût total des projets", "hors projets abandonnés"},
-        {engaged, "Coût des projets engagés", engaged_detail},
+        {ratio, NULL, "Projets engagés", detail},
+        {cost, NULL, "Coût total des projets", "hors projets abandonnés"},
+        {engaged, NULL, "Coût des projets engagés", engaged_detail},
     };
     return tob_doc_figures(ctx->doc, figs, 3, err);
 }

@@ -16,7 +16,15 @@ static const char *const cover_keys[] = {"locator", NULL};
 static const char *const map_keys[] = {
     "title",   "variable", "year",  "method",   "k",
     "palette", "labels",   "style", "optional", NULL};
-static const char *const table_keys[] = {"title", NULL};
+static const char *const table_keys[] = {"title", "columns",  "sort",
+                                         "year",  "optional", NULL};
+static const char *const figures_keys[] = {
+    "title", "indicators", "references", "evolution",
+    "index", "year",       "optional",   NULL};
+static const char *const evolution_keys[] = {"title", "variables", "base100",
+                                             "optional", NULL};
+static const char *const chart_keys[] = {"title", "variable", "year",
+                                         "top",   "optional", NULL};
 static const char *const text_keys[] = {"title", "text", NULL};
 static const char *const programme_keys[] = {"title", "max-rows", NULL};
 
@@ -31,6 +39,9 @@ static const struct kind_def {
     {"contracts", CARNET_CONTRACTS, programme_keys},
     {"gup", CARNET_GUP, programme_keys},
     {"map", CARNET_MAP, map_keys},
+    {"figures", CARNET_FIGURES, figures_keys},
+    {"evolution", CARNET_EVOLUTION, evolution_keys},
+    {"communes-chart", CARNET_COMMUNES_CHART, chart_keys},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -169,14 +180,12 @@ static const struct int_key {
     const char *key;
     long lo, hi;
 } int_keys[] = {
-    {"max-rows", 1, 1000},
-    {"k", 2, 12},
-    {"labels", 0, 200},
-    {"year", 1000, 9999},
+    {"max-rows", 1, 1000}, {"k", 2, 12},   {"labels", 0, 200},
+    {"year", 1000, 9999},  {"top", 1, 50},
 };
 
 /* Keys holding yes or no. */
-static const char *const bool_keys[] = {"locator", "optional", NULL};
+static const char *const bool_keys[] = {"locator", "optional", "base100", NULL};
 
 int tpl_yes(const tob_carnet_template_t *tpl, const char *section,
             const char *key, int fallback)
@@ -383,4 +392,26 @@ tob_status_t tob_carnet_template_default(tob_carnet_template_t **out,
     const char *text = tob_carnet_template_default_text();
     return tob_carnet_template_parse(text, strlen(text),
                                      "carnet.ini (built-in)", NULL, out, err);
+}
+
+size_t carnet_section_vars(const tob_carnet_template_t *tpl,
+                           const tpl_section_t *sec, carnet_var_t *vars,
+                           size_t max)
+{
+    const char *key = sec->kind == CARNET_FIGURES          ? "indicators"
+                      : sec->kind == CARNET_EVOLUTION      ? "variables"
+                      : sec->kind == CARNET_COMMUNES_TABLE ? "columns"
+                                                           : "variable";
+    const char *year = tpl_get(tpl, sec->id, "year", NULL);
+    char *words[CARNET_MAX_VARS];
+    size_t n = tpl_split(tpl_get(tpl, sec->id, key, NULL), words,
+                         max < CARNET_MAX_VARS ? max : CARNET_MAX_VARS);
+    if (n == (size_t)-1)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(vars[i].name, sizeof vars[i].name, "%s", words[i]);
+        vars[i].year = year != NULL ? atoi(year) : 0;
+    }
+    tpl_free_words(words, n);
+    return n;
 }

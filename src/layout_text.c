@@ -284,12 +284,37 @@ typedef struct figure_layouts {
     PangoLayout *value, *label, *detail;
 } figure_layouts_t;
 
+/* "158 753" large and " habitants" small, on one line if it can be: the
+ * number shrinks before the line breaks. */
+static PangoLayout *value_layout(tob_doc_t *doc, const tob_figure_t *f,
+                                 double inner)
+{
+    static const char *const sizes[] = {"15", "12.5", "10.5"};
+    char *num = g_markup_escape_text(f->value != NULL ? f->value : "", -1);
+    char *unit = g_markup_escape_text(f->unit != NULL ? f->unit : "", -1);
+    PangoLayout *l = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        char *markup = g_strdup_printf(
+            "<span font_desc='" TOB_FONT_FAMILY " Bold %s'>%s</span>"
+            "<span font_desc='" TOB_FONT_FAMILY " Bold 8.5'>%s%s</span>",
+            sizes[i], num, unit[0] ? "\xC2\xA0" : "", unit);
+        if (l != NULL)
+            g_object_unref(l);
+        l = tob_doc_layout(doc, TOB_FONT_FAMILY " 15", inner, markup, 1);
+        g_free(markup);
+        if (pango_layout_get_line_count(l) == 1)
+            break;
+    }
+    g_free(num);
+    g_free(unit);
+    return l;
+}
+
 static double lay_figure(tob_doc_t *doc, const tob_figure_t *f, double w,
                          figure_layouts_t *out)
 {
     double inner = w - 2 * FIGURE_PAD - 3;
-    out->value = tob_doc_layout(doc, TOB_FONT_FAMILY " Bold 15", inner,
-                                f->value != NULL ? f->value : "", 0);
+    out->value = value_layout(doc, f, inner);
     out->label = tob_doc_layout(doc, TOB_FONT_FAMILY " Bold 8.5", inner,
                                 f->label != NULL ? f->label : "", 0);
     out->detail =

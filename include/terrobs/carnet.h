@@ -35,21 +35,49 @@ const char *tob_carnet_template_default_text(void);
 
 void tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
 
+/* The values of a template's indicators for every territory of a level,
+ * from which ranks ("3e sur 41") and the level's combined values come.
+ * Built once, shared read-only by any number of threads. */
+typedef struct tob_carnet_peers tob_carnet_peers_t;
+
+/* Reads them from st for the territories of (level, vintage). Errors:
+ * TOB_ERR_NOTFOUND (a variable the template names and does not mark
+ * optional), TOB_ERR_SQLITE, TOB_ERR_NOMEM. Caller frees *out with
+ * tob_carnet_peers_destroy(). */
+TOB_NODISCARD tob_status_t tob_carnet_peers_load(
+    tob_store_t *st, const tob_carnet_template_t *tpl, const char *level,
+    int vintage, tob_carnet_peers_t **out, tob_error_t *err);
+void tob_carnet_peers_destroy(tob_carnet_peers_t *peers); /* NULL ok */
+
 /* Which territory, and how. Strings are borrowed for the call. */
 typedef struct tob_carnet_options {
     const char *level;
     const char *code;
     int vintage;       /* 0 = the latest holding the code */
     const char *today; /* edition date "23/11/2026"; NULL = today */
+    /* Peers loaded with the same template, level and vintage (the atlas
+     * loads them once); NULL = read them for this carnet. */
+    const tob_carnet_peers_t *peers;
 } tob_carnet_options_t;
 
 /* What a carnet holds, for the atlas index. */
 #define TOB_CARNET_NAME_MAX 256
+#define TOB_CARNET_INDEX_MAX 4
+typedef struct tob_carnet_figure {
+    char label[128]; /* the variable's label */
+    char text[96];   /* the value as the carnet writes it: "12,3 %" */
+    double value;    /* NaN when missing */
+} tob_carnet_figure_t;
+
 typedef struct tob_carnet_report {
     char name[TOB_CARNET_NAME_MAX]; /* the territory's name */
     size_t n_pages;
     size_t n_communes; /* member communes */
     double area_km2;   /* NaN when unknown */
+    /* The first key figures (or those of the figures section's index
+     * key), in the template's order. */
+    size_t n_figures;
+    tob_carnet_figure_t figures[TOB_CARNET_INDEX_MAX];
 } tob_carnet_report_t;
 
 /* Composes the carnet of opts->level/opts->code with tpl and writes it to

@@ -62,10 +62,12 @@ typedef tob_status_t (*tob_draw_fn_t)(void *user, cairo_t *cr,
                                       PangoContext *pango, const tob_rect_t *r,
                                       tob_error_t *err);
 
-/* A key-figure box: a large value, a label under it, and detail lines
- * (rank, references) in small text. detail may be NULL; '\n' splits lines. */
+/* A key-figure box: a large value followed by its unit in smaller type, a
+ * label under it, and detail lines (rank, references) in small text. unit
+ * and detail may be NULL; '\n' splits detail lines. */
 typedef struct tob_figure {
     const char *value;
+    const char *unit;
     const char *label;
     const char *detail;
 } tob_figure_t;

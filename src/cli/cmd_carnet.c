@@ -96,7 +96,7 @@ static int run(int argc, char **argv)
         return tob_cli_fail(&err);
     tob_store_t *store = NULL;
     tob_carnet_report_t report;
-    tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date};
+    tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date, NULL};
     st = tob_store_open(a.store, TOB_STORE_READ, &store, &err);
     if (st == TOB_OK)
         st = tob_carnet_write(store, tpl, &opts, a.output, &report, &err);

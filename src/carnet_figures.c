@@ -1,0 +1,334 @@
+/* carnet_figures.c - key figures: each indicator's value for the
+ * territory, its rank among the territories of its level ("3e sur 41
+ * EPCI"), the values of its département (and other parents the template
+ * names) and of all territories of its level together, and its evolution
+ * between two years at constant geography (both values computed on
+ * today's members). */
+#include "carnet_internal.h"
+
+#include "terrobs/cells.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
+                      size_t size)
+{
+    int decimals = meta->decimals;
+    if (decimals < 0)
+        decimals = fabs(v) >= 100 ? 0 : 1;
+    char num[TOB_FMT_MAX];
+    tob_fmt_number_fr(v, decimals, num, sizeof num);
+    if (!isfinite(v) || meta->unit[0] == '\0')
+        snprintf(buf, size, "%s", num);
+    else
+        snprintf(buf, size, "%s\xC2\xA0%s", num, meta->unit);
+}
+
+int carnet_var_year(const tob_variable_t *meta, int fallback)
+{
+    if (meta->year > 0)
+        return meta->year;
+    size_t n = strlen(meta->name);
+    if (n > 5 && meta->name[n - 5] == '_' &&
+        isdigit((unsigned char)meta->name[n - 4]) &&
+        isdigit((unsigned char)meta->name[n - 1]))
+        return atoi(meta->name + n - 4);
+    return fallback;
+}
+
+void carnet_level_plural(const char *label, char *buf, size_t size)
+{
+    size_t n = strlen(label);
+    int upper = 0;
+    for (size_t i = 0; i < n; i++)
+        upper += isupper((unsigned char)label[i]) != 0;
+    /* acronyms (EPCI, SCoT, QPV) do not take an s */
+    if (upper > 1 || n == 0 || strchr("sxz", label[n - 1]) != NULL) {
+        snprintf(buf, size, "%s", label);
+        return;
+    }
+    if (strncmp(label, "\xC3\x89", 2) == 0) /* É */
+        snprintf(buf, size, "\xC3\xA9%ss", label + 2);
+    else
+        snprintf(buf, size, "%c%ss", tolower((unsigned char)label[0]),
+                 label + 1);
+}
+
+tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
+{
+    tob_status_t st = TOB_OK;
+    if (ctx->vals == NULL)
+        st = tob_values_open(ctx->st, &ctx->vals, err);
+    if (st == TOB_OK && ctx->peers == NULL) {
+        st = tob_carnet_peers_load(ctx->st, ctx->tpl, ctx->terr->self.level,
+                                   ctx->terr->vintage, &ctx->own_peers, err);
+        ctx->peers = ctx->own_peers;
+    }
+    return st;
+}
+
+/* The value of a variable for a territory; NaN when missing. */
+static tob_status_t value_of(carnet_ctx_t *ctx, const char *name,
+                             sqlite3_int64 id, int year, double *out,
+                             tob_error_t *err)
+{
+    tob_value_t v;
+    tob_status_t st = tob_values_get(ctx->vals, name, id, year, &v, err);
+    *out = st == TOB_OK ? v.value : NAN;
+    return st;
+}
+
+/* "3e sur 41 EPCI" (1er for the first). */
+static void rank_line(carnet_ctx_t *ctx, const peer_var_t *pv, double v,
+                      char *buf, size_t size)
+{
+    size_t of = 0, rank = pv != NULL ? carnet_peer_rank(pv, v, &of) : 0;
+    buf[0] = '\0';
+    if (rank == 0 || of < 2)
+        return;
+    char plural[128];
+    carnet_level_plural(ctx->terr->self.level_label, plural, sizeof plural);
+    snprintf(buf, size, "Rang : %zu%s sur %zu %s", rank, rank == 1 ? "er" : "e",
+             of, plural);
+}
+
+/* The territory a reference names: a level of its parents (the
+ * département of most communes for "departement"). */
+static const carnet_unit_t *reference(const carnet_territory_t *t,
+                                      const char *level)
+{
+    if (strcmp(t->self.level, level) == 0)
+        return NULL;
+    if (strcmp(level, "departement") == 0)
+        return t->departement;
+    for (size_t i = 0; i < t->n_parents; i++)
+        if (strcmp(t->parents[i].level, level) == 0)
+            return &t->parents[i];
+    return NULL;
+}
+
+static void append(char *buf, size_t size, const char *line)
+{
+    if (line[0] == '\0')
+        return;
+    size_t used = strlen(buf);
+    snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line);
+}
+
+/* Lines "Nord : 12,3 %" and "Ensemble des 39 EPCI : 11,8 %". */
+static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                    const peer_var_t *pv,
+                                    const tob_variable_t *meta, int year,
+                                    char *buf, size_t size, tob_error_t *err)
+{
+    char *refs[8];
+    size_t n = tpl_split(
+        tpl_get_or(ctx->tpl, sec->id, "references", "departement, store"), refs,
+        8);
+    tob_status_t st = n == (size_t)-1
+                          ? tob_error_set(err, TOB_ERR_NOMEM, "out of memory")
+                          : TOB_OK;
+    for (size_t i = 0; st == TOB_OK && n != (size_t)-1 && i < n; i++) {
+        char line[512], value[256];
+        double v = NAN;
+        if (strcmp(refs[i], "store") == 0) {
+            char plural[128];
+            carnet_level_plural(ctx->terr->self.level_label, plural,
+                                sizeof plural);
+            v = pv != NULL ? carnet_peers_total(ctx->peers, pv) : NAN;
+            carnet_fmt_value(v, meta, value, sizeof value);
+            snprintf(line, sizeof line, "Ensemble des %zu %s : %s",
+                     ctx->peers->n_ids, plural, value);
+        } else {
+            const carnet_unit_t *u = reference(ctx->terr, refs[i]);
+            if (u == NULL)
+                continue;
+            st = value_of(ctx, meta->name, u->id, year, &v, err);
+            carnet_fmt_value(v, meta, value, sizeof value);
+            snprintf(line, sizeof line, "%s : %s", u->name, value);
+        }
+        if (isfinite(v))
+            append(buf, size, line);
+    }
+    if (n != (size_t)-1)
+        tpl_free_words(refs, n);
+    return st;
+}
+
+/* "Évolution 2015-2021 : +0,8 %" (in points for a rate), when an
+ * evolution pair of the section ends at this variable. */
+static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                   const tob_variable_t *meta, double now,
+                                   char *buf, size_t size, tob_error_t *err)
+{
+    char *pairs[8];
+    size_t n =
+        tpl_split(tpl_get(ctx->tpl, sec->id, "evolution", NULL), pairs, 8);
+    if (n == (size_t)-1)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t st = TOB_OK;
+    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+        char *colon = strchr(pairs[i], ':');
+        if (colon == NULL || strcmp(colon + 1, meta->name) != 0)
+            continue;
+        *colon = '\0';
+        const tob_variable_t *from =
+            tob_values_variable(ctx->vals, pairs[i], err);
+        double then = NAN;
+        if (from == NULL)
+            st = err != NULL ? err->code : TOB_ERR_NOTFOUND;
+        else
+            st = value_of(ctx, pairs[i], ctx->terr->self.id, 0, &then, err);
+        if (st != TOB_OK || !isfinite(then) || !isfinite(now) || then == 0)
+            continue;
+        int points = strcmp(meta->unit, "%") == 0;
+        double change = points ? now - then : 100.0 * (now - then) / then;
+        char num[TOB_FMT_MAX], line[256];
+        tob_fmt_number_fr(change, 1, num, sizeof num);
+        snprintf(line, sizeof line, "Évolution %d-%d : %s%.40s%s",
+                 carnet_var_year(from, 0), carnet_var_year(meta, 0),
+                 change > 0 ? "+" : "", num,
+                 points ? "\xC2\xA0pt" : "\xC2\xA0%");
+        append(buf, size, line);
+    }
+    tpl_free_words(pairs, n);
+    return st;
+}
+
+typedef struct figure_text {
+    char value[160], unit[64], label[256], detail[1024];
+} figure_text_t;
+
+static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                               const carnet_var_t *var,
+                               const tob_variable_t *meta, figure_text_t *f,
+                               tob_error_t *err)
+{
+    double v;
+    tob_status_t st =
+        value_of(ctx, var->name, ctx->terr->self.id, var->year, &v, err);
+    if (st != TOB_OK)
+        return st;
+    tob_variable_t bare = *meta; /* the number alone; the unit apart */
+    bare.unit[0] = '\0';
+    carnet_fmt_value(v, &bare, f->value, sizeof f->value);
+    snprintf(f->unit, sizeof f->unit, "%s", isfinite(v) ? meta->unit : "");
+    snprintf(f->label, sizeof f->label, "%s",
+             meta->label[0] ? meta->label : meta->name);
+    f->detail[0] = '\0';
+    const peer_var_t *pv = carnet_peer_var(ctx->peers, var->name, var->year);
+    char line[256];
+    rank_line(ctx, pv, v, line, sizeof line);
+    append(f->detail, sizeof f->detail, line);
+    st = reference_lines(ctx, sec, pv, meta, var->year, f->detail,
+                         sizeof f->detail, err);
+    if (st == TOB_OK)
+        st =
+            evolution_line(ctx, sec, meta, v, f->detail, sizeof f->detail, err);
+    return st;
+}
+
+/* The metadata of a variable the section names; NULL and TOB_OK when it
+ * is absent and the section optional. */
+tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                 const char *key, const char *name,
+                                 const tob_variable_t **meta, tob_error_t *err)
+{
+    tob_error_t absent;
+    tob_error_clear(&absent);
+    *meta = tob_values_variable(ctx->vals, name, &absent);
+    if (*meta != NULL)
+        return TOB_OK;
+    if (absent.code == TOB_ERR_NOTFOUND &&
+        tpl_yes(ctx->tpl, sec->id, "optional", 0))
+        return TOB_OK;
+    if (err != NULL && err->code == TOB_OK)
+        *err = absent;
+    return tpl_error_at(ctx->tpl, sec->id, key, err);
+}
+
+tob_status_t carnet_figures(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                            tob_error_t *err)
+{
+    tob_status_t st = carnet_need_values(ctx, err);
+    carnet_var_t vars[CARNET_MAX_VARS];
+    size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
+    figure_text_t *texts = calloc(n + 1, sizeof *texts);
+    tob_figure_t figs[CARNET_MAX_VARS];
+    size_t n_figs = 0;
+    if (texts == NULL)
+        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+        const tob_variable_t *meta = NULL;
+        st = carnet_section_meta(ctx, sec, "indicators", vars[i].name, &meta,
+                                 err);
+        if (st != TOB_OK || meta == NULL)
+            continue;
+        figure_text_t *f = &texts[n_figs];
+        st = one_figure(ctx, sec, &vars[i], meta, f, err);
+        figs[n_figs++] = (tob_figure_t){f->value, f->unit, f->label, f->detail};
+    }
+    if (st == TOB_OK && n_figs > 0)
+        st = tob_doc_heading(
+            ctx->doc, TOB_TEXT_H1,
+            tpl_get_or(ctx->tpl, sec->id, "title", "Chiffres clés"), err);
+    if (st == TOB_OK && n_figs > 0)
+        st = tob_doc_figures(ctx->doc, figs, n_figs, err);
+    free(texts);
+    return st;
+}
+
+/* The indicators of the index: the figures section's index key, else its
+ * first ones. */
+static size_t index_vars(const tob_carnet_template_t *tpl,
+                         const tpl_section_t *sec, carnet_var_t *vars)
+{
+    const char *index = tpl_get(tpl, sec->id, "index", NULL);
+    if (index == NULL) {
+        size_t n = carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
+        return n < 3 ? n : 3;
+    }
+    char *words[TOB_CARNET_INDEX_MAX];
+    size_t n = tpl_split(index, words, TOB_CARNET_INDEX_MAX);
+    if (n == (size_t)-1)
+        return 0;
+    const char *year = tpl_get(tpl, sec->id, "year", NULL);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(vars[i].name, sizeof vars[i].name, "%s", words[i]);
+        vars[i].year = year != NULL ? atoi(year) : 0;
+    }
+    tpl_free_words(words, n);
+    return n;
+}
+
+tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err)
+{
+    const tpl_section_t *sec = NULL;
+    for (size_t i = 0; i < ctx->tpl->n_sections && sec == NULL; i++)
+        if (ctx->tpl->sections[i].kind == CARNET_FIGURES)
+            sec = &ctx->tpl->sections[i];
+    if (sec == NULL || ctx->report == NULL)
+        return TOB_OK;
+    tob_status_t st = carnet_need_values(ctx, err);
+    carnet_var_t vars[CARNET_MAX_VARS];
+    size_t n = st == TOB_OK ? index_vars(ctx->tpl, sec, vars) : 0;
+    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+        const tob_variable_t *meta = NULL;
+        st = carnet_section_meta(ctx, sec, "index", vars[i].name, &meta, err);
+        if (st != TOB_OK || meta == NULL ||
+            ctx->report->n_figures == TOB_CARNET_INDEX_MAX)
+            continue;
+        tob_carnet_figure_t *f = &ctx->report->figures[ctx->report->n_figures];
+        st = value_of(ctx, vars[i].name, ctx->terr->self.id, vars[i].year,
+                      &f->value, err);
+        snprintf(f->label, sizeof f->label, "%.127s",
+                 meta->label[0] ? meta->label : meta->name);
+        carnet_fmt_value(f->value, meta, f->text, sizeof f->text);
+        ctx->report->n_figures++;
+    }
+    return st;
+}

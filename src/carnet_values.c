@@ -1,0 +1,252 @@
+/* carnet_values.c - the values of the template's indicators for every
+ * territory of a level ("peers"): a territory's rank among them and their
+ * combined value ("Ensemble des 41 EPCI"). Computed once through the
+ * values module and shared read-only by the atlas's workers. */
+#include "carnet_internal.h"
+
+#include "terrobs/values.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_PEERS[] =
+    "SELECT id FROM territory WHERE level = ?1 AND vintage = ?2 ORDER BY id";
+
+void carnet_peers_free_var(peer_var_t *v)
+{
+    free(v->values);
+    free(v->sorted);
+}
+
+void tob_carnet_peers_destroy(tob_carnet_peers_t *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->n_vars; i++)
+        carnet_peers_free_var(&p->vars[i]);
+    free(p->vars);
+    free(p->ids);
+    free(p);
+}
+
+static tob_status_t list_peers(tob_store_t *st, tob_carnet_peers_t *p,
+                               tob_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_PEERS, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_text(s, 1, p->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, p->vintage);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (p->n_ids == cap) {
+            cap = cap ? 2 * cap : 64;
+            sqlite3_int64 *ids = realloc(p->ids, cap * sizeof *ids);
+            if (ids == NULL) {
+                sqlite3_finalize(s);
+                return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            }
+            p->ids = ids;
+        }
+        p->ids[p->n_ids++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return tob_store_fail(st, "listing territories", err);
+    return TOB_OK;
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The values of one variable for every peer, and their sorted copy. */
+static tob_status_t load_var(tob_values_t *vals, tob_carnet_peers_t *p,
+                             peer_var_t *v, tob_error_t *err)
+{
+    v->values = calloc(p->n_ids + 1, sizeof *v->values);
+    v->sorted = calloc(p->n_ids + 1, sizeof *v->sorted);
+    if (v->values == NULL || v->sorted == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < p->n_ids; i++) {
+        tob_value_t got;
+        tob_status_t st =
+            tob_values_get(vals, v->name, p->ids[i], v->year, &got, err);
+        if (st != TOB_OK)
+            return st;
+        v->values[i] = got.value;
+        if (isfinite(got.value))
+            v->sorted[v->n_valid++] = got.value;
+    }
+    qsort(v->sorted, v->n_valid, sizeof *v->sorted, by_value_desc);
+    return TOB_OK;
+}
+
+const peer_var_t *carnet_peer_var(const tob_carnet_peers_t *p, const char *name,
+                                  int year)
+{
+    for (size_t i = 0; p != NULL && i < p->n_vars; i++)
+        if (strcmp(p->vars[i].name, name) == 0 && p->vars[i].year == year)
+            return &p->vars[i];
+    return NULL;
+}
+
+/* Adds a variable (and, for a ratio or a weighted mean, its parts: the
+ * level's combined value needs them). */
+static tob_status_t add_var(tob_values_t *vals, tob_carnet_peers_t *p,
+                            const char *name, int year, tob_error_t *err)
+{
+    if (carnet_peer_var(p, name, year) != NULL)
+        return TOB_OK;
+    const tob_variable_t *meta = tob_values_variable(vals, name, err);
+    if (meta == NULL)
+        return err != NULL ? err->code : TOB_ERR_NOTFOUND;
+    peer_var_t *grown = realloc(p->vars, (p->n_vars + 1) * sizeof *grown);
+    if (grown == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    p->vars = grown;
+    peer_var_t *v = &p->vars[p->n_vars++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s", name);
+    v->year = year;
+    v->meta = *meta;
+    tob_status_t st = load_var(vals, p, v, err);
+    if (st == TOB_OK && meta->aggregate == TOB_AGG_RATIO) {
+        char num[TOB_VARIABLE_NAME_MAX], den[TOB_VARIABLE_NAME_MAX];
+        snprintf(num, sizeof num, "%s", meta->numerator);
+        snprintf(den, sizeof den, "%s", meta->denominator);
+        st = add_var(vals, p, num, year, err);
+        if (st == TOB_OK)
+            st = add_var(vals, p, den, year, err);
+    } else if (st == TOB_OK && meta->aggregate == TOB_AGG_WEIGHTED_MEAN) {
+        char weight[TOB_VARIABLE_NAME_MAX];
+        snprintf(weight, sizeof weight, "%s", meta->weight);
+        st = add_var(vals, p, weight, year, err);
+    }
+    return st;
+}
+
+size_t carnet_peer_rank(const peer_var_t *v, double value, size_t *of)
+{
+    *of = v->n_valid;
+    if (!isfinite(value))
+        return 0;
+    /* competition ranking: 1 + how many are larger (sorted decreasing) */
+    size_t lo = 0, hi = v->n_valid;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->sorted[mid] > value)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+static double sum_all(const tob_carnet_peers_t *p, const peer_var_t *v)
+{
+    if (v == NULL || v->n_valid != p->n_ids || p->n_ids == 0)
+        return NAN; /* a peer without value: no total rather than a wrong one */
+    double sum = 0;
+    for (size_t i = 0; i < p->n_ids; i++)
+        sum += v->values[i];
+    return sum;
+}
+
+double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v)
+{
+    const tob_variable_t *m = &v->meta;
+    switch (m->aggregate) {
+    case TOB_AGG_SUM:
+        return sum_all(p, v);
+    case TOB_AGG_RATIO: {
+        double num = sum_all(p, carnet_peer_var(p, m->numerator, v->year));
+        double den = sum_all(p, carnet_peer_var(p, m->denominator, v->year));
+        return den != 0 ? m->scale * num / den : NAN;
+    }
+    case TOB_AGG_WEIGHTED_MEAN: {
+        const peer_var_t *w = carnet_peer_var(p, m->weight, v->year);
+        double sw = sum_all(p, w), swv = 0;
+        if (!isfinite(sw) || sw == 0 || v->n_valid != p->n_ids)
+            return NAN;
+        for (size_t i = 0; i < p->n_ids; i++)
+            swv += v->values[i] * w->values[i];
+        return swv / sw;
+    }
+    case TOB_AGG_MEAN:
+    case TOB_AGG_NONE:
+        break;
+    }
+    return NAN; /* a mean of means would not be the level's mean */
+}
+
+/* Variables the template asks for in figures and evolution sections. */
+static tob_status_t add_template_vars(tob_values_t *vals,
+                                      const tob_carnet_template_t *tpl,
+                                      tob_carnet_peers_t *p, tob_error_t *err)
+{
+    tob_status_t st = TOB_OK;
+    for (size_t s = 0; st == TOB_OK && s < tpl->n_sections; s++) {
+        const tpl_section_t *sec = &tpl->sections[s];
+        if (sec->kind != CARNET_FIGURES && sec->kind != CARNET_EVOLUTION)
+            continue;
+        carnet_var_t vars[CARNET_MAX_VARS];
+        size_t n = carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
+        for (size_t i = 0; st == TOB_OK && i < n; i++) {
+            tob_error_t absent;
+            tob_error_clear(&absent);
+            st = add_var(vals, p, vars[i].name, vars[i].year, &absent);
+            if (st == TOB_ERR_NOTFOUND && tpl_yes(tpl, sec->id, "optional", 0))
+                st = TOB_OK; /* the section will leave it out */
+            else if (st != TOB_OK && err != NULL && err->code == TOB_OK)
+                *err = absent;
+        }
+    }
+    return st;
+}
+
+tob_status_t tob_carnet_peers_load(tob_store_t *st,
+                                   const tob_carnet_template_t *tpl,
+                                   const char *level, int vintage,
+                                   tob_carnet_peers_t **out, tob_error_t *err)
+{
+    *out = NULL;
+    tob_carnet_peers_t *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(p->level, sizeof p->level, "%s", level);
+    p->vintage = vintage;
+    tob_values_t *vals = NULL;
+    tob_status_t status = list_peers(st, p, err);
+    if (status == TOB_OK)
+        status = tob_values_open(st, &vals, err);
+    if (status == TOB_OK)
+        status = add_template_vars(vals, tpl, p, err);
+    tob_values_close(vals);
+    if (status != TOB_OK) {
+        tob_carnet_peers_destroy(p);
+        return status;
+    }
+    *out = p;
+    return TOB_OK;
+}
+
+/* Index of territory id among the peers (ids are sorted), or n_ids. */
+size_t carnet_peer_index(const tob_carnet_peers_t *p, sqlite3_int64 id)
+{
+    size_t lo = 0, hi = p->n_ids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n_ids && p->ids[lo] == id ? lo : p->n_ids;
+}
