@@ -247,26 +247,38 @@ void tob_relate_describe(const tob_relate_report_t *rep,
              rep->n_checked, rep->mismatches);
 }
 
-/* Replaces the member relations between the two (level, vintage) pairs. */
-static tob_status_t start_run(relate_run_t *r, tob_error_t *err)
+tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
+                                 const char *child_level, int child_vintage,
+                                 const char *parent_level, int parent_vintage,
+                                 tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     tob_status_t s = tob_store_prepare(
-        r->st,
-        "DELETE FROM membership WHERE kind = 'member' AND child IN"
+        st,
+        "DELETE FROM membership WHERE kind = ?5 AND child IN"
         " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
         " AND parent IN"
         " (SELECT id FROM territory WHERE level = ?3 AND vintage = ?4)",
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
-    sqlite3_bind_text(stmt, 3, r->opts->parent_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, r->rep->parent_vintage);
+    sqlite3_bind_text(stmt, 1, child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, child_vintage);
+    sqlite3_bind_text(stmt, 3, parent_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 4, parent_vintage);
+    sqlite3_bind_text(stmt, 5, kind, -1, SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(r->st, "removing old memberships", err);
+        s = tob_store_fail(st, "removing old relations", err);
     sqlite3_finalize(stmt);
+    return s;
+}
+
+/* Replaces the member relations between the two (level, vintage) pairs. */
+static tob_status_t start_run(relate_run_t *r, tob_error_t *err)
+{
+    tob_status_t s = tob_relations_clear(
+        r->st, "member", r->opts->child_level, r->rep->child_vintage,
+        r->opts->parent_level, r->rep->parent_vintage, err);
     const char *path = r->opts->by == TOB_RELATE_MEMBERS ? r->opts->members
                        : r->opts->by == TOB_RELATE_SPACE ? "(points on surface)"
                                                          : "(parent codes)";

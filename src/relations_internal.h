@@ -17,6 +17,14 @@ typedef struct relate_run {
     tob_examples_t orphans, several, unknown_child, unknown_parent, mismatches;
 } relate_run_t;
 
+/* Removes the relations of kind ('member', 'overlap') from the
+ * territories of (child_level, child_vintage) to those of (parent_level,
+ * parent_vintage): what relating the two levels again replaces. */
+TOB_NODISCARD tob_status_t
+tob_relations_clear(tob_store_t *st, const char *kind, const char *child_level,
+                    int child_vintage, const char *parent_level,
+                    int parent_vintage, tob_error_t *err);
+
 /* Relates child code to parent code (both trimmed): unknown codes are
  * counted, a known pair is written once. */
 TOB_NODISCARD tob_status_t tob_relate_pair(relate_run_t *r, const char *child,

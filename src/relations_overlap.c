@@ -1,8 +1,6 @@
 /* relations_overlap.c - partial overlaps between two spatial levels (QPV
  * over communes) with the share of the child's area in each parent. */
-#include "examples.h"
-#include "terrobs/relations.h"
-#include "terrobs/territory.h"
+#include "relations_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -185,23 +183,9 @@ static tob_status_t prepare_all(overlap_run_t *o, tob_error_t *err)
 
 static tob_status_t start_overlaps(overlap_run_t *o, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        o->st,
-        "DELETE FROM membership WHERE kind = 'overlap' AND child IN"
-        " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
-        " AND parent IN"
-        " (SELECT id FROM territory WHERE level = ?3 AND vintage = ?4)",
-        &stmt, err);
-    if (s != TOB_OK)
-        return s;
-    sqlite3_bind_text(stmt, 1, o->opts->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, o->rep->child_vintage);
-    sqlite3_bind_text(stmt, 3, o->opts->parent_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, o->rep->parent_vintage);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(o->st, "removing old overlaps", err);
-    sqlite3_finalize(stmt);
+    tob_status_t s = tob_relations_clear(
+        o->st, "overlap", o->opts->child_level, o->rep->child_vintage,
+        o->opts->parent_level, o->rep->parent_vintage, err);
     tob_source_record_t rec = {"overlaps",
                                "(polygon intersections)",
                                NULL,

@@ -1,12 +1,9 @@
 /* territories.c - territories without geometry from a list (the QPV 2024
  * list), related to the parents each lies in. */
 #include "codeset.h"
-#include "examples.h"
+#include "relations_internal.h"
 #include "tablecol.h"
 #include "terrobs/codes.h"
-#include "terrobs/relations.h"
-#include "terrobs/table.h"
-#include "terrobs/territory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,28 +221,6 @@ static tob_status_t write_items(list_run_t *r, tob_error_t *err)
     return s;
 }
 
-static tob_status_t clear_relations(list_run_t *r, tob_error_t *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        r->st,
-        "DELETE FROM membership WHERE kind = 'overlap' AND child IN"
-        " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
-        " AND parent IN"
-        " (SELECT id FROM territory WHERE level = ?3 AND vintage = ?4)",
-        &stmt, err);
-    if (s != TOB_OK)
-        return s;
-    sqlite3_bind_text(stmt, 1, r->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, r->rep->vintage);
-    sqlite3_bind_text(stmt, 3, r->opts->parent_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, r->rep->parent_vintage);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(r->st, "removing old relations", err);
-    sqlite3_finalize(stmt);
-    return s;
-}
-
 /* One parent: the whole territory lies in it (share 1). Several: how it
  * splits is unknown without polygons (NULL), never a guess. */
 static tob_status_t relate_item(list_run_t *r, sqlite3_stmt *stmt,
@@ -282,7 +257,9 @@ static tob_status_t relate_item(list_run_t *r, sqlite3_stmt *stmt,
 
 static tob_status_t write_relations(list_run_t *r, tob_error_t *err)
 {
-    tob_status_t s = clear_relations(r, err);
+    tob_status_t s =
+        tob_relations_clear(r->st, "overlap", r->opts->level, r->rep->vintage,
+                            r->opts->parent_level, r->rep->parent_vintage, err);
     sqlite3_stmt *stmt = NULL;
     if (s == TOB_OK)
         s = tob_store_prepare(r->st,

@@ -67,6 +67,15 @@ void tob_cli_note(const char *fmt, ...) TOB_PRINTF(1, 2);
  * one block the caller frees with free(); NULL when out of memory. */
 char **tob_cli_split_list(const char *text);
 
+/* Parses a year option (1800..2200) into *out; on error prints the usage
+ * error for cmd and returns TOB_EXIT_USAGE. */
+int tob_cli_parse_year(const char *cmd, const char *opt, const char *text,
+                       int *out);
+
+/* "terrobs: warning: WHAT: EXAMPLES" on stderr when n > 0, even with
+ * --quiet: a counted problem (unmatched keys, orphans...). */
+void tob_cli_warn_count(size_t n, const char *what, const char *examples);
+
 /* Parses a whole decimal integer option value; 0 on success. */
 int tob_cli_parse_int(const char *text, long *out);
 

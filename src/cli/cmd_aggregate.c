@@ -126,12 +126,6 @@ static int parse_options(int argc, char **argv, agg_args_t *a)
     return rc;
 }
 
-static void warn(size_t n, const char *what, const char *examples)
-{
-    if (n > 0)
-        fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
-}
-
 static void print_report(const tob_aggregate_options_t *o,
                          const tob_aggregate_report_t *r)
 {
@@ -148,14 +142,14 @@ static void print_report(const tob_aggregate_options_t *o,
              "%s whose members do not cover them, "
              "no value",
              o->to_level);
-    warn(r->n_partial, what, r->partial);
+    tob_cli_warn_count(r->n_partial, what, r->partial);
     if (o->overlap)
         snprintf(what, sizeof what, "%s overlapped by no %s, no value",
                  o->to_level, o->from_level);
     else
         snprintf(what, sizeof what, "%s without members, no value",
                  o->to_level);
-    warn(r->n_no_members, what, r->no_members);
+    tob_cli_warn_count(r->n_no_members, what, r->no_members);
     if (r->n_incomplete > 0)
         fprintf(stderr,
                 "terrobs: warning: %zu values not computed, members without "

@@ -53,15 +53,6 @@ typedef struct relate_args {
     double min_share_pct;
 } relate_args_t;
 
-static int parse_year(const char *text, int *out)
-{
-    long year;
-    if (tob_cli_parse_int(text, &year) != 0 || year < 1800 || year > 2200)
-        return tob_cli_usage_error("relate", "'%s' is not a year", text);
-    *out = (int)year;
-    return TOB_EXIT_OK;
-}
-
 static int parse_share(const char *text, double *out)
 {
     char *end = NULL;
@@ -103,9 +94,11 @@ static int set_option(int c, const char *arg, relate_args_t *a)
         r->parent_level = arg;
         break;
     case 'v':
-        return parse_year(arg, &r->child_vintage);
+        return tob_cli_parse_year("relate", "--vintage", arg,
+                                  &r->child_vintage);
     case 'V':
-        return parse_year(arg, &r->parent_vintage);
+        return tob_cli_parse_year("relate", "--parent-vintage", arg,
+                                  &r->parent_vintage);
     case 'm':
         r->members = arg;
         break;
@@ -162,13 +155,6 @@ static int parse_options(int argc, char **argv, relate_args_t *a)
     return TOB_EXIT_OK;
 }
 
-/* Problems are warnings: printed even with --quiet. */
-static void warn_count(size_t n, const char *what, const char *examples)
-{
-    if (n > 0)
-        fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
-}
-
 static void print_relate(const tob_relate_options_t *o,
                          const tob_relate_report_t *r)
 {
@@ -189,17 +175,17 @@ static void print_relate(const tob_relate_options_t *o,
                      o->parent_level, r->n_checked, r->n_mismatches);
     snprintf(what, sizeof what, "%s without %s", o->child_level,
              o->parent_level);
-    warn_count(r->n_orphans, what, r->orphans);
+    tob_cli_warn_count(r->n_orphans, what, r->orphans);
     snprintf(what, sizeof what, "%s in several %s", o->child_level,
              o->parent_level);
-    warn_count(r->n_several, what, r->several);
+    tob_cli_warn_count(r->n_several, what, r->several);
     snprintf(what, sizeof what, "%s codes not in the store", o->child_level);
-    warn_count(r->n_unknown_child, what, r->unknown_child);
+    tob_cli_warn_count(r->n_unknown_child, what, r->unknown_child);
     snprintf(what, sizeof what, "%s codes not in the store", o->parent_level);
-    warn_count(r->n_unknown_parent, what, r->unknown_parent);
+    tob_cli_warn_count(r->n_unknown_parent, what, r->unknown_parent);
     snprintf(what, sizeof what, "points on surface outside their %s",
              o->parent_level);
-    warn_count(r->n_mismatches, what, r->mismatches);
+    tob_cli_warn_count(r->n_mismatches, what, r->mismatches);
 }
 
 static void print_overlaps(const tob_overlap_options_t *o,
@@ -217,7 +203,7 @@ static void print_overlaps(const tob_overlap_options_t *o,
     char what[256];
     snprintf(what, sizeof what, "%s over no %s", o->child_level,
              o->parent_level);
-    warn_count(r->n_outside, what, r->outside);
+    tob_cli_warn_count(r->n_outside, what, r->outside);
 }
 
 static int run(int argc, char **argv)

@@ -67,16 +67,6 @@ typedef struct ind_args {
     char **columns;
 } ind_args_t;
 
-static int parse_year(const char *opt, const char *text, int *out)
-{
-    long year;
-    if (tob_cli_parse_int(text, &year) != 0 || year < 1800 || year > 2200)
-        return tob_cli_usage_error("import", "%s '%s' is not a year", opt,
-                                   text);
-    *out = (int)year;
-    return TOB_EXIT_OK;
-}
-
 static int parse_columns(ind_args_t *a, const char *text)
 {
     free(a->columns);
@@ -114,19 +104,19 @@ static int set_option(int c, const char *arg, ind_args_t *a)
         o->level = arg;
         break;
     case 'v':
-        return parse_year("--vintage", arg, &o->vintage);
+        return tob_cli_parse_year("import", "--vintage", arg, &o->vintage);
     case 'k':
         o->key = arg;
         break;
     case 'y':
-        return parse_year("--year", arg, &o->year);
+        return tob_cli_parse_year("import", "--year", arg, &o->year);
     case 'c':
         return parse_columns(a, arg);
     case 's':
         o->sheet = arg;
         break;
     case 'g':
-        return parse_year("--cog-from", arg, &o->cog_from);
+        return tob_cli_parse_year("import", "--cog-from", arg, &o->cog_from);
     case 'p':
         o->passage = arg;
         break;
@@ -169,12 +159,6 @@ static int parse_options(int argc, char **argv, ind_args_t *a)
     return TOB_EXIT_OK;
 }
 
-static void warn(size_t n, const char *what, const char *examples)
-{
-    if (n > 0)
-        fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
-}
-
 static void print_report(const tob_indicators_options_t *o,
                          const tob_indicators_report_t *r)
 {
@@ -197,11 +181,13 @@ static void print_report(const tob_indicators_options_t *o,
                  r->n_matched, r->n_unknown, o->level, r->n_no_row, o->level);
     char what[160];
     snprintf(what, sizeof what, "keys with no %s", o->level);
-    warn(r->n_unknown, what, r->unknown);
+    tob_cli_warn_count(r->n_unknown, what, r->unknown);
     snprintf(what, sizeof what, "%s with no row", o->level);
-    warn(r->n_no_row, what, r->no_row);
-    warn(r->n_unmapped, "keys not in the passage table", r->unmapped);
-    warn(r->n_unmappable, "values that cannot be mapped", r->unmappable);
+    tob_cli_warn_count(r->n_no_row, what, r->no_row);
+    tob_cli_warn_count(r->n_unmapped, "keys not in the passage table",
+                       r->unmapped);
+    tob_cli_warn_count(r->n_unmappable, "values that cannot be mapped",
+                       r->unmappable);
 }
 
 static int run(const char *store, int argc, char **argv)

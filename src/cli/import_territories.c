@@ -34,15 +34,6 @@ static const char usage[] =
     "  --replace          swap the (level, vintage), keeping the ids (and\n"
     "                     values) of codes still listed\n";
 
-static int parse_year(const char *text, int *out)
-{
-    long year;
-    if (tob_cli_parse_int(text, &year) != 0 || year < 1800 || year > 2200)
-        return tob_cli_usage_error("import", "'%s' is not a year", text);
-    *out = (int)year;
-    return TOB_EXIT_OK;
-}
-
 static int parse_options(int argc, char **argv, tob_territories_options_t *o)
 {
     static const struct option longopts[] = {
@@ -75,7 +66,7 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
             o->name_key = optarg;
             break;
         case 'v':
-            rc = parse_year(optarg, &o->vintage);
+            rc = tob_cli_parse_year("import", "--vintage", optarg, &o->vintage);
             break;
         case 'p':
             o->parent_level = optarg;
@@ -84,7 +75,8 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
             o->parent_key = optarg;
             break;
         case 'V':
-            rc = parse_year(optarg, &o->parent_vintage);
+            rc = tob_cli_parse_year("import", "--parent-vintage", optarg,
+                                    &o->parent_vintage);
             break;
         case 's':
             o->sheet = optarg;

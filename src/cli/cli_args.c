@@ -1,8 +1,19 @@
-/* cli_list.c - comma-separated option values (--columns a,b,c). */
+/* cli_args.c - option values and warnings shared by commands: year
+ * options, comma-separated lists, counted problems. */
 #include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+int tob_cli_parse_year(const char *cmd, const char *opt, const char *text,
+                       int *out)
+{
+    long year;
+    if (tob_cli_parse_int(text, &year) != 0 || year < 1800 || year > 2200)
+        return tob_cli_usage_error(cmd, "%s '%s' is not a year", opt, text);
+    *out = (int)year;
+    return TOB_EXIT_OK;
+}
 
 char **tob_cli_split_list(const char *text)
 {
@@ -27,4 +38,10 @@ char **tob_cli_split_list(const char *text)
     }
     items[i] = NULL;
     return items;
+}
+
+void tob_cli_warn_count(size_t n, const char *what, const char *examples)
+{
+    if (n > 0)
+        fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
 }
