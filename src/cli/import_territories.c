@@ -126,9 +126,10 @@ static int run(const char *store, int argc, char **argv)
         tob_cli_note("  %zu relations to %s (%d); in several %s: %s\n",
                      rep.n_relations, o.parent_level, rep.parent_vintage,
                      o.parent_level, rep.straddling);
-    if (rep.n_unknown_parent > 0)
-        fprintf(stderr, "terrobs: warning: %s codes not in the store: %s\n",
-                o.parent_level, rep.unknown_parent);
+    char what[160];
+    snprintf(what, sizeof what, "%s codes not in the store",
+             o.parent_level ? o.parent_level : "parent");
+    tob_cli_warn_count(rep.n_unknown_parent, what, rep.unknown_parent);
     return TOB_EXIT_OK;
 }
 
