@@ -88,13 +88,19 @@ static tob_status_t crs_xml(qgis_project_t *p, int srid, tob_error_t *err)
     return s;
 }
 
+/* The project opens on the most detailed level (the one with the most
+ * territories): a département loaded whole elsewhere, or an overseas one
+ * in the same store, does not shrink the map to a dot. */
 static tob_status_t read_extent(qgis_project_t *p, tob_error_t *err)
 {
     sqlite3_stmt *stmt = NULL;
     tob_status_t s =
         tob_store_prepare(p->st,
-                          "SELECT min(xmin), min(ymin), max(xmax), max(ymax)"
-                          " FROM idx_territory_geom",
+                          "SELECT min(i.xmin), min(i.ymin), max(i.xmax),"
+                          " max(i.ymax) FROM idx_territory_geom i"
+                          " JOIN territory t ON t.id = i.pkid"
+                          " WHERE t.level = (SELECT level FROM territory"
+                          " GROUP BY level ORDER BY count(*) DESC LIMIT 1)",
                           &stmt, err);
     if (s != TOB_OK)
         return s;
@@ -241,6 +247,16 @@ static GString *document(const qgis_project_t *p, const char *title)
                            "<rotation>0</rotation>\n<destinationsrs>%s"
                            "</destinationsrs>\n</mapcanvas>\n",
                            p->crs);
+    /* What QGIS and qgis_process open on (QgsProjectViewSettings). */
+    char num[4][40];
+    for (int i = 0; i < 4; i++)
+        g_ascii_formatd(num[i], sizeof num[i], "%.3f", p->extent[i]);
+    g_string_append_printf(b,
+                           "<ProjectViewSettings UseProjectScales=\"0\">\n"
+                           "<Scales/>\n<DefaultViewExtent xmin=\"%s\""
+                           " ymin=\"%s\" xmax=\"%s\" ymax=\"%s\">%s"
+                           "</DefaultViewExtent>\n</ProjectViewSettings>\n",
+                           num[0], num[1], num[2], num[3], p->crs);
     g_string_append_printf(b, "<projectlayers>\n%s</projectlayers>\n",
                            p->layers->str);
     /* Relative paths: the project and its store travel together. */

@@ -9,6 +9,7 @@
 
 #include "terrobs/cells.h"
 #include "terrobs/classify.h"
+#include "terrobs/values.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -23,6 +24,8 @@
 typedef struct style_query {
     char names[QGIS_MAX_VARS][64];
     int years[QGIS_MAX_VARS];
+    tob_variable_t ratio[QGIS_MAX_VARS]; /* .aggregate TOB_AGG_RATIO when
+                                            computed from its parts */
     size_t n_vars;
     char column[96]; /* the value column: densite_2021, or valeur */
     int decimals;    /* of the variable, -1 if unknown */
@@ -67,16 +70,29 @@ static int add_var(tob_store_t *st, const tob_style_t *style, style_query_t *q,
     for (size_t i = 0; i < q->n_vars; i++)
         if (strcmp(q->names[i], name) == 0)
             return 1;
-    if (int_query(st, "SELECT count(*) FROM variable WHERE name = ?", name) <=
-            0 ||
-        q->n_vars == QGIS_MAX_VARS || strlen(name) >= 64)
+    tob_variable_t *var = &q->ratio[q->n_vars];
+    tob_error_t ignored;
+    tob_error_clear(&ignored);
+    if (q->n_vars == QGIS_MAX_VARS || strlen(name) >= 64 ||
+        tob_variable_get(st, name, var, &ignored) != TOB_OK)
         return 0;
+    /* A ratio not stored is computed from its parts, as the values
+     * module does (values.h), in the year of its numerator. */
+    int is_ratio = var->aggregate == TOB_AGG_RATIO && var->numerator[0] &&
+                   var->denominator[0];
+    if (!is_ratio)
+        var->aggregate = TOB_AGG_NONE;
     int year = style->year;
     if (year == 0)
         year = int_query(st,
                          "SELECT max(year) FROM observation"
                          " WHERE variable = ?",
                          name);
+    if (year <= 0 && is_ratio)
+        year = int_query(st,
+                         "SELECT max(year) FROM observation"
+                         " WHERE variable = ?",
+                         var->numerator);
     snprintf(q->names[q->n_vars], 64, "%s", name);
     q->years[q->n_vars++] = year > 0 ? year : 0;
     return 1;
@@ -112,6 +128,15 @@ static void scan_vars(tob_store_t *st, const tob_style_t *style,
     }
 }
 
+/* The stored value of variable in year for the territory of the row. */
+static void observed(GString *b, const char *variable, int year)
+{
+    g_string_append(b, "(SELECT o.value FROM observation o WHERE"
+                       " o.territory = territory.id AND o.variable = ");
+    sql_literal(b, variable);
+    g_string_append_printf(b, " AND o.year = %d)", year);
+}
+
 /* The layer's query, as `terrobs map` reads the data: a derived table t
  * of the level's territories with one column per variable, then the
  * style's value and filter over it. */
@@ -129,11 +154,20 @@ static void build_table(const tob_style_t *style, int vintage, style_query_t *q)
                            " area_m2 / 1e6 AS area_km2, geom",
                            q->column);
     for (size_t i = 0; i < q->n_vars; i++) {
-        g_string_append(b, ", (SELECT o.value FROM observation o WHERE"
-                           " o.territory = territory.id AND o.variable = ");
-        sql_literal(b, q->names[i]);
-        g_string_append_printf(b, " AND o.year = %d) AS \"%s\"", q->years[i],
-                               q->names[i]);
+        int ratio = q->ratio[i].aggregate == TOB_AGG_RATIO;
+        g_string_append(b, ratio ? ", coalesce(" : ", (");
+        observed(b, q->names[i], q->years[i]);
+        if (ratio) {
+            char scale[40];
+            g_string_append_printf(b, ", %s * ",
+                                   g_ascii_formatd(scale, sizeof scale, "%.17g",
+                                                   q->ratio[i].scale));
+            observed(b, q->ratio[i].numerator, q->years[i]);
+            g_string_append(b, " / nullif(");
+            observed(b, q->ratio[i].denominator, q->years[i]);
+            g_string_append(b, ", 0)");
+        }
+        g_string_append_printf(b, ") AS \"%s\"", q->names[i]);
     }
     g_string_append(b, " FROM territory WHERE level = ");
     sql_literal(b, style->level);
@@ -456,8 +490,16 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
                       style->variable);
             return 0;
         }
-        snprintf(q->column, sizeof q->column, "%s_%d", q->names[0],
-                 q->years[0]);
+        /* population in 2021: population_2021; population_2021 (named
+         * with its year, as Insee does) keeps its name. */
+        char suffix[16];
+        int k = snprintf(suffix, sizeof suffix, "_%d", q->years[0]);
+        size_t len = strlen(q->names[0]);
+        if (len > (size_t)k && strcmp(q->names[0] + len - k, suffix) == 0)
+            snprintf(q->column, sizeof q->column, "%s", q->names[0]);
+        else
+            snprintf(q->column, sizeof q->column, "%s_%d", q->names[0],
+                     q->years[0]);
         q->decimals = int_query(p->st,
                                 "SELECT decimals FROM variable"
                                 " WHERE name = ?",

@@ -6,7 +6,7 @@
 $T qgis obs.sqlite -o observatoire.qgs --styles styles 2>log.txt
 assert_contains log.txt "styles/epci-pop.style left out: no value of population_2021 for level epci"
 assert_contains log.txt "styles/qpv.style left out: no level 'qpv' in the store"
-assert_contains log.txt "wrote observatoire.qgs: 3 groups, 7 layers, 3 with a style's renderer \(5 styles read, 2 left out\)"
+assert_contains log.txt "wrote observatoire.qgs: 3 groups, 8 layers, 4 with a style's renderer \(6 styles read, 2 left out\)"
 Q=observatoire.qgs
 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" $Q ||
     fail "the project is not well-formed XML"
@@ -22,7 +22,8 @@ assert_contains $Q "<datasource>dbname=&apos;./obs.sqlite&apos; key=&apos;id&apo
 # The choropleth: the breaks terrobs breaks computes on the same values.
 sql obs.sqlite "SELECT value FROM observation WHERE variable = 'densite'" >values.txt
 want=$($T breaks -m fisher -k 5 values.txt 2>/dev/null)
-got=$(grep -o '<range render="true" symbol="[0-9]*" lower="[^"]*" upper="[^"]*"' $Q |
+got=$(sed -n '/attr="densite_2021"/,/<\/ranges>/p' $Q |
+    grep -o '<range render="true" symbol="[0-9]*" lower="[^"]*" upper="[^"]*"' |
     sed 's/.*lower="\([^"]*\)" upper="\([^"]*\)"/\1 \2/' |
     awk 'NR == 1 { printf "%s", $1 } { printf " %s", $2 } END { print "" }')
 [ -n "$got" ] || fail "no graduated ranges"
@@ -44,9 +45,22 @@ assert_contains $Q '<category render="true" symbol="5" value="" label="Autres"/>
 # Proportional circles: size from the values, largest drawn first.
 max=$(sql obs.sqlite "SELECT CAST(max(value) AS INTEGER) FROM observation WHERE variable = 'population' AND year = 2021")
 assert_contains $Q "max\(0, 16 \* sqrt\(abs\(&quot;population_2021&quot;\) / $max\)\)"
-# Only one thematic layer is shown when the project opens.
-[ "$(grep -c 'checked="Qt::Checked" expanded="1" name="\(Densité\|Grille\|Population\)' $Q)" = 2 ] ||
-    fail "expected the density layer and its no-data layer shown, alone"
+# Only one thematic layer is shown when the project opens: the first style.
+[ "$(grep -c 'checked="Qt::Checked" expanded="1" name="\(Densité\|Grille\|Population\)' $Q)" = 1 ] ||
+    fail "expected one thematic layer shown"
+assert_contains $Q 'checked="Qt::Checked" expanded="1" name="Densité calculée"' 
+
+# A ratio computed from its parts, as the values module does.
+sql obs.sqlite "SELECT p.value / s.value FROM observation p JOIN observation s
+  ON s.territory = p.territory AND s.variable = 'superficie'
+  WHERE p.variable = 'population' AND p.year = 2021" >ratio.txt
+want=$($T breaks -m quantile -k 4 ratio.txt 2>/dev/null | cut -d' ' -f2)
+got=$(grep -o 'attr="densite_calc_2021"' $Q | head -1)
+[ -n "$got" ] || fail "no graduated layer on densite_calc_2021"
+first_upper=$(sed -n '/attr="densite_calc_2021"/,/<\/ranges>/p' $Q |
+    grep -o 'upper="[^"]*"' | head -1 | cut -d'"' -f2)
+python3 -c "import sys; sys.exit(abs(float('$first_upper') - float('$want')) > 1e-9)" ||
+    fail "first break of the computed ratio: $first_upper, breaks says $want"
 
 # Refuses to overwrite; errors: usage (1), bad input (2).
 cp $Q before.qgs

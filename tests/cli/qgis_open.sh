@@ -26,7 +26,10 @@ assert [c[0] for c in t["categories"]] == ["1", "2", "3", "4", "5", ""], t
 c = layers["Population municipale 2021"]["renderer"]
 assert c["symbol_layers"] == ["SimpleFill", "CentroidFill"], c
 assert layers["Commune 2026"]["features"] == 34
-assert p["png"]["width"] == 1600 and "Densité de population" in p["png"]["layers"]
+assert p["png"]["width"] == 1600 and "Densité calculée" in p["png"]["layers"]
+r = layers["Densité calculée"]["renderer"]
+assert r["type"] == "graduatedSymbol" and len(r["ranges"]) == 4, r
+assert layers["Densité calculée"]["features"] == 34
 PY
 [ -s map.png ] || fail "no PNG rendered"
 echo "qgis_open.sh: ok"
