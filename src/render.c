@@ -21,8 +21,8 @@ static void set_today(render_t *r, const tob_render_options_t *opts)
     if (localtime_r(&now, &tm) == NULL)
         r->today[0] = '\0';
     else
-        tob_fmt_date_fr(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                        r->today, sizeof r->today);
+        tob_fmt_date_fr(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, r->today,
+                        sizeof r->today);
 }
 
 static tob_status_t draw_view(render_t *r, size_t i, tob_error_t *err)
@@ -109,6 +109,8 @@ static void render_free(render_t *r)
         for (size_t i = 0; i < STYLE_MAX_LAYERS; i++)
             rset_free(&r->layers[v][i]);
     text_sink_free(r);
+    free(r->scratch.xy);
+    render_arena_free(r);
 }
 
 /* Shared by tob_render_to_cairo and the file writers, which set the
@@ -134,6 +136,7 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     r->store_srid = tob_store_srid(st);
     r->decimals = -1;
     r->text_as_svg = text_as_svg;
+    r->threads = opts != NULL ? opts->threads : 0;
     set_today(r, opts);
     cairo_save(cr);
     tob_status_t s = render_run(r, err);

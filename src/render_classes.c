@@ -34,8 +34,8 @@ static tob_status_t add_nodata(render_t *r, size_t count, tob_error_t *err)
 {
     if (count == 0)
         return TOB_OK;
-    const char *label = r->style->nodata_label ? r->style->nodata_label
-                                               : NODATA_LABEL;
+    const char *label =
+        r->style->nodata_label ? r->style->nodata_label : NODATA_LABEL;
     tob_legend_entry_t *e = add_entry(r, label, r->style->nodata_color, err);
     if (e == NULL)
         return TOB_ERR_INPUT;
@@ -97,12 +97,12 @@ static tob_status_t choropleth(render_t *r, tob_error_t *err)
     opts.manual = style->breaks;
     opts.n_manual = style->n_breaks;
     tob_breaks_t *breaks = NULL;
-    tob_status_t s = tob_classify_ex(values, n, (size_t)style->k,
-                                     style->method, &opts, &breaks, err);
+    tob_status_t s = tob_classify_ex(values, n, (size_t)style->k, style->method,
+                                     &opts, &breaks, err);
     free(values);
     if (s != TOB_OK) {
-        tob_error_at(err, style->name, style_line_of(style, "classes",
-                                                     "method"),
+        tob_error_at(err, style->name,
+                     style_line_of(style, "classes", "method"),
                      "classes.method");
         return s;
     }
@@ -176,8 +176,7 @@ static tob_status_t data_categories(rset_t *set, cat_count_t *cats,
     return TOB_OK;
 }
 
-static tob_status_t category_entries(render_t *r, rset_t *set,
-                                     tob_error_t *err)
+static tob_status_t category_entries(render_t *r, rset_t *set, tob_error_t *err)
 {
     const tob_style_t *style = r->style;
     if (style->n_categories > 0) {
@@ -222,15 +221,15 @@ static tob_status_t categorical(render_t *r, rset_t *set, tob_error_t *err)
         }
         const char *v = f->category;
         size_t j = 0;
-        while (j < n_listed && strcmp(r->style->n_categories
-                                          ? r->style->categories[j].value
-                                          : r->report->entries[j].label,
-                                      v) != 0)
+        while (j < n_listed &&
+               strcmp(r->style->n_categories ? r->style->categories[j].value
+                                             : r->report->entries[j].label,
+                      v) != 0)
             j++;
         if (j == n_listed) {
             if (others == NO_CLASS) {
-                tob_legend_entry_t *e = add_entry(r, OTHERS_LABEL,
-                                                  r->other_color, err);
+                tob_legend_entry_t *e =
+                    add_entry(r, OTHERS_LABEL, r->other_color, err);
                 if (e == NULL)
                     return TOB_ERR_INPUT;
                 others = r->report->n_entries - 1;
@@ -262,8 +261,7 @@ static size_t legend_values(const render_t *r, double *out)
 {
     const tob_style_t *style = r->style;
     if (style->n_legend_values > 0) {
-        memcpy(out, style->legend_values,
-               style->n_legend_values * sizeof *out);
+        memcpy(out, style->legend_values, style->n_legend_values * sizeof *out);
         return style->n_legend_values;
     }
     double top = r->max_value;

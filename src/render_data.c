@@ -55,17 +55,48 @@ typedef struct query_vars {
     size_t n;
 } query_vars_t;
 
+/* Strings and blobs of the features live in large blocks freed at once:
+ * a map of 35,000 communes would otherwise make 100,000 allocations. */
+struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[]; /* aligned for any blob read */
+};
+
+#define ARENA_BLOCK (4u << 20)
+
+void *render_alloc(render_t *r, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) *
+        sizeof(max_align_t);
+    arena_block_t *b = r->arena;
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (b == NULL)
+            return NULL;
+        b->next = r->arena;
+        b->used = 0;
+        b->cap = cap;
+        r->arena = b;
+    }
+    void *p = (unsigned char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+void render_arena_free(render_t *r)
+{
+    while (r->arena != NULL) {
+        arena_block_t *next = r->arena->next;
+        free(r->arena);
+        r->arena = next;
+    }
+}
+
 void rset_free(rset_t *set)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        rfeat_t *f = &set->items[i];
-        free(f->code);
-        free(f->name);
-        free(f->label);
-        free(f->category);
-        free(f->geom);
-    }
-    free(set->items);
+    free(set->items); /* what they point to is in the arena */
     memset(set, 0, sizeof *set);
 }
 
@@ -88,18 +119,24 @@ static rfeat_t *rset_push(rset_t *set)
     return f;
 }
 
-static char *dup_column(sqlite3_stmt *stmt, int col)
+static char *dup_column(render_t *r, sqlite3_stmt *stmt, int col)
 {
     const unsigned char *t = sqlite3_column_text(stmt, col);
-    return t != NULL ? strdup((const char *)t) : NULL;
+    if (t == NULL)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(stmt, col);
+    char *copy = render_alloc(r, n + 1);
+    if (copy != NULL)
+        memcpy(copy, t, n + 1);
+    return copy;
 }
 
 /* Copies a blob column into f->geom; 0 when it is a valid geometry. */
-static int take_geom(rfeat_t *f, sqlite3_stmt *stmt, int col)
+static int take_geom(render_t *r, rfeat_t *f, sqlite3_stmt *stmt, int col)
 {
     const void *b = sqlite3_column_blob(stmt, col);
     int n = sqlite3_column_bytes(stmt, col);
-    if (b == NULL || n <= 0 || (f->geom = malloc((size_t)n)) == NULL)
+    if (b == NULL || n <= 0 || (f->geom = render_alloc(r, (size_t)n)) == NULL)
         return -1;
     memcpy(f->geom, b, (size_t)n);
     f->geom_len = (size_t)n;
@@ -128,8 +165,8 @@ static tob_status_t query_int(render_t *r, const char *sql, const char *a,
 }
 
 /* The level's vintage: the style's, else the latest loaded. */
-tob_status_t render_level_vintage(render_t *r, const char *level,
-                                  int wanted, int *out, tob_error_t *err)
+tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
+                                  int *out, tob_error_t *err)
 {
     int latest = 0;
     tob_status_t s = query_int(r,
@@ -140,8 +177,7 @@ tob_status_t render_level_vintage(render_t *r, const char *level,
         return s;
     if (latest == 0)
         return tob_error_set(err, TOB_ERR_NOTFOUND,
-                             "level '%s' has no territory in the store",
-                             level);
+                             "level '%s' has no territory in the store", level);
     *out = wanted ? wanted : latest;
     if (wanted) {
         char year[16];
@@ -173,8 +209,7 @@ static tob_status_t variable_meta(render_t *r, const char *name,
     if (sqlite3_step(stmt) == SQLITE_ROW) {
         const char *label = (const char *)sqlite3_column_text(stmt, 0);
         const char *unit = (const char *)sqlite3_column_text(stmt, 1);
-        snprintf(r->var_label, sizeof r->var_label, "%s",
-                 label ? label : name);
+        snprintf(r->var_label, sizeof r->var_label, "%s", label ? label : name);
         snprintf(r->var_unit, sizeof r->var_unit, "%s", unit ? unit : "");
         if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
             r->decimals = sqlite3_column_int(stmt, 2);
@@ -185,9 +220,9 @@ static tob_status_t variable_meta(render_t *r, const char *name,
 
 static int is_builtin_column(const char *name)
 {
-    static const char *const cols[] = {"id",       "code",    "name",
-                                       "parent_code", "vintage", "level",
-                                       "area_m2",  "area_km2", "geom"};
+    static const char *const cols[] = {"id",          "code",     "name",
+                                       "parent_code", "vintage",  "level",
+                                       "area_m2",     "area_km2", "geom"};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         if (strcmp(cols[i], name) == 0)
             return 1;
@@ -196,15 +231,15 @@ static int is_builtin_column(const char *name)
 
 /* Adds name (a variable of the store) with its year to vars. */
 static tob_status_t add_variable(render_t *r, query_vars_t *vars,
-                                 const char *name, int must,
-                                 tob_error_t *err)
+                                 const char *name, int must, tob_error_t *err)
 {
     for (size_t i = 0; i < vars->n; i++)
         if (strcmp(vars->names[i], name) == 0)
             return TOB_OK;
     int known = 0, year = 0;
-    tob_status_t s = query_int(r, "SELECT count(*) FROM variable WHERE name "
-                                  "= ?1",
+    tob_status_t s = query_int(r,
+                               "SELECT count(*) FROM variable WHERE name "
+                               "= ?1",
                                name, NULL, &known, err);
     if (s != TOB_OK || (!known && !must))
         return s;
@@ -298,8 +333,7 @@ static void bind_source(sqlite3_stmt *stmt, const char *level, int vintage,
 
 /* Columns: code, name, value, geom, centroid, point on surface, label
  * priority, then one 0/1 per inset. */
-static void main_query(const render_t *r, const query_vars_t *vars,
-                       sbuf_t *b)
+static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
 {
     const tob_style_t *style = r->style;
     int anchors = style->labels || style->kind == STYLE_PROPORTIONAL;
@@ -369,8 +403,7 @@ static void take_anchor(rfeat_t *f, sqlite3_stmt *stmt)
     }
 }
 
-static tob_status_t bad_value(rfeat_t *f, sqlite3_stmt *stmt,
-                              tob_error_t *err)
+static tob_status_t bad_value(rfeat_t *f, sqlite3_stmt *stmt, tob_error_t *err)
 {
     return tob_error_set(err, TOB_ERR_INPUT,
                          "the expression gives '%s' for %s %s: a "
@@ -379,23 +412,23 @@ static tob_status_t bad_value(rfeat_t *f, sqlite3_stmt *stmt,
                          f->name);
 }
 
-static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt,
-                             tob_error_t *err)
+static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt, tob_error_t *err)
 {
     rfeat_t *f = rset_push(&r->feats);
-    if (f == NULL || (f->code = dup_column(stmt, 0)) == NULL ||
-        (f->name = dup_column(stmt, 1)) == NULL)
+    if (f == NULL || (f->code = dup_column(r, stmt, 0)) == NULL ||
+        (f->name = dup_column(r, stmt, 1)) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     int type = sqlite3_column_type(stmt, 2);
     if (r->style->kind == STYLE_TYPOLOGY) {
-        if (type != SQLITE_NULL && (f->category = dup_column(stmt, 2)) == NULL)
+        if (type != SQLITE_NULL &&
+            (f->category = dup_column(r, stmt, 2)) == NULL)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
         return bad_value(f, stmt, err);
     } else if (type != SQLITE_NULL) {
         f->value = sqlite3_column_double(stmt, 2);
     }
-    if (take_geom(f, stmt, 3) != 0)
+    if (take_geom(r, f, stmt, 3) != 0)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "territory %s has a geometry terrobs cannot "
                              "read",
@@ -499,14 +532,15 @@ static tob_status_t take_point(render_t *r, sqlite3_stmt *stmt,
     rfeat_t *f = rset_push(&r->points);
     if (f == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (c->category < 0) /* no category column: one legend entry */
+        f->category = (char *)"Localisation";
     if ((c->category >= 0 &&
          sqlite3_column_type(stmt, c->category) != SQLITE_NULL &&
-         (f->category = dup_column(stmt, c->category)) == NULL) ||
-        (c->label >= 0 &&
-         sqlite3_column_type(stmt, c->label) != SQLITE_NULL &&
-         (f->label = dup_column(stmt, c->label)) == NULL))
+         (f->category = dup_column(r, stmt, c->category)) == NULL) ||
+        (c->label >= 0 && sqlite3_column_type(stmt, c->label) != SQLITE_NULL &&
+         (f->label = dup_column(r, stmt, c->label)) == NULL))
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    if (take_geom(f, stmt, c->geom) != 0 ||
+    if (take_geom(r, f, stmt, c->geom) != 0 ||
         geom_first_point(f->geom, f->geom_len, &f->ax, &f->ay) != 0)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the points query gives a 'geom' that is not "
@@ -562,9 +596,10 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
     sbuf_t sql = {NULL, 0, 0, 0};
     sb_add(&sql, "SELECT t.code, t.name, t.geom FROM ");
     territory_source(&sql, &vars);
-    sb_add(&sql, " WHERE t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
-                 " xmin <= ?4 AND xmax >= ?3 AND ymin <= ?6 AND ymax >= ?5)"
-                 " AND (%s\n)",
+    sb_add(&sql,
+           " WHERE t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
+           " xmin <= ?4 AND xmax >= ?3 AND ymin <= ?6 AND ymax >= ?5)"
+           " AND (%s\n)",
            layer->filter ? layer->filter : "1");
     if (sql.oom) {
         free(sql.s);
@@ -587,7 +622,7 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
         rfeat_t *f = rset_push(out);
         if (f == NULL)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        else if (take_geom(f, stmt, 2) != 0)
+        else if (take_geom(r, f, stmt, 2) != 0)
             s = tob_error_set(err, TOB_ERR_INPUT,
                               "territory %s of level %s has a geometry "
                               "terrobs cannot read",

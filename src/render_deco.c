@@ -77,8 +77,8 @@ static double title_block(render_t *r, double y, double width, int draw)
         rfont_t f = font(SUBTITLE_PT, 0, GREY, width);
         text_measure(r, style->subtitle, &f, &w, &h);
         if (draw)
-            text_draw(r, style->subtitle, &f,
-                      r->page.x0 + style->margin * r->u, y + used);
+            text_draw(r, style->subtitle, &f, r->page.x0 + style->margin * r->u,
+                      y + used);
         used += h;
     }
     return used > 0 ? used + 2.5 * r->u : 0;
@@ -90,16 +90,16 @@ static void place_insets(render_t *r)
     for (size_t i = 0; i < r->style->n_insets; i++) {
         const style_inset_t *in = &r->style->insets[i];
         rview_t *v = &r->views[1 + i];
-        rbox_t box = corner(r, main, in->position, in->width * r->u,
-                            in->height * r->u);
+        rbox_t box =
+            corner(r, main, in->position, in->width * r->u, in->height * r->u);
         double title_h = 0, w;
         if (in->title != NULL) {
             rfont_t f = font(INSET_TITLE_PT, 1, INK, 0);
             text_measure(r, in->title, &f, &w, &title_h);
         }
         double pad = 1.5 * r->u;
-        v->frame = (rbox_t){box.x0 + pad, box.y0 + pad + title_h,
-                            box.x1 - pad, box.y1 - pad};
+        v->frame = (rbox_t){box.x0 + pad, box.y0 + pad + title_h, box.x1 - pad,
+                            box.y1 - pad};
         r->inset_boxes[i] = box;
         render_fit_view(v);
     }
@@ -161,8 +161,8 @@ static rbox_t beside_insets(const render_t *r, style_pos_t pos, double w,
                                          : r->inset_boxes[i - r->n_reserved];
             if (!box_overlaps(b, o))
                 continue;
-            double dx = right ? (o.x0 - PAD * r->u) - b.x1
-                              : (o.x1 + PAD * r->u) - b.x0;
+            double dx =
+                right ? (o.x0 - PAD * r->u) - b.x1 : (o.x1 + PAD * r->u) - b.x0;
             b.x0 += dx;
             b.x1 += dx;
         }

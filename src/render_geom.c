@@ -47,21 +47,6 @@ static int rd_u32(reader_t *r, uint32_t *out)
     return 0;
 }
 
-double geom_read_double(const unsigned char *p, int swap)
-{
-    unsigned char t[8];
-    memcpy(t, p, 8);
-    if (swap)
-        for (int i = 0; i < 4; i++) {
-            unsigned char c = t[i];
-            t[i] = t[7 - i];
-            t[7 - i] = c;
-        }
-    double v;
-    memcpy(&v, t, 8);
-    return v;
-}
-
 static void write_double(unsigned char *p, double v, int swap)
 {
     unsigned char t[8];
@@ -112,14 +97,13 @@ static int walk_polygon(reader_t *r, int dims, geom_run_fn fn, void *user)
         return -1;
     for (uint32_t i = 0; i < n_rings; i++)
         if (rd_u32(r, &n) != 0 ||
-            take_run(r, n, dims, i == 0 ? GEOM_RING_OUTER : GEOM_RING_INNER,
-                     fn, user) != 0)
+            take_run(r, n, dims, i == 0 ? GEOM_RING_OUTER : GEOM_RING_INNER, fn,
+                     user) != 0)
             return -1;
     return 0;
 }
 
-static int walk_collection(reader_t *r, geom_run_fn fn, void *user,
-                           int depth)
+static int walk_collection(reader_t *r, geom_run_fn fn, void *user, int depth)
 {
     uint32_t n, type;
     if (rd_u32(r, &n) != 0)
@@ -225,8 +209,8 @@ static int reproject_run(void *user, const geom_run_t *run)
 int geom_reproject(unsigned char *b, size_t len, int srid,
                    OGRCoordinateTransformationH ct)
 {
-    reproject_t rp = {ct, NULL, NULL, 0, {HUGE_VAL, HUGE_VAL, -HUGE_VAL,
-                                          -HUGE_VAL}, 0};
+    reproject_t rp = {
+        ct, NULL, NULL, 0, {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, 0};
     int rc = geom_walk(b, len, reproject_run, &rp);
     free(rp.x);
     free(rp.y);
@@ -246,62 +230,96 @@ int geom_reproject(unsigned char *b, size_t len, int srid,
     return 0;
 }
 
-typedef struct pather {
-    cairo_t *cr;
+typedef struct simplifier {
     const geom_xform_t *t;
     double tol;
-    size_t n_segments;
-} pather_t;
+    geom_scratch_t *scratch;
+    geom_ring_fn fn;
+    void *user;
+} simplifier_t;
 
-/* A ring smaller than the tolerance still shows: as a dot of one
- * tolerance, so that small communes keep their colour at any scale. */
-static void tiny_ring(pather_t *p, double x, double y)
+static int reserve(geom_scratch_t *s, size_t n_points)
 {
-    double half = p->tol * 0.5;
-    cairo_rectangle(p->cr, x - half, y - half, p->tol, p->tol);
+    if (n_points * 2 <= s->cap)
+        return 0;
+    size_t cap = n_points * 4;
+    double *more = realloc(s->xy, cap * sizeof *more);
+    if (more == NULL)
+        return -1;
+    s->xy = more;
+    s->cap = cap;
+    return 0;
 }
 
-static int path_run(void *user, const geom_run_t *run)
+/* Transforms a run to page units, keeping a vertex only when it lies at
+ * least tol from the last one kept (the last vertex always stays, so
+ * rings stay closed). */
+static int simplify_run(void *user, const geom_run_t *run)
 {
-    pather_t *p = user;
+    simplifier_t *sp = user;
     if (run->kind == GEOM_POINT || run->n < 2)
         return 0;
-    const geom_xform_t *t = p->t;
+    if (reserve(sp->scratch, run->n) != 0)
+        return -1;
+    const geom_xform_t *t = sp->t;
+    double *xy = sp->scratch->xy, tol = sp->tol;
     const unsigned char *q = run->pts;
     double lx = t->x0 + geom_read_double(q, run->swap) * t->s;
     double ly = t->y0 - geom_read_double(q + 8, run->swap) * t->s;
-    double fx = lx, fy = ly;
     size_t kept = 1;
-    cairo_move_to(p->cr, lx, ly);
+    xy[0] = lx, xy[1] = ly;
     for (uint32_t i = 1; i < run->n; i++) {
         q += run->stride;
         double x = t->x0 + geom_read_double(q, run->swap) * t->s;
         double y = t->y0 - geom_read_double(q + 8, run->swap) * t->s;
-        if (fabs(x - lx) < p->tol && fabs(y - ly) < p->tol &&
-            i + 1 < run->n)
+        if (fabs(x - lx) < tol && fabs(y - ly) < tol && i + 1 < run->n)
             continue; /* closer than the tolerance: not visible */
-        cairo_line_to(p->cr, x, y);
-        lx = x, ly = y;
+        xy[2 * kept] = lx = x;
+        xy[2 * kept + 1] = ly = y;
         kept++;
     }
-    p->n_segments += kept;
-    if (run->kind == GEOM_LINE)
-        return 0;
-    if (kept < 4) { /* first, at most one vertex, first again: no area */
-        cairo_new_sub_path(p->cr);
-        if (run->kind == GEOM_RING_OUTER)
-            tiny_ring(p, fx, fy);
+    return sp->fn(sp->user, xy, kept, run->kind);
+}
+
+int geom_rings_px(const unsigned char *b, size_t len, const geom_xform_t *t,
+                  double tol, geom_scratch_t *scratch, geom_ring_fn fn,
+                  void *user)
+{
+    simplifier_t sp = {t, tol, scratch, fn, user};
+    return geom_walk(b, len, simplify_run, &sp);
+}
+
+typedef struct pather {
+    cairo_t *cr;
+    double tol;
+} pather_t;
+
+static int path_ring(void *user, const double *xy, size_t n,
+                     geom_run_kind_t kind)
+{
+    pather_t *p = user;
+    if (kind != GEOM_LINE && n < 4) {
+        /* first, at most one vertex, first again: no area. A ring smaller
+         * than the tolerance still shows, as a dot of one tolerance, so
+         * that small communes keep their colour at any scale. */
+        if (kind == GEOM_RING_OUTER)
+            cairo_rectangle(p->cr, xy[0] - p->tol / 2, xy[1] - p->tol / 2,
+                            p->tol, p->tol);
         return 0;
     }
-    cairo_close_path(p->cr);
+    cairo_move_to(p->cr, xy[0], xy[1]);
+    for (size_t i = 1; i < n; i++)
+        cairo_line_to(p->cr, xy[2 * i], xy[2 * i + 1]);
+    if (kind != GEOM_LINE)
+        cairo_close_path(p->cr);
     return 0;
 }
 
 int geom_path(cairo_t *cr, const unsigned char *b, size_t len,
-              const geom_xform_t *t, double tol)
+              const geom_xform_t *t, double tol, geom_scratch_t *scratch)
 {
-    pather_t p = {cr, t, tol, 0};
-    return geom_walk(b, len, path_run, &p);
+    pather_t p = {cr, tol};
+    return geom_rings_px(b, len, t, tol, scratch, path_ring, &p);
 }
 
 typedef struct first_point {
@@ -320,8 +338,7 @@ static int point_run(void *user, const geom_run_t *run)
     return 0;
 }
 
-int geom_first_point(const unsigned char *b, size_t len, double *x,
-                     double *y)
+int geom_first_point(const unsigned char *b, size_t len, double *x, double *y)
 {
     first_point_t fp = {0, 0, 0};
     if (geom_walk(b, len, point_run, &fp) != 0 || !fp.found)

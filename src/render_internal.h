@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- geometry blobs (render_geom.c) ---------------------------------- */
 
@@ -50,13 +51,37 @@ int geom_mbr(const unsigned char *b, size_t len, double mbr[4]);
 /* Transforms every vertex in place and updates MBR and SRID. */
 int geom_reproject(unsigned char *b, size_t len, int srid,
                    OGRCoordinateTransformationH ct);
-/* Appends the rings to cr's path in page units, dropping vertices closer
- * than tol to the last one kept. */
+/* A reusable buffer of page coordinates; free xy when done. */
+typedef struct geom_scratch {
+    double *xy;
+    size_t cap; /* doubles */
+} geom_scratch_t;
+
+/* Calls fn with each ring or line in page units (x, y pairs), vertices
+ * closer than tol to the last one kept dropped while transforming. */
+typedef int (*geom_ring_fn)(void *user, const double *xy, size_t n,
+                            geom_run_kind_t kind);
+int geom_rings_px(const unsigned char *b, size_t len, const geom_xform_t *t,
+                  double tol, geom_scratch_t *scratch, geom_ring_fn fn,
+                  void *user);
+/* Appends the rings to cr's path that way. */
 int geom_path(cairo_t *cr, const unsigned char *b, size_t len,
-              const geom_xform_t *t, double tol);
-int geom_first_point(const unsigned char *b, size_t len, double *x,
-                     double *y);
-double geom_read_double(const unsigned char *p, int swap);
+              const geom_xform_t *t, double tol, geom_scratch_t *scratch);
+int geom_first_point(const unsigned char *b, size_t len, double *x, double *y);
+/* A double of a blob; inline: it runs for every vertex drawn. */
+static inline double geom_read_double(const unsigned char *p, int swap)
+{
+    double v;
+    if (!swap) {
+        memcpy(&v, p, 8);
+        return v;
+    }
+    unsigned char t[8];
+    for (int i = 0; i < 8; i++)
+        t[i] = p[7 - i];
+    memcpy(&v, t, 8);
+    return v;
+}
 
 /* ---- features ------------------------------------------------------- */
 
@@ -109,6 +134,8 @@ typedef struct rtext {
 
 
 #define RENDER_MAX_VIEWS (1 + STYLE_MAX_INSETS)
+
+typedef struct arena_block arena_block_t;
 #define RENDER_MAX_RESERVED 24
 
 typedef struct render {
@@ -124,7 +151,7 @@ typedef struct render {
     rset_t feats;  /* thematic polygons (base polygons for points) */
     rset_t points; /* kind = points */
     rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
-    char var_label[256], var_unit[64]; /* of [data] variable */
+    char var_label[256], var_unit[64];                 /* of [data] variable */
     char legend_title[384];
     int decimals;
     double max_value; /* proportional: value of max_radius */
@@ -145,6 +172,9 @@ typedef struct render {
     tob_map_report_t *report;
     tob_sql_guard_t guard; /* sql_guard.h: on while users' SQL runs */
     int rtree_ready;
+    geom_scratch_t scratch; /* the drawing thread's */
+    arena_block_t *arena;   /* feature strings and blobs */
+    int threads;            /* workers for raster pages, 0 = per core */
 } render_t;
 
 /* render.c: draws the map into page on cr; with out_texts, the SVG texts
@@ -162,9 +192,12 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
                                 const double box[4], rset_t *out,
                                 tob_error_t *err);
 /* The vintage to draw: wanted if loaded, else the latest. */
-tob_status_t render_level_vintage(render_t *r, const char *level,
-                                  int wanted, int *out, tob_error_t *err);
+tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
+                                  int *out, tob_error_t *err);
 void rset_free(rset_t *set);
+/* Memory that lives as long as the render; NULL when out of memory. */
+void *render_alloc(render_t *r, size_t n);
+void render_arena_free(render_t *r);
 
 /* render_sql.c: user SQL under a read-only authorizer, which
  * render_guard(r, 1) installs on the store's connection until
@@ -190,6 +223,7 @@ void render_fit_view(rview_t *v);
 /* Background layers of every view, within each view's extent. */
 tob_status_t render_load_layers(render_t *r, tob_error_t *err);
 void render_draw_layers(render_t *r, const rview_t *v, int view, int below);
+/* render_fill.c: the view's polygons, filled by entry, then outlined. */
 void render_draw_features(render_t *r, const rview_t *v, int view);
 tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
                                  tob_error_t *err);
@@ -223,8 +257,8 @@ typedef struct rfont {
 } rfont_t;
 
 /* Size of text in user units (width, height of its logical box). */
-void text_measure(render_t *r, const char *text, const rfont_t *f,
-                  double *w, double *h);
+void text_measure(render_t *r, const char *text, const rfont_t *f, double *w,
+                  double *h);
 /* Draws text with its logical box's top-left at (x, y). */
 void text_draw(render_t *r, const char *text, const rfont_t *f, double x,
                double y);

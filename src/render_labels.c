@@ -41,10 +41,10 @@ static int area_run(void *user, const geom_run_t *run)
     for (uint32_t i = 0, j = run->n - 1; run->n > 0 && i < run->n; j = i++) {
         const unsigned char *a = run->pts + i * run->stride;
         const unsigned char *b = run->pts + j * run->stride;
-        sum += geom_read_double(b, run->swap) *
-                   geom_read_double(a + 8, run->swap) -
-               geom_read_double(a, run->swap) *
-                   geom_read_double(b + 8, run->swap);
+        sum +=
+            geom_read_double(b, run->swap) *
+                geom_read_double(a + 8, run->swap) -
+            geom_read_double(a, run->swap) * geom_read_double(b + 8, run->swap);
     }
     *area += (run->kind == GEOM_RING_OUTER ? 1 : -1) * fabs(sum) / 2;
     return 0;
@@ -162,10 +162,11 @@ static int place(const render_t *r, const placed_t *p, const rfeat_t *f,
     double d = offset + gap;
     /* centre (if no symbol or the text fits in it), then right, left,
      * above, below, then the four diagonals */
-    const double dx[] = {0, d + w / 2, -d - w / 2, 0, 0,
-                         d + w / 2, -d - w / 2, d + w / 2, -d - w / 2};
-    const double dy[] = {0, 0, 0, -d - h / 2, d + h / 2,
-                         -d - h / 2, -d - h / 2, d + h / 2, d + h / 2};
+    const double dx[] = {0,         d + w / 2,  -d - w / 2, 0,         0,
+                         d + w / 2, -d - w / 2, d + w / 2,  -d - w / 2};
+    const double dy[] = {0,          0,         0,
+                         -d - h / 2, d + h / 2, -d - h / 2,
+                         -d - h / 2, d + h / 2, d + h / 2};
     int first = offset == 0 || w < offset * 1.8 ? 0 : 1;
     for (int i = first; i < 9; i++) {
         rbox_t b = {x + dx[i] - w / 2, y + dy[i] - h / 2, x + dx[i] + w / 2,
@@ -235,8 +236,7 @@ tob_status_t render_labels(render_t *r, tob_error_t *err)
 {
     if (!r->style->labels)
         return TOB_OK;
-    const rset_t *set =
-        r->style->kind == STYLE_POINTS ? &r->points : &r->feats;
+    const rset_t *set = r->style->kind == STYLE_POINTS ? &r->points : &r->feats;
     cand_t *c = NULL;
     size_t n = collect(r, set, &c);
     if (n == (size_t)-1)

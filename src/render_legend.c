@@ -43,7 +43,7 @@ static const char *legend_title(render_t *r)
     const tob_style_t *style = r->style;
     const char *title = style->legend_title;
     if (title == NULL)
-        title = r->var_label[0] != '\0' ? r->var_label
+        title = r->var_label[0] != '\0'       ? r->var_label
                 : style->kind == STYLE_POINTS ? "Localisation"
                                               : "Valeur";
     const char *unit = style->unit != NULL ? style->unit : r->var_unit;
@@ -71,8 +71,7 @@ static void walk_title(walk_t *wk)
     wk->h += th + GAP * r->u;
 }
 
-static void count_text(const render_t *r, size_t count, char *buf,
-                       size_t size)
+static void count_text(const render_t *r, size_t count, char *buf, size_t size)
 {
     char n[TOB_FMT_MAX];
     tob_fmt_number_fr((double)count, 0, n, sizeof n);
@@ -98,8 +97,7 @@ static void swatch(render_t *r, double x, double y, const tob_legend_entry_t *e)
 }
 
 /* A row: swatch, label, and the count right-aligned in its column. */
-static void walk_row(walk_t *wk, const tob_legend_entry_t *e,
-                     double count_col)
+static void walk_row(walk_t *wk, const tob_legend_entry_t *e, double count_col)
 {
     render_t *r = wk->r;
     rfont_t f = font(ENTRY_PT, 0, INK);
@@ -162,8 +160,8 @@ static void walk_circles(walk_t *wk)
         const tob_legend_entry_t *e = &rep->entries[i];
         if (e->is_missing)
             continue;
-        double rad = r->style->max_radius * sqrt(e->upper / r->max_value) *
-                     r->u;
+        double rad =
+            r->style->max_radius * sqrt(e->upper / r->max_value) * r->u;
         text_measure(r, e->label, &f, &tw, &th);
         widest = fmax(widest, tw);
         if (!wk->draw)

@@ -158,8 +158,10 @@ static int png_body(png_structp png, png_infop info, cairo_surface_t *surf,
     text_chunk(&t[3], "CRS", meta->crs);
     text_chunk(&t[4], "Software", meta->software);
     png_set_text(png, info, t, 5);
-    /* Flat colours compress well fast; level 6 costs twice the time. */
+    /* Maps are flat colours: unfiltered rows at level 3 make smaller
+     * files than libpng's adaptive filters, in a third of the time. */
     png_set_compression_level(png, 3);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
     const unsigned char *data = cairo_image_surface_get_data(surf);
     int stride = cairo_image_surface_get_stride(surf);
@@ -185,9 +187,8 @@ static tob_status_t write_png(outfile_t *o, cairo_surface_t *surf,
     }
     o->written = 1;
     png_failure_t failure = {""};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING,
-                                              &failure, png_fail_fn,
-                                              png_warn_fn);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure,
+                                              png_fail_fn, png_warn_fn);
     png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
     int failed = png == NULL || info == NULL;
     if (!failed && setjmp(png_jmpbuf(png)) == 0) {
@@ -249,9 +250,10 @@ static tob_status_t write_crs(outfile_t *prj, outfile_t *aux, int srid,
     if (s == TOB_OK && xml == NULL)
         s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (xml != NULL) {
-        size_t len = (size_t)snprintf(xml, n, "<PAMDataset>\n  <SRS "
-                                              "dataAxisToSRSAxisMapping="
-                                              "\"1,2\">");
+        size_t len = (size_t)snprintf(xml, n,
+                                      "<PAMDataset>\n  <SRS "
+                                      "dataAxisToSRSAxisMapping="
+                                      "\"1,2\">");
         for (const char *c = wkt; *c != '\0'; c++)
             len += (size_t)snprintf(xml + len, n - len, "%s",
                                     *c == '"'   ? "&quot;"
@@ -291,15 +293,15 @@ static tob_status_t render_png(outfile_t files[4], const tob_style_t *style,
     tob_status_t s =
         cairo_status(cr) != CAIRO_STATUS_SUCCESS
             ? cairo_fail(cairo_status(cr), "creating the image", err)
-            : render_map(cr, (rbox_t){0, 0, w, h}, w / w_mm, 0, style, st,
-                         opts, report, NULL, err);
+            : render_map(cr, (rbox_t){0, 0, w, h}, w / w_mm, 0, style, st, opts,
+                         report, NULL, err);
     cairo_destroy(cr);
     png_meta_t meta = {style, "", ""};
     snprintf(meta.crs, sizeof meta.crs, "EPSG:%d", report->srid);
-    snprintf(meta.software, sizeof meta.software, "terrobs %s",
-             tob_version());
+    snprintf(meta.software, sizeof meta.software, "terrobs %s", tob_version());
     if (s == TOB_OK)
         s = write_png(&files[0], surf, &meta, err);
+
     cairo_surface_destroy(surf);
     if (s == TOB_OK)
         s = write_world(&files[1], report->geotransform, err);
@@ -391,8 +393,7 @@ static tob_status_t render_vector(format_t format, outfile_t *o,
     return s;
 }
 
-static tob_status_t format_of(const char *path, format_t *out,
-                              tob_error_t *err)
+static tob_status_t format_of(const char *path, format_t *out, tob_error_t *err)
 {
     const char *dot = strrchr(path, '.');
     if (dot != NULL && strcasecmp(dot, ".png") == 0)
@@ -410,8 +411,7 @@ static tob_status_t format_of(const char *path, format_t *out,
 }
 
 tob_status_t tob_render_file(const char *path, const tob_style_t *style,
-                             tob_store_t *st,
-                             const tob_render_options_t *opts,
+                             tob_store_t *st, const tob_render_options_t *opts,
                              tob_map_report_t *report, tob_error_t *err)
 {
     tob_map_report_t local;

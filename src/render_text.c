@@ -11,22 +11,20 @@
 #define DEFAULT_FONT "DejaVu Sans"
 #define PT_TO_MM (25.4 / 72.0)
 
-static PangoLayout *make_layout(render_t *r, const char *text,
-                                const rfont_t *f)
+static PangoLayout *make_layout(render_t *r, const char *text, const rfont_t *f)
 {
     PangoLayout *layout = pango_cairo_create_layout(r->cr);
     /* Unhinted metrics: the same layout on PNG, PDF and SVG pages. */
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(pango_layout_get_context(layout),
-                                         fo);
+    pango_cairo_context_set_font_options(pango_layout_get_context(layout), fo);
     cairo_font_options_destroy(fo);
     pango_layout_context_changed(layout);
     PangoFontDescription *desc = pango_font_description_from_string(
         r->style->font ? r->style->font : DEFAULT_FONT);
-    pango_font_description_set_absolute_size(
-        desc, f->size_pt * PT_TO_MM * r->u * PANGO_SCALE);
+    pango_font_description_set_absolute_size(desc, f->size_pt * PT_TO_MM *
+                                                       r->u * PANGO_SCALE);
     if (f->bold)
         pango_font_description_set_weight(desc, PANGO_WEIGHT_BOLD);
     if (f->italic)
@@ -86,8 +84,8 @@ static void record(render_t *r, PangoLayout *layout, const char *text,
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, NULL, &logical);
-        rtext_t *t = new_text(r, text + line->start_index,
-                              (size_t)line->length);
+        rtext_t *t =
+            new_text(r, text + line->start_index, (size_t)line->length);
         if (t == NULL) {
             r->text_lost = 1;
             break;
@@ -175,8 +173,7 @@ void render_write_svg_texts(const render_t *r, FILE *out)
     fputs("<g id=\"terrobs-text\">\n", out);
     for (size_t i = 0; i < r->n_texts; i++) {
         const rtext_t *t = &r->texts[i];
-        fprintf(out, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", t->x,
-                t->y);
+        fprintf(out, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", t->x, t->y);
         put_escaped(out, family);
         fprintf(out, "\" font-size=\"%.2f\"%s%s", t->size,
                 t->bold ? " font-weight=\"bold\"" : "",
@@ -184,8 +181,9 @@ void render_write_svg_texts(const render_t *r, FILE *out)
         put_rgb(out, "fill", t->color);
         if (t->halo.a > 0) {
             put_rgb(out, "stroke", t->halo);
-            fprintf(out, " stroke-width=\"%.2f\" stroke-linejoin=\"round\""
-                         " paint-order=\"stroke\"",
+            fprintf(out,
+                    " stroke-width=\"%.2f\" stroke-linejoin=\"round\""
+                    " paint-order=\"stroke\"",
                     t->halo_width);
         }
         fputs(" xml:space=\"preserve\">", out);

@@ -35,8 +35,8 @@ OGRCoordinateTransformationH render_transform(int from, int to,
         a != NULL && b != NULL ? OCTNewCoordinateTransformation(a, b) : NULL;
     if (ct == NULL)
         tob_error_lib(err, TOB_ERR_PROJ, CPLGetLastErrorNo(),
-                      "no transformation from EPSG:%d to EPSG:%d%s%s", from,
-                      to, CPLGetLastErrorMsg()[0] ? ": " : "",
+                      "no transformation from EPSG:%d to EPSG:%d%s%s", from, to,
+                      CPLGetLastErrorMsg()[0] ? ": " : "",
                       CPLGetLastErrorMsg());
     OSRDestroySpatialReference(a);
     OSRDestroySpatialReference(b);
@@ -63,16 +63,14 @@ static tob_status_t reproject_feat(rfeat_t *f, int to,
         bad = !OCTTransform(ct, 1, &f->ax, &f->ay, NULL);
     CPLPopErrorHandler();
     if (bad)
-        return tob_error_set(err, TOB_ERR_PROJ,
-                             "cannot move %s %s to EPSG:%d",
+        return tob_error_set(err, TOB_ERR_PROJ, "cannot move %s %s to EPSG:%d",
                              f->code ? f->code : "a point",
                              f->name ? f->name : "", to);
     return TOB_OK;
 }
 
 /* Reprojects the features of set drawn in view v (v < 0: all). */
-static tob_status_t reproject_set(rset_t *set, int v, int to,
-                                  tob_error_t *err)
+static tob_status_t reproject_set(rset_t *set, int v, int to, tob_error_t *err)
 {
     OGRCoordinateTransformationH ct = NULL;
     int ct_from = 0;
@@ -132,8 +130,9 @@ static tob_status_t check_projected(int srid, tob_error_t *err)
     int projected = srs != NULL && OSRIsProjected(srs);
     OSRDestroySpatialReference(srs);
     if (srs == NULL)
-        return tob_error_set(err, TOB_ERR_PROJ, "EPSG:%d is not a CRS "
-                                                "PROJ knows",
+        return tob_error_set(err, TOB_ERR_PROJ,
+                             "EPSG:%d is not a CRS "
+                             "PROJ knows",
                              srid);
     if (!projected)
         return tob_error_set(err, TOB_ERR_PROJ,
@@ -186,59 +185,6 @@ void render_fit_view(rview_t *v)
     v->ext[2] = (v->frame.x1 - v->t.x0) / s;
     v->ext[3] = (v->t.y0 - v->frame.y0) / s;
     v->ext[1] = (v->t.y0 - v->frame.y1) / s;
-}
-
-static int visible(const rview_t *v, const double mbr[4])
-{
-    return mbr[0] <= v->ext[2] && mbr[2] >= v->ext[0] &&
-           mbr[1] <= v->ext[3] && mbr[3] >= v->ext[1];
-}
-
-/* One path for all features of view v whose entry is `entry` (any entry
- * when entry is NO_CLASS and any_entry). */
-static size_t path_features(render_t *r, const rview_t *v, int view,
-                            size_t entry, int any_entry)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->feats.n; i++) {
-        const rfeat_t *f = &r->feats.items[i];
-        if (f->view != view || (!any_entry && f->entry != entry) ||
-            !visible(v, f->mbr))
-            continue;
-        geom_path(r->cr, f->geom, f->geom_len, &v->t, r->tol);
-        n++;
-    }
-    return n;
-}
-
-void render_draw_features(render_t *r, const rview_t *v, int view)
-{
-    const tob_style_t *style = r->style;
-    cairo_t *cr = r->cr;
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    if (style->kind == STYLE_CHOROPLETH || style->kind == STYLE_TYPOLOGY) {
-        for (size_t e = 0; e < r->report->n_entries; e++) {
-            cairo_new_path(cr);
-            if (path_features(r, v, view, e, 0) == 0)
-                continue;
-            set_color(cr, r->report->entries[e].color);
-            cairo_fill(cr);
-        }
-    } else if (style->fill.a > 0) {
-        cairo_new_path(cr);
-        path_features(r, v, view, NO_CLASS, 1);
-        set_color(cr, style->fill);
-        cairo_fill(cr);
-    }
-    if (style->stroke.a > 0 && style->stroke_width > 0) {
-        cairo_new_path(cr);
-        path_features(r, v, view, NO_CLASS, 1);
-        set_color(cr, style->stroke);
-        cairo_set_line_width(cr, style->stroke_width * r->u);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_stroke(cr);
-    }
-    cairo_new_path(cr);
 }
 
 /* The store-CRS box that covers view v, for the R*Tree: the frame's
@@ -301,7 +247,7 @@ void render_draw_layers(render_t *r, const rview_t *v, int view, int below)
         cairo_new_path(cr);
         for (size_t j = 0; j < set->n; j++)
             geom_path(cr, set->items[j].geom, set->items[j].geom_len, &v->t,
-                      r->tol);
+                      r->tol, &r->scratch);
         if (l->fill.a > 0) {
             set_color(cr, l->fill);
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -332,8 +278,7 @@ static void circle(render_t *r, const rview_t *v, const rfeat_t *f,
     double y = isnan(f->ay) ? (f->mbr[1] + f->mbr[3]) / 2 : f->ay;
     cairo_new_path(r->cr);
     cairo_arc(r->cr, v->t.x0 + x * v->t.s + f->off_x * r->u,
-              v->t.y0 - y * v->t.s + f->off_y * r->u, radius_mm * r->u, 0,
-              TAU);
+              v->t.y0 - y * v->t.s + f->off_y * r->u, radius_mm * r->u, 0, TAU);
     set_color(r->cr, fill);
     cairo_fill_preserve(r->cr);
     if (style->symbol_stroke.a > 0 && style->symbol_stroke_width > 0) {

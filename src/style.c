@@ -29,8 +29,7 @@ static tob_style_t *style_new(const char *name, tob_error_t *err)
 
 /* "section.key=value": the key is after the last '.' before '=', so that
  * "inset.mq.position=top-left" names section "inset.mq". */
-static tob_status_t apply_assignment(tob_style_t *style,
-                                     const char *assignment,
+static tob_status_t apply_assignment(tob_style_t *style, const char *assignment,
                                      tob_error_t *err)
 {
     /* Style files are checked line by line by the ini parser; a --set
@@ -47,8 +46,8 @@ static tob_status_t apply_assignment(tob_style_t *style,
     for (size_t i = 0; i < name_len; i++)
         if (assignment[i] == '.')
             dot = assignment + i;
-    if (eq == NULL || dot == NULL || dot == assignment ||
-        dot + 1 == eq || name_len >= 256) {
+    if (eq == NULL || dot == NULL || dot == assignment || dot + 1 == eq ||
+        name_len >= 256) {
         tob_error_set(err, TOB_ERR_INPUT,
                       "'%s' is not section.key=value (e.g. map.title=...)",
                       assignment);
@@ -76,8 +75,7 @@ static tob_status_t finish(tob_style_t *style, const char *const *sets,
 }
 
 tob_status_t tob_style_read(const char *path, const char *const *sets,
-                            size_t n_sets, tob_style_t **out,
-                            tob_error_t *err)
+                            size_t n_sets, tob_style_t **out, tob_error_t *err)
 {
     *out = NULL;
     tob_style_t *style = style_new(path, err);
@@ -103,8 +101,7 @@ tob_status_t tob_style_parse_text(const char *text, size_t len,
     tob_style_t *style = style_new(name, err);
     if (style == NULL)
         return TOB_ERR_NOMEM;
-    tob_status_t s =
-        tob_ini_parse_text(text, len, name, on_key, style, err);
+    tob_status_t s = tob_ini_parse_text(text, len, name, on_key, style, err);
     if (s == TOB_OK)
         s = finish(style, sets, n_sets, err);
     if (s != TOB_OK) {
@@ -125,14 +122,22 @@ void tob_style_destroy(tob_style_t *style)
 {
     if (style == NULL)
         return;
-    char **texts[] = {&style->name,       &style->title,
-                      &style->subtitle,   &style->source,
-                      &style->author,     &style->date,
-                      &style->font,       &style->level,
-                      &style->filter,     &style->variable,
-                      &style->expression, &style->sql,
-                      &style->palette,    &style->legend_title,
-                      &style->unit,       &style->nodata_label,
+    char **texts[] = {&style->name,
+                      &style->title,
+                      &style->subtitle,
+                      &style->source,
+                      &style->author,
+                      &style->date,
+                      &style->font,
+                      &style->level,
+                      &style->filter,
+                      &style->variable,
+                      &style->expression,
+                      &style->sql,
+                      &style->palette,
+                      &style->legend_title,
+                      &style->unit,
+                      &style->nodata_label,
                       &style->label_priority_var};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         free(*texts[i]);

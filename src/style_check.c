@@ -58,8 +58,7 @@ static tob_status_t fail_at(const tob_style_t *style, const char *section,
     return TOB_ERR_INPUT;
 }
 
-static int seen(const tob_style_t *style, const char *section,
-                const char *key)
+static int seen(const tob_style_t *style, const char *section, const char *key)
 {
     return style_line_of(style, section, key) > 0;
 }
@@ -144,8 +143,7 @@ static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
     if (style->min_radius >= style->max_radius)
         return fail_at(style, "symbols", "min_radius", err,
                        "min_radius must be below max_radius");
-    if (style->label_field == STYLE_LABEL_VALUE &&
-        style->kind == STYLE_POINTS)
+    if (style->label_field == STYLE_LABEL_VALUE && style->kind == STYLE_POINTS)
         return fail_at(style, "labels", "field", err,
                        "points maps label with the sql's label column");
     return TOB_OK;

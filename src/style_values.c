@@ -159,8 +159,8 @@ static const struct {
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static const char *const pos_names[] = {
-    "none", "top-left", "top-right", "bottom-left", "bottom-right",
-    "left", "right"};
+    "none",         "top-left", "top-right", "bottom-left",
+    "bottom-right", "left",     "right"};
 static const char *const kind_names[] = {"choropleth", "proportional",
                                          "typology", "points"};
 static const char *const field_names[] = {"name", "code", "value"};
@@ -216,8 +216,7 @@ static tob_status_t set_color(tob_rgb_t *slot, const char *value,
         *slot = (tob_rgb_t){0, 0, 0, 0};
         return TOB_OK;
     }
-    return tob_color_parse(value, slot, err) == TOB_OK ? TOB_OK
-                                                       : TOB_ERR_INPUT;
+    return tob_color_parse(value, slot, err) == TOB_OK ? TOB_OK : TOB_ERR_INPUT;
 }
 
 static tob_status_t set_bool(int *slot, const char *value, tob_error_t *err)
@@ -289,8 +288,9 @@ static tob_status_t set_length(style_length_t *slot, const char *value,
         return bad(err, "'%s' is not a page length: write 2000px or 210mm",
                    value);
     if ((px && (v < 64 || v > 20000)) || (!px && (v < 20 || v > 2000)))
-        return bad(err, "'%s' is out of range (64px to 20000px, 20mm to "
-                        "2000mm)",
+        return bad(err,
+                   "'%s' is out of range (64px to 20000px, 20mm to "
+                   "2000mm)",
                    value);
     *slot = (style_length_t){v, px};
     return TOB_OK;
@@ -345,8 +345,7 @@ static tob_status_t set_list(const key_def_t *def, tob_style_t *style,
         if (def->type == V_NUMLIST) {
             if (parse_double(tokens[i], (double *)base + i) != 0)
                 return bad(err, "'%s' is not a number", tokens[i]);
-        } else if (set_color((tob_rgb_t *)base + i, tokens[i], err) !=
-                   TOB_OK) {
+        } else if (set_color((tob_rgb_t *)base + i, tokens[i], err) != TOB_OK) {
             return TOB_ERR_INPUT;
         }
     }
@@ -366,16 +365,14 @@ static tob_status_t set_extent(double *slot, const char *value,
         if (parse_double(tokens[i], &v[i]) != 0)
             return bad(err, "'%s' is not a number", tokens[i]);
     if (v[0] >= v[2] || v[1] >= v[3])
-        return bad(err, "'%s' is empty: xmin < xmax and ymin < ymax",
-                   value);
+        return bad(err, "'%s' is empty: xmin < xmax and ymin < ymax", value);
     memcpy(slot, v, sizeof v);
     return TOB_OK;
 }
 
 static int days_in_month(int y, int m)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30,
-                               31, 31, 30, 31, 30, 31};
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : days[m - 1];
 }
@@ -395,8 +392,9 @@ static tob_status_t set_date(char **slot, const char *value, tob_error_t *err)
             !(sscanf(value, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
               used == (int)strlen(value))) {
             free(copy);
-            return bad(err, "'%s' is not a date: write today, none, "
-                            "23/11/2026 or 2026-11-23",
+            return bad(err,
+                       "'%s' is not a date: write today, none, "
+                       "23/11/2026 or 2026-11-23",
                        value);
         }
         if (y < 1800 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
@@ -439,15 +437,13 @@ static tob_status_t set_priority(tob_style_t *style, const char *value,
     int i = pick(value, priority_names, 2);
     size_t n = strlen(value);
     if (i < 0 && (n == 0 || n >= 64 ||
-                  strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                      n))
-        return bad(err,
-                   "'%s' is not area, value or a variable name", value);
+                  strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_") != n))
+        return bad(err, "'%s' is not area, value or a variable name", value);
     tob_status_t s =
         set_text(&style->label_priority_var, i < 0 ? value : "", err);
     if (s == TOB_OK)
-        style->label_priority = i < 0 ? STYLE_PRIORITY_VARIABLE
-                                      : (style_label_priority_t)i;
+        style->label_priority =
+            i < 0 ? STYLE_PRIORITY_VARIABLE : (style_label_priority_t)i;
     return s;
 }
 
@@ -571,8 +567,8 @@ static tob_status_t apply_category(tob_style_t *style, const char *key,
     style_category_t *c = &style->categories[style->n_categories];
     if (set_color(&c->color, color, err) != TOB_OK)
         return TOB_ERR_INPUT;
-    const char *label = value[strcspn(value, ",")] ? strchr(value, ',') + 1
-                                                   : key;
+    const char *label =
+        value[strcspn(value, ",")] ? strchr(value, ',') + 1 : key;
     while (isspace((unsigned char)*label))
         label++;
     c->value = strdup(key);
@@ -593,8 +589,8 @@ static void *named_entry(tob_style_t *style, const char *section, long line,
     if (len == 0 || len >= STYLE_NAME_MAX ||
         strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len) {
         tob_error_set(err, TOB_ERR_INPUT,
-                      "section name '%s' must be 1 to %d of a-z 0-9 _ -",
-                      name, STYLE_NAME_MAX - 1);
+                      "section name '%s' must be 1 to %d of a-z 0-9 _ -", name,
+                      STYLE_NAME_MAX - 1);
         return NULL;
     }
     size_t n = is_layer ? style->n_layers : style->n_insets;
@@ -605,8 +601,8 @@ static void *named_entry(tob_style_t *style, const char *section, long line,
         if (strcmp(array + i * size, name) == 0) /* name comes first */
             return array + i * size;
     if (n == cap) {
-        tob_error_set(err, TOB_ERR_INPUT, "more than %zu [%s.*] sections",
-                      cap, is_layer ? "layer" : "inset");
+        tob_error_set(err, TOB_ERR_INPUT, "more than %zu [%s.*] sections", cap,
+                      is_layer ? "layer" : "inset");
         return NULL;
     }
     char *entry = array + n * size;
@@ -672,8 +668,7 @@ static tob_status_t dispatch(tob_style_t *style, const char *section,
     }
     for (size_t i = 0; i < N_SECTIONS; i++)
         if (strcmp(section, sections[i].name) == 0)
-            return apply_table(sections[i].keys, style, style, key, value,
-                               err);
+            return apply_table(sections[i].keys, style, style, key, value, err);
     if (section[0] == '\0')
         return tob_error_set(err, TOB_ERR_INPUT,
                              "key outside a section: start with [map] or "

@@ -31,9 +31,13 @@ static void load(tob_store_t *st, const char *level, const char *file,
 {
     char src[4096];
     tob_test_src(src, sizeof src, file);
-    tob_load_options_t o = {.level = level, .src = src, .code_field = code,
-                            .name_field = name, .parent_field = parent,
-                            .vintage = 2026, .append = append};
+    tob_load_options_t o = {.level = level,
+                            .src = src,
+                            .code_field = code,
+                            .name_field = name,
+                            .parent_field = parent,
+                            .vintage = 2026,
+                            .append = append};
     tob_load_report_t rep;
     tob_error_t err;
     tob_error_clear(&err);
@@ -107,7 +111,7 @@ static tob_status_t render(fixture_t *fx, const char *style_text,
                            tob_error_t *err)
 {
     tob_style_t *style = style_of(style_text);
-    tob_render_options_t opts = {"23/11/2026", 0};
+    tob_render_options_t opts = {"23/11/2026", 0, 0};
     tob_error_clear(err);
     tob_status_t s = tob_render_file(out, style, fx->st, &opts, rep, err);
     tob_style_destroy(style);
@@ -156,8 +160,8 @@ static void read_world(const char *png, double wf[6])
 }
 
 /* The pixel holding map point (x, y), by the world file alone. */
-static void world_to_pixel(const double wf[6], double x, double y,
-                           double *col, double *row)
+static void world_to_pixel(const double wf[6], double x, double y, double *col,
+                           double *row)
 {
     *col = (x - wf[4]) / wf[0];
     *row = (y - wf[5]) / wf[3];
@@ -220,6 +224,30 @@ static void test_pixel_has_class_colour(void **state)
     assert_int_equal(px[1], e->color.g);
     assert_int_equal(px[2], e->color.b);
     free(img.rgb);
+}
+
+/* Bands drawn by worker threads give the very pixels of one band. */
+static void test_bands_draw_the_same_pixels(void **state)
+{
+    fixture_t *fx = *state;
+    tob_style_t *style = style_of(choropleth);
+    char one[4096], many[4096];
+    tob_test_path(one, sizeof one, "one.png");
+    tob_test_path(many, sizeof many, "many.png");
+    tob_render_options_t o1 = {"23/11/2026", 0, 1}, o5 = {"23/11/2026", 0, 5};
+    tob_map_report_t rep;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_render_file(one, style, fx->st, &o1, &rep, &err),
+                     TOB_OK);
+    assert_int_equal(tob_render_file(many, style, fx->st, &o5, &rep, &err),
+                     TOB_OK);
+    tob_style_destroy(style);
+    image_t a = read_png(one), b = read_png(many);
+    assert_int_equal(a.w, b.w);
+    assert_memory_equal(a.rgb, b.rgb, (size_t)a.w * a.h * 3);
+    free(a.rgb);
+    free(b.rgb);
 }
 
 static void test_legend_counts_add_up(void **state)
@@ -318,7 +346,8 @@ static void test_proportional_circles(void **state)
     assert_int_equal(rep.n_entries, 3);
     assert_true(rep.entries[0].upper > rep.entries[1].upper);
     assert_true(rep.entries[1].upper > rep.entries[2].upper);
-    double m = rep.entries[2].upper / pow(10, floor(log10(rep.entries[2].upper)));
+    double m =
+        rep.entries[2].upper / pow(10, floor(log10(rep.entries[2].upper)));
     assert_true(m == 1 || m == 2 || m == 5);
     assert_true(rep.n_labels > 0);
 }
@@ -407,7 +436,7 @@ static void test_render_to_cairo_rectangle(void **state)
     cairo_surface_t *surf =
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 500, 400);
     cairo_t *cr = cairo_create(surf);
-    tob_render_options_t opts = {"23/11/2026", 2.0};
+    tob_render_options_t opts = {"23/11/2026", 2.0, 0};
     tob_map_report_t rep;
     tob_error_t err;
     tob_error_clear(&err);
@@ -417,10 +446,11 @@ static void test_render_to_cairo_rectangle(void **state)
     cairo_surface_flush(surf);
     const unsigned char *data = cairo_image_surface_get_data(surf);
     int stride = cairo_image_surface_get_stride(surf);
-    const uint32_t *outside = (const uint32_t *)(const void *)(data + 10 * stride);
+    const uint32_t *outside =
+        (const uint32_t *)(const void *)(data + 10 * stride);
     const uint32_t *inside =
         (const uint32_t *)(const void *)(data + 200 * stride);
-    assert_int_equal(outside[10] >> 24, 0);  /* untouched: transparent */
+    assert_int_equal(outside[10] >> 24, 0);   /* untouched: transparent */
     assert_int_equal(inside[250] >> 24, 255); /* the map's white page */
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     cairo_destroy(cr);
@@ -453,8 +483,8 @@ static tob_status_t guarded(fixture_t *fx, const char *sql, char *msg,
     render_guard(&r, 1);
     tob_status_t s = render_prepare_user(&r, sql, &stmt, &err);
     int rc = SQLITE_ROW;
-    while (s == TOB_OK && (s = render_step_user(&r, stmt, &rc, &err)) ==
-                              TOB_OK &&
+    while (s == TOB_OK &&
+           (s = render_step_user(&r, stmt, &rc, &err)) == TOB_OK &&
            rc == SQLITE_ROW)
         ;
     sqlite3_finalize(stmt);
@@ -510,8 +540,9 @@ static void test_sql_guard_refuses_writes(void **state)
     assert_int_equal(before, after);
     assert_int_equal(count_rows(fx, "PRAGMA user_version"), 1);
     /* reads pass: subqueries, CTEs, read-only PRAGMAs */
-    assert_int_equal(guarded(fx, "WITH c AS (SELECT code FROM territory)"
-                                 " SELECT count(*) FROM c",
+    assert_int_equal(guarded(fx,
+                             "WITH c AS (SELECT code FROM territory)"
+                             " SELECT count(*) FROM c",
                              msg, sizeof msg),
                      TOB_OK);
     assert_int_equal(guarded(fx, "PRAGMA user_version", msg, sizeof msg),
@@ -526,9 +557,8 @@ static void test_style_sql_is_read_only(void **state)
     tob_test_path(out, sizeof out, "evil.png");
     tob_map_report_t rep;
     tob_error_t err;
-    const char *second =
-        "[data]\nlevel = commune\nvariable = surface\n"
-        "filter = 1); DELETE FROM observation; SELECT (1\n";
+    const char *second = "[data]\nlevel = commune\nvariable = surface\n"
+                         "filter = 1); DELETE FROM observation; SELECT (1\n";
     long long before = count_rows(fx, "SELECT count(*) FROM observation");
     assert_int_equal(render(fx, second, out, &rep, &err), TOB_ERR_INPUT);
     assert_non_null(strstr(err.message, "one read-only"));
@@ -589,9 +619,9 @@ static void test_atomic_output(void **state)
     fixture_t *fx = *state;
     tob_map_report_t rep;
     tob_error_t err;
-    assert_int_equal(render(fx, choropleth, "/nonexistent/dir/m.png", &rep,
-                            &err),
-                     TOB_ERR_IO);
+    assert_int_equal(
+        render(fx, choropleth, "/nonexistent/dir/m.png", &rep, &err),
+        TOB_ERR_IO);
     char out[4096], tmp[4200];
     tob_test_path(out, sizeof out, "atomic.pdf");
     FILE *fp = fopen(out, "w");
@@ -611,6 +641,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pixel_has_class_colour),
+        cmocka_unit_test(test_bands_draw_the_same_pixels),
         cmocka_unit_test(test_legend_counts_add_up),
         cmocka_unit_test(test_world_file_places_point),
         cmocka_unit_test(test_proportional_circles),

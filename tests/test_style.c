@@ -13,39 +13,38 @@
 
 #include <cmocka.h>
 
-static const char full_style[] =
-    "# Nord: population density\n"
-    "[map]\n"
-    "title = Densité de population\n"
-    "subtitle = Communes du Nord\n"
-    "source = Insee 2021\n"
-    "width = 210mm\n"
-    "height = 1600px\n"
-    "dpi = 200\n"
-    "crs = EPSG:2154\n"
-    "date = 2026-11-23\n"
-    "[data]\n"
-    "kind = choropleth\n"
-    "level = commune\n"
-    "filter = code LIKE '59%'\n"
-    "expression = population_2021 / area_km2\n"
-    "year = 2021\n"
-    "[classes]\n"
-    "method = fisher\n"
-    "k = 6\n"
-    "palette = YlOrRd\n"
-    "reverse = yes\n"
-    "[labels]\n"
-    "font_size = 8\n"
-    "[layer.epci]\n"
-    "level = epci\n"
-    "stroke = #333\n"
-    "stroke_width = 0.5\n"
-    "[inset.mq]\n"
-    "filter = code LIKE '972%'\n"
-    "crs = 5490\n"
-    "position = top-left\n"
-    "title = Martinique\n";
+static const char full_style[] = "# Nord: population density\n"
+                                 "[map]\n"
+                                 "title = Densité de population\n"
+                                 "subtitle = Communes du Nord\n"
+                                 "source = Insee 2021\n"
+                                 "width = 210mm\n"
+                                 "height = 1600px\n"
+                                 "dpi = 200\n"
+                                 "crs = EPSG:2154\n"
+                                 "date = 2026-11-23\n"
+                                 "[data]\n"
+                                 "kind = choropleth\n"
+                                 "level = commune\n"
+                                 "filter = code LIKE '59%'\n"
+                                 "expression = population_2021 / area_km2\n"
+                                 "year = 2021\n"
+                                 "[classes]\n"
+                                 "method = fisher\n"
+                                 "k = 6\n"
+                                 "palette = YlOrRd\n"
+                                 "reverse = yes\n"
+                                 "[labels]\n"
+                                 "font_size = 8\n"
+                                 "[layer.epci]\n"
+                                 "level = epci\n"
+                                 "stroke = #333\n"
+                                 "stroke_width = 0.5\n"
+                                 "[inset.mq]\n"
+                                 "filter = code LIKE '972%'\n"
+                                 "crs = 5490\n"
+                                 "position = top-left\n"
+                                 "title = Martinique\n";
 
 static tob_style_t *parse_ok(const char *text, const char *const *sets,
                              size_t n_sets)
@@ -53,8 +52,8 @@ static tob_style_t *parse_ok(const char *text, const char *const *sets,
     tob_error_t err;
     tob_error_clear(&err);
     tob_style_t *style = NULL;
-    tob_status_t s = tob_style_parse_text(text, strlen(text), "x.style",
-                                          sets, n_sets, &style, &err);
+    tob_status_t s = tob_style_parse_text(text, strlen(text), "x.style", sets,
+                                          n_sets, &style, &err);
     if (s != TOB_OK)
         fprintf(stderr, "unexpected error: %s\n", err.message);
     assert_int_equal(s, TOB_OK);
@@ -68,8 +67,8 @@ static const char *parse_error(const char *text, const char *const *sets,
     tob_error_t err;
     tob_error_clear(&err);
     tob_style_t *style = NULL;
-    tob_status_t s = tob_style_parse_text(text, strlen(text), "x.style",
-                                          sets, n_sets, &style, &err);
+    tob_status_t s = tob_style_parse_text(text, strlen(text), "x.style", sets,
+                                          n_sets, &style, &err);
     assert_int_not_equal(s, TOB_OK);
     assert_null(style);
     assert_int_equal(err.code, TOB_ERR_INPUT);
@@ -104,8 +103,8 @@ static void test_full_style(void **state)
 static void test_defaults(void **state)
 {
     (void)state;
-    tob_style_t *st = parse_ok("[data]\nlevel = commune\nvariable = pop\n",
-                               NULL, 0);
+    tob_style_t *st =
+        parse_ok("[data]\nlevel = commune\nvariable = pop\n", NULL, 0);
     assert_int_equal(st->kind, STYLE_CHOROPLETH);
     assert_int_equal(st->method, TOB_CLASSIFY_QUANTILE);
     assert_int_equal(st->k, 5);
@@ -143,17 +142,15 @@ static void test_overrides(void **state)
 static void test_categories(void **state)
 {
     (void)state;
-    tob_style_t *st =
-        parse_ok("[data]\nkind = typology\nlevel = epci\n"
-                 "expression = substr(name, 1, 2)\n"
-                 "[categories]\n"
-                 "CA = #1b9e77, Communauté d'agglomération\n"
-                 "CC = orange\n",
-                 NULL, 0);
+    tob_style_t *st = parse_ok("[data]\nkind = typology\nlevel = epci\n"
+                               "expression = substr(name, 1, 2)\n"
+                               "[categories]\n"
+                               "CA = #1b9e77, Communauté d'agglomération\n"
+                               "CC = orange\n",
+                               NULL, 0);
     assert_int_equal(st->n_categories, 2);
     assert_string_equal(st->categories[0].value, "CA");
-    assert_string_equal(st->categories[0].label,
-                        "Communauté d'agglomération");
+    assert_string_equal(st->categories[0].label, "Communauté d'agglomération");
     assert_int_equal(st->categories[0].color.g, 0x9e);
     assert_string_equal(st->categories[1].label, "CC");
     assert_int_equal(st->categories[1].color.r, 255);
@@ -211,8 +208,7 @@ static void test_errors_name_file_line_key(void **state)
         snprintf(text, sizeof text, "%s%s", base, cases[i].extra);
         const char *got = parse_error(text, NULL, 0, buf, sizeof buf);
         if (strncmp(got, cases[i].want, strlen(cases[i].want)) != 0)
-            fail_msg("case %zu: got '%s', want '%s...'", i, got,
-                     cases[i].want);
+            fail_msg("case %zu: got '%s', want '%s...'", i, got, cases[i].want);
     }
 }
 
@@ -220,10 +216,10 @@ static void test_missing_keys(void **state)
 {
     (void)state;
     char buf[2048];
-    assert_string_equal(parse_error("[map]\ntitle = x\n", NULL, 0, buf,
-                                    sizeof buf),
-                        "x.style: data.level: missing: the level to map "
-                        "(commune, epci...)");
+    assert_string_equal(
+        parse_error("[map]\ntitle = x\n", NULL, 0, buf, sizeof buf),
+        "x.style: data.level: missing: the level to map "
+        "(commune, epci...)");
     const char *points = "[data]\nkind = points\n";
     assert_non_null(strstr(parse_error(points, NULL, 0, buf, sizeof buf),
                            "data.sql: missing: kind = points needs"));
@@ -232,8 +228,7 @@ static void test_missing_keys(void **state)
         parse_error(full_style, bad_set, 1, buf, sizeof buf),
         "--set: 'title=x' is not section.key=value (e.g. map.title=...)");
     const char *bad_value[] = {"map.dpi=-3"};
-    assert_string_equal(parse_error(full_style, bad_value, 1, buf,
-                                    sizeof buf),
+    assert_string_equal(parse_error(full_style, bad_value, 1, buf, sizeof buf),
                         "--set: map.dpi: -3 is out of range (36 to 1200)");
 }
 
@@ -243,8 +238,7 @@ static void test_missing_file(void **state)
     tob_error_t err;
     tob_error_clear(&err);
     tob_style_t *st = NULL;
-    assert_int_equal(tob_style_read("/nonexistent/x.style", NULL, 0, &st,
-                                    &err),
+    assert_int_equal(tob_style_read("/nonexistent/x.style", NULL, 0, &st, &err),
                      TOB_ERR_NOTFOUND);
     assert_null(st);
 }

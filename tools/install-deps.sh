@@ -1,7 +1,9 @@
 #!/bin/sh
 # install-deps.sh - install the Debian 12 packages terrobs builds, tests and
 # demos with. Does nothing when they are all there already (no apt-get update).
-# Usage: tools/install-deps.sh [--test]   (--test adds the test-only tools)
+# Usage: tools/install-deps.sh [--test|--bench]
+#   --test adds the test-only tools; --bench the reference tools the
+#   benchmarks in bench/ compare with (MapServer's map2img).
 set -eu
 
 BUILD="build-essential cmake pkg-config libgdal-dev libproj-dev libspatialite-dev
@@ -9,9 +11,13 @@ libsqlite3-dev libgeos-dev libcairo2-dev libpango1.0-dev libpng-dev libcmocka-de
 gdal-bin proj-bin spatialite-bin sqlite3 fonts-dejavu-core"
 TEST="libsqlite3-mod-spatialite poppler-utils chromium xmlstarlet libxml2-utils python3 clang libclang-rt-14-dev"
 
+BENCH="mapserver-bin libsqlite3-mod-spatialite"
+
 want="$BUILD"
 if [ "${1:-}" = "--test" ]; then
     want="$want $TEST"
+elif [ "${1:-}" = "--bench" ]; then
+    want="$want $BENCH"
 fi
 
 missing=""

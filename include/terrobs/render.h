@@ -21,6 +21,10 @@ typedef struct tob_render_options {
     /* tob_render_to_cairo: user units of cr per millimetre, which sizes
      * fonts and lines; 0 = PostScript points (72 / 25.4), as carnets use. */
     double units_per_mm;
+    /* Bands of an image page drawn by worker threads: 0 = automatic
+     * (two per core for large maps, at most 8), 1 = no thread (atlas
+     * workers already run one map per core), N = N bands. */
+    int threads;
 } tob_render_options_t;
 
 #define TOB_LEGEND_MAX 32
@@ -29,21 +33,21 @@ typedef struct tob_render_options {
 /* One legend entry: a class, a category, or "Données non disponibles". */
 typedef struct tob_legend_entry {
     char label[TOB_LEGEND_LABEL_MAX]; /* as drawn, UTF-8 */
-    double lower, upper;  /* class bounds; NaN for categories */
+    double lower, upper;              /* class bounds; NaN for categories */
     tob_rgb_t color;
-    size_t count;         /* features in the entry */
-    int is_missing;       /* the "no data" entry */
+    size_t count;   /* features in the entry */
+    int is_missing; /* the "no data" entry */
 } tob_legend_entry_t;
 
 /* What a render drew, for tests, the carnet and `terrobs map`. */
 typedef struct tob_map_report {
-    size_t n_features;    /* thematic features (main map and insets) */
-    size_t n_missing;     /* of which without a value */
+    size_t n_features; /* thematic features (main map and insets) */
+    size_t n_missing;  /* of which without a value */
     size_t n_entries;
     tob_legend_entry_t entries[TOB_LEGEND_MAX];
-    size_t n_labels;      /* labels placed */
+    size_t n_labels;         /* labels placed */
     size_t n_labels_skipped; /* candidates left out to avoid overlaps */
-    int srid;             /* CRS of the main map */
+    int srid;                /* CRS of the main map */
     /* Main map: map coordinates of a point of the page, in the units of
      * the output (PNG pixels, else user units) as GDAL does it:
      * X = gt[0] + col * gt[1], Y = gt[3] + row * gt[5]. */
@@ -59,9 +63,8 @@ typedef struct tob_map_report {
  * TOB_ERR_PROJ (a CRS), TOB_ERR_SQLITE, TOB_ERR_CAIRO, TOB_ERR_NOMEM. */
 TOB_NODISCARD tob_status_t tob_render_to_cairo(
     cairo_t *cr, double x, double y, double w, double h,
-    const tob_style_t *style, tob_store_t *st,
-    const tob_render_options_t *opts, tob_map_report_t *report,
-    tob_error_t *err);
+    const tob_style_t *style, tob_store_t *st, const tob_render_options_t *opts,
+    tob_map_report_t *report, tob_error_t *err);
 
 /* Renders to path, whose extension chooses the format: .png (libpng, at
  * the style's page size and dpi, with text chunks Title, Source and CRS,

@@ -25,12 +25,9 @@ TOB_NODISCARD tob_status_t tob_style_read(const char *path,
 
 /* Same on text in memory; name is used in messages and as the folder
  * nothing is resolved against (styles reference no files). */
-TOB_NODISCARD tob_status_t tob_style_parse_text(const char *text, size_t len,
-                                                const char *name,
-                                                const char *const *sets,
-                                                size_t n_sets,
-                                                tob_style_t **out,
-                                                tob_error_t *err);
+TOB_NODISCARD tob_status_t tob_style_parse_text(
+    const char *text, size_t len, const char *name, const char *const *sets,
+    size_t n_sets, tob_style_t **out, tob_error_t *err);
 
 /* Applies one more "section.key=value" to a style already read and checks
  * it again: the carnet uses it to retitle or resize a map. On error the

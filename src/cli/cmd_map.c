@@ -27,7 +27,8 @@ static const char usage[] =
     "\n"
     "  -o, --output FILE    the map to write (required)\n"
     "  -s, --set S.K=V      override a style key, e.g. --set map.title=Nord\n"
-    "                       --set classes.k=6 --set inset.mq.position=top-left\n"
+    "                       --set classes.k=6 --set "
+    "inset.mq.position=top-left\n"
     "                       (repeatable; checked like the file's keys)\n"
     "  --date DD/MM/YYYY    date of the source line (default: today, or the\n"
     "                       style's map.date)\n"
@@ -60,8 +61,9 @@ static int parse_args(int argc, char **argv, map_args_t *a)
             int d, m, y, n = 0;
             if (sscanf(optarg, "%2d/%2d/%4d%n", &d, &m, &y, &n) != 3 ||
                 optarg[n] != '\0')
-                return tob_cli_usage_error("map", "--date '%s' is not "
-                                                  "DD/MM/YYYY",
+                return tob_cli_usage_error("map",
+                                           "--date '%s' is not "
+                                           "DD/MM/YYYY",
                                            optarg);
             a->date = optarg;
         } else {
@@ -102,9 +104,9 @@ static int run(int argc, char **argv)
     tob_style_t *style = NULL;
     tob_store_t *st = NULL;
     tob_map_report_t rep;
-    tob_render_options_t opts = {a.date, 0};
-    tob_status_t s = tob_style_read(argv[optind + 1], a.sets, a.n_sets,
-                                    &style, &err);
+    tob_render_options_t opts = {a.date, 0, 0};
+    tob_status_t s =
+        tob_style_read(argv[optind + 1], a.sets, a.n_sets, &style, &err);
     if (s == TOB_OK)
         s = tob_store_open(argv[optind], TOB_STORE_READ, &st, &err);
     if (s == TOB_OK)
