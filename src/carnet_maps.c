@@ -100,7 +100,7 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, tob_style_t **out,
 static tob_status_t render(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
                            const tob_style_t *style, tob_error_t *err)
 {
-    tob_render_options_t opts = {ctx->today, 0};
+    tob_render_options_t opts = {ctx->today, 0, 1};
     return tob_render_to_cairo(cr, r->x, r->y, r->width, r->height, style,
                                ctx->st, &opts, NULL, err);
 }
@@ -477,7 +477,7 @@ tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
     cairo_t *cr = cairo_create(surface);
     if (st == TOB_OK) {
-        tob_render_options_t opts = {ctx->today, width / 40.0};
+        tob_render_options_t opts = {ctx->today, width / 40.0, 1};
         st = tob_render_to_cairo(cr, 0, 0, width, height, style, ctx->st, &opts,
                                  NULL, err);
     }
