@@ -139,7 +139,7 @@ static tob_status_t outline_layers(qgis_project_t *p, const char *level,
         char name[QGIS_LABEL_MAX + 32], subset[32];
         snprintf(name, sizeof name, "%s %d", label, vintage);
         snprintf(subset, sizeof subset, "vintage = %d", vintage);
-        qgis_layer_t layer = {name, level, subset, first, &r};
+        qgis_layer_t layer = {name, level, subset, first, &r, 0};
         qgis_add_layer(p, &layer);
     }
     sqlite3_finalize(stmt);
@@ -183,6 +183,32 @@ static tob_status_t level_group(qgis_project_t *p, qgis_styles_t *styles,
     return s;
 }
 
+/* Points maps without a level (projects anywhere): a group of their own,
+ * on top. */
+static tob_status_t points_group(qgis_project_t *p, qgis_styles_t *styles,
+                                 tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    int open = 0;
+    for (size_t i = 0; s == TOB_OK && i < styles->n; i++) {
+        if (styles->items[i]->level != NULL)
+            continue;
+        if (!open++)
+            g_string_append(p->tree, "<layer-tree-group checked="
+                                     "\"Qt::Checked\" expanded=\"1\""
+                                     " name=\"Localisations\">\n"
+                                     "<customproperties/>\n");
+        styles->used[i] = 1;
+        s = qgis_add_style(p, styles->items[i], styles->paths[i], 0,
+                           p->n_thematic == 0, err);
+    }
+    if (open) {
+        g_string_append(p->tree, "</layer-tree-group>\n");
+        p->n_groups++;
+    }
+    return s;
+}
+
 /* Levels with territories, the fewest (largest) first: drawn on top. */
 static tob_status_t level_groups(qgis_project_t *p, qgis_styles_t *styles,
                                  tob_error_t *err)
@@ -196,6 +222,7 @@ static tob_status_t level_groups(qgis_project_t *p, qgis_styles_t *styles,
         &stmt, err);
     if (s != TOB_OK)
         return s;
+    s = points_group(p, styles, err);
     int n_levels = 0;
     while (sqlite3_step(stmt) == SQLITE_ROW)
         n_levels++;
@@ -204,11 +231,9 @@ static tob_status_t level_groups(qgis_project_t *p, qgis_styles_t *styles,
         s = level_group(p, styles, stmt, (size_t)(n_levels - 1 - i), err);
     sqlite3_finalize(stmt);
     for (size_t i = 0; s == TOB_OK && i < styles->n; i++)
-        if (!styles->used[i] && styles->items[i]->level != NULL)
+        if (!styles->used[i])
             qgis_note(p, styles->paths[i], "no level '%s' in the store",
                       styles->items[i]->level);
-        else if (!styles->used[i])
-            qgis_note(p, styles->paths[i], "points maps have no QGIS layer");
     return s;
 }
 

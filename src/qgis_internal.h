@@ -40,6 +40,8 @@ typedef struct qgis_renderer {
     double stroke_width; /* mm */
     tob_rgb_t symbol_fill, symbol_stroke;
     double max_value, max_radius, min_radius; /* circles, mm */
+    int points;        /* categorized points: marker symbols */
+    double point_size; /* their radius, mm */
 } qgis_renderer_t;
 
 /* One layer of the project. Strings are borrowed for the call. */
@@ -49,6 +51,7 @@ typedef struct qgis_layer {
     const char *subset; /* SQL filter, or NULL */
     int checked;        /* visible when the project opens */
     const qgis_renderer_t *renderer;
+    int points; /* point geometries (a points map), else polygons */
 } qgis_layer_t;
 
 /* The project being built. */

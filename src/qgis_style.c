@@ -237,7 +237,7 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
                      style->expression ? "data.expression" : "data.filter");
         return s;
     }
-    int typology = style->kind == STYLE_TYPOLOGY;
+    int typology = style->kind == STYLE_TYPOLOGY || style->kind == STYLE_POINTS;
     while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
         s = take_value(q, stmt, typology, err);
     if (s == TOB_OK && rc != SQLITE_DONE) {
@@ -451,7 +451,7 @@ static void add_layers(qgis_project_t *p, const tob_style_t *style,
     layer_name(style, path, name, sizeof name);
     snprintf(data_subset, sizeof data_subset, "\"%s\" IS NOT NULL", q->column);
     snprintf(nodata_subset, sizeof nodata_subset, "\"%s\" IS NULL", q->column);
-    qgis_layer_t data = {name, q->table->str, data_subset, checked, r};
+    qgis_layer_t data = {name, q->table->str, data_subset, checked, r, 0};
     qgis_add_layer(p, &data);
     p->n_thematic++;
     if (q->n_missing == 0)
@@ -462,8 +462,8 @@ static void add_layers(qgis_project_t *p, const tob_style_t *style,
                               .stroke_width = style->stroke_width};
     snprintf(nodata_name, sizeof nodata_name, "%s — %s", name,
              style->nodata_label ? style->nodata_label : NODATA_LABEL);
-    qgis_layer_t missing = {nodata_name, q->table->str, nodata_subset, checked,
-                            &nodata};
+    qgis_layer_t missing = {nodata_name, q->table->str, nodata_subset,
+                            checked,     &nodata,       0};
     qgis_add_layer(p, &missing);
 }
 
@@ -510,6 +510,68 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
     return 1;
 }
 
+/* What depends on the store's data (the style's SQL failing on a column
+ * not imported yet, text where numbers are needed, too few values to
+ * classify) leaves the style out with a note, as for a missing level:
+ * one style must not sink the project. Other errors are errors. */
+static tob_status_t data_outcome(qgis_project_t *p, const tob_style_t *style,
+                                 const char *path, tob_status_t s,
+                                 const tob_error_t *data_err, tob_error_t *err)
+{
+    if (s == TOB_ERR_INPUT || s == TOB_ERR_ARG) {
+        qgis_note(p, path, "%s", data_err->message);
+        return TOB_OK;
+    }
+    if (s != TOB_OK && data_err->code != TOB_OK) {
+        tob_error_lib(err, data_err->code, data_err->lib_code, "%s",
+                      data_err->message);
+        tob_error_at(err, style->name, 0, NULL);
+    }
+    return s;
+}
+
+/* A points map: the rows of the style's own query (geom, category,
+ * label), numbered for QGIS's key, coloured by category. */
+static tob_status_t add_points(qgis_project_t *p, const tob_style_t *style,
+                               const char *path, int checked, tob_error_t *err)
+{
+    style_query_t q;
+    memset(&q, 0, sizeof q);
+    snprintf(q.column, sizeof q.column, "category");
+    q.table = g_string_new(NULL);
+    g_string_printf(q.table,
+                    "(SELECT row_number() OVER () AS id, category, label,"
+                    " geom FROM (%s) WHERE geom IS NOT NULL)",
+                    style->sql);
+    tob_error_t data_err;
+    tob_error_clear(&data_err);
+    qgis_renderer_t *r = calloc(1, sizeof *r);
+    tob_status_t s = r != NULL
+                         ? read_values(p->st, style, &q, &data_err)
+                         : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (s == TOB_OK && q.n == q.n_missing) {
+        qgis_note(p, path, "the points query gives no categorized point");
+    } else if (s == TOB_OK) {
+        r->attr = q.column;
+        r->points = 1;
+        r->point_size = style->point_size;
+        r->stroke = style->symbol_stroke;
+        r->stroke_width = style->symbol_stroke_width;
+        if ((s = categorized(style, &q, r, &data_err)) == TOB_OK) {
+            char name[QGIS_LABEL_MAX];
+            layer_name(style, path, name, sizeof name);
+            qgis_layer_t layer = {
+                name, q.table->str, "\"category\" IS NOT NULL", checked, r, 1};
+            qgis_add_layer(p, &layer);
+            p->n_thematic++;
+        }
+    }
+    s = data_outcome(p, style, path, s, &data_err, err);
+    free(r);
+    free_query(&q);
+    return s;
+}
+
 /* Classes of the kind of style; circles need none. */
 static tob_status_t renderer(const tob_style_t *style, const style_query_t *q,
                              qgis_renderer_t *r, tob_error_t *err)
@@ -525,18 +587,12 @@ static tob_status_t renderer(const tob_style_t *style, const style_query_t *q,
     return TOB_OK;
 }
 
-/* What depends on the store's data (the style's SQL failing on a column
- * not imported yet, text where numbers are needed, too few values to
- * classify) leaves the style out with a note, as for a missing level:
- * one style must not sink the project. */
 tob_status_t qgis_add_style(qgis_project_t *p, const tob_style_t *style,
                             const char *path, int vintage, int checked,
                             tob_error_t *err)
 {
-    if (style->kind == STYLE_POINTS) {
-        qgis_note(p, path, "points maps have no QGIS layer");
-        return TOB_OK;
-    }
+    if (style->kind == STYLE_POINTS)
+        return add_points(p, style, path, checked, err);
     style_query_t q;
     memset(&q, 0, sizeof q);
     if (!plan_query(p, style, path, &q))
@@ -554,14 +610,7 @@ tob_status_t qgis_add_style(qgis_project_t *p, const tob_style_t *style,
                   vintage);
     else if (s == TOB_OK && (s = renderer(style, &q, r, &data_err)) == TOB_OK)
         add_layers(p, style, path, &q, r, checked);
-    if (s == TOB_ERR_INPUT || s == TOB_ERR_ARG) {
-        qgis_note(p, path, "%s", data_err.message);
-        s = TOB_OK;
-    } else if (s != TOB_OK && data_err.code != TOB_OK) {
-        tob_error_lib(err, data_err.code, data_err.lib_code, "%s",
-                      data_err.message);
-        tob_error_at(err, style->name, 0, NULL);
-    }
+    s = data_outcome(p, style, path, s, &data_err, err);
     free(r);
     free_query(&q);
     return s;

@@ -196,13 +196,35 @@ static void categorized(GString *b, const qgis_renderer_t *r)
     g_string_append(b, "</categories>\n");
 }
 
+/* A circle of radius mm: the points of a points map. */
+static void marker_symbol(GString *b, const char *name, tob_rgb_t fill,
+                          const qgis_renderer_t *r)
+{
+    symbol_open(b, name, "marker");
+    g_string_append(b, "<layer class=\"SimpleMarker\" enabled=\"1\""
+                       " locked=\"0\" pass=\"0\">\n<Option type=\"Map\">\n");
+    option(b, "name", "circle");
+    option_color(b, "color", fill);
+    option_color(b, "outline_color", r->stroke);
+    option(b, "outline_style", r->stroke_width > 0 ? "solid" : "no");
+    option_mm(b, "outline_width", r->stroke_width);
+    option(b, "outline_width_unit", "MM");
+    option_mm(b, "size", 2 * r->point_size);
+    option(b, "size_unit", "MM");
+    g_string_append(b, "</Option>\n</layer>\n</symbol>\n");
+}
+
 static void class_symbols(GString *b, const qgis_renderer_t *r)
 {
     g_string_append(b, "<symbols>\n");
     for (size_t i = 0; i < r->n_classes; i++) {
         char name[24];
         snprintf(name, sizeof name, "%zu", i);
-        fill_symbol(b, name, r->classes[i].color, r->stroke, r->stroke_width);
+        if (r->points)
+            marker_symbol(b, name, r->classes[i].color, r);
+        else
+            fill_symbol(b, name, r->classes[i].color, r->stroke,
+                        r->stroke_width);
     }
     g_string_append(b, "</symbols>\n");
 }
@@ -256,8 +278,12 @@ void qgis_add_layer(qgis_project_t *p, const qgis_layer_t *layer)
     GString *src = g_string_new(NULL);
     datasource(src, p->dbname, layer);
     GString *b = p->layers;
-    g_string_append(b, "<maplayer type=\"vector\" geometry=\"Polygon\""
-                       " wkbType=\"MultiPolygon\" simplifyDrawingHints=\"1\""
+    g_string_append_printf(b,
+                           "<maplayer type=\"vector\" geometry=\"%s\""
+                           " wkbType=\"%s\"",
+                           layer->points ? "Point" : "Polygon",
+                           layer->points ? "Point" : "MultiPolygon");
+    g_string_append(b, " simplifyDrawingHints=\"1\""
                        " simplifyDrawingTol=\"1\" simplifyLocal=\"1\""
                        " simplifyAlgorithm=\"0\" simplifyMaxScale=\"1\""
                        " hasScaleBasedVisibilityFlag=\"0\" minScale=\"0\""

@@ -6,7 +6,7 @@
 $T qgis obs.sqlite -o observatoire.qgs --styles styles 2>log.txt
 assert_contains log.txt "styles/epci-pop.style left out: no value of population_2021 for level epci"
 assert_contains log.txt "styles/qpv.style left out: no level 'qpv' in the store"
-assert_contains log.txt "wrote observatoire.qgs: 3 groups, 8 layers, 4 with a style's renderer \(6 styles read, 2 left out\)"
+assert_contains log.txt "wrote observatoire.qgs: 3 groups, 9 layers, 5 with a style's renderer \(7 styles read, 2 left out\)"
 Q=observatoire.qgs
 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" $Q ||
     fail "the project is not well-formed XML"
@@ -61,6 +61,11 @@ first_upper=$(sed -n '/attr="densite_calc_2021"/,/<\/ranges>/p' $Q |
     grep -o 'upper="[^"]*"' | head -1 | cut -d'"' -f2)
 python3 -c "import sys; sys.exit(abs(float('$first_upper') - float('$want')) > 1e-9)" ||
     fail "first break of the computed ratio: $first_upper, breaks says $want"
+
+# A points map: a point layer keyed by row number, markers by category.
+assert_contains $Q '<maplayer type="vector" geometry="Point" wkbType="Point"'
+assert_contains $Q 'table=&quot;\(SELECT row_number\(\) OVER \(\) AS id, category, label, geom FROM \(SELECT ST_PointOnSurface'
+assert_contains $Q '<category render="true" symbol="0" value="grande" label="Plus de 40 km²"/>'
 
 # Refuses to overwrite; errors: usage (1), bad input (2).
 cp $Q before.qgs

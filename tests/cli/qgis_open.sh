@@ -26,6 +26,9 @@ assert [c[0] for c in t["categories"]] == ["1", "2", "3", "4", "5", ""], t
 c = layers["Population municipale 2021"]["renderer"]
 assert c["symbol_layers"] == ["SimpleFill", "CentroidFill"], c
 assert layers["Commune 2026"]["features"] == 34
+pts = layers["Communes grandes et petites"]
+assert pts["features"] == 34 and pts["renderer"]["type"] == "categorizedSymbol"
+assert [c[0] for c in pts["renderer"]["categories"]] == ["grande", "petite"]
 assert p["png"]["width"] == 1600 and "Densité calculée" in p["png"]["layers"]
 r = layers["Densité calculée"]["renderer"]
 assert r["type"] == "graduatedSymbol" and len(r["ranges"]) == 4, r
