@@ -62,45 +62,62 @@ tob_status_t tob_relate_parents_at(tob_store_t *st, const char *level,
     return s;
 }
 
-/* Children's points on surface, for the spatial relation and the check. */
-static const char POINTS_SQL[] =
-    "SELECT code, X(pt), Y(pt) FROM (SELECT code,"
-    " ST_PointOnSurface(geom) AS pt FROM territory"
-    " WHERE level = ? AND vintage = ? AND geom IS NOT NULL) ORDER BY code";
+/* Relating in space: each child's point on surface, the parents whose
+ * R*Tree box holds it (CROSS JOIN: the points drive, one R*Tree search
+ * each), then ST_Contains taken parent by parent, so that SpatiaLite
+ * reuses each parent's prepared geometry: 35,357 communes of France in
+ * about a second instead of 19 s point by point. */
+static const char *const SPACE_SQL[] = {
+    "DROP TABLE IF EXISTS temp.relate_points;"
+    "DROP TABLE IF EXISTS temp.relate_candidates;",
+    "CREATE TEMP TABLE relate_points AS SELECT code, X(pt) AS x, Y(pt) AS y"
+    " FROM (SELECT code, ST_PointOnSurface(geom) AS pt FROM main.territory"
+    " WHERE level = ?1 AND vintage = ?2 AND geom IS NOT NULL)",
+    "CREATE TEMP TABLE relate_candidates AS SELECT r.pkid AS parent, c.code,"
+    " c.x, c.y FROM temp.relate_points c CROSS JOIN main.idx_territory_geom r"
+    " ON r.xmin <= c.x AND r.xmax >= c.x AND r.ymin <= c.y AND r.ymax >= c.y"
+    " ORDER BY r.pkid",
+    "SELECT c.code, p.code FROM temp.relate_candidates c"
+    " JOIN main.territory p ON p.id = c.parent WHERE p.level = ?3"
+    " AND p.vintage = ?4 AND ST_Contains(p.geom, MakePoint(c.x, c.y, ?5)) = 1"
+    " ORDER BY c.rowid",
+    "DROP TABLE temp.relate_points; DROP TABLE temp.relate_candidates;"};
 
-typedef struct space_pair {
-    relate_run_t *run;
-    const char *child;
-} space_pair_t;
+static void bind_space(relate_run_t *r, sqlite3_stmt *stmt)
+{
+    int n = sqlite3_bind_parameter_count(stmt);
+    if (n >= 2) {
+        sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+    }
+    if (n >= 5) {
+        sqlite3_bind_text(stmt, 3, r->opts->parent_level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 4, r->rep->parent_vintage);
+        sqlite3_bind_int(stmt, 5, tob_store_srid(r->st));
+    }
+}
 
 /* A point lies in several parents only where parents overlap: each is
  * related, and the child is reported as having several parents. */
-static tob_status_t relate_found(void *user, const char *parent,
-                                 tob_error_t *err)
-{
-    space_pair_t *pair = user;
-    return tob_relate_pair(pair->run, pair->child, parent, err);
-}
-
 static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(r->st, POINTS_SQL, &stmt, err);
-    if (s != TOB_OK)
-        return s;
-    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
-    int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        space_pair_t pair = {r, (const char *)sqlite3_column_text(stmt, 0)};
-        s = tob_relate_parents_at(
-            r->st, r->opts->parent_level, r->rep->parent_vintage,
-            sqlite3_column_double(stmt, 1), sqlite3_column_double(stmt, 2),
-            relate_found, &pair, err);
+    tob_status_t s = tob_store_exec(r->st, SPACE_SQL[0], err);
+    for (int i = 1; s == TOB_OK && i < 4; i++) {
+        sqlite3_stmt *stmt = NULL;
+        if ((s = tob_store_prepare(r->st, SPACE_SQL[i], &stmt, err)) != TOB_OK)
+            break;
+        bind_space(r, stmt);
+        int rc;
+        while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            s = tob_relate_pair(r, (const char *)sqlite3_column_text(stmt, 0),
+                                (const char *)sqlite3_column_text(stmt, 1),
+                                err);
+        if (s == TOB_OK && rc != SQLITE_DONE)
+            s = tob_store_fail(r->st, "relating in space", err);
+        sqlite3_finalize(stmt);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(r->st, "reading children", err);
-    sqlite3_finalize(stmt);
+    if (s == TOB_OK)
+        s = tob_store_exec(r->st, SPACE_SQL[4], err);
     return s;
 }
 
@@ -247,6 +264,9 @@ void tob_relate_describe(const tob_relate_report_t *rep,
              rep->n_checked, rep->mismatches);
 }
 
+/* '+parent' keeps SQLite from probing every (parent, child) pair of the
+ * two lists through membership_parent (44 M probes for France): it walks
+ * the children by primary key instead. */
 tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
                                  const char *child_level, int child_vintage,
                                  const char *parent_level, int parent_vintage,
@@ -257,7 +277,7 @@ tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
         st,
         "DELETE FROM membership WHERE kind = ?5 AND child IN"
         " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
-        " AND parent IN"
+        " AND +parent IN"
         " (SELECT id FROM territory WHERE level = ?3 AND vintage = ?4)",
         &stmt, err);
     if (s != TOB_OK)
