@@ -1,4 +1,5 @@
 # crash_safety.sh - SIGKILL terrobs at random moments of writing commands
+# (load of a new zoning, load --replace, import of 3,000 projects)
 # and check after each kill that the store opens (terrobs info), that
 # PRAGMA integrity_check is ok, and that it holds exactly the state before
 # or the state after the command (canonical dump compare). Then check that
@@ -40,6 +41,16 @@ grid() {
 grid 60 50 Z >zones-a.geojson
 grid 60 50 Y >zones-b.geojson
 grid 100 60 X >zones-c.geojson
+# 3,000 FICTITIOUS projects placed by their point in the zones of A.
+printf 'Code contrat;Type;Intitulé;Niveau;Code territoire;Date début;Date fin;Budget\nCT-Z;contrat de territoire;Contrat des carreaux (fictif);commune;59350;01/01/2024;31/12/2029;1000000\n' \
+    >contract.csv
+awk 'BEGIN {
+    print "Code contrat;Code projet;Intitulé;Axe;Longitude;Latitude;Coût total;Statut;financement:État"
+    for (i = 0; i < 3000; i++)
+        printf "CT-Z;P%04d;Projet %d;Axe %d;%.5f;%.5f;%d;%s;%d\n", i, i, i % 7,
+            2.505 + (i % 60) * 0.01, 50.205 + int(i / 60) * 0.01, 1000 + i,
+            (i % 3 ? "prévu" : "engagé"), 500
+}' >projects.csv
 
 # canonical STORE: the dump with times masked (provenance and SpatiaLite
 # stamp each write with the clock).
@@ -53,15 +64,17 @@ $T -q load start.sqlite --level commune --vintage 2018 --code code \
     --name nom --src "$TOB_SRC/tests/bad/files/base-communes.geojson"
 $T -q load start.sqlite --level zone --vintage 2024 --code code --name nom \
     --src zones-a.geojson
+$T -q import start.sqlite contracts contract.csv
 canonical start.sqlite >before.dump
 
 # The operations killed, each with its reference "after" state and how
 # long it takes when left alone. op_args N: the arguments of operation N.
-N_OPS=2
+N_OPS=3
 op_args() {
     case $1 in
     0) echo "load STORE --level zone --vintage 2025 --code code --name nom --src zones-b.geojson" ;;
     1) echo "load STORE --level zone --vintage 2024 --code code --name nom --src zones-b.geojson --replace" ;;
+    2) echo "import STORE projects projects.csv --year 2025" ;;
     esac
 }
 op=0
@@ -81,8 +94,8 @@ done
 
 # Kill delays, uniform over the whole command (start-up, reading,
 # inserting, commit), from the seed.
-awk -v seed="$SEED" -v n="$RUNS" 'BEGIN {
-    srand(seed); for (i = 0; i < n; i++) printf "%d %.4f\n", i % 2, rand() }' \
+awk -v seed="$SEED" -v n="$RUNS" -v ops="$N_OPS" 'BEGIN {
+    srand(seed); for (i = 0; i < n; i++) printf "%d %.4f\n", i % ops, rand() }' \
     >delays.txt
 
 n_before=0
@@ -152,3 +165,20 @@ assert_eq "$(sql live.sqlite "SELECT count(*) FROM territory WHERE vintage = 202
     6000 "zones after the load"
 echo "crash_safety: $n_reads reads (info, carnet, SQL) during a load," \
     "$n_during finished before it; all consistent"
+
+# The same while projects are imported: all of them or none.
+$T -q import live.sqlite projects projects.csv --year 2025 &
+pid=$!
+n_reads=0
+while kill -0 "$pid" 2>/dev/null; do
+    $T info live.sqlite >info.txt 2>&1 ||
+        fail "info failed during an import: $(cat info.txt)"
+    n=$(sqlite3 live.sqlite "SELECT count(*) FROM project")
+    case "$n" in
+    0 | 3000) ;;
+    *) fail "a reader saw $n projects of 3000 during the import" ;;
+    esac
+    n_reads=$((n_reads + 1))
+done
+wait "$pid" || fail "the import read during failed"
+echo "crash_safety: $n_reads reads during an import; all consistent"
