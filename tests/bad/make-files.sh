@@ -297,6 +297,57 @@ S='Code site;Nom;Commune;Niveau périmètre;Périmètre;Coordinateur'
 { echo "$S"; echo 'SITE-2;Site;59350;qpv;QN05999Z;Mme X'; } >$I/gup-sites-unknown-perimeter.csv
 { echo "$S"; echo 'SITE-2;Site;5935;commune;59350;Mme X'; } >$I/gup-sites-bad-commune.csv
 
+# --- Map styles and carnet templates ----------------------------------------
+Y=files/style
+mkdir -p $Y
+style='[map]
+title = Essai
+width = 400px
+height = 300px
+dpi = 72
+[data]
+kind = choropleth
+level = commune
+variable = v
+year = 2021
+[classes]
+method = quantile
+k = 2'
+printf '%s\n' "$style" >$Y/ok.style
+printf '%s\n' "$style" | sed 's/^title = /titel = /' >$Y/unknown-key.style
+printf '%s\n[legende]\nposition = right\n' "$style" >$Y/unknown-section.style
+printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\nbackground = #12345/' >$Y/bad-colour.style
+printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = abc/' >$Y/bad-number.style
+printf '%s\n' "$style" | sed 's/^k = 2/k = 30/' >$Y/k-30.style
+printf '%s\n' "$style" | sed 's/^width = 400px/width = 2000/' >$Y/width-no-unit.style
+printf '%s\npalette = YlOrRed\n' "$style" >$Y/unknown-palette.style
+printf '%s\n' "$style" | sed 's/^method = quantile/method = jenkz/' >$Y/unknown-method.style
+printf '%s\n' "$style" | sed '/^level = commune/d' >$Y/no-level.style
+printf '%s\n' "$style" | sed 's/^variable = v/variable = nope/' >$Y/variable-absent.style
+printf '%s\n' "$style" | sed 's/^level = commune/level = commune\nfilter = code LIKE/' >$Y/filter-syntax.style
+printf '%s\n' "$style" | sed 's/^variable = v/expression = name/' >$Y/expression-text.style
+printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\ndate = 31\/02\/2025/' >$Y/date-31-02.style
+printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\nextent = 1, 2, 3/' >$Y/extent-3.style
+printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\ncrs = EPSG:4326/' >$Y/crs-geographic.style
+printf '%s\n' "$style" | sed 's/^title = Essai/title = "Essai/' >$Y/unclosed-quote.style
+{ printf '%s\n' "$style"; printf 'title = a\0b\n'; } >$Y/nul-byte.style
+ete=$(printf '\351t\351')
+printf '%s\n' "$style" | sed "s/^title = Essai/title = Essai $ete/" >$Y/latin1.style
+printf '%s\n[inset.mq]\nposition = top-left\n' "$style" >$Y/inset-no-filter.style
+: >$Y/empty.style
+tpl='[carnet]
+title = Carnet
+sections = cover, communes-table
+[cover]
+locator = no
+[communes-table]
+title = Les communes'
+printf '%s\n' "$tpl" >$Y/ok.ini
+printf '%s\n' "$tpl" | sed 's/^sections = .*/sections = cover, tableau-inconnu/' >$Y/template-unknown-section.ini
+printf '%s\nmax-lignes = 3\n' "$tpl" >$Y/template-unknown-key.ini
+printf '%s\n' "$tpl" | sed "s/^title = Carnet/title = Carnet $ete/" >$Y/template-latin1.ini
+printf '[carnet]\nsections = map:x\n[map:x]\nvariable = v\nk = 99\n' >$Y/template-k-99.ini
+
 # --- Stores that are not stores ---------------------------------------------
 printf 'not a database\n' >files/store/text.sqlite
 sqlite3 files/store/other.sqlite 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'

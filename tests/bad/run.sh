@@ -7,6 +7,8 @@
 # Usage (ctest sets TERROBS, TOB_SRC, TOB_TMP): sh run.sh [GROUP...]
 # A GROUP is a case-name prefix (load, layer, store...); none = all.
 . "$TOB_SRC/tests/cli/lib.sh"
+# Messages quote bytes that are not UTF-8 (Latin-1 input): match bytes.
+export LC_ALL=C
 
 BAD="$TOB_SRC/tests/bad"
 FILES="$BAD/files"
