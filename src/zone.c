@@ -72,15 +72,22 @@ static tob_status_t read_cells(zone_run_t *z, tob_error_t *err)
         const char *text = tob_table_cell(z->table, (size_t)z->col[c]);
         if (tob_code_normalize(text, z->cells[c], sizeof z->cells[c], NULL) !=
             TOB_OK)
-            return at_cell(z, c, tob_error_set(err, TOB_ERR_INPUT, "too long"),
+            return at_cell(z, c,
+                           tob_error_set(err, TOB_ERR_INPUT,
+                                         "longer than %zu bytes",
+                                         sizeof z->cells[c] - 1),
                            err);
         if (z->cells[c][0] == '\0')
             return at_cell(
                 z, c, tob_error_set(err, TOB_ERR_INPUT, "empty cell"), err);
     }
-    tob_status_t s = tob_store_check_level_name(z->cells[Z_LEVEL], err);
-    if (s != TOB_OK)
-        return at_cell(z, Z_LEVEL, TOB_ERR_INPUT, err);
+    /* A bad level name here is bad input (exit 2), not a bad option. */
+    tob_error_t why;
+    tob_error_clear(&why);
+    if (tob_store_check_level_name(z->cells[Z_LEVEL], &why) != TOB_OK)
+        return at_cell(z, Z_LEVEL,
+                       tob_error_set(err, TOB_ERR_INPUT, "%s", why.message),
+                       err);
     if (tob_code_check(z->cells[Z_LEVEL], z->cells[Z_CODE], err) != TOB_OK)
         return at_cell(z, Z_CODE, TOB_ERR_INPUT, err);
     if (strcmp(z->cells[Z_LEVEL], z->cells[M_LEVEL]) == 0)
@@ -197,7 +204,7 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
         z->col[c] = tob_table_find_column(z->table, zone_aliases[c]);
         if (z->col[c] < 0) {
             s = tob_error_set(err, TOB_ERR_NOTFOUND,
-                              "no column '%s' (columns: zone_level, "
+                              "no column '%s' (expected columns: zone_level, "
                               "zone_code, zone_name, member_level, "
                               "member_code)",
                               zone_aliases[c][0]);
