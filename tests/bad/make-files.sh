@@ -49,6 +49,10 @@ if [ "${1:-}" = "--runtime" ]; then
         "$base" "$(long 60000)" >"$R/line-60k.layer"
     printf 'Code contrat;Type;Intitulé;Niveau;Code territoire\nCT-1;contrat de territoire;%s;commune;59009\n' \
         "$a100k" >"$R/contracts-title-100k.csv"
+    printf 'code_insee;population_2021\n59350;1\n59009;%s\n59512;3\n59001;4\n' \
+        "$a100k" >"$R/indicators-cell-100k.csv"
+    printf 'zone_level;zone_code;zone_name;member_level;member_code\nzone;Z1;%s;commune;59350\n' \
+        "$a100k" >"$R/zone-name-100k.csv"
     # GeoPackages weigh 100 kB even nearly empty: made here, not committed.
     ogr2ogr -q -f GPKG "$R/ok.gpkg" "$base" -nln communes
     cp "$R/ok.gpkg" "$R/two-layers.gpkg"
@@ -296,6 +300,49 @@ R='Code site;Numéro;Date;Volet;Lieu;Objet;Référent;Statut;Date clôture'
 S='Code site;Nom;Commune;Niveau périmètre;Périmètre;Coordinateur'
 { echo "$S"; echo 'SITE-2;Site;59350;qpv;QN05999Z;Mme X'; } >$I/gup-sites-unknown-perimeter.csv
 { echo "$S"; echo 'SITE-2;Site;5935;commune;59350;Mme X'; } >$I/gup-sites-bad-commune.csv
+
+# --- Indicators, variables, territories without polygons, zones -------------
+N=files/indicators
+mkdir -p $N
+nbsp=$(printf '\302\240')
+printf 'code_insee;population_2021;taux_chomage_2021\n59350;232 787;12,5\n59009;62%s067;9,8\n' "$nbsp" >$N/french.csv
+printf 'code_insee,population_2021,taux_chomage_2021\n59350,232787,12.5\n59009,62067,9.8\n' >$N/english.csv
+printf 'code_insee\tpopulation_2021\n59350\t232787\n59009\t62067\n' >$N/tab.tsv
+{ printf '\357\273\277'; printf 'code_insee;population_2021\n59350;232787\n59009;62067\n'; } >$N/bom.csv
+printf 'code_insee;Taux de ch\364mage 2021\n59350;12,5\n59009;9,8\n' >$N/latin1.csv
+printf 'code_insee;population_2021;autre\n59350;;1\n59009;5;2\n' >$N/empty-cell.csv
+printf 'code_insee;population_2021\n59350;1\n59999;2\n' >$N/unmatched-key.csv
+# Bad cells among good ones, so that the column is still taken as numbers.
+bad_cell() {
+    printf 'code_insee;population_2021\n59350;1\n59009;%s\n59512;3\n59001;4\n59002;5\n' "$1"
+}
+bad_cell beaucoup >$N/text-in-number.csv
+bad_cell 1e400 >$N/huge-1e400.csv
+bad_cell '=A1*2' >$N/formula.csv
+bad_cell '12,5,3' >$N/two-commas.csv
+bad_cell '0x1F' >$N/hexadecimal.csv
+printf 'code_insee;population_2021\n59350;1\n59350;2\n' >$N/duplicate-keys.csv
+printf 'code_insee;population_2021\n59350;1\n5935;2\n' >$N/code-5935.csv
+printf 'code_insee;population_2021\n59350;1\n2C004;2\n' >$N/code-2C004.csv
+printf 'code_insee;"x'"'"'); DROP TABLE territory;--"\n59350;1\n59009;2\n' >$N/column-injection.csv
+printf 'code_insee;population_2021\n' >$N/header-only.csv
+printf 'insee;population_2021\n59350;1\n' >$N/wrong-key-column.csv
+printf 'name;label;unit;aggregate\npopulation_2021;Population;habitants;sum\n' >$N/variables-ok.csv
+printf 'name;label;unit;aggregate\npopulation_2021;Population;habitants;moyenne bizarre\n' >$N/variables-bad-aggregate.csv
+printf 'name;label;unit;aggregate;numerator;denominator\ntaux;Taux;%%;ratio;;\n' >$N/variables-ratio-no-parts.csv
+printf 'name;label;unit;aggregate;decimals\npopulation_2021;Population;habitants;sum;deux\n' >$N/variables-decimals-text.csv
+printf 'name;label\n"x'"'"'); DROP TABLE variable;--";Injection\n' >$N/variables-name-injection.csv
+printf 'code_qp;lib_qp;insee_com\nQN05901M;Quartier fictif;59350\n' >$N/qpv-ok.csv
+printf 'code_qp;lib_qp;insee_com\nQN0590M;Quartier fictif;59350\n' >$N/qpv-bad-code.csv
+Z='zone_level;zone_code;zone_name;member_level;member_code'
+printf '%s\nzone;Z1;Zone des deux;commune;59350\nzone;Z1;Zone des deux;commune;59009\n' "$Z" >$N/zone-ok.csv
+printf '%s\nzone;Z1;Zone;commune;59350\nzone;Z1;Zone;commune;59999\n' "$Z" >$N/zone-unknown-member.csv
+printf '%s\nzone;Z1;Zone;commune;59350\nzone;Z1;Zone;commune;5935\n' "$Z" >$N/zone-bad-member-code.csv
+printf '%s\nzone;Z1;"x'"'"'); DROP TABLE territory;--";commune;59350\n' "$Z" >$N/zone-name-injection.csv
+printf '%s\n"x'"'"'); DROP TABLE territory;--";Z1;Zone;commune;59350\n' "$Z" >$N/zone-level-injection.csv
+printf '%s\nterritory;Z1;Zone;commune;59350\n' "$Z" >$N/zone-level-reserved.csv
+printf '%s\nzone;;Zone;commune;59350\n' "$Z" >$N/zone-code-empty.csv
+printf 'zone_code;zone_name;member_code\nZ1;Zone;59350\n' >$N/zone-wrong-header.csv
 
 # --- Map styles and carnet templates ----------------------------------------
 Y=files/style
