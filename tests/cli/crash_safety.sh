@@ -1,5 +1,6 @@
 # crash_safety.sh - SIGKILL terrobs at random moments of writing commands
-# (load of a new zoning, load --replace, import of 3,000 projects)
+# (load of a new zoning, load --replace, import of 3,000 projects, import
+# of 9,000 indicator values)
 # and check after each kill that the store opens (terrobs info), that
 # PRAGMA integrity_check is ok, and that it holds exactly the state before
 # or the state after the command (canonical dump compare). Then check that
@@ -51,6 +52,12 @@ awk 'BEGIN {
             2.505 + (i % 60) * 0.01, 50.205 + int(i / 60) * 0.01, 1000 + i,
             (i % 3 ? "prévu" : "engagé"), 500
 }' >projects.csv
+# Three indicators for each of the 3,000 zones of A.
+awk 'BEGIN {
+    print "code;population_2021;menages_2021;taux_2021"
+    for (i = 0; i < 60; i++) for (j = 0; j < 50; j++)
+        printf "Z%03d%03d;%d;%d;%d,%d\n", i, j, 100 + i * j, 40 + i + j, i % 30, j % 10
+}' >indicators.csv
 
 # canonical STORE: the dump with times masked (provenance and SpatiaLite
 # stamp each write with the clock).
@@ -69,12 +76,13 @@ canonical start.sqlite >before.dump
 
 # The operations killed, each with its reference "after" state and how
 # long it takes when left alone. op_args N: the arguments of operation N.
-N_OPS=3
+N_OPS=4
 op_args() {
     case $1 in
     0) echo "load STORE --level zone --vintage 2025 --code code --name nom --src zones-b.geojson" ;;
     1) echo "load STORE --level zone --vintage 2024 --code code --name nom --src zones-b.geojson --replace" ;;
     2) echo "import STORE projects projects.csv --year 2025" ;;
+    3) echo "import STORE indicators indicators.csv --level zone --vintage 2024 --key code" ;;
     esac
 }
 op=0
