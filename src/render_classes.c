@@ -306,7 +306,13 @@ static tob_status_t proportional(render_t *r, tob_error_t *err)
             return TOB_ERR_INPUT;
         e->lower = e->upper = refs[i];
     }
-    return add_nodata(r, n_missing, err);
+    tob_status_t s = add_nodata(r, n_missing, err);
+    /* Territories without a value are filled with the no-data colour, as
+     * the legend shows them. */
+    for (size_t i = 0; s == TOB_OK && n_missing > 0 && i < r->feats.n; i++)
+        if (isnan(r->feats.items[i].value))
+            r->feats.items[i].entry = r->report->n_entries - 1;
+    return s;
 }
 
 tob_status_t render_classify(render_t *r, tob_error_t *err)

@@ -8,6 +8,8 @@
  * and run under the read-only guard of render_sql.c. */
 #include "render_internal.h"
 
+#include "terrobs/values.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -331,8 +333,15 @@ static void bind_source(sqlite3_stmt *stmt, const char *level, int vintage,
     }
 }
 
+/* A map extent given in the store's CRS can narrow the read. */
+static int extent_in_store_crs(const render_t *r)
+{
+    return r->style->has_extent &&
+           (r->style->srid == 0 || r->style->srid == r->store_srid);
+}
+
 /* Columns: code, name, value, geom, centroid, point on surface, label
- * priority, then one 0/1 per inset. */
+ * priority, id, then one 0/1 per inset. */
 static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
 {
     const tob_style_t *style = r->style;
@@ -350,12 +359,31 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
         sb_add(b, ", t.\"%s\"", style->label_priority_var);
     else
         sb_add(b, ", NULL");
+    sb_add(b, ", t.id");
     for (size_t i = 0; i < style->n_insets; i++)
         sb_add(b, ", (%s\n)", style->insets[i].filter);
     sb_add(b, " FROM ");
     territory_source(b, vars);
     sb_add(b, " WHERE t.geom IS NOT NULL AND (%s\n)",
            style->filter ? style->filter : "1");
+    if (!extent_in_store_crs(r))
+        return;
+    /* Only what the map's extent shows is read, through the R*Tree; the
+     * insets' territories lie elsewhere and are read too. */
+    sb_add(b, " AND (t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
+              " xmin <= :xmax AND xmax >= :xmin AND ymin <= :ymax AND"
+              " ymax >= :ymin)");
+    for (size_t i = 0; i < style->n_insets; i++)
+        sb_add(b, " OR (%s\n)", style->insets[i].filter);
+    sb_add(b, ")");
+}
+
+static void bind_extent(const render_t *r, sqlite3_stmt *stmt)
+{
+    static const char *const names[] = {":xmin", ":ymin", ":xmax", ":ymax"};
+    for (int i = 0; i < 4 && extent_in_store_crs(r); i++)
+        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, names[i]),
+                            r->style->extent[i]);
 }
 
 /* Even-odd point-in-polygon over every ring. */
@@ -437,8 +465,9 @@ static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt, tob_error_t *err)
     f->priority = sqlite3_column_type(stmt, 6) == SQLITE_NULL
                       ? NAN
                       : sqlite3_column_double(stmt, 6);
+    f->id = sqlite3_column_int64(stmt, 7);
     for (size_t i = 0; i < r->style->n_insets && f->view == 0; i++)
-        if (sqlite3_column_int(stmt, 7 + (int)i))
+        if (sqlite3_column_int(stmt, 8 + (int)i))
             f->view = 1 + (int)i;
     return TOB_OK;
 }
@@ -451,6 +480,7 @@ static tob_status_t run_main(render_t *r, const char *sql, int vintage,
     tob_status_t s = render_prepare_user(r, sql, &stmt, err);
     if (s == TOB_OK) {
         bind_source(stmt, r->style->level, vintage, vars);
+        bind_extent(r, stmt);
         int rc = SQLITE_ROW;
         while (s == TOB_OK &&
                (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
@@ -459,6 +489,29 @@ static tob_status_t run_main(render_t *r, const char *sql, int vintage,
     }
     sqlite3_finalize(stmt);
     render_guard(r, 0);
+    return s;
+}
+
+/* A variable's value where no observation holds it comes from the values
+ * module, as in carnets and exports: a ratio of its parts, or the sum
+ * (mean...) of the territory's members. */
+static tob_status_t derived_values(render_t *r, tob_error_t *err)
+{
+    tob_values_t *values = NULL;
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
+        rfeat_t *f = &r->feats.items[i];
+        if (!isnan(f->value))
+            continue;
+        if (values == NULL &&
+            (s = tob_values_open(r->st, &values, err)) != TOB_OK)
+            break;
+        tob_value_t v;
+        s = tob_values_get(values, r->style->variable, f->id, r->style->year,
+                           &v, err);
+        f->value = v.value;
+    }
+    tob_values_close(values);
     return s;
 }
 
@@ -490,6 +543,8 @@ static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
     else
         s = run_main(r, sql.s, vintage, &vars, err);
     free(sql.s);
+    if (s == TOB_OK && style->variable != NULL)
+        s = derived_values(r, err);
     if (s == TOB_OK && r->feats.n == 0 && style->kind != STYLE_POINTS)
         s = tob_error_set(err, TOB_ERR_INPUT,
                           "no territory of level '%s' (vintage %d) matches "

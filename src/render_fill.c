@@ -146,6 +146,17 @@ static void draw_fills(band_t *b)
         set_color(b->cr, style->fill);
         cairo_fill(b->cr);
     }
+    size_t last = r->report->n_entries - 1;
+    if (style->kind == STYLE_PROPORTIONAL && r->report->n_entries > 0 &&
+        r->report->entries[last].is_missing) {
+        int caching = b->caching; /* these rings are in the cache already */
+        b->caching = 0;
+        cairo_new_path(b->cr);
+        path_features(b, last, 0);
+        set_color(b->cr, r->report->entries[last].color);
+        cairo_fill(b->cr);
+        b->caching = caching;
+    }
     cairo_new_path(b->cr);
 }
 

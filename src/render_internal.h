@@ -88,6 +88,7 @@ static inline double geom_read_double(const unsigned char *p, int swap)
 #define NO_CLASS ((size_t)-1)
 
 typedef struct rfeat {
+    sqlite3_int64 id;          /* territory id, 0 for points */
     char *code, *name, *label; /* label: points' sql label column */
     char *category;            /* typology and points; NULL = missing */
     double value;              /* NaN = missing */
@@ -131,7 +132,6 @@ typedef struct rtext {
     double halo_width;
     char *text;
 } rtext_t;
-
 
 #define RENDER_MAX_VIEWS (1 + STYLE_MAX_INSETS)
 

@@ -402,6 +402,23 @@ static void test_inset_in_own_crs(void **state)
     assert_true(rep.geotransform[1] < 1000);
 }
 
+/* An extent reads only what it shows, through the R*Tree. */
+static void test_extent_reads_what_it_shows(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "extent.png");
+    const char *style = "[map]\nwidth = 600px\nheight = 500px\n"
+                        "extent = 695000, 7050000, 715000, 7068000\n"
+                        "[data]\nlevel = commune\nvariable = surface\n"
+                        "filter = code LIKE '59%'\n";
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, style, out, &rep, &err), TOB_OK);
+    assert_true(rep.n_features > 20 && rep.n_features < 200);
+    assert_true(fabs(rep.geotransform[0] - 695000) < 3000);
+}
+
 static void test_svg_and_pdf_keep_text(void **state)
 {
     fixture_t *fx = *state;
@@ -647,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_proportional_circles),
         cmocka_unit_test(test_typology_from_expression),
         cmocka_unit_test(test_inset_in_own_crs),
+        cmocka_unit_test(test_extent_reads_what_it_shows),
         cmocka_unit_test(test_svg_and_pdf_keep_text),
         cmocka_unit_test(test_render_to_cairo_rectangle),
         cmocka_unit_test(test_sql_guard_refuses_writes),

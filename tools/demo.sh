@@ -117,6 +117,25 @@ $T import "$OC" indicators tests/data/qp.csv --level qpv --key code_qp \
     --year 2015 --columns pop_mun
 $T aggregate "$OC" --from qpv --to commune --overlap
 
+echo "== thematic maps (styles/)"
+M="$OUT/maps"
+mkdir -p "$M"
+$T map "$OBS" styles/nord-densite.style -o "$M/nord-densite.png"
+$T map "$OBS" styles/nord-densite.style -o "$M/nord-densite.pdf"
+$T map "$OBS" styles/nord-densite.style -o "$M/nord-densite.svg"
+$T map "$OBS" styles/nord-population-epci.style -o "$M/nord-population-epci.png"
+$T map "$OBS" styles/nord-population-epci.style \
+    -o "$M/nord-population-epci.pdf"
+$T map "$OBS" styles/somme-epci-nature.style -o "$M/somme-epci-nature.png"
+$T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
+# The style reads mapsf's 2015 CHOM/ACT; the demo store has the 2021 rate.
+$T map "$MQ" styles/martinique-chomage.style -o "$M/martinique-chomage.png" \
+    --set data.expression= --set data.variable=taux_chomage \
+    --set data.year=2021 --set "map.source=Insee, recensement 2021"
+$T map "$MQ" styles/martinique-chomage.style -o "$M/martinique-chomage.svg" \
+    --set data.expression= --set data.variable=taux_chomage \
+    --set data.year=2021 --set "map.source=Insee, recensement 2021"
+
 echo "== exports for partners and a QGIS project"
 mkdir -p "$OUT/export"
 $T export "$OBS" --level commune -o "$OUT/export/communes.gpkg"

@@ -14,43 +14,16 @@ $T -q import obs.sqlite contracts \
 $T -q import obs.sqlite projects \
     "$LAYERS/examples/fictif-somme-pacte-projets.csv"
 
-# Indicators with plain SQL (the columns of the bundled indicator table,
-# and CHOM/ACT of the Martinique sample), so that this test needs no
-# other command than map.
-sqlite3 obs.sqlite <<EOF
-.mode csv
-.import "$LAYERS/data/indicateurs-communes.csv" ind
-INSERT INTO variable (name, label, unit) VALUES
-  ('population_2021', 'Population municipale 2021', 'habitants'),
-  ('superficie_km2', 'Superficie', 'km²'),
-  ('pop_15_64_chomage_2021', 'Chômeurs 15-64 ans', 'personnes'),
-  ('pop_15_64_active_2021', 'Actifs 15-64 ans', 'personnes'),
-  ('densite', 'Densité de population 2021', 'hab./km²'),
-  ('chom', 'Chômeurs 2015', NULL), ('act', 'Actifs 2015', NULL);
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'population_2021', 2021, i.population_2021 FROM ind i
-  JOIN territory t ON t.level = 'commune' AND t.code = i.insee_com;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'superficie_km2', 2021, i.superficie_km2 FROM ind i
-  JOIN territory t ON t.level = 'commune' AND t.code = i.insee_com;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'pop_15_64_chomage_2021', 2021, i.pop_15_64_chomage_2021
-  FROM ind i JOIN territory t ON t.level = 'commune' AND t.code = i.insee_com;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'pop_15_64_active_2021', 2021, i.pop_15_64_active_2021
-  FROM ind i JOIN territory t ON t.level = 'commune' AND t.code = i.insee_com;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'densite', 2021, 1.0 * i.population_2021 / i.superficie_km2
-  FROM ind i JOIN territory t ON t.level = 'commune' AND t.code = i.insee_com;
-DROP TABLE ind;
-ATTACH '$DATA/mtq.gpkg' AS m;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'chom', 2015, p.CHOM FROM m.polygons p
-  JOIN territory t ON t.level = 'commune' AND t.code = p.INSEE_COM;
-INSERT INTO observation (territory, variable, year, value)
-  SELECT t.id, 'act', 2015, p.ACT FROM m.polygons p
-  JOIN territory t ON t.level = 'commune' AND t.code = p.INSEE_COM;
-EOF
+# Indicators as the demo imports them; CHOM and ACT of mapsf's Martinique
+# sample (2015) for martinique-chomage.style; EPCI values from their
+# member communes.
+$T -q import obs.sqlite variables "$LAYERS/variables.csv"
+$T -q import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges 2>/dev/null
+$T -q import obs.sqlite indicators "$DATA/mtq.gpkg" --level commune \
+    --key INSEE_COM --columns CHOM,ACT --year 2015 2>/dev/null
+$T -q relate obs.sqlite --child commune --parent epci
 
 # Every bundled style draws, small so that the test stays fast.
 small="--set map.width=700px --set map.height=600px --set map.dpi=96"
@@ -126,6 +99,11 @@ run_fails 2 "one read-only expression" \
 run_fails 2 "may only read the store" \
     $T map obs.sqlite "$STYLES/nord-densite.style" -o evil.png \
     --set "data.variable=" --set "data.expression=DropTable(NULL, 'observation')"
+run_fails 2 "may only read the store: function blobtofile" \
+    env SPATIALITE_SECURITY=relaxed $T map obs.sqlite \
+    "$STYLES/nord-densite.style" -o evil.png --set "data.variable=" \
+    --set "data.expression=BlobToFile(x'00', 'written-by-style')"
+[ ! -e written-by-style ] || fail "a style's SQL wrote a file"
 store_dump obs.sqlite >after.sql
 cmp -s before.sql after.sql || fail "a refused map changed the store"
 [ ! -e evil.png ] || fail "a refused map left a file"
