@@ -28,8 +28,9 @@ char *tob_atlas_file_name(const char *code, const char *name, char *buf,
     size_t n = 0;
     for (; code[n] != '\0' && n + 1 < sizeof safe; n++) {
         char c = code[n];
+        /* A leading '-' would read as an option to rm, zip, lp... */
         int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                 (c >= '0' && c <= '9') || c == '-' || c == '_';
+                 (c >= '0' && c <= '9') || (c == '-' && n > 0) || c == '_';
         safe[n] = ok ? c : '_';
     }
     safe[n] = '\0';

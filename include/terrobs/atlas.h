@@ -67,7 +67,8 @@ TOB_NODISCARD tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
 void tob_atlas_report_free(tob_atlas_report_t *report);
 
 /* The carnet file name of a territory: "<code>-<slug of name>.pdf", where
- * the code's characters other than [A-Za-z0-9_-] become '_'. Returns buf. */
+ * the code's characters other than [A-Za-z0-9_-] (and a leading '-')
+ * become '_'. Returns buf. */
 char *tob_atlas_file_name(const char *code, const char *name, char *buf,
                           size_t size);
 
