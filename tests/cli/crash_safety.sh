@@ -141,9 +141,23 @@ done 3<delays.txt
 echo "crash_safety: $run kills: $n_before left the state before," \
     "$n_after the state after; none other"
 
-# Readers while a load runs: each `terrobs info`, carnet and SQL count must
-# succeed at once and see either none or all of the new zoning, never part
-# of it.
+# Readers while a load runs: each `terrobs info`, map, carnet and SQL count
+# must succeed at once and see either none or all of the new zoning, never
+# part of it.
+cat >live.style <<'EOF'
+[map]
+title = Carreaux
+width = 300px
+height = 300px
+dpi = 72
+[data]
+kind = choropleth
+level = zone
+expression = 1.0 * id
+[classes]
+method = quantile
+k = 4
+EOF
 cp start.sqlite live.sqlite
 $T -q load live.sqlite --level zone --vintage 2026 --code code --name nom \
     --src zones-c.geojson &
@@ -162,6 +176,9 @@ while kill -0 "$pid" 2>/dev/null; do
     if [ $((n_reads % 2)) -eq 0 ]; then
         $T -q carnet live.sqlite --level commune --code 59350 -o live.pdf \
             >carnet.txt 2>&1 || fail "carnet failed during a load: $(cat carnet.txt)"
+    else
+        $T -q map live.sqlite live.style -o live.png >map.txt 2>&1 ||
+            fail "map failed during a load: $(cat map.txt)"
     fi
     n_reads=$((n_reads + 1))
     # This read finished while the writer still ran: readers do not wait.
@@ -171,7 +188,7 @@ wait "$pid" || fail "the load read during failed"
 [ "$n_during" -gt 0 ] || fail "no read finished while the load ran"
 assert_eq "$(sql live.sqlite "SELECT count(*) FROM territory WHERE vintage = 2026")" \
     6000 "zones after the load"
-echo "crash_safety: $n_reads reads (info, carnet, SQL) during a load," \
+echo "crash_safety: $n_reads reads (info, map or carnet, SQL) during a load," \
     "$n_during finished before it; all consistent"
 
 # The same while projects are imported: all of them or none.
