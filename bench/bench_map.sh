@@ -59,6 +59,7 @@ extent = $EXTENT
 scalebar = none
 north = none
 frame = no
+footer = no
 [data]
 level = commune
 variable = surface
