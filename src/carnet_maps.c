@@ -17,34 +17,37 @@
 #include <unistd.h>
 
 /* The département in pale grey, the territories of the same level in
- * thin outlines, the territory filled with the accent colour. */
-static const char LOCATOR_STYLE[] = "[map]\n"
-                                    "footer = no\n"
-                                    "date = none\n"
-                                    "scalebar = none\n"
-                                    "north = none\n"
-                                    "frame = no\n"
-                                    "margin = 0\n"
-                                    "[data]\n"
-                                    "kind = typology\n"
-                                    "level = departement\n"
-                                    "expression = 'd'\n"
-                                    "[categories]\n"
-                                    "d = #e4e9ee, Département\n"
-                                    "[polygons]\n"
-                                    "stroke = #7d8c99\n"
-                                    "stroke_width = 0.4\n"
-                                    "[legend]\n"
-                                    "position = none\n"
-                                    "[layer.pairs]\n"
+ * thin outlines (not on thumbnails, where they are noise), the territory
+ * filled with the accent colour. A coarse tolerance (dpi 36: 0.7 pt) is
+ * plenty for an overview and keeps the PDF small. */
+static const char LOCATOR_HEAD[] = "[map]\n"
+                                   "footer = no\n"
+                                   "date = none\n"
+                                   "scalebar = none\n"
+                                   "north = none\n"
+                                   "frame = no\n"
+                                   "margin = 0\n"
+                                   "dpi = 36\n"
+                                   "[data]\n"
+                                   "kind = typology\n"
+                                   "level = departement\n"
+                                   "expression = 'd'\n"
+                                   "[categories]\n"
+                                   "d = #e4e9ee, Département\n"
+                                   "[polygons]\n"
+                                   "stroke = #7d8c99\n"
+                                   "stroke_width = 0.4\n"
+                                   "[legend]\n"
+                                   "position = none\n";
+static const char LOCATOR_PAIRS[] = "[layer.pairs]\n"
                                     "level = commune\n"
                                     "stroke = #b8c4ce\n"
-                                    "stroke_width = 0.15\n"
-                                    "[layer.territoire]\n"
-                                    "level = commune\n"
-                                    "fill = #1F4E79\n"
-                                    "stroke = #1F4E79\n"
-                                    "stroke_width = 0.3\n";
+                                    "stroke_width = 0.15\n";
+static const char LOCATOR_SELF[] = "[layer.territoire]\n"
+                                   "level = commune\n"
+                                   "fill = #1F4E79\n"
+                                   "stroke = #1F4E79\n"
+                                   "stroke_width = 0.3\n";
 
 /* The communes of territory id, at any depth of membership. */
 static void members_filter(sqlite3_int64 id, char *buf, size_t size)
@@ -73,19 +76,23 @@ static tob_status_t set(tob_style_t *style, tob_error_t *err, const char *fmt,
     return tob_style_set(style, text, err);
 }
 
-static tob_status_t locator_style(carnet_ctx_t *ctx, tob_style_t **out,
-                                  tob_error_t *err)
+static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
+                                  tob_style_t **out, tob_error_t *err)
 {
     const carnet_territory_t *t = ctx->terr;
-    tob_status_t st = tob_style_parse_text(LOCATOR_STYLE, strlen(LOCATOR_STYLE),
-                                           "locator", NULL, 0, out, err);
+    char text[sizeof LOCATOR_HEAD + sizeof LOCATOR_PAIRS + sizeof LOCATOR_SELF];
+    snprintf(text, sizeof text, "%s%s%s", LOCATOR_HEAD,
+             pairs ? LOCATOR_PAIRS : "", LOCATOR_SELF);
+    tob_status_t st =
+        tob_style_parse_text(text, strlen(text), "locator", NULL, 0, out, err);
     char members[512];
     members_filter(t->self.id, members, sizeof members);
     if (st == TOB_OK)
         st = set(*out, err, "data.filter=id = %lld",
                  (long long)t->departement->id);
     if (st == TOB_OK && t->has_geom) {
-        st = set(*out, err, "layer.pairs.level=%s", t->self.level);
+        if (pairs)
+            st = set(*out, err, "layer.pairs.level=%s", t->self.level);
         if (st == TOB_OK)
             st = set(*out, err, "layer.territoire.level=%s", t->self.level);
         if (st == TOB_OK)
@@ -111,7 +118,7 @@ tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
     if (ctx->terr->departement == NULL)
         return TOB_OK;
     tob_style_t *style = NULL;
-    tob_status_t st = locator_style(ctx, &style, err);
+    tob_status_t st = locator_style(ctx, 1, &style, err);
     if (st == TOB_OK)
         st = render(ctx, cr, r, style, err);
     tob_style_destroy(style);
@@ -171,7 +178,7 @@ static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
     int n = snprintf(
         buf, size,
         "[map]\ndate = none\nscalebar = bottom-left\nnorth = top-right\n"
-        "frame = no\nmargin = 0\nauthor = %s\n%s%s%s"
+        "frame = no\nmargin = 0\ndpi = 72\nauthor = %s\n%s%s%s"
         "[data]\nkind = choropleth\nlevel = commune\nfilter = %s\n"
         "%s%s%s%s"
         "[classes]\nmethod = %s\nk = %s\npalette = %s\n"
@@ -412,9 +419,7 @@ static tob_status_t thumbnail_style(carnet_ctx_t *ctx, tob_style_t **out,
 {
     const carnet_territory_t *t = ctx->terr;
     if (t->departement != NULL) {
-        tob_status_t st = locator_style(ctx, out, err);
-        if (st == TOB_OK) /* at this size outlines are noise */
-            st = set(*out, err, "layer.pairs.stroke=none");
+        tob_status_t st = locator_style(ctx, 0, out, err);
         if (st == TOB_OK)
             st = set(*out, err, "map.background=none");
         return st;

@@ -136,6 +136,22 @@ $T map "$MQ" styles/martinique-chomage.style -o "$M/martinique-chomage.svg" \
     --set data.expression= --set data.variable=taux_chomage \
     --set data.year=2021 --set "map.source=Insee, recensement 2021"
 
+echo "== carnets de territoire and the atlas of the EPCIs"
+# The edition date is fixed so that two demos give the same carnets.
+DATE=23/11/2026
+$T carnet "$OBS" --level epci --code 200068500 --date "$DATE" \
+    -o "$OUT/carnet-ca-de-cambrai.pdf"
+$T carnet "$OBS" --level scot --code S59-CA --date "$DATE" \
+    -o "$OUT/carnet-scot-cambresis.pdf"
+$T carnet "$OBS" --level zone --code Z80-PM --date "$DATE" \
+    -o "$OUT/carnet-picardie-maritime.pdf"
+# Martinique's département, for the CACEM's locator map and references.
+$T load "$MQ" layers/departements.layer --where "code = '972'"
+$T carnet "$MQ" --level epci --code 249720061 --date "$DATE" \
+    -o "$OUT/carnet-cacem.pdf"
+$T atlas "$OBS" --level epci --date "$DATE" -o "$OUT/atlas"
+echo "atlas: open $OUT/atlas/index.html"
+
 echo "== exports for partners and a QGIS project"
 mkdir -p "$OUT/export"
 $T export "$OBS" --level commune -o "$OUT/export/communes.gpkg"
