@@ -327,10 +327,12 @@ static int raster_target(cairo_t *cr, double *dx, double *dy)
         (cairo_image_surface_get_format(t) != CAIRO_FORMAT_ARGB32 &&
          cairo_image_surface_get_format(t) != CAIRO_FORMAT_RGB24))
         return 0;
+    double sx, sy;
     cairo_surface_get_device_offset(t, &ox, &oy);
+    cairo_surface_get_device_scale(t, &sx, &sy);
     *dx = m.x0 + ox, *dy = m.y0 + oy;
-    return m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0 &&
-           *dx == floor(*dx) && *dy == floor(*dy);
+    return m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0 && sx == 1 &&
+           sy == 1 && *dx == floor(*dx) && *dy == floor(*dy);
 }
 
 /* Bands of equal height hold unequal work (a metropolis, the sea): two

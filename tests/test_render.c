@@ -470,6 +470,24 @@ static void test_render_to_cairo_rectangle(void **state)
     assert_int_equal(outside[10] >> 24, 0);   /* untouched: transparent */
     assert_int_equal(inside[250] >> 24, 255); /* the map's white page */
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    /* A scaled context is drawn through Cairo paths, not pixels: the map
+     * lands in the scaled rectangle, the rest stays untouched. */
+    cairo_surface_t *surf2 =
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 500, 400);
+    cairo_t *cr2 = cairo_create(surf2);
+    cairo_scale(cr2, 0.5, 0.5);
+    assert_int_equal(tob_render_to_cairo(cr2, 0, 0, 800, 600, style, fx->st,
+                                         &opts, &rep, &err),
+                     TOB_OK);
+    cairo_surface_flush(surf2);
+    data = cairo_image_surface_get_data(surf2);
+    stride = cairo_image_surface_get_stride(surf2);
+    inside = (const uint32_t *)(const void *)(data + 150 * stride);
+    outside = (const uint32_t *)(const void *)(data + 350 * stride);
+    assert_int_equal(inside[200] >> 24, 255);
+    assert_int_equal(outside[450] >> 24, 0);
+    cairo_destroy(cr2);
+    cairo_surface_destroy(surf2);
     cairo_destroy(cr);
     cairo_surface_destroy(surf);
     tob_style_destroy(style);
