@@ -1,7 +1,9 @@
 #!/bin/sh
-# demo.sh - install, build, and run the whole pipeline on the bundled sample:
-# a store with the Nord, the Somme and Martinique, then maps, carnets and an
-# atlas in demo-out/.
+# demo.sh - install, build, and run the whole pipeline on the bundled sample
+# (layers/): an observatory of the Nord, the Somme, Calais's and Toulon's
+# agglomerations and Martinique; a Martinique store in EPSG:5490 for the
+# CACEM; then reports, maps, carnets, an atlas, exports and QGIS projects,
+# all in demo-out/.
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/install-deps.sh
@@ -13,35 +15,47 @@ OUT="$PWD/demo-out"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 OBS="$OUT/observatoire.sqlite"
+MQ="$OUT/martinique.sqlite"
+EX=layers/examples
+# The edition date of reports and carnets is fixed so that two demos give
+# the same files.
+DATE=23/11/2026
 
-echo "== store and boundaries"
+echo "== 1. store and boundaries (IGN Admin Express, COG 2026)"
 $T init "$OBS"
 $T load "$OBS" layers/departements.layer
 $T load "$OBS" layers/epci.layer
 $T load "$OBS" layers/communes-nord.layer
-for layer in communes-somme communes-calais communes-var; do
+for layer in communes-somme communes-calais communes-var \
+    communes-martinique; do
     $T load "$OBS" "layers/$layer.layer" --append
 done
-$T info "$OBS"
 
-echo "== contracts, projects and GUP (fictitious examples, layers/examples)"
-EX=layers/examples
-# The SCoT du Cambrésis as the dissolve of its EPCIs (layers/scot-nord.csv).
-members=$(awk -F, '$2 == "S59-CA" { printf "%s'\''%s'\''", s, $5; s = "," }' \
-    layers/scot-nord.csv)
-ogr2ogr -f GeoJSON "$OUT/scot-cambresis.geojson" "$OBS" -dialect sqlite -sql \
-    "SELECT 'S59-CA' AS code, 'SCoT du Cambrésis' AS nom,
-            ST_Union(geom) AS geom FROM epci WHERE code IN ($members)"
-$T load "$OBS" --level scot --vintage 2026 --src "$OUT/scot-cambresis.geojson" \
-    --code code --name nom
-# QPV of Calais and La Seyne: real codes, their commune's polygon as a
-# stand-in (no open QPV contours exist for these départements).
-python3 tools/qpv-standin.py layers/data/qpv2024-communes.csv \
-    layers/data/communes-62-calais.geojson \
-    layers/data/communes-83-toulon-provence-mediterranee.geojson \
-    -- 62193 83126 >"$OUT/qpv-standin.geojson"
-$T load "$OBS" --level qpv --vintage 2024 --src "$OUT/qpv-standin.geojson" \
-    --code code --name nom
+echo "== 2. relations, zones (SCoT, PACTe), the QPV 2024 list"
+$T relate "$OBS" --child commune --parent epci
+$T relate "$OBS" --child commune --parent departement --spatial
+$T zone "$OBS" layers/scot-nord.csv
+$T zone "$OBS" layers/zones-somme-pacte.csv
+# The QPV 2024 list has no polygons: each QPV relates to its communes.
+$T import "$OBS" territories layers/data/qpv2024-communes.csv --level qpv \
+    --code code_qp --name lib_qp --vintage 2024 \
+    --parent-level commune --parent-key insee_com
+
+echo "== 3. indicators (Insee comparateur 2024) and aggregation"
+$T import "$OBS" variables layers/variables.csv
+# COG 2024 codes: communes merged since are summed into their 2026 commune
+# through the 2018 -> 2026 passage table.
+$T import "$OBS" indicators layers/data/indicateurs-communes.csv \
+    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --passage layers/data/passage-2018-2026.csv --partial-merges
+for to in epci scot zone departement; do
+    $T aggregate "$OBS" --from commune --to "$to"
+done
+$T info "$OBS"
+$T info "$OBS" --level scot --code S59-LM --share population_2021 \
+    >"$OUT/scot-lille-metropole.txt"
+
+echo "== 4. contracts, projects and GUP (fictitious examples, layers/examples)"
 for place in cambresis:contrat somme-pacte:contrats la-seyne:contrat; do
     $T import "$OBS" contracts "$EX/fictif-${place%%:*}-${place#*:}.csv"
 done
@@ -63,46 +77,26 @@ $T report "$OBS" gup --site CAL-BEAU-MARAIS --date 31/12/2025 \
     -o "$OUT/gup-calais-beau-marais.csv"
 $T report "$OBS" projects --level epci >"$OUT/projets-par-epci.txt"
 $T template projects -o "$OUT/modele-projets.ods"
-# Martinique has its own store (EPSG:5490): the CACEM's contrat de ville.
-MQ="$OUT/martinique.sqlite"
+
+echo "== 5. Martinique in its own store (EPSG:5490): the CACEM"
 $T init --srid 5490 "$MQ"
 $T load "$MQ" layers/communes-martinique.layer
-$T load "$MQ" layers/epci.layer \
-    --where "siren_epci IN ('249720061', '249720053', '200041788')"
-$T import "$MQ" contracts "$EX/fictif-cacem-contrat.csv"
-$T import "$MQ" projects "$EX/fictif-cacem-projets.csv"
-$T report "$MQ" contracts --level epci --code 249720061 \
-    >"$OUT/suivi-contrat-cacem.txt"
-
-echo "== relations, zones, QPV list, indicators, aggregation"
-$T relate "$OBS" --child commune --parent epci
-$T relate "$OBS" --child commune --parent departement --spatial
-# Zones from EPCI lists (rebuilds the Cambrésis loaded above, same id).
-$T zone "$OBS" layers/scot-nord.csv
-$T zone "$OBS" layers/zones-somme-pacte.csv
-# The whole 2024 QPV list, without polygons, related to its communes
-# (--replace: the Calais and La Seyne stand-ins above keep their ids).
-$T import "$OBS" territories layers/data/qpv2024-communes.csv --level qpv \
-    --code code_qp --name lib_qp --vintage 2024 --replace \
-    --parent-level commune --parent-key insee_com
-$T import "$OBS" variables layers/variables.csv
-# Insee comparateur, COG 2024 codes: Bermeries and Yaucourt-Bussus merged
-# since; the 2018 -> 2026 passage table sums them into their communes.
-$T import "$OBS" indicators layers/data/indicateurs-communes.csv \
-    --level commune --key insee_com --year 2021 --cog-from 2018 \
-    --passage layers/data/passage-2018-2026.csv --partial-merges
-for to in epci scot zone departement; do
-    $T aggregate "$OBS" --from commune --to "$to"
-done
-$T info "$OBS" --level scot --code S59-LM --share population_2021 \
-    >"$OUT/scot-lille-metropole.txt"
+$T load "$MQ" layers/epci.layer --where "departements = '972'"
+$T load "$MQ" layers/departements.layer --where "code = '972'"
+$T relate "$MQ" --child commune --parent epci
+$T relate "$MQ" --child commune --parent departement --spatial
 $T import "$MQ" variables layers/variables.csv
 $T import "$MQ" indicators layers/data/indicateurs-communes.csv \
     --level commune --key insee_com --year 2021
-$T relate "$MQ" --child commune --parent epci
 $T aggregate "$MQ" --from commune --to epci
-# QPV 2015 contours of Occitanie (32 invalid, repaired) over their
-# communes: overlaps with area shares, QPV populations to communes.
+$T import "$MQ" contracts "$EX/fictif-cacem-contrat.csv"
+$T import "$MQ" projects "$EX/fictif-cacem-projets.csv"
+$T report "$MQ" contracts --level epci --code 249720061 --date "$DATE" \
+    >"$OUT/suivi-contrat-cacem.txt"
+
+echo "== 6. QPV 2015 contours of Occitanie over their communes"
+# 32 of 105 polygons are invalid (repaired at load); overlaps with area
+# shares carry QPV populations to communes.
 OC="$OUT/occitanie-qpv.sqlite"
 $T init "$OC"
 $T load "$OC" --level qpv --vintage 2015 --src tests/data/qp.geojson \
@@ -117,7 +111,7 @@ $T import "$OC" indicators tests/data/qp.csv --level qpv --key code_qp \
     --year 2015 --columns pop_mun
 $T aggregate "$OC" --from qpv --to commune --overlap
 
-echo "== thematic maps (styles/)"
+echo "== 7. thematic maps (styles/)"
 M="$OUT/maps"
 mkdir -p "$M"
 $T map "$OBS" styles/nord-densite.style -o "$M/nord-densite.png"
@@ -128,6 +122,9 @@ $T map "$OBS" styles/nord-population-epci.style \
     -o "$M/nord-population-epci.pdf"
 $T map "$OBS" styles/somme-epci-nature.style -o "$M/somme-epci-nature.png"
 $T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
+# The Nord with Martinique in an inset drawn in EPSG:5490.
+$T map "$OBS" styles/nord-martinique-chomage.style \
+    -o "$M/nord-martinique-chomage.png"
 # The style reads mapsf's 2015 CHOM/ACT; the demo store has the 2021 rate.
 $T map "$MQ" styles/martinique-chomage.style -o "$M/martinique-chomage.png" \
     --set data.expression= --set data.variable=taux_chomage \
@@ -136,23 +133,19 @@ $T map "$MQ" styles/martinique-chomage.style -o "$M/martinique-chomage.svg" \
     --set data.expression= --set data.variable=taux_chomage \
     --set data.year=2021 --set "map.source=Insee, recensement 2021"
 
-echo "== carnets de territoire and the atlas of the EPCIs"
-# The edition date is fixed so that two demos give the same carnets.
-DATE=23/11/2026
+echo "== 8. carnets de territoire and the atlas of the EPCIs"
 $T carnet "$OBS" --level epci --code 200068500 --date "$DATE" \
     -o "$OUT/carnet-ca-de-cambrai.pdf"
 $T carnet "$OBS" --level scot --code S59-CA --date "$DATE" \
     -o "$OUT/carnet-scot-cambresis.pdf"
 $T carnet "$OBS" --level zone --code Z80-PM --date "$DATE" \
     -o "$OUT/carnet-picardie-maritime.pdf"
-# Martinique's département, for the CACEM's locator map and references.
-$T load "$MQ" layers/departements.layer --where "code = '972'"
 $T carnet "$MQ" --level epci --code 249720061 --date "$DATE" \
     -o "$OUT/carnet-cacem.pdf"
 $T atlas "$OBS" --level epci --date "$DATE" -o "$OUT/atlas"
 echo "atlas: open $OUT/atlas/index.html"
 
-echo "== exports for partners and a QGIS project"
+echo "== 9. exports for partners and QGIS projects"
 mkdir -p "$OUT/export"
 $T export "$OBS" --level commune -o "$OUT/export/communes.gpkg"
 $T export "$OBS" --level commune -o "$OUT/export/communes.csv"
