@@ -201,18 +201,38 @@ static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
 
 typedef struct figure_text {
     char value[160], unit[64], label[256], detail[1024];
+    char reason[256]; /* why the value is missing, "" if it is not */
 } figure_text_t;
+
+/* Why a value is missing, in words partners understand. */
+static void missing_reason(const tob_value_t *v, char *buf, size_t size)
+{
+    if (v->n_missing > 0)
+        snprintf(buf, size, "%zu des %zu territoires membres sans valeur",
+                 v->n_missing, v->n_parts);
+    else if (v->n_parts > 0 && v->coverage < 0.99)
+        snprintf(buf, size,
+                 "ses membres dans l'observatoire ne couvrent que %.0f %% "
+                 "de sa surface",
+                 100 * v->coverage);
+    else
+        snprintf(buf, size, "aucune valeur dans l'observatoire");
+}
 
 static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                const carnet_var_t *var,
                                const tob_variable_t *meta, figure_text_t *f,
                                tob_error_t *err)
 {
-    double v;
-    tob_status_t st =
-        value_of(ctx, var->name, ctx->terr->self.id, var->year, &v, err);
+    tob_value_t got;
+    tob_status_t st = tob_values_get(ctx->vals, var->name, ctx->terr->self.id,
+                                     var->year, &got, err);
     if (st != TOB_OK)
         return st;
+    double v = got.value;
+    f->reason[0] = '\0';
+    if (!isfinite(v))
+        missing_reason(&got, f->reason, sizeof f->reason);
     tob_variable_t bare = *meta; /* the number alone; the unit apart */
     bare.unit[0] = '\0';
     carnet_fmt_value(v, &bare, f->value, sizeof f->value);
@@ -223,6 +243,8 @@ static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
     const peer_var_t *pv = carnet_peer_var(ctx->peers, var->name, var->year);
     char line[256];
     rank_line(ctx, pv, v, line, sizeof line);
+    if (f->reason[0] != '\0')
+        snprintf(line, sizeof line, "Non disponible : %.200s", f->reason);
     append(f->detail, sizeof f->detail, line);
     st = reference_lines(ctx, sec, pv, meta, var->year, f->detail,
                          sizeof f->detail, err);
@@ -251,6 +273,18 @@ tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
     return tpl_error_at(ctx->tpl, sec->id, key, err);
 }
 
+/* No indicator has a value: one line saying why, not boxes of "n.d.". */
+static tob_status_t all_missing(carnet_ctx_t *ctx, const figure_text_t *first,
+                                tob_error_t *err)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "Les chiffres clés ne sont pas disponibles pour ce territoire "
+             ": %s.",
+             first->reason);
+    return tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE, text, err);
+}
+
 tob_status_t carnet_figures(carnet_ctx_t *ctx, const tpl_section_t *sec,
                             tob_error_t *err)
 {
@@ -272,11 +306,16 @@ tob_status_t carnet_figures(carnet_ctx_t *ctx, const tpl_section_t *sec,
         st = one_figure(ctx, sec, &vars[i], meta, f, err);
         figs[n_figs++] = (tob_figure_t){f->value, f->unit, f->label, f->detail};
     }
+    size_t n_missing = 0;
+    for (size_t i = 0; i < n_figs; i++)
+        n_missing += texts[i].reason[0] != '\0';
     if (st == TOB_OK && n_figs > 0)
         st = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Chiffres clés"), err);
-    if (st == TOB_OK && n_figs > 0)
+    if (st == TOB_OK && n_figs > 0 && n_missing == n_figs)
+        st = all_missing(ctx, texts, err);
+    else if (st == TOB_OK && n_figs > 0)
         st = tob_doc_figures(ctx->doc, figs, n_figs, err);
     free(texts);
     return st;

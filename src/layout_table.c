@@ -69,23 +69,29 @@ static PangoLayout *cell_layout(tob_doc_t *doc, const char *font,
     return l;
 }
 
+/* The width a cell needs on one line; one point more, so that rounding
+ * to Pango units never wraps "13/04/2022" into "13/04/202 2". */
 static double natural_width(PangoLayout *l)
 {
     int w, h;
     pango_layout_get_size(l, &w, &h);
-    return (double)w / PANGO_SCALE + 2 * CELL_PAD_X;
+    return (double)w / PANGO_SCALE + 2 * CELL_PAD_X + 1;
 }
 
-/* Width of the longest word of a cell that may wrap at spaces (the whole
- * cell when it has none: "1 234 567 €" holds only no-break spaces). */
+/* Width of the longest unbreakable piece of a cell: words split at spaces
+ * and after hyphens ("Saint-Quentin-la-Motte" may break as Pango breaks
+ * it); the whole cell when it has neither ("1 234 567 €" holds only
+ * no-break spaces, "13/04/2022" none). */
 static double min_width(tob_doc_t *doc, PangoLayout *l, const char *font)
 {
     const char *text = pango_layout_get_text(l);
-    if (strchr(text, ' ') == NULL)
+    if (strpbrk(text, " -") == NULL)
         return natural_width(l);
     size_t best = 0, best_len = 0, i = 0;
     while (text[i] != '\0') {
-        size_t len = strcspn(text + i, " ");
+        size_t len = strcspn(text + i, " -");
+        if (text[i + len] == '-')
+            len++; /* the hyphen stays at the end of the line */
         if (len > best_len) {
             best = i;
             best_len = len;
@@ -112,12 +118,38 @@ static void column_edges(const tob_table_t *t, const double *weights, double *x)
 
 /* Content widths: each column gets its minimum, then the room left is
  * shared in proportion to what each still lacks to show its cells on one
- * line; when even the minimums do not fit, they are scaled down. */
+ * line. When the minimums do not fit, columns that cannot break (numbers,
+ * codes, dates) keep theirs and the text columns share what is left. */
+static void share_room(size_t nc, const double *lo, const double *hi,
+                       double *weights)
+{
+    double lo_sum = 0, gap_sum = 0, fixed = 0, flexible = 0;
+    for (size_t c = 0; c < nc; c++) {
+        lo_sum += lo[c];
+        gap_sum += hi[c] - lo[c];
+        if (hi[c] - lo[c] < 0.5)
+            fixed += lo[c];
+        else
+            flexible += lo[c];
+    }
+    double room = TOB_FRAME_WIDTH - lo_sum;
+    double squeeze = room >= 0 || flexible <= 0
+                         ? 1
+                         : fmax(0.2, (TOB_FRAME_WIDTH - fixed) / flexible);
+    for (size_t c = 0; c < nc; c++) {
+        if (room < 0)
+            weights[c] = hi[c] - lo[c] < 0.5 ? lo[c] : lo[c] * squeeze;
+        else
+            weights[c] = gap_sum > 0 ? lo[c] + room * (hi[c] - lo[c]) / gap_sum
+                                     : lo[c] + room / (double)nc;
+    }
+}
+
 static void auto_weights(tob_doc_t *doc, const table_lay_t *lay,
                          double *weights)
 {
     size_t nc = lay->t->n_columns;
-    double lo_sum = 0, gap_sum = 0, lo[64], hi[64];
+    double lo[64], hi[64];
     for (size_t c = 0; c < nc && c < 64; c++) {
         lo[c] = min_width(doc, lay->head[c], HEAD_FONT);
         hi[c] = natural_width(lay->head[c]);
@@ -128,14 +160,8 @@ static void auto_weights(tob_doc_t *doc, const table_lay_t *lay,
             if (n > lo[c])
                 lo[c] = fmax(lo[c], min_width(doc, l, CELL_FONT));
         }
-        lo_sum += lo[c];
-        gap_sum += hi[c] - lo[c];
     }
-    double room = TOB_FRAME_WIDTH - lo_sum;
-    for (size_t c = 0; c < nc && c < 64; c++)
-        weights[c] = room <= 0     ? lo[c]
-                     : gap_sum > 0 ? lo[c] + room * (hi[c] - lo[c]) / gap_sum
-                                   : lo[c] + room / (double)nc;
+    share_room(nc < 64 ? nc : 64, lo, hi, weights);
 }
 
 static void set_widths(PangoLayout **row, size_t n, const double *x)
