@@ -173,6 +173,7 @@ static tob_status_t evo_series(carnet_ctx_t *ctx, evo_t *e, const char *label,
                                sqlite3_int64 id, tob_error_t *err)
 {
     size_t s = e->n_series;
+    int any = 0;
     snprintf(e->labels[s], sizeof e->labels[s], "%s", label);
     for (size_t i = 0; i < e->n; i++) {
         tob_value_t v;
@@ -181,8 +182,9 @@ static tob_status_t evo_series(carnet_ctx_t *ctx, evo_t *e, const char *label,
         if (st != TOB_OK)
             return st;
         e->values[s][i] = v.value;
+        any |= isfinite(v.value);
     }
-    e->n_series++;
+    e->n_series += any; /* a series without any value is left out */
     return TOB_OK;
 }
 

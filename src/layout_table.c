@@ -23,8 +23,13 @@ size_t tob_layout_split_rows(const double *heights, size_t n, double header_h,
     if (n == 0)
         return 0;
     double lead = header_h + heights[0] + (n > 1 ? heights[1] : 0);
+    double whole = header_h;
+    for (size_t i = 0; i < n; i++)
+        whole += heights[i];
     double avail = first_avail;
-    if (lead > first_avail) {
+    /* A short table is not split: it moves whole to the next page. */
+    int keep_together = whole <= page_avail / 3 && whole > first_avail;
+    if (lead > first_avail || keep_together) {
         *new_page = 1;
         avail = page_avail;
     }

@@ -70,9 +70,30 @@ static void test_split_no_widow_row(void **state)
     size_t starts[11];
     int new_page = 0;
     size_t n =
-        tob_layout_split_rows(h, 11, 10, 110, 700, starts, 11, &new_page);
+        tob_layout_split_rows(h, 11, 10, 110, 300, starts, 11, &new_page);
     assert_int_equal(n, 2);
     assert_int_equal(starts[1], 9);
+}
+
+static void test_split_short_table_kept_whole(void **state)
+{
+    (void)state;
+    /* 5 rows of 10 under a header of 10: 60 points, a tenth of a page;
+     * 45 points left: it moves whole rather than leaving 2 rows behind. */
+    double h[5] = {10, 10, 10, 10, 10};
+    size_t starts[5];
+    int new_page = 0;
+    size_t n = tob_layout_split_rows(h, 5, 10, 45, 600, starts, 5, &new_page);
+    assert_int_equal(new_page, 1);
+    assert_int_equal(n, 1);
+    /* a long one still splits where it stands */
+    double g[40];
+    for (int i = 0; i < 40; i++)
+        g[i] = 10;
+    size_t s40[40];
+    n = tob_layout_split_rows(g, 40, 10, 45, 600, s40, 40, &new_page);
+    assert_int_equal(new_page, 0);
+    assert_int_equal(n, 2);
 }
 
 static void test_split_tall_row_alone(void **state)
@@ -246,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_split_repeats_over_pages),
         cmocka_unit_test(test_split_no_header_alone),
         cmocka_unit_test(test_split_no_widow_row),
+        cmocka_unit_test(test_split_short_table_kept_whole),
         cmocka_unit_test(test_split_tall_row_alone),
         cmocka_unit_test(test_document_pages_and_pdf),
         cmocka_unit_test(test_write_to_missing_dir_fails),

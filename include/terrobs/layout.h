@@ -163,7 +163,8 @@ TOB_NODISCARD tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
  * first_avail points, the next ones page_avail. Writes the first row of
  * each page chunk into starts (at most max_chunks) and returns the number
  * of chunks. *new_page is 1 when not even the header and the first rows
- * fit in first_avail, so the table must start on a new page. A chunk never
+ * fit in first_avail, or when a short table (a third of a page at most)
+ * does not fit whole, so the table must start on a new page. A chunk never
  * ends with fewer than min(2, n) rows on the first page, and the last
  * chunk never holds a single row when the one before can spare one. */
 size_t tob_layout_split_rows(const double *heights, size_t n, double header_h,
