@@ -33,8 +33,8 @@ static void check_number(const char *text)
         /* What we write for partners we must read back. */
         double back = 0;
         FUZZ_CHECK(tob_cell_parse_number(fr, &back, NULL) == TOB_OK);
-        FUZZ_CHECK(fabs(back - v) <= 0.5 * pow(10, -decimals) * (1 + 1e-9) +
-                                         fabs(v) * 1e-14);
+        FUZZ_CHECK(fabs(back - v) <=
+                   0.5 * pow(10, -decimals) * (1 + 1e-9) + fabs(v) * 1e-14);
     }
     tob_fmt_percent_fr(v, 1, fr, sizeof fr);
     FUZZ_CHECK(fuzz_is_utf8((const unsigned char *)fr, strlen(fr)));

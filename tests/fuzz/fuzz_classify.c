@@ -10,8 +10,8 @@
 
 #include <math.h>
 
-static void check_breaks(const tob_breaks_t *b, const double *values,
-                         size_t n, tob_classify_method_t method)
+static void check_breaks(const tob_breaks_t *b, const double *values, size_t n,
+                         tob_classify_method_t method)
 {
     size_t k = tob_breaks_count(b);
     FUZZ_CHECK(k >= 1 && k <= TOB_CLASSIFY_MAX);

@@ -10,8 +10,8 @@
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
 
-static const char *const levels[] = {"commune", "epci",  "departement",
-                                     "region",  "qpv",   "zone",
+static const char *const levels[] = {"commune", "epci",    "departement",
+                                     "region",  "qpv",     "zone",
                                      "scot",    "Commune", NULL};
 
 static void check_codes(const char *text)
