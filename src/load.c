@@ -575,7 +575,10 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
     }
     tob_reader_stop(reader);
     if (s != TOB_OK) {
-        tob_error_at(err, ld->opts->src, 0, NULL);
+        /* A full disk is the store's problem, not the source's. */
+        tob_error_at(
+            err, s == TOB_ERR_SQLITE ? tob_store_path(ld->st) : ld->opts->src,
+            0, NULL);
         return s;
     }
     if (n == 0) {
