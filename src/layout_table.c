@@ -311,7 +311,14 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
     size_t n = lay->t->n_rows;
     double head = lay->head_h + lay->caption_h;
     double lead = head + lay->row_h[0] + (n > 1 ? lay->row_h[1] : 0);
-    tob_status_t st = tob_doc_reserve(doc, lead, err);
+    double whole = head;
+    for (size_t i = 0; i < n; i++)
+        whole += lay->row_h[i];
+    /* Room for what must stay together (the heading before it goes along):
+     * a short table whole, else its header and first two rows. */
+    double page = TOB_PAGE_BOTTOM - TOB_PAGE_TOP;
+    tob_status_t st =
+        tob_doc_reserve(doc, whole <= page / 3 ? whole : lead, err);
     if (st != TOB_OK)
         return st;
     int new_page = 0;
