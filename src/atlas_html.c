@@ -137,6 +137,11 @@ static void put_columns(const atlas_run_t *run, FILE *fp)
               "type=\"button\">",
               fp);
         put_html(fp, labels->figures[i].label);
+        if (labels->figures[i].unit[0] != '\0') {
+            fputs(" (", fp);
+            put_html(fp, labels->figures[i].unit);
+            fputs(")", fp);
+        }
         fputs("</button></th>", fp);
     }
     fputs("</tr></thead>\n<tbody>\n", fp);

@@ -366,7 +366,10 @@ tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err)
                       &f->value, err);
         snprintf(f->label, sizeof f->label, "%.127s",
                  meta->label[0] ? meta->label : meta->name);
-        carnet_fmt_value(f->value, meta, f->text, sizeof f->text);
+        tob_variable_t bare = *meta; /* the unit goes in the header */
+        bare.unit[0] = '\0';
+        carnet_fmt_value(f->value, &bare, f->text, sizeof f->text);
+        snprintf(f->unit, sizeof f->unit, "%s", meta->unit);
         ctx->report->n_figures++;
     }
     return st;

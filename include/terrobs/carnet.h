@@ -65,7 +65,8 @@ typedef struct tob_carnet_options {
 #define TOB_CARNET_INDEX_MAX 4
 typedef struct tob_carnet_figure {
     char label[128]; /* the variable's label */
-    char text[96];   /* the value as the carnet writes it: "12,3 %" */
+    char unit[64];   /* its unit, "" if none */
+    char text[96];   /* the number as the carnet writes it: "12,3" */
     double value;    /* NaN when missing */
 } tob_carnet_figure_t;
 

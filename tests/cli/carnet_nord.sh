@@ -90,4 +90,13 @@ check scot S59-CA "SCoT du Cambrésis" SCoT
 assert_contains S59-CA.txt "$engaged projets engagés sur $total "
 # The EPCI's own carnet: projects placed in its communes, any contract.
 assert_contains 200068500.txt "Projets engagés"
+# The atlas of the SCoTs: its index shows each one's key figures, the
+# population of the Cambrésis as computed above, sortable on its raw value.
+$T atlas obs.sqlite --level scot -o atlas --date 23/11/2026 2>err.txt ||
+    fail "atlas: $(cat err.txt)"
+set -- $(grep "^S59-CA " expected.txt)
+grep 'S59-CA-scot-du-cambresis.pdf' atlas/index.html | sed 's/\xc2\xa0/ /g' \
+    >row.txt
+assert_contains atlas/index.html 'Population municipale 2021 \(habitants\)'
+assert_contains row.txt "data-v=\"$2\">$(french "$2")</td>"
 echo "ok"
