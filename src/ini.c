@@ -58,6 +58,18 @@ static int valid_utf8(const unsigned char *s, size_t n)
     return 1;
 }
 
+/* Control bytes other than tab, and than the CR of a CRLF line end: an
+ * escape sequence in a map title or a lone CR (old Mac line ends, which
+ * would make the whole file one line) are refused. */
+static int has_control(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] < 0x20 && s[i] != '\t' && !(s[i] == '\r' && i + 1 == n)) ||
+            s[i] == 0x7F)
+            return 1;
+    return 0;
+}
+
 static tob_status_t line_error(tob_error_t *err, const char *name, long line,
                                const char *what)
 {
@@ -142,6 +154,10 @@ tob_status_t tob_ini_parse_text(const char *text, size_t len, const char *name,
             st = line_error(err, name, line, "line longer than 64 KiB");
         else if (!valid_utf8((const unsigned char *)text + start, n))
             st = line_error(err, name, line, "line is not valid UTF-8");
+        else if (has_control((const unsigned char *)text + start, n))
+            st = line_error(err, name, line,
+                            "line holds a control character (only tabs "
+                            "and line ends are text)");
         else {
             memcpy(buf, text + start, n);
             buf[n] = '\0';

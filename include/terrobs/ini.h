@@ -15,8 +15,8 @@ typedef tob_status_t (*tob_ini_handler_t)(void *user, const char *section,
                                           long line, tob_error_t *err);
 
 /* Parses the file at path. Syntax errors (a line without '=', an unclosed
- * header or quote, a line over 64 KiB, a NUL byte, invalid UTF-8) are
- * TOB_ERR_INPUT naming file and line. */
+ * header or quote, a line over 64 KiB, a NUL byte, invalid UTF-8, a control
+ * character other than tab) are TOB_ERR_INPUT naming file and line. */
 TOB_NODISCARD tob_status_t tob_ini_parse(const char *path,
                                          tob_ini_handler_t handler, void *user,
                                          tob_error_t *err);

@@ -19,7 +19,8 @@ static tob_status_t on_key(void *user, const char *section, const char *key,
     seen->last_line = line;
     FUZZ_CHECK(key[0] != '\0');
     FUZZ_CHECK(strchr(key, '=') == NULL);
-    FUZZ_CHECK(strpbrk(value, "\r\n") == NULL || strchr(value, '\n') == NULL);
+    for (const char *p = value; *p; p++)
+        FUZZ_CHECK((unsigned char)*p >= 0x20 || *p == '\t');
     FUZZ_CHECK(fuzz_is_utf8((const unsigned char *)section, strlen(section)));
     FUZZ_CHECK(fuzz_is_utf8((const unsigned char *)key, strlen(key)));
     FUZZ_CHECK(fuzz_is_utf8((const unsigned char *)value, strlen(value)));
