@@ -215,6 +215,7 @@ printf '%s\ns-srs = EPSG:999999\n' "$good" | sed 's#base-communes.geojson#shp/no
 printf '%s\ns-srs = http://127.0.0.1:9/crs.wkt\n' "$good" | sed 's#base-communes.geojson#shp/no-prj/communes.shp#' >$L/s-srs-url.layer
 { printf '\357\273\277'; printf '%s\n' "$good"; } >$L/bom.layer
 printf '%s\n' "$good" | sed 's/$/\r/' >$L/crlf.layer
+printf '%s\n' "$good" | tr '\n' '\r' >$L/old-mac-line-ends.layer
 
 # --- Tables for `terrobs import` (contracts, projects, GUP) ---------------
 I=files/import
@@ -378,6 +379,8 @@ printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\nextent = 1, 2, 3/' >$Y/exten
 printf '%s\n' "$style" | sed 's/^dpi = 72/dpi = 72\ncrs = EPSG:4326/' >$Y/crs-geographic.style
 printf '%s\n' "$style" | sed 's/^title = Essai/title = "Essai/' >$Y/unclosed-quote.style
 { printf '%s\n' "$style"; printf 'title = a\0b\n'; } >$Y/nul-byte.style
+esc=$(printf '\033')
+printf '%s\n' "$style" | sed "s/^title = Essai/title = ${esc}[31mEssai${esc}[0m/" >$Y/escape-sequence.style
 ete=$(printf '\351t\351')
 printf '%s\n' "$style" | sed "s/^title = Essai/title = Essai $ete/" >$Y/latin1.style
 printf '%s\n[inset.mq]\nposition = top-left\n' "$style" >$Y/inset-no-filter.style
