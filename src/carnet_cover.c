@@ -57,17 +57,47 @@ static double fact(carnet_ctx_t *ctx, cairo_t *cr, double y, const char *label,
            5;
 }
 
+/* "Départements" from "Département": the level label for several. */
+static void plural_label(const char *label, char *buf, size_t size)
+{
+    carnet_level_plural(label, buf, size);
+    if (strncmp(buf, "\xC3\xA9", 2) == 0) { /* é -> É */
+        buf[1] = (char)0x89;
+    } else if (buf[0] >= 'a' && buf[0] <= 'z') {
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+    }
+}
+
+/* Parents of one level on one line: "Nord (59), Pas-de-Calais (62)".
+ * Returns the index after them. */
+static size_t parents_line(const carnet_territory_t *t, size_t i, char *label,
+                           size_t label_size, char *value, size_t value_size)
+{
+    const char *level = t->parents[i].level;
+    size_t used = 0, k = i;
+    value[0] = '\0';
+    for (; k < t->n_parents && strcmp(t->parents[k].level, level) == 0; k++) {
+        const carnet_unit_t *p = &t->parents[k];
+        int dep = strcmp(p->level, "departement") == 0;
+        int w = snprintf(value + used, value_size - used, "%s%s%s%s%s",
+                         k > i ? ", " : "", p->name, dep ? " (" : "",
+                         dep ? p->code : "", dep ? ")" : "");
+        used += w > 0 && (size_t)w < value_size - used ? (size_t)w : 0;
+    }
+    if (k - i > 1)
+        plural_label(t->parents[i].level_label, label, label_size);
+    else
+        snprintf(label, label_size, "%s", t->parents[i].level_label);
+    return k;
+}
+
 static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
 {
     const carnet_territory_t *t = ctx->terr;
-    for (size_t i = 0; i < t->n_parents; i++) {
-        const carnet_unit_t *p = &t->parents[i];
-        char value[512];
-        if (strcmp(p->level, "departement") == 0)
-            snprintf(value, sizeof value, "%s (%s)", p->name, p->code);
-        else
-            snprintf(value, sizeof value, "%s", p->name);
-        y += fact(ctx, cr, y, p->level_label, value);
+    for (size_t i = 0; i < t->n_parents;) {
+        char label[128], value[1024];
+        i = parents_line(t, i, label, sizeof label, value, sizeof value);
+        y += fact(ctx, cr, y, label, value);
     }
     char buf[128];
     if (strcmp(t->self.level, "commune") != 0) {

@@ -76,6 +76,21 @@ static tob_status_t set(tob_style_t *style, tob_error_t *err, const char *fmt,
     return tob_style_set(style, text, err);
 }
 
+/* The départements of the territory (those of its communes, most first):
+ * the locator shows all of them, so a territory over several is whole. */
+static void departements_filter(const carnet_territory_t *t, char *buf,
+                                size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "id IN (%lld",
+                                   (long long)t->departement->id);
+    for (size_t i = 0; i < t->n_parents && used + 24 < size; i++)
+        if (strcmp(t->parents[i].level, "departement") == 0 &&
+            &t->parents[i] != t->departement)
+            used += (size_t)snprintf(buf + used, size - used, ", %lld",
+                                     (long long)t->parents[i].id);
+    snprintf(buf + used, size - used, ")");
+}
+
 static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
                                   tob_style_t **out, tob_error_t *err)
 {
@@ -87,9 +102,10 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
         tob_style_parse_text(text, strlen(text), "locator", NULL, 0, out, err);
     char members[512];
     members_filter(t->self.id, members, sizeof members);
+    char deps[512];
+    departements_filter(t, deps, sizeof deps);
     if (st == TOB_OK)
-        st = set(*out, err, "data.filter=id = %lld",
-                 (long long)t->departement->id);
+        st = set(*out, err, "data.filter=%s", deps);
     if (st == TOB_OK && t->has_geom) {
         if (pairs)
             st = set(*out, err, "layer.pairs.level=%s", t->self.level);

@@ -267,8 +267,9 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
     if (n < 0) {
         st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (n > 0) {
-        /* The heading before it needs the first two lines with it. */
-        st = tob_doc_reserve(doc, bottoms[n > 1 ? 1 : 0], err);
+        /* The heading before it needs the first two lines with it; a
+         * paragraph of six lines or fewer is not split at all. */
+        st = tob_doc_reserve(doc, bottoms[n <= 6 ? n - 1 : 1], err);
         if (st == TOB_OK)
             st = flow_lines(doc, l, style, tops, bottoms, n, err);
         doc->y += BLOCK_GAP;
