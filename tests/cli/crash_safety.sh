@@ -167,7 +167,7 @@ n_during=0
 while kill -0 "$pid" 2>/dev/null; do
     $T info live.sqlite >info.txt 2>&1 ||
         fail "info failed during a load: $(cat info.txt)"
-    n=$(sqlite3 live.sqlite \
+    n=$(sqlite3 -cmd ".timeout 10000" live.sqlite \
         "SELECT count(*) FROM territory WHERE level = 'zone' AND vintage = 2026")
     case "$n" in
     0 | 6000) ;;
@@ -191,14 +191,16 @@ assert_eq "$(sql live.sqlite "SELECT count(*) FROM territory WHERE vintage = 202
 echo "crash_safety: $n_reads reads (info, map or carnet, SQL) during a load," \
     "$n_during finished before it; all consistent"
 
-# The same while projects are imported: all of them or none.
+# The same while projects are imported: all of them or none. (The SQL
+# readers wait, as terrobs does, when the writer's last close checkpoints
+# and removes the WAL: that takes a lock for a moment.)
 $T -q import live.sqlite projects projects.csv --year 2025 &
 pid=$!
 n_reads=0
 while kill -0 "$pid" 2>/dev/null; do
     $T info live.sqlite >info.txt 2>&1 ||
         fail "info failed during an import: $(cat info.txt)"
-    n=$(sqlite3 live.sqlite "SELECT count(*) FROM project")
+    n=$(sqlite3 -cmd ".timeout 10000" live.sqlite "SELECT count(*) FROM project")
     case "$n" in
     0 | 3000) ;;
     *) fail "a reader saw $n projects of 3000 during the import" ;;
