@@ -151,8 +151,19 @@ tob_status_t render_prepare_views(render_t *r, tob_error_t *err)
         r->views[1 + i].srid =
             style->insets[i].srid ? style->insets[i].srid : r->views[0].srid;
     tob_status_t s = TOB_OK;
-    for (size_t v = 0; s == TOB_OK && v < r->n_views; v++)
+    for (size_t v = 0; s == TOB_OK && v < r->n_views; v++) {
         s = check_projected(r->views[v].srid, err);
+        if (s != TOB_OK) {
+            /* Say which key of which file chose the CRS. */
+            char key[STYLE_NAME_MAX + 16];
+            if (v > 0 && style->insets[v - 1].srid != 0)
+                snprintf(key, sizeof key, "inset.%s.crs",
+                         style->insets[v - 1].name);
+            else
+                snprintf(key, sizeof key, "map.crs");
+            tob_error_at(err, style->name, 0, key);
+        }
+    }
     for (size_t v = 0; s == TOB_OK && v < r->n_views; v++)
         s = reproject_set(&r->feats, (int)v, r->views[v].srid, err);
     if (s == TOB_OK)
