@@ -188,22 +188,30 @@ static tob_status_t evo_series(carnet_ctx_t *ctx, evo_t *e, const char *label,
     return TOB_OK;
 }
 
-/* The whole level's values, when every peer has them. */
+/* The whole level's values, over the peers that have every year. */
 static void evo_level(carnet_ctx_t *ctx, evo_t *e)
 {
-    size_t s = e->n_series;
-    char plural[128];
-    int any = 0;
-    carnet_level_plural(ctx->terr->self.level_label, plural, sizeof plural);
-    snprintf(e->labels[s], sizeof e->labels[s], "Ensemble des %zu %s",
-             ctx->peers->n_ids, plural);
+    const tob_carnet_peers_t *p = ctx->peers;
+    unsigned char *mask = malloc(p->n_ids + 1);
+    if (mask == NULL)
+        return;
+    memset(mask, 1, p->n_ids + 1);
+    size_t n = p->n_ids;
     for (size_t i = 0; i < e->n; i++) {
-        const peer_var_t *pv = carnet_peer_var(ctx->peers, e->names[i], 0);
-        e->values[s][i] = pv != NULL ? carnet_peers_total(ctx->peers, pv) : NAN;
-        any |= isfinite(e->values[s][i]);
+        const peer_var_t *pv = carnet_peer_var(p, e->names[i], 0);
+        n = pv != NULL ? carnet_peers_known(p, pv, mask) : 0;
+        if (pv == NULL)
+            memset(mask, 0, p->n_ids + 1);
     }
-    if (any && ctx->peers->n_ids > 1)
+    size_t s = e->n_series;
+    for (size_t i = 0; n >= 2 && i < e->n; i++)
+        e->values[s][i] =
+            carnet_peers_total(p, carnet_peer_var(p, e->names[i], 0), mask);
+    if (n >= 2) {
+        carnet_level_total_label(ctx, n, e->labels[s], sizeof e->labels[s]);
         e->n_series++;
+    }
+    free(mask);
 }
 
 typedef struct lines_job {

@@ -97,18 +97,63 @@ static void rank_line(carnet_ctx_t *ctx, const peer_var_t *pv, double v,
 }
 
 /* The territory a reference names: a level of its parents (the
- * département of most communes for "departement"). */
-static const carnet_unit_t *reference(const carnet_territory_t *t,
-                                      const char *level)
+ * département of most communes for "departement"), else of its
+ * département's (the region of an EPCI). *id is 0 when there is none. */
+static tob_status_t reference(carnet_ctx_t *ctx, const char *level,
+                              sqlite3_int64 *id, char *name, size_t size,
+                              tob_error_t *err)
 {
+    const carnet_territory_t *t = ctx->terr;
+    const carnet_unit_t *u = NULL;
+    *id = 0;
     if (strcmp(t->self.level, level) == 0)
-        return NULL;
+        return TOB_OK;
     if (strcmp(level, "departement") == 0)
-        return t->departement;
-    for (size_t i = 0; i < t->n_parents; i++)
+        u = t->departement;
+    for (size_t i = 0; u == NULL && i < t->n_parents; i++)
         if (strcmp(t->parents[i].level, level) == 0)
-            return &t->parents[i];
-    return NULL;
+            u = &t->parents[i];
+    if (u != NULL) {
+        *id = u->id;
+        snprintf(name, size, "%s", u->name);
+        return TOB_OK;
+    }
+    if (t->departement == NULL)
+        return TOB_OK;
+    return carnet_ancestor(ctx->st, t->departement->id, level, id, name, size,
+                           err);
+}
+
+void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
+                              size_t size)
+{
+    char plural[128];
+    carnet_level_plural(ctx->terr->self.level_label, plural, sizeof plural);
+    if (n == ctx->peers->n_ids)
+        snprintf(buf, size, "Ensemble des %zu %s", n, plural);
+    else
+        snprintf(buf, size, "Ensemble des %zu %s renseignés (sur %zu)", n,
+                 plural, ctx->peers->n_ids);
+}
+
+/* The level's combined value over the peers that have one; NaN when
+ * fewer than two do (that would be the territory itself). */
+static void level_total(carnet_ctx_t *ctx, const peer_var_t *pv, double *v,
+                        char *label, size_t size)
+{
+    *v = NAN;
+    label[0] = '\0';
+    size_t n_ids = ctx->peers->n_ids;
+    unsigned char *mask = pv != NULL ? malloc(n_ids + 1) : NULL;
+    if (mask == NULL)
+        return;
+    memset(mask, 1, n_ids + 1);
+    size_t n = carnet_peers_known(ctx->peers, pv, mask);
+    if (n >= 2) {
+        *v = carnet_peers_total(ctx->peers, pv, mask);
+        carnet_level_total_label(ctx, n, label, size);
+    }
+    free(mask);
 }
 
 static void append(char *buf, size_t size, const char *line)
@@ -136,20 +181,19 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
         char line[512], value[256];
         double v = NAN;
         if (strcmp(refs[i], "store") == 0) {
-            char plural[128];
-            carnet_level_plural(ctx->terr->self.level_label, plural,
-                                sizeof plural);
-            v = pv != NULL ? carnet_peers_total(ctx->peers, pv) : NAN;
+            char label[256];
+            level_total(ctx, pv, &v, label, sizeof label);
             carnet_fmt_value(v, meta, value, sizeof value);
-            snprintf(line, sizeof line, "Ensemble des %zu %s : %s",
-                     ctx->peers->n_ids, plural, value);
+            snprintf(line, sizeof line, "%s : %s", label, value);
         } else {
-            const carnet_unit_t *u = reference(ctx->terr, refs[i]);
-            if (u == NULL)
+            sqlite3_int64 id = 0;
+            char name[TOB_CARNET_NAME_MAX];
+            st = reference(ctx, refs[i], &id, name, sizeof name, err);
+            if (st != TOB_OK || id == 0)
                 continue;
-            st = value_of(ctx, meta->name, u->id, year, &v, err);
+            st = value_of(ctx, meta->name, id, year, &v, err);
             carnet_fmt_value(v, meta, value, sizeof value);
-            snprintf(line, sizeof line, "%s : %s", u->name, value);
+            snprintf(line, sizeof line, "%.200s : %s", name, value);
         }
         if (isfinite(v))
             append(buf, size, line);

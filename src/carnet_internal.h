@@ -107,6 +107,12 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
                                    carnet_territory_t *out, tob_error_t *err);
 void carnet_territory_free(carnet_territory_t *t);
 
+/* The nearest ancestor of territory id at level (*found 0 if none), its
+ * name into name. */
+tob_status_t carnet_ancestor(tob_store_t *st, sqlite3_int64 id,
+                             const char *level, sqlite3_int64 *found,
+                             char *name, size_t size, tob_error_t *err);
+
 /* The latest loaded_at of the store's provenance as "22/11/2026" ("" if
  * none). */
 tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
@@ -142,9 +148,15 @@ size_t carnet_peer_index(const tob_carnet_peers_t *p, sqlite3_int64 id);
 /* 1 + how many peers have a larger value; 0 for a missing value. *of is
  * the number of peers with a value. */
 size_t carnet_peer_rank(const peer_var_t *v, double value, size_t *of);
-/* The level's combined value: a sum, the ratio of summed parts, a weighted
- * mean; NaN when a peer lacks a value, and for means and 'none'. */
-double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v);
+/* Clears in mask (one byte per peer, 1 = counted) the peers whose value
+ * of v, or a part of it, is missing; returns how many remain. Means and
+ * 'none' have no combined value: all are cleared. */
+size_t carnet_peers_known(const tob_carnet_peers_t *p, const peer_var_t *v,
+                          unsigned char *mask);
+/* The combined value of the peers in mask: a sum, the ratio of summed
+ * parts, a weighted mean; NaN when there is none. */
+double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v,
+                          const unsigned char *mask);
 
 /* ---- composition -----------------------------------------------------------
  */
@@ -214,6 +226,11 @@ void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
 /* The year a variable describes: declared, else the _YYYY its name ends
  * with, else fallback. */
 int carnet_var_year(const tob_variable_t *meta, int fallback);
+
+/* "Ensemble des 39 EPCI", or "Ensemble des 32 EPCI renseignés (sur 39)"
+ * when n of them are counted. */
+void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
+                              size_t size);
 
 /* "EPCI", "communes", "départements": a level label for a count. */
 void carnet_level_plural(const char *label, char *buf, size_t size);

@@ -310,3 +310,36 @@ tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
     sqlite3_finalize(s);
     return status;
 }
+
+/* The nearest ancestor of territory id at level, through whole
+ * memberships. */
+static const char SQL_ANCESTOR[] =
+    "WITH RECURSIVE up(id, depth) AS ("
+    "  SELECT parent, 1 FROM membership WHERE child = ?1 AND kind = 'member'"
+    "  UNION SELECT m.parent, up.depth + 1 FROM membership m"
+    "    JOIN up ON m.child = up.id"
+    "   WHERE m.kind = 'member' AND up.depth < 8)"
+    " SELECT t.id, t.name FROM up JOIN territory t ON t.id = up.id"
+    " WHERE t.level = ?2 ORDER BY up.depth LIMIT 1";
+
+tob_status_t carnet_ancestor(tob_store_t *st, sqlite3_int64 id,
+                             const char *level, sqlite3_int64 *found,
+                             char *name, size_t size, tob_error_t *err)
+{
+    *found = 0;
+    sqlite3_stmt *s = NULL;
+    tob_status_t status = tob_store_prepare(st, SQL_ANCESTOR, &s, err);
+    if (status != TOB_OK)
+        return status;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, level, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *found = sqlite3_column_int64(s, 0);
+        snprintf(name, size, "%s", (const char *)sqlite3_column_text(s, 1));
+    } else if (rc != SQLITE_DONE) {
+        status = tob_store_fail(st, "reading memberships", err);
+    }
+    sqlite3_finalize(s);
+    return status;
+}

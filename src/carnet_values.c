@@ -149,41 +149,70 @@ size_t carnet_peer_rank(const peer_var_t *v, double value, size_t *of)
     return lo + 1;
 }
 
-static double sum_all(const tob_carnet_peers_t *p, const peer_var_t *v)
-{
-    if (v == NULL || v->n_valid != p->n_ids || p->n_ids == 0)
-        return NAN; /* a peer without value: no total rather than a wrong one */
-    double sum = 0;
-    for (size_t i = 0; i < p->n_ids; i++)
-        sum += v->values[i];
-    return sum;
-}
-
-double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v)
+/* The parts a combined value needs: the variable itself for a sum, the
+ * numerator and denominator for a ratio, the variable and its weight for
+ * a weighted mean; NULL parts when it has none (means, 'none'). */
+static int parts_of(const tob_carnet_peers_t *p, const peer_var_t *v,
+                    const peer_var_t **a, const peer_var_t **b)
 {
     const tob_variable_t *m = &v->meta;
+    *a = *b = NULL;
     switch (m->aggregate) {
     case TOB_AGG_SUM:
-        return sum_all(p, v);
-    case TOB_AGG_RATIO: {
-        double num = sum_all(p, carnet_peer_var(p, m->numerator, v->year));
-        double den = sum_all(p, carnet_peer_var(p, m->denominator, v->year));
-        return den != 0 ? m->scale * num / den : NAN;
-    }
-    case TOB_AGG_WEIGHTED_MEAN: {
-        const peer_var_t *w = carnet_peer_var(p, m->weight, v->year);
-        double sw = sum_all(p, w), swv = 0;
-        if (!isfinite(sw) || sw == 0 || v->n_valid != p->n_ids)
-            return NAN;
-        for (size_t i = 0; i < p->n_ids; i++)
-            swv += v->values[i] * w->values[i];
-        return swv / sw;
-    }
+        *a = v;
+        return 1;
+    case TOB_AGG_RATIO:
+        *a = carnet_peer_var(p, m->numerator, v->year);
+        *b = carnet_peer_var(p, m->denominator, v->year);
+        return *a != NULL && *b != NULL;
+    case TOB_AGG_WEIGHTED_MEAN:
+        *a = v;
+        *b = carnet_peer_var(p, m->weight, v->year);
+        return *b != NULL;
     case TOB_AGG_MEAN:
     case TOB_AGG_NONE:
         break;
     }
-    return NAN; /* a mean of means would not be the level's mean */
+    return 0; /* a mean of means would not be the level's mean */
+}
+
+size_t carnet_peers_known(const tob_carnet_peers_t *p, const peer_var_t *v,
+                          unsigned char *mask)
+{
+    const peer_var_t *a, *b;
+    int ok = parts_of(p, v, &a, &b);
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_ids; i++) {
+        mask[i] &= ok && isfinite(a->values[i]) &&
+                   (b == NULL || isfinite(b->values[i]));
+        n += mask[i];
+    }
+    return n;
+}
+
+double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v,
+                          const unsigned char *mask)
+{
+    const peer_var_t *a, *b;
+    if (!parts_of(p, v, &a, &b))
+        return NAN;
+    double sa = 0, sb = 0, sab = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_ids; i++) {
+        if (!mask[i])
+            continue;
+        sa += a->values[i];
+        sb += b != NULL ? b->values[i] : 0;
+        sab += b != NULL ? a->values[i] * b->values[i] : 0;
+        n++;
+    }
+    if (n == 0)
+        return NAN;
+    if (v->meta.aggregate == TOB_AGG_SUM)
+        return sa;
+    if (v->meta.aggregate == TOB_AGG_RATIO)
+        return sb != 0 ? v->meta.scale * sa / sb : NAN;
+    return sb != 0 ? sab / sb : NAN; /* weighted mean */
 }
 
 /* Variables the template asks for in figures and evolution sections. */

@@ -12,6 +12,12 @@ for l in departements epci communes-nord; do
 done
 $T relate obs.sqlite --child commune --parent epci >/dev/null 2>&1
 $T zone obs.sqlite "$LAYERS/scot-nord.csv" >/dev/null 2>&1
+# A region above the Nord, for the carnets' references.
+$T relate obs.sqlite --child commune --parent departement --spatial \
+    >/dev/null 2>&1
+printf '%s\n' zone_level,zone_code,zone_name,member_level,member_code \
+    region,32,Hauts-de-France,departement,59 >region.csv
+$T zone obs.sqlite region.csv >/dev/null 2>&1
 $T import obs.sqlite variables "$LAYERS/variables.csv" >/dev/null 2>&1
 $T import obs.sqlite indicators "$D/indicateurs-communes.csv" --level commune \
     --key insee_com --year 2021 --cog-from 2018 \
@@ -50,6 +56,9 @@ for table in (epci, scot):
     ranked = sorted(table.values(), reverse=True)
     for code, pop in table.items():
         print(code, pop, ranked.index(pop) + 1, len(ranked))
+print("region", sum(epci_pop.values()))
+n_epci = len(json.load(open(d + "/epci-2026.geojson"))["features"])
+print("level", sum(epci.values()), len(epci), n_epci)
 EOF
 
 # ENGAGED TOTAL of the Cambrésis contract, from the projects file.
@@ -68,7 +77,8 @@ french() { # 158753 -> "158 753" (pdftotext gives U+00A0 as a space)
 
 # With the population alone in the key figures, its rank is the only one.
 printf '%s\n' '[carnet]' 'sections = cover, figures' '[figures]' \
-    'indicators = population_2021' >rank.ini
+    'indicators = population_2021' 'references = departement, region, store' \
+    >rank.ini
 
 check() { # LEVEL CODE NAME PLURAL
     set -- "$1" "$2" "$3" "$4" $(grep "^$2 " expected.txt)
@@ -86,6 +96,16 @@ check() { # LEVEL CODE NAME PLURAL
     assert_contains "$2-rank.txt" "^Rang : $7(er|e) sur $8 $4\$"
 }
 check epci 200068500 "CA de Cambrai" EPCI
+# The Nord, and the region above it (the département's parent): the sum of
+# all the Nord's communes; and the EPCIs with a value, said to be fewer than
+# all those of the store. Lines may wrap.
+set -- $(grep "^region " expected.txt)
+tr '\n' ' ' <200068500-rank.txt | sed 's/  */ /g' >one-line.txt
+assert_contains one-line.txt "Hauts-de-France : $(french "$2") habitants"
+assert_contains one-line.txt "Nord : $(french "$2") habitants"
+set -- $(grep "^level " expected.txt)
+assert_contains one-line.txt \
+    "Ensemble des $3 EPCI renseignés \(sur $4\) : $(french "$2") habitants"
 check scot S59-CA "SCoT du Cambrésis" SCoT
 assert_contains S59-CA.txt "$engaged projets engagés sur $total "
 # The EPCI's own carnet: projects placed in its communes, any contract.
