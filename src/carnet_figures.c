@@ -184,7 +184,7 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
             char label[256];
             level_total(ctx, pv, &v, label, sizeof label);
             carnet_fmt_value(v, meta, value, sizeof value);
-            snprintf(line, sizeof line, "%s : %s", label, value);
+            snprintf(line, sizeof line, "%.200s : %.200s", label, value);
         } else {
             sqlite3_int64 id = 0;
             char name[TOB_CARNET_NAME_MAX];
