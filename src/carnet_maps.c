@@ -327,18 +327,27 @@ static double map_height(carnet_ctx_t *ctx)
     return h < 260 ? 260 : h > 560 ? 560 : h;
 }
 
-/* How many member communes have a value: a map of none says nothing. */
+/* How many member communes have a value, and whether they differ: a map
+ * of none, or of one value everywhere, says nothing. */
 static tob_status_t count_values(carnet_ctx_t *ctx, const char *name, int year,
-                                 size_t *n, tob_error_t *err)
+                                 size_t *n, int *varied, double *first,
+                                 tob_error_t *err)
 {
     *n = 0;
+    *varied = 0;
+    *first = NAN;
     for (size_t i = 0; i < ctx->terr->n_communes; i++) {
         tob_value_t v;
         tob_status_t st = tob_values_get(
             ctx->vals, name, ctx->terr->communes[i].id, year, &v, err);
         if (st != TOB_OK)
             return st;
-        *n += isfinite(v.value) != 0;
+        if (!isfinite(v.value))
+            continue;
+        if ((*n)++ == 0)
+            *first = v.value;
+        else if (v.value != *first)
+            *varied = 1;
     }
     return TOB_OK;
 }
@@ -370,6 +379,18 @@ static tob_status_t map_variable(carnet_ctx_t *ctx, const tpl_section_t *sec,
     return st;
 }
 
+/* "Toutes les communes du territoire ont la même valeur : 0 projets." */
+static tob_status_t same_value(carnet_ctx_t *ctx, const tob_variable_t *meta,
+                               double value, tob_error_t *err)
+{
+    char text[512], shown[256];
+    carnet_fmt_value(value, meta, shown, sizeof shown);
+    snprintf(text, sizeof text,
+             "Toutes les communes du territoire ont la même valeur : %s.",
+             shown);
+    return tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE, text, err);
+}
+
 tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                         tob_error_t *err)
 {
@@ -382,21 +403,24 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
         (meta == NULL && tpl_get(ctx->tpl, sec->id, "style", NULL) == NULL))
         return st; /* optional and absent: left out */
     size_t n_values = 1;
+    int varied = 1;
+    double first = NAN;
     const char *year = tpl_get(ctx->tpl, sec->id, "year", NULL);
     if (meta != NULL)
         st = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
-                          err);
+                          &varied, &first, err);
     if (st == TOB_OK)
         st = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"), err);
-    if (st != TOB_OK || n_values == 0)
+    if (st != TOB_OK || n_values == 0 || !varied)
         return st != TOB_OK ? st
-                            : tob_doc_paragraph(
-                                  ctx->doc, TOB_TEXT_NOTE,
-                                  "Aucune commune du territoire n'a de valeur "
-                                  "pour cet indicateur.",
-                                  err);
+               : n_values == 0
+                   ? tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE,
+                                       "Aucune commune du territoire n'a de "
+                                       "valeur pour cet indicateur.",
+                                       err)
+                   : same_value(ctx, meta, first, err);
     tob_style_t *style = NULL;
     st = communes_style(ctx, sec, meta, source, &style, err);
     map_job_t job = {ctx, style};
