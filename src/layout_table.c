@@ -83,32 +83,44 @@ static double natural_width(PangoLayout *l)
     return (double)w / PANGO_SCALE + 2 * CELL_PAD_X + 1;
 }
 
-/* Width of the longest unbreakable piece of a cell: words split at spaces
+static double piece_width(tob_doc_t *doc, const char *font, const char *s,
+                          size_t len)
+{
+    char word[256];
+    snprintf(word, sizeof word, "%.*s", (int)len, s);
+    PangoLayout *w = tob_doc_layout(doc, font, -1, word, 0);
+    double width = natural_width(w);
+    g_object_unref(w);
+    return width;
+}
+
+/* Width of the widest unbreakable piece of a cell: words split at spaces
  * and after hyphens ("Saint-Quentin-la-Motte" may break as Pango breaks
  * it); the whole cell when it has neither ("1 234 567 €" holds only
- * no-break spaces, "13/04/2022" none). */
+ * no-break spaces, "13/04/2022" none). Pieces are measured when their
+ * byte length is near the longest's: "population" is wider than
+ * "(hab./km²)" though shorter in bytes. */
 static double min_width(tob_doc_t *doc, PangoLayout *l, const char *font)
 {
     const char *text = pango_layout_get_text(l);
     if (strpbrk(text, " -") == NULL)
         return natural_width(l);
-    size_t best = 0, best_len = 0, i = 0;
-    while (text[i] != '\0') {
+    size_t longest = 0;
+    for (size_t i = 0; text[i] != '\0';) {
         size_t len = strcspn(text + i, " -");
-        if (text[i + len] == '-')
-            len++; /* the hyphen stays at the end of the line */
-        if (len > best_len) {
-            best = i;
-            best_len = len;
-        }
+        len += text[i + len] == '-'; /* the hyphen ends its line */
+        longest = len > longest ? len : longest;
         i += len + (text[i + len] == ' ');
     }
-    char word[256];
-    snprintf(word, sizeof word, "%.*s", (int)best_len, text + best);
-    PangoLayout *w = tob_doc_layout(doc, font, -1, word, 0);
-    double width = natural_width(w);
-    g_object_unref(w);
-    return width;
+    double widest = 0;
+    for (size_t i = 0; text[i] != '\0';) {
+        size_t len = strcspn(text + i, " -");
+        len += text[i + len] == '-';
+        if (len + 4 >= longest)
+            widest = fmax(widest, piece_width(doc, font, text + i, len));
+        i += len + (text[i + len] == ' ');
+    }
+    return widest;
 }
 
 static void column_edges(const tob_table_t *t, const double *weights, double *x)
@@ -156,8 +168,10 @@ static void auto_weights(tob_doc_t *doc, const table_lay_t *lay,
     size_t nc = lay->t->n_columns;
     double lo[64], hi[64];
     for (size_t c = 0; c < nc && c < 64; c++) {
+        /* A header may wrap to its longest word: the cells, not the
+         * header, say how wide a column wants to be. */
         lo[c] = min_width(doc, lay->head[c], HEAD_FONT);
-        hi[c] = natural_width(lay->head[c]);
+        hi[c] = lo[c];
         for (size_t r = 0; r < lay->t->n_rows; r++) {
             PangoLayout *l = lay->cells[r * nc + c];
             double n = natural_width(l);
