@@ -336,6 +336,12 @@ tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
         return tob_error_set(err, TOB_ERR_ARG,
                              "an atlas needs a store, a level, a folder "
                              "and a template");
+    int y, m, d;
+    if (opts->today != NULL &&
+        (tob_cell_parse_date(opts->today, &y, &m, &d, NULL) != TOB_OK || !y))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "edition date '%.40s' is not a date (DD/MM/YYYY)",
+                             opts->today);
     double t0 = now_seconds();
     atlas_run_t run;
     memset(&run, 0, sizeof run);

@@ -33,16 +33,28 @@ void carnet_fmt_area(double area_m2, char *buf, size_t size)
     snprintf(buf, size, "%s\xC2\xA0km\xC2\xB2", num);
 }
 
-static void today_fr(const char *given, char *buf, size_t size)
+/* The edition date in French; a given one is checked ("2026-11-23" and
+ * "23/11/2026" both give 23/11/2026). */
+static tob_status_t today_fr(const char *given, char *buf, size_t size,
+                             tob_error_t *err)
 {
+    int y, m, d;
     if (given != NULL) {
-        snprintf(buf, size, "%s", given);
-        return;
+        tob_error_t bad;
+        tob_error_clear(&bad);
+        if (tob_cell_parse_date(given, &y, &m, &d, &bad) != TOB_OK || y == 0)
+            return tob_error_set(err, TOB_ERR_ARG,
+                                 "edition date '%.40s' is not a date "
+                                 "(DD/MM/YYYY)",
+                                 given);
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
     }
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    tob_fmt_date_fr(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, buf, size);
+    tob_fmt_date_fr(y, m, d, buf, size);
+    return TOB_OK;
 }
 
 static tob_status_t make_doc(carnet_ctx_t *ctx, tob_error_t *err)
@@ -91,15 +103,17 @@ static tob_status_t begin(carnet_ctx_t *ctx, tob_store_t *st,
     if (opts == NULL || opts->level == NULL || opts->code == NULL)
         return tob_error_set(err, TOB_ERR_ARG,
                              "a carnet needs a level and a code");
-    tob_status_t status = carnet_territory_load(st, opts->level, opts->code,
-                                                opts->vintage, terr, err);
+    tob_status_t status =
+        today_fr(opts->today, ctx->today, sizeof ctx->today, err);
+    if (status == TOB_OK)
+        status = carnet_territory_load(st, opts->level, opts->code,
+                                       opts->vintage, terr, err);
     if (status != TOB_OK)
         return status;
     ctx->st = st;
     ctx->tpl = tpl;
     ctx->terr = terr;
     ctx->peers = opts->peers;
-    today_fr(opts->today, ctx->today, sizeof ctx->today);
     return TOB_OK;
 }
 

@@ -92,6 +92,9 @@ assert_contains atlas/index.html "CA du Caudrésis et du Catésis <span class=\"
 # Usage and store errors.
 run_fails 1 "required" $T atlas obs.sqlite -o x
 run_fails 1 "--jobs '0'" $T atlas obs.sqlite --level epci -o x --jobs 0
+run_fails 1 "edition date '2026-13-01' is not a date" $T atlas obs.sqlite \
+    --level epci -o x --date 2026-13-01
+[ ! -e x ] || fail "a refused atlas made its folder"
 run_fails 2 "no territory of level 'scot'" $T atlas obs.sqlite --level scot \
     -o x
 echo "ok"

@@ -21,6 +21,8 @@ assert_contains fdf.txt "Superficie +[0-9]+,[0-9]+ km²"
 run_fails 1 "required" $T carnet mq.sqlite --level commune -o x.pdf
 run_fails 1 "vintage" $T carnet mq.sqlite --level commune --code 97209 \
     --vintage 26 -o x.pdf
+run_fails 1 "edition date '31/02/2026' is not a date" $T carnet mq.sqlite \
+    --level commune --code 97209 --date 31/02/2026 -o x.pdf
 # unknown territory or level: exit 2, named
 run_fails 2 "no commune with code '97299'" $T carnet mq.sqlite \
     --level commune --code 97299 -o x.pdf
