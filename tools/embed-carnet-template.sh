@@ -1,5 +1,5 @@
 #!/bin/sh
-# embed-carnet-template.sh - regenerate src/carnet_default.c from
+# embed-carnet-template.sh - regenerate src/carnet/carnet_default.c from
 # styles/carnet.ini (the built-in template is the shipped one; test_carnet
 # fails when they differ). Usage: sh tools/embed-carnet-template.sh
 set -eu
@@ -21,5 +21,5 @@ cd "$(dirname "$0")/.."
     echo '{'
     echo '    return default_template;'
     echo '}'
-} >src/carnet_default.c.tmp
-mv src/carnet_default.c.tmp src/carnet_default.c
+} >src/carnet/carnet_default.c.tmp
+mv src/carnet/carnet_default.c.tmp src/carnet/carnet_default.c
