@@ -2,7 +2,7 @@
  * Martinique communes) and read back: a commune's interior pixel has its
  * class colour, the world file places a point within a pixel, legend
  * counts add up, outputs are atomic, and the style's SQL cannot write. */
-#include "render_internal.h"
+#include "map/render_internal.h"
 #include "terrobs/load.h"
 #include "terrobs/render.h"
 #include "terrobs/style.h"

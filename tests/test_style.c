@@ -1,6 +1,6 @@
 /* test_style.c - style files: keys, defaults, overrides, and errors that
  * name file, line and key. */
-#include "style_internal.h"
+#include "map/style_model.h"
 #include "testutil.h"
 
 #include <dirent.h>

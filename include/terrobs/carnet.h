@@ -9,6 +9,7 @@
 #include "terrobs/store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct tob_carnet_template tob_carnet_template_t;
 
@@ -34,6 +35,12 @@ tob_carnet_template_default(tob_carnet_template_t **out, tob_error_t *err);
 const char *tob_carnet_template_default_text(void);
 
 void tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
+
+/* Mixes every section.key = value of the template into the 64-bit
+ * fingerprint h (FNV-1a) and returns it: an atlas rerun remakes carnets
+ * whose template changed. */
+uint64_t tob_carnet_template_digest(const tob_carnet_template_t *tpl,
+                                    uint64_t h);
 
 /* The values of a template's indicators for every territory of a level,
  * from which ranks ("3e sur 41") and the level's combined values come.

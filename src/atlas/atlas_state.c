@@ -5,7 +5,8 @@
  * from the level has its carnet removed. */
 #include "atlas_internal.h"
 
-#include "carnet_internal.h"
+#include "base/hash.h"
+#include "terrobs/carnet.h"
 #include "terrobs/version.h"
 
 #include <errno.h>
@@ -21,17 +22,6 @@
 static const char SQL_PROVENANCE[] =
     "SELECT coalesce(max(loaded_at), ''), count(*) FROM source";
 
-/* FNV-1a, 64 bits: a change detector, not a defence against forgery. */
-static uint64_t fnv(uint64_t h, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    h ^= 0x1F; /* a separator, so that "ab","c" differs from "a","bc" */
-    return h * 1099511628211ULL;
-}
-
 tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
                                tob_error_t *err)
 {
@@ -39,21 +29,20 @@ tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
     tob_status_t status = tob_store_prepare(st, SQL_PROVENANCE, &s, err);
     if (status != TOB_OK)
         return status;
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = HASH_FNV_SEED;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        h = fnv(h, (const char *)sqlite3_column_text(s, 0));
-        h = fnv(h, (const char *)sqlite3_column_text(s, 1));
+        h = hash_fnv_text(h, (const char *)sqlite3_column_text(s, 0));
+        h = hash_fnv_text(h, (const char *)sqlite3_column_text(s, 1));
     } else {
         status = tob_store_fail(st, "reading provenance", err);
     }
     sqlite3_finalize(s);
     char vintage[16];
     snprintf(vintage, sizeof vintage, "%d", run->vintage);
-    h = fnv(fnv(fnv(h, tob_version()), run->opts->level), vintage);
-    const tob_carnet_template_t *tpl = run->opts->tpl;
-    for (size_t i = 0; i < tpl->n_entries; i++)
-        h = fnv(fnv(fnv(h, tpl->entries[i].section), tpl->entries[i].key),
-                tpl->entries[i].value);
+    h = hash_fnv_text(
+        hash_fnv_text(hash_fnv_text(h, tob_version()), run->opts->level),
+        vintage);
+    h = tob_carnet_template_digest(run->opts->tpl, h);
     snprintf(run->fingerprint, sizeof run->fingerprint, "%016llx",
              (unsigned long long)h);
     return status;

@@ -4,7 +4,7 @@
  * converts them exactly and whatever the process locale is. */
 #include "terrobs/cells.h"
 
-#include "cells_internal.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * œ/æ, and the accented letters of neighbouring languages). */
 #include "terrobs/cells.h"
 
-#include "cells_internal.h"
+#include "utf8.h"
 
 #include <string.h>
 

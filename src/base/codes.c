@@ -3,7 +3,7 @@
  * keeps the check allocation-free for the fuzzer. */
 #include "terrobs/codes.h"
 
-#include "cells_internal.h"
+#include "utf8.h"
 
 #include <string.h>
 

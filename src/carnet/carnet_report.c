@@ -6,7 +6,7 @@
  * document, beside its text, CSV and ODS ones. */
 #include "carnet_internal.h"
 
-#include "report_internal.h"
+#include "followup/report_doc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

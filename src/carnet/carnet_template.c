@@ -3,6 +3,8 @@
  * checked when read, so a typo fails at once and names its line. */
 #include "carnet_internal.h"
 
+#include "base/hash.h"
+
 #include "terrobs/ini.h"
 
 #include <errno.h>
@@ -414,4 +416,15 @@ size_t carnet_section_vars(const tob_carnet_template_t *tpl,
     }
     tpl_free_words(words, n);
     return n;
+}
+
+uint64_t tob_carnet_template_digest(const tob_carnet_template_t *tpl,
+                                    uint64_t h)
+{
+    for (size_t i = 0; i < tpl->n_entries; i++) {
+        h = hash_fnv_text(h, tpl->entries[i].section);
+        h = hash_fnv_text(h, tpl->entries[i].key);
+        h = hash_fnv_text(h, tpl->entries[i].value);
+    }
+    return h;
 }

@@ -2,7 +2,7 @@
  * group per level (larger units on top), the styles' layers and one
  * outline layer per vintage in each, written atomically. */
 #include "qgis_internal.h"
-#include "style_internal.h"
+#include "map/style_model.h"
 
 #include <cpl_conv.h>
 #include <ogr_srs_api.h>

@@ -4,8 +4,8 @@
  * its values read through that very query (read-only), classified with the
  * classify module and coloured with the palette module. */
 #include "qgis_internal.h"
-#include "sql_guard.h"
-#include "style_internal.h"
+#include "store/sql_guard.h"
+#include "map/style_model.h"
 
 #include "terrobs/cells.h"
 #include "terrobs/classify.h"

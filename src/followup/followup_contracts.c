@@ -2,7 +2,7 @@
  * one section per contract (see followup.h). */
 #include "terrobs/followup.h"
 
-#include "projects_internal.h"
+#include "import/projects_place.h"
 #include "terrobs/cells.h"
 #include "terrobs/programme.h"
 

@@ -1,6 +1,6 @@
 /* report.c - the report document: building it, reading it back, and the
  * aligned text form. CSV and ODS are in report_write.c. */
-#include "report_internal.h"
+#include "report_doc.h"
 
 #include "terrobs/cells.h"
 

@@ -2,7 +2,9 @@
  * spreadsheet would take for a formula neutralised with a leading ') and
  * as ODS through GDAL (a "Rapport" sheet with the text, then one sheet per
  * table with typed cells); files are written aside and renamed. */
-#include "report_internal.h"
+#include "report_doc.h"
+
+#include "base/afile.h"
 
 #include "terrobs/export.h"
 
@@ -292,16 +294,6 @@ static tob_status_t write_stream(const tob_report_t *r,
     return s;
 }
 
-void tob_report_temp_name(const char *path, char *buf, size_t size)
-{
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(path, '.');
-    if (dot == NULL || (slash != NULL && dot < slash) || dot == path)
-        snprintf(buf, size, "%s.tmp", path);
-    else
-        snprintf(buf, size, "%.*s.tmp%s", (int)(dot - path), path, dot);
-}
-
 tob_status_t tob_report_save(const tob_report_t *r, tob_report_format_t format,
                              const char *path, tob_error_t *err)
 {
@@ -311,7 +303,7 @@ tob_status_t tob_report_save(const tob_report_t *r, tob_report_format_t format,
     char *tmp = malloc(len + 9);
     if (tmp == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_report_temp_name(path, tmp, len + 9);
+    afile_temp_name(path, tmp, len + 9);
     unlink(tmp);
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();

@@ -3,7 +3,7 @@
 #ifndef TERROBS_INDICATORS_INTERNAL_H
 #define TERROBS_INDICATORS_INTERNAL_H
 
-#include "tablecol.h"
+#include "sources/tablecol.h"
 #include "terrobs/indicators.h"
 
 /* A variable name is 1..63 bytes of [a-z0-9_]: it is a column of exports
@@ -20,8 +20,8 @@ void tob_variable_name_from_header(const char *header, char *buf, size_t size);
 
 /* ---- One indicator import (indicators*.c) --------------------------- */
 
-#include "codeset.h"
-#include "examples.h"
+#include "base/codeset.h"
+#include "base/examples.h"
 #include "terrobs/territory.h"
 #include "terrobs/values.h"
 

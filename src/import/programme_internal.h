@@ -4,7 +4,7 @@
 #ifndef TERROBS_PROGRAMME_INTERNAL_H
 #define TERROBS_PROGRAMME_INTERNAL_H
 
-#include "codeset.h"
+#include "base/codeset.h"
 #include "terrobs/programme.h"
 #include "terrobs/table.h"
 

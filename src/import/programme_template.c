@@ -3,7 +3,7 @@
  * CSV or through GDAL as XLSX or ODS. */
 #include "terrobs/programme.h"
 
-#include "report_internal.h"
+#include "base/afile.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -214,7 +214,7 @@ tob_status_t tob_programme_template_write(tob_programme_kind_t kind,
     char *tmp = malloc(len + 9);
     if (tmp == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_report_temp_name(path, tmp, len + 9);
+    afile_temp_name(path, tmp, len + 9);
     unlink(tmp);
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();

@@ -3,7 +3,7 @@
  * observations that maps and carnets read. */
 #include "terrobs/projects.h"
 
-#include "projects_internal.h"
+#include "projects_place.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* variables.c - variable metadata from a variables file. */
 #include "indicators_internal.h"
 
-#include "codeset.h"
+#include "base/codeset.h"
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
 #include "terrobs/values.h"

@@ -1,9 +1,9 @@
 /* load.c - OGR source -> reprojection -> repair -> checked bulk insert. */
 #include "terrobs/load.h"
 
-#include "codeset.h"
+#include "base/codeset.h"
 #include "load_reader.h"
-#include "srs_input.h"
+#include "sources/srs_input.h"
 #include "terrobs/codes.h"
 
 #include <cpl_error.h>

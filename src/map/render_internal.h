@@ -4,8 +4,8 @@
 #ifndef TERROBS_RENDER_INTERNAL_H
 #define TERROBS_RENDER_INTERNAL_H
 
-#include "sql_guard.h"
-#include "style_internal.h"
+#include "store/sql_guard.h"
+#include "style_model.h"
 #include "terrobs/render.h"
 
 #include <cairo.h>

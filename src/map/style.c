@@ -1,5 +1,5 @@
 /* style.c - read a style file and its --set overrides into a tob_style_t. */
-#include "style_internal.h"
+#include "style_model.h"
 
 #include "terrobs/cells.h"
 #include "terrobs/ini.h"

@@ -1,6 +1,6 @@
 /* style_check.c - style defaults, and the checks that involve several keys
  * (run once every key is read, overrides included). */
-#include "style_internal.h"
+#include "style_model.h"
 
 #include <stdio.h>
 #include <string.h>

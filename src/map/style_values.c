@@ -1,7 +1,7 @@
 /* style_values.c - the keys a style may hold and how each value is read.
  * One table per section maps a key to its type and place in the struct,
  * so that a new key is one line here and one in styles/README.md. */
-#include "style_internal.h"
+#include "style_model.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* aggregate.c - store the values of a level computed from another's. */
 #include "terrobs/aggregate.h"
 
-#include "examples.h"
+#include "base/examples.h"
 #include "terrobs/territory.h"
 #include "terrobs/values.h"
 

@@ -3,7 +3,7 @@
 #ifndef TERROBS_RELATIONS_INTERNAL_H
 #define TERROBS_RELATIONS_INTERNAL_H
 
-#include "examples.h"
+#include "base/examples.h"
 #include "terrobs/relations.h"
 #include "terrobs/territory.h"
 

@@ -2,7 +2,7 @@
  * (child, parent), e.g. epci_membres_cog2026.csv. */
 #include "relations_internal.h"
 
-#include "tablecol.h"
+#include "sources/tablecol.h"
 #include "terrobs/codes.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* territories.c - territories without geometry from a list (the QPV 2024
  * list), related to the parents each lies in. */
-#include "codeset.h"
+#include "base/codeset.h"
 #include "relations_internal.h"
-#include "tablecol.h"
+#include "sources/tablecol.h"
 #include "terrobs/codes.h"
 
 #include <stdio.h>

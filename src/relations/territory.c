@@ -1,7 +1,7 @@
 /* territory.c - vintages, lookups by code, and code maps of a level. */
 #include "terrobs/territory.h"
 
-#include "codeset.h"
+#include "base/codeset.h"
 
 #include <stdio.h>
 #include <stdlib.h>

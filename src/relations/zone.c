@@ -2,7 +2,7 @@
  * dissolve of their members', related to them. */
 #include "terrobs/zone.h"
 
-#include "codeset.h"
+#include "base/codeset.h"
 #include "terrobs/codes.h"
 #include "terrobs/table.h"
 

@@ -5,7 +5,7 @@
 
 #include "terrobs/cells.h"
 
-#include "cells_internal.h"
+#include "base/utf8.h"
 
 #include <cpl_error.h>
 #include <cpl_string.h>

@@ -4,7 +4,7 @@
  * line alone and falls back to ',' when that line holds two kinds. */
 #include "table_internal.h"
 
-#include "cells_internal.h"
+#include "base/utf8.h"
 #include "terrobs/cells.h"
 
 #include <stdbool.h> /* cpl_csv.h uses bool */

@@ -1,8 +1,8 @@
-/* report_internal.h - the report document's structure, shared by its
- * builder and text form (report.c) and its CSV and ODS writers
- * (report_write.c). Internal. */
-#ifndef TERROBS_REPORT_INTERNAL_H
-#define TERROBS_REPORT_INTERNAL_H
+/* report_doc.h - the report document's structure, shared by its builder
+ * and text form (report.c), its CSV and ODS writers (report_write.c) and the
+ * carnet that lays a report out (library-internal). */
+#ifndef TERROBS_REPORT_DOC_H
+#define TERROBS_REPORT_DOC_H
 
 #include "terrobs/report.h"
 
@@ -54,11 +54,6 @@ struct tob_report {
 /* Display width of UTF-8 text (code points). */
 size_t tob_report_width(const char *s);
 
-/* The name a file is written under before it is renamed to path:
- * "x.ods" -> "x.tmp.ods". GDAL's ODS and XLSX drivers want the extension
- * last, and once: "x.ods.tmp.ods" makes /vsizip/ see "x.ods" as the
- * archive. buf needs strlen(path) + 5 bytes. */
-void tob_report_temp_name(const char *path, char *buf, size_t size);
 
 /* The aligned text form. */
 tob_status_t tob_report_write_text(const tob_report_t *r, FILE *out);

@@ -1,8 +1,8 @@
-/* style_internal.h - the body of tob_style_t, shared by style*.c and the
- * renderer (internal). Lengths are millimetres, font sizes points, colours
- * sRGB; NULL strings mean "not set". */
-#ifndef TERROBS_STYLE_INTERNAL_H
-#define TERROBS_STYLE_INTERNAL_H
+/* style_model.h - the body of tob_style_t, shared by style*.c, the renderer
+ * and the QGIS writer of export/ (library-internal). Lengths are millimetres,
+ * font sizes points, colours sRGB; NULL strings mean "not set". */
+#ifndef TERROBS_MAP_STYLE_MODEL_H
+#define TERROBS_MAP_STYLE_MODEL_H
 
 #include "terrobs/classify.h"
 #include "terrobs/palette.h"

@@ -1,7 +1,7 @@
-/* cells_internal.h - UTF-8 helpers shared by cells.c, cells_fmt.c,
- * cells_text.c and codes.c. Not installed. */
-#ifndef TERROBS_CELLS_INTERNAL_H
-#define TERROBS_CELLS_INTERNAL_H
+/* utf8.h - UTF-8 helpers of the base module (cells, codes), shared with the
+ * table readers of sources/. Library-internal: not installed. */
+#ifndef TERROBS_BASE_UTF8_H
+#define TERROBS_BASE_UTF8_H
 
 #include <stddef.h>
 #include <stdint.h>

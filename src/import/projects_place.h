@@ -1,8 +1,8 @@
-/* projects_internal.h - the placing rules of projects.h, for the
- * follow-up of contracts (which contracts lie inside a territory).
- * Internal. */
-#ifndef TERROBS_PROJECTS_INTERNAL_H
-#define TERROBS_PROJECTS_INTERNAL_H
+/* projects_place.h - the placing rules of projects.h, for the follow-up of
+ * contracts in followup/ (which contracts lie inside a territory).
+ * Library-internal. */
+#ifndef TERROBS_IMPORT_PROJECTS_PLACE_H
+#define TERROBS_IMPORT_PROJECTS_PLACE_H
 
 #include "terrobs/store.h"
 
