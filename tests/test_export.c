@@ -3,6 +3,7 @@
  * writes that refuse to overwrite. Four real Martinique communes. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/export.h"
 #include "terrobs/load.h"
 #include "terrobs/store.h"
@@ -109,20 +110,19 @@ static tob_status_t export_to(const char *name, tob_export_options_t *o,
 
 static double store_value(const char *code, const char *variable, int year)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     assert_int_equal(
-        sqlite3_prepare_v2(tob_store_db(store),
-                           "SELECT o.value FROM observation o JOIN territory"
-                           " t ON t.id = o.territory WHERE t.code = ? AND"
-                           " o.variable = ? AND o.year = ?",
-                           -1, &stmt, NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, variable, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 3, year);
-    double v =
-        sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_double(stmt, 0) : NAN;
-    sqlite3_finalize(stmt);
+        db_prepare(store,
+                   "SELECT o.value FROM observation o JOIN territory"
+                   " t ON t.id = o.territory WHERE t.code = ? AND"
+                   " o.variable = ? AND o.year = ?",
+                   &stmt, NULL),
+        TOB_OK);
+    db_bind_text_static(stmt, 1, code);
+    db_bind_text_static(stmt, 2, variable);
+    db_bind_int(stmt, 3, year);
+    double v = db_step(stmt) == DB_ROW ? db_column_double(stmt, 0) : NAN;
+    db_finalize(stmt);
     return v;
 }
 
@@ -231,15 +231,15 @@ static void test_gpkg_matches_store(void **state)
     double area = OGR_G_Area(OGR_F_GetGeometryRef(f));
     assert_string_equal(OGR_F_GetFieldAsString(f, 1), "Fort-de-France");
     OGR_F_Destroy(f);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(store),
-                                        "SELECT ST_Area(geom) FROM territory"
-                                        " WHERE code = '97209'",
-                                        -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    assert_near(area, sqlite3_column_double(stmt, 0), 1e-3);
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    assert_int_equal(db_prepare(store,
+                                "SELECT ST_Area(geom) FROM territory"
+                                " WHERE code = '97209'",
+                                &stmt, NULL),
+                     TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    assert_near(area, db_column_double(stmt, 0), 1e-3);
+    db_finalize(stmt);
     /* GeoPackage text is data, not a spreadsheet: kept as is. */
     f = by_code(layer, "97213");
     assert_string_equal(OGR_F_GetFieldAsString(f, 1),

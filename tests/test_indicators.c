@@ -5,6 +5,7 @@
  * 2015 median income (a weighted mean), Occitanie QPV populations. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/aggregate.h"
 #include "terrobs/indicators.h"
 #include "terrobs/load.h"
@@ -25,14 +26,12 @@
 
 static double number(tob_store_t *st, const char *sql)
 {
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    double v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-                   ? NAN
-                   : sqlite3_column_double(stmt, 0);
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    assert_int_equal(db_prepare(st, sql, &stmt, NULL), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    double v =
+        db_column_type(stmt, 0) == DB_NULL ? NAN : db_column_double(stmt, 0);
+    db_finalize(stmt);
     return v;
 }
 

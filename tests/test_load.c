@@ -2,6 +2,7 @@
  * codes, duplicates, and the all-or-nothing rule. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/load.h"
 #include "terrobs/store.h"
 
@@ -17,12 +18,11 @@
 
 static double query_double(tob_store_t *st, const char *sql)
 {
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    double v = sqlite3_column_double(stmt, 0);
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    assert_int_equal(db_prepare(st, sql, &stmt, NULL), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    double v = db_column_double(stmt, 0);
+    db_finalize(stmt);
     return v;
 }
 

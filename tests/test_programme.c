@@ -4,6 +4,7 @@
  * SpatiaLite store, real Calais communes and EPCI from layers/. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/followup.h"
 #include "terrobs/load.h"
 #include "terrobs/programme.h"
@@ -128,12 +129,11 @@ static const char *write_file(const char *name, const char *text)
 
 static long long count(tob_store_t *st, const char *sql)
 {
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &q, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    long long v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    db_stmt_t *q = NULL;
+    assert_int_equal(db_prepare(st, sql, &q, NULL), TOB_OK);
+    assert_int_equal(db_step(q), DB_ROW);
+    long long v = db_column_int64(q, 0);
+    db_finalize(q);
     return v;
 }
 

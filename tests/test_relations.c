@@ -4,6 +4,7 @@
  * data from layers/ and tests/data/. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/load.h"
 #include "terrobs/relations.h"
 #include "terrobs/store.h"
@@ -21,12 +22,11 @@
 
 static long long count(tob_store_t *st, const char *sql)
 {
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    assert_int_equal(db_prepare(st, sql, &stmt, NULL), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    long long n = db_column_int64(stmt, 0);
+    db_finalize(stmt);
     return n;
 }
 

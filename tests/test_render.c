@@ -3,6 +3,7 @@
  * class colour, the world file places a point within a pixel, legend
  * counts add up, outputs are atomic, and the style's SQL cannot write. */
 #include "map/render_internal.h"
+#include "store/db.h"
 #include "terrobs/load.h"
 #include "terrobs/render.h"
 #include "terrobs/style.h"
@@ -170,23 +171,23 @@ static void world_to_pixel(const double wf[6], double x, double y, double *col,
 static void point_on_surface(fixture_t *fx, const char *code, double *x,
                              double *y, double *value)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_error_t err;
     tob_error_clear(&err);
     assert_int_equal(
-        tob_store_prepare(fx->st,
-                          "SELECT ST_X(p), ST_Y(p), o.value FROM (SELECT id,"
-                          " ST_PointOnSurface(geom) AS p FROM territory"
-                          " WHERE level = 'commune' AND code = ?1) t"
-                          " LEFT JOIN observation o ON o.territory = t.id",
-                          &stmt, &err),
+        db_prepare(fx->st,
+                   "SELECT ST_X(p), ST_Y(p), o.value FROM (SELECT id,"
+                   " ST_PointOnSurface(geom) AS p FROM territory"
+                   " WHERE level = 'commune' AND code = ?1) t"
+                   " LEFT JOIN observation o ON o.territory = t.id",
+                   &stmt, &err),
         TOB_OK);
-    sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    *x = sqlite3_column_double(stmt, 0);
-    *y = sqlite3_column_double(stmt, 1);
-    *value = sqlite3_column_double(stmt, 2);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, code);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    *x = db_column_double(stmt, 0);
+    *y = db_column_double(stmt, 1);
+    *value = db_column_double(stmt, 2);
+    db_finalize(stmt);
 }
 
 static const char choropleth[] =
@@ -495,13 +496,13 @@ static void test_render_to_cairo_rectangle(void **state)
 
 static long long count_rows(fixture_t *fx, const char *sql)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_error_t err;
     tob_error_clear(&err);
-    assert_int_equal(tob_store_prepare(fx->st, sql, &stmt, &err), TOB_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    long long n = db_column_int64(stmt, 0);
+    db_finalize(stmt);
     return n;
 }
 
@@ -514,15 +515,15 @@ static tob_status_t guarded(fixture_t *fx, const char *sql, char *msg,
     r.st = fx->st;
     tob_error_t err;
     tob_error_clear(&err);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     render_guard(&r, 1);
     tob_status_t s = render_prepare_user(&r, sql, &stmt, &err);
-    int rc = SQLITE_ROW;
+    int rc = DB_ROW;
     while (s == TOB_OK &&
            (s = render_step_user(&r, stmt, &rc, &err)) == TOB_OK &&
-           rc == SQLITE_ROW)
+           rc == DB_ROW)
         ;
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     render_guard(&r, 0);
     snprintf(msg, size, "%s", err.message);
     return s;

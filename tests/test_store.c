@@ -1,11 +1,13 @@
 /* test_store.c - creating, opening and refusing stores; levels; sources. */
 #include "testutil.h"
 
+#include "store/db.h"
 #include "terrobs/store.h"
 
 #include <gdal.h>
 
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,12 +16,11 @@
 
 static long long query_int(tob_store_t *st, const char *sql)
 {
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    assert_int_equal(db_prepare(st, sql, &stmt, NULL), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    long long v = db_column_int64(stmt, 0);
+    db_finalize(stmt);
     return v;
 }
 
@@ -157,7 +158,7 @@ static void test_level_view_and_source(void **state)
     assert_int_equal(tob_store_ensure_level(st, "epci", NULL, 1, &err), TOB_OK);
     tob_source_record_t rec = {"boundaries", "x.geojson", "x",  "epci",
                                2026,         3,           NULL, "test"};
-    sqlite3_int64 id = 0;
+    tob_id_t id = 0;
     assert_int_equal(tob_store_add_source(st, &rec, &id, &err), TOB_OK);
     assert_true(id > 0);
     assert_int_equal(tob_store_commit(st, &err), TOB_OK);

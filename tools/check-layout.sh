@@ -4,7 +4,9 @@
 #  2. a file includes another folder's header only if that folder comes
 #     earlier in the pipeline (dependencies run one way), by "folder/x.h";
 #  3. a header named without a folder is one of its own folder;
-#  4. only src/store/ speaks to the database engine (sqlite3 API, headers).
+#  4. only src/store/ speaks to the database engine (sqlite3 API, headers);
+#  5. the command line (src/cli/) asks the library through its public
+#     headers (include/terrobs/), never a stage's header or the database.
 # Usage: tools/check-layout.sh [SRC_DIR]   (exit 1 and one line a violation)
 set -eu
 src=${1:-"$(dirname "$0")/../src"}
@@ -35,6 +37,11 @@ for dir in "$src"/*/; do
             case "$inc" in
             */*)
                 other=${inc%%/*}
+                if [ "$folder" = cli ]; then
+                    echo "check-layout: $name includes \"$inc\": the command line uses the public API (terrobs/*.h) only"
+                    bad=1
+                    continue
+                fi
                 there=$(rank "$other")
                 if [ "$there" -lt 0 ] || [ ! -e "$src/$inc" ]; then
                     echo "check-layout: $name includes \"$inc\", which is not a header of src/"

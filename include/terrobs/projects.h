@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 typedef struct tob_project_totals {
-    sqlite3_int64 territory; /* territory id; 0 for "no territory" */
+    tob_id_t territory; /* territory id; 0 for "no territory" */
     char code[64];
     char name[256];
     long long n_projects;  /* not abandoned */
@@ -69,7 +69,7 @@ TOB_NODISCARD tob_status_t tob_projects_in_territory(
  * contracts and projects import, inside its transaction; call it again
  * after reloading boundaries. Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
 TOB_NODISCARD tob_status_t tob_projects_publish(tob_store_t *st, int year,
-                                                sqlite3_int64 source_id,
+                                                tob_id_t source_id,
                                                 tob_error_t *err);
 
 #endif

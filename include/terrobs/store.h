@@ -1,14 +1,15 @@
 /* store.h - the observatory store: one SpatiaLite file holding levels,
  * territories, memberships, indicators, contracts, GUP and provenance.
- * A tob_store_t owns one sqlite3 connection with SpatiaLite loaded; use one
- * per thread. All SQL of the library goes through a store. */
+ * A tob_store_t owns one database connection (SQLite with SpatiaLite
+ * loaded); use one per thread. All SQL of the library goes through a store,
+ * by the library-internal database layer (src/store/db.h). */
 #ifndef TERROBS_STORE_H
 #define TERROBS_STORE_H
 
 #include "terrobs/error.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Schema version kept in PRAGMA user_version; a store written by a newer
  * terrobs (higher version) is refused rather than misread. */
@@ -19,6 +20,9 @@
 #define TOB_LEVEL_NAME_MAX 32
 
 typedef struct tob_store tob_store_t;
+
+/* A row id of the store (territory, provenance record...). */
+typedef long long tob_id_t;
 
 typedef enum tob_store_mode {
     TOB_STORE_READ = 0,
@@ -43,24 +47,12 @@ TOB_NODISCARD tob_status_t tob_store_open(const char *path,
 /* Closes the store; NULL is a no-op. */
 void tob_store_close(tob_store_t *st);
 
-/* The connection, borrowed for the store's life. */
-sqlite3 *tob_store_db(tob_store_t *st);
 int tob_store_srid(const tob_store_t *st);
 const char *tob_store_path(const tob_store_t *st);
-
-/* Fills err from the connection's last error: "<doing>: <sqlite message>".
- * Call it at once after the failing call. Returns TOB_ERR_SQLITE. */
-tob_status_t tob_store_fail(tob_store_t *st, const char *doing,
-                            tob_error_t *err);
 
 /* Runs constant SQL with no result rows. */
 TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st, const char *sql,
                                           tob_error_t *err);
-
-/* Prepares constant SQL; caller finalizes *stmt. */
-TOB_NODISCARD tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
-                                             sqlite3_stmt **stmt,
-                                             tob_error_t *err);
 
 /* BEGIN IMMEDIATE (the write lock is taken now, so a concurrent writer
  * fails before any work), COMMIT, and ROLLBACK (a no-op outside a
@@ -68,6 +60,13 @@ TOB_NODISCARD tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
 TOB_NODISCARD tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err);
 TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err);
 void tob_store_rollback(tob_store_t *st);
+
+/* Writes what the store holds to out, as `terrobs info` shows it: store
+ * path, storage CRS, schema version and creation date, each level with its
+ * territory count and area per vintage, the extent, each variable with its
+ * years and value count, and every recorded load and import. */
+TOB_NODISCARD tob_status_t tob_store_describe(tob_store_t *st, FILE *out,
+                                              tob_error_t *err);
 
 /* Checks a level name: 1..32 of [a-z0-9_], starting with a letter, and not
  * a name the store uses itself. */
@@ -102,14 +101,12 @@ typedef struct tob_source_record {
  * returns its id in *id (may be NULL). */
 TOB_NODISCARD tob_status_t tob_store_add_source(tob_store_t *st,
                                                 const tob_source_record_t *rec,
-                                                sqlite3_int64 *id,
-                                                tob_error_t *err);
+                                                tob_id_t *id, tob_error_t *err);
 
 /* Sets the item count and details of provenance record id, once the work
  * it describes is done (inside the same transaction). details may be
  * NULL. */
-TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st,
-                                                   sqlite3_int64 id,
+TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st, tob_id_t id,
                                                    long long n_items,
                                                    const char *details,
                                                    tob_error_t *err);

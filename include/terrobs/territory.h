@@ -9,6 +9,7 @@
 #include "terrobs/store.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Resolves the vintage of level to use: `asked` when non-zero (it must hold
  * territories), else the latest vintage of the level. Errors:
@@ -25,14 +26,13 @@ TOB_NODISCARD tob_status_t tob_territory_vintage(tob_store_t *st,
 TOB_NODISCARD tob_status_t tob_territory_find(tob_store_t *st,
                                               const char *level,
                                               const char *code, int vintage,
-                                              sqlite3_int64 *id,
-                                              tob_error_t *err);
+                                              tob_id_t *id, tob_error_t *err);
 
 /* One territory of a map. `hits` is the caller's counter (zero at load),
  * e.g. how many rows of a file matched it. */
 typedef struct tob_territory_entry {
     const char *code; /* owned by the map */
-    sqlite3_int64 id;
+    tob_id_t id;
     int has_geom;   /* 1 if it has a geometry */
     double area_m2; /* 0 if none */
     size_t hits;
@@ -58,5 +58,15 @@ size_t tob_territory_map_size(const tob_territory_map_t *map);
 tob_territory_entry_t *tob_territory_map_at(tob_territory_map_t *map, size_t i);
 const char *tob_territory_map_level(const tob_territory_map_t *map);
 int tob_territory_map_vintage(const tob_territory_map_t *map);
+
+/* Writes territory (level, code, vintage; 0 = the latest) to out, as
+ * `terrobs info --level L --code C` shows it: name, vintage, area, parents,
+ * children and overlaps with area shares, and each variable's latest value
+ * with how it was got; with share (a variable name, may be NULL), how that
+ * variable splits among its members and the territories it belongs to.
+ * Errors: TOB_ERR_NOTFOUND (no such territory or variable). */
+TOB_NODISCARD tob_status_t tob_territory_describe(
+    tob_store_t *st, const char *level, const char *code, long vintage,
+    const char *share, FILE *out, tob_error_t *err);
 
 #endif

@@ -90,7 +90,7 @@ void tob_values_close(tob_values_t *v); /* NULL is a no-op */
  * TOB_ERR_NOTFOUND (no such variable), TOB_ERR_INPUT (members nested more
  * than 16 deep: a cycle), TOB_ERR_SQLITE. */
 TOB_NODISCARD tob_status_t tob_values_get(tob_values_t *v, const char *variable,
-                                          sqlite3_int64 territory, int year,
+                                          tob_id_t territory, int year,
                                           tob_value_t *out, tob_error_t *err);
 
 /* Same, for the territory (level, code) of the latest vintage holding
@@ -117,7 +117,7 @@ typedef struct tob_derive_options {
 /* Computes the value of `variable` for `territory` from its children (or
  * parts, for a ratio), ignoring the territory's own observation. */
 TOB_NODISCARD tob_status_t tob_values_derive(
-    tob_values_t *v, const char *variable, sqlite3_int64 territory, int year,
+    tob_values_t *v, const char *variable, tob_id_t territory, int year,
     const tob_derive_options_t *opts, tob_value_t *out, tob_error_t *err);
 
 /* The store the reader reads, borrowed. */

@@ -3,6 +3,7 @@
  * shared counter, then the index and the state of the run. */
 #include "atlas_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <errno.h>
@@ -58,23 +59,22 @@ static tob_status_t resolve_vintage(tob_store_t *st, atlas_run_t *run,
     run->vintage = run->opts->vintage;
     if (run->vintage != 0)
         return TOB_OK;
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_LATEST, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_LATEST, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_text(s, 1, run->opts->level, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW &&
-        sqlite3_column_type(s, 0) != SQLITE_NULL)
-        run->vintage = sqlite3_column_int(s, 0);
+    db_bind_text_static(s, 1, run->opts->level);
+    if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
+        run->vintage = db_column_int(s, 0);
     else
         status = tob_error_set(err, TOB_ERR_NOTFOUND,
                                "no territory of level '%s' in the store",
                                run->opts->level);
-    sqlite3_finalize(s);
+    db_finalize(s);
     return status;
 }
 
-static tob_status_t add_entry(atlas_run_t *run, sqlite3_stmt *s, size_t *cap,
+static tob_status_t add_entry(atlas_run_t *run, db_stmt_t *s, size_t *cap,
                               tob_error_t *err)
 {
     if (run->n_entries == *cap) {
@@ -86,13 +86,13 @@ static tob_status_t add_entry(atlas_run_t *run, sqlite3_stmt *s, size_t *cap,
     }
     atlas_entry_t *e = &run->entries[run->n_entries];
     memset(e, 0, sizeof *e);
-    e->code = strdup((const char *)sqlite3_column_text(s, 0));
-    e->name = strdup((const char *)sqlite3_column_text(s, 1));
+    e->code = strdup(db_column_text(s, 0));
+    e->name = strdup(db_column_text(s, 1));
     run->n_entries++;
     if (e->code == NULL || e->name == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     snprintf(run->level_label, sizeof run->level_label, "%s",
-             (const char *)sqlite3_column_text(s, 2));
+             db_column_text(s, 2));
     tob_atlas_file_name(e->code, e->name, e->file, sizeof e->file);
     return TOB_OK;
 }
@@ -101,20 +101,20 @@ static tob_status_t list_territories(tob_store_t *st, atlas_run_t *run,
                                      tob_error_t *err)
 {
     tob_status_t status = resolve_vintage(st, run, err);
-    sqlite3_stmt *s = NULL;
+    db_stmt_t *s = NULL;
     if (status == TOB_OK)
-        status = tob_store_prepare(st, SQL_TERRITORIES, &s, err);
+        status = db_prepare(st, SQL_TERRITORIES, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_text(s, 1, run->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, run->vintage);
+    db_bind_text_static(s, 1, run->opts->level);
+    db_bind_int(s, 2, run->vintage);
     size_t cap = 0;
     int rc;
-    while (status == TOB_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    while (status == TOB_OK && (rc = db_step(s)) == DB_ROW)
         status = add_entry(run, s, &cap, err);
-    if (status == TOB_OK && rc != SQLITE_DONE)
-        status = tob_store_fail(st, "listing territories", err);
-    sqlite3_finalize(s);
+    if (status == TOB_OK && rc != DB_DONE)
+        status = db_fail(st, "listing territories", err);
+    db_finalize(s);
     if (status == TOB_OK && run->n_entries == 0)
         status = tob_error_set(err, TOB_ERR_NOTFOUND,
                                "no territory of level '%s', vintage %d",

@@ -6,6 +6,7 @@
 #include "atlas_internal.h"
 
 #include "base/hash.h"
+#include "store/db.h"
 #include "terrobs/carnet.h"
 #include "terrobs/version.h"
 
@@ -25,18 +26,18 @@ static const char SQL_PROVENANCE[] =
 tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
                                tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_PROVENANCE, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_PROVENANCE, &s, err);
     if (status != TOB_OK)
         return status;
     uint64_t h = HASH_FNV_SEED;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        h = hash_fnv_text(h, (const char *)sqlite3_column_text(s, 0));
-        h = hash_fnv_text(h, (const char *)sqlite3_column_text(s, 1));
+    if (db_step(s) == DB_ROW) {
+        h = hash_fnv_text(h, db_column_text(s, 0));
+        h = hash_fnv_text(h, db_column_text(s, 1));
     } else {
-        status = tob_store_fail(st, "reading provenance", err);
+        status = db_fail(st, "reading provenance", err);
     }
-    sqlite3_finalize(s);
+    db_finalize(s);
     char vintage[16];
     snprintf(vintage, sizeof vintage, "%d", run->vintage);
     h = hash_fnv_text(

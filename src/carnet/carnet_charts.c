@@ -170,7 +170,7 @@ static tob_status_t evo_years(carnet_ctx_t *ctx, const tpl_section_t *sec,
 }
 
 static tob_status_t evo_series(carnet_ctx_t *ctx, evo_t *e, const char *label,
-                               sqlite3_int64 id, tob_error_t *err)
+                               tob_id_t id, tob_error_t *err)
 {
     size_t s = e->n_series;
     int any = 0;

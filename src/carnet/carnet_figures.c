@@ -72,9 +72,8 @@ tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
 }
 
 /* The value of a variable for a territory; NaN when missing. */
-static tob_status_t value_of(carnet_ctx_t *ctx, const char *name,
-                             sqlite3_int64 id, int year, double *out,
-                             tob_error_t *err)
+static tob_status_t value_of(carnet_ctx_t *ctx, const char *name, tob_id_t id,
+                             int year, double *out, tob_error_t *err)
 {
     tob_value_t v;
     tob_status_t st = tob_values_get(ctx->vals, name, id, year, &v, err);
@@ -100,7 +99,7 @@ static void rank_line(carnet_ctx_t *ctx, const peer_var_t *pv, double v,
  * département of most communes for "departement"), else of its
  * département's (the region of an EPCI). *id is 0 when there is none. */
 static tob_status_t reference(carnet_ctx_t *ctx, const char *level,
-                              sqlite3_int64 *id, char *name, size_t size,
+                              tob_id_t *id, char *name, size_t size,
                               tob_error_t *err)
 {
     const carnet_territory_t *t = ctx->terr;
@@ -186,7 +185,7 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
             carnet_fmt_value(v, meta, value, sizeof value);
             snprintf(line, sizeof line, "%.200s : %.200s", label, value);
         } else {
-            sqlite3_int64 id = 0;
+            tob_id_t id = 0;
             char name[TOB_CARNET_NAME_MAX];
             st = reference(ctx, refs[i], &id, name, sizeof name, err);
             if (st != TOB_OK || id == 0)

@@ -7,7 +7,7 @@
 #include "terrobs/carnet.h"
 #include "terrobs/layout.h"
 
-#include <sqlite3.h>
+#include "store/db.h"
 
 /* ---- template ---------------------------------------------------------- */
 
@@ -83,7 +83,7 @@ size_t carnet_section_vars(const tob_carnet_template_t *tpl,
 /* ---- territory ----------------------------------------------------------- */
 
 typedef struct carnet_unit {
-    sqlite3_int64 id;
+    tob_id_t id;
     char *level, *level_label, *code, *name;
     double area_m2; /* NaN when unknown */
 } carnet_unit_t;
@@ -109,9 +109,9 @@ void carnet_territory_free(carnet_territory_t *t);
 
 /* The nearest ancestor of territory id at level (*found 0 if none), its
  * name into name. */
-tob_status_t carnet_ancestor(tob_store_t *st, sqlite3_int64 id,
-                             const char *level, sqlite3_int64 *found,
-                             char *name, size_t size, tob_error_t *err);
+tob_status_t carnet_ancestor(tob_store_t *st, tob_id_t id, const char *level,
+                             tob_id_t *found, char *name, size_t size,
+                             tob_error_t *err);
 
 /* The latest loaded_at of the store's provenance as "22/11/2026" ("" if
  * none). */
@@ -135,7 +135,7 @@ typedef struct peer_var {
 struct tob_carnet_peers {
     char level[TOB_LEVEL_NAME_MAX + 1];
     int vintage;
-    sqlite3_int64 *ids; /* increasing */
+    tob_id_t *ids; /* increasing */
     size_t n_ids;
     peer_var_t *vars;
     size_t n_vars;
@@ -144,7 +144,7 @@ struct tob_carnet_peers {
 void carnet_peers_free_var(peer_var_t *v);
 const peer_var_t *carnet_peer_var(const tob_carnet_peers_t *p, const char *name,
                                   int year);
-size_t carnet_peer_index(const tob_carnet_peers_t *p, sqlite3_int64 id);
+size_t carnet_peer_index(const tob_carnet_peers_t *p, tob_id_t id);
 /* 1 + how many peers have a larger value; 0 for a missing value. *of is
  * the number of peers with a value. */
 size_t carnet_peer_rank(const peer_var_t *v, double value, size_t *of);

@@ -5,6 +5,7 @@
  * never text pasted into its SQL. */
 #include "carnet_internal.h"
 
+#include "store/db.h"
 #include "terrobs/render.h"
 #include "terrobs/style.h"
 
@@ -50,7 +51,7 @@ static const char LOCATOR_SELF[] = "[layer.territoire]\n"
                                    "stroke_width = 0.3\n";
 
 /* The communes of territory id, at any depth of membership. */
-static void members_filter(sqlite3_int64 id, char *buf, size_t size)
+static void members_filter(tob_id_t id, char *buf, size_t size)
 {
     snprintf(buf, size,
              "id IN (WITH RECURSIVE d(i) AS (SELECT %lld UNION"
@@ -312,18 +313,17 @@ static double map_height(carnet_ctx_t *ctx)
         "   WHERE m.kind = 'member') SELECT i FROM d)"
         "  AND level = 'commune')";
     double h = 420;
-    sqlite3_stmt *s = NULL;
-    if (tob_store_prepare(ctx->st, sql, &s, NULL) != TOB_OK)
+    db_stmt_t *s = NULL;
+    if (db_prepare(ctx->st, sql, &s, NULL) != TOB_OK)
         return h;
-    sqlite3_bind_int64(s, 1, ctx->terr->self.id);
-    if (sqlite3_step(s) == SQLITE_ROW &&
-        sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        double dx = sqlite3_column_double(s, 0);
-        double dy = sqlite3_column_double(s, 1);
+    db_bind_int64(s, 1, ctx->terr->self.id);
+    if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL) {
+        double dx = db_column_double(s, 0);
+        double dy = db_column_double(s, 1);
         if (dx > 0 && dy > 0)
             h = (TOB_PAGE_WIDTH - 2 * TOB_PAGE_MARGIN_X - 150) * dy / dx + 40;
     }
-    sqlite3_finalize(s);
+    db_finalize(s);
     return h < 260 ? 260 : h > 560 ? 560 : h;
 }
 

@@ -4,6 +4,7 @@
  * all from the follow-up module (followup.h, projects.h). */
 #include "carnet_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/followup.h"
 #include "terrobs/projects.h"
@@ -129,24 +130,23 @@ static tob_status_t sites_inside(carnet_ctx_t *ctx, char ***codes, size_t *n,
 {
     const carnet_territory_t *t = ctx->terr;
     const char **communes = calloc(t->n_communes + 1, sizeof *communes);
-    sqlite3_stmt *s = NULL;
+    db_stmt_t *s = NULL;
     tob_status_t st = communes != NULL
-                          ? tob_store_prepare(ctx->st, SQL_SITES, &s, err)
+                          ? db_prepare(ctx->st, SQL_SITES, &s, err)
                           : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < t->n_communes && communes != NULL; i++)
         communes[i] = t->communes[i].code;
     if (communes != NULL)
         qsort(communes, t->n_communes, sizeof *communes, by_code);
-    int rc = SQLITE_DONE;
-    while (st == TOB_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *commune = (const char *)sqlite3_column_text(s, 1);
+    int rc = DB_DONE;
+    while (st == TOB_OK && (rc = db_step(s)) == DB_ROW) {
+        const char *commune = db_column_text(s, 1);
         if (commune == NULL || !bsearch(&commune, communes, t->n_communes,
                                         sizeof *communes, by_code))
             continue;
         char **grown = realloc(*codes, (*n + 1) * sizeof *grown);
         if (grown == NULL ||
-            (grown[*n] = strdup((const char *)sqlite3_column_text(s, 0))) ==
-                NULL) {
+            (grown[*n] = strdup(db_column_text(s, 0))) == NULL) {
             *codes = grown != NULL ? grown : *codes;
             st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             break;
@@ -154,9 +154,9 @@ static tob_status_t sites_inside(carnet_ctx_t *ctx, char ***codes, size_t *n,
         *codes = grown;
         (*n)++;
     }
-    if (st == TOB_OK && rc != SQLITE_DONE)
-        st = tob_store_fail(ctx->st, "reading GUP sites", err);
-    sqlite3_finalize(s);
+    if (st == TOB_OK && rc != DB_DONE)
+        st = db_fail(ctx->st, "reading GUP sites", err);
+    db_finalize(s);
     free(communes);
     return st;
 }

@@ -3,6 +3,7 @@
  * département of reference, and how many territories share its level. */
 #include "carnet_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -76,9 +77,9 @@ static const char SQL_PEERS[] =
 static const char SQL_STORE_DATE[] =
     "SELECT strftime('%d/%m/%Y', max(loaded_at)) FROM source";
 
-static char *col_dup(sqlite3_stmt *s, int i)
+static char *col_dup(db_stmt_t *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = db_column_text(s, i);
     return strdup(t != NULL ? (const char *)t : "");
 }
 
@@ -91,16 +92,14 @@ static void unit_free(carnet_unit_t *u)
 }
 
 /* Reads columns id, level, label, code, name, area_m2. */
-static int unit_read(sqlite3_stmt *s, carnet_unit_t *u)
+static int unit_read(db_stmt_t *s, carnet_unit_t *u)
 {
-    u->id = sqlite3_column_int64(s, 0);
+    u->id = db_column_int64(s, 0);
     u->level = col_dup(s, 1);
     u->level_label = col_dup(s, 2);
     u->code = col_dup(s, 3);
     u->name = col_dup(s, 4);
-    u->area_m2 = sqlite3_column_type(s, 5) == SQLITE_NULL
-                     ? NAN
-                     : sqlite3_column_double(s, 5);
+    u->area_m2 = db_column_type(s, 5) == DB_NULL ? NAN : db_column_double(s, 5);
     if (!u->level || !u->level_label || !u->code || !u->name) {
         unit_free(u);
         return -1;
@@ -109,13 +108,13 @@ static int unit_read(sqlite3_stmt *s, carnet_unit_t *u)
 }
 
 /* Runs a prepared statement to the end, appending a unit per row. */
-static tob_status_t read_units(tob_store_t *st, sqlite3_stmt *s,
+static tob_status_t read_units(tob_store_t *st, db_stmt_t *s,
                                carnet_unit_t **units, size_t *n,
                                tob_error_t *err)
 {
     size_t cap = *n;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 16;
             carnet_unit_t *u = realloc(*units, cap * sizeof *u);
@@ -127,8 +126,8 @@ static tob_status_t read_units(tob_store_t *st, sqlite3_stmt *s,
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         (*n)++;
     }
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(st, "reading territories", err);
+    if (rc != DB_DONE)
+        return db_fail(st, "reading territories", err);
     return TOB_OK;
 }
 
@@ -136,59 +135,59 @@ static tob_status_t load_self(tob_store_t *st, const char *level,
                               const char *code, int vintage,
                               carnet_territory_t *t, tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_SELF, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_SELF, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_text(s, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 3, vintage);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        t->vintage = sqlite3_column_int(s, 6);
-        t->has_geom = sqlite3_column_int(s, 7);
+    db_bind_text_static(s, 1, level);
+    db_bind_text_static(s, 2, code);
+    db_bind_int(s, 3, vintage);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        t->vintage = db_column_int(s, 6);
+        t->has_geom = db_column_int(s, 7);
         if (unit_read(s, &t->self) != 0)
             status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == DB_DONE) {
         status = tob_error_set(
             err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s", level, code,
             tob_store_has_level(st, level) ? ""
                                            : " (no such level in the store)");
     } else {
-        status = tob_store_fail(st, "reading the territory", err);
+        status = db_fail(st, "reading the territory", err);
     }
-    sqlite3_finalize(s);
+    db_finalize(s);
     return status;
 }
 
-static tob_status_t load_list(tob_store_t *st, const char *sql,
-                              sqlite3_int64 id, carnet_unit_t **units,
-                              size_t *n, tob_error_t *err)
+static tob_status_t load_list(tob_store_t *st, const char *sql, tob_id_t id,
+                              carnet_unit_t **units, size_t *n,
+                              tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, sql, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, sql, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     status = read_units(st, s, units, n, err);
-    sqlite3_finalize(s);
+    db_finalize(s);
     return status;
 }
 
 static tob_status_t count_peers(tob_store_t *st, carnet_territory_t *t,
                                 tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_PEERS, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_PEERS, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_text(s, 1, t->self.level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, t->vintage);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        t->n_peers = (size_t)sqlite3_column_int64(s, 0);
+    db_bind_text_static(s, 1, t->self.level);
+    db_bind_int(s, 2, t->vintage);
+    if (db_step(s) == DB_ROW)
+        t->n_peers = (size_t)db_column_int64(s, 0);
     else
-        status = tob_store_fail(st, "counting territories", err);
-    sqlite3_finalize(s);
+        status = db_fail(st, "counting territories", err);
+    db_finalize(s);
     return status;
 }
 
@@ -203,7 +202,7 @@ static tob_status_t add_departements(tob_store_t *st, carnet_territory_t *t,
     size_t n = 0;
     tob_status_t status =
         load_list(st, SQL_DEPARTEMENTS, t->self.id, &deps, &n, err);
-    sqlite3_int64 ref_id = n > 0 ? deps[0].id : 0;
+    tob_id_t ref_id = n > 0 ? deps[0].id : 0;
     for (size_t i = 0; status == TOB_OK && i < n; i++) {
         int known = 0;
         for (size_t k = 0; k < t->n_parents; k++)
@@ -297,17 +296,17 @@ tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
                                tob_error_t *err)
 {
     buf[0] = '\0';
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_STORE_DATE, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_STORE_DATE, &s, err);
     if (status != TOB_OK)
         return status;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        const unsigned char *d = sqlite3_column_text(s, 0);
+    if (db_step(s) == DB_ROW) {
+        const char *d = db_column_text(s, 0);
         snprintf(buf, size, "%s", d != NULL ? (const char *)d : "");
     } else {
-        status = tob_store_fail(st, "reading provenance", err);
+        status = db_fail(st, "reading provenance", err);
     }
-    sqlite3_finalize(s);
+    db_finalize(s);
     return status;
 }
 
@@ -322,24 +321,24 @@ static const char SQL_ANCESTOR[] =
     " SELECT t.id, t.name FROM up JOIN territory t ON t.id = up.id"
     " WHERE t.level = ?2 ORDER BY up.depth LIMIT 1";
 
-tob_status_t carnet_ancestor(tob_store_t *st, sqlite3_int64 id,
-                             const char *level, sqlite3_int64 *found,
-                             char *name, size_t size, tob_error_t *err)
+tob_status_t carnet_ancestor(tob_store_t *st, tob_id_t id, const char *level,
+                             tob_id_t *found, char *name, size_t size,
+                             tob_error_t *err)
 {
     *found = 0;
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_ANCESTOR, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_ANCESTOR, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, level, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *found = sqlite3_column_int64(s, 0);
-        snprintf(name, size, "%s", (const char *)sqlite3_column_text(s, 1));
-    } else if (rc != SQLITE_DONE) {
-        status = tob_store_fail(st, "reading memberships", err);
+    db_bind_int64(s, 1, id);
+    db_bind_text_static(s, 2, level);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *found = db_column_int64(s, 0);
+        snprintf(name, size, "%s", db_column_text(s, 1));
+    } else if (rc != DB_DONE) {
+        status = db_fail(st, "reading memberships", err);
     }
-    sqlite3_finalize(s);
+    db_finalize(s);
     return status;
 }

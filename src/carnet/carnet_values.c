@@ -4,6 +4,7 @@
  * values module and shared read-only by the atlas's workers. */
 #include "carnet_internal.h"
 
+#include "store/db.h"
 #include "terrobs/values.h"
 
 #include <math.h>
@@ -34,29 +35,29 @@ void tob_carnet_peers_destroy(tob_carnet_peers_t *p)
 static tob_status_t list_peers(tob_store_t *st, tob_carnet_peers_t *p,
                                tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    tob_status_t status = tob_store_prepare(st, SQL_PEERS, &s, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_PEERS, &s, err);
     if (status != TOB_OK)
         return status;
-    sqlite3_bind_text(s, 1, p->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, p->vintage);
+    db_bind_text_static(s, 1, p->level);
+    db_bind_int(s, 2, p->vintage);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (p->n_ids == cap) {
             cap = cap ? 2 * cap : 64;
-            sqlite3_int64 *ids = realloc(p->ids, cap * sizeof *ids);
+            tob_id_t *ids = realloc(p->ids, cap * sizeof *ids);
             if (ids == NULL) {
-                sqlite3_finalize(s);
+                db_finalize(s);
                 return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             }
             p->ids = ids;
         }
-        p->ids[p->n_ids++] = sqlite3_column_int64(s, 0);
+        p->ids[p->n_ids++] = db_column_int64(s, 0);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(st, "listing territories", err);
+    db_finalize(s);
+    if (rc != DB_DONE)
+        return db_fail(st, "listing territories", err);
     return TOB_OK;
 }
 
@@ -267,7 +268,7 @@ tob_status_t tob_carnet_peers_load(tob_store_t *st,
 }
 
 /* Index of territory id among the peers (ids are sorted), or n_ids. */
-size_t carnet_peer_index(const tob_carnet_peers_t *p, sqlite3_int64 id)
+size_t carnet_peer_index(const tob_carnet_peers_t *p, tob_id_t id)
 {
     size_t lo = 0, hi = p->n_ids;
     while (lo < hi) {

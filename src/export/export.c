@@ -3,6 +3,7 @@
  * before any file is written (export_write.c writes them). */
 #include "export_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -62,22 +63,22 @@ char *tob_export_defuse(const char *text, char *buf, size_t size)
     return buf;
 }
 
-static char *dup_column(sqlite3_stmt *stmt, int i)
+static char *dup_column(db_stmt_t *stmt, int i)
 {
-    const unsigned char *t = sqlite3_column_text(stmt, i);
+    const char *t = db_column_text(stmt, i);
     return t != NULL ? strdup((const char *)t) : NULL;
 }
 
 static int cmp_id(const void *a, const void *b)
 {
-    sqlite3_int64 x = *(const sqlite3_int64 *)a;
-    sqlite3_int64 y = *(const sqlite3_int64 *)b;
+    tob_id_t x = *(const tob_id_t *)a;
+    tob_id_t y = *(const tob_id_t *)b;
     return (x > y) - (x < y);
 }
 
-size_t export_plan_row(const export_plan_t *plan, sqlite3_int64 id)
+size_t export_plan_row(const export_plan_t *plan, tob_id_t id)
 {
-    const sqlite3_int64 *hit =
+    const tob_id_t *hit =
         bsearch(&id, plan->ids, plan->n_rows, sizeof id, cmp_id);
     return hit != NULL ? (size_t)(hit - plan->ids) : (size_t)-1;
 }
@@ -94,15 +95,15 @@ static void list_append(char *list, size_t size, const char *name)
 static void list_rows(tob_store_t *st, const char *sql, const char *bind,
                       char *list, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     list[0] = '\0';
-    if (sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+    if (!db_try_prepare(st, sql, &stmt))
         return;
     if (bind != NULL)
-        sqlite3_bind_text(stmt, 1, bind, -1, SQLITE_STATIC);
-    while (sqlite3_step(stmt) == SQLITE_ROW)
-        list_append(list, size, (const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
+        db_bind_text_static(stmt, 1, bind);
+    while (db_step(stmt) == DB_ROW)
+        list_append(list, size, db_column_text(stmt, 0));
+    db_finalize(stmt);
 }
 
 /* Label of the level, its vintage (the latest unless asked), the CRS. */
@@ -111,26 +112,26 @@ static tob_status_t resolve_level(tob_store_t *st, export_plan_t *plan,
 {
     const char *level = plan->opts->level;
     char list[512];
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT l.label, (SELECT max(vintage) FROM territory"
-        "  WHERE level = l.name AND (?2 = 0 OR vintage = ?2)),"
-        " (SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = ?3)"
-        " FROM level l WHERE l.name = ?1",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT l.label, (SELECT max(vintage) FROM territory"
+                   "  WHERE level = l.name AND (?2 = 0 OR vintage = ?2)),"
+                   " (SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = ?3)"
+                   " FROM level l WHERE l.name = ?1",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->opts->vintage);
-    sqlite3_bind_int(stmt, 3, plan->srid);
-    if (sqlite3_step(stmt) != SQLITE_ROW) {
+    db_bind_text_static(stmt, 1, level);
+    db_bind_int(stmt, 2, plan->opts->vintage);
+    db_bind_int(stmt, 3, plan->srid);
+    if (db_step(stmt) != DB_ROW) {
         list_rows(st, "SELECT name FROM level ORDER BY name", NULL, list,
                   sizeof list);
         s = tob_error_set(err, TOB_ERR_NOTFOUND,
                           "no level '%s' in the store (levels: %s)", level,
                           list[0] ? list : "none");
-    } else if (sqlite3_column_type(stmt, 1) == SQLITE_NULL) {
+    } else if (db_column_type(stmt, 1) == DB_NULL) {
         list_rows(st,
                   "SELECT DISTINCT vintage FROM territory WHERE level = ?"
                   " ORDER BY vintage",
@@ -141,49 +142,49 @@ static tob_status_t resolve_level(tob_store_t *st, export_plan_t *plan,
                           plan->opts->vintage, list[0] ? list : "none");
     } else {
         plan->level_label = dup_column(stmt, 0);
-        plan->vintage = sqlite3_column_int(stmt, 1);
+        plan->vintage = db_column_int(stmt, 1);
         plan->crs_name = dup_column(stmt, 2);
         if (plan->level_label == NULL)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 
 static tob_status_t load_ids(tob_store_t *st, export_plan_t *plan,
                              tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT id FROM territory WHERE level = ? AND vintage = ?"
-        " ORDER BY id",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT id FROM territory WHERE level = ? AND vintage = ?"
+                   " ORDER BY id",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, plan->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
+    db_bind_text_static(stmt, 1, plan->opts->level);
+    db_bind_int(stmt, 2, plan->vintage);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    while ((rc = db_step(stmt)) == DB_ROW) {
         if (plan->n_rows == cap) {
             cap = cap ? 2 * cap : 1024;
-            sqlite3_int64 *ids = realloc(plan->ids, cap * sizeof *ids);
+            tob_id_t *ids = realloc(plan->ids, cap * sizeof *ids);
             if (ids == NULL) {
-                sqlite3_finalize(stmt);
+                db_finalize(stmt);
                 return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             }
             plan->ids = ids;
         }
-        plan->ids[plan->n_rows++] = sqlite3_column_int64(stmt, 0);
+        plan->ids[plan->n_rows++] = db_column_int64(stmt, 0);
     }
-    if (rc != SQLITE_DONE)
-        s = tob_store_fail(st, "reading territories", err);
-    sqlite3_finalize(stmt);
+    if (rc != DB_DONE)
+        s = db_fail(st, "reading territories", err);
+    db_finalize(stmt);
     return s;
 }
 
-tob_status_t export_add_source(export_plan_t *plan, sqlite3_int64 id,
+tob_status_t export_add_source(export_plan_t *plan, tob_id_t id,
                                tob_error_t *err)
 {
     size_t lo = 0, hi = plan->n_sources;
@@ -196,7 +197,7 @@ tob_status_t export_add_source(export_plan_t *plan, sqlite3_int64 id,
         else
             hi = mid;
     }
-    sqlite3_int64 *grown =
+    tob_id_t *grown =
         realloc(plan->sources, (plan->n_sources + 1) * sizeof *grown);
     if (grown == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
@@ -211,22 +212,22 @@ tob_status_t export_add_source(export_plan_t *plan, sqlite3_int64 id,
 static tob_status_t boundary_sources(tob_store_t *st, export_plan_t *plan,
                                      tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT DISTINCT source_id FROM territory WHERE level = ?"
-        " AND vintage = ? AND source_id IS NOT NULL",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT DISTINCT source_id FROM territory WHERE level = ?"
+                   " AND vintage = ? AND source_id IS NOT NULL",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, plan->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
+    db_bind_text_static(stmt, 1, plan->opts->level);
+    db_bind_int(stmt, 2, plan->vintage);
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        s = export_add_source(plan, sqlite3_column_int64(stmt, 0), err);
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(st, "reading provenance", err);
-    sqlite3_finalize(stmt);
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+        s = export_add_source(plan, db_column_int64(stmt, 0), err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "reading provenance", err);
+    db_finalize(stmt);
     return s;
 }
 

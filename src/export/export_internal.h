@@ -15,9 +15,9 @@
 typedef struct export_variable {
     char *name, *label, *unit, *source, *aggregate;
     char *weight, *numerator, *denominator;
-    int decimals; /* -1 when not set */
-    int asked;    /* named by the caller: it must have a value */
-    char years[256]; /* years with data anywhere, "2019, 2021" */
+    int decimals;       /* -1 when not set */
+    int asked;          /* named by the caller: it must have a value */
+    char years[256];    /* years with data anywhere, "2019, 2021" */
     size_t n_origin[4]; /* cells by tob_value_origin_t */
 } export_variable_t;
 
@@ -40,16 +40,16 @@ typedef struct export_plan {
     size_t n_vars_owned; /* read, dropped ones after the exported */
     export_column_t *cols;
     size_t n_cols;
-    sqlite3_int64 *ids; /* territory ids, sorted (for bsearch) */
+    tob_id_t *ids; /* territory ids, sorted (for bsearch) */
     size_t n_rows;
-    double *values;         /* values[row * n_cols + col]; NaN = missing */
-    sqlite3_int64 *sources; /* provenance ids, sorted, distinct */
+    double *values;    /* values[row * n_cols + col]; NaN = missing */
+    tob_id_t *sources; /* provenance ids, sorted, distinct */
     size_t n_sources;
     int date_y, date_m, date_d; /* the export date */
 } export_plan_t;
 
 /* Row of territory id in plan->ids, or (size_t)-1. */
-size_t export_plan_row(const export_plan_t *plan, sqlite3_int64 id);
+size_t export_plan_row(const export_plan_t *plan, tob_id_t id);
 
 /* How cells are written for one format. */
 typedef struct export_cells {
@@ -102,8 +102,7 @@ TOB_NODISCARD tob_status_t export_read_values(tob_store_t *st,
                                               tob_error_t *err);
 
 /* Adds a provenance id to the plan's sorted set. */
-TOB_NODISCARD tob_status_t export_add_source(export_plan_t *plan,
-                                             sqlite3_int64 id,
+TOB_NODISCARD tob_status_t export_add_source(export_plan_t *plan, tob_id_t id,
                                              tob_error_t *err);
 
 /* Adds `metadonnees`, `variables` and `sources` tables to ds (CSV: to

@@ -3,6 +3,7 @@
  * definitions) and `sources` (provenance of what was exported). */
 #include "export_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/version.h"
 
@@ -201,28 +202,28 @@ static const char source_sql[] =
 
 /* Fills a `sources` row from a provenance record. */
 static void fill_source(const export_cells_t *cells, OGRFeatureH f,
-                        sqlite3_stmt *stmt)
+                        db_stmt_t *stmt)
 {
-    const char *path = (const char *)sqlite3_column_text(stmt, 2);
-    export_put_real(cells, f, 0, (double)sqlite3_column_int64(stmt, 0));
-    export_put_text(cells, f, 1, (const char *)sqlite3_column_text(stmt, 1));
+    const char *path = db_column_text(stmt, 2);
+    export_put_real(cells, f, 0, (double)db_column_int64(stmt, 0));
+    export_put_text(cells, f, 1, db_column_text(stmt, 1));
     /* The file name: the observatory's own folders mean nothing to a
      * partner. */
     export_put_text(cells, f, 2, path != NULL ? CPLGetFilename(path) : NULL);
-    export_put_text(cells, f, 3, (const char *)sqlite3_column_text(stmt, 3));
-    export_put_text(cells, f, 4, (const char *)sqlite3_column_text(stmt, 4));
-    if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
-        export_put_real(cells, f, 5, sqlite3_column_double(stmt, 5));
-    export_put_real(cells, f, 6, (double)sqlite3_column_int64(stmt, 6));
-    export_put_text(cells, f, 7, (const char *)sqlite3_column_text(stmt, 7));
+    export_put_text(cells, f, 3, db_column_text(stmt, 3));
+    export_put_text(cells, f, 4, db_column_text(stmt, 4));
+    if (db_column_type(stmt, 5) != DB_NULL)
+        export_put_real(cells, f, 5, db_column_double(stmt, 5));
+    export_put_real(cells, f, 6, (double)db_column_int64(stmt, 6));
+    export_put_text(cells, f, 7, db_column_text(stmt, 7));
     int y = 0, m = 0, d = 0;
     tob_error_t ignored;
     tob_error_clear(&ignored);
-    if (tob_cell_parse_date((const char *)sqlite3_column_text(stmt, 8), &y, &m,
-                            &d, &ignored) != TOB_OK)
+    if (tob_cell_parse_date(db_column_text(stmt, 8), &y, &m, &d, &ignored) !=
+        TOB_OK)
         y = 0;
     export_put_date(cells, f, 8, y, m, d);
-    export_put_text(cells, f, 9, (const char *)sqlite3_column_text(stmt, 9));
+    export_put_text(cells, f, 9, db_column_text(stmt, 9));
 }
 
 static tob_status_t write_sources(tob_store_t *st, const export_plan_t *plan,
@@ -239,18 +240,18 @@ static tob_status_t write_sources(tob_store_t *st, const export_plan_t *plan,
         meta_table(ds, plan, cells, "sources", cols, kinds, 10, err);
     if (layer == NULL)
         return TOB_ERR_IO;
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(st, source_sql, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(st, source_sql, &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < plan->n_sources; i++) {
-        sqlite3_reset(stmt);
-        sqlite3_bind_int64(stmt, 1, plan->sources[i]);
-        if (sqlite3_step(stmt) != SQLITE_ROW)
+        db_reset(stmt);
+        db_bind_int64(stmt, 1, plan->sources[i]);
+        if (db_step(stmt) != DB_ROW)
             continue;
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
         fill_source(cells, f, stmt);
         s = add_row(layer, f, err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 

@@ -6,6 +6,7 @@
  * by name must keep one. */
 #include "export_internal.h"
 
+#include "store/db.h"
 #include "terrobs/values.h"
 
 #include <math.h>
@@ -103,8 +104,8 @@ static tob_status_t keep_variables(export_plan_t *plan, tob_error_t *err)
 static tob_status_t column_sources(tob_store_t *st, export_plan_t *plan,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "SELECT DISTINCT source_id FROM observation WHERE year = ?1"
         " AND variable IN (?2, ?3, ?4, ?5) AND source_id IS NOT NULL",
@@ -113,15 +114,14 @@ static tob_status_t column_sources(tob_store_t *st, export_plan_t *plan,
         const export_variable_t *v = &plan->vars[plan->cols[col].var];
         const char *names[] = {v->name, v->numerator, v->denominator,
                                v->weight};
-        sqlite3_reset(stmt);
-        sqlite3_bind_int(stmt, 1, plan->cols[col].year);
+        db_reset(stmt);
+        db_bind_int(stmt, 1, plan->cols[col].year);
         for (int i = 0; i < 4; i++)
-            sqlite3_bind_text(stmt, 2 + i, names[i] ? names[i] : "", -1,
-                              SQLITE_STATIC);
-        while (s == TOB_OK && sqlite3_step(stmt) == SQLITE_ROW)
-            s = export_add_source(plan, sqlite3_column_int64(stmt, 0), err);
+            db_bind_text_static(stmt, 2 + i, names[i] ? names[i] : "");
+        while (s == TOB_OK && db_step(stmt) == DB_ROW)
+            s = export_add_source(plan, db_column_int64(stmt, 0), err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 

@@ -3,14 +3,15 @@
  * they have data, or the year asked; one column per variable and year.
  * export_values.c keeps the columns that get a value at the level. */
 #include "export_internal.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_text(sqlite3_stmt *stmt, int i)
+static char *dup_text(db_stmt_t *stmt, int i)
 {
-    const unsigned char *t = sqlite3_column_text(stmt, i);
+    const char *t = db_column_text(stmt, i);
     return t != NULL ? strdup((const char *)t) : NULL;
 }
 
@@ -23,33 +24,31 @@ static void append(char *list, size_t size, const char *item)
 
 static void known_variables(tob_store_t *st, char *list, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     list[0] = '\0';
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT name FROM variable ORDER BY name", -1, &stmt,
-                           NULL) != SQLITE_OK)
+    if (!db_try_prepare(st, "SELECT name FROM variable ORDER BY name", &stmt))
         return;
-    while (sqlite3_step(stmt) == SQLITE_ROW)
-        append(list, size, (const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
+    while (db_step(stmt) == DB_ROW)
+        append(list, size, db_column_text(stmt, 0));
+    db_finalize(stmt);
 }
 
 /* Reads the definition of variable name into v. */
 static tob_status_t read_variable(tob_store_t *st, const char *name,
                                   export_variable_t *v, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "SELECT name, label, unit, source, aggregate, weight, numerator,"
         " denominator, decimals FROM variable WHERE name = ?",
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) != SQLITE_ROW) {
+    db_bind_text_static(stmt, 1, name);
+    if (db_step(stmt) != DB_ROW) {
         char list[512];
-        sqlite3_finalize(stmt);
+        db_finalize(stmt);
         known_variables(st, list, sizeof list);
         return tob_error_set(err, TOB_ERR_NOTFOUND,
                              "no variable '%s' in the store (variables: %s)",
@@ -63,10 +62,9 @@ static tob_status_t read_variable(tob_store_t *st, const char *name,
     v->weight = dup_text(stmt, 5);
     v->numerator = dup_text(stmt, 6);
     v->denominator = dup_text(stmt, 7);
-    v->decimals = sqlite3_column_type(stmt, 8) == SQLITE_NULL
-                      ? -1
-                      : sqlite3_column_int(stmt, 8);
-    sqlite3_finalize(stmt);
+    v->decimals =
+        db_column_type(stmt, 8) == DB_NULL ? -1 : db_column_int(stmt, 8);
+    db_finalize(stmt);
     if (v->name == NULL || v->label == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     return TOB_OK;
@@ -109,29 +107,29 @@ static tob_status_t add_column(export_plan_t *plan, size_t var, int year,
 
 /* One candidate column per year of variable var with data, or for the
  * year asked; columns that get no value are dropped later. */
-static tob_status_t variable_columns(tob_store_t *st, sqlite3_stmt *stmt,
+static tob_status_t variable_columns(tob_store_t *st, db_stmt_t *stmt,
                                      export_plan_t *plan, size_t var,
                                      tob_error_t *err)
 {
     export_variable_t *v = &plan->vars[var];
-    sqlite3_reset(stmt);
-    sqlite3_bind_text(stmt, 1, v->name, -1, SQLITE_STATIC);
+    db_reset(stmt);
+    db_bind_text_static(stmt, 1, v->name);
     if (v->numerator != NULL)
-        sqlite3_bind_text(stmt, 2, v->numerator, -1, SQLITE_STATIC);
+        db_bind_text_static(stmt, 2, v->numerator);
     else
-        sqlite3_bind_null(stmt, 2);
+        db_bind_null(stmt, 2);
     tob_status_t s = TOB_OK;
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int year = sqlite3_column_int(stmt, 0);
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
+        int year = db_column_int(stmt, 0);
         char text[16];
         snprintf(text, sizeof text, "%d", year);
         append(v->years, sizeof v->years, text);
         if (plan->opts->year == 0)
             s = add_column(plan, var, year, err);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        return tob_store_fail(st, "reading years", err);
+    if (s == TOB_OK && rc != DB_DONE)
+        return db_fail(st, "reading years", err);
     if (s == TOB_OK && plan->opts->year != 0)
         s = add_column(plan, var, plan->opts->year, err);
     return s;
@@ -156,10 +154,10 @@ static tob_status_t variable_names(tob_store_t *st, export_plan_t *plan,
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (o->n_variables != 0)
         return TOB_OK;
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        st, "SELECT name FROM variable ORDER BY name", &stmt, err);
-    while (s == TOB_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(st, "SELECT name FROM variable ORDER BY name", &stmt, err);
+    while (s == TOB_OK && db_step(stmt) == DB_ROW) {
         char **grown = realloc(*names, (*n + 2) * sizeof *grown);
         if (grown == NULL) {
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
@@ -170,7 +168,7 @@ static tob_status_t variable_names(tob_store_t *st, export_plan_t *plan,
         if ((grown[(*n)++] = dup_text(stmt, 0)) == NULL)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 
@@ -183,9 +181,9 @@ tob_status_t export_plan_columns(tob_store_t *st, export_plan_t *plan,
     if (s == TOB_OK && n != 0 &&
         (plan->vars = calloc(n, sizeof *plan->vars)) == NULL)
         s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     if (s == TOB_OK)
-        s = tob_store_prepare(st, years_sql, &stmt, err);
+        s = db_prepare(st, years_sql, &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
         s = read_variable(st, names[i], &plan->vars[i], err);
         plan->n_vars = plan->n_vars_owned = i + 1; /* plan_free frees */
@@ -193,7 +191,7 @@ tob_status_t export_plan_columns(tob_store_t *st, export_plan_t *plan,
         if (s == TOB_OK)
             s = variable_columns(st, stmt, plan, i, err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     for (size_t i = 0; names != NULL && i < n; i++)
         free(names[i]);
     free(names);

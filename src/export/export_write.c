@@ -2,6 +2,7 @@
  * the metadata tables (export_meta.c), each file under a temporary name,
  * synced, then renamed into place, the data file last. */
 #include "export_internal.h"
+#include "store/db.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -217,20 +218,20 @@ static const char rows_sql[] =
     " WHERE level = ?1 AND vintage = ?2 ORDER BY code";
 
 /* Fills one feature from a territory row. */
-static tob_status_t fill_feature(OGRFeatureH f, sqlite3_stmt *stmt,
+static tob_status_t fill_feature(OGRFeatureH f, db_stmt_t *stmt,
                                  const export_plan_t *plan,
                                  const export_cells_t *cells,
                                  tob_export_summary_t *sum, tob_error_t *err)
 {
-    export_put_text(cells, f, 0, (const char *)sqlite3_column_text(stmt, 1));
-    export_put_text(cells, f, 1, (const char *)sqlite3_column_text(stmt, 2));
-    export_put_real(cells, f, 2, sqlite3_column_double(stmt, 3));
-    export_put_text(cells, f, 3, (const char *)sqlite3_column_text(stmt, 4));
-    double km2 = sqlite3_column_type(stmt, 5) == SQLITE_NULL
+    export_put_text(cells, f, 0, db_column_text(stmt, 1));
+    export_put_text(cells, f, 1, db_column_text(stmt, 2));
+    export_put_real(cells, f, 2, db_column_double(stmt, 3));
+    export_put_text(cells, f, 3, db_column_text(stmt, 4));
+    double km2 = db_column_type(stmt, 5) == DB_NULL
                      ? NAN
-                     : round(sqlite3_column_double(stmt, 5) / 1e3) / 1e3;
+                     : round(db_column_double(stmt, 5) / 1e3) / 1e3;
     export_put_real(cells, f, 4, km2);
-    size_t row = export_plan_row(plan, sqlite3_column_int64(stmt, 0));
+    size_t row = export_plan_row(plan, db_column_int64(stmt, 0));
     for (size_t c = 0; c < plan->n_cols; c++) {
         double v = plan->values[row * plan->n_cols + c];
         export_put_real(cells, f, (int)(5 + c), v);
@@ -239,16 +240,16 @@ static tob_status_t fill_feature(OGRFeatureH f, sqlite3_stmt *stmt,
         else
             sum->n_values++;
     }
-    const void *wkb = sqlite3_column_blob(stmt, 6);
+    const void *wkb = db_column_blob(stmt, 6);
     if (wkb == NULL)
         return TOB_OK;
     OGRGeometryH g = NULL;
-    if (OGR_G_CreateFromWkb(wkb, NULL, &g, sqlite3_column_bytes(stmt, 6)) !=
+    if (OGR_G_CreateFromWkb(wkb, NULL, &g, db_column_bytes(stmt, 6)) !=
             OGRERR_NONE ||
         OGR_F_SetGeometryDirectly(f, g) != OGRERR_NONE)
         return tob_error_set(err, TOB_ERR_INTERNAL,
                              "territory %s: unreadable geometry",
-                             (const char *)sqlite3_column_text(stmt, 1));
+                             db_column_text(stmt, 1));
     return TOB_OK;
 }
 
@@ -257,16 +258,16 @@ static tob_status_t write_rows(tob_store_t *st, OGRLayerH layer,
                                const export_cells_t *cells,
                                tob_export_summary_t *sum, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(st, rows_sql, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(st, rows_sql, &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, plan->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, plan->vintage);
-    sqlite3_bind_int(stmt, 3, plan->format == TOB_EXPORT_GPKG);
+    db_bind_text_static(stmt, 1, plan->opts->level);
+    db_bind_int(stmt, 2, plan->vintage);
+    db_bind_int(stmt, 3, plan->format == TOB_EXPORT_GPKG);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
         OGRFeatureH f = OGR_F_Create(defn);
         s = fill_feature(f, stmt, plan, cells, sum, err);
         if (s == TOB_OK && OGR_L_CreateFeature(layer, f) != OGRERR_NONE)
@@ -274,9 +275,9 @@ static tob_status_t write_rows(tob_store_t *st, OGRLayerH layer,
         OGR_F_Destroy(f);
         sum->n_territories += s == TOB_OK;
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(st, "reading territories", err);
-    sqlite3_finalize(stmt);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "reading territories", err);
+    db_finalize(stmt);
     return s;
 }
 

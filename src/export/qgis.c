@@ -1,8 +1,9 @@
 /* qgis.c - a QGIS project over a store: the project CRS and extent, one
  * group per level (larger units on top), the styles' layers and one
  * outline layer per vintage in each, written atomically. */
-#include "qgis_internal.h"
 #include "map/style_model.h"
+#include "qgis_internal.h"
+#include "store/db.h"
 
 #include <cpl_conv.h>
 #include <ogr_srs_api.h>
@@ -93,22 +94,21 @@ static tob_status_t crs_xml(qgis_project_t *p, int srid, tob_error_t *err)
  * in the same store, does not shrink the map to a dot. */
 static tob_status_t read_extent(qgis_project_t *p, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_status_t s =
-        tob_store_prepare(p->st,
-                          "SELECT min(i.xmin), min(i.ymin), max(i.xmax),"
-                          " max(i.ymax) FROM idx_territory_geom i"
-                          " JOIN territory t ON t.id = i.pkid"
-                          " WHERE t.level = (SELECT level FROM territory"
-                          " GROUP BY level ORDER BY count(*) DESC LIMIT 1)",
-                          &stmt, err);
+        db_prepare(p->st,
+                   "SELECT min(i.xmin), min(i.ymin), max(i.xmax),"
+                   " max(i.ymax) FROM idx_territory_geom i"
+                   " JOIN territory t ON t.id = i.pkid"
+                   " WHERE t.level = (SELECT level FROM territory"
+                   " GROUP BY level ORDER BY count(*) DESC LIMIT 1)",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    if (sqlite3_step(stmt) == SQLITE_ROW &&
-        sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+    if (db_step(stmt) == DB_ROW && db_column_type(stmt, 0) != DB_NULL)
         for (int i = 0; i < 4; i++)
-            p->extent[i] = sqlite3_column_double(stmt, i);
-    sqlite3_finalize(stmt);
+            p->extent[i] = db_column_double(stmt, i);
+    db_finalize(stmt);
     return TOB_OK;
 }
 
@@ -117,15 +117,15 @@ static tob_status_t outline_layers(qgis_project_t *p, const char *level,
                                    const char *label, size_t rank,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(p->st,
-                                       "SELECT DISTINCT vintage FROM"
-                                       " territory WHERE level = ?"
-                                       " ORDER BY vintage DESC",
-                                       &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(p->st,
+                                "SELECT DISTINCT vintage FROM"
+                                " territory WHERE level = ?"
+                                " ORDER BY vintage DESC",
+                                &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, level);
     /* The smallest units in thin light grey, larger ones darker. */
     static const double widths[] = {0.5, 0.3, 0.15};
     static const tob_rgb_t strokes[] = {
@@ -134,15 +134,15 @@ static tob_status_t outline_layers(qgis_project_t *p, const char *level,
                          .fill = {0, 0, 0, 0},
                          .stroke = strokes[rank < 2 ? rank : 2],
                          .stroke_width = widths[rank < 2 ? rank : 2]};
-    for (int first = 1; sqlite3_step(stmt) == SQLITE_ROW; first = 0) {
-        int vintage = sqlite3_column_int(stmt, 0);
+    for (int first = 1; db_step(stmt) == DB_ROW; first = 0) {
+        int vintage = db_column_int(stmt, 0);
         char name[QGIS_LABEL_MAX + 32], subset[32];
         snprintf(name, sizeof name, "%s %d", label, vintage);
         snprintf(subset, sizeof subset, "vintage = %d", vintage);
         qgis_layer_t layer = {name, level, subset, first, &r, 0};
         qgis_add_layer(p, &layer);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return TOB_OK;
 }
 
@@ -156,12 +156,11 @@ typedef struct qgis_styles {
 /* One group: the styles of the level (only the project's first thematic
  * layer is shown), then the outlines. */
 static tob_status_t level_group(qgis_project_t *p, qgis_styles_t *styles,
-                                sqlite3_stmt *row, size_t rank,
-                                tob_error_t *err)
+                                db_stmt_t *row, size_t rank, tob_error_t *err)
 {
-    const char *level = (const char *)sqlite3_column_text(row, 0);
-    const char *label = (const char *)sqlite3_column_text(row, 1);
-    int latest = sqlite3_column_int(row, 2);
+    const char *level = db_column_text(row, 0);
+    const char *label = db_column_text(row, 1);
+    int latest = db_column_int(row, 2);
     g_string_append(p->tree, "<layer-tree-group checked=\"Qt::Checked\""
                              " expanded=\"1\" name=\"");
     qgis_xml_text(p->tree, label);
@@ -213,8 +212,8 @@ static tob_status_t points_group(qgis_project_t *p, qgis_styles_t *styles,
 static tob_status_t level_groups(qgis_project_t *p, qgis_styles_t *styles,
                                  tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         p->st,
         "SELECT l.name, l.label, max(t.vintage), count(*) FROM level l"
         " JOIN territory t ON t.level = l.name WHERE l.spatial = 1"
@@ -224,12 +223,12 @@ static tob_status_t level_groups(qgis_project_t *p, qgis_styles_t *styles,
         return s;
     s = points_group(p, styles, err);
     int n_levels = 0;
-    while (sqlite3_step(stmt) == SQLITE_ROW)
+    while (db_step(stmt) == DB_ROW)
         n_levels++;
-    sqlite3_reset(stmt);
-    for (int i = 0; s == TOB_OK && sqlite3_step(stmt) == SQLITE_ROW; i++)
+    db_reset(stmt);
+    for (int i = 0; s == TOB_OK && db_step(stmt) == DB_ROW; i++)
         s = level_group(p, styles, stmt, (size_t)(n_levels - 1 - i), err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     for (size_t i = 0; s == TOB_OK && i < styles->n; i++)
         if (!styles->used[i])
             qgis_note(p, styles->paths[i], "no level '%s' in the store",

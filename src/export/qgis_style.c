@@ -3,10 +3,11 @@
  * column per variable named, the style's filter and expression pasted in),
  * its values read through that very query (read-only), classified with the
  * classify module and coloured with the palette module. */
+#include "map/style_model.h"
 #include "qgis_internal.h"
 #include "store/sql_guard.h"
-#include "map/style_model.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/classify.h"
 #include "terrobs/values.h"
@@ -48,17 +49,15 @@ static void sql_literal(GString *b, const char *text)
 
 static int int_query(tob_store_t *st, const char *sql, const char *arg)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     int v = 0;
-    if (sqlite3_prepare_v2(tob_store_db(st), sql, -1, &stmt, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) == SQLITE_ROW)
-            v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-                    ? -1
-                    : sqlite3_column_int(stmt, 0);
+    if (db_try_prepare(st, sql, &stmt)) {
+        db_bind_text_static(stmt, 1, arg);
+        if (db_step(stmt) == DB_ROW)
+            v = db_column_type(stmt, 0) == DB_NULL ? -1
+                                                   : db_column_int(stmt, 0);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return v;
 }
 
@@ -178,8 +177,8 @@ static void build_table(const tob_style_t *style, int vintage, style_query_t *q)
     q->table = b;
 }
 
-static tob_status_t take_value(style_query_t *q, sqlite3_stmt *stmt,
-                               int typology, tob_error_t *err)
+static tob_status_t take_value(style_query_t *q, db_stmt_t *stmt, int typology,
+                               tob_error_t *err)
 {
     double *values = realloc(q->values, (q->n + 1) * sizeof *values);
     char **texts = realloc(q->texts, (q->n + 1) * sizeof *texts);
@@ -189,26 +188,26 @@ static tob_status_t take_value(style_query_t *q, sqlite3_stmt *stmt,
         q->texts = texts;
     if (values == NULL || texts == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    int type = sqlite3_column_type(stmt, 0);
-    values[q->n] = type == SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 0);
+    int type = db_column_type(stmt, 0);
+    values[q->n] = type == DB_NULL ? NAN : db_column_double(stmt, 0);
     texts[q->n] = NULL;
-    if (type == SQLITE_TEXT && !typology)
+    if (type == DB_TEXT && !typology)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the value of a choropleth or proportional map "
                              "must be a number, not '%s'",
-                             (const char *)sqlite3_column_text(stmt, 0));
-    if (typology && type != SQLITE_NULL) {
+                             db_column_text(stmt, 0));
+    if (typology && type != DB_NULL) {
         char num[64];
-        const char *text = (const char *)sqlite3_column_text(stmt, 0);
+        const char *text = db_column_text(stmt, 0);
         /* 1.0 -> "1": the text QGIS compares categories with. */
-        if (type != SQLITE_TEXT) {
+        if (type != DB_TEXT) {
             g_ascii_formatd(num, sizeof num, "%.15g", values[q->n]);
             text = num;
         }
         if ((texts[q->n] = strdup(text)) == NULL)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    q->n_missing += type == SQLITE_NULL;
+    q->n_missing += type == DB_NULL;
     q->n++;
     return TOB_OK;
 }
@@ -219,33 +218,31 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
 {
     GString *sql = g_string_new(NULL);
     g_string_printf(sql, "SELECT %s FROM %s", q->column, q->table->str);
-    sqlite3 *db = tob_store_db(st);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     /* User SQL (filter, expression) may only read, as `terrobs map`'s:
      * the guard stays on while stepping, when SpatiaLite functions
      * prepare statements of their own (the store is open read-only, but
      * functions such as BlobToFile write files). */
-    tob_sql_guard_t guard;
-    tob_sql_guard_on(db, &guard);
-    int rc = sqlite3_prepare_v2(db, sql->str, -1, &stmt, NULL);
+    sql_guard_t guard = {0};
+    sql_guard_on(st, &guard);
+    tob_status_t s = sql_guard_prepare(st, &guard, sql->str, &stmt, NULL, err);
     g_string_free(sql, TRUE);
-    tob_status_t s = TOB_OK;
-    if (rc != SQLITE_OK) {
-        s = tob_sql_guard_error(db, &guard, err);
-        tob_sql_guard_off(db);
+    if (s != TOB_OK) {
+        sql_guard_off(st);
         tob_error_at(err, style->name, 0,
                      style->expression ? "data.expression" : "data.filter");
         return s;
     }
     int typology = style->kind == STYLE_TYPOLOGY || style->kind == STYLE_POINTS;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    int rc;
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
         s = take_value(q, stmt, typology, err);
-    if (s == TOB_OK && rc != SQLITE_DONE) {
-        s = tob_sql_guard_error(db, &guard, err);
+    if (s == TOB_OK && rc != DB_DONE) {
+        s = sql_guard_error(st, &guard, err);
         tob_error_at(err, style->name, 0, "data");
     }
-    sqlite3_finalize(stmt);
-    tob_sql_guard_off(db);
+    db_finalize(stmt);
+    sql_guard_off(st);
     return s;
 }
 

@@ -3,6 +3,7 @@
 #include "terrobs/followup.h"
 
 #include "import/projects_place.h"
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/programme.h"
 
@@ -26,13 +27,13 @@ typedef struct ctx {
     tob_store_t *st;
     tob_report_t *rep;
     char ref_iso[11], ref_fr[16];
-    sqlite3_int64 contract;
+    tob_id_t contract;
 } ctx_t;
 
 #define PLURAL(n) ((n) > 1 ? "s" : "")
-#define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
+#define COL(q, i) (db_column_text((q), (i)))
 
-static const char *str(sqlite3_stmt *q, int i)
+static const char *str(db_stmt_t *q, int i)
 {
     const char *s = COL(q, i);
     return s != NULL ? s : "";
@@ -47,24 +48,24 @@ static void fr_date(const char *iso, char buf[16])
 }
 
 /* Prepares sql with the contract bound as ?1 and the reference date ?2. */
-static tob_status_t query(ctx_t *c, const char *sql, sqlite3_stmt **q,
+static tob_status_t query(ctx_t *c, const char *sql, db_stmt_t **q,
                           tob_error_t *err)
 {
-    tob_status_t s = tob_store_prepare(c->st, sql, q, err);
+    tob_status_t s = db_prepare(c->st, sql, q, err);
     if (s == TOB_OK) {
-        sqlite3_bind_int64(*q, 1, c->contract);
-        if (sqlite3_bind_parameter_count(*q) >= 2)
-            sqlite3_bind_text(*q, 2, c->ref_iso, -1, SQLITE_STATIC);
+        db_bind_int64(*q, 1, c->contract);
+        if (db_bind_parameter_count(*q) >= 2)
+            db_bind_text_static(*q, 2, c->ref_iso);
     }
     return s;
 }
 
-static tob_status_t finish(ctx_t *c, sqlite3_stmt *q, int rc, tob_error_t *err)
+static tob_status_t finish(ctx_t *c, db_stmt_t *q, int rc, tob_error_t *err)
 {
     tob_status_t s = TOB_OK;
-    if (rc != SQLITE_DONE)
-        s = tob_store_fail(c->st, "reading the follow-up", err);
-    sqlite3_finalize(q);
+    if (rc != DB_DONE)
+        s = db_fail(c->st, "reading the follow-up", err);
+    db_finalize(q);
     return s;
 }
 
@@ -72,7 +73,7 @@ static tob_status_t finish(ctx_t *c, sqlite3_stmt *q, int rc, tob_error_t *err)
 
 static void partners_line(ctx_t *c)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     char line[1536] = "";
     size_t used = 0;
     if (query(c,
@@ -80,19 +81,19 @@ static void partners_line(ctx_t *c)
               " ORDER BY position",
               &q, NULL) != TOB_OK)
         return;
-    while (sqlite3_step(q) == SQLITE_ROW && used < sizeof line) {
+    while (db_step(q) == DB_ROW && used < sizeof line) {
         int w = snprintf(line + used, sizeof line - used, "%s%s",
                          used ? " ; " : "", str(q, 0));
         used += w > 0 ? (size_t)w : 0;
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     if (used > 0)
         tob_report_paragraph(c->rep, "Signataires : %s", line);
 }
 
 static tob_status_t contract_header(ctx_t *c, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s = query(
         c,
         "SELECT c.code, c.kind, c.name, c.territory_level,"
@@ -103,7 +104,7 @@ static tob_status_t contract_header(ctx_t *c, tob_error_t *err)
         &q, err);
     if (s != TOB_OK)
         return s;
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    if (db_step(q) == DB_ROW) {
         char head[1024], start[16], end[16], budget[TOB_FMT_MAX];
         snprintf(head, sizeof head, "%s (%s)", str(q, 2), str(q, 0));
         tob_report_heading(c->rep, head);
@@ -114,12 +115,12 @@ static tob_status_t contract_header(ctx_t *c, tob_error_t *err)
             tob_vocab_label(TOB_VOCAB_CONTRACT_KIND, str(q, 1)), str(q, 8),
             str(q, 3), str(q, 4), start[0] ? start : "n.d.",
             end[0] ? end : "n.d.");
-        if (sqlite3_column_type(q, 7) != SQLITE_NULL)
+        if (db_column_type(q, 7) != DB_NULL)
             tob_report_paragraph(c->rep, "Budget : %s",
-                                 tob_fmt_money_fr(sqlite3_column_double(q, 7),
-                                                  0, budget, sizeof budget));
+                                 tob_fmt_money_fr(db_column_double(q, 7), 0,
+                                                  budget, sizeof budget));
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     partners_line(c);
     return TOB_OK;
 }
@@ -128,7 +129,7 @@ static tob_status_t contract_header(ctx_t *c, tob_error_t *err)
 
 static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s =
         query(c,
               "SELECT count(*), total(status IN ('engage', 'realise')),"
@@ -138,15 +139,15 @@ static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
               " END), total(status IN ('prevu', 'engage') AND end_date < ?2)"
               " FROM project WHERE contract = ?1",
               &q, err);
-    if (s != TOB_OK || sqlite3_step(q) != SQLITE_ROW)
-        return finish(c, q, SQLITE_ERROR, err);
-    long long n = sqlite3_column_int64(q, 0);
-    long long engaged = (long long)sqlite3_column_double(q, 1);
-    double total = sqlite3_column_double(q, 4);
-    double eng_cost = sqlite3_column_double(q, 5);
+    if (s != TOB_OK || db_step(q) != DB_ROW)
+        return finish(c, q, DB_ERROR, err);
+    long long n = db_column_int64(q, 0);
+    long long engaged = (long long)db_column_double(q, 1);
+    double total = db_column_double(q, 4);
+    double eng_cost = db_column_double(q, 5);
     char pct[TOB_FMT_MAX], a[TOB_FMT_MAX], b[TOB_FMT_MAX], p2[TOB_FMT_MAX];
-    long long done = (long long)sqlite3_column_double(q, 2);
-    long long dropped = (long long)sqlite3_column_double(q, 3);
+    long long done = (long long)db_column_double(q, 2);
+    long long dropped = (long long)db_column_double(q, 3);
     tob_report_paragraph(
         c->rep,
         "%lld projet%s engagé%s sur %lld (%s), dont %lld réalisé%s ; "
@@ -164,8 +165,8 @@ static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
     tob_report_paragraph(c->rep,
                          "Projets en retard au %s : %lld (prévus ou engagés "
                          "dont la date de fin est passée).",
-                         c->ref_fr, (long long)sqlite3_column_double(q, 6));
-    sqlite3_finalize(q);
+                         c->ref_fr, (long long)db_column_double(q, 6));
+    db_finalize(q);
     return TOB_OK;
 }
 
@@ -175,7 +176,7 @@ static tob_status_t phases_table(ctx_t *c, tob_error_t *err)
 {
     static const char *const headers[] = {"Phase", "Date"};
     tob_report_table(c->rep, "Phases", 2, headers);
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s = query(c,
                            "SELECT start_date FROM contract_phase"
                            " WHERE contract = ?1 AND phase = ?3",
@@ -184,14 +185,13 @@ static tob_status_t phases_table(ctx_t *c, tob_error_t *err)
     for (size_t i = 0;
          s == TOB_OK && (key = tob_vocab_key(TOB_VOCAB_PHASE, i)) != NULL;
          i++) {
-        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+        db_bind_text_static(q, 3, key);
         tob_report_row(c->rep);
         tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_PHASE, key));
-        tob_report_date(c->rep,
-                        sqlite3_step(q) == SQLITE_ROW ? COL(q, 0) : NULL);
-        sqlite3_reset(q);
+        tob_report_date(c->rep, db_step(q) == DB_ROW ? COL(q, 0) : NULL);
+        db_reset(q);
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -199,7 +199,7 @@ static tob_status_t status_table(ctx_t *c, tob_error_t *err)
 {
     static const char *const headers[] = {"Statut", "Projets", "Coût total"};
     tob_report_table(c->rep, "Projets par statut", 3, headers);
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s = query(c,
                            "SELECT count(*), total(total_cost) FROM project"
                            " WHERE contract = ?1 AND status = ?3",
@@ -210,22 +210,22 @@ static tob_status_t status_table(ctx_t *c, tob_error_t *err)
     for (size_t i = 0;
          s == TOB_OK && (key = tob_vocab_key(TOB_VOCAB_STATUS, i)) != NULL;
          i++) {
-        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) != SQLITE_ROW)
-            return finish(c, q, SQLITE_ERROR, err);
+        db_bind_text_static(q, 3, key);
+        if (db_step(q) != DB_ROW)
+            return finish(c, q, DB_ERROR, err);
         tob_report_row(c->rep);
         tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_STATUS, key));
-        tob_report_int(c->rep, sqlite3_column_int64(q, 0));
-        tob_report_money(c->rep, sqlite3_column_double(q, 1));
-        n_all += sqlite3_column_int64(q, 0);
-        cost_all += sqlite3_column_double(q, 1);
-        sqlite3_reset(q);
+        tob_report_int(c->rep, db_column_int64(q, 0));
+        tob_report_money(c->rep, db_column_double(q, 1));
+        n_all += db_column_int64(q, 0);
+        cost_all += db_column_double(q, 1);
+        db_reset(q);
     }
     tob_report_row(c->rep);
     tob_report_text(c->rep, "Total");
     tob_report_int(c->rep, n_all);
     tob_report_money(c->rep, cost_all);
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -234,7 +234,7 @@ static tob_status_t axis_table(ctx_t *c, tob_error_t *err)
     static const char *const headers[] = {"Axe", "Projets", "Engagés",
                                           "Coût total", "Coût engagé"};
     tob_report_table(c->rep, "Projets par axe (hors abandonnés)", 5, headers);
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s =
         query(c,
               "SELECT coalesce(axis, '(sans axe)'), count(*),"
@@ -243,14 +243,14 @@ static tob_status_t axis_table(ctx_t *c, tob_error_t *err)
               " END) FROM project WHERE contract = ?1 AND status <> 'abandonne'"
               " GROUP BY 1 ORDER BY 1",
               &q, err);
-    int rc = SQLITE_DONE;
-    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
         tob_report_row(c->rep);
         tob_report_text(c->rep, str(q, 0));
-        tob_report_int(c->rep, sqlite3_column_int64(q, 1));
-        tob_report_int(c->rep, (long long)sqlite3_column_double(q, 2));
-        tob_report_money(c->rep, sqlite3_column_double(q, 3));
-        tob_report_money(c->rep, sqlite3_column_double(q, 4));
+        tob_report_int(c->rep, db_column_int64(q, 1));
+        tob_report_int(c->rep, (long long)db_column_double(q, 2));
+        tob_report_money(c->rep, db_column_double(q, 3));
+        tob_report_money(c->rep, db_column_double(q, 4));
     }
     return s == TOB_OK ? finish(c, q, rc, err) : s;
 }
@@ -275,7 +275,7 @@ static tob_status_t funding_table(ctx_t *c, tob_error_t *err)
         "Financeur", "Montant", "Part du coût total", "Sur projets engagés"};
     tob_report_table(c->rep, "Financements (hors projets abandonnés)", 4,
                      headers);
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s = query(
         c,
         "SELECT f.financer, total(f.amount), total(CASE WHEN p.status IN"
@@ -286,17 +286,17 @@ static tob_status_t funding_table(ctx_t *c, tob_error_t *err)
         " GROUP BY f.financer ORDER BY 2 DESC, 1",
         &q, err);
     double sum = 0, engaged = 0, cost = 0;
-    int rc = SQLITE_DONE;
-    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        cost = sqlite3_column_double(q, 3);
-        double amount = sqlite3_column_double(q, 1);
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
+        cost = db_column_double(q, 3);
+        double amount = db_column_double(q, 1);
         tob_report_row(c->rep);
         tob_report_text(c->rep, str(q, 0));
         tob_report_money(c->rep, amount);
         tob_report_percent(c->rep, cost > 0 ? 100 * amount / cost : 0);
-        tob_report_money(c->rep, sqlite3_column_double(q, 2));
+        tob_report_money(c->rep, db_column_double(q, 2));
         sum += amount;
-        engaged += sqlite3_column_double(q, 2);
+        engaged += db_column_double(q, 2);
     }
     if (s == TOB_OK && sum > 0)
         funding_total(c, sum, engaged, cost);
@@ -311,7 +311,7 @@ static tob_status_t late_table(ctx_t *c, tob_error_t *err)
     char title[128];
     snprintf(title, sizeof title, "Projets en retard au %s", c->ref_fr);
     tob_report_table(c->rep, title, 6, headers);
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s = query(
         c,
         "SELECT code, title, owner, status, end_date, CAST(julianday(?2) -"
@@ -319,15 +319,15 @@ static tob_status_t late_table(ctx_t *c, tob_error_t *err)
         " AND status IN ('prevu', 'engage') AND end_date < ?2"
         " ORDER BY end_date, code",
         &q, err);
-    int rc = SQLITE_DONE;
-    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
         tob_report_row(c->rep);
         tob_report_text(c->rep, str(q, 0));
         tob_report_text(c->rep, str(q, 1));
         tob_report_text(c->rep, str(q, 2));
         tob_report_text(c->rep, tob_vocab_label(TOB_VOCAB_STATUS, str(q, 3)));
         tob_report_date(c->rep, COL(q, 4));
-        tob_report_int(c->rep, sqlite3_column_int64(q, 5));
+        tob_report_int(c->rep, db_column_int64(q, 5));
     }
     return s == TOB_OK ? finish(c, q, rc, err) : s;
 }
@@ -353,12 +353,12 @@ static tob_status_t contract_section(ctx_t *c, tob_error_t *err)
 /* ---- Which contracts --------------------------------------------------- */
 
 static tob_status_t find_territory(tob_store_t *st, const char *level,
-                                   const char *code, sqlite3_int64 *id,
-                                   char *name, size_t size, tob_error_t *err)
+                                   const char *code, tob_id_t *id, char *name,
+                                   size_t size, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     *id = 0;
-    tob_status_t s = tob_store_prepare(
+    tob_status_t s = db_prepare(
         st,
         "SELECT id, name FROM territory WHERE level = ?1 AND code = ?2"
         " AND vintage = (SELECT max(vintage) FROM territory"
@@ -366,46 +366,46 @@ static tob_status_t find_territory(tob_store_t *st, const char *level,
         &q, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
+    db_bind_text(q, 1, level);
+    db_bind_text(q, 2, code);
+    if (db_step(q) == DB_ROW) {
+        *id = db_column_int64(q, 0);
         snprintf(name, size, "%s", str(q, 1));
     } else
         s = tob_error_set(err, TOB_ERR_NOTFOUND,
                           "no %s with code '%s' in the store", level, code);
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
 /* Contract ids whose territory is `target` or lies inside it. */
-static tob_status_t contracts_inside(tob_store_t *st, sqlite3_int64 target,
-                                     const char *level, sqlite3_int64 **ids,
+static tob_status_t contracts_inside(tob_store_t *st, tob_id_t target,
+                                     const char *level, tob_id_t **ids,
                                      size_t *n, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     *ids = NULL;
     *n = 0;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT c.id, (SELECT t.id FROM territory t WHERE t.level ="
-        " c.territory_level AND t.code = c.territory_code ORDER BY"
-        " t.vintage DESC LIMIT 1) FROM contract c ORDER BY c.code",
-        &q, err);
-    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
-        sqlite3_int64 at = sqlite3_column_int64(q, 1);
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT c.id, (SELECT t.id FROM territory t WHERE t.level ="
+                   " c.territory_level AND t.code = c.territory_code ORDER BY"
+                   " t.vintage DESC LIMIT 1) FROM contract c ORDER BY c.code",
+                   &q, err);
+    while (s == TOB_OK && db_step(q) == DB_ROW) {
+        tob_id_t at = db_column_int64(q, 1);
         if (at == 0 || (at != target &&
                         tob_projects_territory_above(st, at, level) != target))
             continue;
-        sqlite3_int64 *grown = realloc(*ids, (*n + 1) * sizeof *grown);
+        tob_id_t *grown = realloc(*ids, (*n + 1) * sizeof *grown);
         if (grown == NULL) {
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             break;
         }
         *ids = grown;
-        (*ids)[(*n)++] = sqlite3_column_int64(q, 0);
+        (*ids)[(*n)++] = db_column_int64(q, 0);
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -415,7 +415,7 @@ tob_status_t tob_followup_contracts(tob_store_t *st, const char *level,
 {
     *out = NULL;
     char name[256], title[512];
-    sqlite3_int64 target = 0, *ids = NULL;
+    tob_id_t target = 0, *ids = NULL;
     size_t n = 0;
     tob_status_t s =
         find_territory(st, level, code, &target, name, sizeof name, err);

@@ -3,6 +3,7 @@
  * closing delay, actions done and overdue (see followup.h). */
 #include "terrobs/followup.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/programme.h"
 
@@ -36,9 +37,9 @@ typedef struct stats {
 typedef struct ctx {
     tob_store_t *st;
     tob_report_t *rep;
-    sqlite3_int64 site;
+    tob_id_t site;
     char ref_iso[11], ref_fr[16];
-    sqlite3_stmt *q[2][3]; /* [by volet, by referent][reports, delays,
+    db_stmt_t *q[2][3]; /* [by volet, by referent][reports, delays,
                               actions] */
 } ctx_t;
 
@@ -50,25 +51,25 @@ static tob_status_t prepare(ctx_t *c, tob_error_t *err)
     tob_status_t s = TOB_OK;
     for (size_t g = 0; g < 2; g++)
         for (size_t i = 0; i < 3 && s == TOB_OK; i++)
-            s = tob_store_prepare(c->st, sql[g][i], &c->q[g][i], err);
+            s = db_prepare(c->st, sql[g][i], &c->q[g][i], err);
     return s;
 }
 
-static void bind3(ctx_t *c, sqlite3_stmt *q, const char *value)
+static void bind3(ctx_t *c, db_stmt_t *q, const char *value)
 {
-    sqlite3_bind_int64(q, 1, c->site);
-    sqlite3_bind_text(q, 2, c->ref_iso, -1, SQLITE_STATIC);
+    db_bind_int64(q, 1, c->site);
+    db_bind_text_static(q, 2, c->ref_iso);
     if (value != NULL)
-        sqlite3_bind_text(q, 3, value, -1, SQLITE_TRANSIENT);
+        db_bind_text(q, 3, value);
     else
-        sqlite3_bind_null(q, 3);
+        db_bind_null(q, 3);
 }
 
-static double median_of(sqlite3_stmt *q)
+static double median_of(db_stmt_t *q)
 {
     double *v = NULL;
     size_t n = 0, cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (db_step(q) == DB_ROW) {
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
             double *grown = realloc(v, cap * sizeof *v);
@@ -76,9 +77,9 @@ static double median_of(sqlite3_stmt *q)
                 break;
             v = grown;
         }
-        v[n++] = sqlite3_column_double(q, 0);
+        v[n++] = db_column_double(q, 0);
     }
-    sqlite3_reset(q);
+    db_reset(q);
     /* Already in order (ORDER BY): the middle, or the mean of the two. */
     double m =
         n == 0 ? NAN : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
@@ -90,23 +91,23 @@ static double median_of(sqlite3_stmt *q)
 static tob_status_t stats_for(ctx_t *c, int by, const char *value, stats_t *out,
                               tob_error_t *err)
 {
-    sqlite3_stmt *const *q = c->q[by];
+    db_stmt_t *const *q = c->q[by];
     for (size_t i = 0; i < 3; i++)
         bind3(c, q[i], value);
     memset(out, 0, sizeof *out);
-    if (sqlite3_step(q[0]) != SQLITE_ROW || sqlite3_step(q[2]) != SQLITE_ROW) {
-        sqlite3_reset(q[0]);
-        sqlite3_reset(q[2]);
-        return tob_store_fail(c->st, "reading the dashboard", err);
+    if (db_step(q[0]) != DB_ROW || db_step(q[2]) != DB_ROW) {
+        db_reset(q[0]);
+        db_reset(q[2]);
+        return db_fail(c->st, "reading the dashboard", err);
     }
-    out->n_reports = sqlite3_column_int64(q[0], 0);
-    out->n_open = (long long)sqlite3_column_double(q[0], 1);
-    out->n_closed = (long long)sqlite3_column_double(q[0], 2);
-    out->n_actions = sqlite3_column_int64(q[2], 0);
-    out->n_done = (long long)sqlite3_column_double(q[2], 1);
-    out->n_overdue = (long long)sqlite3_column_double(q[2], 2);
-    sqlite3_reset(q[0]);
-    sqlite3_reset(q[2]);
+    out->n_reports = db_column_int64(q[0], 0);
+    out->n_open = (long long)db_column_double(q[0], 1);
+    out->n_closed = (long long)db_column_double(q[0], 2);
+    out->n_actions = db_column_int64(q[2], 0);
+    out->n_done = (long long)db_column_double(q[2], 1);
+    out->n_overdue = (long long)db_column_double(q[2], 2);
+    db_reset(q[0]);
+    db_reset(q[2]);
     out->median = median_of(q[1]);
     return TOB_OK;
 }
@@ -170,13 +171,13 @@ static tob_status_t referent_table(ctx_t *c, tob_error_t *err)
                                           "Actions",
                                           "En retard"};
     tob_report_table(c->rep, "Par référent", 7, headers);
-    sqlite3_stmt *q = NULL;
-    tob_status_t s = tob_store_prepare(c->st, referents_sql, &q, err);
+    db_stmt_t *q = NULL;
+    tob_status_t s = db_prepare(c->st, referents_sql, &q, err);
     if (s == TOB_OK)
-        sqlite3_bind_int64(q, 1, c->site);
-    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
-        const char *partner = (const char *)sqlite3_column_text(q, 0);
-        const char *name = (const char *)sqlite3_column_text(q, 1);
+        db_bind_int64(q, 1, c->site);
+    while (s == TOB_OK && db_step(q) == DB_ROW) {
+        const char *partner = db_column_text(q, 0);
+        const char *name = db_column_text(q, 1);
         stats_t st;
         s = stats_for(c, 1, partner, &st, err);
         tob_report_row(c->rep);
@@ -188,7 +189,7 @@ static tob_status_t referent_table(ctx_t *c, tob_error_t *err)
         tob_report_int(c->rep, st.n_actions);
         tob_report_int(c->rep, st.n_overdue);
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -200,8 +201,8 @@ static tob_status_t overdue_table(ctx_t *c, tob_error_t *err)
     char title[128];
     snprintf(title, sizeof title, "Actions en retard au %s", c->ref_fr);
     tob_report_table(c->rep, title, 7, headers);
-    sqlite3_stmt *q = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *q = NULL;
+    tob_status_t s = db_prepare(
         c->st,
         "SELECT code, title, volet, referent, due_date, status,"
         " CAST(julianday(?2) - julianday(due_date) AS INTEGER)"
@@ -210,21 +211,19 @@ static tob_status_t overdue_table(ctx_t *c, tob_error_t *err)
         &q, err);
     if (s == TOB_OK)
         bind3(c, q, NULL);
-    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
+    while (s == TOB_OK && db_step(q) == DB_ROW) {
         tob_report_row(c->rep);
         for (int i = 0; i < 2; i++)
-            tob_report_text(c->rep, (const char *)sqlite3_column_text(q, i));
+            tob_report_text(c->rep, db_column_text(q, i));
+        tob_report_text(c->rep,
+                        tob_vocab_label(TOB_VOCAB_VOLET, db_column_text(q, 2)));
+        tob_report_text(c->rep, db_column_text(q, 3));
+        tob_report_date(c->rep, db_column_text(q, 4));
         tob_report_text(
-            c->rep, tob_vocab_label(TOB_VOCAB_VOLET,
-                                    (const char *)sqlite3_column_text(q, 2)));
-        tob_report_text(c->rep, (const char *)sqlite3_column_text(q, 3));
-        tob_report_date(c->rep, (const char *)sqlite3_column_text(q, 4));
-        tob_report_text(
-            c->rep, tob_vocab_label(TOB_VOCAB_STATUS,
-                                    (const char *)sqlite3_column_text(q, 5)));
-        tob_report_int(c->rep, sqlite3_column_int64(q, 6));
+            c->rep, tob_vocab_label(TOB_VOCAB_STATUS, db_column_text(q, 5)));
+        tob_report_int(c->rep, db_column_int64(q, 6));
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -253,46 +252,44 @@ static tob_status_t summary(ctx_t *c, tob_error_t *err)
 
 static void perimeter(ctx_t *c, char *buf, size_t size)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     size_t used = 0;
     buf[0] = '\0';
-    if (sqlite3_prepare_v2(tob_store_db(c->st),
-                           "SELECT level, code FROM gup_site_member"
-                           " WHERE site = ? ORDER BY level, code",
-                           -1, &q, NULL) != SQLITE_OK)
+    if (!db_try_prepare(c->st,
+                        "SELECT level, code FROM gup_site_member"
+                        " WHERE site = ? ORDER BY level, code",
+                        &q))
         return;
-    sqlite3_bind_int64(q, 1, c->site);
-    while (sqlite3_step(q) == SQLITE_ROW && used < size) {
+    db_bind_int64(q, 1, c->site);
+    while (db_step(q) == DB_ROW && used < size) {
         int w = snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "",
-                         sqlite3_column_text(q, 0), sqlite3_column_text(q, 1));
+                         db_column_text(q, 0), db_column_text(q, 1));
         used += w > 0 ? (size_t)w : 0;
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
 }
 
 /* "no GUP site 'X' (sites: A, B)" */
 static tob_status_t no_site(tob_store_t *st, const char *site, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     char known[512] = "";
     size_t used = 0;
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT code FROM gup_site ORDER BY code", -1, &q,
-                           NULL) == SQLITE_OK)
-        while (sqlite3_step(q) == SQLITE_ROW && used < sizeof known) {
+    if (db_try_prepare(st, "SELECT code FROM gup_site ORDER BY code", &q))
+        while (db_step(q) == DB_ROW && used < sizeof known) {
             int w = snprintf(known + used, sizeof known - used, "%s%s",
-                             used ? ", " : "", sqlite3_column_text(q, 0));
+                             used ? ", " : "", db_column_text(q, 0));
             used += w > 0 ? (size_t)w : 0;
         }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return tob_error_set(err, TOB_ERR_NOTFOUND, "no GUP site '%s' (sites: %s)",
                          site, used ? known : "none imported");
 }
 
 static tob_status_t site_header(ctx_t *c, const char *site, tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *q = NULL;
+    tob_status_t s = db_prepare(
         c->st,
         "SELECT g.id, g.name, g.commune_code, g.coordinator, (SELECT t.name"
         " FROM territory t WHERE t.level = 'commune' AND t.code ="
@@ -301,27 +298,27 @@ static tob_status_t site_header(ctx_t *c, const char *site, tob_error_t *err)
         &q, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite3_finalize(q);
+    db_bind_text(q, 1, site);
+    if (db_step(q) != DB_ROW) {
+        db_finalize(q);
         return no_site(c->st, site, err);
     }
-    c->site = sqlite3_column_int64(q, 0);
+    c->site = db_column_int64(q, 0);
     char title[512], members[1024];
     snprintf(title, sizeof title, "Gestion urbaine de proximité - %s (%s)",
-             sqlite3_column_text(q, 1), site);
+             db_column_text(q, 1), site);
     s = tob_report_create(title, &c->rep, err);
     perimeter(c, members, sizeof members);
-    const unsigned char *who = sqlite3_column_text(q, 3);
-    const unsigned char *town = sqlite3_column_text(q, 4);
+    const char *who = db_column_text(q, 3);
+    const char *town = db_column_text(q, 4);
     if (s == TOB_OK)
         tob_report_paragraph(c->rep,
                              "Commune : %s (%s) - périmètre : %s - "
                              "coordination : %s",
                              town ? (const char *)town : "?",
-                             sqlite3_column_text(q, 2), members,
+                             db_column_text(q, 2), members,
                              who ? (const char *)who : "n.d.");
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -348,7 +345,7 @@ tob_status_t tob_followup_gup(tob_store_t *st, const char *site, tob_date_t ref,
         s = overdue_table(&c, err);
     for (size_t g = 0; g < 2; g++)
         for (size_t i = 0; i < 3; i++)
-            sqlite3_finalize(c.q[g][i]);
+            db_finalize(c.q[g][i]);
     if (s != TOB_OK) {
         tob_report_destroy(c.rep);
         return s;

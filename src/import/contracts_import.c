@@ -2,6 +2,7 @@
  * cell by cell, then written (see programme_import.c for the driver). */
 #include "programme_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -11,10 +12,10 @@
 
 /* "contract 'X' is already in the store (imported from F): use --replace" */
 static tob_status_t already_there(prog_ctx_t *c, size_t spec, const char *what,
-                                  const char *key, sqlite3_stmt *find,
+                                  const char *key, db_stmt_t *find,
                                   tob_error_t *err)
 {
-    const unsigned char *from = sqlite3_column_text(find, 1);
+    const char *from = db_column_text(find, 1);
     tob_error_set(err, TOB_ERR_EXISTS,
                   "%s '%s' is already in the store (imported from %s): use "
                   "--replace to update it",
@@ -41,9 +42,8 @@ static tob_status_t check_order(const prog_ctx_t *c, size_t later_spec,
 /* ---- Contracts ---------------------------------------------------------- */
 
 typedef struct contract_state {
-    sqlite3_stmt *find, *upsert, *clear_phases, *clear_partners, *phase,
-        *partner;
-    sqlite3_int64 id;
+    db_stmt_t *find, *upsert, *clear_phases, *clear_partners, *phase, *partner;
+    tob_id_t id;
     int n_partners;
 } contract_state_t;
 
@@ -56,13 +56,13 @@ static tob_status_t contract_prepare(prog_ctx_t *c, tob_error_t *err)
     contract_state_t *k = calloc(1, sizeof *k);
     if ((c->state = k) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t s = tob_store_prepare(
-        c->st,
-        "SELECT c.id, s.path FROM contract c LEFT JOIN source s"
-        " ON s.id = c.source_id WHERE c.code = ?",
-        &k->find, err);
+    tob_status_t s =
+        db_prepare(c->st,
+                   "SELECT c.id, s.path FROM contract c LEFT JOIN source s"
+                   " ON s.id = c.source_id WHERE c.code = ?",
+                   &k->find, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(
+        s = db_prepare(
             c->st,
             "INSERT INTO contract (code, kind, name, territory_level,"
             " territory_code, start_date, end_date, budget, note, source_id)"
@@ -73,23 +73,21 @@ static tob_status_t contract_prepare(prog_ctx_t *c, tob_error_t *err)
             " RETURNING id",
             &k->upsert, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "DELETE FROM contract_phase WHERE contract = ?",
-                              &k->clear_phases, err);
+        s = db_prepare(c->st, "DELETE FROM contract_phase WHERE contract = ?",
+                       &k->clear_phases, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "DELETE FROM contract_partner WHERE contract = ?",
-                              &k->clear_partners, err);
+        s = db_prepare(c->st, "DELETE FROM contract_partner WHERE contract = ?",
+                       &k->clear_partners, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "INSERT INTO contract_phase (contract, phase,"
-                              " start_date) VALUES (?, ?, ?)",
-                              &k->phase, err);
+        s = db_prepare(c->st,
+                       "INSERT INTO contract_phase (contract, phase,"
+                       " start_date) VALUES (?, ?, ?)",
+                       &k->phase, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "INSERT INTO contract_partner (contract,"
-                              " position, partner) VALUES (?, ?, ?)",
-                              &k->partner, err);
+        s = db_prepare(c->st,
+                       "INSERT INTO contract_partner (contract,"
+                       " position, partner) VALUES (?, ?, ?)",
+                       &k->partner, err);
     return s;
 }
 
@@ -97,9 +95,9 @@ static tob_status_t add_partner(void *user, const char *item, tob_error_t *err)
 {
     prog_ctx_t *c = user;
     contract_state_t *k = c->state;
-    sqlite3_bind_int64(k->partner, 1, k->id);
-    sqlite3_bind_int(k->partner, 2, ++k->n_partners);
-    sqlite3_bind_text(k->partner, 3, item, -1, SQLITE_TRANSIENT);
+    db_bind_int64(k->partner, 1, k->id);
+    db_bind_int(k->partner, 2, ++k->n_partners);
+    db_bind_text(k->partner, 3, item);
     c->rep->n_details++;
     return prog_step(c, k->partner, "adding a partner", err);
 }
@@ -109,18 +107,17 @@ static tob_status_t contract_details(prog_ctx_t *c, char phases[4][11],
                                      tob_error_t *err)
 {
     contract_state_t *k = c->state;
-    sqlite3_bind_int64(k->clear_phases, 1, k->id);
-    sqlite3_bind_int64(k->clear_partners, 1, k->id);
+    db_bind_int64(k->clear_phases, 1, k->id);
+    db_bind_int64(k->clear_partners, 1, k->id);
     tob_status_t s = prog_step(c, k->clear_phases, "clearing phases", err);
     if (s == TOB_OK)
         s = prog_step(c, k->clear_partners, "clearing partners", err);
     for (size_t i = 0; i < 4 && s == TOB_OK; i++) {
         if (phases[i][0] == '\0')
             continue;
-        sqlite3_bind_int64(k->phase, 1, k->id);
-        sqlite3_bind_text(k->phase, 2, tob_vocab_key(TOB_VOCAB_PHASE, i), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(k->phase, 3, phases[i], -1, SQLITE_TRANSIENT);
+        db_bind_int64(k->phase, 1, k->id);
+        db_bind_text_static(k->phase, 2, tob_vocab_key(TOB_VOCAB_PHASE, i));
+        db_bind_text(k->phase, 3, phases[i]);
         s = prog_step(c, k->phase, "adding a phase", err);
         c->rep->n_details++;
     }
@@ -144,13 +141,13 @@ static tob_status_t contract_key(prog_ctx_t *c, char code[128], char level[64],
         s = prog_unique(c, spec, code, "contract", err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(k->find, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(k->find) == SQLITE_ROW) {
+    db_bind_text(k->find, 1, code);
+    if (db_step(k->find) == DB_ROW) {
         if (!c->opts->replace)
             s = already_there(c, spec, "contract", code, k->find, err);
         c->rep->n_replaced++;
     }
-    sqlite3_reset(k->find);
+    db_reset(k->find);
     size_t lspec = prog_spec(c, "Niveau");
     size_t cspec = prog_spec(c, "Code territoire");
     if (s == TOB_OK)
@@ -198,19 +195,19 @@ static tob_status_t contract_row(prog_ctx_t *c, tob_error_t *err)
         s = prog_text(c, prog_spec(c, "Note"), 0, note, sizeof note, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_stmt *up = k->upsert;
-    sqlite3_bind_text(up, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(up, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(up, 3, name, -1, SQLITE_TRANSIENT);
+    db_stmt_t *up = k->upsert;
+    db_bind_text(up, 1, code);
+    db_bind_text_static(up, 2, kind);
+    db_bind_text(up, 3, name);
     prog_bind_text(up, 4, level);
     prog_bind_text(up, 5, tcode);
     prog_bind_text(up, 6, start);
     prog_bind_text(up, 7, end);
     prog_bind_double(up, 8, budget);
     prog_bind_text(up, 9, note);
-    sqlite3_bind_int64(up, 10, c->source_id);
-    if (sqlite3_step(up) == SQLITE_ROW)
-        k->id = sqlite3_column_int64(up, 0);
+    db_bind_int64(up, 10, c->source_id);
+    if (db_step(up) == DB_ROW)
+        k->id = db_column_int64(up, 0);
     s = prog_step(c, up, "writing a contract", err);
     if (s == TOB_OK)
         s = contract_details(c, phases, err);
@@ -229,12 +226,12 @@ static void contract_cleanup(prog_ctx_t *c)
     contract_state_t *k = c->state;
     if (k == NULL)
         return;
-    sqlite3_finalize(k->find);
-    sqlite3_finalize(k->upsert);
-    sqlite3_finalize(k->clear_phases);
-    sqlite3_finalize(k->clear_partners);
-    sqlite3_finalize(k->phase);
-    sqlite3_finalize(k->partner);
+    db_finalize(k->find);
+    db_finalize(k->upsert);
+    db_finalize(k->clear_phases);
+    db_finalize(k->clear_partners);
+    db_finalize(k->phase);
+    db_finalize(k->partner);
     free(k);
     c->state = NULL;
 }

@@ -2,6 +2,7 @@
  * referents per partner), actions and signalements. */
 #include "programme_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <stddef.h>
@@ -10,11 +11,11 @@
 #include <string.h>
 
 typedef struct gup_state {
-    sqlite3_stmt *find, *upsert, *clear_members, *clear_referents, *member,
+    db_stmt_t *find, *upsert, *clear_members, *clear_referents, *member,
         *referent;
-    sqlite3_stmt *site, *exists, *clear, *insert, *referent_of;
+    db_stmt_t *site, *exists, *clear, *insert, *referent_of;
     tob_codeset_t *cleared;
-    sqlite3_int64 id;
+    tob_id_t id;
     char level[64];
 } gup_state_t;
 
@@ -28,8 +29,8 @@ static tob_status_t prepare_all(prog_ctx_t *c, const char *const *sql,
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     tob_status_t s = tob_codeset_create(&k->cleared, err);
     for (size_t i = 0; i < n && s == TOB_OK; i++) {
-        sqlite3_stmt **slot = (sqlite3_stmt **)((char *)k + slots[i]);
-        s = tob_store_prepare(c->st, sql[i], slot, err);
+        db_stmt_t **slot = (db_stmt_t **)((char *)k + slots[i]);
+        s = db_prepare(c->st, sql[i], slot, err);
     }
     return s;
 }
@@ -39,12 +40,12 @@ static void gup_cleanup(prog_ctx_t *c)
     gup_state_t *k = c->state;
     if (k == NULL)
         return;
-    sqlite3_stmt *all[] = {
+    db_stmt_t *all[] = {
         k->find,   k->upsert,   k->clear_members, k->clear_referents,
         k->member, k->referent, k->site,          k->exists,
         k->clear,  k->insert,   k->referent_of};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        sqlite3_finalize(all[i]);
+        db_finalize(all[i]);
     tob_codeset_destroy(k->cleared);
     free(k);
     c->state = NULL;
@@ -89,9 +90,9 @@ static tob_status_t add_member(void *user, const char *code, tob_error_t *err)
         prog_territory(c, prog_spec(c, "Périmètre"), k->level, code, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(k->member, 1, k->id);
-    sqlite3_bind_text(k->member, 2, k->level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(k->member, 3, code, -1, SQLITE_TRANSIENT);
+    db_bind_int64(k->member, 1, k->id);
+    db_bind_text(k->member, 2, k->level);
+    db_bind_text(k->member, 3, code);
     c->rep->n_details++;
     return prog_step(c, k->member, "adding a perimeter member", err);
 }
@@ -101,8 +102,8 @@ static tob_status_t site_details(prog_ctx_t *c, const char *commune,
                                  tob_error_t *err)
 {
     gup_state_t *k = c->state;
-    sqlite3_bind_int64(k->clear_members, 1, k->id);
-    sqlite3_bind_int64(k->clear_referents, 1, k->id);
+    db_bind_int64(k->clear_members, 1, k->id);
+    db_bind_int64(k->clear_referents, 1, k->id);
     tob_status_t s = prog_step(c, k->clear_members, "clearing", err);
     if (s == TOB_OK)
         s = prog_step(c, k->clear_referents, "clearing", err);
@@ -125,10 +126,9 @@ static tob_status_t site_details(prog_ctx_t *c, const char *commune,
         if (tob_cell_is_blank(cell))
             continue;
         snprintf(name, sizeof name, "%s", cell);
-        sqlite3_bind_int64(k->referent, 1, k->id);
-        sqlite3_bind_text(k->referent, 2, c->prefixed_name[i], -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(k->referent, 3, name, -1, SQLITE_TRANSIENT);
+        db_bind_int64(k->referent, 1, k->id);
+        db_bind_text_static(k->referent, 2, c->prefixed_name[i]);
+        db_bind_text(k->referent, 3, name);
         s = prog_step(c, k->referent, "adding a referent", err);
         c->rep->n_details++;
     }
@@ -144,9 +144,9 @@ static tob_status_t site_key(prog_ctx_t *c, char code[128], tob_error_t *err)
         s = prog_unique(c, spec, code, "site", err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(k->find, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(k->find) == SQLITE_ROW) {
-        const unsigned char *from = sqlite3_column_text(k->find, 1);
+    db_bind_text(k->find, 1, code);
+    if (db_step(k->find) == DB_ROW) {
+        const char *from = db_column_text(k->find, 1);
         if (!c->opts->replace) {
             tob_error_set(err, TOB_ERR_EXISTS,
                           "site '%s' is already in the store (imported from "
@@ -156,7 +156,7 @@ static tob_status_t site_key(prog_ctx_t *c, char code[128], tob_error_t *err)
         }
         c->rep->n_replaced++;
     }
-    sqlite3_reset(k->find);
+    db_reset(k->find);
     return s;
 }
 
@@ -178,14 +178,14 @@ static tob_status_t site_row(prog_ctx_t *c, tob_error_t *err)
         s = prog_text(c, prog_spec(c, "Note"), 0, note, sizeof note, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(k->upsert, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(k->upsert, 2, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(k->upsert, 3, commune, -1, SQLITE_TRANSIENT);
+    db_bind_text(k->upsert, 1, code);
+    db_bind_text(k->upsert, 2, name);
+    db_bind_text(k->upsert, 3, commune);
     prog_bind_text(k->upsert, 4, who);
     prog_bind_text(k->upsert, 5, note);
-    sqlite3_bind_int64(k->upsert, 6, c->source_id);
-    if (sqlite3_step(k->upsert) == SQLITE_ROW)
-        k->id = sqlite3_column_int64(k->upsert, 0);
+    db_bind_int64(k->upsert, 6, c->source_id);
+    if (db_step(k->upsert) == DB_ROW)
+        k->id = db_column_int64(k->upsert, 0);
     s = prog_step(c, k->upsert, "writing a site", err);
     if (s == TOB_OK)
         s = site_details(c, commune, err);
@@ -206,11 +206,11 @@ static tob_status_t row_site(prog_ctx_t *c, char code[128], tob_error_t *err)
     tob_status_t s = prog_text(c, spec, 1, code, 128, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(k->site, 1, code, -1, SQLITE_TRANSIENT);
+    db_bind_text(k->site, 1, code);
     k->id = 0;
-    if (sqlite3_step(k->site) == SQLITE_ROW)
-        k->id = sqlite3_column_int64(k->site, 0);
-    sqlite3_reset(k->site);
+    if (db_step(k->site) == DB_ROW)
+        k->id = db_column_int64(k->site, 0);
+    db_reset(k->site);
     if (k->id == 0) {
         tob_error_set(err, TOB_ERR_INPUT,
                       "unknown site '%s' (import the gup-sites first)", code);
@@ -222,9 +222,9 @@ static tob_status_t row_site(prog_ctx_t *c, char code[128], tob_error_t *err)
     s = tob_codeset_add(k->cleared, code, 1, &first, err);
     if (s != TOB_OK || first != 0)
         return s;
-    sqlite3_bind_int64(k->clear, 1, k->id);
+    db_bind_int64(k->clear, 1, k->id);
     s = prog_step(c, k->clear, "replacing rows", err);
-    c->rep->n_replaced += (size_t)sqlite3_changes(tob_store_db(c->st));
+    c->rep->n_replaced += (size_t)db_changes(c->st);
     return s;
 }
 
@@ -244,17 +244,17 @@ static tob_status_t row_code(prog_ctx_t *c, const char *header, char prefix,
         s = prog_unique(c, spec, key, header, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(k->exists, 1, k->id);
-    sqlite3_bind_text(k->exists, 2, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(k->exists) == SQLITE_ROW) {
-        const unsigned char *from = sqlite3_column_text(k->exists, 0);
+    db_bind_int64(k->exists, 1, k->id);
+    db_bind_text(k->exists, 2, code);
+    if (db_step(k->exists) == DB_ROW) {
+        const char *from = db_column_text(k->exists, 0);
         tob_error_set(err, TOB_ERR_EXISTS,
                       "'%s' is already in the store (imported from %s): use "
                       "--replace to replace the rows of site '%s'",
                       key, from ? (const char *)from : "?", site);
         s = prog_at(c, spec, TOB_ERR_EXISTS, err);
     }
-    sqlite3_reset(k->exists);
+    db_reset(k->exists);
     return s;
 }
 
@@ -271,10 +271,10 @@ static tob_status_t row_referent(prog_ctx_t *c, const char *site, char *buf,
     if (s != TOB_OK || text[0] == '\0')
         return s;
     tob_text_fold(text, want, sizeof want);
-    sqlite3_bind_int64(k->referent_of, 1, k->id);
+    db_bind_int64(k->referent_of, 1, k->id);
     size_t n_known = 0;
-    while (buf[0] == '\0' && sqlite3_step(k->referent_of) == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(k->referent_of, 0);
+    while (buf[0] == '\0' && db_step(k->referent_of) == DB_ROW) {
+        const char *p = db_column_text(k->referent_of, 0);
         tob_text_fold(p, folded, sizeof folded);
         if (strcmp(folded, want) == 0)
             snprintf(buf, size, "%s", p);
@@ -282,7 +282,7 @@ static tob_status_t row_referent(prog_ctx_t *c, const char *site, char *buf,
         snprintf(known + used, sizeof known - used, "%s%s",
                  n_known++ ? ", " : "", p);
     }
-    sqlite3_reset(k->referent_of);
+    db_reset(k->referent_of);
     if (buf[0] != '\0' || n_known == 0) {
         if (buf[0] == '\0')
             snprintf(buf, size, "%s", text);
@@ -338,16 +338,16 @@ static tob_status_t action_row(prog_ctx_t *c, tob_error_t *err)
         s = prog_date(c, prog_spec(c, "Date réalisation"), 0, done, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_stmt *q = k->insert;
-    sqlite3_bind_int64(q, 1, k->id);
-    sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, title, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, volet, -1, SQLITE_STATIC);
+    db_stmt_t *q = k->insert;
+    db_bind_int64(q, 1, k->id);
+    db_bind_text(q, 2, code);
+    db_bind_text(q, 3, title);
+    db_bind_text_static(q, 4, volet);
     prog_bind_text(q, 5, referent);
     prog_bind_text(q, 6, due);
-    sqlite3_bind_text(q, 7, status, -1, SQLITE_STATIC);
+    db_bind_text_static(q, 7, status);
     prog_bind_text(q, 8, done);
-    sqlite3_bind_int64(q, 9, c->source_id);
+    db_bind_int64(q, 9, c->source_id);
     return prog_step(c, q, "writing an action", err);
 }
 
@@ -429,17 +429,17 @@ static tob_status_t report_row(prog_ctx_t *c, tob_error_t *err)
                       err);
     if (s != TOB_OK)
         return s;
-    sqlite3_stmt *q = k->insert;
-    sqlite3_bind_int64(q, 1, k->id);
-    sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, date, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, volet, -1, SQLITE_STATIC);
+    db_stmt_t *q = k->insert;
+    db_bind_int64(q, 1, k->id);
+    db_bind_text(q, 2, code);
+    db_bind_text(q, 3, date);
+    db_bind_text_static(q, 4, volet);
     prog_bind_text(q, 5, place);
     prog_bind_text(q, 6, subject);
     prog_bind_text(q, 7, referent);
-    sqlite3_bind_text(q, 8, status, -1, SQLITE_STATIC);
+    db_bind_text_static(q, 8, status);
     prog_bind_text(q, 9, closed);
-    sqlite3_bind_int64(q, 10, c->source_id);
+    db_bind_int64(q, 10, c->source_id);
     return prog_step(c, q, "writing a signalement", err);
 }
 

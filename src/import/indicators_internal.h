@@ -70,7 +70,7 @@ typedef struct ind_import {
     size_t n_targets;
     tob_examples_t skipped, created, unknown, no_row, merged, unmapped,
         unmappable;
-    sqlite3_int64 source_id;
+    tob_id_t source_id;
 } ind_import_t;
 
 /* indicators_map.c: keys to territories, directly or through the passage

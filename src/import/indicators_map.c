@@ -233,8 +233,8 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
 static int by_target(const void *a, const void *b)
 {
     const ind_row_t *x = *(ind_row_t *const *)a, *y = *(ind_row_t *const *)b;
-    sqlite3_int64 ix = x->target ? x->target->id : 0;
-    sqlite3_int64 iy = y->target ? y->target->id : 0;
+    tob_id_t ix = x->target ? x->target->id : 0;
+    tob_id_t iy = y->target ? y->target->id : 0;
     if (ix != iy)
         return ix < iy ? -1 : 1;
     return strcmp(x->key, y->key);

@@ -1,6 +1,7 @@
 /* indicators_write.c - an indicator import's variables, observations and
  * provenance, inside the caller's transaction. */
 #include "indicators_internal.h"
+#include "store/db.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,23 +11,23 @@
  * aggregate 'none' until a variables file says how they aggregate. */
 static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        imp->st,
-        "INSERT OR IGNORE INTO variable (name, label, aggregate)"
-        " VALUES (?1, ?1, 'none')",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(imp->st,
+                   "INSERT OR IGNORE INTO variable (name, label, aggregate)"
+                   " VALUES (?1, ?1, 'none')",
+                   &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
         if (imp->cols[i].declared)
             continue;
-        sqlite3_bind_text(stmt, 1, imp->cols[i].name, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            s = tob_store_fail(imp->st, "creating a variable", err);
-        else if (sqlite3_changes(tob_store_db(imp->st)) > 0)
+        db_bind_text_static(stmt, 1, imp->cols[i].name);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(imp->st, "creating a variable", err);
+        else if (db_changes(imp->st) > 0)
             tob_examples_add(&imp->created, "%s", imp->cols[i].name);
-        sqlite3_reset(stmt);
+        db_reset(stmt);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     imp->rep->n_created = imp->created.count;
     tob_examples_describe(&imp->created, imp->rep->created,
                           sizeof imp->rep->created);
@@ -35,43 +36,43 @@ static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
 
 /* A blank cell is written as NULL: the value is known to be missing, and
  * an earlier value for the same year does not survive the new file. */
-static tob_status_t write_target(ind_import_t *imp, sqlite3_stmt *stmt,
+static tob_status_t write_target(ind_import_t *imp, db_stmt_t *stmt,
                                  const ind_target_t *t, tob_error_t *err)
 {
     for (size_t i = 0; i < imp->n_cols; i++) {
-        sqlite3_bind_int64(stmt, 1, t->entry->id);
-        sqlite3_bind_text(stmt, 2, imp->cols[i].name, -1, SQLITE_STATIC);
-        sqlite3_bind_int(stmt, 3, imp->cols[i].year);
+        db_bind_int64(stmt, 1, t->entry->id);
+        db_bind_text_static(stmt, 2, imp->cols[i].name);
+        db_bind_int(stmt, 3, imp->cols[i].year);
         if (isnan(t->values[i])) {
-            sqlite3_bind_null(stmt, 4);
+            db_bind_null(stmt, 4);
             imp->rep->n_blank++;
         } else {
-            sqlite3_bind_double(stmt, 4, t->values[i]);
+            db_bind_double(stmt, 4, t->values[i]);
             imp->rep->n_values++;
         }
-        int rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE)
-            return tob_store_fail(imp->st, "writing an observation", err);
+        int rc = db_step(stmt);
+        db_reset(stmt);
+        if (rc != DB_DONE)
+            return db_fail(imp->st, "writing an observation", err);
     }
     return TOB_OK;
 }
 
 static tob_status_t write_observations(ind_import_t *imp, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        imp->st,
-        "INSERT INTO observation (territory, variable, year, value,"
-        " source_id) VALUES (?1, ?2, ?3, ?4, ?5)"
-        " ON CONFLICT (territory, variable, year) DO UPDATE SET"
-        " value = excluded.value, source_id = excluded.source_id",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(imp->st,
+                   "INSERT INTO observation (territory, variable, year, value,"
+                   " source_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+                   " ON CONFLICT (territory, variable, year) DO UPDATE SET"
+                   " value = excluded.value, source_id = excluded.source_id",
+                   &stmt, err);
     if (s == TOB_OK)
-        sqlite3_bind_int64(stmt, 5, imp->source_id);
+        db_bind_int64(stmt, 5, imp->source_id);
     for (size_t k = 0; s == TOB_OK && k < imp->n_targets; k++)
         s = write_target(imp, stmt, &imp->targets[k], err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 

@@ -4,6 +4,7 @@
  * provenance. The cell helpers every kind uses live here too. */
 #include "programme_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
 #include "terrobs/projects.h"
@@ -145,19 +146,17 @@ tob_status_t prog_vocab(const prog_ctx_t *c, size_t spec, tob_vocab_t vocab,
 /* "commune, epci, scot" for a message. */
 static void list_levels(tob_store_t *st, char *buf, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     size_t used = 0;
     buf[0] = '\0';
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT name FROM level ORDER BY name", -1, &stmt,
-                           NULL) != SQLITE_OK)
+    if (!db_try_prepare(st, "SELECT name FROM level ORDER BY name", &stmt))
         return;
-    while (sqlite3_step(stmt) == SQLITE_ROW && used < size) {
+    while (db_step(stmt) == DB_ROW && used < size) {
         int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-                         (const char *)sqlite3_column_text(stmt, 0));
+                         db_column_text(stmt, 0));
         used += w > 0 ? (size_t)w : 0;
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     if (used == 0)
         snprintf(buf, size, "none: load boundaries first");
 }
@@ -166,19 +165,18 @@ static void list_levels(tob_store_t *st, char *buf, size_t size)
 static int territory_exists(tob_store_t *st, const char *level,
                             const char *code)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(
-            tob_store_db(st),
-            "SELECT 1 FROM territory WHERE level = ?1 AND code = ?2"
-            " AND vintage = (SELECT max(vintage) FROM territory"
-            "                WHERE level = ?1)",
-            -1, &stmt, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, code, -1, SQLITE_STATIC);
-        found = sqlite3_step(stmt) == SQLITE_ROW;
+    if (db_try_prepare(st,
+                       "SELECT 1 FROM territory WHERE level = ?1 AND code = ?2"
+                       " AND vintage = (SELECT max(vintage) FROM territory"
+                       "                WHERE level = ?1)",
+                       &stmt)) {
+        db_bind_text_static(stmt, 1, level);
+        db_bind_text_static(stmt, 2, code);
+        found = db_step(stmt) == DB_ROW;
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return found;
 }
 
@@ -220,35 +218,35 @@ tob_status_t prog_unique(prog_ctx_t *c, size_t spec, const char *key,
     return s;
 }
 
-tob_status_t prog_step(prog_ctx_t *c, sqlite3_stmt *stmt, const char *doing,
+tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt, const char *doing,
                        tob_error_t *err)
 {
-    int rc = sqlite3_step(stmt);
+    int rc = db_step(stmt);
     tob_status_t s = TOB_OK;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        s = tob_store_fail(c->st, doing, err);
+    if (rc != DB_DONE && rc != DB_ROW) {
+        s = db_fail(c->st, doing, err);
         tob_error_at(err, tob_table_source(c->table),
                      tob_table_row_number(c->table), NULL);
     }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    db_reset(stmt);
+    db_clear_bindings(stmt);
     return s;
 }
 
-void prog_bind_text(sqlite3_stmt *stmt, int i, const char *text)
+void prog_bind_text(db_stmt_t *stmt, int i, const char *text)
 {
     if (text != NULL && text[0] != '\0')
-        sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT);
+        db_bind_text(stmt, i, text);
     else
-        sqlite3_bind_null(stmt, i);
+        db_bind_null(stmt, i);
 }
 
-void prog_bind_double(sqlite3_stmt *stmt, int i, double v)
+void prog_bind_double(db_stmt_t *stmt, int i, double v)
 {
     if (isnan(v))
-        sqlite3_bind_null(stmt, i);
+        db_bind_null(stmt, i);
     else
-        sqlite3_bind_double(stmt, i, v);
+        db_bind_double(stmt, i, v);
 }
 
 tob_status_t prog_split(const char *text, int split_space,
@@ -455,17 +453,17 @@ static tob_status_t finish_source(prog_ctx_t *c, tob_error_t *err)
              c->rep->n_rows, c->rep->n_replaced, c->rep->n_details,
              tob_table_encoding(c->table),
              c->rep->ignored[0] ? "; ignored columns: " : "", c->rep->ignored);
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         c->st, "UPDATE source SET n_items = ?, details = ? WHERE id = ?", &stmt,
         err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)c->rep->n_rows);
-    sqlite3_bind_text(stmt, 2, details, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 3, c->source_id);
+    db_bind_int64(stmt, 1, (tob_id_t)c->rep->n_rows);
+    db_bind_text_static(stmt, 2, details);
+    db_bind_int64(stmt, 3, c->source_id);
     s = prog_step(c, stmt, "recording provenance", err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 

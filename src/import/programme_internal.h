@@ -5,6 +5,7 @@
 #define TERROBS_PROGRAMME_INTERNAL_H
 
 #include "base/codeset.h"
+#include "store/db.h"
 #include "terrobs/programme.h"
 #include "terrobs/table.h"
 
@@ -35,7 +36,7 @@ struct prog_ctx {
     size_t n_prefixed;          /* file columns "prefix:NAME" */
     long prefixed_col[PROG_MAX_PREFIXED];
     char prefixed_name[PROG_MAX_PREFIXED][128];
-    sqlite3_int64 source_id;
+    tob_id_t source_id;
     tob_codeset_t *keys; /* keys seen in this file, for duplicates */
     void *state;         /* the kind's own */
 };
@@ -97,13 +98,13 @@ TOB_NODISCARD tob_status_t prog_unique(prog_ctx_t *c, size_t spec,
                                        tob_error_t *err);
 
 /* Steps a prepared statement that returns no row, then resets it. */
-TOB_NODISCARD tob_status_t prog_step(prog_ctx_t *c, sqlite3_stmt *stmt,
+TOB_NODISCARD tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt,
                                      const char *doing, tob_error_t *err);
 
 /* Binds text, or NULL when text is "" (or NULL). */
-void prog_bind_text(sqlite3_stmt *stmt, int i, const char *text);
+void prog_bind_text(db_stmt_t *stmt, int i, const char *text);
 /* Binds a number, or NULL when it is NaN. */
-void prog_bind_double(sqlite3_stmt *stmt, int i, double v);
+void prog_bind_double(db_stmt_t *stmt, int i, double v);
 
 /* Splits a list cell at ';' (and ',' or white space when split_space) into
  * trimmed items; calls fn(user, item) for each non-empty one. */

@@ -3,6 +3,7 @@
  * funding lines per financer, status and dates. */
 #include "programme_internal.h"
 
+#include "store/db.h"
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -11,14 +12,14 @@
 #include <string.h>
 
 typedef struct project_state {
-    sqlite3_stmt *contract, *exists, *clear, *insert, *fund;
+    db_stmt_t *contract, *exists, *clear, *insert, *fund;
     tob_codeset_t *cleared; /* contracts whose projects were replaced */
 } project_state_t;
 
 typedef struct project_rec {
     char contract[128], code[128], title[512], axis[256], owner[256];
     char commune[16], note[512], start[11], end[11], sdate[11];
-    sqlite3_int64 contract_id;
+    tob_id_t contract_id;
     double lon, lat, cost;
     const char *status;
     double amounts[PROG_MAX_PREFIXED];
@@ -31,19 +32,19 @@ static tob_status_t project_prepare(prog_ctx_t *c, tob_error_t *err)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     tob_status_t s = tob_codeset_create(&k->cleared, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st, "SELECT id FROM contract WHERE code = ?",
-                              &k->contract, err);
+        s = db_prepare(c->st, "SELECT id FROM contract WHERE code = ?",
+                       &k->contract, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "SELECT p.id, s.path FROM project p LEFT JOIN"
-                              " source s ON s.id = p.source_id"
-                              " WHERE p.contract = ? AND p.code = ?",
-                              &k->exists, err);
+        s = db_prepare(c->st,
+                       "SELECT p.id, s.path FROM project p LEFT JOIN"
+                       " source s ON s.id = p.source_id"
+                       " WHERE p.contract = ? AND p.code = ?",
+                       &k->exists, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st, "DELETE FROM project WHERE contract = ?",
-                              &k->clear, err);
+        s = db_prepare(c->st, "DELETE FROM project WHERE contract = ?",
+                       &k->clear, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(
+        s = db_prepare(
             c->st,
             "INSERT INTO project (contract, code, title, axis, owner,"
             " commune_code, total_cost, status, start_date, end_date,"
@@ -52,10 +53,10 @@ static tob_status_t project_prepare(prog_ctx_t *c, tob_error_t *err)
             " THEN NULL ELSE Transform(MakePoint(?14, ?15, 4326), ?16) END)",
             &k->insert, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(c->st,
-                              "INSERT INTO project_funding (project,"
-                              " financer, amount) VALUES (?, ?, ?)",
-                              &k->fund, err);
+        s = db_prepare(c->st,
+                       "INSERT INTO project_funding (project,"
+                       " financer, amount) VALUES (?, ?, ?)",
+                       &k->fund, err);
     return s;
 }
 
@@ -70,11 +71,11 @@ static tob_status_t project_contract(prog_ctx_t *c, project_rec_t *r,
         prog_text(c, spec, 1, r->contract, sizeof r->contract, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(k->contract, 1, r->contract, -1, SQLITE_TRANSIENT);
+    db_bind_text(k->contract, 1, r->contract);
     r->contract_id = 0;
-    if (sqlite3_step(k->contract) == SQLITE_ROW)
-        r->contract_id = sqlite3_column_int64(k->contract, 0);
-    sqlite3_reset(k->contract);
+    if (db_step(k->contract) == DB_ROW)
+        r->contract_id = db_column_int64(k->contract, 0);
+    db_reset(k->contract);
     if (r->contract_id == 0) {
         tob_error_set(err, TOB_ERR_INPUT,
                       "unknown contract '%s' (import the contracts first)",
@@ -87,9 +88,9 @@ static tob_status_t project_contract(prog_ctx_t *c, project_rec_t *r,
     s = tob_codeset_add(k->cleared, r->contract, 1, &first, err);
     if (s != TOB_OK || first != 0)
         return s;
-    sqlite3_bind_int64(k->clear, 1, r->contract_id);
+    db_bind_int64(k->clear, 1, r->contract_id);
     s = prog_step(c, k->clear, "replacing projects", err);
-    c->rep->n_replaced += (size_t)sqlite3_changes(tob_store_db(c->st));
+    c->rep->n_replaced += (size_t)db_changes(c->st);
     return s;
 }
 
@@ -105,10 +106,10 @@ static tob_status_t project_key(prog_ctx_t *c, project_rec_t *r,
         s = prog_unique(c, spec, key, "project", err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(k->exists, 1, r->contract_id);
-    sqlite3_bind_text(k->exists, 2, r->code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(k->exists) == SQLITE_ROW) {
-        const unsigned char *from = sqlite3_column_text(k->exists, 1);
+    db_bind_int64(k->exists, 1, r->contract_id);
+    db_bind_text(k->exists, 2, r->code);
+    if (db_step(k->exists) == DB_ROW) {
+        const char *from = db_column_text(k->exists, 1);
         s = tob_error_set(err, TOB_ERR_EXISTS,
                           "project '%s' is already in the store (imported "
                           "from %s): use --replace to replace the "
@@ -116,7 +117,7 @@ static tob_status_t project_key(prog_ctx_t *c, project_rec_t *r,
                           key, from ? (const char *)from : "?", r->contract);
         prog_at(c, spec, s, err);
     }
-    sqlite3_reset(k->exists);
+    db_reset(k->exists);
     return s;
 }
 
@@ -216,58 +217,58 @@ static tob_status_t project_fields(prog_ctx_t *c, project_rec_t *r,
 }
 
 static tob_status_t project_funding(prog_ctx_t *c, const project_rec_t *r,
-                                    sqlite3_int64 id, tob_error_t *err)
+                                    tob_id_t id, tob_error_t *err)
 {
     project_state_t *k = c->state;
     tob_status_t s = TOB_OK;
     for (size_t i = 0; i < c->n_prefixed && s == TOB_OK; i++) {
         if (isnan(r->amounts[i]))
             continue;
-        sqlite3_bind_int64(k->fund, 1, id);
-        sqlite3_bind_text(k->fund, 2, c->prefixed_name[i], -1, SQLITE_STATIC);
-        sqlite3_bind_double(k->fund, 3, r->amounts[i]);
+        db_bind_int64(k->fund, 1, id);
+        db_bind_text_static(k->fund, 2, c->prefixed_name[i]);
+        db_bind_double(k->fund, 3, r->amounts[i]);
         s = prog_step(c, k->fund, "adding a funding line", err);
         c->rep->n_details++;
     }
     return s;
 }
 
-static int point_stored(prog_ctx_t *c, sqlite3_int64 id)
+static int point_stored(prog_ctx_t *c, tob_id_t id)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     int ok = 0;
-    if (sqlite3_prepare_v2(tob_store_db(c->st),
-                           "SELECT geom IS NOT NULL FROM project WHERE id = ?",
-                           -1, &stmt, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(stmt, 1, id);
-        ok = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+    if (db_try_prepare(c->st,
+                       "SELECT geom IS NOT NULL FROM project WHERE id = ?",
+                       &stmt)) {
+        db_bind_int64(stmt, 1, id);
+        ok = db_step(stmt) == DB_ROW && db_column_int(stmt, 0);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return ok;
 }
 
 static tob_status_t project_insert(prog_ctx_t *c, const project_rec_t *r,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *ins = ((project_state_t *)c->state)->insert;
-    sqlite3_bind_int64(ins, 1, r->contract_id);
-    sqlite3_bind_text(ins, 2, r->code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 3, r->title, -1, SQLITE_TRANSIENT);
+    db_stmt_t *ins = ((project_state_t *)c->state)->insert;
+    db_bind_int64(ins, 1, r->contract_id);
+    db_bind_text(ins, 2, r->code);
+    db_bind_text(ins, 3, r->title);
     prog_bind_text(ins, 4, r->axis);
     prog_bind_text(ins, 5, r->owner);
     prog_bind_text(ins, 6, r->commune);
     prog_bind_double(ins, 7, r->cost);
-    sqlite3_bind_text(ins, 8, r->status, -1, SQLITE_STATIC);
+    db_bind_text_static(ins, 8, r->status);
     prog_bind_text(ins, 9, r->start);
     prog_bind_text(ins, 10, r->end);
     prog_bind_text(ins, 11, r->sdate);
     prog_bind_text(ins, 12, r->note);
-    sqlite3_bind_int64(ins, 13, c->source_id);
+    db_bind_int64(ins, 13, c->source_id);
     prog_bind_double(ins, 14, r->lon);
     prog_bind_double(ins, 15, r->lat);
-    sqlite3_bind_int(ins, 16, tob_store_srid(c->st));
+    db_bind_int(ins, 16, tob_store_srid(c->st));
     tob_status_t s = prog_step(c, ins, "writing a project", err);
-    sqlite3_int64 id = sqlite3_last_insert_rowid(tob_store_db(c->st));
+    tob_id_t id = db_last_insert_id(c->st);
     if (s == TOB_OK && !isnan(r->lon) && !point_stored(c, id)) {
         /* Transform() gives NULL when PROJ cannot reproject. */
         tob_error_set(err, TOB_ERR_PROJ,
@@ -310,11 +311,11 @@ static void project_cleanup(prog_ctx_t *c)
     project_state_t *k = c->state;
     if (k == NULL)
         return;
-    sqlite3_finalize(k->contract);
-    sqlite3_finalize(k->exists);
-    sqlite3_finalize(k->clear);
-    sqlite3_finalize(k->insert);
-    sqlite3_finalize(k->fund);
+    db_finalize(k->contract);
+    db_finalize(k->exists);
+    db_finalize(k->clear);
+    db_finalize(k->insert);
+    db_finalize(k->fund);
     tob_codeset_destroy(k->cleared);
     free(k);
     c->state = NULL;

@@ -2,6 +2,7 @@
  * (projets_nombre, projets_engages, projets_cout_total,
  * projets_cout_engage) for every level, so that maps and carnets read
  * them like any indicator. */
+#include "store/db.h"
 #include "terrobs/projects.h"
 
 #include <stdlib.h>
@@ -18,37 +19,37 @@ static const char *const var_units[] = {"projets", "projets", "€", "€"};
 static tob_status_t declare_variables(tob_store_t *st, int year,
                                       tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL, *del = NULL;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "INSERT INTO variable (name, label, unit, source, aggregate,"
-        " decimals) VALUES (?, ?, ?, 'terrobs : contrats et projets"
-        " importés', 'sum', 0) ON CONFLICT (name) DO UPDATE SET"
-        " label = excluded.label, unit = excluded.unit,"
-        " source = excluded.source, aggregate = 'sum', decimals = 0",
-        &q, err);
+    db_stmt_t *q = NULL, *del = NULL;
+    tob_status_t s =
+        db_prepare(st,
+                   "INSERT INTO variable (name, label, unit, source, aggregate,"
+                   " decimals) VALUES (?, ?, ?, 'terrobs : contrats et projets"
+                   " importés', 'sum', 0) ON CONFLICT (name) DO UPDATE SET"
+                   " label = excluded.label, unit = excluded.unit,"
+                   " source = excluded.source, aggregate = 'sum', decimals = 0",
+                   &q, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "DELETE FROM observation WHERE variable = ?"
-                              " AND year = ?",
-                              &del, err);
+        s = db_prepare(st,
+                       "DELETE FROM observation WHERE variable = ?"
+                       " AND year = ?",
+                       &del, err);
     for (size_t i = 0; i < N_VARS && s == TOB_OK; i++) {
-        sqlite3_bind_text(q, 1, var_names[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, var_labels[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, var_units[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(del, 1, var_names[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int(del, 2, year);
-        if (sqlite3_step(q) != SQLITE_DONE || sqlite3_step(del) != SQLITE_DONE)
-            s = tob_store_fail(st, "declaring the projets_* variables", err);
-        sqlite3_reset(q);
-        sqlite3_reset(del);
+        db_bind_text_static(q, 1, var_names[i]);
+        db_bind_text_static(q, 2, var_labels[i]);
+        db_bind_text_static(q, 3, var_units[i]);
+        db_bind_text_static(del, 1, var_names[i]);
+        db_bind_int(del, 2, year);
+        if (db_step(q) != DB_DONE || db_step(del) != DB_DONE)
+            s = db_fail(st, "declaring the projets_* variables", err);
+        db_reset(q);
+        db_reset(del);
     }
-    sqlite3_finalize(q);
-    sqlite3_finalize(del);
+    db_finalize(q);
+    db_finalize(del);
     return s;
 }
 
-static tob_status_t write_level(tob_store_t *st, sqlite3_stmt *ins,
+static tob_status_t write_level(tob_store_t *st, db_stmt_t *ins,
                                 const char *level, tob_error_t *err)
 {
     tob_project_totals_t *rows = NULL;
@@ -60,44 +61,44 @@ static tob_status_t write_level(tob_store_t *st, sqlite3_stmt *ins,
             (double)rows[i].n_projects, (double)rows[i].n_engaged,
             rows[i].total_cost, rows[i].engaged_cost};
         for (size_t v = 0; v < N_VARS && s == TOB_OK; v++) {
-            sqlite3_bind_int64(ins, 1, rows[i].territory);
-            sqlite3_bind_text(ins, 2, var_names[v], -1, SQLITE_STATIC);
-            sqlite3_bind_double(ins, 4, values[v]);
-            if (sqlite3_step(ins) != SQLITE_DONE)
-                s = tob_store_fail(st, "writing projets_* observations", err);
-            sqlite3_reset(ins);
+            db_bind_int64(ins, 1, rows[i].territory);
+            db_bind_text_static(ins, 2, var_names[v]);
+            db_bind_double(ins, 4, values[v]);
+            if (db_step(ins) != DB_DONE)
+                s = db_fail(st, "writing projets_* observations", err);
+            db_reset(ins);
         }
     }
     free(rows);
     return s;
 }
 
-tob_status_t tob_projects_publish(tob_store_t *st, int year,
-                                  sqlite3_int64 source_id, tob_error_t *err)
+tob_status_t tob_projects_publish(tob_store_t *st, int year, tob_id_t source_id,
+                                  tob_error_t *err)
 {
-    sqlite3_stmt *levels = NULL, *ins = NULL;
+    db_stmt_t *levels = NULL, *ins = NULL;
     tob_status_t s = declare_variables(st, year, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "SELECT DISTINCT level FROM territory"
-                              " ORDER BY level",
-                              &levels, err);
+        s = db_prepare(st,
+                       "SELECT DISTINCT level FROM territory"
+                       " ORDER BY level",
+                       &levels, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "INSERT INTO observation (territory, variable,"
-                              " year, value, source_id) VALUES (?, ?, ?, ?,"
-                              " ?)",
-                              &ins, err);
+        s = db_prepare(st,
+                       "INSERT INTO observation (territory, variable,"
+                       " year, value, source_id) VALUES (?, ?, ?, ?,"
+                       " ?)",
+                       &ins, err);
     if (s == TOB_OK) {
-        sqlite3_bind_int(ins, 3, year);
+        db_bind_int(ins, 3, year);
         if (source_id != 0)
-            sqlite3_bind_int64(ins, 5, source_id);
+            db_bind_int64(ins, 5, source_id);
     }
-    while (s == TOB_OK && sqlite3_step(levels) == SQLITE_ROW) {
-        const char *level = (const char *)sqlite3_column_text(levels, 0);
+    while (s == TOB_OK && db_step(levels) == DB_ROW) {
+        const char *level = db_column_text(levels, 0);
         s = write_level(st, ins, level, err);
     }
-    sqlite3_finalize(levels);
-    sqlite3_finalize(ins);
+    db_finalize(levels);
+    db_finalize(ins);
     return s;
 }

@@ -4,6 +4,7 @@
 #include "terrobs/projects.h"
 
 #include "projects_place.h"
+#include "store/db.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 typedef struct placed {
     int engaged, abandoned, done;
     double cost;
-    sqlite3_int64 anchor; /* its commune, or its contract's territory */
+    tob_id_t anchor; /* its commune, or its contract's territory */
     char anchor_level[64];
     int anchor_is_commune;
     int has_point;
@@ -23,7 +24,7 @@ typedef struct placed {
 
 typedef struct placer {
     tob_store_t *st;
-    sqlite3_stmt *up, *by_point, *surface;
+    db_stmt_t *up, *by_point, *surface;
     placed_t *items;
     size_t n, cap;
     int commune_vintage; /* latest vintage of level commune, 0 if none */
@@ -66,59 +67,59 @@ static const char surface_sql[] =
     "SELECT X(p), Y(p), area_m2 FROM (SELECT PointOnSurface(geom) AS p,"
     " area_m2 FROM territory WHERE id = ? AND geom IS NOT NULL)";
 
-static sqlite3_int64 single_id(sqlite3_stmt *stmt)
+static tob_id_t single_id(db_stmt_t *stmt)
 {
-    sqlite3_int64 id = 0;
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        id = sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
+    tob_id_t id = 0;
+    if (db_step(stmt) == DB_ROW)
+        id = db_column_int64(stmt, 0);
+    db_reset(stmt);
     return id;
 }
 
-static sqlite3_int64 at_point(placer_t *pl, const char *level, int vintage,
-                              double x, double y, double min_area)
+static tob_id_t at_point(placer_t *pl, const char *level, int vintage, double x,
+                         double y, double min_area)
 {
-    sqlite3_stmt *q = pl->by_point;
-    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 2, vintage);
-    sqlite3_bind_double(q, 3, x);
-    sqlite3_bind_double(q, 4, y);
-    sqlite3_bind_int(q, 5, tob_store_srid(pl->st));
+    db_stmt_t *q = pl->by_point;
+    db_bind_text(q, 1, level);
+    db_bind_int(q, 2, vintage);
+    db_bind_double(q, 3, x);
+    db_bind_double(q, 4, y);
+    db_bind_int(q, 5, tob_store_srid(pl->st));
     if (isnan(min_area))
-        sqlite3_bind_null(q, 6);
+        db_bind_null(q, 6);
     else
-        sqlite3_bind_double(q, 6, min_area);
+        db_bind_double(q, 6, min_area);
     return single_id(q);
 }
 
 /* A commune's point on surface, in a territory larger than it. */
-static sqlite3_int64 commune_in(placer_t *pl, sqlite3_int64 commune,
-                                const char *level, int vintage)
+static tob_id_t commune_in(placer_t *pl, tob_id_t commune, const char *level,
+                           int vintage)
 {
-    sqlite3_int64 id = 0;
-    sqlite3_bind_int64(pl->surface, 1, commune);
-    if (sqlite3_step(pl->surface) == SQLITE_ROW &&
-        sqlite3_column_type(pl->surface, 0) != SQLITE_NULL) {
-        double x = sqlite3_column_double(pl->surface, 0);
-        double y = sqlite3_column_double(pl->surface, 1);
-        double area = sqlite3_column_double(pl->surface, 2);
-        sqlite3_reset(pl->surface);
+    tob_id_t id = 0;
+    db_bind_int64(pl->surface, 1, commune);
+    if (db_step(pl->surface) == DB_ROW &&
+        db_column_type(pl->surface, 0) != DB_NULL) {
+        double x = db_column_double(pl->surface, 0);
+        double y = db_column_double(pl->surface, 1);
+        double area = db_column_double(pl->surface, 2);
+        db_reset(pl->surface);
         return at_point(pl, level, vintage, x, y, area);
     }
-    sqlite3_reset(pl->surface);
+    db_reset(pl->surface);
     return id;
 }
 
-static sqlite3_int64 place(placer_t *pl, const placed_t *p, const char *level,
-                           int vintage)
+static tob_id_t place(placer_t *pl, const placed_t *p, const char *level,
+                      int vintage)
 {
     if (p->anchor != 0) {
         if (strcmp(p->anchor_level, level) == 0)
             return p->anchor;
-        sqlite3_bind_int64(pl->up, 1, p->anchor);
-        sqlite3_bind_text(pl->up, 2, level, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(pl->up, 3, vintage);
-        sqlite3_int64 id = single_id(pl->up);
+        db_bind_int64(pl->up, 1, p->anchor);
+        db_bind_text(pl->up, 2, level);
+        db_bind_int(pl->up, 3, vintage);
+        tob_id_t id = single_id(pl->up);
         if (id != 0)
             return id;
     }
@@ -143,18 +144,18 @@ static tob_status_t push(placer_t *pl, const placed_t *p, tob_error_t *err)
     return TOB_OK;
 }
 
-static void read_project(placer_t *pl, sqlite3_stmt *q, placed_t *p)
+static void read_project(placer_t *pl, db_stmt_t *q, placed_t *p)
 {
-    const char *status = (const char *)sqlite3_column_text(q, 0);
+    const char *status = db_column_text(q, 0);
     memset(p, 0, sizeof *p);
     p->abandoned = status != NULL && strcmp(status, "abandonne") == 0;
     p->done = status != NULL && strcmp(status, "realise") == 0;
     p->engaged = p->done || (status != NULL && strcmp(status, "engage") == 0);
-    p->cost = sqlite3_column_double(q, 1); /* NULL reads 0 */
-    p->has_point = sqlite3_column_type(q, 2) != SQLITE_NULL;
-    p->x = sqlite3_column_double(q, 2);
-    p->y = sqlite3_column_double(q, 3);
-    sqlite3_int64 commune = sqlite3_column_int64(q, 4);
+    p->cost = db_column_double(q, 1); /* NULL reads 0 */
+    p->has_point = db_column_type(q, 2) != DB_NULL;
+    p->x = db_column_double(q, 2);
+    p->y = db_column_double(q, 3);
+    tob_id_t commune = db_column_int64(q, 4);
     if (commune == 0 && p->has_point && pl->commune_vintage != 0)
         commune = at_point(pl, "commune", pl->commune_vintage, p->x, p->y, NAN);
     if (commune != 0) {
@@ -163,8 +164,8 @@ static void read_project(placer_t *pl, sqlite3_stmt *q, placed_t *p)
         snprintf(p->anchor_level, sizeof p->anchor_level, "commune");
     } else if (!p->has_point) {
         /* No location: the project is at its contract's territory. */
-        p->anchor = sqlite3_column_int64(q, 5);
-        const unsigned char *level = sqlite3_column_text(q, 6);
+        p->anchor = db_column_int64(q, 5);
+        const char *level = db_column_text(q, 6);
         snprintf(p->anchor_level, sizeof p->anchor_level, "%s",
                  level != NULL ? (const char *)level : "");
     }
@@ -172,25 +173,25 @@ static void read_project(placer_t *pl, sqlite3_stmt *q, placed_t *p)
 
 static int latest_vintage(tob_store_t *st, const char *level)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     int vintage = 0;
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT max(vintage) FROM territory"
-                           " WHERE level = ?",
-                           -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, level, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW)
-            vintage = sqlite3_column_int(q, 0);
+    if (db_try_prepare(st,
+                       "SELECT max(vintage) FROM territory"
+                       " WHERE level = ?",
+                       &q)) {
+        db_bind_text_static(q, 1, level);
+        if (db_step(q) == DB_ROW)
+            vintage = db_column_int(q, 0);
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     return vintage;
 }
 
 static void placer_close(placer_t *pl)
 {
-    sqlite3_finalize(pl->up);
-    sqlite3_finalize(pl->by_point);
-    sqlite3_finalize(pl->surface);
+    db_finalize(pl->up);
+    db_finalize(pl->by_point);
+    db_finalize(pl->surface);
     free(pl->items);
     memset(pl, 0, sizeof *pl);
 }
@@ -202,25 +203,25 @@ static tob_status_t placer_open(placer_t *pl, tob_store_t *st,
     memset(pl, 0, sizeof *pl);
     pl->st = st;
     pl->commune_vintage = latest_vintage(st, "commune");
-    sqlite3_stmt *q = NULL;
-    tob_status_t s = tob_store_prepare(st, up_sql, &pl->up, err);
+    db_stmt_t *q = NULL;
+    tob_status_t s = db_prepare(st, up_sql, &pl->up, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st, by_point_sql, &pl->by_point, err);
+        s = db_prepare(st, by_point_sql, &pl->by_point, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st, surface_sql, &pl->surface, err);
+        s = db_prepare(st, surface_sql, &pl->surface, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st, projects_sql, &q, err);
+        s = db_prepare(st, projects_sql, &q, err);
     if (s == TOB_OK && contract != NULL)
-        sqlite3_bind_text(q, 1, contract, -1, SQLITE_TRANSIENT);
-    int rc = SQLITE_DONE;
-    while (s == TOB_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        db_bind_text(q, 1, contract);
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
         placed_t p;
         read_project(pl, q, &p);
         s = push(pl, &p, err);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(st, "reading projects", err);
-    sqlite3_finalize(q);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "reading projects", err);
+    db_finalize(q);
     if (s != TOB_OK)
         placer_close(pl);
     return s;
@@ -229,13 +230,13 @@ static tob_status_t placer_open(placer_t *pl, tob_store_t *st,
 /* ---- Totals per territory ------------------------------------------------ */
 
 typedef struct id_pos {
-    sqlite3_int64 id;
+    tob_id_t id;
     size_t pos;
 } id_pos_t;
 
 static int by_id(const void *a, const void *b)
 {
-    sqlite3_int64 x = ((const id_pos_t *)a)->id, y = ((const id_pos_t *)b)->id;
+    tob_id_t x = ((const id_pos_t *)a)->id, y = ((const id_pos_t *)b)->id;
     return (x > y) - (x < y);
 }
 
@@ -259,20 +260,20 @@ static tob_status_t load_rows(tob_store_t *st, const char *level, int vintage,
                               tob_project_totals_t **rows, size_t *n,
                               tob_error_t *err)
 {
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     size_t cap = 0;
     *rows = NULL;
     *n = 0;
-    tob_status_t s = tob_store_prepare(
-        st,
-        "SELECT id, code, name FROM territory WHERE level = ? AND"
-        " vintage = ? ORDER BY code",
-        &q, err);
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT id, code, name FROM territory WHERE level = ? AND"
+                   " vintage = ? ORDER BY code",
+                   &q, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(q, 1, level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 2, vintage);
-    while (s == TOB_OK && sqlite3_step(q) == SQLITE_ROW) {
+    db_bind_text(q, 1, level);
+    db_bind_int(q, 2, vintage);
+    while (s == TOB_OK && db_step(q) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             tob_project_totals_t *r = realloc(*rows, cap * sizeof *r);
@@ -284,11 +285,11 @@ static tob_status_t load_rows(tob_store_t *st, const char *level, int vintage,
         }
         tob_project_totals_t *t = &(*rows)[(*n)++];
         memset(t, 0, sizeof *t);
-        t->territory = sqlite3_column_int64(q, 0);
-        snprintf(t->code, sizeof t->code, "%s", sqlite3_column_text(q, 1));
-        snprintf(t->name, sizeof t->name, "%s", sqlite3_column_text(q, 2));
+        t->territory = db_column_int64(q, 0);
+        snprintf(t->code, sizeof t->code, "%s", db_column_text(q, 1));
+        snprintf(t->name, sizeof t->name, "%s", db_column_text(q, 2));
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     if (s != TOB_OK) {
         free(*rows);
         *rows = NULL;
@@ -334,16 +335,16 @@ static tob_status_t check_contract(tob_store_t *st, const char *contract,
 {
     if (contract == NULL)
         return TOB_OK;
-    sqlite3_stmt *q = NULL;
+    db_stmt_t *q = NULL;
     tob_status_t s =
-        tob_store_prepare(st, "SELECT 1 FROM contract WHERE code = ?", &q, err);
+        db_prepare(st, "SELECT 1 FROM contract WHERE code = ?", &q, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(q, 1, contract, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) != SQLITE_ROW)
+    db_bind_text(q, 1, contract);
+    if (db_step(q) != DB_ROW)
         s = tob_error_set(err, TOB_ERR_NOTFOUND,
                           "no contract '%s' in the store", contract);
-    sqlite3_finalize(q);
+    db_finalize(q);
     return s;
 }
 
@@ -403,33 +404,33 @@ tob_status_t tob_projects_in_territory(tob_store_t *st, const char *level,
     return s;
 }
 
-sqlite3_int64 tob_projects_territory_above(tob_store_t *st, sqlite3_int64 id,
-                                           const char *level)
+tob_id_t tob_projects_territory_above(tob_store_t *st, tob_id_t id,
+                                      const char *level)
 {
     placer_t pl;
     memset(&pl, 0, sizeof pl);
     pl.st = st;
-    sqlite3_int64 found = 0;
-    sqlite3_stmt *q = NULL;
+    tob_id_t found = 0;
+    db_stmt_t *q = NULL;
     int vintage = latest_vintage(st, level);
     tob_error_t ignored;
     tob_error_clear(&ignored);
-    if (tob_store_prepare(st, up_sql, &pl.up, &ignored) == TOB_OK &&
-        tob_store_prepare(st, by_point_sql, &pl.by_point, &ignored) == TOB_OK &&
-        tob_store_prepare(st, surface_sql, &pl.surface, &ignored) == TOB_OK &&
-        tob_store_prepare(st, "SELECT level FROM territory WHERE id = ?", &q,
-                          &ignored) == TOB_OK) {
+    if (db_prepare(st, up_sql, &pl.up, &ignored) == TOB_OK &&
+        db_prepare(st, by_point_sql, &pl.by_point, &ignored) == TOB_OK &&
+        db_prepare(st, surface_sql, &pl.surface, &ignored) == TOB_OK &&
+        db_prepare(st, "SELECT level FROM territory WHERE id = ?", &q,
+                   &ignored) == TOB_OK) {
         placed_t p;
         memset(&p, 0, sizeof p);
         p.anchor = id;
         p.anchor_is_commune = 1; /* smaller territories go up in space */
-        sqlite3_bind_int64(q, 1, id);
-        if (sqlite3_step(q) == SQLITE_ROW)
+        db_bind_int64(q, 1, id);
+        if (db_step(q) == DB_ROW)
             snprintf(p.anchor_level, sizeof p.anchor_level, "%s",
-                     (const char *)sqlite3_column_text(q, 0));
+                     db_column_text(q, 0));
         found = place(&pl, &p, level, vintage);
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     placer_close(&pl);
     return found;
 }

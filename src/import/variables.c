@@ -2,6 +2,7 @@
 #include "indicators_internal.h"
 
 #include "base/codeset.h"
+#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
 #include "terrobs/values.h"
@@ -298,58 +299,57 @@ static const char UPSERT_SQL[] =
     " decimals = excluded.decimals, year = excluded.year,"
     " scale = excluded.scale";
 
-static void bind_text_or_null(sqlite3_stmt *stmt, int i, const char *text)
+static void bind_text_or_null(db_stmt_t *stmt, int i, const char *text)
 {
     if (text[0] != '\0')
-        sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+        db_bind_text_static(stmt, i, text);
     else
-        sqlite3_bind_null(stmt, i);
+        db_bind_null(stmt, i);
 }
 
-static void bind_declaration(sqlite3_stmt *stmt, const tob_variable_t *v)
+static void bind_declaration(db_stmt_t *stmt, const tob_variable_t *v)
 {
-    sqlite3_bind_text(stmt, 1, v->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, v->label, -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, v->name);
+    db_bind_text_static(stmt, 2, v->label);
     bind_text_or_null(stmt, 3, v->unit);
     bind_text_or_null(stmt, 4, v->source);
-    sqlite3_bind_text(stmt, 5, tob_aggregate_name(v->aggregate), -1,
-                      SQLITE_STATIC);
+    db_bind_text_static(stmt, 5, tob_aggregate_name(v->aggregate));
     bind_text_or_null(stmt, 6, v->weight);
     bind_text_or_null(stmt, 7, v->numerator);
     bind_text_or_null(stmt, 8, v->denominator);
     if (v->decimals >= 0)
-        sqlite3_bind_int(stmt, 9, v->decimals);
+        db_bind_int(stmt, 9, v->decimals);
     else
-        sqlite3_bind_null(stmt, 9);
+        db_bind_null(stmt, 9);
     if (v->year > 0)
-        sqlite3_bind_int(stmt, 10, v->year);
+        db_bind_int(stmt, 10, v->year);
     else
-        sqlite3_bind_null(stmt, 10);
+        db_bind_null(stmt, 10);
     if (!isnan(v->scale))
-        sqlite3_bind_double(stmt, 11, v->scale);
+        db_bind_double(stmt, 11, v->scale);
     else
-        sqlite3_bind_null(stmt, 11);
+        db_bind_null(stmt, 11);
 }
 
 static tob_status_t write_declarations(var_file_t *f, const char *path,
                                        tob_variables_report_t *rep,
                                        tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(f->st, UPSERT_SQL, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(f->st, UPSERT_SQL, &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < f->n; i++) {
         const tob_variable_t *v = &f->decls[i].v;
         if (in_store(f->st, v->name))
             rep->n_updated++;
         else
             rep->n_created++;
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);
+        db_reset(stmt);
+        db_clear_bindings(stmt);
         bind_declaration(stmt, v);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            s = tob_store_fail(f->st, "writing a variable", err);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(f->st, "writing a variable", err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     char details[128];
     snprintf(details, sizeof details,
              "%zu variables: %zu created, %zu "

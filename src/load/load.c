@@ -4,6 +4,7 @@
 #include "base/codeset.h"
 #include "load_reader.h"
 #include "sources/srs_input.h"
+#include "store/db.h"
 #include "terrobs/codes.h"
 
 #include <cpl_error.h>
@@ -31,13 +32,13 @@ typedef struct load {
     OGRLayerH layer;
     OGRSpatialReferenceH from; /* the source CRS, from the file or --s-srs */
     int i_code, i_name, i_parent;
-    sqlite3_stmt *insert;
-    sqlite3_int64 source_id;
+    db_stmt_t *insert;
+    tob_id_t source_id;
     tob_codeset_t *seen; /* code -> first feature number, for duplicates */
     unsigned char *wkb;
     size_t wkb_cap;
     char *trigger_sql[6]; /* SQL of the triggers suspended during the load */
-    sqlite3_stmt *exists; /* with append: is the code already there? */
+    db_stmt_t *exists;    /* with append: is the code already there? */
     size_t n_conflicts;   /* with append: codes already in the store */
     char conflicts[256];  /* the first of them, for the message */
     char open_error[256]; /* a GDAL error while opening or reading the CRS */
@@ -307,8 +308,8 @@ static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
         ld->wkb_cap = size;
     }
     OGR_G_ExportToWkb(g, wkbNDR, ld->wkb);
-    sqlite3_bind_blob(ld->insert, 8, ld->wkb, (int)size, SQLITE_STATIC);
-    sqlite3_bind_double(ld->insert, 6, OGR_G_Area(g));
+    db_bind_blob_static(ld->insert, 8, ld->wkb, (int)size);
+    db_bind_double(ld->insert, 6, OGR_G_Area(g));
     return TOB_OK;
 }
 
@@ -317,9 +318,9 @@ static int already_there(load_t *ld, const tob_feature_item_t *item)
 {
     if (ld->exists == NULL)
         return 0;
-    sqlite3_bind_text(ld->exists, 3, item->code, -1, SQLITE_STATIC);
-    int found = sqlite3_step(ld->exists) == SQLITE_ROW;
-    sqlite3_reset(ld->exists);
+    db_bind_text_static(ld->exists, 3, item->code);
+    int found = db_step(ld->exists) == DB_ROW;
+    db_reset(ld->exists);
     if (found && ld->n_conflicts++ < 5) {
         size_t used = strlen(ld->conflicts);
         snprintf(ld->conflicts + used, sizeof ld->conflicts - used,
@@ -379,15 +380,15 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     if (s == TOB_OK)
         s = bind_geometry(ld, g, err);
     if (s == TOB_OK) {
-        sqlite3_bind_text(ld->insert, 2, item->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ld->insert, 3, item->name, -1, SQLITE_STATIC);
+        db_bind_text_static(ld->insert, 2, item->code);
+        db_bind_text_static(ld->insert, 3, item->name);
         if (item->parent[0] != '\0')
-            sqlite3_bind_text(ld->insert, 5, item->parent, -1, SQLITE_STATIC);
+            db_bind_text_static(ld->insert, 5, item->parent);
         else
-            sqlite3_bind_null(ld->insert, 5);
-        if (sqlite3_step(ld->insert) != SQLITE_DONE)
-            s = tob_store_fail(ld->st, "inserting a territory", err);
-        sqlite3_reset(ld->insert);
+            db_bind_null(ld->insert, 5);
+        if (db_step(ld->insert) != DB_DONE)
+            s = db_fail(ld->st, "inserting a territory", err);
+        db_reset(ld->insert);
         ld->rep->n_loaded++;
     }
     OGR_G_DestroyGeometry(g);
@@ -415,23 +416,22 @@ static const char *const deferred_triggers[] = {
 
 static tob_status_t suspend_triggers(load_t *ld, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_status_t s =
-        tob_store_prepare(ld->st,
-                          "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                          " AND name = ?",
-                          &stmt, err);
+        db_prepare(ld->st,
+                   "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                   " AND name = ?",
+                   &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
-        sqlite3_bind_text(stmt, 1, deferred_triggers[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) == SQLITE_ROW) {
-            ld->trigger_sql[i] =
-                strdup((const char *)sqlite3_column_text(stmt, 0));
+        db_bind_text_static(stmt, 1, deferred_triggers[i]);
+        if (db_step(stmt) == DB_ROW) {
+            ld->trigger_sql[i] = strdup(db_column_text(stmt, 0));
             if (ld->trigger_sql[i] == NULL)
                 s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         }
-        sqlite3_reset(stmt);
+        db_reset(stmt);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
         char sql[128];
         if (ld->trigger_sql[i] == NULL)
@@ -445,14 +445,14 @@ static tob_status_t suspend_triggers(load_t *ld, tob_error_t *err)
 static tob_status_t run_with_source(load_t *ld, const char *sql,
                                     tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(ld->st, sql, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(ld->st, sql, &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(stmt, 1, ld->source_id);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(ld->st, "updating the spatial index", err);
-    sqlite3_finalize(stmt);
+    db_bind_int64(stmt, 1, ld->source_id);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(ld->st, "updating the spatial index", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -487,20 +487,20 @@ static tob_status_t resume_triggers(load_t *ld, tob_error_t *err)
 static tob_status_t count_existing(load_t *ld, long long *count,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(ld->st,
-                                       "SELECT count(*) FROM territory"
-                                       " WHERE level = ? AND vintage = ?",
-                                       &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(ld->st,
+                                "SELECT count(*) FROM territory"
+                                " WHERE level = ? AND vintage = ?",
+                                &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, ld->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, ld->rep->vintage);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *count = sqlite3_column_int64(stmt, 0);
+    db_bind_text_static(stmt, 1, ld->opts->level);
+    db_bind_int(stmt, 2, ld->rep->vintage);
+    if (db_step(stmt) == DB_ROW)
+        *count = db_column_int64(stmt, 0);
     else
-        s = tob_store_fail(ld->st, "counting territories", err);
-    sqlite3_finalize(stmt);
+        s = db_fail(ld->st, "counting territories", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -520,13 +520,13 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
                              "--append to add other codes",
                              ld->opts->level, ld->rep->vintage, existing);
     if (s == TOB_OK && ld->opts->append)
-        s = tob_store_prepare(ld->st,
-                              "SELECT 1 FROM territory WHERE level = ?1"
-                              " AND vintage = ?2 AND code = ?3",
-                              &ld->exists, err);
+        s = db_prepare(ld->st,
+                       "SELECT 1 FROM territory WHERE level = ?1"
+                       " AND vintage = ?2 AND code = ?3",
+                       &ld->exists, err);
     if (s == TOB_OK && ld->exists != NULL) {
-        sqlite3_bind_text(ld->exists, 1, ld->opts->level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ld->exists, 2, ld->rep->vintage);
+        db_bind_text_static(ld->exists, 1, ld->opts->level);
+        db_bind_int(ld->exists, 2, ld->rep->vintage);
     }
     tob_source_record_t rec = {"boundaries",
                                ld->opts->src,
@@ -541,12 +541,12 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = suspend_triggers(ld, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(ld->st, INSERT_SQL, &ld->insert, err);
+        s = db_prepare(ld->st, INSERT_SQL, &ld->insert, err);
     if (s == TOB_OK) {
-        sqlite3_bind_text(ld->insert, 1, ld->opts->level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ld->insert, 4, ld->rep->vintage);
-        sqlite3_bind_int64(ld->insert, 7, ld->source_id);
-        sqlite3_bind_int(ld->insert, 9, tob_store_srid(ld->st));
+        db_bind_text_static(ld->insert, 1, ld->opts->level);
+        db_bind_int(ld->insert, 4, ld->rep->vintage);
+        db_bind_int64(ld->insert, 7, ld->source_id);
+        db_bind_int(ld->insert, 9, tob_store_srid(ld->st));
     }
     return s;
 }
@@ -611,22 +611,22 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
  * their memberships and observations go with them (foreign keys). */
 static tob_status_t finish_load(load_t *ld, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        ld->st,
-        "DELETE FROM territory WHERE level = ? AND vintage = ?"
-        " AND source_id IS NOT ? AND ?",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(ld->st,
+                   "DELETE FROM territory WHERE level = ? AND vintage = ?"
+                   " AND source_id IS NOT ? AND ?",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, ld->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, ld->rep->vintage);
-    sqlite3_bind_int64(stmt, 3, ld->source_id);
-    sqlite3_bind_int(stmt, 4, ld->opts->replace != 0);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(ld->st, "removing replaced territories", err);
-    ld->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(ld->st));
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, ld->opts->level);
+    db_bind_int(stmt, 2, ld->rep->vintage);
+    db_bind_int64(stmt, 3, ld->source_id);
+    db_bind_int(stmt, 4, ld->opts->replace != 0);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(ld->st, "removing replaced territories", err);
+    ld->rep->n_removed = (size_t)db_changes(ld->st);
+    db_finalize(stmt);
     char details[256];
     int used = snprintf(
         details, sizeof details, "%zu features, %zu repaired, %zu removed",
@@ -635,17 +635,17 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
         snprintf(details + used, sizeof details - (size_t)used,
                  ", %zu not UTF-8 (read as Windows-1252)", ld->rep->n_recoded);
     if (s == TOB_OK)
-        s = tob_store_prepare(ld->st,
-                              "UPDATE source SET n_items = ?, details = ?"
-                              " WHERE id = ?",
-                              &stmt, err);
+        s = db_prepare(ld->st,
+                       "UPDATE source SET n_items = ?, details = ?"
+                       " WHERE id = ?",
+                       &stmt, err);
     if (s == TOB_OK) {
-        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)ld->rep->n_loaded);
-        sqlite3_bind_text(stmt, 2, details, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, ld->source_id);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            s = tob_store_fail(ld->st, "recording provenance", err);
-        sqlite3_finalize(stmt);
+        db_bind_int64(stmt, 1, (tob_id_t)ld->rep->n_loaded);
+        db_bind_text_static(stmt, 2, details);
+        db_bind_int64(stmt, 3, ld->source_id);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(ld->st, "recording provenance", err);
+        db_finalize(stmt);
     }
     return s;
 }
@@ -660,8 +660,8 @@ static int current_year(void)
 
 static void load_end(load_t *ld)
 {
-    sqlite3_finalize(ld->insert);
-    sqlite3_finalize(ld->exists);
+    db_finalize(ld->insert);
+    db_finalize(ld->exists);
     OSRDestroySpatialReference(ld->from);
     if (ld->ds != NULL)
         GDALClose(ld->ds);

@@ -8,6 +8,7 @@
  * and run under the read-only guard of render_sql.c. */
 #include "render_internal.h"
 
+#include "store/db.h"
 #include "terrobs/values.h"
 
 #include <ctype.h>
@@ -121,12 +122,12 @@ static rfeat_t *rset_push(rset_t *set)
     return f;
 }
 
-static char *dup_column(render_t *r, sqlite3_stmt *stmt, int col)
+static char *dup_column(render_t *r, db_stmt_t *stmt, int col)
 {
-    const unsigned char *t = sqlite3_column_text(stmt, col);
+    const char *t = db_column_text(stmt, col);
     if (t == NULL)
         return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(stmt, col);
+    size_t n = (size_t)db_column_bytes(stmt, col);
     char *copy = render_alloc(r, n + 1);
     if (copy != NULL)
         memcpy(copy, t, n + 1);
@@ -134,10 +135,10 @@ static char *dup_column(render_t *r, sqlite3_stmt *stmt, int col)
 }
 
 /* Copies a blob column into f->geom; 0 when it is a valid geometry. */
-static int take_geom(render_t *r, rfeat_t *f, sqlite3_stmt *stmt, int col)
+static int take_geom(render_t *r, rfeat_t *f, db_stmt_t *stmt, int col)
 {
-    const void *b = sqlite3_column_blob(stmt, col);
-    int n = sqlite3_column_bytes(stmt, col);
+    const void *b = db_column_blob(stmt, col);
+    int n = db_column_bytes(stmt, col);
     if (b == NULL || n <= 0 || (f->geom = render_alloc(r, (size_t)n)) == NULL)
         return -1;
     memcpy(f->geom, b, (size_t)n);
@@ -149,20 +150,20 @@ static int take_geom(render_t *r, rfeat_t *f, sqlite3_stmt *stmt, int col)
 static tob_status_t query_int(render_t *r, const char *sql, const char *a,
                               const char *b, int *out, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(r->st, sql, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(r->st, sql, &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, a);
     if (b != NULL)
-        sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    *out = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
-               ? sqlite3_column_int(stmt, 0)
+        db_bind_text_static(stmt, 2, b);
+    int rc = db_step(stmt);
+    *out = rc == DB_ROW && db_column_type(stmt, 0) != DB_NULL
+               ? db_column_int(stmt, 0)
                : 0;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        s = tob_store_fail(r->st, "reading the store", err);
-    sqlite3_finalize(stmt);
+    if (rc != DB_ROW && rc != DB_DONE)
+        s = db_fail(r->st, "reading the store", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -201,22 +202,22 @@ tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
 static tob_status_t variable_meta(render_t *r, const char *name,
                                   tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         r->st, "SELECT label, unit, decimals FROM variable WHERE name = ?1",
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *label = (const char *)sqlite3_column_text(stmt, 0);
-        const char *unit = (const char *)sqlite3_column_text(stmt, 1);
+    db_bind_text_static(stmt, 1, name);
+    if (db_step(stmt) == DB_ROW) {
+        const char *label = db_column_text(stmt, 0);
+        const char *unit = db_column_text(stmt, 1);
         snprintf(r->var_label, sizeof r->var_label, "%s", label ? label : name);
         snprintf(r->var_unit, sizeof r->var_unit, "%s", unit ? unit : "");
-        if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
-            r->decimals = sqlite3_column_int(stmt, 2);
+        if (db_column_type(stmt, 2) != DB_NULL)
+            r->decimals = db_column_int(stmt, 2);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return TOB_OK;
 }
 
@@ -321,15 +322,14 @@ static void territory_source(sbuf_t *b, const query_vars_t *vars)
     sb_add(b, " FROM territory WHERE level = ?1 AND vintage = ?2) AS t");
 }
 
-static void bind_source(sqlite3_stmt *stmt, const char *level, int vintage,
+static void bind_source(db_stmt_t *stmt, const char *level, int vintage,
                         const query_vars_t *vars)
 {
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(stmt, 2, vintage);
+    db_bind_text(stmt, 1, level);
+    db_bind_int(stmt, 2, vintage);
     for (size_t i = 0; i < vars->n; i++) {
-        sqlite3_bind_text(stmt, (int)(3 + 2 * i), vars->names[i], -1,
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int(stmt, (int)(4 + 2 * i), vars->years[i]);
+        db_bind_text(stmt, (int)(3 + 2 * i), vars->names[i]);
+        db_bind_int(stmt, (int)(4 + 2 * i), vars->years[i]);
     }
 }
 
@@ -378,12 +378,12 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
     sb_add(b, ")");
 }
 
-static void bind_extent(const render_t *r, sqlite3_stmt *stmt)
+static void bind_extent(const render_t *r, db_stmt_t *stmt)
 {
     static const char *const names[] = {":xmin", ":ymin", ":xmax", ":ymax"};
     for (int i = 0; i < 4 && extent_in_store_crs(r); i++)
-        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, names[i]),
-                            r->style->extent[i]);
+        db_bind_double(stmt, db_bind_parameter_index(stmt, names[i]),
+                       r->style->extent[i]);
 }
 
 /* Even-odd point-in-polygon over every ring. */
@@ -413,12 +413,12 @@ static int pip_run(void *user, const geom_run_t *run)
 
 /* The centroid when it lies inside, else the point on surface: circles
  * and labels sit where a reader expects, and never outside the shape. */
-static void take_anchor(rfeat_t *f, sqlite3_stmt *stmt)
+static void take_anchor(rfeat_t *f, db_stmt_t *stmt)
 {
     double x, y;
     for (int col = 4; col <= 5; col++) {
-        const void *b = sqlite3_column_blob(stmt, col);
-        int n = sqlite3_column_bytes(stmt, col);
+        const void *b = db_column_blob(stmt, col);
+        int n = db_column_bytes(stmt, col);
         if (b == NULL || geom_first_point(b, (size_t)n, &x, &y) != 0)
             continue;
         pip_t p = {x, y, 0};
@@ -431,30 +431,28 @@ static void take_anchor(rfeat_t *f, sqlite3_stmt *stmt)
     }
 }
 
-static tob_status_t bad_value(rfeat_t *f, sqlite3_stmt *stmt, tob_error_t *err)
+static tob_status_t bad_value(rfeat_t *f, db_stmt_t *stmt, tob_error_t *err)
 {
     return tob_error_set(err, TOB_ERR_INPUT,
                          "the expression gives '%s' for %s %s: a "
                          "choropleth or proportional map needs numbers",
-                         (const char *)sqlite3_column_text(stmt, 2), f->code,
-                         f->name);
+                         db_column_text(stmt, 2), f->code, f->name);
 }
 
-static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt, tob_error_t *err)
+static tob_status_t take_row(render_t *r, db_stmt_t *stmt, tob_error_t *err)
 {
     rfeat_t *f = rset_push(&r->feats);
     if (f == NULL || (f->code = dup_column(r, stmt, 0)) == NULL ||
         (f->name = dup_column(r, stmt, 1)) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    int type = sqlite3_column_type(stmt, 2);
+    int type = db_column_type(stmt, 2);
     if (r->style->kind == STYLE_TYPOLOGY) {
-        if (type != SQLITE_NULL &&
-            (f->category = dup_column(r, stmt, 2)) == NULL)
+        if (type != DB_NULL && (f->category = dup_column(r, stmt, 2)) == NULL)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+    } else if (type == DB_TEXT || type == DB_BLOB) {
         return bad_value(f, stmt, err);
-    } else if (type != SQLITE_NULL) {
-        f->value = sqlite3_column_double(stmt, 2);
+    } else if (type != DB_NULL) {
+        f->value = db_column_double(stmt, 2);
     }
     if (take_geom(r, f, stmt, 3) != 0)
         return tob_error_set(err, TOB_ERR_INPUT,
@@ -462,12 +460,11 @@ static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt, tob_error_t *err)
                              "read",
                              f->code);
     take_anchor(f, stmt);
-    f->priority = sqlite3_column_type(stmt, 6) == SQLITE_NULL
-                      ? NAN
-                      : sqlite3_column_double(stmt, 6);
-    f->id = sqlite3_column_int64(stmt, 7);
+    f->priority =
+        db_column_type(stmt, 6) == DB_NULL ? NAN : db_column_double(stmt, 6);
+    f->id = db_column_int64(stmt, 7);
     for (size_t i = 0; i < r->style->n_insets && f->view == 0; i++)
-        if (sqlite3_column_int(stmt, 8 + (int)i))
+        if (db_column_int(stmt, 8 + (int)i))
             f->view = 1 + (int)i;
     return TOB_OK;
 }
@@ -475,19 +472,19 @@ static tob_status_t take_row(render_t *r, sqlite3_stmt *stmt, tob_error_t *err)
 static tob_status_t run_main(render_t *r, const char *sql, int vintage,
                              const query_vars_t *vars, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     render_guard(r, 1);
     tob_status_t s = render_prepare_user(r, sql, &stmt, err);
     if (s == TOB_OK) {
         bind_source(stmt, r->style->level, vintage, vars);
         bind_extent(r, stmt);
-        int rc = SQLITE_ROW;
+        int rc = DB_ROW;
         while (s == TOB_OK &&
                (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
-               rc == SQLITE_ROW)
+               rc == DB_ROW)
             s = take_row(r, stmt, err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     render_guard(r, 0);
     return s;
 }
@@ -558,12 +555,12 @@ typedef struct point_cols {
     int geom, category, label, value;
 } point_cols_t;
 
-static tob_status_t find_point_cols(sqlite3_stmt *stmt, point_cols_t *c,
+static tob_status_t find_point_cols(db_stmt_t *stmt, point_cols_t *c,
                                     tob_error_t *err)
 {
     *c = (point_cols_t){-1, -1, -1, -1};
-    for (int i = 0; i < sqlite3_column_count(stmt); i++) {
-        const char *name = sqlite3_column_name(stmt, i);
+    for (int i = 0; i < db_column_count(stmt); i++) {
+        const char *name = db_column_name(stmt, i);
         if (strcmp(name, "geom") == 0)
             c->geom = i;
         else if (strcmp(name, "category") == 0)
@@ -579,20 +576,19 @@ static tob_status_t find_point_cols(sqlite3_stmt *stmt, point_cols_t *c,
     return TOB_OK;
 }
 
-static tob_status_t take_point(render_t *r, sqlite3_stmt *stmt,
+static tob_status_t take_point(render_t *r, db_stmt_t *stmt,
                                const point_cols_t *c, tob_error_t *err)
 {
-    if (sqlite3_column_type(stmt, c->geom) == SQLITE_NULL)
+    if (db_column_type(stmt, c->geom) == DB_NULL)
         return TOB_OK; /* a project without a location is not drawn */
     rfeat_t *f = rset_push(&r->points);
     if (f == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (c->category < 0) /* no category column: one legend entry */
         f->category = (char *)"Localisation";
-    if ((c->category >= 0 &&
-         sqlite3_column_type(stmt, c->category) != SQLITE_NULL &&
+    if ((c->category >= 0 && db_column_type(stmt, c->category) != DB_NULL &&
          (f->category = dup_column(r, stmt, c->category)) == NULL) ||
-        (c->label >= 0 && sqlite3_column_type(stmt, c->label) != SQLITE_NULL &&
+        (c->label >= 0 && db_column_type(stmt, c->label) != DB_NULL &&
          (f->label = dup_column(r, stmt, c->label)) == NULL))
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (take_geom(r, f, stmt, c->geom) != 0 ||
@@ -606,17 +602,17 @@ static tob_status_t take_point(render_t *r, sqlite3_stmt *stmt,
 
 static tob_status_t fetch_points(render_t *r, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     point_cols_t cols = {-1, -1, -1, -1};
     render_guard(r, 1);
     tob_status_t s = render_prepare_user(r, r->style->sql, &stmt, err);
     if (s == TOB_OK)
         s = find_point_cols(stmt, &cols, err);
-    int rc = SQLITE_ROW;
+    int rc = DB_ROW;
     while (s == TOB_OK && (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
-           rc == SQLITE_ROW)
+           rc == DB_ROW)
         s = take_point(r, stmt, &cols, err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     render_guard(r, 0);
     if (s == TOB_OK && r->points.n == 0)
         s = tob_error_set(err, TOB_ERR_INPUT,
@@ -660,20 +656,20 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
         free(sql.s);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     render_guard(r, 1);
     s = render_prepare_user(r, sql.s, &stmt, err);
     free(sql.s);
     if (s == TOB_OK) {
         bind_source(stmt, layer->level, vintage, &vars);
-        sqlite3_bind_double(stmt, 3, box[0]);
-        sqlite3_bind_double(stmt, 4, box[2]);
-        sqlite3_bind_double(stmt, 5, box[1]);
-        sqlite3_bind_double(stmt, 6, box[3]);
+        db_bind_double(stmt, 3, box[0]);
+        db_bind_double(stmt, 4, box[2]);
+        db_bind_double(stmt, 5, box[1]);
+        db_bind_double(stmt, 6, box[3]);
     }
-    int rc = SQLITE_ROW;
+    int rc = DB_ROW;
     while (s == TOB_OK && (s = render_step_user(r, stmt, &rc, err)) == TOB_OK &&
-           rc == SQLITE_ROW) {
+           rc == DB_ROW) {
         rfeat_t *f = rset_push(out);
         if (f == NULL)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
@@ -681,9 +677,9 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
             s = tob_error_set(err, TOB_ERR_INPUT,
                               "territory %s of level %s has a geometry "
                               "terrobs cannot read",
-                              sqlite3_column_text(stmt, 0), layer->level);
+                              db_column_text(stmt, 0), layer->level);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     render_guard(r, 0);
     return s;
 }

@@ -4,6 +4,7 @@
 #ifndef TERROBS_RENDER_INTERNAL_H
 #define TERROBS_RENDER_INTERNAL_H
 
+#include "store/db.h"
 #include "store/sql_guard.h"
 #include "style_model.h"
 #include "terrobs/render.h"
@@ -11,7 +12,6 @@
 #include <cairo.h>
 #include <ogr_srs_api.h>
 #include <pango/pangocairo.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,7 +88,7 @@ static inline double geom_read_double(const unsigned char *p, int swap)
 #define NO_CLASS ((size_t)-1)
 
 typedef struct rfeat {
-    sqlite3_int64 id;          /* territory id, 0 for points */
+    tob_id_t id;               /* territory id, 0 for points */
     char *code, *name, *label; /* label: points' sql label column */
     char *category;            /* typology and points; NULL = missing */
     double value;              /* NaN = missing */
@@ -170,8 +170,7 @@ typedef struct render {
     rtext_t *texts;
     size_t n_texts, cap_texts;
     tob_map_report_t *report;
-    tob_sql_guard_t guard; /* sql_guard.h: on while users' SQL runs */
-    int rtree_ready;
+    sql_guard_t guard;      /* sql_guard.h: on while users' SQL runs */
     geom_scratch_t scratch; /* the drawing thread's */
     arena_block_t *arena;   /* feature strings and blobs */
     int threads;            /* workers for raster pages, 0 = per core */
@@ -203,9 +202,9 @@ void render_arena_free(render_t *r);
  * render_guard(r, 1) installs on the store's connection until
  * render_guard(r, 0): every statement prepared meanwhile must only read. */
 void render_guard(render_t *r, int on);
-tob_status_t render_prepare_user(render_t *r, const char *sql,
-                                 sqlite3_stmt **stmt, tob_error_t *err);
-tob_status_t render_step_user(render_t *r, sqlite3_stmt *stmt, int *rc,
+tob_status_t render_prepare_user(render_t *r, const char *sql, db_stmt_t **stmt,
+                                 tob_error_t *err);
+tob_status_t render_step_user(render_t *r, db_stmt_t *stmt, int *rc,
                               tob_error_t *err);
 
 /* render_classes.c: classes, categories, radii -> legend entries. */

@@ -5,6 +5,7 @@
  * write files). The authorizer stays on while the statement steps, so
  * statements that SpatiaLite functions prepare inside it are checked too. */
 #include "render_internal.h"
+#include "store/db.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,34 +13,24 @@
 
 void render_guard(render_t *r, int on)
 {
-    sqlite3 *db = tob_store_db(r->st);
-    r->guard.denied[0] = '\0';
-    /* The first use of an R*Tree on a connection runs its own setup,
-     * which the guard would refuse: connect it before. */
-    if (on && !r->rtree_ready) {
-        sqlite3_exec(db, "SELECT pkid FROM idx_territory_geom LIMIT 0", NULL,
-                     NULL, NULL);
-        r->rtree_ready = 1;
-    }
     if (on)
-        tob_sql_guard_on(db, &r->guard);
+        sql_guard_on(r->st, &r->guard);
     else
-        tob_sql_guard_off(db);
+        sql_guard_off(r->st);
 }
 
-tob_status_t render_prepare_user(render_t *r, const char *sql,
-                                 sqlite3_stmt **stmt, tob_error_t *err)
+tob_status_t render_prepare_user(render_t *r, const char *sql, db_stmt_t **stmt,
+                                 tob_error_t *err)
 {
-    sqlite3 *db = tob_store_db(r->st);
-    *stmt = NULL;
     const char *tail = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, stmt, &tail) != SQLITE_OK)
-        return tob_sql_guard_error(db, &r->guard, err);
+    tob_status_t s = sql_guard_prepare(r->st, &r->guard, sql, stmt, &tail, err);
+    if (s != TOB_OK)
+        return s;
     while (tail != NULL && isspace((unsigned char)*tail))
         tail++;
     if ((tail != NULL && *tail != '\0') || *stmt == NULL ||
-        !sqlite3_stmt_readonly(*stmt)) {
-        sqlite3_finalize(*stmt);
+        !db_stmt_readonly(*stmt)) {
+        db_finalize(*stmt);
         *stmt = NULL;
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the style's SQL must be one read-only "
@@ -49,11 +40,11 @@ tob_status_t render_prepare_user(render_t *r, const char *sql,
     return TOB_OK;
 }
 
-tob_status_t render_step_user(render_t *r, sqlite3_stmt *stmt, int *rc,
+tob_status_t render_step_user(render_t *r, db_stmt_t *stmt, int *rc,
                               tob_error_t *err)
 {
-    *rc = sqlite3_step(stmt);
-    if (*rc == SQLITE_ROW || *rc == SQLITE_DONE)
+    *rc = db_step(stmt);
+    if (*rc == DB_ROW || *rc == DB_DONE)
         return TOB_OK;
-    return tob_sql_guard_error(tob_store_db(r->st), &r->guard, err);
+    return sql_guard_error(r->st, &r->guard, err);
 }

@@ -2,6 +2,7 @@
 #include "terrobs/aggregate.h"
 
 #include "base/examples.h"
+#include "store/db.h"
 #include "terrobs/territory.h"
 #include "terrobs/values.h"
 
@@ -17,8 +18,8 @@ typedef struct agg {
     tob_territory_map_t *parents;
     char **vars;
     size_t n_vars, cap_vars;
-    sqlite3_stmt *upsert, *remove, *years;
-    sqlite3_int64 source_id;
+    db_stmt_t *upsert, *remove, *years;
+    tob_id_t source_id;
     tob_examples_t incomplete, partial, no_members, kept, skipped, done;
 } agg_t;
 
@@ -109,16 +110,16 @@ static tob_status_t pick_variables(agg_t *a, tob_error_t *err)
             s = consider(a, a->opts->variables[i], 1, err);
         return s;
     }
-    sqlite3_stmt *stmt = NULL;
-    if ((s = tob_store_prepare(a->st, OBSERVED_SQL, &stmt, err)) != TOB_OK)
+    db_stmt_t *stmt = NULL;
+    if ((s = db_prepare(a->st, OBSERVED_SQL, &stmt, err)) != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, a->opts->from_level, -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, a->opts->from_level);
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        s = consider(a, (const char *)sqlite3_column_text(stmt, 0), 0, err);
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(a->st, "listing variables", err);
-    sqlite3_finalize(stmt);
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+        s = consider(a, db_column_text(stmt, 0), 0, err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(a->st, "listing variables", err);
+    db_finalize(stmt);
     if (s == TOB_OK && a->n_vars == 0)
         return tob_error_set(err, TOB_ERR_NOTFOUND,
                              "no variable that aggregates is observed at "
@@ -158,21 +159,21 @@ static tob_status_t store_value(agg_t *a, tob_territory_entry_t *p,
                                 tob_error_t *err)
 {
     int missing = v->origin == TOB_VALUE_MISSING;
-    sqlite3_stmt *stmt = missing ? a->remove : a->upsert;
-    sqlite3_bind_int64(stmt, 1, p->id);
-    sqlite3_bind_text(stmt, 2, var, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 3, year);
+    db_stmt_t *stmt = missing ? a->remove : a->upsert;
+    db_bind_int64(stmt, 1, p->id);
+    db_bind_text_static(stmt, 2, var);
+    db_bind_int(stmt, 3, year);
     if (!missing) {
-        sqlite3_bind_double(stmt, 4, v->value);
-        sqlite3_bind_int64(stmt, 5, a->source_id);
+        db_bind_double(stmt, 4, v->value);
+        db_bind_int64(stmt, 5, a->source_id);
     }
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(a->st, "writing an aggregated value", err);
+    int rc = db_step(stmt);
+    db_reset(stmt);
+    if (rc != DB_DONE)
+        return db_fail(a->st, "writing an aggregated value", err);
     if (missing)
         note_missing(a, p, v);
-    else if (sqlite3_changes(tob_store_db(a->st)) > 0)
+    else if (db_changes(a->st) > 0)
         a->rep->n_written++;
     else
         tob_examples_add(&a->kept, "%s %s %d", p->code, var, year);
@@ -210,14 +211,14 @@ static tob_status_t aggregate_variable(agg_t *a, const char *name,
         var->aggregate == TOB_AGG_RATIO ? var->numerator : name;
     int years[256];
     size_t n = 0;
-    sqlite3_bind_text(a->years, 1, observed, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a->years, 2, a->opts->from_level, -1, SQLITE_STATIC);
+    db_bind_text_static(a->years, 1, observed);
+    db_bind_text_static(a->years, 2, a->opts->from_level);
     int rc;
-    while (n < 256 && (rc = sqlite3_step(a->years)) == SQLITE_ROW)
-        years[n++] = sqlite3_column_int(a->years, 0);
-    sqlite3_reset(a->years);
-    if (n < 256 && rc != SQLITE_DONE)
-        return tob_store_fail(a->st, "listing years", err);
+    while (n < 256 && (rc = db_step(a->years)) == DB_ROW)
+        years[n++] = db_column_int(a->years, 0);
+    db_reset(a->years);
+    if (n < 256 && rc != DB_DONE)
+        return db_fail(a->st, "listing years", err);
     tob_status_t s = TOB_OK;
     for (size_t i = 0; i < n && s == TOB_OK; i++)
         s = aggregate_year(a, name, years[i], err);
@@ -226,25 +227,24 @@ static tob_status_t aggregate_variable(agg_t *a, const char *name,
 
 static tob_status_t check_relations(agg_t *a, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
-        a->st,
-        "SELECT count(*) FROM membership m JOIN territory p"
-        " ON p.id = m.parent WHERE p.level = ? AND p.vintage = ?"
-        " AND m.kind = ?",
-        &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(a->st,
+                   "SELECT count(*) FROM membership m JOIN territory p"
+                   " ON p.id = m.parent WHERE p.level = ? AND p.vintage = ?"
+                   " AND m.kind = ?",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, a->opts->to_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, a->rep->to_vintage);
-    sqlite3_bind_text(stmt, 3, a->opts->overlap ? "overlap" : "member", -1,
-                      SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, a->opts->to_level);
+    db_bind_int(stmt, 2, a->rep->to_vintage);
+    db_bind_text_static(stmt, 3, a->opts->overlap ? "overlap" : "member");
     long long n = 0;
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        n = sqlite3_column_int64(stmt, 0);
+    if (db_step(stmt) == DB_ROW)
+        n = db_column_int64(stmt, 0);
     else
-        s = tob_store_fail(a->st, "counting relations", err);
-    sqlite3_finalize(stmt);
+        s = db_fail(a->st, "counting relations", err);
+    db_finalize(stmt);
     if (s == TOB_OK && n == 0)
         return tob_error_set(
             err, TOB_ERR_INPUT,
@@ -289,11 +289,11 @@ static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)
         a->rep->to_vintage, 0,    NULL, NULL};
     tob_status_t s = tob_store_add_source(a->st, &rec, &a->source_id, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(a->st, UPSERT_SQL, &a->upsert, err);
+        s = db_prepare(a->st, UPSERT_SQL, &a->upsert, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(a->st, REMOVE_SQL, &a->remove, err);
+        s = db_prepare(a->st, REMOVE_SQL, &a->remove, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(a->st, YEARS_SQL, &a->years, err);
+        s = db_prepare(a->st, YEARS_SQL, &a->years, err);
     for (size_t i = 0; s == TOB_OK && i < a->n_vars; i++)
         s = aggregate_variable(a, a->vars[i], err);
     if (s != TOB_OK)
@@ -316,9 +316,9 @@ static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)
 
 static void agg_end(agg_t *a)
 {
-    sqlite3_finalize(a->upsert);
-    sqlite3_finalize(a->remove);
-    sqlite3_finalize(a->years);
+    db_finalize(a->upsert);
+    db_finalize(a->remove);
+    db_finalize(a->years);
     tob_values_close(a->values);
     tob_territory_map_destroy(a->parents);
     for (size_t i = 0; i < a->n_vars; i++)

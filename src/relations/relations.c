@@ -1,6 +1,7 @@
 /* relations.c - memberships from parent codes, member tables or space,
  * checked with each child's point on surface. */
 #include "relations_internal.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +20,13 @@ tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
         tob_examples_add(&r->unknown_parent, "%s (of %s)", parent, child);
         return TOB_OK;
     }
-    sqlite3_bind_int64(r->insert, 1, c->id);
-    sqlite3_bind_int64(r->insert, 2, p->id);
-    int rc = sqlite3_step(r->insert);
-    sqlite3_reset(r->insert);
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(r->st, "writing a membership", err);
-    if (sqlite3_changes(tob_store_db(r->st)) > 0) {
+    db_bind_int64(r->insert, 1, c->id);
+    db_bind_int64(r->insert, 2, p->id);
+    int rc = db_step(r->insert);
+    db_reset(r->insert);
+    if (rc != DB_DONE)
+        return db_fail(r->st, "writing a membership", err);
+    if (db_changes(r->st) > 0) {
         c->hits++;
         r->rep->n_written++;
     }
@@ -37,8 +38,8 @@ tob_status_t tob_relate_parents_at(tob_store_t *st, const char *level,
                                    tob_found_fn found, void *user,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "SELECT p.code FROM territory p WHERE p.level = ?1"
         " AND p.vintage = ?2 AND p.id IN (SELECT pkid FROM idx_territory_geom"
@@ -48,17 +49,17 @@ tob_status_t tob_relate_parents_at(tob_store_t *st, const char *level,
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, vintage);
-    sqlite3_bind_double(stmt, 3, x);
-    sqlite3_bind_double(stmt, 4, y);
-    sqlite3_bind_int(stmt, 5, tob_store_srid(st));
+    db_bind_text_static(stmt, 1, level);
+    db_bind_int(stmt, 2, vintage);
+    db_bind_double(stmt, 3, x);
+    db_bind_double(stmt, 4, y);
+    db_bind_int(stmt, 5, tob_store_srid(st));
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        s = found(user, (const char *)sqlite3_column_text(stmt, 0), err);
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(st, "finding the parent in space", err);
-    sqlite3_finalize(stmt);
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+        s = found(user, db_column_text(stmt, 0), err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "finding the parent in space", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -83,17 +84,17 @@ static const char *const SPACE_SQL[] = {
     " ORDER BY c.rowid",
     "DROP TABLE temp.relate_points; DROP TABLE temp.relate_candidates;"};
 
-static void bind_space(relate_run_t *r, sqlite3_stmt *stmt)
+static void bind_space(relate_run_t *r, db_stmt_t *stmt)
 {
-    int n = sqlite3_bind_parameter_count(stmt);
+    int n = db_bind_parameter_count(stmt);
     if (n >= 2) {
-        sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+        db_bind_text_static(stmt, 1, r->opts->child_level);
+        db_bind_int(stmt, 2, r->rep->child_vintage);
     }
     if (n >= 5) {
-        sqlite3_bind_text(stmt, 3, r->opts->parent_level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(stmt, 4, r->rep->parent_vintage);
-        sqlite3_bind_int(stmt, 5, tob_store_srid(r->st));
+        db_bind_text_static(stmt, 3, r->opts->parent_level);
+        db_bind_int(stmt, 4, r->rep->parent_vintage);
+        db_bind_int(stmt, 5, tob_store_srid(r->st));
     }
 }
 
@@ -103,18 +104,17 @@ static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
 {
     tob_status_t s = tob_store_exec(r->st, SPACE_SQL[0], err);
     for (int i = 1; s == TOB_OK && i < 4; i++) {
-        sqlite3_stmt *stmt = NULL;
-        if ((s = tob_store_prepare(r->st, SPACE_SQL[i], &stmt, err)) != TOB_OK)
+        db_stmt_t *stmt = NULL;
+        if ((s = db_prepare(r->st, SPACE_SQL[i], &stmt, err)) != TOB_OK)
             break;
         bind_space(r, stmt);
         int rc;
-        while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-            s = tob_relate_pair(r, (const char *)sqlite3_column_text(stmt, 0),
-                                (const char *)sqlite3_column_text(stmt, 1),
-                                err);
-        if (s == TOB_OK && rc != SQLITE_DONE)
-            s = tob_store_fail(r->st, "relating in space", err);
-        sqlite3_finalize(stmt);
+        while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+            s = tob_relate_pair(r, db_column_text(stmt, 0),
+                                db_column_text(stmt, 1), err);
+        if (s == TOB_OK && rc != DB_DONE)
+            s = db_fail(r->st, "relating in space", err);
+        db_finalize(stmt);
     }
     if (s == TOB_OK)
         s = tob_store_exec(r->st, SPACE_SQL[4], err);
@@ -123,26 +123,26 @@ static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
 
 static tob_status_t relate_by_parent_code(relate_run_t *r, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         r->st,
         "SELECT code, parent_code FROM territory WHERE level = ?"
         " AND vintage = ? AND coalesce(parent_code, '') <> '' ORDER BY code",
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, r->opts->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, r->rep->child_vintage);
+    db_bind_text_static(stmt, 1, r->opts->child_level);
+    db_bind_int(stmt, 2, r->rep->child_vintage);
     int rc;
     size_t n = 0;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
         n++;
-        s = tob_relate_pair(r, (const char *)sqlite3_column_text(stmt, 0),
-                            (const char *)sqlite3_column_text(stmt, 1), err);
+        s = tob_relate_pair(r, db_column_text(stmt, 0), db_column_text(stmt, 1),
+                            err);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(r->st, "reading parent codes", err);
-    sqlite3_finalize(stmt);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(r->st, "reading parent codes", err);
+    db_finalize(stmt);
     if (s == TOB_OK && n == 0)
         return tob_error_set(
             err, TOB_ERR_INPUT,
@@ -175,38 +175,37 @@ static const char CHECK_SQL[] =
     " JOIN territory p ON p.id = x.parent WHERE p.geom IS NOT NULL"
     " ORDER BY p.id, x.code";
 
-static tob_status_t check_row(relate_run_t *r, sqlite3_stmt *stmt,
+static tob_status_t check_row(relate_run_t *r, db_stmt_t *stmt,
                               tob_error_t *err)
 {
     r->rep->n_checked++;
-    if (sqlite3_column_int(stmt, 2) == 1)
+    if (db_column_int(stmt, 2) == 1)
         return TOB_OK;
     actual_parent_t actual = {{0}, 0};
     tob_status_t s = tob_relate_parents_at(
         r->st, r->opts->parent_level, r->rep->parent_vintage,
-        sqlite3_column_double(stmt, 3), sqlite3_column_double(stmt, 4),
-        note_actual, &actual, err);
+        db_column_double(stmt, 3), db_column_double(stmt, 4), note_actual,
+        &actual, err);
     if (s == TOB_OK)
-        tob_examples_add(&r->mismatches, "%s (point in %s, not %s)",
-                         (const char *)sqlite3_column_text(stmt, 0),
-                         actual.n ? actual.code : "no parent",
-                         (const char *)sqlite3_column_text(stmt, 1));
+        tob_examples_add(
+            &r->mismatches, "%s (point in %s, not %s)", db_column_text(stmt, 0),
+            actual.n ? actual.code : "no parent", db_column_text(stmt, 1));
     return s;
 }
 
 static tob_status_t check_in_space(relate_run_t *r, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(r->st, CHECK_SQL, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(r->st, CHECK_SQL, &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(stmt, 1, r->source_id);
+    db_bind_int64(stmt, 1, r->source_id);
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
         s = check_row(r, stmt, err);
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(r->st, "checking memberships in space", err);
-    sqlite3_finalize(stmt);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(r->st, "checking memberships in space", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -272,8 +271,8 @@ tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
                                  const char *parent_level, int parent_vintage,
                                  tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "DELETE FROM membership WHERE kind = ?5 AND child IN"
         " (SELECT id FROM territory WHERE level = ?1 AND vintage = ?2)"
@@ -282,14 +281,14 @@ tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, child_vintage);
-    sqlite3_bind_text(stmt, 3, parent_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, parent_vintage);
-    sqlite3_bind_text(stmt, 5, kind, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(st, "removing old relations", err);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, child_level);
+    db_bind_int(stmt, 2, child_vintage);
+    db_bind_text_static(stmt, 3, parent_level);
+    db_bind_int(stmt, 4, parent_vintage);
+    db_bind_text_static(stmt, 5, kind);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(st, "removing old relations", err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -308,13 +307,13 @@ static tob_status_t start_run(relate_run_t *r, tob_error_t *err)
     if (s == TOB_OK)
         s = tob_store_add_source(r->st, &rec, &r->source_id, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(r->st,
-                              "INSERT OR IGNORE INTO membership (child,"
-                              " parent, kind, area_share, source_id)"
-                              " VALUES (?, ?, 'member', 1.0, ?)",
-                              &r->insert, err);
+        s = db_prepare(r->st,
+                       "INSERT OR IGNORE INTO membership (child,"
+                       " parent, kind, area_share, source_id)"
+                       " VALUES (?, ?, 'member', 1.0, ?)",
+                       &r->insert, err);
     if (s == TOB_OK)
-        sqlite3_bind_int64(r->insert, 3, r->source_id);
+        db_bind_int64(r->insert, 3, r->source_id);
     return s;
 }
 
@@ -417,7 +416,7 @@ tob_status_t tob_relate(tob_store_t *st, const tob_relate_options_t *opts,
         if (s != TOB_OK)
             tob_store_rollback(st);
     }
-    sqlite3_finalize(r.insert);
+    db_finalize(r.insert);
     tob_territory_map_destroy(r.children);
     tob_territory_map_destroy(r.parents);
     return s;

@@ -4,6 +4,7 @@
 #define TERROBS_RELATIONS_INTERNAL_H
 
 #include "base/examples.h"
+#include "store/db.h"
 #include "terrobs/relations.h"
 #include "terrobs/territory.h"
 
@@ -12,8 +13,8 @@ typedef struct relate_run {
     const tob_relate_options_t *opts;
     tob_relate_report_t *rep;
     tob_territory_map_t *children, *parents;
-    sqlite3_stmt *insert;
-    sqlite3_int64 source_id;
+    db_stmt_t *insert;
+    tob_id_t source_id;
     tob_examples_t orphans, several, unknown_child, unknown_parent, mismatches;
 } relate_run_t;
 

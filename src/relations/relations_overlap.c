@@ -1,6 +1,7 @@
 /* relations_overlap.c - partial overlaps between two spatial levels (QPV
  * over communes) with the share of the child's area in each parent. */
 #include "relations_internal.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,8 +10,8 @@ typedef struct overlap_run {
     tob_store_t *st;
     const tob_overlap_options_t *opts;
     tob_overlap_report_t *rep;
-    sqlite3_stmt *children, *candidates, *retry, *insert;
-    sqlite3_int64 source_id;
+    db_stmt_t *children, *candidates, *retry, *insert;
+    tob_id_t source_id;
     tob_examples_t straddling, outside;
 } overlap_run_t;
 
@@ -39,55 +40,54 @@ static const char CHILDREN_SQL[] =
  * current row. GEOS failing on the stored geometries (ST_Intersects -1,
  * or no intersection where they do intersect) is retried on ST_MakeValid
  * copies; failing again is an error naming both. */
-static tob_status_t row_area(overlap_run_t *o, sqlite3_int64 child_id,
+static tob_status_t row_area(overlap_run_t *o, tob_id_t child_id,
                              const char *child, double *area, tob_error_t *err)
 {
-    sqlite3_stmt *c = o->candidates;
-    int intersects = sqlite3_column_int(c, 2);
+    db_stmt_t *c = o->candidates;
+    int intersects = db_column_int(c, 2);
     *area = 0;
     if (intersects == 0)
         return TOB_OK;
-    if (intersects == 1 && sqlite3_column_type(c, 3) != SQLITE_NULL) {
-        *area = sqlite3_column_double(c, 3);
+    if (intersects == 1 && db_column_type(c, 3) != DB_NULL) {
+        *area = db_column_double(c, 3);
         return TOB_OK;
     }
-    sqlite3_bind_int64(o->retry, 1, child_id);
-    sqlite3_bind_int64(o->retry, 2, sqlite3_column_int64(c, 0));
-    int rc = sqlite3_step(o->retry);
-    int got =
-        rc == SQLITE_ROW && sqlite3_column_type(o->retry, 0) != SQLITE_NULL;
+    db_bind_int64(o->retry, 1, child_id);
+    db_bind_int64(o->retry, 2, db_column_int64(c, 0));
+    int rc = db_step(o->retry);
+    int got = rc == DB_ROW && db_column_type(o->retry, 0) != DB_NULL;
     if (got)
-        *area = sqlite3_column_double(o->retry, 0);
-    sqlite3_reset(o->retry);
-    if (rc != SQLITE_ROW)
-        return tob_store_fail(o->st, "intersecting repaired polygons", err);
+        *area = db_column_double(o->retry, 0);
+    db_reset(o->retry);
+    if (rc != DB_ROW)
+        return db_fail(o->st, "intersecting repaired polygons", err);
     o->rep->n_repaired += got;
     if (!got && intersects == 1)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "cannot intersect %s %s with %s %s, even after "
                              "ST_MakeValid",
                              o->opts->child_level, child, o->opts->parent_level,
-                             (const char *)sqlite3_column_text(c, 1));
+                             db_column_text(c, 1));
     return TOB_OK;
 }
 
-static tob_status_t write_overlap(overlap_run_t *o, sqlite3_int64 child,
-                                  sqlite3_int64 parent, double share,
+static tob_status_t write_overlap(overlap_run_t *o, tob_id_t child,
+                                  tob_id_t parent, double share,
                                   tob_error_t *err)
 {
-    sqlite3_bind_int64(o->insert, 1, child);
-    sqlite3_bind_int64(o->insert, 2, parent);
-    sqlite3_bind_double(o->insert, 3, share);
-    int rc = sqlite3_step(o->insert);
-    sqlite3_reset(o->insert);
-    if (rc != SQLITE_DONE)
-        return tob_store_fail(o->st, "writing an overlap", err);
+    db_bind_int64(o->insert, 1, child);
+    db_bind_int64(o->insert, 2, parent);
+    db_bind_double(o->insert, 3, share);
+    int rc = db_step(o->insert);
+    db_reset(o->insert);
+    if (rc != DB_DONE)
+        return db_fail(o->st, "writing an overlap", err);
     o->rep->n_overlaps++;
     return TOB_OK;
 }
 
 /* Relates one child to the parents it overlaps by min_share or more. */
-static tob_status_t overlap_child(overlap_run_t *o, sqlite3_int64 id,
+static tob_status_t overlap_child(overlap_run_t *o, tob_id_t id,
                                   const char *code, double child_area,
                                   tob_error_t *err)
 {
@@ -95,9 +95,9 @@ static tob_status_t overlap_child(overlap_run_t *o, sqlite3_int64 id,
     size_t n_kept = 0;
     double covered = 0;
     tob_status_t s = TOB_OK;
-    sqlite3_bind_int64(o->candidates, 1, id);
+    db_bind_int64(o->candidates, 1, id);
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(o->candidates)) == SQLITE_ROW) {
+    while (s == TOB_OK && (rc = db_step(o->candidates)) == DB_ROW) {
         double area = 0;
         s = row_area(o, id, code, &area, err);
         double share = child_area > 0 ? area / child_area : 0;
@@ -108,19 +108,17 @@ static tob_status_t overlap_child(overlap_run_t *o, sqlite3_int64 id,
             continue;
         }
         share = share > 1 ? 1 : share;
-        s = write_overlap(o, id, sqlite3_column_int64(o->candidates, 0), share,
-                          err);
+        s = write_overlap(o, id, db_column_int64(o->candidates, 0), share, err);
         size_t used = strlen(parts);
         snprintf(parts + used, sizeof parts - used, "%s%s %.1f %%",
-                 n_kept ? ", " : "",
-                 (const char *)sqlite3_column_text(o->candidates, 1),
+                 n_kept ? ", " : "", db_column_text(o->candidates, 1),
                  100 * share);
         n_kept++;
         covered += share;
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(o->st, "intersecting polygons", err);
-    sqlite3_reset(o->candidates);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(o->st, "intersecting polygons", err);
+    db_reset(o->candidates);
     if (n_kept == 0)
         tob_examples_add(&o->outside, "%s", code);
     else if (n_kept > 1)
@@ -134,14 +132,14 @@ static tob_status_t overlap_all(overlap_run_t *o, tob_error_t *err)
 {
     tob_status_t s = TOB_OK;
     int rc;
-    while (s == TOB_OK && (rc = sqlite3_step(o->children)) == SQLITE_ROW) {
+    while (s == TOB_OK && (rc = db_step(o->children)) == DB_ROW) {
         o->rep->n_children++;
-        s = overlap_child(o, sqlite3_column_int64(o->children, 0),
-                          (const char *)sqlite3_column_text(o->children, 1),
-                          sqlite3_column_double(o->children, 2), err);
+        s = overlap_child(o, db_column_int64(o->children, 0),
+                          db_column_text(o->children, 1),
+                          db_column_double(o->children, 2), err);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(o->st, "reading children", err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(o->st, "reading children", err);
     if (s == TOB_OK && o->rep->n_children == 0)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "level %s has no geometry in vintage %d: "
@@ -159,25 +157,24 @@ static tob_status_t overlap_all(overlap_run_t *o, tob_error_t *err)
 
 static tob_status_t prepare_all(overlap_run_t *o, tob_error_t *err)
 {
-    tob_status_t s = tob_store_prepare(o->st, CHILDREN_SQL, &o->children, err);
+    tob_status_t s = db_prepare(o->st, CHILDREN_SQL, &o->children, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(o->st, CANDIDATES_SQL, &o->candidates, err);
+        s = db_prepare(o->st, CANDIDATES_SQL, &o->candidates, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(o->st, RETRY_SQL, &o->retry, err);
+        s = db_prepare(o->st, RETRY_SQL, &o->retry, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(o->st,
-                              "INSERT INTO membership (child, parent, kind,"
-                              " area_share, source_id)"
-                              " VALUES (?, ?, 'overlap', ?, ?)",
-                              &o->insert, err);
+        s = db_prepare(o->st,
+                       "INSERT INTO membership (child, parent, kind,"
+                       " area_share, source_id)"
+                       " VALUES (?, ?, 'overlap', ?, ?)",
+                       &o->insert, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(o->children, 1, o->opts->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(o->children, 2, o->rep->child_vintage);
-    sqlite3_bind_text(o->candidates, 2, o->opts->parent_level, -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int(o->candidates, 3, o->rep->parent_vintage);
-    sqlite3_bind_int64(o->insert, 4, o->source_id);
+    db_bind_text_static(o->children, 1, o->opts->child_level);
+    db_bind_int(o->children, 2, o->rep->child_vintage);
+    db_bind_text_static(o->candidates, 2, o->opts->parent_level);
+    db_bind_int(o->candidates, 3, o->rep->parent_vintage);
+    db_bind_int64(o->insert, 4, o->source_id);
     return TOB_OK;
 }
 
@@ -246,9 +243,9 @@ tob_status_t tob_relate_overlaps(tob_store_t *st,
         if (s != TOB_OK)
             tob_store_rollback(st);
     }
-    sqlite3_finalize(o.children);
-    sqlite3_finalize(o.candidates);
-    sqlite3_finalize(o.retry);
-    sqlite3_finalize(o.insert);
+    db_finalize(o.children);
+    db_finalize(o.candidates);
+    db_finalize(o.retry);
+    db_finalize(o.insert);
     return s;
 }

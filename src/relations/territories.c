@@ -3,6 +3,7 @@
 #include "base/codeset.h"
 #include "relations_internal.h"
 #include "sources/tablecol.h"
+#include "store/db.h"
 #include "terrobs/codes.h"
 
 #include <stdio.h>
@@ -16,7 +17,7 @@ typedef struct listed {
     long long row;
     char (*parents)[TOB_CODE_MAX + 1];
     size_t n_parents, cap_parents;
-    sqlite3_int64 id;
+    tob_id_t id;
 } listed_t;
 
 typedef struct list_run {
@@ -29,7 +30,7 @@ typedef struct list_run {
     size_t n, cap;
     tob_codeset_t *index; /* code -> item + 1 */
     tob_territory_map_t *parents;
-    sqlite3_int64 source_id;
+    tob_id_t source_id;
     tob_examples_t straddling, unknown;
 } list_run_t;
 
@@ -161,27 +162,27 @@ static tob_status_t read_list(list_run_t *r, tob_error_t *err)
 static tob_status_t count_existing(list_run_t *r, long long *n,
                                    tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(r->st,
-                                       "SELECT count(*) FROM territory"
-                                       " WHERE level = ? AND vintage = ?",
-                                       &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(r->st,
+                                "SELECT count(*) FROM territory"
+                                " WHERE level = ? AND vintage = ?",
+                                &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, r->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, r->rep->vintage);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *n = sqlite3_column_int64(stmt, 0);
+    db_bind_text_static(stmt, 1, r->opts->level);
+    db_bind_int(stmt, 2, r->rep->vintage);
+    if (db_step(stmt) == DB_ROW)
+        *n = db_column_int64(stmt, 0);
     else
-        s = tob_store_fail(r->st, "counting territories", err);
-    sqlite3_finalize(stmt);
+        s = db_fail(r->st, "counting territories", err);
+    db_finalize(stmt);
     return s;
 }
 
 static tob_status_t write_items(list_run_t *r, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         r->st,
         "INSERT INTO territory (level, code, name, vintage, source_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (level, code, vintage)"
@@ -190,32 +191,32 @@ static tob_status_t write_items(list_run_t *r, tob_error_t *err)
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, r->opts->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, r->rep->vintage);
-    sqlite3_bind_int64(stmt, 5, r->source_id);
+    db_bind_text_static(stmt, 1, r->opts->level);
+    db_bind_int(stmt, 4, r->rep->vintage);
+    db_bind_int64(stmt, 5, r->source_id);
     for (size_t i = 0; s == TOB_OK && i < r->n; i++) {
-        sqlite3_bind_text(stmt, 2, r->items[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, r->items[i].name, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) == SQLITE_ROW)
-            r->items[i].id = sqlite3_column_int64(stmt, 0);
+        db_bind_text_static(stmt, 2, r->items[i].code);
+        db_bind_text_static(stmt, 3, r->items[i].name);
+        if (db_step(stmt) == DB_ROW)
+            r->items[i].id = db_column_int64(stmt, 0);
         else
-            s = tob_store_fail(r->st, "writing a territory", err);
-        sqlite3_reset(stmt);
+            s = db_fail(r->st, "writing a territory", err);
+        db_reset(stmt);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     if (s == TOB_OK)
-        s = tob_store_prepare(r->st,
-                              "DELETE FROM territory WHERE level = ?"
-                              " AND vintage = ? AND source_id IS NOT ?",
-                              &stmt, err);
+        s = db_prepare(r->st,
+                       "DELETE FROM territory WHERE level = ?"
+                       " AND vintage = ? AND source_id IS NOT ?",
+                       &stmt, err);
     if (s == TOB_OK) {
-        sqlite3_bind_text(stmt, 1, r->opts->level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(stmt, 2, r->rep->vintage);
-        sqlite3_bind_int64(stmt, 3, r->source_id);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            s = tob_store_fail(r->st, "removing unlisted territories", err);
-        r->rep->n_removed = (size_t)sqlite3_changes(tob_store_db(r->st));
-        sqlite3_finalize(stmt);
+        db_bind_text_static(stmt, 1, r->opts->level);
+        db_bind_int(stmt, 2, r->rep->vintage);
+        db_bind_int64(stmt, 3, r->source_id);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(r->st, "removing unlisted territories", err);
+        r->rep->n_removed = (size_t)db_changes(r->st);
+        db_finalize(stmt);
     }
     r->rep->n_territories = r->n;
     return s;
@@ -223,7 +224,7 @@ static tob_status_t write_items(list_run_t *r, tob_error_t *err)
 
 /* One parent: the whole territory lies in it (share 1). Several: how it
  * splits is unknown without polygons (NULL), never a guess. */
-static tob_status_t relate_item(list_run_t *r, sqlite3_stmt *stmt,
+static tob_status_t relate_item(list_run_t *r, db_stmt_t *stmt,
                                 const listed_t *it, tob_error_t *err)
 {
     char list[200] = "";
@@ -238,16 +239,16 @@ static tob_status_t relate_item(list_run_t *r, sqlite3_stmt *stmt,
                              it->code);
             continue;
         }
-        sqlite3_bind_int64(stmt, 1, it->id);
-        sqlite3_bind_int64(stmt, 2, p->id);
+        db_bind_int64(stmt, 1, it->id);
+        db_bind_int64(stmt, 2, p->id);
         if (it->n_parents == 1)
-            sqlite3_bind_double(stmt, 3, 1.0);
+            db_bind_double(stmt, 3, 1.0);
         else
-            sqlite3_bind_null(stmt, 3);
-        int rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE)
-            return tob_store_fail(r->st, "writing a relation", err);
+            db_bind_null(stmt, 3);
+        int rc = db_step(stmt);
+        db_reset(stmt);
+        if (rc != DB_DONE)
+            return db_fail(r->st, "writing a relation", err);
         r->rep->n_relations++;
     }
     if (it->n_parents > 1)
@@ -260,18 +261,18 @@ static tob_status_t write_relations(list_run_t *r, tob_error_t *err)
     tob_status_t s =
         tob_relations_clear(r->st, "overlap", r->opts->level, r->rep->vintage,
                             r->opts->parent_level, r->rep->parent_vintage, err);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     if (s == TOB_OK)
-        s = tob_store_prepare(r->st,
-                              "INSERT INTO membership (child, parent, kind,"
-                              " area_share, source_id)"
-                              " VALUES (?, ?, 'overlap', ?, ?)",
-                              &stmt, err);
+        s = db_prepare(r->st,
+                       "INSERT INTO membership (child, parent, kind,"
+                       " area_share, source_id)"
+                       " VALUES (?, ?, 'overlap', ?, ?)",
+                       &stmt, err);
     if (s == TOB_OK)
-        sqlite3_bind_int64(stmt, 4, r->source_id);
+        db_bind_int64(stmt, 4, r->source_id);
     for (size_t i = 0; s == TOB_OK && i < r->n; i++)
         s = relate_item(r, stmt, &r->items[i], err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     tob_territories_report_t *rep = r->rep;
     rep->n_straddling = r->straddling.count;
     rep->n_unknown_parent = r->unknown.count;

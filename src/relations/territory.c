@@ -2,6 +2,7 @@
 #include "terrobs/territory.h"
 
 #include "base/codeset.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,33 +20,30 @@ struct tob_territory_map {
 static void list_vintages(tob_store_t *st, const char *level, char *buf,
                           size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     snprintf(buf, size, "none");
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT group_concat(vintage, ', ') FROM"
-                           " (SELECT DISTINCT vintage FROM territory"
-                           "  WHERE level = ? ORDER BY vintage)",
-                           -1, &stmt, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) == SQLITE_ROW &&
-            sqlite3_column_text(stmt, 0) != NULL)
-            snprintf(buf, size, "%s", sqlite3_column_text(stmt, 0));
+    if (db_try_prepare(st,
+                       "SELECT group_concat(vintage, ', ') FROM"
+                       " (SELECT DISTINCT vintage FROM territory"
+                       "  WHERE level = ? ORDER BY vintage)",
+                       &stmt)) {
+        db_bind_text_static(stmt, 1, level);
+        if (db_step(stmt) == DB_ROW && db_column_text(stmt, 0) != NULL)
+            snprintf(buf, size, "%s", db_column_text(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
 }
 
 static tob_status_t no_level(tob_store_t *st, const char *level,
                              tob_error_t *err)
 {
     char levels[256] = "none";
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT group_concat(name, ', ') FROM level", -1,
-                           &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW &&
-        sqlite3_column_text(stmt, 0) != NULL)
-        snprintf(levels, sizeof levels, "%s", sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
+    db_stmt_t *stmt = NULL;
+    if (db_try_prepare(st, "SELECT group_concat(name, ', ') FROM level",
+                       &stmt) &&
+        db_step(stmt) == DB_ROW && db_column_text(stmt, 0) != NULL)
+        snprintf(levels, sizeof levels, "%s", db_column_text(stmt, 0));
+    db_finalize(stmt);
     return tob_error_set(err, TOB_ERR_NOTFOUND,
                          "no level '%s' in the store (levels: %s)", level,
                          levels);
@@ -57,21 +55,21 @@ tob_status_t tob_territory_vintage(tob_store_t *st, const char *level,
     *vintage = 0;
     if (!tob_store_has_level(st, level))
         return no_level(st, level, err);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_status_t s =
-        tob_store_prepare(st,
-                          "SELECT max(vintage) FROM territory WHERE level = ?1"
-                          " AND (?2 = 0 OR vintage = ?2)",
-                          &stmt, err);
+        db_prepare(st,
+                   "SELECT max(vintage) FROM territory WHERE level = ?1"
+                   " AND (?2 = 0 OR vintage = ?2)",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, asked);
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        s = tob_store_fail(st, "reading vintages", err);
-    else if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-        *vintage = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, level);
+    db_bind_int(stmt, 2, asked);
+    if (db_step(stmt) != DB_ROW)
+        s = db_fail(st, "reading vintages", err);
+    else if (db_column_type(stmt, 0) != DB_NULL)
+        *vintage = db_column_int(stmt, 0);
+    db_finalize(stmt);
     if (s == TOB_OK && *vintage == 0) {
         char list[256];
         list_vintages(st, level, list, sizeof list);
@@ -87,27 +85,27 @@ tob_status_t tob_territory_vintage(tob_store_t *st, const char *level,
 }
 
 tob_status_t tob_territory_find(tob_store_t *st, const char *level,
-                                const char *code, int vintage,
-                                sqlite3_int64 *id, tob_error_t *err)
+                                const char *code, int vintage, tob_id_t *id,
+                                tob_error_t *err)
 {
     *id = 0;
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "SELECT id FROM territory WHERE level = ?1 AND code = ?2"
         " AND (?3 = 0 OR vintage = ?3) ORDER BY vintage DESC LIMIT 1",
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 3, vintage);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(stmt, 0);
-    else if (rc != SQLITE_DONE)
-        s = tob_store_fail(st, "finding a territory", err);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, level);
+    db_bind_text_static(stmt, 2, code);
+    db_bind_int(stmt, 3, vintage);
+    int rc = db_step(stmt);
+    if (rc == DB_ROW)
+        *id = db_column_int64(stmt, 0);
+    else if (rc != DB_DONE)
+        s = db_fail(st, "finding a territory", err);
+    db_finalize(stmt);
     if (s == TOB_OK && *id == 0) {
         if (vintage != 0)
             return tob_error_set(err, TOB_ERR_NOTFOUND,
@@ -130,7 +128,7 @@ void tob_territory_map_destroy(tob_territory_map_t *map)
     free(map);
 }
 
-static tob_status_t map_add(tob_territory_map_t *map, sqlite3_stmt *stmt,
+static tob_status_t map_add(tob_territory_map_t *map, db_stmt_t *stmt,
                             tob_error_t *err)
 {
     if (map->size == map->cap) {
@@ -144,12 +142,12 @@ static tob_status_t map_add(tob_territory_map_t *map, sqlite3_stmt *stmt,
     }
     tob_territory_entry_t *e = &map->entries[map->size];
     memset(e, 0, sizeof *e);
-    e->code = strdup((const char *)sqlite3_column_text(stmt, 0));
+    e->code = strdup(db_column_text(stmt, 0));
     if (e->code == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    e->id = sqlite3_column_int64(stmt, 1);
-    e->has_geom = sqlite3_column_int(stmt, 2);
-    e->area_m2 = sqlite3_column_double(stmt, 3);
+    e->id = db_column_int64(stmt, 1);
+    e->has_geom = db_column_int(stmt, 2);
+    e->area_m2 = db_column_double(stmt, 3);
     map->size++;
     long long first = 0;
     return tob_codeset_add(map->index, e->code, (long long)map->size, &first,
@@ -165,27 +163,27 @@ tob_status_t tob_territory_map_load(tob_store_t *st, const char *level,
     if (map == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     snprintf(map->level, sizeof map->level, "%s", level);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     tob_status_t s =
         tob_territory_vintage(st, level, vintage, &map->vintage, err);
     if (s == TOB_OK)
         s = tob_codeset_create(&map->index, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "SELECT code, id, geom IS NOT NULL,"
-                              " coalesce(area_m2, 0) FROM territory"
-                              " WHERE level = ? AND vintage = ? ORDER BY code",
-                              &stmt, err);
+        s = db_prepare(st,
+                       "SELECT code, id, geom IS NOT NULL,"
+                       " coalesce(area_m2, 0) FROM territory"
+                       " WHERE level = ? AND vintage = ? ORDER BY code",
+                       &stmt, err);
     if (s == TOB_OK) {
-        sqlite3_bind_text(stmt, 1, level, -1, SQLITE_STATIC);
-        sqlite3_bind_int(stmt, 2, map->vintage);
+        db_bind_text_static(stmt, 1, level);
+        db_bind_int(stmt, 2, map->vintage);
         int rc;
-        while (s == TOB_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
             s = map_add(map, stmt, err);
-        if (s == TOB_OK && rc != SQLITE_DONE)
-            s = tob_store_fail(st, "reading territories", err);
+        if (s == TOB_OK && rc != DB_DONE)
+            s = db_fail(st, "reading territories", err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     if (s != TOB_OK) {
         tob_territory_map_destroy(map);
         return s;

@@ -2,6 +2,7 @@
  * of its parts, or aggregated from member children on the fly. */
 #include "terrobs/values.h"
 
+#include "store/db.h"
 #include "terrobs/territory.h"
 
 #include <math.h>
@@ -13,7 +14,7 @@
 
 struct tob_values {
     tob_store_t *st;
-    sqlite3_stmt *obs, *children, *territory, *variable, *latest;
+    db_stmt_t *obs, *children, *territory, *variable, *latest;
     tob_variable_t **vars; /* cache; each its own block, so pointers to
                               them stay valid while the cache grows */
     size_t n_vars, cap_vars;
@@ -27,7 +28,7 @@ typedef struct derive {
 } derive_t;
 
 typedef struct child {
-    sqlite3_int64 id;
+    tob_id_t id;
     double share; /* overlap weight; 1 for members */
     double area;  /* 0 if none */
 } child_t;
@@ -48,9 +49,9 @@ int tob_aggregate_parse(const char *name)
     return -1;
 }
 
-static void copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int i)
+static void copy_text(char *dst, size_t size, db_stmt_t *stmt, int i)
 {
-    const unsigned char *t = sqlite3_column_text(stmt, i);
+    const char *t = db_column_text(stmt, i);
     snprintf(dst, size, "%s", t != NULL ? (const char *)t : "");
 }
 
@@ -69,50 +70,49 @@ static double default_scale(const char *unit)
     return 1;
 }
 
-static void read_variable(sqlite3_stmt *s, tob_variable_t *out)
+static void read_variable(db_stmt_t *s, tob_variable_t *out)
 {
     memset(out, 0, sizeof *out);
     copy_text(out->name, sizeof out->name, s, 0);
     copy_text(out->label, sizeof out->label, s, 1);
     copy_text(out->unit, sizeof out->unit, s, 2);
     copy_text(out->source, sizeof out->source, s, 3);
-    int agg = tob_aggregate_parse((const char *)sqlite3_column_text(s, 4));
+    int agg = tob_aggregate_parse(db_column_text(s, 4));
     out->aggregate = agg < 0 ? TOB_AGG_NONE : (tob_aggregate_kind_t)agg;
     copy_text(out->weight, sizeof out->weight, s, 5);
     copy_text(out->numerator, sizeof out->numerator, s, 6);
     copy_text(out->denominator, sizeof out->denominator, s, 7);
-    out->decimals = sqlite3_column_int(s, 8);
-    out->year = sqlite3_column_int(s, 9);
-    out->scale = sqlite3_column_type(s, 10) != SQLITE_NULL
-                     ? sqlite3_column_double(s, 10)
-                     : default_scale(out->unit);
+    out->decimals = db_column_int(s, 8);
+    out->year = db_column_int(s, 9);
+    out->scale = db_column_type(s, 10) != DB_NULL ? db_column_double(s, 10)
+                                                  : default_scale(out->unit);
 }
 
-static tob_status_t find_variable(tob_store_t *st, sqlite3_stmt *stmt,
+static tob_status_t find_variable(tob_store_t *st, db_stmt_t *stmt,
                                   const char *name, tob_variable_t *out,
                                   tob_error_t *err)
 {
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
+    db_bind_text_static(stmt, 1, name);
+    int rc = db_step(stmt);
     tob_status_t s = TOB_OK;
-    if (rc == SQLITE_ROW)
+    if (rc == DB_ROW)
         read_variable(stmt, out);
-    else if (rc == SQLITE_DONE)
+    else if (rc == DB_DONE)
         s = tob_error_set(err, TOB_ERR_NOTFOUND, "no variable '%s'", name);
     else
-        s = tob_store_fail(st, "reading a variable", err);
-    sqlite3_reset(stmt);
+        s = db_fail(st, "reading a variable", err);
+    db_reset(stmt);
     return s;
 }
 
 tob_status_t tob_variable_get(tob_store_t *st, const char *name,
                               tob_variable_t *out, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(st, VARIABLE_SQL, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(st, VARIABLE_SQL, &stmt, err);
     if (s == TOB_OK)
         s = find_variable(st, stmt, name, out, err);
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return s;
 }
 
@@ -162,31 +162,30 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
     if (v == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     v->st = st;
-    tob_status_t s = tob_store_prepare(
+    tob_status_t s = db_prepare(
         st,
         "SELECT value FROM observation WHERE territory = ? AND variable = ?"
         " AND year = ?",
         &v->obs, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(
-            st,
-            "SELECT m.child, coalesce(m.pop_share, m.area_share),"
-            " coalesce(t.area_m2, 0) FROM membership m"
-            " JOIN territory t ON t.id = m.child"
-            " WHERE m.parent = ? AND m.kind = ? ORDER BY m.child",
-            &v->children, err);
+        s = db_prepare(st,
+                       "SELECT m.child, coalesce(m.pop_share, m.area_share),"
+                       " coalesce(t.area_m2, 0) FROM membership m"
+                       " JOIN territory t ON t.id = m.child"
+                       " WHERE m.parent = ? AND m.kind = ? ORDER BY m.child",
+                       &v->children, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "SELECT level, coalesce(area_m2, 0)"
-                              " FROM territory WHERE id = ?",
-                              &v->territory, err);
+        s = db_prepare(st,
+                       "SELECT level, coalesce(area_m2, 0)"
+                       " FROM territory WHERE id = ?",
+                       &v->territory, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st, VARIABLE_SQL, &v->variable, err);
+        s = db_prepare(st, VARIABLE_SQL, &v->variable, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(st,
-                              "SELECT max(year) FROM observation"
-                              " WHERE variable = ?",
-                              &v->latest, err);
+        s = db_prepare(st,
+                       "SELECT max(year) FROM observation"
+                       " WHERE variable = ?",
+                       &v->latest, err);
     if (s != TOB_OK) {
         tob_values_close(v);
         return s;
@@ -204,11 +203,11 @@ void tob_values_close(tob_values_t *v)
 {
     if (v == NULL)
         return;
-    sqlite3_finalize(v->obs);
-    sqlite3_finalize(v->children);
-    sqlite3_finalize(v->territory);
-    sqlite3_finalize(v->variable);
-    sqlite3_finalize(v->latest);
+    db_finalize(v->obs);
+    db_finalize(v->children);
+    db_finalize(v->territory);
+    db_finalize(v->variable);
+    db_finalize(v->latest);
     for (size_t i = 0; i < v->n_vars; i++)
         free(v->vars[i]);
     free(v->vars);
@@ -224,59 +223,56 @@ static void set_missing(tob_value_t *out)
 }
 
 /* *found = 1 if an observation row exists (its value may be NULL). */
-static tob_status_t observed(tob_values_t *v, sqlite3_int64 id, const char *var,
+static tob_status_t observed(tob_values_t *v, tob_id_t id, const char *var,
                              int year, int *found, tob_value_t *out,
                              tob_error_t *err)
 {
-    sqlite3_bind_int64(v->obs, 1, id);
-    sqlite3_bind_text(v->obs, 2, var, -1, SQLITE_STATIC);
-    sqlite3_bind_int(v->obs, 3, year);
-    int rc = sqlite3_step(v->obs);
-    *found = rc == SQLITE_ROW;
-    if (*found && sqlite3_column_type(v->obs, 0) != SQLITE_NULL) {
-        out->value = sqlite3_column_double(v->obs, 0);
+    db_bind_int64(v->obs, 1, id);
+    db_bind_text_static(v->obs, 2, var);
+    db_bind_int(v->obs, 3, year);
+    int rc = db_step(v->obs);
+    *found = rc == DB_ROW;
+    if (*found && db_column_type(v->obs, 0) != DB_NULL) {
+        out->value = db_column_double(v->obs, 0);
         out->origin = TOB_VALUE_OBSERVED;
     }
-    sqlite3_reset(v->obs);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return tob_store_fail(v->st, "reading an observation", err);
+    db_reset(v->obs);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_fail(v->st, "reading an observation", err);
     return TOB_OK;
 }
 
-static tob_status_t territory_info(tob_values_t *v, sqlite3_int64 id,
-                                   char *level, size_t size, double *area,
-                                   tob_error_t *err)
+static tob_status_t territory_info(tob_values_t *v, tob_id_t id, char *level,
+                                   size_t size, double *area, tob_error_t *err)
 {
-    sqlite3_bind_int64(v->territory, 1, id);
-    int rc = sqlite3_step(v->territory);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(v->territory, 1, id);
+    int rc = db_step(v->territory);
+    if (rc == DB_ROW) {
         copy_text(level, size, v->territory, 0);
-        *area = sqlite3_column_double(v->territory, 1);
+        *area = db_column_double(v->territory, 1);
     }
-    sqlite3_reset(v->territory);
-    if (rc == SQLITE_DONE)
+    db_reset(v->territory);
+    if (rc == DB_DONE)
         return tob_error_set(err, TOB_ERR_NOTFOUND, "no territory #%lld",
                              (long long)id);
-    if (rc != SQLITE_ROW)
-        return tob_store_fail(v->st, "reading a territory", err);
+    if (rc != DB_ROW)
+        return db_fail(v->st, "reading a territory", err);
     return TOB_OK;
 }
 
 /* The children are read whole before any recursion: the statement is
  * shared by every depth. Caller frees *out. */
-static tob_status_t load_children(tob_values_t *v, sqlite3_int64 id,
-                                  int overlap, child_t **out, size_t *n,
-                                  tob_error_t *err)
+static tob_status_t load_children(tob_values_t *v, tob_id_t id, int overlap,
+                                  child_t **out, size_t *n, tob_error_t *err)
 {
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    sqlite3_bind_int64(v->children, 1, id);
-    sqlite3_bind_text(v->children, 2, overlap ? "overlap" : "member", -1,
-                      SQLITE_STATIC);
+    db_bind_int64(v->children, 1, id);
+    db_bind_text_static(v->children, 2, overlap ? "overlap" : "member");
     int rc;
     tob_status_t s = TOB_OK;
-    while (s == TOB_OK && (rc = sqlite3_step(v->children)) == SQLITE_ROW) {
+    while (s == TOB_OK && (rc = db_step(v->children)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             child_t *bigger = realloc(*out, cap * sizeof *bigger);
@@ -287,27 +283,27 @@ static tob_status_t load_children(tob_values_t *v, sqlite3_int64 id,
             *out = bigger;
         }
         child_t *c = &(*out)[(*n)++];
-        c->id = sqlite3_column_int64(v->children, 0);
+        c->id = db_column_int64(v->children, 0);
         /* A member is whole; an overlap of unknown share (a QPV listed
          * in two communes, no polygon) cannot be apportioned: NAN. */
         c->share = !overlap ? 1
-                   : sqlite3_column_type(v->children, 1) == SQLITE_NULL
+                   : db_column_type(v->children, 1) == DB_NULL
                        ? NAN
-                       : sqlite3_column_double(v->children, 1);
-        c->area = sqlite3_column_double(v->children, 2);
+                       : db_column_double(v->children, 1);
+        c->area = db_column_double(v->children, 2);
     }
-    if (s == TOB_OK && rc != SQLITE_DONE)
-        s = tob_store_fail(v->st, "reading members", err);
-    sqlite3_reset(v->children);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(v->st, "reading members", err);
+    db_reset(v->children);
     return s;
 }
 
-static tob_status_t value_of(derive_t *d, const char *name, sqlite3_int64 id,
+static tob_status_t value_of(derive_t *d, const char *name, tob_id_t id,
                              int year, int own_obs, tob_value_t *out,
                              tob_error_t *err);
 
 static tob_status_t ratio_of(derive_t *d, const tob_variable_t *var,
-                             sqlite3_int64 id, int year, tob_value_t *out,
+                             tob_id_t id, int year, tob_value_t *out,
                              tob_error_t *err)
 {
     tob_value_t num, den;
@@ -376,7 +372,7 @@ static tob_status_t combine(derive_t *d, const tob_variable_t *var,
 }
 
 static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
-                                  sqlite3_int64 id, double area, int year,
+                                  tob_id_t id, double area, int year,
                                   tob_value_t *out, tob_error_t *err)
 {
     int overlap = d->opts->overlap;
@@ -397,7 +393,7 @@ static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
     return s;
 }
 
-static tob_status_t value_of(derive_t *d, const char *name, sqlite3_int64 id,
+static tob_status_t value_of(derive_t *d, const char *name, tob_id_t id,
                              int year, int own_obs, tob_value_t *out,
                              tob_error_t *err)
 {
@@ -443,18 +439,18 @@ static tob_status_t latest_year(tob_values_t *v, const char *name, int *year,
             break;
         name = var->numerator;
     }
-    sqlite3_bind_text(v->latest, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(v->latest);
-    if (rc == SQLITE_ROW)
-        *year = sqlite3_column_int(v->latest, 0);
-    sqlite3_reset(v->latest);
-    if (rc != SQLITE_ROW)
-        return tob_store_fail(v->st, "reading years", err);
+    db_bind_text_static(v->latest, 1, name);
+    int rc = db_step(v->latest);
+    if (rc == DB_ROW)
+        *year = db_column_int(v->latest, 0);
+    db_reset(v->latest);
+    if (rc != DB_ROW)
+        return db_fail(v->st, "reading years", err);
     return TOB_OK;
 }
 
 static tob_status_t run_derive(tob_values_t *v, const char *variable,
-                               sqlite3_int64 territory, int year,
+                               tob_id_t territory, int year,
                                const tob_derive_options_t *opts, int own_obs,
                                tob_value_t *out, tob_error_t *err)
 {
@@ -474,7 +470,7 @@ static tob_status_t run_derive(tob_values_t *v, const char *variable,
 }
 
 tob_status_t tob_values_get(tob_values_t *v, const char *variable,
-                            sqlite3_int64 territory, int year, tob_value_t *out,
+                            tob_id_t territory, int year, tob_value_t *out,
                             tob_error_t *err)
 {
     static const tob_derive_options_t as_stored = {NULL, 0, 0};
@@ -482,7 +478,7 @@ tob_status_t tob_values_get(tob_values_t *v, const char *variable,
 }
 
 tob_status_t tob_values_derive(tob_values_t *v, const char *variable,
-                               sqlite3_int64 territory, int year,
+                               tob_id_t territory, int year,
                                const tob_derive_options_t *opts,
                                tob_value_t *out, tob_error_t *err)
 {
@@ -493,7 +489,7 @@ tob_status_t tob_values_get_code(tob_values_t *v, const char *variable,
                                  const char *level, const char *code, int year,
                                  tob_value_t *out, tob_error_t *err)
 {
-    sqlite3_int64 id = 0;
+    tob_id_t id = 0;
     set_missing(out);
     tob_status_t s = tob_territory_find(v->st, level, code, 0, &id, err);
     if (s == TOB_OK)

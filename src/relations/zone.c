@@ -3,6 +3,7 @@
 #include "terrobs/zone.h"
 
 #include "base/codeset.h"
+#include "store/db.h"
 #include "terrobs/codes.h"
 #include "terrobs/table.h"
 
@@ -33,7 +34,7 @@ typedef struct zone_def {
     char member_level[256]; /* of the first member */
     long long row;
     int vintage; /* the latest of its members' */
-    sqlite3_int64 id, *members;
+    tob_id_t id, *members;
     size_t n_members, cap_members;
 } zone_def_t;
 
@@ -48,8 +49,8 @@ typedef struct zone_run {
     size_t n_zones, cap_zones;
     tob_codeset_t *index; /* "level code" -> zone + 1 */
     tob_codeset_t *pairs; /* "zone member-id", for members listed twice */
-    sqlite3_stmt *find;
-    sqlite3_int64 source_id;
+    db_stmt_t *find;
+    tob_id_t source_id;
 } zone_run_t;
 
 /* The latest vintage of the member's level holds the member. */
@@ -145,16 +146,15 @@ static tob_status_t zone_of_row(zone_run_t *z, zone_def_t **out,
 
 static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
 {
-    sqlite3_bind_text(z->find, 1, z->cells[M_LEVEL], -1, SQLITE_STATIC);
-    sqlite3_bind_text(z->find, 2, z->cells[M_CODE], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(z->find);
-    sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(z->find, 0) : 0;
-    int vintage = rc == SQLITE_ROW ? sqlite3_column_int(z->find, 1) : 0;
-    z->rep->n_without_geometry +=
-        rc == SQLITE_ROW && !sqlite3_column_int(z->find, 2);
-    sqlite3_reset(z->find);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return tob_store_fail(z->st, "finding a member", err);
+    db_bind_text_static(z->find, 1, z->cells[M_LEVEL]);
+    db_bind_text_static(z->find, 2, z->cells[M_CODE]);
+    int rc = db_step(z->find);
+    tob_id_t id = rc == DB_ROW ? db_column_int64(z->find, 0) : 0;
+    int vintage = rc == DB_ROW ? db_column_int(z->find, 1) : 0;
+    z->rep->n_without_geometry += rc == DB_ROW && !db_column_int(z->find, 2);
+    db_reset(z->find);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_fail(z->st, "finding a member", err);
     if (id == 0)
         return at_cell(z, M_CODE,
                        tob_error_set(err, TOB_ERR_INPUT, "no %s with code '%s'",
@@ -176,7 +176,7 @@ static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
                        err);
     if (s == TOB_OK && d->n_members == d->cap_members) {
         size_t cap = d->cap_members ? 2 * d->cap_members : 16;
-        sqlite3_int64 *bigger = realloc(d->members, cap * sizeof *bigger);
+        tob_id_t *bigger = realloc(d->members, cap * sizeof *bigger);
         if (bigger == NULL)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         d->members = bigger;
@@ -199,7 +199,7 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
     if (s == TOB_OK)
         s = tob_codeset_create(&z->pairs, err);
     if (s == TOB_OK)
-        s = tob_store_prepare(z->st, FIND_SQL, &z->find, err);
+        s = db_prepare(z->st, FIND_SQL, &z->find, err);
     for (int c = 0; s == TOB_OK && c < N_ZCOLS; c++) {
         z->col[c] = tob_table_find_column(z->table, zone_aliases[c]);
         if (z->col[c] < 0) {
@@ -228,19 +228,19 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
 }
 
 /* Runs sql with ?1 = id (and ?2 = the source id if used). */
-static tob_status_t exec_id(zone_run_t *z, const char *sql, sqlite3_int64 id,
+static tob_status_t exec_id(zone_run_t *z, const char *sql, tob_id_t id,
                             const char *doing, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(z->st, sql, &stmt, err);
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(z->st, sql, &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(stmt, 1, id);
-    if (sqlite3_bind_parameter_count(stmt) >= 2)
-        sqlite3_bind_int64(stmt, 2, z->source_id);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(z->st, doing, err);
-    sqlite3_finalize(stmt);
+    db_bind_int64(stmt, 1, id);
+    if (db_bind_parameter_count(stmt) >= 2)
+        db_bind_int64(stmt, 2, z->source_id);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(z->st, doing, err);
+    db_finalize(stmt);
     return s;
 }
 
@@ -248,8 +248,8 @@ static tob_status_t exec_id(zone_run_t *z, const char *sql, sqlite3_int64 id,
  * then replaced. */
 static tob_status_t upsert_zone(zone_run_t *z, zone_def_t *d, tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         z->st,
         "INSERT INTO territory (level, code, name, vintage, source_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (level, code, vintage)"
@@ -259,18 +259,18 @@ static tob_status_t upsert_zone(zone_run_t *z, zone_def_t *d, tob_error_t *err)
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, d->level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, d->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, d->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, d->vintage);
-    sqlite3_bind_int64(stmt, 5, z->source_id);
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        d->id = sqlite3_column_int64(stmt, 0);
-        z->rep->n_replaced += sqlite3_column_int64(stmt, 1) > 0;
+    db_bind_text_static(stmt, 1, d->level);
+    db_bind_text_static(stmt, 2, d->code);
+    db_bind_text_static(stmt, 3, d->name);
+    db_bind_int(stmt, 4, d->vintage);
+    db_bind_int64(stmt, 5, z->source_id);
+    if (db_step(stmt) == DB_ROW) {
+        d->id = db_column_int64(stmt, 0);
+        z->rep->n_replaced += db_column_int64(stmt, 1) > 0;
     } else {
-        s = tob_store_fail(z->st, "writing a zone", err);
+        s = db_fail(z->st, "writing a zone", err);
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     if (s == TOB_OK)
         s = exec_id(z,
                     "DELETE FROM membership WHERE parent = ?1"
@@ -294,23 +294,23 @@ static tob_status_t write_zone(zone_run_t *z, zone_def_t *d, tob_error_t *err)
     tob_status_t s = tob_store_ensure_level(z->st, d->level, NULL, 1, err);
     if (s == TOB_OK)
         s = upsert_zone(z, d, err);
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     if (s == TOB_OK)
-        s = tob_store_prepare(z->st,
-                              "INSERT INTO membership (child, parent, kind,"
-                              " area_share, source_id)"
-                              " VALUES (?, ?, 'member', 1.0, ?)",
-                              &stmt, err);
+        s = db_prepare(z->st,
+                       "INSERT INTO membership (child, parent, kind,"
+                       " area_share, source_id)"
+                       " VALUES (?, ?, 'member', 1.0, ?)",
+                       &stmt, err);
     for (size_t i = 0; s == TOB_OK && i < d->n_members; i++) {
-        sqlite3_bind_int64(stmt, 1, d->members[i]);
-        sqlite3_bind_int64(stmt, 2, d->id);
-        sqlite3_bind_int64(stmt, 3, z->source_id);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            s = tob_store_fail(z->st, "writing a zone's member", err);
-        sqlite3_reset(stmt);
+        db_bind_int64(stmt, 1, d->members[i]);
+        db_bind_int64(stmt, 2, d->id);
+        db_bind_int64(stmt, 3, z->source_id);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(z->st, "writing a zone's member", err);
+        db_reset(stmt);
         z->rep->n_members++;
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     if (s == TOB_OK)
         s = exec_id(z, GEOMETRY_SQL, d->id, "dissolving a zone", err);
     if (s == TOB_OK)
@@ -383,7 +383,7 @@ tob_status_t tob_zones_import(tob_store_t *st, const tob_zone_options_t *opts,
         if (s != TOB_OK)
             tob_store_rollback(st);
     }
-    sqlite3_finalize(z.find);
+    db_finalize(z.find);
     tob_table_close(z.table);
     tob_codeset_destroy(z.index);
     tob_codeset_destroy(z.pairs);

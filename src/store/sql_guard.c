@@ -3,6 +3,8 @@
  * same style SQL, is held to the same rules. */
 #include "sql_guard.h"
 
+#include "db_sqlite_internal.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,7 +89,7 @@ static int authorize(void *user, int action, const char *a1, const char *a2,
 {
     (void)db;
     (void)trigger;
-    tob_sql_guard_t *g = user;
+    sql_guard_t *g = user;
     int ok = 0;
     switch (action) {
     case SQLITE_SELECT:
@@ -113,20 +115,41 @@ static int authorize(void *user, int action, const char *a1, const char *a2,
     return ok ? SQLITE_OK : SQLITE_DENY;
 }
 
-void tob_sql_guard_on(sqlite3 *db, tob_sql_guard_t *g)
+void sql_guard_on(tob_store_t *st, sql_guard_t *g)
 {
+    sqlite3 *db = db_sqlite(st);
     g->denied[0] = '\0';
+    /* The first use of an R*Tree on a connection runs its own set-up,
+     * which the guard would refuse: connect it before. */
+    if (!g->rtree_ready) {
+        sqlite3_exec(db, "SELECT pkid FROM idx_territory_geom LIMIT 0", NULL,
+                     NULL, NULL);
+        g->rtree_ready = 1;
+    }
     sqlite3_set_authorizer(db, authorize, g);
 }
 
-void tob_sql_guard_off(sqlite3 *db)
+void sql_guard_off(tob_store_t *st)
 {
-    sqlite3_set_authorizer(db, NULL, NULL);
+    sqlite3_set_authorizer(db_sqlite(st), NULL, NULL);
 }
 
-tob_status_t tob_sql_guard_error(sqlite3 *db, const tob_sql_guard_t *g,
-                                 tob_error_t *err)
+tob_status_t sql_guard_prepare(tob_store_t *st, const sql_guard_t *g,
+                               const char *sql, db_stmt_t **stmt,
+                               const char **tail, tob_error_t *err)
 {
+    sqlite3_stmt *s = NULL;
+    *stmt = NULL;
+    if (sqlite3_prepare_v2(db_sqlite(st), sql, -1, &s, tail) != SQLITE_OK)
+        return sql_guard_error(st, g, err);
+    *stmt = (db_stmt_t *)s;
+    return TOB_OK;
+}
+
+tob_status_t sql_guard_error(tob_store_t *st, const sql_guard_t *g,
+                             tob_error_t *err)
+{
+    sqlite3 *db = db_sqlite(st);
     if (g->denied[0] != '\0')
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the style's SQL may only read the store: %s "

@@ -4,28 +4,38 @@
  * a few reports, load_extension and SpatiaLite's functions that reach
  * files or run stored SQL. Keep it installed while the statement steps:
  * SpatiaLite functions prepare statements of their own, checked too.
- * Used by map rendering and the QGIS project writer. Internal. */
-#ifndef TERROBS_SQL_GUARD_H
-#define TERROBS_SQL_GUARD_H
+ * Used by map rendering and the QGIS project writer (library-internal). */
+#ifndef TERROBS_STORE_SQL_GUARD_H
+#define TERROBS_STORE_SQL_GUARD_H
 
 #include "terrobs/error.h"
 
-#include <sqlite3.h>
+#include "db.h"
 
-/* What the guard refused first, for the message. */
-typedef struct tob_sql_guard {
+/* What the guard refused first, for the message. Zero it before first use. */
+typedef struct sql_guard {
     char denied[200];
-} tob_sql_guard_t;
+    int rtree_ready; /* the spatial index's own set-up has run */
+} sql_guard_t;
 
-/* Installs the guard on db (replacing any authorizer) and clears
- * g->denied; g must live until tob_sql_guard_off(db). */
-void tob_sql_guard_on(sqlite3 *db, tob_sql_guard_t *g);
-void tob_sql_guard_off(sqlite3 *db);
+/* Installs the guard on the store's connection (replacing any authorizer)
+ * and clears g->denied; g must live until sql_guard_off(st). */
+void sql_guard_on(tob_store_t *st, sql_guard_t *g);
+void sql_guard_off(tob_store_t *st);
+
+/* Prepares users' SQL under the guard (which must be on). *tail, when not
+ * NULL, gets what follows the first statement. On failure the error is
+ * sql_guard_error()'s. */
+TOB_NODISCARD tob_status_t sql_guard_prepare(tob_store_t *st,
+                                             const sql_guard_t *g,
+                                             const char *sql, db_stmt_t **stmt,
+                                             const char **tail,
+                                             tob_error_t *err);
 
 /* The error after a prepare or step failed under the guard: "the style's
  * SQL may only read the store: DELETE from observation is not allowed",
- * or SQLite's own message. Returns TOB_ERR_INPUT. */
-tob_status_t tob_sql_guard_error(sqlite3 *db, const tob_sql_guard_t *g,
-                                 tob_error_t *err);
+ * or the engine's own message. Returns TOB_ERR_INPUT. */
+tob_status_t sql_guard_error(tob_store_t *st, const sql_guard_t *g,
+                             tob_error_t *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* store.c - create, open and check a SpatiaLite observatory store. */
 #include "terrobs/store.h"
 
+#include "db.h"
+#include "db_sqlite_internal.h"
 #include "store_schema.h"
 #include "terrobs/version.h"
 
@@ -30,12 +32,6 @@ static tob_status_t sqlite_fail(sqlite3 *db, const char *doing,
                          "%s: %s", doing, sqlite3_errmsg(db));
 }
 
-tob_status_t tob_store_fail(tob_store_t *st, const char *doing,
-                            tob_error_t *err)
-{
-    return sqlite_fail(st->db, doing, err);
-}
-
 static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
                             tob_error_t *err)
 {
@@ -47,15 +43,6 @@ static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
 tob_status_t tob_store_exec(tob_store_t *st, const char *sql, tob_error_t *err)
 {
     return exec_db(st->db, sql, "running SQL", err);
-}
-
-tob_status_t tob_store_prepare(tob_store_t *st, const char *sql,
-                               sqlite3_stmt **stmt, tob_error_t *err)
-{
-    *stmt = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-        return sqlite_fail(st->db, "preparing a statement", err);
-    return TOB_OK;
 }
 
 tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
@@ -80,7 +67,7 @@ void tob_store_rollback(tob_store_t *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-sqlite3 *tob_store_db(tob_store_t *st)
+sqlite3 *db_sqlite(tob_store_t *st)
 {
     return st->db;
 }

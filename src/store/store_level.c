@@ -1,6 +1,7 @@
 /* store_level.c - levels with their spatial views, and provenance records. */
 #include "terrobs/store.h"
 
+#include "db.h"
 #include "terrobs/version.h"
 
 #include <cpl_vsi.h>
@@ -92,15 +93,13 @@ static const char *default_label(const char *name)
 
 int tob_store_has_level(tob_store_t *st, const char *name)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT 1 FROM level WHERE name = ?", -1, &stmt,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-        found = sqlite3_step(stmt) == SQLITE_ROW;
+    if (db_try_prepare(st, "SELECT 1 FROM level WHERE name = ?", &stmt)) {
+        db_bind_text_static(stmt, 1, name);
+        found = db_step(stmt) == DB_ROW;
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return found;
 }
 
@@ -118,34 +117,34 @@ static tob_status_t create_view(tob_store_t *st, const char *name,
     tob_status_t s = tob_store_exec(st, sql, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_stmt *stmt = NULL;
-    s = tob_store_prepare(st,
-                          "INSERT INTO views_geometry_columns (view_name,"
-                          " view_geometry, view_rowid, f_table_name,"
-                          " f_geometry_column, read_only)"
-                          " VALUES (?, 'geom', 'id', 'territory', 'geom', 1)",
-                          &stmt, err);
+    db_stmt_t *stmt = NULL;
+    s = db_prepare(st,
+                   "INSERT INTO views_geometry_columns (view_name,"
+                   " view_geometry, view_rowid, f_table_name,"
+                   " f_geometry_column, read_only)"
+                   " VALUES (?, 'geom', 'id', 'territory', 'geom', 1)",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(st, "registering the level's view", err);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, name);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(st, "registering the level's view", err);
+    db_finalize(stmt);
     return s;
 }
 
 static int name_taken(tob_store_t *st, const char *name)
 {
-    sqlite3_stmt *stmt = NULL;
+    db_stmt_t *stmt = NULL;
     int taken = 1;
-    if (sqlite3_prepare_v2(tob_store_db(st),
-                           "SELECT 1 FROM sqlite_master WHERE name = ?"
-                           " COLLATE NOCASE",
-                           -1, &stmt, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-        taken = sqlite3_step(stmt) == SQLITE_ROW;
+    if (db_try_prepare(st,
+                       "SELECT 1 FROM sqlite_master WHERE name = ?"
+                       " COLLATE NOCASE",
+                       &stmt)) {
+        db_bind_text_static(stmt, 1, name);
+        taken = db_step(stmt) == DB_ROW;
     }
-    sqlite3_finalize(stmt);
+    db_finalize(stmt);
     return taken;
 }
 
@@ -161,39 +160,38 @@ tob_status_t tob_store_ensure_level(tob_store_t *st, const char *name,
                              "level name '%s' is already a table of the "
                              "store",
                              name);
-    sqlite3_stmt *stmt = NULL;
-    s = tob_store_prepare(st,
-                          "INSERT INTO level (name, label, spatial)"
-                          " VALUES (?, ?, ?)",
-                          &stmt, err);
+    db_stmt_t *stmt = NULL;
+    s = db_prepare(st,
+                   "INSERT INTO level (name, label, spatial)"
+                   " VALUES (?, ?, ?)",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, label != NULL ? label : default_label(name), -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 3, spatial != 0);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(st, "adding the level", err);
-    sqlite3_finalize(stmt);
+    db_bind_text_static(stmt, 1, name);
+    db_bind_text_static(stmt, 2, label != NULL ? label : default_label(name));
+    db_bind_int(stmt, 3, spatial != 0);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(st, "adding the level", err);
+    db_finalize(stmt);
     if (s == TOB_OK)
         s = create_view(st, name, err);
     return s;
 }
 
-static void bind_opt_text(sqlite3_stmt *stmt, int i, const char *text)
+static void bind_opt_text(db_stmt_t *stmt, int i, const char *text)
 {
     if (text != NULL)
-        sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+        db_bind_text_static(stmt, i, text);
     else
-        sqlite3_bind_null(stmt, i);
+        db_bind_null(stmt, i);
 }
 
 tob_status_t tob_store_add_source(tob_store_t *st,
-                                  const tob_source_record_t *rec,
-                                  sqlite3_int64 *id, tob_error_t *err)
+                                  const tob_source_record_t *rec, tob_id_t *id,
+                                  tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st,
         "INSERT INTO source (kind, path, layer, level, vintage, n_items,"
         " checksum, loaded_at, terrobs_version, details)"
@@ -202,40 +200,40 @@ tob_status_t tob_store_add_source(tob_store_t *st,
         &stmt, err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_text(stmt, 1, rec->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, rec->path, -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 1, rec->kind);
+    db_bind_text_static(stmt, 2, rec->path);
     bind_opt_text(stmt, 3, rec->layer);
     bind_opt_text(stmt, 4, rec->level);
     if (rec->vintage != 0)
-        sqlite3_bind_int(stmt, 5, rec->vintage);
-    sqlite3_bind_int64(stmt, 6, rec->n_items);
+        db_bind_int(stmt, 5, rec->vintage);
+    db_bind_int64(stmt, 6, rec->n_items);
     bind_opt_text(stmt, 7, rec->checksum);
-    sqlite3_bind_text(stmt, 8, tob_version(), -1, SQLITE_STATIC);
+    db_bind_text_static(stmt, 8, tob_version());
     bind_opt_text(stmt, 9, rec->details);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(st, "recording provenance", err);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(st, "recording provenance", err);
     else if (id != NULL)
-        *id = sqlite3_last_insert_rowid(tob_store_db(st));
-    sqlite3_finalize(stmt);
+        *id = db_last_insert_id(st);
+    db_finalize(stmt);
     return s;
 }
 
-tob_status_t tob_store_finish_source(tob_store_t *st, sqlite3_int64 id,
+tob_status_t tob_store_finish_source(tob_store_t *st, tob_id_t id,
                                      long long n_items, const char *details,
                                      tob_error_t *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    tob_status_t s = tob_store_prepare(
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
         st, "UPDATE source SET n_items = ?, details = ? WHERE id = ?", &stmt,
         err);
     if (s != TOB_OK)
         return s;
-    sqlite3_bind_int64(stmt, 1, n_items);
+    db_bind_int64(stmt, 1, n_items);
     bind_opt_text(stmt, 2, details);
-    sqlite3_bind_int64(stmt, 3, id);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        s = tob_store_fail(st, "recording provenance", err);
-    sqlite3_finalize(stmt);
+    db_bind_int64(stmt, 3, id);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(st, "recording provenance", err);
+    db_finalize(stmt);
     return s;
 }
 

@@ -1,0 +1,92 @@
+/* db.h - the database layer: every statement of the library goes through
+ * it (prepare, bind, step, column, changes, last error), so that the
+ * modules never speak to an engine's API. A thin wrapper over SQLite today;
+ * a second engine plugs in below it. Statements use `?` parameters, numbered
+ * from 1, columns from 0, as SQLite does. The SQL that differs between
+ * engines (spatial index, geometry functions) is spelled in dialect.h.
+ * Library-internal: every stage from store/ on includes "store/db.h". */
+#ifndef TERROBS_STORE_DB_H
+#define TERROBS_STORE_DB_H
+
+#include "terrobs/store.h"
+
+#include <stddef.h>
+
+/* A prepared statement of one store's connection; borrowed from nothing,
+ * finalized by its owner with db_finalize() (NULL is a no-op). */
+typedef struct db_stmt db_stmt_t;
+
+/* Results of db_step() and of the binders. Any other value of db_step() is
+ * an error: call db_fail() at once. */
+enum db_result {
+    DB_OK = 0,
+    DB_ERROR = 1,
+    DB_ROW = 100,
+    DB_DONE = 101
+};
+
+/* Column types of db_column_type(). */
+enum db_type {
+    DB_INTEGER = 1,
+    DB_FLOAT = 2,
+    DB_TEXT = 3,
+    DB_BLOB = 4,
+    DB_NULL = 5
+};
+
+/* Prepares constant SQL; *stmt is NULL on failure (err says why). */
+TOB_NODISCARD tob_status_t db_prepare(tob_store_t *st, const char *sql,
+                                      db_stmt_t **stmt, tob_error_t *err);
+/* Prepares SQL that may fail for a reason the caller handles (a table an
+ * older store lacks): 1 and *stmt on success, 0 and NULL otherwise. */
+int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt);
+
+/* Fills err from the connection's last error: "<doing>: <engine message>".
+ * Call it at once after the failing call. Returns TOB_ERR_SQLITE. */
+tob_status_t db_fail(tob_store_t *st, const char *doing, tob_error_t *err);
+/* The connection's last error message, borrowed until its next call. */
+const char *db_errmsg(tob_store_t *st);
+
+int db_step(db_stmt_t *s);
+int db_reset(db_stmt_t *s);
+int db_clear_bindings(db_stmt_t *s);
+void db_finalize(db_stmt_t *s);
+/* Whether the statement only reads (1) or may write (0). */
+int db_stmt_readonly(db_stmt_t *s);
+
+/* Binders: text is copied (NULL binds NULL); the _static forms borrow text
+ * until the next step or reset, for loops that bind many rows. */
+int db_bind_text(db_stmt_t *s, int i, const char *text);
+int db_bind_text_static(db_stmt_t *s, int i, const char *text);
+int db_bind_textn(db_stmt_t *s, int i, const char *text, int n);
+int db_bind_blob(db_stmt_t *s, int i, const void *data, int n);
+int db_bind_blob_static(db_stmt_t *s, int i, const void *data, int n);
+int db_bind_int(db_stmt_t *s, int i, int value);
+int db_bind_int64(db_stmt_t *s, int i, long long value);
+int db_bind_double(db_stmt_t *s, int i, double value);
+int db_bind_null(db_stmt_t *s, int i);
+int db_bind_parameter_count(db_stmt_t *s);
+/* Index of parameter `name` (":code"), 0 if there is none. */
+int db_bind_parameter_index(db_stmt_t *s, const char *name);
+
+/* Columns of the current row; text is UTF-8, NULL for SQL NULL, borrowed
+ * until the next step, reset or finalize. */
+const char *db_column_text(db_stmt_t *s, int i);
+/* The same, "" for SQL NULL. */
+const char *db_column_str(db_stmt_t *s, int i);
+const void *db_column_blob(db_stmt_t *s, int i);
+int db_column_bytes(db_stmt_t *s, int i);
+int db_column_int(db_stmt_t *s, int i);
+long long db_column_int64(db_stmt_t *s, int i);
+double db_column_double(db_stmt_t *s, int i);
+int db_column_type(db_stmt_t *s, int i);
+int db_column_count(db_stmt_t *s);
+const char *db_column_name(db_stmt_t *s, int i);
+
+/* Rows changed by the last statement, and the last inserted row id. */
+long long db_changes(tob_store_t *st);
+tob_id_t db_last_insert_id(tob_store_t *st);
+/* Whether a transaction is open on the connection. */
+int db_in_transaction(tob_store_t *st);
+
+#endif

@@ -1,0 +1,127 @@
+/* store_describe.c - what a store holds, as `terrobs info` shows it: the
+ * storage CRS and schema, levels with counts and areas, the extent,
+ * variables with their years, and every recorded load and import. */
+#include "terrobs/store.h"
+
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Runs sql (no parameters) and prints each row through fmt_row. */
+static int each_row(tob_store_t *st, FILE *out, const char *sql,
+                    void (*fmt_row)(db_stmt_t *, FILE *), tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    if (db_prepare(st, sql, &stmt, err) != TOB_OK)
+        return -1;
+    int rc;
+    while ((rc = db_step(stmt)) == DB_ROW)
+        fmt_row(stmt, out);
+    db_finalize(stmt);
+    if (rc != DB_DONE) {
+        db_fail(st, "reading the store", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_header(db_stmt_t *s, FILE *out)
+{
+    fprintf(out, "store:    %s\n", db_column_str(s, 0));
+    fprintf(out, "crs:      EPSG:%d (%s)\n", db_column_int(s, 1),
+            db_column_str(s, 2));
+    fprintf(out, "schema:   version %d, created %s\n", db_column_int(s, 3),
+            db_column_str(s, 4));
+}
+
+static void print_level(db_stmt_t *s, FILE *out)
+{
+    if (db_column_type(s, 2) == DB_NULL)
+        fprintf(out, "  %-12s %-24s (empty)\n", db_column_str(s, 0),
+                db_column_str(s, 1));
+    else
+        fprintf(out, "  %-12s %-24s vintage %d: %6lld territories, %.1f km2\n",
+                db_column_str(s, 0), db_column_str(s, 1), db_column_int(s, 2),
+                db_column_int64(s, 3), db_column_double(s, 4) / 1e6);
+}
+
+static void print_extent(db_stmt_t *s, FILE *out)
+{
+    if (db_column_type(s, 0) != DB_NULL)
+        fprintf(out, "extent:   %.1f %.1f - %.1f %.1f\n",
+                db_column_double(s, 0), db_column_double(s, 1),
+                db_column_double(s, 2), db_column_double(s, 3));
+}
+
+static void print_variable(db_stmt_t *s, FILE *out)
+{
+    fprintf(out, "  %-28s %-8s years %s, %lld values  %s\n",
+            db_column_str(s, 0), db_column_str(s, 1), db_column_str(s, 2),
+            db_column_int64(s, 3), db_column_str(s, 4));
+}
+
+static void print_source(db_stmt_t *s, FILE *out)
+{
+    fprintf(out, "  #%lld %s %s %s", db_column_int64(s, 0), db_column_str(s, 1),
+            db_column_str(s, 2), db_column_str(s, 3));
+    if (db_column_str(s, 4)[0])
+        fprintf(out, " (layer %s)", db_column_str(s, 4));
+    if (db_column_str(s, 5)[0])
+        fprintf(out, " -> %s %s", db_column_str(s, 5), db_column_str(s, 6));
+    fprintf(out, ": %lld items", db_column_int64(s, 7));
+    if (db_column_str(s, 9)[0])
+        fprintf(out, "; %s", db_column_str(s, 9));
+    fprintf(out, "\n");
+    if (db_column_str(s, 8)[0])
+        fprintf(out, "      sha256 %s\n", db_column_str(s, 8));
+}
+
+tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
+{
+    int rc = each_row(
+        st, out,
+        "SELECT main.file, s.srid, s.ref_sys_name, v.user_version, m.value"
+        " FROM (SELECT file FROM pragma_database_list WHERE name = 'main')"
+        " AS main, (SELECT user_version FROM pragma_user_version) AS v,"
+        " meta m JOIN spatial_ref_sys s"
+        " ON s.srid = (SELECT CAST(value AS INTEGER) FROM meta"
+        "              WHERE key = 'srid')"
+        " WHERE m.key = 'created'",
+        print_header, err);
+    if (rc == 0) {
+        fprintf(out, "levels:\n");
+        rc = each_row(st, out,
+                      "SELECT l.name, l.label, t.vintage, count(t.id),"
+                      " sum(t.area_m2) FROM level l LEFT JOIN territory t"
+                      " ON t.level = l.name GROUP BY l.name, t.vintage"
+                      " ORDER BY l.rowid, t.vintage",
+                      print_level, err);
+    }
+    if (rc == 0)
+        rc = each_row(st, out,
+                      "SELECT min(xmin), min(ymin), max(xmax), max(ymax)"
+                      " FROM idx_territory_geom",
+                      print_extent, err);
+    if (rc == 0) {
+        fprintf(out, "variables:\n");
+        rc = each_row(st, out,
+                      "SELECT v.name, v.aggregate,"
+                      " coalesce(min(o.year) || '-' || max(o.year), '-'),"
+                      " count(o.value), v.label FROM variable v"
+                      " LEFT JOIN observation o ON o.variable = v.name"
+                      " GROUP BY v.name ORDER BY v.name",
+                      print_variable, err);
+    }
+    if (rc == 0) {
+        fprintf(out, "provenance:\n");
+        rc = each_row(st, out,
+                      "SELECT id, loaded_at, kind, path, layer, level,"
+                      " vintage, n_items, checksum, details FROM source"
+                      " ORDER BY id",
+                      print_source, err);
+    }
+    return rc == 0 ? TOB_OK
+                   : (err != NULL && err->code != TOB_OK ? err->code
+                                                         : TOB_ERR_SQLITE);
+}
