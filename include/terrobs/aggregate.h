@@ -1,6 +1,6 @@
-/* aggregate.h - materialised aggregation: the values of variables observed
- * at one level (commune) computed for every territory of a higher level
- * (epci, scot, zone, departement) through memberships, and stored as
+/* aggregate.h (entry point) - materialised aggregation: the values of variables
+ * observed at one level (commune) computed for every territory of a higher
+ * level (epci, scot, zone, departement) through memberships, and stored as
  * observations of that level with provenance. The computation is
  * tob_values_derive() (values.h), so stored and on-the-fly values agree. */
 #ifndef TERROBS_AGGREGATE_H
@@ -55,9 +55,8 @@ typedef struct tob_aggregate_report {
  * TOB_ERR_NOTFOUND (level, variable), TOB_ERR_INPUT (a variable that does
  * not aggregate, asked by name; no membership between the levels: relate
  * them first), TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t tob_aggregate(tob_store_t *st,
-                                         const tob_aggregate_options_t *opts,
-                                         tob_aggregate_report_t *report,
-                                         tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
+              tob_aggregate_report_t *report, tob_error_t *err);
 
 #endif

@@ -1,8 +1,8 @@
-/* atlas.h - a carnet for every territory of a level, made in parallel, and
- * an offline HTML index (sortable table of territories with key figures,
- * linking each carnet). Each worker thread opens its own store connection.
- * A territory that fails is reported without stopping the others; carnets
- * already up to date are kept unless forced. */
+/* atlas.h (entry point) - a carnet for every territory of a level, made in
+ * parallel, and an offline HTML index (sortable table of territories with key
+ * figures, linking each carnet). Each worker thread opens its own store
+ * connection. A territory that fails is reported without stopping the others;
+ * carnets already up to date are kept unless forced. */
 #ifndef TERROBS_ATLAS_H
 #define TERROBS_ATLAS_H
 
@@ -61,15 +61,15 @@ typedef struct tob_atlas_report {
  * TOB_ERR_NOTFOUND (store, level), TOB_ERR_IO (out_dir, index),
  * TOB_ERR_SQLITE, TOB_ERR_NOMEM. Call tob_atlas_report_free() on report
  * in every case. */
-TOB_NODISCARD tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
-                                         tob_atlas_report_t *report,
-                                         tob_error_t *err);
-void tob_atlas_report_free(tob_atlas_report_t *report);
+TOB_API TOB_NODISCARD tob_status_t
+tob_atlas_run(const tob_atlas_options_t *opts, tob_atlas_report_t *report,
+              tob_error_t *err);
+TOB_API void tob_atlas_report_free(tob_atlas_report_t *report);
 
 /* The carnet file name of a territory: "<code>-<slug of name>.pdf", where
  * the code's characters other than [A-Za-z0-9_-] (and a leading '-')
  * become '_'. Returns buf. */
-char *tob_atlas_file_name(const char *code, const char *name, char *buf,
-                          size_t size);
+TOB_API char *tob_atlas_file_name(const char *code, const char *name, char *buf,
+                                  size_t size);
 
 #endif

@@ -1,5 +1,5 @@
-/* carnet.h - carnets de territoire: an A4 PDF diagnostic of one territory
- * for partners, in French, composed from a store and a template
+/* carnet.h (entry point) - carnets de territoire: an A4 PDF diagnostic of one
+ * territory for partners, in French, composed from a store and a template
  * (styles/carnet.ini: which sections, indicators and order). Reads the
  * store only; one carnet per call, any thread with its own store. */
 #ifndef TERROBS_CARNET_H
@@ -18,29 +18,29 @@ typedef struct tob_carnet_template tob_carnet_template_t;
  * file:line and "section.key"; a missing file is TOB_ERR_NOTFOUND. Names
  * of variables are checked against the store when a carnet is made.
  * Caller frees *out with tob_carnet_template_destroy(). */
-TOB_NODISCARD tob_status_t tob_carnet_template_read(const char *path,
-                                                    tob_carnet_template_t **out,
-                                                    tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_carnet_template_read(
+    const char *path, tob_carnet_template_t **out, tob_error_t *err);
 
 /* Same on text in memory; name is used in messages and files named by
  * the template (map styles) are resolved against dir (NULL = "."). */
-TOB_NODISCARD tob_status_t tob_carnet_template_parse(
+TOB_API TOB_NODISCARD tob_status_t tob_carnet_template_parse(
     const char *text, size_t len, const char *name, const char *dir,
     tob_carnet_template_t **out, tob_error_t *err);
 
 /* The built-in template: the text of styles/carnet.ini, so that a carnet
  * can be made without the source tree. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_carnet_template_default(tob_carnet_template_t **out, tob_error_t *err);
-const char *tob_carnet_template_default_text(void);
+TOB_API const char *tob_carnet_template_default_text(void);
 
-void tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
+TOB_API void
+tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
 
 /* Mixes every section.key = value of the template into the 64-bit
  * fingerprint h (FNV-1a) and returns it: an atlas rerun remakes carnets
  * whose template changed. */
-uint64_t tob_carnet_template_digest(const tob_carnet_template_t *tpl,
-                                    uint64_t h);
+TOB_API uint64_t tob_carnet_template_digest(const tob_carnet_template_t *tpl,
+                                            uint64_t h);
 
 /* The values of a template's indicators for every territory of a level,
  * from which ranks ("3e sur 41") and the level's combined values come.
@@ -51,10 +51,10 @@ typedef struct tob_carnet_peers tob_carnet_peers_t;
  * TOB_ERR_NOTFOUND (a variable the template names and does not mark
  * optional), TOB_ERR_SQLITE, TOB_ERR_NOMEM. Caller frees *out with
  * tob_carnet_peers_destroy(). */
-TOB_NODISCARD tob_status_t tob_carnet_peers_load(
+TOB_API TOB_NODISCARD tob_status_t tob_carnet_peers_load(
     tob_store_t *st, const tob_carnet_template_t *tpl, const char *level,
     int vintage, tob_carnet_peers_t **out, tob_error_t *err);
-void tob_carnet_peers_destroy(tob_carnet_peers_t *peers); /* NULL ok */
+TOB_API void tob_carnet_peers_destroy(tob_carnet_peers_t *peers); /* NULL ok */
 
 /* Which territory, and how. Strings are borrowed for the call. */
 typedef struct tob_carnet_options {
@@ -93,26 +93,24 @@ typedef struct tob_carnet_report {
  * Errors: TOB_ERR_NOTFOUND (territory, level, a variable named by the
  * template), TOB_ERR_INPUT (template values that do not fit the store),
  * TOB_ERR_SQLITE, TOB_ERR_CAIRO, TOB_ERR_IO, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_carnet_write(tob_store_t *st,
-                                            const tob_carnet_template_t *tpl,
-                                            const tob_carnet_options_t *opts,
-                                            const char *path,
-                                            tob_carnet_report_t *report,
-                                            tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
+                 const tob_carnet_options_t *opts, const char *path,
+                 tob_carnet_report_t *report, tob_error_t *err);
 
 /* Writes a small map of the territory as a PNG of width x height pixels
  * (the locator of the cover: the territory within its département, or its
  * own shape when the store has no département), atomically. For the atlas
  * index. Errors as tob_carnet_write(), and TOB_ERR_ARG for a size outside
  * 16..2000. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_carnet_thumbnail(tob_store_t *st, const tob_carnet_options_t *opts,
                      const char *path, int width, int height, tob_error_t *err);
 
 /* Fills report as tob_carnet_write() would (n_pages 0) without composing
  * or writing anything: for the index of carnets kept as up to date.
  * Errors as tob_carnet_write(). */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_carnet_summarize(tob_store_t *st, const tob_carnet_template_t *tpl,
                      const tob_carnet_options_t *opts,
                      tob_carnet_report_t *report, tob_error_t *err);

@@ -1,8 +1,8 @@
-/* cells.h - spreadsheet cells read as partners write them, and values
- * written as partners read them (French formats).
- * Pure computation on NUL-terminated UTF-8 strings: no I/O, no allocation,
- * no locale dependence, no global state; any thread. Every input length is
- * safe (buffers are bounded, long input is rejected, never overflowed). */
+/* cells.h (building block) - spreadsheet cells read as partners write them, and
+ * values written as partners read them (French formats). Pure computation on
+ * NUL-terminated UTF-8 strings: no I/O, no allocation, no locale dependence, no
+ * global state; any thread. Every input length is safe (buffers are bounded,
+ * long input is rejected, never overflowed). */
 #ifndef TERROBS_CELLS_H
 #define TERROBS_CELLS_H
 
@@ -15,7 +15,7 @@
 
 /* Returns 1 if text is NULL, empty or only white space (ASCII space, tab,
  * CR, LF, U+00A0, U+202F): a missing value, never a zero. Else 0. */
-int tob_cell_is_blank(const char *text);
+TOB_API int tob_cell_is_blank(const char *text);
 
 /* Parses a number written the French or the English way.
  * - Spaces (ASCII, U+00A0, U+202F) around the number are ignored.
@@ -37,8 +37,9 @@ int tob_cell_is_blank(const char *text);
  * given as its number), overflow (`1e400`). Underflow gives 0 or a
  * subnormal. More than 400 significant digits is an error. *out is NAN on
  * failure. The error message quotes at most ~60 bytes of text. */
-TOB_NODISCARD tob_status_t tob_cell_parse_number(const char *text, double *out,
-                                                 tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_cell_parse_number(const char *text,
+                                                         double *out,
+                                                         tob_error_t *err);
 
 /* *out on blank text: a missing integer. */
 #define TOB_CELL_INT_MISSING LLONG_MIN
@@ -49,8 +50,9 @@ TOB_NODISCARD tob_status_t tob_cell_parse_number(const char *text, double *out,
  * TOB_CELL_INT_MISSING, TOB_OK. Errors (TOB_ERR_INPUT): not a number, "'12,5'
  * is not a whole number", out of range. *out is TOB_CELL_INT_MISSING on
  * failure. */
-TOB_NODISCARD tob_status_t tob_cell_parse_int(const char *text, long long *out,
-                                              tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_cell_parse_int(const char *text,
+                                                      long long *out,
+                                                      tob_error_t *err);
 
 /* Parses a calendar date, and checks it exists (leap years included):
  * - `22/11/2026`, `2/1/2026`, also with '-' or '.' between the parts:
@@ -65,12 +67,13 @@ TOB_NODISCARD tob_status_t tob_cell_parse_int(const char *text, long long *out,
  * Errors (TOB_ERR_INPUT): "'31/02/2025' is not a valid date", "'22/11/26'
  * is not a date (day/month/year with a 4-digit year, or year-month-day)".
  * Out-params are 0 on failure. */
-TOB_NODISCARD tob_status_t tob_cell_parse_date(const char *text, int *y, int *m,
-                                               int *d, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_cell_parse_date(const char *text, int *y,
+                                                       int *m, int *d,
+                                                       tob_error_t *err);
 
 /* Returns 1 if (y, m, d) is a date of the Gregorian calendar with a year in
  * 1000..9999, else 0. */
-int tob_date_is_valid(int y, int m, int d);
+TOB_API int tob_date_is_valid(int y, int m, int d);
 
 /* ---- Writing values for partners (French) ---------------------------- */
 
@@ -86,24 +89,25 @@ int tob_date_is_valid(int y, int m, int d);
  * spreadsheet shows it (15 significant digits: 2.675 -> 2,68); never
  * writes `-0`; NaN and infinities give "n.d.". If size is too small, buf
  * gets "" (never a truncated number). Returns buf. */
-char *tob_fmt_number_fr(double v, int decimals, char *buf, size_t size);
+TOB_API char *tob_fmt_number_fr(double v, int decimals, char *buf, size_t size);
 
 /* v is in percent (12.3 means 12.3 %): `12,3 %` with U+00A0 before '%'.
  * Same rules as tob_fmt_number_fr. Returns buf. */
-char *tob_fmt_percent_fr(double v, int decimals, char *buf, size_t size);
+TOB_API char *tob_fmt_percent_fr(double v, int decimals, char *buf,
+                                 size_t size);
 
 /* Money in euros: `1 234 567 €` (U+00A0 before '€'). Returns buf. */
-char *tob_fmt_money_fr(double v, int decimals, char *buf, size_t size);
+TOB_API char *tob_fmt_money_fr(double v, int decimals, char *buf, size_t size);
 
 /* `22/11/2026`; a date that is not valid (tob_date_is_valid), such as the
  * 0/0/0 of a missing date, gives "n.d.". Returns buf ("" if size < 11). */
-char *tob_fmt_date_fr(int y, int m, int d, char *buf, size_t size);
+TOB_API char *tob_fmt_date_fr(int y, int m, int d, char *buf, size_t size);
 
 /* ---- Text ------------------------------------------------------------ */
 
 /* Returns 1 if s[0..n) is well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF; NUL bytes allowed), else 0. */
-int tob_text_is_utf8(const char *s, size_t n);
+TOB_API int tob_text_is_utf8(const char *s, size_t n);
 
 /* Largest slug tob_text_slug() writes, in bytes (without the NUL). */
 #define TOB_SLUG_MAX 80
@@ -116,7 +120,7 @@ int tob_text_is_utf8(const char *s, size_t n);
  * holds only [a-z0-9-], so it can never be "..", hidden or absolute; a
  * name with no letter or digit gives "sans-nom". Returns buf ("" if size
  * is 0). */
-char *tob_text_slug(const char *name, char *buf, size_t size);
+TOB_API char *tob_text_slug(const char *name, char *buf, size_t size);
 
 /* Folds a column header for matching: lowercase, French and other Latin
  * accents removed (as tob_text_slug), every run of spaces (also U+00A0,
@@ -125,6 +129,6 @@ char *tob_text_slug(const char *name, char *buf, size_t size);
  * "code_insee", "N° de l’opération" -> "n°_de_l_operation". The result is
  * never longer than s, so a buffer of strlen(s) + 1 bytes is enough;
  * otherwise it is cut at a character boundary. Returns buf. */
-char *tob_text_fold(const char *s, char *buf, size_t size);
+TOB_API char *tob_text_fold(const char *s, char *buf, size_t size);
 
 #endif

@@ -1,5 +1,5 @@
-/* chart.h - bar and line charts drawn with Cairo and Pango into a
- * rectangle, for print: values and axes in French number format, text no
+/* chart.h (building block) - bar and line charts drawn with Cairo and Pango
+ * into a rectangle, for print: values and axes in French number format, text no
  * smaller than 7 pt, series told apart by dash pattern as well as colour so
  * that a grey photocopy still reads. No I/O; any thread with its own cr. */
 #ifndef TERROBS_CHART_H
@@ -46,22 +46,23 @@ typedef struct tob_line_chart {
 
 /* Draws a bar chart into r. pango is a context for r's surface (see
  * tob_draw_fn_t). Errors: TOB_ERR_ARG (no bar). */
-TOB_NODISCARD tob_status_t tob_chart_bars(cairo_t *cr, PangoContext *pango,
-                                          const tob_rect_t *r,
-                                          const tob_bar_chart_t *chart,
-                                          tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_chart_bars(cairo_t *cr,
+                                                  PangoContext *pango,
+                                                  const tob_rect_t *r,
+                                                  const tob_bar_chart_t *chart,
+                                                  tob_error_t *err);
 
 /* Draws a line chart into r. Errors: TOB_ERR_ARG (no year, no series, too
  * many series, years not increasing). */
-TOB_NODISCARD tob_status_t tob_chart_lines(cairo_t *cr, PangoContext *pango,
-                                           const tob_rect_t *r,
-                                           const tob_line_chart_t *chart,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_chart_lines(cairo_t *cr, PangoContext *pango, const tob_rect_t *r,
+                const tob_line_chart_t *chart, tob_error_t *err);
 
 /* Round axis ticks covering [lo, hi]: writes at most max_ticks values
  * (multiples of 1, 2, 2.5 or 5 times a power of ten) into ticks and
  * returns their count (0 if lo, hi are not finite). The first tick is <=
  * lo and the last >= hi. */
-size_t tob_chart_ticks(double lo, double hi, size_t max_ticks, double *ticks);
+TOB_API size_t tob_chart_ticks(double lo, double hi, size_t max_ticks,
+                               double *ticks);
 
 #endif

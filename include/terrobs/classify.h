@@ -1,4 +1,4 @@
-/* classify.h - class breaks for a vector of indicator values.
+/* classify.h (building block) - class breaks for a vector of indicator values.
  * Pure computation: no I/O, no global state, any thread.
  * NaN means "no data": skipped and counted; render gives it its own class.
  * Method names and results follow R's classInt / mapsf, which users know. */
@@ -65,10 +65,11 @@ typedef struct tob_breaks tob_breaks_t;
 
 /* Classifies values[0..n) into n_classes classes (2..TOB_CLASSIFY_MAX).
  * Equivalent to tob_classify_ex() with default options. */
-TOB_NODISCARD tob_status_t tob_classify(const double *values, size_t n,
-                                        size_t n_classes,
-                                        tob_classify_method_t method,
-                                        tob_breaks_t **out, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_classify(const double *values, size_t n,
+                                                size_t n_classes,
+                                                tob_classify_method_t method,
+                                                tob_breaks_t **out,
+                                                tob_error_t *err);
 
 /* Classifies values[0..n) with method and opts (NULL = defaults).
  *
@@ -96,43 +97,41 @@ TOB_NODISCARD tob_status_t tob_classify(const double *values, size_t n,
  * be wider, so that several maps share a legend); TOB_ERR_NOMEM.
  * The caller frees *out with tob_breaks_destroy(); *out is NULL on
  * failure. */
-TOB_NODISCARD tob_status_t tob_classify_ex(const double *values, size_t n,
-                                           size_t n_classes,
-                                           tob_classify_method_t method,
-                                           const tob_classify_options_t *opts,
-                                           tob_breaks_t **out,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_classify_ex(
+    const double *values, size_t n, size_t n_classes,
+    tob_classify_method_t method, const tob_classify_options_t *opts,
+    tob_breaks_t **out, tob_error_t *err);
 
 /* NULL is a no-op. */
-void tob_breaks_destroy(tob_breaks_t *breaks);
+TOB_API void tob_breaks_destroy(tob_breaks_t *breaks);
 
 /* Number of classes k (1..TOB_CLASSIFY_MAX); there are k + 1 breaks. */
-size_t tob_breaks_count(const tob_breaks_t *breaks);
+TOB_API size_t tob_breaks_count(const tob_breaks_t *breaks);
 
 /* The k + 1 breaks, increasing (b[0] == b[1] possible, see above);
  * borrowed, valid until tob_breaks_destroy(). */
-const double *tob_breaks_values(const tob_breaks_t *breaks);
+TOB_API const double *tob_breaks_values(const tob_breaks_t *breaks);
 
 /* Number of values in each of the k classes; borrowed like the breaks. */
-const size_t *tob_breaks_counts(const tob_breaks_t *breaks);
+TOB_API const size_t *tob_breaks_counts(const tob_breaks_t *breaks);
 
 /* Values classified (not NaN) and values skipped as missing (NaN). */
-size_t tob_breaks_n_values(const tob_breaks_t *breaks);
-size_t tob_breaks_n_missing(const tob_breaks_t *breaks);
+TOB_API size_t tob_breaks_n_values(const tob_breaks_t *breaks);
+TOB_API size_t tob_breaks_n_missing(const tob_breaks_t *breaks);
 
-tob_classify_method_t tob_breaks_method(const tob_breaks_t *breaks);
+TOB_API tob_classify_method_t tob_breaks_method(const tob_breaks_t *breaks);
 
 /* Index (0..k-1) of the class holding value, by the closure rule above;
  * TOB_CLASS_NONE for NaN or a value below b[0] or above b[k]. */
-size_t tob_breaks_class_of(const tob_breaks_t *breaks, double value);
+TOB_API size_t tob_breaks_class_of(const tob_breaks_t *breaks, double value);
 
 /* Parses a user-facing method name ("fisher", "q6", "Q6"...), which is
  * case-sensitive. Errors: TOB_ERR_ARG naming the known methods (and the
  * intended one when only the case differs). */
-TOB_NODISCARD tob_status_t tob_classify_method_from_name(
+TOB_API TOB_NODISCARD tob_status_t tob_classify_method_from_name(
     const char *name, tob_classify_method_t *out, tob_error_t *err);
 
 /* The user-facing name of method (static storage); NULL if invalid. */
-const char *tob_classify_method_name(tob_classify_method_t method);
+TOB_API const char *tob_classify_method_name(tob_classify_method_t method);
 
 #endif

@@ -1,7 +1,7 @@
-/* codes.h - territory codes checked by level before they reach the store:
- * INSEE commune codes, EPCI SIRENs (with their Luhn key), départements,
- * regions, QPV codes, and free codes for user zonings.
- * Pure computation: no I/O, no allocation, no global state; any thread. */
+/* codes.h (building block) - territory codes checked by level before they reach
+ * the store: INSEE commune codes, EPCI SIRENs (with their Luhn key),
+ * départements, regions, QPV codes, and free codes for user zonings. Pure
+ * computation: no I/O, no allocation, no global state; any thread. */
 #ifndef TERROBS_CODES_H
 #define TERROBS_CODES_H
 
@@ -30,15 +30,17 @@
  * says the expected form ("'5935' is not an INSEE commune code (5
  * characters: département + 3 digits)"), or TOB_ERR_ARG if level is NULL
  * or empty. */
-TOB_NODISCARD tob_status_t tob_code_check(const char *level, const char *code,
-                                          tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_code_check(const char *level,
+                                                  const char *code,
+                                                  tob_error_t *err);
 
 /* Copies code into buf without the white space around it (ASCII space,
  * tab, CR, LF, U+00A0, U+202F) and nothing else: a 4-digit commune code
  * from a spreadsheet that lost its leading zero stays wrong, to be
  * reported, never guessed. Errors: TOB_ERR_ARG if buf is too small for the
  * result (buf then holds ""). */
-TOB_NODISCARD tob_status_t tob_code_normalize(const char *code, char *buf,
-                                              size_t size, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_code_normalize(const char *code,
+                                                      char *buf, size_t size,
+                                                      tob_error_t *err);
 
 #endif

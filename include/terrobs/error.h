@@ -1,15 +1,21 @@
-/* error.h - status codes and the error record every fallible call fills.
- * The record lives in fixed buffers so that failing never allocates; the
- * first error set wins, later calls only add where (source, row, field). */
+/* error.h (building block) - status codes and the error record every fallible
+ * call fills. The record lives in fixed buffers so that failing never
+ * allocates; the first error set wins, later calls only add where (source, row,
+ * field). */
 #ifndef TERROBS_ERROR_H
 #define TERROBS_ERROR_H
 
 #include <stddef.h>
 
+/* TOB_API marks what libterrobs exports: the library is built with
+ * -fvisibility=hidden, so everything else stays inside it (as PROJ_DLL and
+ * cairo_public do). */
 #if defined(__GNUC__) || defined(__clang__)
+#define TOB_API __attribute__((visibility("default")))
 #define TOB_NODISCARD __attribute__((warn_unused_result))
 #define TOB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
+#define TOB_API
 #define TOB_NODISCARD
 #define TOB_PRINTF(f, a)
 #endif
@@ -44,29 +50,30 @@ typedef struct tob_error {
 } tob_error_t;
 
 /* Resets err to "no error". NULL is a no-op. */
-void tob_error_clear(tob_error_t *err);
+TOB_API void tob_error_clear(tob_error_t *err);
 
 /* Records code and a printf-style message, unless err already holds an
  * error (the first one wins). Returns code, so callers can write
  * `return tob_error_set(err, TOB_ERR_ARG, "...")`. err may be NULL. */
-tob_status_t tob_error_set(tob_error_t *err, tob_status_t code, const char *fmt,
-                           ...) TOB_PRINTF(3, 4);
+TOB_API tob_status_t tob_error_set(tob_error_t *err, tob_status_t code,
+                                   const char *fmt, ...) TOB_PRINTF(3, 4);
 
 /* Same, with the underlying library's code. */
-tob_status_t tob_error_lib(tob_error_t *err, tob_status_t code, int lib_code,
-                           const char *fmt, ...) TOB_PRINTF(4, 5);
+TOB_API tob_status_t tob_error_lib(tob_error_t *err, tob_status_t code,
+                                   int lib_code, const char *fmt, ...)
+    TOB_PRINTF(4, 5);
 
 /* Adds where the error happened; each of source (NULL), row (0) and field
  * (NULL) is written only when given and not already set, so the innermost
  * caller, which knows best, wins. */
-void tob_error_at(tob_error_t *err, const char *source, long long row,
-                  const char *field);
+TOB_API void tob_error_at(tob_error_t *err, const char *source, long long row,
+                          const char *field);
 
 /* Short English name of a status: "bad input", "out of memory"... */
-const char *tob_status_string(tob_status_t status);
+TOB_API const char *tob_status_string(tob_status_t status);
 
 /* Writes "source:row: field: message" (parts that are unset left out)
  * into buf, truncating to size. Returns buf. */
-char *tob_error_format(const tob_error_t *err, char *buf, size_t size);
+TOB_API char *tob_error_format(const tob_error_t *err, char *buf, size_t size);
 
 #endif

@@ -1,5 +1,5 @@
-/* export.h - a level's territories and their indicators, written for
- * partners through GDAL: GeoPackage (geometry in the store CRS and typed
+/* export.h (entry point) - a level's territories and their indicators, written
+ * for partners through GDAL: GeoPackage (geometry in the store CRS and typed
  * columns), CSV (French `;` and `12,5` or C `,` and `12.5`), ODS and XLSX
  * (typed numeric cells), each with metadata (export, variables, sources).
  * Files are written aside and renamed into place. */
@@ -51,9 +51,8 @@ typedef struct tob_export_summary {
 
 /* The format of path from its extension (.gpkg, .csv, .ods, .xlsx; any
  * case). Errors: TOB_ERR_ARG naming the extensions known. */
-TOB_NODISCARD tob_status_t tob_export_format_from_path(const char *path,
-                                                       tob_export_format_t *out,
-                                                       tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_export_format_from_path(
+    const char *path, tob_export_format_t *out, tob_error_t *err);
 
 /* Exports (opts->level, vintage) of st to path.
  *
@@ -81,17 +80,17 @@ TOB_NODISCARD tob_status_t tob_export_format_from_path(const char *path,
  * vintage, variable, or a variable without values), TOB_ERR_EXISTS,
  * TOB_ERR_IO (writing: the message is GDAL's), TOB_ERR_SQLITE,
  * TOB_ERR_NOMEM. On error no target file is created or changed. */
-TOB_NODISCARD tob_status_t tob_export(tob_store_t *st, const char *path,
-                                      const tob_export_options_t *opts,
-                                      tob_export_summary_t *summary,
-                                      tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_export(tob_store_t *st, const char *path,
+                                              const tob_export_options_t *opts,
+                                              tob_export_summary_t *summary,
+                                              tob_error_t *err);
 
 /* Whether a spreadsheet could read text as a formula: it starts with
  * = + - @ tab or CR, or with "of:=". NULL and "" are safe (0). */
-int tob_export_is_formula_like(const char *text);
+TOB_API int tob_export_is_formula_like(const char *text);
 
 /* Writes text into buf, with a leading `'` when it is formula-like.
  * Returns buf, or NULL when size is too small (buf is then ""). */
-char *tob_export_defuse(const char *text, char *buf, size_t size);
+TOB_API char *tob_export_defuse(const char *text, char *buf, size_t size);
 
 #endif

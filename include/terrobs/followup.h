@@ -1,5 +1,5 @@
-/* followup.h - follow-up reports for partners, in French, built from the
- * store as report documents (report.h):
+/* followup.h (entry point) - follow-up reports for partners, in French, built
+ * from the store as report documents (report.h):
  * - contracts of a territory: phases, projects by status and by axis,
  *   engaged ratio ("91 projets engagés sur 280"), engaged and total cost,
  *   funding per financer, projects late at a reference date;
@@ -22,7 +22,7 @@ typedef struct tob_date {
 } tob_date_t;
 
 /* Today, in local time. */
-tob_date_t tob_date_today(void);
+TOB_API tob_date_t tob_date_today(void);
 
 /* The contracts whose territory is (level, code) or lies inside it (the
  * rules of projects.h: memberships, parent codes, else space), one
@@ -30,7 +30,7 @@ tob_date_t tob_date_today(void);
  * fin is before ref. Caller frees *out with tob_report_destroy(). Errors:
  * TOB_ERR_NOTFOUND (no such level or territory, or no contract there,
  * naming the contracts of the store), TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_followup_contracts(tob_store_t *st, const char *level, const char *code,
                        tob_date_t ref, tob_report_t **out, tob_error_t *err);
 
@@ -40,14 +40,16 @@ tob_followup_contracts(tob_store_t *st, const char *level, const char *code,
  * it is prévu or engagé and its Échéance is before ref. Errors:
  * TOB_ERR_NOTFOUND (no such site, naming the store's), TOB_ERR_SQLITE,
  * TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_followup_gup(tob_store_t *st, const char *site,
-                                            tob_date_t ref, tob_report_t **out,
-                                            tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_followup_gup(tob_store_t *st,
+                                                    const char *site,
+                                                    tob_date_t ref,
+                                                    tob_report_t **out,
+                                                    tob_error_t *err);
 
 /* One row per territory of level with projects (all territories if
  * all_rows), and a row for projects placed in none. contract may be NULL
  * (all contracts). Errors: as tob_projects_by_territory(). */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_followup_projects(tob_store_t *st, const char *level, const char *contract,
                       int all_rows, tob_report_t **out, tob_error_t *err);
 

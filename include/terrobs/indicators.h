@@ -1,6 +1,6 @@
-/* indicators.h - indicator tables and variable metadata into the store.
- * Tables are read through table.h (CSV with ',' ';' or tab, UTF-8 with or
- * without BOM or Latin-1; XLSX; ODS) and numbers through cells.h (`1 234,5`
+/* indicators.h (entry point) - indicator tables and variable metadata into the
+ * store. Tables are read through table.h (CSV with ',' ';' or tab, UTF-8 with
+ * or without BOM or Latin-1; XLSX; ODS) and numbers through cells.h (`1 234,5`
  * and `1234.5` alike). An import lands whole or changes nothing, and says
  * how its keys joined the territories: matched, keys with no territory,
  * territories with no row (printed by the CLI and kept in provenance);
@@ -33,11 +33,9 @@ typedef struct tob_variables_report {
  * their observations. Errors: TOB_ERR_INPUT naming file:row: column (bad
  * name, unknown aggregate, a ratio without its parts, an unknown part, a
  * duplicate name), TOB_ERR_NOTFOUND (file, sheet, a required column). */
-TOB_NODISCARD tob_status_t tob_variables_import(tob_store_t *st,
-                                                const char *path,
-                                                const char *sheet,
-                                                tob_variables_report_t *report,
-                                                tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_variables_import(tob_store_t *st, const char *path, const char *sheet,
+                     tob_variables_report_t *report, tob_error_t *err);
 
 /* ---- Indicator tables ---------------------------------------------- */
 
@@ -113,12 +111,12 @@ typedef struct tob_indicators_report {
  * key, duplicate keys listed together, a column with no year), with
  * strict also unknown keys and unmappable values; TOB_ERR_NOTFOUND (file,
  * column, level); TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_indicators_import(tob_store_t *st, const tob_indicators_options_t *opts,
                       tob_indicators_report_t *report, tob_error_t *err);
 
 /* One line for provenance and logs: the join diagnostics of *rep. */
-void tob_indicators_describe(const tob_indicators_report_t *rep, char *buf,
-                             size_t size);
+TOB_API void tob_indicators_describe(const tob_indicators_report_t *rep,
+                                     char *buf, size_t size);
 
 #endif

@@ -1,8 +1,8 @@
-/* layout.h - paged A4 documents written as PDF with Cairo and Pango: a flow
- * of headings, paragraphs, key-figure boxes, tables that split across pages
- * with their header repeated, and drawings (charts, maps) placed in the flow.
- * Pages are recorded first and written at the end, so that running footers
- * can say "Page 2 / 8". One document per thread; units are PostScript
+/* layout.h (building block) - paged A4 documents written as PDF with Cairo and
+ * Pango: a flow of headings, paragraphs, key-figure boxes, tables that split
+ * across pages with their header repeated, and drawings (charts, maps) placed
+ * in the flow. Pages are recorded first and written at the end, so that running
+ * footers can say "Page 2 / 8". One document per thread; units are PostScript
  * points (1/72 inch), y grows downwards. */
 #ifndef TERROBS_LAYOUT_H
 #define TERROBS_LAYOUT_H
@@ -97,66 +97,73 @@ typedef struct tob_table {
 
 /* Creates an empty document. Caller frees with tob_doc_destroy().
  * Errors: TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_doc_create(const tob_doc_info_t *info,
-                                          tob_doc_t **out, tob_error_t *err);
-void tob_doc_destroy(tob_doc_t *doc); /* NULL is a no-op */
+TOB_API TOB_NODISCARD tob_status_t tob_doc_create(const tob_doc_info_t *info,
+                                                  tob_doc_t **out,
+                                                  tob_error_t *err);
+TOB_API void tob_doc_destroy(tob_doc_t *doc); /* NULL is a no-op */
 
 /* Starts a page without running header and footer (a cover) and returns
  * its context, borrowed until the next call on doc. The flow goes on on a
  * new page after it. */
-TOB_NODISCARD tob_status_t tob_doc_cover_page(tob_doc_t *doc, cairo_t **cr,
-                                              tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_cover_page(tob_doc_t *doc,
+                                                      cairo_t **cr,
+                                                      tob_error_t *err);
 
 /* Ends the current page; the next block starts a new one. */
-void tob_doc_page_break(tob_doc_t *doc);
+TOB_API void tob_doc_page_break(tob_doc_t *doc);
 
 /* A heading, kept on the same page as the start of the block after it. */
-TOB_NODISCARD tob_status_t tob_doc_heading(tob_doc_t *doc,
-                                           tob_text_style_t style,
-                                           const char *text, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_heading(tob_doc_t *doc,
+                                                   tob_text_style_t style,
+                                                   const char *text,
+                                                   tob_error_t *err);
 
 /* A paragraph of plain UTF-8 text, wrapped to the frame; split between
  * lines across pages, never leaving a single line alone (widow/orphan). */
-TOB_NODISCARD tob_status_t tob_doc_paragraph(tob_doc_t *doc,
-                                             tob_text_style_t style,
-                                             const char *text,
-                                             tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_paragraph(tob_doc_t *doc,
+                                                     tob_text_style_t style,
+                                                     const char *text,
+                                                     tob_error_t *err);
 
 /* Key-figure boxes, three per row, rows of equal height. */
-TOB_NODISCARD tob_status_t tob_doc_figures(tob_doc_t *doc,
-                                           const tob_figure_t *figures,
-                                           size_t n, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_figures(tob_doc_t *doc,
+                                                   const tob_figure_t *figures,
+                                                   size_t n, tob_error_t *err);
 
 /* A table; see tob_table_t. Errors: TOB_ERR_ARG (no column). */
-TOB_NODISCARD tob_status_t tob_doc_table(tob_doc_t *doc,
-                                         const tob_table_t *table,
-                                         tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_table(tob_doc_t *doc,
+                                                 const tob_table_t *table,
+                                                 tob_error_t *err);
 
 /* A drawing of the frame's width and the given height (clamped to a page):
  * moved to the next page if it does not fit in what is left. */
-TOB_NODISCARD tob_status_t tob_doc_drawing(tob_doc_t *doc, double height,
-                                           tob_draw_fn_t draw, void *user,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_drawing(tob_doc_t *doc,
+                                                   double height,
+                                                   tob_draw_fn_t draw,
+                                                   void *user,
+                                                   tob_error_t *err);
 
 /* Vertical space (dropped at the top of a page). */
-void tob_doc_space(tob_doc_t *doc, double points);
+TOB_API void tob_doc_space(tob_doc_t *doc, double points);
 
 /* Height left on the current page (0 before any flow page exists). */
-double tob_doc_remaining(const tob_doc_t *doc);
-size_t tob_doc_page_count(const tob_doc_t *doc);
+TOB_API double tob_doc_remaining(const tob_doc_t *doc);
+TOB_API size_t tob_doc_page_count(const tob_doc_t *doc);
 
 /* Draws text in a box of the given width at (x, y), top-aligned, wrapped;
  * font is a Pango description ("DejaVu Sans Bold 12"), rgb 0xRRGGBB.
  * Returns the height drawn. For covers and free drawings. */
-double tob_doc_draw_text(tob_doc_t *doc, cairo_t *cr, double x, double y,
-                         double width, const char *font, unsigned rgb,
-                         tob_align_t align, const char *text);
+TOB_API double tob_doc_draw_text(tob_doc_t *doc, cairo_t *cr, double x,
+                                 double y, double width, const char *font,
+                                 unsigned rgb, tob_align_t align,
+                                 const char *text);
 
 /* Writes the PDF to path atomically (path.tmp, fsync, rename); checks
  * cairo's status after every page and after cairo_surface_finish().
  * Errors: TOB_ERR_IO (cannot write), TOB_ERR_CAIRO. */
-TOB_NODISCARD tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
-                                             tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_doc_write_pdf(tob_doc_t *doc,
+                                                     const char *path,
+                                                     tob_error_t *err);
 
 /* Splits table rows over pages (exposed for tests). Rows of heights
  * heights[0..n) go under a header of header_h; the first page has
@@ -167,8 +174,9 @@ TOB_NODISCARD tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
  * does not fit whole, so the table must start on a new page. A chunk never
  * ends with fewer than min(2, n) rows on the first page, and the last
  * chunk never holds a single row when the one before can spare one. */
-size_t tob_layout_split_rows(const double *heights, size_t n, double header_h,
-                             double first_avail, double page_avail,
-                             size_t *starts, size_t max_chunks, int *new_page);
+TOB_API size_t tob_layout_split_rows(const double *heights, size_t n,
+                                     double header_h, double first_avail,
+                                     double page_avail, size_t *starts,
+                                     size_t max_chunks, int *new_page);
 
 #endif

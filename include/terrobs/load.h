@@ -1,5 +1,5 @@
-/* load.h - territory boundaries from any OGR source into the store:
- * reprojected to the store CRS through OGR/PROJ, repaired (make-valid,
+/* load.h (entry point) - territory boundaries from any OGR source into the
+ * store: reprojected to the store CRS through OGR/PROJ, repaired (make-valid,
  * promoted to MULTIPOLYGON), codes checked, all in one transaction. */
 #ifndef TERROBS_LOAD_H
 #define TERROBS_LOAD_H
@@ -47,10 +47,10 @@ typedef struct tob_load_report {
  * field: TOB_ERR_NOTFOUND (file, layer, field), TOB_ERR_INPUT (code,
  * geometry, duplicates, no CRS), TOB_ERR_EXISTS (level and vintage
  * already loaded, without replace), TOB_ERR_GDAL, TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t tob_load(tob_store_t *st,
-                                    const tob_load_options_t *opts,
-                                    tob_load_report_t *report,
-                                    tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_load(tob_store_t *st,
+                                            const tob_load_options_t *opts,
+                                            tob_load_report_t *report,
+                                            tob_error_t *err);
 
 /* A layer-definition file (layers/NAME.layer): the same keys as the load
  * options, `key = value`, with src relative to the file's folder. */
@@ -58,13 +58,13 @@ typedef struct tob_layerdef tob_layerdef_t;
 
 /* Reads path. Unknown keys and bad values are errors naming file, line and
  * key. Caller frees *out with tob_layerdef_destroy(). */
-TOB_NODISCARD tob_status_t tob_layerdef_read(const char *path,
-                                             tob_layerdef_t **out,
-                                             tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_layerdef_read(const char *path,
+                                                     tob_layerdef_t **out,
+                                                     tob_error_t *err);
 
 /* The options the file sets; borrowed until tob_layerdef_destroy(). */
-tob_load_options_t *tob_layerdef_options(tob_layerdef_t *def);
+TOB_API tob_load_options_t *tob_layerdef_options(tob_layerdef_t *def);
 
-void tob_layerdef_destroy(tob_layerdef_t *def);
+TOB_API void tob_layerdef_destroy(tob_layerdef_t *def);
 
 #endif

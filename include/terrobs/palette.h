@@ -1,4 +1,4 @@
-/* palette.h - named colour palettes and colour parsing.
+/* palette.h (building block) - named colour palettes and colour parsing.
  * ColorBrewer schemes (sequential, diverging, qualitative) from their
  * published per-class-count tables, and the viridis family sampled from
  * their published 256 anchors. Constant tables only: any thread. */
@@ -30,12 +30,12 @@ typedef struct tob_palette_info {
 /* Number of palettes, and the i-th (0..count-1, ColorBrewer first, in
  * ColorBrewer's order, then viridis, magma, plasma, inferno, cividis).
  * The info is static; NULL when i is out of range. */
-size_t tob_palette_count(void);
-const tob_palette_info_t *tob_palette_info_at(size_t i);
+TOB_API size_t tob_palette_count(void);
+TOB_API const tob_palette_info_t *tob_palette_info_at(size_t i);
 
 /* The palette called name (case-sensitive, as ColorBrewer spells it:
  * "YlOrRd"); NULL if none. Static storage. */
-const tob_palette_info_t *tob_palette_find(const char *name);
+TOB_API const tob_palette_info_t *tob_palette_find(const char *name);
 
 /* Writes n colours of palette name to out[0..n), light to dark for
  * sequential ColorBrewer schemes, dark to light (viridis: dark purple to
@@ -47,21 +47,22 @@ const tob_palette_info_t *tob_palette_find(const char *name);
  * included: anchor round(i * 255 / (n - 1)); n = 1 is anchor 128.
  * Errors: TOB_ERR_NOTFOUND for an unknown name (the message proposes near
  * names or lists them all), TOB_ERR_ARG for n out of range. */
-TOB_NODISCARD tob_status_t tob_palette_get(const char *name, size_t n,
-                                           int reverse, tob_rgb_t *out,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_palette_get(const char *name, size_t n,
+                                                   int reverse, tob_rgb_t *out,
+                                                   tob_error_t *err);
 
 /* "sequential", "diverging", "qualitative"; static storage. */
-const char *tob_palette_kind_name(tob_palette_kind_t kind);
+TOB_API const char *tob_palette_kind_name(tob_palette_kind_t kind);
 
 /* Parses "#RRGGBB", "#RGB", "#RRGGBBAA" (hex digits in either case) or one
  * of the 148 CSS named colours ("white", "grey", "steelblue"; any case)
  * or "transparent". Errors: TOB_ERR_INPUT naming the text. */
-TOB_NODISCARD tob_status_t tob_color_parse(const char *text, tob_rgb_t *out,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_color_parse(const char *text,
+                                                   tob_rgb_t *out,
+                                                   tob_error_t *err);
 
 /* Writes "#rrggbb" (opaque) or "#rrggbbaa" into buf (at least 10 bytes
  * for every colour). Returns buf. */
-char *tob_color_format(tob_rgb_t color, char *buf, size_t size);
+TOB_API char *tob_color_format(tob_rgb_t color, char *buf, size_t size);
 
 #endif

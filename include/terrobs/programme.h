@@ -1,7 +1,7 @@
-/* programme.h - contracts, projects and GUP tables as partners keep them in
- * spreadsheets: the five import kinds and their documented columns (French
- * headers), the shared vocabulary (contract kinds, phases, statuses, GUP
- * volets), the all-or-nothing import into the store, and fill-in templates.
+/* programme.h (entry point) - contracts, projects and GUP tables as partners
+ * keep them in spreadsheets: the five import kinds and their documented columns
+ * (French headers), the shared vocabulary (contract kinds, phases, statuses,
+ * GUP volets), the all-or-nothing import into the store, and fill-in templates.
  * Projects per territory are in projects.h, follow-up reports in
  * followup.h. */
 #ifndef TERROBS_PROGRAMME_H
@@ -23,12 +23,11 @@ typedef enum tob_programme_kind {
 #define TOB_PROG_N_KINDS 5
 
 /* "contracts", "projects", "gup-sites", "gup-actions", "gup-reports". */
-const char *tob_programme_kind_name(tob_programme_kind_t kind);
+TOB_API const char *tob_programme_kind_name(tob_programme_kind_t kind);
 
 /* Finds a kind by its name. Errors: TOB_ERR_ARG naming the known kinds. */
-TOB_NODISCARD tob_status_t tob_programme_kind_parse(const char *name,
-                                                    tob_programme_kind_t *out,
-                                                    tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_programme_kind_parse(
+    const char *name, tob_programme_kind_t *out, tob_error_t *err);
 
 /* One documented column. A header matches when its folded form
  * (tob_text_fold: lowercase, no accents, '_' for spaces and apostrophes)
@@ -45,7 +44,8 @@ typedef struct tob_column {
 
 /* The documented columns of kind in template order; a static array, *n
  * gets its length. */
-const tob_column_t *tob_programme_columns(tob_programme_kind_t kind, size_t *n);
+TOB_API const tob_column_t *tob_programme_columns(tob_programme_kind_t kind,
+                                                  size_t *n);
 
 /* ---- Vocabulary -------------------------------------------------------- */
 
@@ -64,15 +64,17 @@ typedef enum tob_vocab {
  * do not matter, masculine and feminine forms are the same ("Engagée",
  * "engage", "en cours"). *key is a static string. Errors: TOB_ERR_INPUT
  * "'fini' is not a status (prévu, engagé, réalisé, abandonné)". */
-TOB_NODISCARD tob_status_t tob_vocab_match(tob_vocab_t vocab, const char *text,
-                                           const char **key, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_vocab_match(tob_vocab_t vocab,
+                                                   const char *text,
+                                                   const char **key,
+                                                   tob_error_t *err);
 
 /* The French label of a key ("Tranquillité publique"), or key itself if
  * unknown. Static. */
-const char *tob_vocab_label(tob_vocab_t vocab, const char *key);
+TOB_API const char *tob_vocab_label(tob_vocab_t vocab, const char *key);
 
 /* The i-th key of vocab in its documented order, NULL past the end. */
-const char *tob_vocab_key(tob_vocab_t vocab, size_t i);
+TOB_API const char *tob_vocab_key(tob_vocab_t vocab, size_t i);
 
 /* ---- Import ------------------------------------------------------------ */
 
@@ -110,7 +112,7 @@ typedef struct tob_programme_import_report {
  * example row left in), TOB_ERR_EXISTS (keys already imported, without
  * replace), TOB_ERR_NOTFOUND (file, sheet, required column), TOB_ERR_GDAL,
  * TOB_ERR_SQLITE. report may be NULL. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_programme_import(tob_store_t *st, tob_programme_kind_t kind,
                      const tob_programme_import_options_t *opts,
                      tob_programme_import_report_t *report, tob_error_t *err);
@@ -123,15 +125,14 @@ tob_programme_import(tob_store_t *st, tob_programme_kind_t kind,
 
 /* Writes the template of kind to out as CSV (';'-separated, UTF-8): the
  * headers, then one fictitious example row. Errors: TOB_ERR_IO. */
-TOB_NODISCARD tob_status_t tob_programme_template_csv(tob_programme_kind_t kind,
-                                                      FILE *out,
-                                                      tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_programme_template_csv(
+    tob_programme_kind_t kind, FILE *out, tob_error_t *err);
 
 /* Writes the template to path, whose extension picks the format: .csv,
  * .xlsx or .ods (through GDAL, every column as text so codes keep their
  * leading zeros). The file is written aside and renamed into place.
  * Errors: TOB_ERR_ARG (extension), TOB_ERR_IO (writing, GDAL's message). */
-TOB_NODISCARD tob_status_t tob_programme_template_write(
+TOB_API TOB_NODISCARD tob_status_t tob_programme_template_write(
     tob_programme_kind_t kind, const char *path, tob_error_t *err);
 
 #endif

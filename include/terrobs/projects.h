@@ -1,5 +1,5 @@
-/* projects.h - contract projects counted and summed per territory of any
- * level, for maps, carnets and follow-up reports.
+/* projects.h (entry point) - contract projects counted and summed per territory
+ * of any level, for maps, carnets and follow-up reports.
  *
  * Where a project is: its commune (the `Commune` code it was imported
  * with, or the commune whose polygon holds its point: R*Tree, then
@@ -45,14 +45,14 @@ typedef struct tob_project_totals {
  * contract code to keep only its projects, or NULL for all. Errors:
  * TOB_ERR_NOTFOUND (no such level or contract, naming the known ones),
  * TOB_ERR_SQLITE, TOB_ERR_NOMEM. On failure *rows is NULL. */
-TOB_NODISCARD tob_status_t tob_projects_by_territory(
+TOB_API TOB_NODISCARD tob_status_t tob_projects_by_territory(
     tob_store_t *st, const char *level, const char *contract,
     tob_project_totals_t **rows, size_t *n_rows, tob_project_totals_t *unplaced,
     tob_error_t *err);
 
 /* Totals for one territory (level, code). Errors: as above, and
  * TOB_ERR_NOTFOUND for an unknown code. */
-TOB_NODISCARD tob_status_t tob_projects_in_territory(
+TOB_API TOB_NODISCARD tob_status_t tob_projects_in_territory(
     tob_store_t *st, const char *level, const char *code, const char *contract,
     tob_project_totals_t *out, tob_error_t *err);
 
@@ -68,8 +68,9 @@ TOB_NODISCARD tob_status_t tob_projects_in_territory(
  * source_id is the provenance record to cite (0 = none). Called by every
  * contracts and projects import, inside its transaction; call it again
  * after reloading boundaries. Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_projects_publish(tob_store_t *st, int year,
-                                                tob_id_t source_id,
-                                                tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_projects_publish(tob_store_t *st,
+                                                        int year,
+                                                        tob_id_t source_id,
+                                                        tob_error_t *err);
 
 #endif

@@ -1,6 +1,6 @@
-/* qgis.h - a QGIS project (.qgs) over a store: one group per level, with
- * the level's registered SpatiaLite view (one layer per vintage) and one
- * layer per map style of that level, whose classes and colours become a
+/* qgis.h (entry point) - a QGIS project (.qgs) over a store: one group per
+ * level, with the level's registered SpatiaLite view (one layer per vintage)
+ * and one layer per map style of that level, whose classes and colours become a
  * graduated (choropleth), categorized (typology) or proportional-circle
  * renderer; project CRS = store CRS. The store path is written relative
  * to the project, so the folder can be moved as a whole. */
@@ -40,9 +40,8 @@ typedef struct tob_qgis_summary {
  * summary may be NULL. Errors: TOB_ERR_ARG (path not .qgs), TOB_ERR_INPUT
  * or TOB_ERR_NOTFOUND (a style that cannot be read), TOB_ERR_EXISTS,
  * TOB_ERR_IO, TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_qgis_write(tob_store_t *st, const char *path,
-                                          const tob_qgis_options_t *opts,
-                                          tob_qgis_summary_t *summary,
-                                          tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_qgis_write(
+    tob_store_t *st, const char *path, const tob_qgis_options_t *opts,
+    tob_qgis_summary_t *summary, tob_error_t *err);
 
 #endif

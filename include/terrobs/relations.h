@@ -1,5 +1,5 @@
-/* relations.h - how territories of two levels relate, written to table
- * membership: whole members (a commune in its EPCI, an EPCI in a SCoT)
+/* relations.h (entry point) - how territories of two levels relate, written to
+ * table membership: whole members (a commune in its EPCI, an EPCI in a SCoT)
  * built from codes and checked in space, and partial overlaps (a QPV over
  * communes) with the share of the child's area in each parent.
  * Each call is one transaction: it replaces the relations of the same kind
@@ -71,15 +71,15 @@ typedef struct tob_relate_report {
  * TOB_ERR_NOTFOUND (level, vintage, file, column), TOB_ERR_INPUT (a bad
  * code in the member table, naming file:row: column; no parent code at
  * all), TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t tob_relate(tob_store_t *st,
-                                      const tob_relate_options_t *opts,
-                                      tob_relate_report_t *report,
-                                      tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_relate(tob_store_t *st,
+                                              const tob_relate_options_t *opts,
+                                              tob_relate_report_t *report,
+                                              tob_error_t *err);
 
 /* One line for provenance and logs: counts and examples of *rep. */
-void tob_relate_describe(const tob_relate_report_t *rep,
-                         const tob_relate_options_t *opts, char *buf,
-                         size_t size);
+TOB_API void tob_relate_describe(const tob_relate_report_t *rep,
+                                 const tob_relate_options_t *opts, char *buf,
+                                 size_t size);
 
 /* Overlaps between two spatial levels (e.g. qpv over commune). */
 typedef struct tob_overlap_options {
@@ -112,7 +112,7 @@ typedef struct tob_overlap_report {
  * ST_MakeValid() inputs (counted); if it still fails the error names both
  * codes. Errors: TOB_ERR_NOTFOUND, TOB_ERR_INPUT (a level without
  * geometry), TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_relate_overlaps(tob_store_t *st, const tob_overlap_options_t *opts,
                     tob_overlap_report_t *report, tob_error_t *err);
 
@@ -154,7 +154,7 @@ typedef struct tob_territories_report {
  * Errors (nothing written): TOB_ERR_INPUT naming file:row: column (a bad
  * or empty code, an empty name, a code named two ways), TOB_ERR_EXISTS,
  * TOB_ERR_NOTFOUND (file, column, parent level), TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t
+TOB_API TOB_NODISCARD tob_status_t
 tob_territories_import(tob_store_t *st, const tob_territories_options_t *opts,
                        tob_territories_report_t *report, tob_error_t *err);
 

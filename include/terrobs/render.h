@@ -1,5 +1,5 @@
-/* render.h - thematic maps drawn with Cairo from a style and a store:
- * fills and outlines simplified to the output resolution, proportional
+/* render.h (entry point) - thematic maps drawn with Cairo from a style and a
+ * store: fills and outlines simplified to the output resolution, proportional
  * circles, points, labels without overlap, legend with counts, title,
  * source line, scale bar, north arrow and insets in their own CRS.
  * Files: PNG (libpng, with world file and .prj), SVG and PDF. */
@@ -61,7 +61,7 @@ typedef struct tob_map_report {
  * that allows reads only. Errors: TOB_ERR_NOTFOUND (level, variable),
  * TOB_ERR_INPUT (an SQL expression that fails or writes, no feature),
  * TOB_ERR_PROJ (a CRS), TOB_ERR_SQLITE, TOB_ERR_CAIRO, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_render_to_cairo(
+TOB_API TOB_NODISCARD tob_status_t tob_render_to_cairo(
     cairo_t *cr, double x, double y, double w, double h,
     const tob_style_t *style, tob_store_t *st, const tob_render_options_t *opts,
     tob_map_report_t *report, tob_error_t *err);
@@ -72,11 +72,9 @@ TOB_NODISCARD tob_status_t tob_render_to_cairo(
  * as text). Every file is written to "<file>.tmp" and renamed into place.
  * Errors as tob_render_to_cairo, plus TOB_ERR_ARG (unknown extension) and
  * TOB_ERR_IO. */
-TOB_NODISCARD tob_status_t tob_render_file(const char *path,
-                                           const tob_style_t *style,
-                                           tob_store_t *st,
-                                           const tob_render_options_t *opts,
-                                           tob_map_report_t *report,
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_render_file(const char *path, const tob_style_t *style, tob_store_t *st,
+                const tob_render_options_t *opts, tob_map_report_t *report,
+                tob_error_t *err);
 
 #endif

@@ -1,5 +1,5 @@
-/* store.h - the observatory store: one SpatiaLite file holding levels,
- * territories, memberships, indicators, contracts, GUP and provenance.
+/* store.h (entry point) - the observatory store: one SpatiaLite file holding
+ * levels, territories, memberships, indicators, contracts, GUP and provenance.
  * A tob_store_t owns one database connection (SQLite with SpatiaLite
  * loaded); use one per thread. All SQL of the library goes through a store,
  * by the library-internal database layer (src/store/db.h). */
@@ -34,56 +34,62 @@ typedef enum tob_store_mode {
  * renamed into place, so a crash never leaves a half-made store. An
  * existing path is an error (TOB_ERR_EXISTS) unless force. Caller closes
  * *out with tob_store_close(). */
-TOB_NODISCARD tob_status_t tob_store_create(const char *path, int srid,
-                                            int force, tob_store_t **out,
-                                            tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_create(const char *path, int srid,
+                                                    int force,
+                                                    tob_store_t **out,
+                                                    tob_error_t *err);
 
 /* Opens an existing store. Errors: TOB_ERR_NOTFOUND (no file),
  * TOB_ERR_STORE (not a terrobs store, newer schema). */
-TOB_NODISCARD tob_status_t tob_store_open(const char *path,
-                                          tob_store_mode_t mode,
-                                          tob_store_t **out, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_open(const char *path,
+                                                  tob_store_mode_t mode,
+                                                  tob_store_t **out,
+                                                  tob_error_t *err);
 
 /* Closes the store; NULL is a no-op. */
-void tob_store_close(tob_store_t *st);
+TOB_API void tob_store_close(tob_store_t *st);
 
-int tob_store_srid(const tob_store_t *st);
-const char *tob_store_path(const tob_store_t *st);
+TOB_API int tob_store_srid(const tob_store_t *st);
+TOB_API const char *tob_store_path(const tob_store_t *st);
 
 /* Runs constant SQL with no result rows. */
-TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st, const char *sql,
-                                          tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st,
+                                                  const char *sql,
+                                                  tob_error_t *err);
 
 /* BEGIN IMMEDIATE (the write lock is taken now, so a concurrent writer
  * fails before any work), COMMIT, and ROLLBACK (a no-op outside a
  * transaction: SQLite may have rolled back already on SQLITE_FULL...). */
-TOB_NODISCARD tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err);
-TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err);
-void tob_store_rollback(tob_store_t *st);
+TOB_API TOB_NODISCARD tob_status_t tob_store_begin(tob_store_t *st,
+                                                   tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_commit(tob_store_t *st,
+                                                    tob_error_t *err);
+TOB_API void tob_store_rollback(tob_store_t *st);
 
 /* Writes what the store holds to out, as `terrobs info` shows it: store
  * path, storage CRS, schema version and creation date, each level with its
  * territory count and area per vintage, the extent, each variable with its
  * years and value count, and every recorded load and import. */
-TOB_NODISCARD tob_status_t tob_store_describe(tob_store_t *st, FILE *out,
-                                              tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_describe(tob_store_t *st,
+                                                      FILE *out,
+                                                      tob_error_t *err);
 
 /* Checks a level name: 1..32 of [a-z0-9_], starting with a letter, and not
  * a name the store uses itself. */
-TOB_NODISCARD tob_status_t tob_store_check_level_name(const char *name,
-                                                      tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_check_level_name(const char *name,
+                                                              tob_error_t *err);
 
 /* Makes sure level `name` exists, with a spatial view of the same name
  * registered for QGIS/ogrinfo when spatial. label may be NULL (a known
  * default, else the name). Call inside a transaction. */
-TOB_NODISCARD tob_status_t tob_store_ensure_level(tob_store_t *st,
-                                                  const char *name,
-                                                  const char *label,
-                                                  int spatial,
-                                                  tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_ensure_level(tob_store_t *st,
+                                                          const char *name,
+                                                          const char *label,
+                                                          int spatial,
+                                                          tob_error_t *err);
 
 /* Whether a level exists: 1 yes, 0 no. */
-int tob_store_has_level(tob_store_t *st, const char *name);
+TOB_API int tob_store_has_level(tob_store_t *st, const char *name);
 
 /* One provenance record: what was loaded or imported, from where. */
 typedef struct tob_source_record {
@@ -99,22 +105,24 @@ typedef struct tob_source_record {
 
 /* Inserts a provenance record (inside the caller's transaction) and
  * returns its id in *id (may be NULL). */
-TOB_NODISCARD tob_status_t tob_store_add_source(tob_store_t *st,
-                                                const tob_source_record_t *rec,
-                                                tob_id_t *id, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_store_add_source(tob_store_t *st, const tob_source_record_t *rec,
+                     tob_id_t *id, tob_error_t *err);
 
 /* Sets the item count and details of provenance record id, once the work
  * it describes is done (inside the same transaction). details may be
  * NULL. */
-TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st, tob_id_t id,
-                                                   long long n_items,
-                                                   const char *details,
-                                                   tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st,
+                                                           tob_id_t id,
+                                                           long long n_items,
+                                                           const char *details,
+                                                           tob_error_t *err);
 
 /* Hex SHA-256 of a file read through GDAL's virtual file system, so
  * "/vsizip/a.zip/b.shp" hashes the member; "/vsigzip/x.gz" hashes x.gz
  * itself, the file the user holds. hex has 65 bytes. */
-TOB_NODISCARD tob_status_t tob_file_sha256(const char *path, char hex[65],
-                                           tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_file_sha256(const char *path,
+                                                   char hex[65],
+                                                   tob_error_t *err);
 
 #endif

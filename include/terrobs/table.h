@@ -1,9 +1,10 @@
-/* table.h - any tabular file read through GDAL as rows of UTF-8 text:
- * CSV (';', ',' or tab; UTF-8 with or without BOM, or Windows-1252/Latin-1),
- * XLSX, ODS, and the attributes of any OGR layer (GeoPackage, Shapefile...).
- * Every cell comes back as the text the user typed or the spreadsheet
- * stored (no type guessing: `2A004` and `01004` keep their form); parse it
- * with cells.h. One handle per thread; GDALAllRegister() must have run.
+/* table.h (building block) - any tabular file read through GDAL as rows of
+ * UTF-8 text: CSV (';', ',' or tab; UTF-8 with or without BOM, or
+ * Windows-1252/Latin-1), XLSX, ODS, and the attributes of any OGR layer
+ * (GeoPackage, Shapefile...). Every cell comes back as the text the user typed
+ * or the spreadsheet stored (no type guessing: `2A004` and `01004` keep their
+ * form); parse it with cells.h. One handle per thread; GDALAllRegister() must
+ * have run.
  *
  * How cells read (checked by tests/test_table.c):
  * - CSV: the separator is chosen on the first lines (the one among tab, ';'
@@ -44,50 +45,51 @@ typedef struct tob_table_options {
  * file: TOB_ERR_NOTFOUND (no such file, sheet or layer), TOB_ERR_GDAL (GDAL
  * cannot read it), TOB_ERR_INPUT (no header, a column with no name or a
  * duplicate name, UTF-16), TOB_ERR_IO, TOB_ERR_NOMEM. */
-TOB_NODISCARD tob_status_t tob_table_open(const char *path,
-                                          const tob_table_options_t *opts,
-                                          tob_table_t **out, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_table_open(const char *path, const tob_table_options_t *opts,
+               tob_table_t **out, tob_error_t *err);
 
 /* Closes the file and frees everything; NULL is a no-op. */
-void tob_table_close(tob_table_t *t);
+TOB_API void tob_table_close(tob_table_t *t);
 
 /* Number of columns of the header. */
-size_t tob_table_n_columns(const tob_table_t *t);
+TOB_API size_t tob_table_n_columns(const tob_table_t *t);
 
 /* Name of column i (trimmed, UTF-8), NULL if i is out of range. Borrowed
  * until tob_table_close(). */
-const char *tob_table_column_name(const tob_table_t *t, size_t i);
+TOB_API const char *tob_table_column_name(const tob_table_t *t, size_t i);
 
 /* Index of the column whose folded name (tob_text_fold) equals the folded
  * form of an alias; aliases is NULL-terminated and tried in order, so put
  * the preferred name first ({"code_insee", "codgeo", "insee", NULL}).
  * Returns -1 if none matches. */
-long tob_table_find_column(const tob_table_t *t, const char *const *aliases);
+TOB_API long tob_table_find_column(const tob_table_t *t,
+                                   const char *const *aliases);
 
 /* Reads the next non-blank row: *has_row = 1 and TOB_OK, or *has_row = 0
  * and TOB_OK at the end. Errors (TOB_ERR_INPUT, TOB_ERR_GDAL, TOB_ERR_IO)
  * carry the source and the row number; after an error, stop reading. */
-TOB_NODISCARD tob_status_t tob_table_next(tob_table_t *t, int *has_row,
-                                          tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_table_next(tob_table_t *t, int *has_row,
+                                                  tob_error_t *err);
 
 /* Cell i of the current row, UTF-8; "" for an empty cell, a NULL or an
  * index out of range. Borrowed until the next tob_table_next() or
  * tob_table_close(). */
-const char *tob_table_cell(const tob_table_t *t, size_t i);
+TOB_API const char *tob_table_cell(const tob_table_t *t, size_t i);
 
 /* Row number of the current row as the user sees it: in CSV, XLSX and ODS
  * the spreadsheet row (the header is usually row 1, the first data row 2;
  * a quoted line break does not start a new row); in other layers the
  * 1-based feature number. 0 before the first row. */
-long long tob_table_row_number(const tob_table_t *t);
+TOB_API long long tob_table_row_number(const tob_table_t *t);
 
 /* Name of the source for messages: the path as given, followed by
  * " [sheet]" when the file has several sheets or layers. Borrowed until
  * tob_table_close(). */
-const char *tob_table_source(const tob_table_t *t);
+TOB_API const char *tob_table_source(const tob_table_t *t);
 
 /* "UTF-8" or "Windows-1252": how the text of the file was read (for the
  * import report: a Latin-1 file is worth saying). Static string. */
-const char *tob_table_encoding(const tob_table_t *t);
+TOB_API const char *tob_table_encoding(const tob_table_t *t);
 
 #endif

@@ -1,5 +1,6 @@
-/* values.h - the value of a variable for a territory and a year, the one
- * function carnets, maps and exports call. A value is, in this order:
+/* values.h (building block) - the value of a variable for a territory and a
+ * year, the one function carnets, maps and exports call. A value is, in this
+ * order:
  *   1. observed: a row of table observation (an explicit NULL there means
  *      "missing", and stays missing);
  *   2. a ratio variable: scale x numerator / denominator, each got through
@@ -50,13 +51,14 @@ typedef struct tob_variable {
 
 /* "sum", "mean", "weighted_mean", "ratio", "none"; parse returns -1 for
  * anything else. */
-const char *tob_aggregate_name(tob_aggregate_kind_t kind);
-int tob_aggregate_parse(const char *name);
+TOB_API const char *tob_aggregate_name(tob_aggregate_kind_t kind);
+TOB_API int tob_aggregate_parse(const char *name);
 
 /* Reads variable `name`. Errors: TOB_ERR_NOTFOUND "no variable 'x'". */
-TOB_NODISCARD tob_status_t tob_variable_get(tob_store_t *st, const char *name,
-                                            tob_variable_t *out,
-                                            tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_variable_get(tob_store_t *st,
+                                                    const char *name,
+                                                    tob_variable_t *out,
+                                                    tob_error_t *err);
 
 typedef enum tob_value_origin {
     TOB_VALUE_MISSING = 0,
@@ -79,9 +81,10 @@ typedef struct tob_values tob_values_t;
 
 /* Opens a value reader on st (borrowed: close the reader first). Caller
  * frees *out with tob_values_close(). */
-TOB_NODISCARD tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
-                                           tob_error_t *err);
-void tob_values_close(tob_values_t *v); /* NULL is a no-op */
+TOB_API TOB_NODISCARD tob_status_t tob_values_open(tob_store_t *st,
+                                                   tob_values_t **out,
+                                                   tob_error_t *err);
+TOB_API void tob_values_close(tob_values_t *v); /* NULL is a no-op */
 
 /* The value of `variable` for territory id `territory` in `year` (see the
  * top of this file). year 0 = the latest year the variable (or, for a
@@ -89,13 +92,15 @@ void tob_values_close(tob_values_t *v); /* NULL is a no-op */
  * with out->origin TOB_VALUE_MISSING and out->value NAN. Errors:
  * TOB_ERR_NOTFOUND (no such variable), TOB_ERR_INPUT (members nested more
  * than 16 deep: a cycle), TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t tob_values_get(tob_values_t *v, const char *variable,
-                                          tob_id_t territory, int year,
-                                          tob_value_t *out, tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t tob_values_get(tob_values_t *v,
+                                                  const char *variable,
+                                                  tob_id_t territory, int year,
+                                                  tob_value_t *out,
+                                                  tob_error_t *err);
 
 /* Same, for the territory (level, code) of the latest vintage holding
  * code. Errors also: TOB_ERR_NOTFOUND (no such territory). */
-TOB_NODISCARD tob_status_t tob_values_get_code(
+TOB_API TOB_NODISCARD tob_status_t tob_values_get_code(
     tob_values_t *v, const char *variable, const char *level, const char *code,
     int year, tob_value_t *out, tob_error_t *err);
 
@@ -116,16 +121,16 @@ typedef struct tob_derive_options {
 
 /* Computes the value of `variable` for `territory` from its children (or
  * parts, for a ratio), ignoring the territory's own observation. */
-TOB_NODISCARD tob_status_t tob_values_derive(
+TOB_API TOB_NODISCARD tob_status_t tob_values_derive(
     tob_values_t *v, const char *variable, tob_id_t territory, int year,
     const tob_derive_options_t *opts, tob_value_t *out, tob_error_t *err);
 
 /* The store the reader reads, borrowed. */
-tob_store_t *tob_values_store(tob_values_t *v);
+TOB_API tob_store_t *tob_values_store(tob_values_t *v);
 
 /* Variable metadata as cached by the reader; NULL with an error if there
  * is no such variable. Borrowed until tob_values_close(). */
-const tob_variable_t *tob_values_variable(tob_values_t *v, const char *name,
-                                          tob_error_t *err);
+TOB_API const tob_variable_t *
+tob_values_variable(tob_values_t *v, const char *name, tob_error_t *err);
 
 #endif

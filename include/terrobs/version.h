@@ -1,9 +1,11 @@
-/* version.h - the library's version, for `terrobs --version` and
- * provenance records. */
+/* version.h (building block) - the library's version, for `terrobs --version`
+ * and provenance records. */
 #ifndef TERROBS_VERSION_H
 #define TERROBS_VERSION_H
 
+#include "terrobs/error.h"
+
 /* "0.1.0"; static storage. */
-const char *tob_version(void);
+TOB_API const char *tob_version(void);
 
 #endif

@@ -1,8 +1,8 @@
-/* zone.h - user zonings from member lists: a SCoT made of EPCIs, a Somme
- * zone made of EPCIs, a GUP site made of QPVs or communes. Each zone is a
- * territory of its own level whose geometry is the dissolve (ST_Union) of
- * its members', related to them by 'member' relations, so values
- * aggregate to it like to any level. All or nothing, with provenance. */
+/* zone.h (entry point) - user zonings from member lists: a SCoT made of EPCIs,
+ * a Somme zone made of EPCIs, a GUP site made of QPVs or communes. Each zone is
+ * a territory of its own level whose geometry is the dissolve (ST_Union) of its
+ * members', related to them by 'member' relations, so values aggregate to it
+ * like to any level. All or nothing, with provenance. */
 #ifndef TERROBS_ZONE_H
 #define TERROBS_ZONE_H
 
@@ -40,9 +40,8 @@ typedef struct tob_zone_report {
  * code, a zone named two ways, a member listed twice, a zone of its own
  * level), TOB_ERR_NOTFOUND (file, column, member level),
  * TOB_ERR_SQLITE. */
-TOB_NODISCARD tob_status_t tob_zones_import(tob_store_t *st,
-                                            const tob_zone_options_t *opts,
-                                            tob_zone_report_t *report,
-                                            tob_error_t *err);
+TOB_API TOB_NODISCARD tob_status_t
+tob_zones_import(tob_store_t *st, const tob_zone_options_t *opts,
+                 tob_zone_report_t *report, tob_error_t *err);
 
 #endif
