@@ -453,18 +453,8 @@ static tob_status_t finish_source(prog_ctx_t *c, tob_error_t *err)
              c->rep->n_rows, c->rep->n_replaced, c->rep->n_details,
              tob_table_encoding(c->table),
              c->rep->ignored[0] ? "; ignored columns: " : "", c->rep->ignored);
-    db_stmt_t *stmt = NULL;
-    tob_status_t s = db_prepare(
-        c->st, "UPDATE source SET n_items = ?, details = ? WHERE id = ?", &stmt,
-        err);
-    if (s != TOB_OK)
-        return s;
-    db_bind_int64(stmt, 1, (tob_id_t)c->rep->n_rows);
-    db_bind_text_static(stmt, 2, details);
-    db_bind_int64(stmt, 3, c->source_id);
-    s = prog_step(c, stmt, "recording provenance", err);
-    db_finalize(stmt);
-    return s;
+    return tob_store_finish_source(c->st, c->source_id,
+                                   (long long)c->rep->n_rows, details, err);
 }
 
 static int this_year(void)

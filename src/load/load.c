@@ -635,18 +635,8 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
         snprintf(details + used, sizeof details - (size_t)used,
                  ", %zu not UTF-8 (read as Windows-1252)", ld->rep->n_recoded);
     if (s == TOB_OK)
-        s = db_prepare(ld->st,
-                       "UPDATE source SET n_items = ?, details = ?"
-                       " WHERE id = ?",
-                       &stmt, err);
-    if (s == TOB_OK) {
-        db_bind_int64(stmt, 1, (tob_id_t)ld->rep->n_loaded);
-        db_bind_text_static(stmt, 2, details);
-        db_bind_int64(stmt, 3, ld->source_id);
-        if (db_step(stmt) != DB_DONE)
-            s = db_fail(ld->st, "recording provenance", err);
-        db_finalize(stmt);
-    }
+        s = tob_store_finish_source(ld->st, ld->source_id,
+                                    (long long)ld->rep->n_loaded, details, err);
     return s;
 }
 
