@@ -19,7 +19,7 @@ int tob_cell_is_blank(const char *text)
     if (text == NULL)
         return 1;
     for (const char *p = text; *p != '\0';) {
-        size_t n = tob_utf8_space_len(p);
+        size_t n = utf8_space_len(p);
         if (n == 0)
             return 0;
         p += n;
@@ -32,12 +32,12 @@ static void trim(const char *text, const char **begin, const char **end)
 {
     const char *b = text;
     size_t n;
-    while ((n = tob_utf8_space_len(b)) > 0)
+    while ((n = utf8_space_len(b)) > 0)
         b += n;
     const char *e = b;
     const char *last_non_space = b;
     while (*e != '\0') {
-        n = tob_utf8_space_len(e);
+        n = utf8_space_len(e);
         if (n == 0) {
             e++;
             last_non_space = e;
@@ -219,7 +219,7 @@ static tob_status_t not_a_number(const char *text, const char *why,
 {
     char quoted[TOB_QUOTE_MAX];
     return tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a number%s",
-                         tob_cell_quote(text, quoted, sizeof quoted), why);
+                         cell_quote(text, quoted, sizeof quoted), why);
 }
 
 /* Skips a leading '+', '-' or U+2212; returns 1 for a minus. */
@@ -304,11 +304,11 @@ tob_status_t tob_cell_parse_int(const char *text, long long *out,
     char quoted[TOB_QUOTE_MAX];
     if (v != floor(v))
         return tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a whole number",
-                             tob_cell_quote(text, quoted, sizeof quoted));
+                             cell_quote(text, quoted, sizeof quoted));
     if (fabs(v) > 9007199254740992.0) /* 2^53: beyond, not exact */
         return tob_error_set(err, TOB_ERR_INPUT,
                              "'%s' is out of range for a whole number",
-                             tob_cell_quote(text, quoted, sizeof quoted));
+                             cell_quote(text, quoted, sizeof quoted));
     *out = (long long)v;
     return TOB_OK;
 }
@@ -387,7 +387,7 @@ tob_status_t tob_cell_parse_date(const char *text, int *y, int *m, int *d,
     date_parts_t dp;
     int year = 0, month = 0, day = 0, known_order = 0;
     char quoted[TOB_QUOTE_MAX];
-    tob_cell_quote(text, quoted, sizeof quoted);
+    cell_quote(text, quoted, sizeof quoted);
     if (split_date(p, end, &dp) && dp.len[1] <= 2) {
         month = dp.value[1];
         if (dp.len[0] == 4 && dp.len[2] <= 2) { /* 2026-11-22 */

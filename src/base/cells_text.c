@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-size_t tob_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
     if (avail == 0)
         return 0;
@@ -35,7 +35,7 @@ size_t tob_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
     return len;
 }
 
-size_t tob_utf8_space_len(const char *s)
+size_t utf8_space_len(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n')
@@ -55,7 +55,7 @@ int tob_text_is_utf8(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = tob_utf8_decode(u + i, n - i, &cp);
+        size_t len = utf8_decode(u + i, n - i, &cp);
         if (len == 0)
             return 0;
         i += len;
@@ -77,7 +77,7 @@ static int is_control(uint32_t cp)
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
 }
 
-char *tob_cell_quote(const char *text, char *buf, size_t size)
+char *cell_quote(const char *text, char *buf, size_t size)
 {
     enum {
         QUOTE_BYTES = 60
@@ -89,16 +89,16 @@ char *tob_cell_quote(const char *text, char *buf, size_t size)
         return buf;
     const unsigned char *p = (const unsigned char *)text;
     size_t space;
-    while ((space = tob_utf8_space_len((const char *)p)) > 0)
+    while ((space = utf8_space_len((const char *)p)) > 0)
         p += space;
     size_t limit = size - 4 < QUOTE_BYTES ? size - 4 : QUOTE_BYTES;
     size_t used = 0, kept = 0; /* kept: up to the last non-space */
     while (*p != '\0') {
         uint32_t cp = 0;
-        size_t len = tob_utf8_decode(p, avail4(p), &cp);
+        size_t len = utf8_decode(p, avail4(p), &cp);
         size_t in_len = len ? len : 1;
         const char *piece = (const char *)p;
-        space = tob_utf8_space_len((const char *)p);
+        space = utf8_space_len((const char *)p);
         if (space > 0) {
             piece = " ";
             in_len = space;
@@ -195,7 +195,7 @@ char *tob_text_slug(const char *name, char *buf, size_t size)
     const unsigned char *p = (const unsigned char *)(name ? name : "");
     while (*p != '\0' && used < max) {
         uint32_t cp = 0;
-        size_t len = tob_utf8_decode(p, avail4(p), &cp);
+        size_t len = utf8_decode(p, avail4(p), &cp);
         p += len ? len : 1;
         char ascii[2] = {ascii_lower((char)cp), '\0'};
         const char *letters = len == 0             ? NULL
@@ -225,7 +225,7 @@ char *tob_text_slug(const char *name, char *buf, size_t size)
 /* Characters that separate words in a header: they all fold to '_'. */
 static int is_header_separator(const unsigned char *p, uint32_t cp)
 {
-    return tob_utf8_space_len((const char *)p) > 0 || cp == '_' || cp == '-' ||
+    return utf8_space_len((const char *)p) > 0 || cp == '_' || cp == '-' ||
            cp == '.' || cp == '/' || cp == '\'' || cp == 0x2019 ||
            cp == 0x2010 || cp == 0x2011;
 }
@@ -239,7 +239,7 @@ char *tob_text_fold(const char *s, char *buf, size_t size)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p != '\0') {
         uint32_t cp = 0;
-        size_t len = tob_utf8_decode(p, avail4(p), &cp);
+        size_t len = utf8_decode(p, avail4(p), &cp);
         size_t in_len = len ? len : 1;
         char ascii[2] = {ascii_lower((char)*p), '\0'};
         const char *out = len == 1 ? ascii : len ? translit(cp) : NULL;

@@ -89,7 +89,7 @@ static int is_printable_utf8(const char *code, size_t n)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = tob_utf8_decode(p + i, n - i, &cp);
+        size_t len = utf8_decode(p + i, n - i, &cp);
         if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
             return 0;
         i += len;
@@ -137,7 +137,7 @@ tob_status_t tob_code_check(const char *level, const char *code,
     if (code == NULL || code[0] == '\0')
         return tob_error_set(err, TOB_ERR_INPUT, "empty %s code", level);
     char quoted[TOB_QUOTE_MAX];
-    tob_cell_quote(code, quoted, sizeof quoted);
+    cell_quote(code, quoted, sizeof quoted);
     if (strcmp(level, "commune") == 0)
         return is_commune(code)
                    ? TOB_OK
@@ -181,11 +181,11 @@ tob_status_t tob_code_normalize(const char *code, char *buf, size_t size,
     if (code == NULL)
         return TOB_OK;
     size_t space;
-    while ((space = tob_utf8_space_len(code)) > 0)
+    while ((space = utf8_space_len(code)) > 0)
         code += space;
     size_t len = 0, kept = 0; /* kept: up to the last non-space */
     while (code[len] != '\0') {
-        space = tob_utf8_space_len(code + len);
+        space = utf8_space_len(code + len);
         len += space ? space : 1;
         if (space == 0)
             kept = len;

@@ -31,7 +31,7 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-tob_status_t tob_codeset_create(tob_codeset_t **out, tob_error_t *err)
+tob_status_t codeset_create(tob_codeset_t **out, tob_error_t *err)
 {
     *out = NULL;
     tob_codeset_t *set = calloc(1, sizeof *set);
@@ -47,7 +47,7 @@ tob_status_t tob_codeset_create(tob_codeset_t **out, tob_error_t *err)
     return TOB_OK;
 }
 
-void tob_codeset_destroy(tob_codeset_t *set)
+void codeset_destroy(tob_codeset_t *set)
 {
     if (set == NULL)
         return;
@@ -101,8 +101,8 @@ static int add_duplicate(tob_codeset_t *set, const char *code, long long first,
     return 0;
 }
 
-tob_status_t tob_codeset_add(tob_codeset_t *set, const char *code,
-                             long long item, long long *first, tob_error_t *err)
+tob_status_t codeset_add(tob_codeset_t *set, const char *code, long long item,
+                         long long *first, tob_error_t *err)
 {
     *first = 0;
     if ((set->size + 1) * 2 > set->cap && grow(set) != 0)
@@ -121,24 +121,24 @@ tob_status_t tob_codeset_add(tob_codeset_t *set, const char *code,
     return TOB_OK;
 }
 
-long long tob_codeset_find(const tob_codeset_t *set, const char *code)
+long long codeset_find(const tob_codeset_t *set, const char *code)
 {
     const entry_t *e = slot_for(set->slots, set->cap, code);
     return e->code != NULL ? e->item : 0;
 }
 
-size_t tob_codeset_size(const tob_codeset_t *set)
+size_t codeset_size(const tob_codeset_t *set)
 {
     return set->size;
 }
 
-size_t tob_codeset_n_duplicates(const tob_codeset_t *set)
+size_t codeset_n_duplicates(const tob_codeset_t *set)
 {
     return set->n_dups;
 }
 
-void tob_codeset_describe_duplicates(const tob_codeset_t *set, const char *unit,
-                                     char *buf, size_t size)
+void codeset_describe_duplicates(const tob_codeset_t *set, const char *unit,
+                                 char *buf, size_t size)
 {
     size_t used = 0, shown = set->n_dups < 5 ? set->n_dups : 5;
     buf[0] = '\0';

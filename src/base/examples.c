@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void tob_examples_add(tob_examples_t *ex, const char *fmt, ...)
+void examples_add(tob_examples_t *ex, const char *fmt, ...)
 {
     ex->count++;
     if (ex->n_listed >= TOB_EXAMPLES_MAX)
@@ -22,7 +22,7 @@ void tob_examples_add(tob_examples_t *ex, const char *fmt, ...)
     ex->n_listed++;
 }
 
-char *tob_examples_describe(const tob_examples_t *ex, char *buf, size_t size)
+char *examples_describe(const tob_examples_t *ex, char *buf, size_t size)
 {
     if (ex->count == 0 || ex->n_listed == 0)
         snprintf(buf, size, "%zu", ex->count);

@@ -18,11 +18,10 @@ typedef struct tob_examples {
 
 /* Counts one more, and lists it (printf-style) while fewer than
  * TOB_EXAMPLES_MAX are listed. */
-void tob_examples_add(tob_examples_t *ex, const char *fmt, ...)
-    TOB_PRINTF(2, 3);
+void examples_add(tob_examples_t *ex, const char *fmt, ...) TOB_PRINTF(2, 3);
 
 /* Writes "N" when empty lists, else "N: a, b, c and 7 more" into buf.
  * Returns buf. */
-char *tob_examples_describe(const tob_examples_t *ex, char *buf, size_t size);
+char *examples_describe(const tob_examples_t *ex, char *buf, size_t size);
 
 #endif

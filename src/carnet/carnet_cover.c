@@ -16,7 +16,7 @@
 static double draw_band(carnet_ctx_t *ctx, cairo_t *cr)
 {
     const carnet_territory_t *t = ctx->terr;
-    tob_set_rgb(cr, TOB_RGB_ACCENT);
+    set_rgb(cr, TOB_RGB_ACCENT);
     cairo_rectangle(cr, 0, 0, TOB_PAGE_WIDTH, BAND_HEIGHT);
     cairo_fill(cr);
     const char *title =
@@ -114,7 +114,7 @@ static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
 static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
 {
     double y = FOOT_Y;
-    tob_set_rgb(cr, TOB_RGB_RULE);
+    set_rgb(cr, TOB_RGB_RULE);
     cairo_set_line_width(cr, 0.6);
     cairo_move_to(cr, COVER_X, y);
     cairo_line_to(cr, COVER_X + COVER_W, y);

@@ -121,7 +121,7 @@ static tob_status_t add_page(tob_doc_t *doc, int running, tob_error_t *err)
     return TOB_OK;
 }
 
-tob_status_t tob_doc_new_flow_page(tob_doc_t *doc, tob_error_t *err)
+tob_status_t doc_new_flow_page(tob_doc_t *doc, tob_error_t *err)
 {
     return add_page(doc, 1, err);
 }
@@ -161,34 +161,32 @@ size_t tob_doc_page_count(const tob_doc_t *doc)
     return doc->n_pages;
 }
 
-tob_status_t tob_doc_reserve(tob_doc_t *doc, double need, tob_error_t *err)
+tob_status_t doc_reserve(tob_doc_t *doc, double need, tob_error_t *err)
 {
-    double head =
-        doc->pending != NULL
-            ? tob_heading_height(doc, doc->pending_style, doc->pending)
-            : 0;
+    double head = doc->pending != NULL
+                      ? heading_height(doc, doc->pending_style, doc->pending)
+                      : 0;
     int page_empty = doc->flow_open && doc->y <= TOB_PAGE_TOP;
     if (!doc->flow_open ||
         (!page_empty && doc->y + head + need > TOB_PAGE_BOTTOM)) {
-        tob_status_t st = tob_doc_new_flow_page(doc, err);
+        tob_status_t st = doc_new_flow_page(doc, err);
         if (st != TOB_OK)
             return st;
     }
-    tob_doc_place_pending(doc);
+    doc_place_pending(doc);
     return TOB_OK;
 }
 
 tob_status_t tob_doc_drawing(tob_doc_t *doc, double height, tob_draw_fn_t draw,
                              void *user, tob_error_t *err)
 {
-    double head =
-        doc->pending != NULL
-            ? tob_heading_height(doc, doc->pending_style, doc->pending)
-            : 0;
+    double head = doc->pending != NULL
+                      ? heading_height(doc, doc->pending_style, doc->pending)
+                      : 0;
     double most = TOB_PAGE_BOTTOM - TOB_PAGE_TOP - head;
     if (height > most)
         height = most;
-    tob_status_t st = tob_doc_reserve(doc, height, err);
+    tob_status_t st = doc_reserve(doc, height, err);
     if (st != TOB_OK)
         return st;
     tob_rect_t r = {TOB_PAGE_MARGIN_X, doc->y, TOB_FRAME_WIDTH, height};

@@ -37,34 +37,33 @@ struct tob_doc {
 
 /* Makes sure a flow page is open with at least `need` points left, else
  * starts one. The pending heading, if any, is placed first and counted. */
-tob_status_t tob_doc_reserve(tob_doc_t *doc, double need, tob_error_t *err);
+tob_status_t doc_reserve(tob_doc_t *doc, double need, tob_error_t *err);
 
 /* Opens a new flow page (header/footer drawn when writing). */
-tob_status_t tob_doc_new_flow_page(tob_doc_t *doc, tob_error_t *err);
+tob_status_t doc_new_flow_page(tob_doc_t *doc, tob_error_t *err);
 
 /* A layout of text in the given font and width (< 0: no wrapping); caller
  * unrefs it. markup 1 parses Pango markup. */
-PangoLayout *tob_doc_layout(tob_doc_t *doc, const char *font, double width,
-                            const char *text, int markup);
+PangoLayout *doc_layout(tob_doc_t *doc, const char *font, double width,
+                        const char *text, int markup);
 
 /* Height of a layout in points. */
-double tob_layout_height(PangoLayout *layout);
+double layout_height(PangoLayout *layout);
 
 /* Draws a laid-out text with its top-left corner at (x, y). */
-void tob_draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y,
-                     unsigned rgb);
+void draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y,
+                 unsigned rgb);
 
-void tob_set_rgb(cairo_t *cr, unsigned rgb);
+void set_rgb(cairo_t *cr, unsigned rgb);
 
 /* Font description of a flow style ("DejaVu Sans Bold 15"). */
-const char *tob_style_font(tob_text_style_t style);
-unsigned tob_style_rgb(tob_text_style_t style);
+const char *style_font(tob_text_style_t style);
+unsigned style_rgb(tob_text_style_t style);
 
 /* Places a pending heading now (the caller made room for it). */
-void tob_doc_place_pending(tob_doc_t *doc);
+void doc_place_pending(tob_doc_t *doc);
 
 /* Height a heading of that style takes, spacing included. */
-double tob_heading_height(tob_doc_t *doc, tob_text_style_t style,
-                          const char *text);
+double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text);
 
 #endif

@@ -32,7 +32,7 @@ static void draw_running(tob_doc_t *doc, cairo_t *cr, size_t page,
     if (doc->header_right != NULL)
         tob_doc_draw_text(doc, cr, x0 + w * 0.62, 34, w * 0.38, font,
                           TOB_RGB_GREY, TOB_ALIGN_RIGHT, doc->header_right);
-    tob_set_rgb(cr, TOB_RGB_RULE);
+    set_rgb(cr, TOB_RGB_RULE);
     cairo_set_line_width(cr, 0.6);
     cairo_move_to(cr, x0, 50);
     cairo_line_to(cr, x0 + w, 50);
@@ -112,7 +112,7 @@ tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
     /* A heading left last is still printed, on a page of its own if
      * need be; then the recordings are complete. */
     tob_status_t st = TOB_OK;
-    if (doc->pending != NULL && (st = tob_doc_reserve(doc, 0, err)) != TOB_OK)
+    if (doc->pending != NULL && (st = doc_reserve(doc, 0, err)) != TOB_OK)
         return st;
     if (doc->cr != NULL) {
         cairo_destroy(doc->cr);

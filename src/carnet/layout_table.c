@@ -67,7 +67,7 @@ typedef struct table_lay {
 static PangoLayout *cell_layout(tob_doc_t *doc, const char *font,
                                 const char *text, tob_align_t a)
 {
-    PangoLayout *l = tob_doc_layout(doc, font, -1, text != NULL ? text : "", 0);
+    PangoLayout *l = doc_layout(doc, font, -1, text != NULL ? text : "", 0);
     pango_layout_set_alignment(l, a == TOB_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
                                   : a == TOB_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                                                           : PANGO_ALIGN_LEFT);
@@ -88,7 +88,7 @@ static double piece_width(tob_doc_t *doc, const char *font, const char *s,
 {
     char word[256];
     snprintf(word, sizeof word, "%.*s", (int)len, s);
-    PangoLayout *w = tob_doc_layout(doc, font, -1, word, 0);
+    PangoLayout *w = doc_layout(doc, font, -1, word, 0);
     double width = natural_width(w);
     g_object_unref(w);
     return width;
@@ -196,7 +196,7 @@ static double row_height(PangoLayout **row, size_t n)
 {
     double h = 0;
     for (size_t c = 0; c < n; c++) {
-        double hc = tob_layout_height(row[c]);
+        double hc = layout_height(row[c]);
         h = hc > h ? hc : h;
     }
     return h + 2 * CELL_PAD_Y;
@@ -268,18 +268,18 @@ static void draw_row(cairo_t *cr, const table_lay_t *lay, PangoLayout **row,
 {
     double x0 = lay->x[0], x1 = lay->x[lay->t->n_columns];
     if (bg != 0xFFFFFFu) {
-        tob_set_rgb(cr, bg);
+        set_rgb(cr, bg);
         cairo_rectangle(cr, x0, y, x1 - x0, h);
         cairo_fill(cr);
     }
     for (size_t c = 0; c < lay->t->n_columns; c++)
-        tob_draw_layout(cr, row[c], lay->x[c] + CELL_PAD_X, y + CELL_PAD_Y, fg);
+        draw_layout(cr, row[c], lay->x[c] + CELL_PAD_X, y + CELL_PAD_Y, fg);
 }
 
 static void rule(cairo_t *cr, const table_lay_t *lay, double y, double w,
                  unsigned rgb)
 {
-    tob_set_rgb(cr, rgb);
+    set_rgb(cr, rgb);
     cairo_set_line_width(cr, w);
     cairo_move_to(cr, lay->x[0], y);
     cairo_line_to(cr, lay->x[lay->t->n_columns], y);
@@ -331,8 +331,7 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
     /* Room for what must stay together (the heading before it goes along):
      * a short table whole, else its header and first two rows. */
     double page = TOB_PAGE_BOTTOM - TOB_PAGE_TOP;
-    tob_status_t st =
-        tob_doc_reserve(doc, whole <= page / 3 ? whole : lead, err);
+    tob_status_t st = doc_reserve(doc, whole <= page / 3 ? whole : lead, err);
     if (st != TOB_OK)
         return st;
     int new_page = 0;
@@ -341,7 +340,7 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
         TOB_PAGE_BOTTOM - TOB_PAGE_TOP, starts, n, &new_page);
     for (size_t k = 0; k < n_chunks && st == TOB_OK; k++) {
         if (k > 0 || (new_page && doc->y > TOB_PAGE_TOP))
-            st = tob_doc_new_flow_page(doc, err);
+            st = doc_new_flow_page(doc, err);
         if (st != TOB_OK)
             break;
         draw_head(doc, lay, k > 0);
@@ -365,9 +364,9 @@ tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
         st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else {
         if (table->caption != NULL) {
-            PangoLayout *c = tob_doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH,
-                                            table->caption, 0);
-            lay.caption_h = tob_layout_height(c) + 4;
+            PangoLayout *c = doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH,
+                                        table->caption, 0);
+            lay.caption_h = layout_height(c) + 4;
             g_object_unref(c);
         }
         st = flow_table(doc, &lay, starts, err);

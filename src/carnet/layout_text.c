@@ -11,7 +11,7 @@
 #define FIGURE_GAP 8.0   /* between key-figure boxes */
 #define FIGURE_PAD 7.0
 
-const char *tob_style_font(tob_text_style_t style)
+const char *style_font(tob_text_style_t style)
 {
     switch (style) {
     case TOB_TEXT_H1:
@@ -28,7 +28,7 @@ const char *tob_style_font(tob_text_style_t style)
     return TOB_FONT_FAMILY " 9.5";
 }
 
-unsigned tob_style_rgb(tob_text_style_t style)
+unsigned style_rgb(tob_text_style_t style)
 {
     switch (style) {
     case TOB_TEXT_H1:
@@ -43,14 +43,14 @@ unsigned tob_style_rgb(tob_text_style_t style)
     return TOB_RGB_TEXT;
 }
 
-void tob_set_rgb(cairo_t *cr, unsigned rgb)
+void set_rgb(cairo_t *cr, unsigned rgb)
 {
     cairo_set_source_rgb(cr, ((rgb >> 16) & 0xFF) / 255.0,
                          ((rgb >> 8) & 0xFF) / 255.0, (rgb & 0xFF) / 255.0);
 }
 
-PangoLayout *tob_doc_layout(tob_doc_t *doc, const char *font, double width,
-                            const char *text, int markup)
+PangoLayout *doc_layout(tob_doc_t *doc, const char *font, double width,
+                        const char *text, int markup)
 {
     PangoLayout *layout = pango_layout_new(doc->pango);
     PangoFontDescription *fd = pango_font_description_from_string(font);
@@ -67,17 +67,17 @@ PangoLayout *tob_doc_layout(tob_doc_t *doc, const char *font, double width,
     return layout;
 }
 
-double tob_layout_height(PangoLayout *layout)
+double layout_height(PangoLayout *layout)
 {
     int w, h;
     pango_layout_get_size(layout, &w, &h);
     return (double)h / PANGO_SCALE;
 }
 
-void tob_draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y,
-                     unsigned rgb)
+void draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y,
+                 unsigned rgb)
 {
-    tob_set_rgb(cr, rgb);
+    set_rgb(cr, rgb);
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
 }
@@ -86,46 +86,44 @@ double tob_doc_draw_text(tob_doc_t *doc, cairo_t *cr, double x, double y,
                          double width, const char *font, unsigned rgb,
                          tob_align_t align, const char *text)
 {
-    PangoLayout *layout = tob_doc_layout(doc, font, width, text, 0);
+    PangoLayout *layout = doc_layout(doc, font, width, text, 0);
     PangoAlignment pa = align == TOB_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
                         : align == TOB_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                                                     : PANGO_ALIGN_LEFT;
     pango_layout_set_alignment(layout, pa);
-    double h = tob_layout_height(layout);
-    tob_draw_layout(cr, layout, x, y, rgb);
+    double h = layout_height(layout);
+    draw_layout(cr, layout, x, y, rgb);
     g_object_unref(layout);
     return h;
 }
 
 /* ---- headings -------------------------------------------------------- */
 
-double tob_heading_height(tob_doc_t *doc, tob_text_style_t style,
-                          const char *text)
+double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text)
 {
     PangoLayout *l =
-        tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH, text, 0);
-    double h = tob_layout_height(l);
+        doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, text, 0);
+    double h = layout_height(l);
     g_object_unref(l);
     double gap = doc->flow_open && doc->y > TOB_PAGE_TOP ? HEADING_GAP : 0;
     return gap + h + (style == TOB_TEXT_H1 ? 9.0 : 5.0);
 }
 
-void tob_doc_place_pending(tob_doc_t *doc)
+void doc_place_pending(tob_doc_t *doc)
 {
     if (doc->pending == NULL)
         return;
     tob_text_style_t style = doc->pending_style;
     if (doc->y > TOB_PAGE_TOP)
         doc->y += HEADING_GAP;
-    PangoLayout *l = tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH,
-                                    doc->pending, 0);
-    double h = tob_layout_height(l);
-    tob_draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y,
-                    tob_style_rgb(style));
+    PangoLayout *l =
+        doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, doc->pending, 0);
+    double h = layout_height(l);
+    draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, style_rgb(style));
     g_object_unref(l);
     doc->y += h;
     if (style == TOB_TEXT_H1) {
-        tob_set_rgb(doc->cr, TOB_RGB_ACCENT);
+        set_rgb(doc->cr, TOB_RGB_ACCENT);
         cairo_set_line_width(doc->cr, 1.2);
         cairo_move_to(doc->cr, TOB_PAGE_MARGIN_X, doc->y + 3);
         cairo_line_to(doc->cr, TOB_PAGE_MARGIN_X + TOB_FRAME_WIDTH, doc->y + 3);
@@ -143,8 +141,8 @@ tob_status_t tob_doc_heading(tob_doc_t *doc, tob_text_style_t style,
 {
     /* Two headings in a row: the first goes with the second. */
     if (doc->pending != NULL) {
-        double h = tob_heading_height(doc, style, text);
-        tob_status_t st = tob_doc_reserve(doc, h + 40, err);
+        double h = heading_height(doc, style, text);
+        tob_status_t st = doc_reserve(doc, h + 40, err);
         if (st != TOB_OK)
             return st;
     }
@@ -164,7 +162,7 @@ static void draw_lines(cairo_t *cr, PangoLayout *layout, double x, double y,
     PangoLayoutIter *it = pango_layout_get_iter(layout);
     double shift = 0;
     int i = 0;
-    tob_set_rgb(cr, rgb);
+    set_rgb(cr, rgb);
     do {
         int y0, y1;
         pango_layout_iter_get_line_yrange(it, &y0, &y1);
@@ -238,17 +236,17 @@ static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
         if (k == 0 && doc->y <= TOB_PAGE_TOP)
             k = 1; /* a line taller than a page: place it anyway */
         if (k == 0) {
-            tob_status_t st = tob_doc_new_flow_page(doc, err);
+            tob_status_t st = doc_new_flow_page(doc, err);
             if (st != TOB_OK)
                 return st;
             continue;
         }
         draw_lines(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
-                   tob_style_rgb(style));
+                   style_rgb(style));
         doc->y += bottoms[first + k - 1] - tops[first];
         first += k;
         if (first < n) {
-            tob_status_t st = tob_doc_new_flow_page(doc, err);
+            tob_status_t st = doc_new_flow_page(doc, err);
             if (st != TOB_OK)
                 return st;
         }
@@ -260,7 +258,7 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
                                const char *text, tob_error_t *err)
 {
     PangoLayout *l =
-        tob_doc_layout(doc, tob_style_font(style), TOB_FRAME_WIDTH, text, 0);
+        doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, text, 0);
     double *tops = NULL, *bottoms = NULL;
     int n = line_ranges(l, &tops, &bottoms);
     tob_status_t st = TOB_OK;
@@ -269,7 +267,7 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
     } else if (n > 0) {
         /* The heading before it needs the first two lines with it; a
          * paragraph of six lines or fewer is not split at all. */
-        st = tob_doc_reserve(doc, bottoms[n <= 6 ? n - 1 : 1], err);
+        st = doc_reserve(doc, bottoms[n <= 6 ? n - 1 : 1], err);
         if (st == TOB_OK)
             st = flow_lines(doc, l, style, tops, bottoms, n, err);
         doc->y += BLOCK_GAP;
@@ -301,7 +299,7 @@ static PangoLayout *value_layout(tob_doc_t *doc, const tob_figure_t *f,
             sizes[i], num, unit[0] ? "\xC2\xA0" : "", unit);
         if (l != NULL)
             g_object_unref(l);
-        l = tob_doc_layout(doc, TOB_FONT_FAMILY " 15", inner, markup, 1);
+        l = doc_layout(doc, TOB_FONT_FAMILY " 15", inner, markup, 1);
         g_free(markup);
         if (pango_layout_get_line_count(l) == 1)
             break;
@@ -316,35 +314,34 @@ static double lay_figure(tob_doc_t *doc, const tob_figure_t *f, double w,
 {
     double inner = w - 2 * FIGURE_PAD - 3;
     out->value = value_layout(doc, f, inner);
-    out->label = tob_doc_layout(doc, TOB_FONT_FAMILY " Bold 8.5", inner,
-                                f->label != NULL ? f->label : "", 0);
-    out->detail =
-        f->detail != NULL
-            ? tob_doc_layout(doc, TOB_FONT_FAMILY " 7.5", inner, f->detail, 0)
-            : NULL;
-    double h = 2 * FIGURE_PAD + tob_layout_height(out->value) + 2 +
-               tob_layout_height(out->label);
+    out->label = doc_layout(doc, TOB_FONT_FAMILY " Bold 8.5", inner,
+                            f->label != NULL ? f->label : "", 0);
+    out->detail = f->detail != NULL ? doc_layout(doc, TOB_FONT_FAMILY " 7.5",
+                                                 inner, f->detail, 0)
+                                    : NULL;
+    double h = 2 * FIGURE_PAD + layout_height(out->value) + 2 +
+               layout_height(out->label);
     if (out->detail != NULL)
-        h += 4 + tob_layout_height(out->detail);
+        h += 4 + layout_height(out->detail);
     return h;
 }
 
 static void draw_figure(cairo_t *cr, const figure_layouts_t *f, double x,
                         double y, double w, double h)
 {
-    tob_set_rgb(cr, TOB_RGB_TINT);
+    set_rgb(cr, TOB_RGB_TINT);
     cairo_rectangle(cr, x, y, w, h);
     cairo_fill(cr);
-    tob_set_rgb(cr, TOB_RGB_ACCENT);
+    set_rgb(cr, TOB_RGB_ACCENT);
     cairo_rectangle(cr, x, y, 3, h);
     cairo_fill(cr);
     double tx = x + 3 + FIGURE_PAD, ty = y + FIGURE_PAD;
-    tob_draw_layout(cr, f->value, tx, ty, TOB_RGB_ACCENT);
-    ty += tob_layout_height(f->value) + 2;
-    tob_draw_layout(cr, f->label, tx, ty, TOB_RGB_TEXT);
-    ty += tob_layout_height(f->label) + 4;
+    draw_layout(cr, f->value, tx, ty, TOB_RGB_ACCENT);
+    ty += layout_height(f->value) + 2;
+    draw_layout(cr, f->label, tx, ty, TOB_RGB_TEXT);
+    ty += layout_height(f->label) + 4;
     if (f->detail != NULL)
-        tob_draw_layout(cr, f->detail, tx, ty, TOB_RGB_GREY);
+        draw_layout(cr, f->detail, tx, ty, TOB_RGB_GREY);
 }
 
 static void free_figures(figure_layouts_t *f, size_t n)
@@ -370,7 +367,7 @@ static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
         double hi = lay_figure(doc, &figs[i], w, &lay[i]);
         h = hi > h ? hi : h;
     }
-    tob_status_t st = tob_doc_reserve(doc, h, err);
+    tob_status_t st = doc_reserve(doc, h, err);
     if (st == TOB_OK) {
         for (size_t i = 0; i < n; i++)
             draw_figure(doc->cr, &lay[i],

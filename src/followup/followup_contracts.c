@@ -394,8 +394,8 @@ static tob_status_t contracts_inside(tob_store_t *st, tob_id_t target,
                    &q, err);
     while (s == TOB_OK && db_step(q) == DB_ROW) {
         tob_id_t at = db_column_int64(q, 1);
-        if (at == 0 || (at != target &&
-                        tob_projects_territory_above(st, at, level) != target))
+        if (at == 0 ||
+            (at != target && projects_territory_above(st, at, level) != target))
             continue;
         tob_id_t *grown = realloc(*ids, (*n + 1) * sizeof *grown);
         if (grown == NULL) {

@@ -266,7 +266,7 @@ const char *tob_report_paragraph_at(const tob_report_t *r, size_t i)
 /* ---- Text --------------------------------------------------------------- */
 
 /* Characters on screen: UTF-8 continuation bytes take no column. */
-size_t tob_report_width(const char *s)
+size_t report_width(const char *s)
 {
     size_t w = 0;
     for (; s != NULL && *s != '\0'; s++)
@@ -276,7 +276,7 @@ size_t tob_report_width(const char *s)
 
 static void underline(FILE *out, const char *text, char c)
 {
-    size_t w = tob_report_width(text);
+    size_t w = report_width(text);
     for (size_t i = 0; i < w; i++)
         fputc(c, out);
     fputc('\n', out);
@@ -284,7 +284,7 @@ static void underline(FILE *out, const char *text, char c)
 
 static void padded(FILE *out, const char *s, size_t width, int right)
 {
-    size_t w = tob_report_width(s);
+    size_t w = report_width(s);
     if (right)
         for (size_t i = w; i < width; i++)
             fputc(' ', out);
@@ -317,9 +317,9 @@ static tob_status_t text_table(FILE *out, const report_table_t *t)
     if (width == NULL)
         return TOB_ERR_NOMEM;
     for (size_t c = 0; c < t->n_cols; c++) {
-        width[c] = tob_report_width(t->headers[c]);
+        width[c] = report_width(t->headers[c]);
         for (size_t r = 0; r < t->n_rows; r++) {
-            size_t w = tob_report_width(t->cells[r * t->n_cols + c].shown);
+            size_t w = report_width(t->cells[r * t->n_cols + c].shown);
             width[c] = w > width[c] ? w : width[c];
         }
     }
@@ -337,7 +337,7 @@ static tob_status_t text_table(FILE *out, const report_table_t *t)
     return TOB_OK;
 }
 
-tob_status_t tob_report_write_text(const tob_report_t *r, FILE *out)
+tob_status_t report_write_text(const tob_report_t *r, FILE *out)
 {
     fprintf(out, "%s\n", r->title);
     underline(out, r->title, '=');

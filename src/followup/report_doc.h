@@ -52,10 +52,9 @@ struct tob_report {
 };
 
 /* Display width of UTF-8 text (code points). */
-size_t tob_report_width(const char *s);
-
+size_t report_width(const char *s);
 
 /* The aligned text form. */
-tob_status_t tob_report_write_text(const tob_report_t *r, FILE *out);
+tob_status_t report_write_text(const tob_report_t *r, FILE *out);
 
 #endif

@@ -120,7 +120,7 @@ tob_status_t tob_report_write(const tob_report_t *r, tob_report_format_t format,
     if (format == TOB_REPORT_CSV)
         write_csv(r, out);
     else
-        s = tob_report_write_text(r, out);
+        s = report_write_text(r, out);
     if (s == TOB_OK && (fflush(out) != 0 || ferror(out)))
         s = tob_error_set(err, TOB_ERR_IO, "cannot write the report: %s",
                           strerror(errno));

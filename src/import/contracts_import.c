@@ -236,5 +236,5 @@ static void contract_cleanup(prog_ctx_t *c)
     c->state = NULL;
 }
 
-const prog_kind_ops_t tob_prog_contract_ops = {
-    contract_prepare, contract_row, contract_finish, contract_cleanup};
+const prog_kind_ops_t prog_contract_ops = {contract_prepare, contract_row,
+                                           contract_finish, contract_cleanup};

@@ -27,7 +27,7 @@ static tob_status_t prepare_all(prog_ctx_t *c, const char *const *sql,
     gup_state_t *k = calloc(1, sizeof *k);
     if ((c->state = k) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t s = tob_codeset_create(&k->cleared, err);
+    tob_status_t s = codeset_create(&k->cleared, err);
     for (size_t i = 0; i < n && s == TOB_OK; i++) {
         db_stmt_t **slot = (db_stmt_t **)((char *)k + slots[i]);
         s = db_prepare(c->st, sql[i], slot, err);
@@ -46,7 +46,7 @@ static void gup_cleanup(prog_ctx_t *c)
         k->clear,  k->insert,   k->referent_of};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         db_finalize(all[i]);
-    tob_codeset_destroy(k->cleared);
+    codeset_destroy(k->cleared);
     free(k);
     c->state = NULL;
 }
@@ -192,8 +192,8 @@ static tob_status_t site_row(prog_ctx_t *c, tob_error_t *err)
     return s;
 }
 
-const prog_kind_ops_t tob_prog_site_ops = {site_prepare, site_row,
-                                           nothing_to_finish, gup_cleanup};
+const prog_kind_ops_t prog_site_ops = {site_prepare, site_row,
+                                       nothing_to_finish, gup_cleanup};
 
 /* ---- Actions and signalements: rows of a site ------------------------- */
 
@@ -219,7 +219,7 @@ static tob_status_t row_site(prog_ctx_t *c, char code[128], tob_error_t *err)
     long long first = 0;
     if (!c->opts->replace)
         return TOB_OK;
-    s = tob_codeset_add(k->cleared, code, 1, &first, err);
+    s = codeset_add(k->cleared, code, 1, &first, err);
     if (s != TOB_OK || first != 0)
         return s;
     db_bind_int64(k->clear, 1, k->id);
@@ -351,8 +351,8 @@ static tob_status_t action_row(prog_ctx_t *c, tob_error_t *err)
     return prog_step(c, q, "writing an action", err);
 }
 
-const prog_kind_ops_t tob_prog_action_ops = {action_prepare, action_row,
-                                             nothing_to_finish, gup_cleanup};
+const prog_kind_ops_t prog_action_ops = {action_prepare, action_row,
+                                         nothing_to_finish, gup_cleanup};
 
 /* ---- Signalements -------------------------------------------------------- */
 
@@ -443,5 +443,5 @@ static tob_status_t report_row(prog_ctx_t *c, tob_error_t *err)
     return prog_step(c, q, "writing a signalement", err);
 }
 
-const prog_kind_ops_t tob_prog_report_ops = {report_prepare, report_row,
-                                             nothing_to_finish, gup_cleanup};
+const prog_kind_ops_t prog_report_ops = {report_prepare, report_row,
+                                         nothing_to_finish, gup_cleanup};

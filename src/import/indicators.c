@@ -39,8 +39,7 @@ static tob_status_t add_column(ind_import_t *imp, long index, tob_error_t *err)
 static tob_status_t pick_columns(ind_import_t *imp, tob_error_t *err)
 {
     const char *key_alias[] = {imp->opts->key, NULL};
-    tob_status_t s =
-        tob_table_column(imp->table, key_alias, 1, &imp->key_col, err);
+    tob_status_t s = table_column(imp->table, key_alias, 1, &imp->key_col, err);
     size_t n = tob_table_n_columns(imp->table);
     if (s == TOB_OK && (imp->cols = calloc(n, sizeof *imp->cols)) == NULL)
         s = nomem(err);
@@ -53,7 +52,7 @@ static tob_status_t pick_columns(ind_import_t *imp, tob_error_t *err)
     for (size_t i = 0; s == TOB_OK && imp->opts->columns[i]; i++) {
         const char *alias[] = {imp->opts->columns[i], NULL};
         long index = -1;
-        s = tob_table_column(imp->table, alias, 1, &index, err);
+        s = table_column(imp->table, alias, 1, &index, err);
         for (size_t k = 0; s == TOB_OK && k < imp->n_cols; k++)
             if (imp->cols[k].index == index || index == imp->key_col)
                 s = tob_error_set(err, TOB_ERR_ARG,
@@ -95,7 +94,7 @@ static tob_status_t read_key(ind_import_t *imp, ind_row_t *r, tob_error_t *err)
     if ((r->key = strdup(key)) == NULL)
         return nomem(err);
     long long first = 0;
-    return tob_codeset_add(imp->keys, key, r->row, &first, err);
+    return codeset_add(imp->keys, key, r->row, &first, err);
 }
 
 static tob_status_t read_row(ind_import_t *imp, tob_error_t *err)
@@ -129,11 +128,11 @@ static tob_status_t read_rows(ind_import_t *imp, tob_error_t *err)
     if (s == TOB_OK && imp->n_rows == 0)
         return at(imp, 0, NULL,
                   tob_error_set(err, TOB_ERR_INPUT, "no data row"), err);
-    if (s == TOB_OK && tob_codeset_n_duplicates(imp->keys) > 0) {
+    if (s == TOB_OK && codeset_n_duplicates(imp->keys) > 0) {
         char list[500];
-        tob_codeset_describe_duplicates(imp->keys, "rows", list, sizeof list);
+        codeset_describe_duplicates(imp->keys, "rows", list, sizeof list);
         tob_error_set(err, TOB_ERR_INPUT, "%zu duplicate keys: %s",
-                      tob_codeset_n_duplicates(imp->keys), list);
+                      codeset_n_duplicates(imp->keys), list);
         return at(imp, 0, imp->opts->key, TOB_ERR_INPUT, err);
     }
     return s;
@@ -164,7 +163,7 @@ static void detect_numeric(ind_import_t *imp)
     for (size_t i = 0; i < imp->n_cols; i++) {
         ind_column_t *c = &imp->cols[i];
         if (c->n_text > 0 && c->n_text >= c->n_numbers) {
-            tob_examples_add(&imp->skipped, "%s", c->header);
+            examples_add(&imp->skipped, "%s", c->header);
             for (size_t k = 0; k < imp->n_rows; k++) {
                 free(imp->rows[k].cells[i]);
                 imp->rows[k].cells[i] = NULL;
@@ -226,8 +225,8 @@ static tob_status_t name_column(ind_import_t *imp, tob_values_t *vals, size_t i,
                                 tob_error_t *err)
 {
     ind_column_t *c = &imp->cols[i];
-    tob_variable_name_from_header(c->header, c->name, sizeof c->name);
-    tob_status_t s = tob_variable_check_name(c->name, err);
+    variable_name_from_header(c->header, c->name, sizeof c->name);
+    tob_status_t s = variable_check_name(c->name, err);
     for (size_t k = 0; s == TOB_OK && k < i; k++)
         if (strcmp(imp->cols[k].name, c->name) == 0)
             s = tob_error_set(err, TOB_ERR_INPUT,
@@ -310,7 +309,7 @@ static tob_status_t read_table(ind_import_t *imp, tob_error_t *err)
                  tob_table_encoding(imp->table));
         if (tob_file_sha256(o->path, imp->rep->checksum, NULL) != TOB_OK)
             imp->rep->checksum[0] = '\0';
-        s = tob_codeset_create(&imp->keys, err);
+        s = codeset_create(&imp->keys, err);
     }
     if (s == TOB_OK)
         s = pick_columns(imp, err);
@@ -335,11 +334,11 @@ static tob_status_t run_import(ind_import_t *imp, tob_error_t *err)
         s = name_columns(imp, err);
     }
     if (s == TOB_OK)
-        s = tob_ind_match(imp, err);
+        s = ind_match(imp, err);
     if (s == TOB_OK && imp->opts->strict)
         s = strict_check(imp, err);
     if (s == TOB_OK && (s = tob_store_begin(imp->st, err)) == TOB_OK) {
-        s = tob_ind_write(imp, err);
+        s = ind_write(imp, err);
         if (s == TOB_OK)
             s = tob_store_commit(imp->st, err);
         if (s != TOB_OK)
@@ -365,7 +364,7 @@ static void import_end(ind_import_t *imp)
     free(imp->cols);
     free(imp->expected);
     tob_table_close(imp->table);
-    tob_codeset_destroy(imp->keys);
+    codeset_destroy(imp->keys);
     tob_territory_map_destroy(imp->terr);
 }
 

@@ -8,13 +8,13 @@
 
 /* A variable name is 1..63 bytes of [a-z0-9_]: it is a column of exports
  * and a name in styles, so it must survive every tool. */
-TOB_NODISCARD tob_status_t tob_variable_check_name(const char *name,
-                                                   tob_error_t *err);
+TOB_NODISCARD tob_status_t variable_check_name(const char *name,
+                                               tob_error_t *err);
 
 /* Writes the variable name a column header stands for: folded
  * (tob_text_fold), every other character than [a-z0-9_] made '_', runs of
  * '_' made one, none at either end; "" if nothing is left. */
-void tob_variable_name_from_header(const char *header, char *buf, size_t size);
+void variable_name_from_header(const char *header, char *buf, size_t size);
 
 #endif
 
@@ -76,8 +76,8 @@ typedef struct ind_import {
 /* indicators_map.c: keys to territories, directly or through the passage
  * table (cog_from); the rows of each territory combined into
  * imp->targets; the join diagnostics in imp->rep. */
-TOB_NODISCARD tob_status_t tob_ind_match(ind_import_t *imp, tob_error_t *err);
+TOB_NODISCARD tob_status_t ind_match(ind_import_t *imp, tob_error_t *err);
 
 /* indicators_write.c: variables, observations and provenance, inside the
  * caller's transaction. */
-TOB_NODISCARD tob_status_t tob_ind_write(ind_import_t *imp, tob_error_t *err);
+TOB_NODISCARD tob_status_t ind_write(ind_import_t *imp, tob_error_t *err);

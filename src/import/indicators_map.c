@@ -22,7 +22,7 @@ static void passage_free(passage_t *p)
     for (size_t i = 0; i < p->n; i++)
         free(p->to[i]);
     free(p->to);
-    tob_codeset_destroy(p->index);
+    codeset_destroy(p->index);
     tob_table_close(p->table);
 }
 
@@ -48,7 +48,7 @@ static tob_status_t passage_row(passage_t *p, const long col[2],
         s = passage_code(p, col[1], names[1], to, sizeof to, err);
     long long first = 0;
     if (s == TOB_OK)
-        s = tob_codeset_add(p->index, from, (long long)p->n + 1, &first, err);
+        s = codeset_add(p->index, from, (long long)p->n + 1, &first, err);
     if (s != TOB_OK || first != 0) {
         if (s == TOB_OK && strcmp(p->to[first - 1], to) != 0) {
             tob_error_set(err, TOB_ERR_INPUT, "%s maps to %s and to %s", from,
@@ -86,11 +86,11 @@ static tob_status_t read_passage(ind_import_t *imp, passage_t *p,
     long col[2] = {-1, -1};
     tob_status_t s = tob_table_open(o->passage, NULL, &p->table, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&p->index, err);
+        s = codeset_create(&p->index, err);
     if (s == TOB_OK)
-        s = tob_table_column(p->table, alias_from, 1, &col[0], err);
+        s = table_column(p->table, alias_from, 1, &col[0], err);
     if (s == TOB_OK)
-        s = tob_table_column(p->table, alias_to, 1, &col[1], err);
+        s = table_column(p->table, alias_to, 1, &col[1], err);
     int has_row = 0;
     while (s == TOB_OK &&
            (s = tob_table_next(p->table, &has_row, err)) == TOB_OK && has_row)
@@ -122,9 +122,9 @@ static void match_rows(ind_import_t *imp, const passage_t *p)
         ind_row_t *r = &imp->rows[k];
         const char *code = r->key;
         if (p != NULL) {
-            long long at = tob_codeset_find(p->index, r->key);
+            long long at = codeset_find(p->index, r->key);
             if (at == 0) {
-                tob_examples_add(&imp->unmapped, "%s", r->key);
+                examples_add(&imp->unmapped, "%s", r->key);
                 continue;
             }
             code = p->to[at - 1];
@@ -132,9 +132,9 @@ static void match_rows(ind_import_t *imp, const passage_t *p)
         }
         r->target = tob_territory_map_get(imp->terr, code);
         if (r->target == NULL && strcmp(code, r->key) != 0)
-            tob_examples_add(&imp->unknown, "%s (%s)", r->key, code);
+            examples_add(&imp->unknown, "%s (%s)", r->key, code);
         else if (r->target == NULL)
-            tob_examples_add(&imp->unknown, "%s", r->key);
+            examples_add(&imp->unknown, "%s", r->key);
         else
             r->target->hits++;
     }
@@ -200,10 +200,10 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
     for (size_t i = 0; i < imp->n_cols; i++)
         t->values[i] = NAN;
     if (n < expected && !imp->opts->partial_merges) {
-        tob_examples_add(&imp->unmappable,
-                         "%s (%zu of its %zu old codes "
-                         "in the file)",
-                         t->entry->code, n, expected);
+        examples_add(&imp->unmappable,
+                     "%s (%zu of its %zu old codes "
+                     "in the file)",
+                     t->entry->code, n, expected);
         return;
     }
     if (n == 1 && expected <= 1) {
@@ -217,16 +217,16 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
                  rows[k]->key);
     }
     if (n < expected)
-        tob_examples_add(&imp->merged, "%s (%s, %zu of %zu old codes)",
-                         t->entry->code, parts, n, expected);
+        examples_add(&imp->merged, "%s (%s, %zu of %zu old codes)",
+                     t->entry->code, parts, n, expected);
     else
-        tob_examples_add(&imp->merged, "%s (%s)", t->entry->code, parts);
+        examples_add(&imp->merged, "%s (%s)", t->entry->code, parts);
     for (size_t i = 0; i < imp->n_cols; i++) {
         const char *why = NULL;
         t->values[i] = combine_column(imp, rows, n, i, &why);
         if (why != NULL)
-            tob_examples_add(&imp->unmappable, "%s %s (%s)", t->entry->code,
-                             imp->cols[i].name, why);
+            examples_add(&imp->unmappable, "%s %s (%s)", t->entry->code,
+                         imp->cols[i].name, why);
     }
 }
 
@@ -278,7 +278,7 @@ static void fill_report(ind_import_t *imp)
     for (size_t i = 0; i < n; i++) {
         const tob_territory_entry_t *e = tob_territory_map_at(imp->terr, i);
         if (e->hits == 0)
-            tob_examples_add(&imp->no_row, "%s", e->code);
+            examples_add(&imp->no_row, "%s", e->code);
     }
     rep->n_columns = imp->n_cols;
     rep->n_matched = imp->n_targets;
@@ -287,13 +287,13 @@ static void fill_report(ind_import_t *imp)
     rep->n_merged = imp->merged.count;
     rep->n_unmapped = imp->unmapped.count;
     rep->n_unmappable = imp->unmappable.count;
-    tob_examples_describe(&imp->skipped, rep->skipped, sizeof rep->skipped);
-    tob_examples_describe(&imp->unknown, rep->unknown, sizeof rep->unknown);
-    tob_examples_describe(&imp->no_row, rep->no_row, sizeof rep->no_row);
-    tob_examples_describe(&imp->merged, rep->merged, sizeof rep->merged);
-    tob_examples_describe(&imp->unmapped, rep->unmapped, sizeof rep->unmapped);
-    tob_examples_describe(&imp->unmappable, rep->unmappable,
-                          sizeof rep->unmappable);
+    examples_describe(&imp->skipped, rep->skipped, sizeof rep->skipped);
+    examples_describe(&imp->unknown, rep->unknown, sizeof rep->unknown);
+    examples_describe(&imp->no_row, rep->no_row, sizeof rep->no_row);
+    examples_describe(&imp->merged, rep->merged, sizeof rep->merged);
+    examples_describe(&imp->unmapped, rep->unmapped, sizeof rep->unmapped);
+    examples_describe(&imp->unmappable, rep->unmappable,
+                      sizeof rep->unmappable);
     size_t used = 0;
     for (size_t i = 0; i < imp->n_cols && used < sizeof rep->columns; i++) {
         snprintf(rep->columns + used, sizeof rep->columns - used, "%s%s (%d)",
@@ -302,7 +302,7 @@ static void fill_report(ind_import_t *imp)
     }
 }
 
-tob_status_t tob_ind_match(ind_import_t *imp, tob_error_t *err)
+tob_status_t ind_match(ind_import_t *imp, tob_error_t *err)
 {
     passage_t p = {0};
     tob_status_t s = TOB_OK;

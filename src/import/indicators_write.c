@@ -24,13 +24,13 @@ static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
         if (db_step(stmt) != DB_DONE)
             s = db_fail(imp->st, "creating a variable", err);
         else if (db_changes(imp->st) > 0)
-            tob_examples_add(&imp->created, "%s", imp->cols[i].name);
+            examples_add(&imp->created, "%s", imp->cols[i].name);
         db_reset(stmt);
     }
     db_finalize(stmt);
     imp->rep->n_created = imp->created.count;
-    tob_examples_describe(&imp->created, imp->rep->created,
-                          sizeof imp->rep->created);
+    examples_describe(&imp->created, imp->rep->created,
+                      sizeof imp->rep->created);
     return s;
 }
 
@@ -94,7 +94,7 @@ void tob_indicators_describe(const tob_indicators_report_t *rep, char *buf,
                  rep->unmappable);
 }
 
-tob_status_t tob_ind_write(ind_import_t *imp, tob_error_t *err)
+tob_status_t ind_write(ind_import_t *imp, tob_error_t *err)
 {
     tob_status_t s = create_variables(imp, err);
     tob_source_record_t rec = {"indicators",

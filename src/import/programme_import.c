@@ -17,8 +17,8 @@
 static const prog_kind_ops_t *ops_of(tob_programme_kind_t kind)
 {
     static const prog_kind_ops_t *const ops[TOB_PROG_N_KINDS] = {
-        &tob_prog_contract_ops, &tob_prog_project_ops, &tob_prog_site_ops,
-        &tob_prog_action_ops, &tob_prog_report_ops};
+        &prog_contract_ops, &prog_project_ops, &prog_site_ops, &prog_action_ops,
+        &prog_report_ops};
     return (unsigned)kind < TOB_PROG_N_KINDS ? ops[kind] : NULL;
 }
 
@@ -206,8 +206,8 @@ tob_status_t prog_unique(prog_ctx_t *c, size_t spec, const char *key,
                          const char *what, tob_error_t *err)
 {
     long long first = 0;
-    tob_status_t s = tob_codeset_add(
-        c->keys, key, tob_table_row_number(c->table), &first, err);
+    tob_status_t s =
+        codeset_add(c->keys, key, tob_table_row_number(c->table), &first, err);
     if (s == TOB_OK && first != 0) {
         tob_error_set(err, TOB_ERR_INPUT,
                       "duplicate %s '%s' (rows %lld and "
@@ -510,13 +510,13 @@ tob_status_t tob_programme_import(tob_store_t *st, tob_programme_kind_t kind,
     if (s == TOB_OK)
         s = tob_file_sha256(opts->path, rep->checksum, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&c.keys, err);
+        s = codeset_create(&c.keys, err);
     if (s == TOB_OK) {
         snprintf(rep->sheet, sizeof rep->sheet, "%s",
                  tob_table_source(c.table));
         s = run_import(&c, err);
     }
-    tob_codeset_destroy(c.keys);
+    codeset_destroy(c.keys);
     tob_table_close(c.table);
     return s;
 }

@@ -41,11 +41,11 @@ struct prog_ctx {
     void *state;         /* the kind's own */
 };
 
-extern const prog_kind_ops_t tob_prog_contract_ops;
-extern const prog_kind_ops_t tob_prog_project_ops;
-extern const prog_kind_ops_t tob_prog_site_ops;
-extern const prog_kind_ops_t tob_prog_action_ops;
-extern const prog_kind_ops_t tob_prog_report_ops;
+extern const prog_kind_ops_t prog_contract_ops;
+extern const prog_kind_ops_t prog_project_ops;
+extern const prog_kind_ops_t prog_site_ops;
+extern const prog_kind_ops_t prog_action_ops;
+extern const prog_kind_ops_t prog_report_ops;
 
 /* Index of the documented column whose header is `header` (exact, as in
  * the column table). Aborts nothing: an unknown header is a bug, and

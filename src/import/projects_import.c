@@ -30,7 +30,7 @@ static tob_status_t project_prepare(prog_ctx_t *c, tob_error_t *err)
     project_state_t *k = calloc(1, sizeof *k);
     if ((c->state = k) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t s = tob_codeset_create(&k->cleared, err);
+    tob_status_t s = codeset_create(&k->cleared, err);
     if (s == TOB_OK)
         s = db_prepare(c->st, "SELECT id FROM contract WHERE code = ?",
                        &k->contract, err);
@@ -85,7 +85,7 @@ static tob_status_t project_contract(prog_ctx_t *c, project_rec_t *r,
     long long first = 0;
     if (!c->opts->replace)
         return TOB_OK;
-    s = tob_codeset_add(k->cleared, r->contract, 1, &first, err);
+    s = codeset_add(k->cleared, r->contract, 1, &first, err);
     if (s != TOB_OK || first != 0)
         return s;
     db_bind_int64(k->clear, 1, r->contract_id);
@@ -316,10 +316,10 @@ static void project_cleanup(prog_ctx_t *c)
     db_finalize(k->clear);
     db_finalize(k->insert);
     db_finalize(k->fund);
-    tob_codeset_destroy(k->cleared);
+    codeset_destroy(k->cleared);
     free(k);
     c->state = NULL;
 }
 
-const prog_kind_ops_t tob_prog_project_ops = {project_prepare, project_row,
-                                              project_finish, project_cleanup};
+const prog_kind_ops_t prog_project_ops = {project_prepare, project_row,
+                                          project_finish, project_cleanup};

@@ -9,7 +9,7 @@
 /* The territory of level (latest vintage) that territory id lies in, by
  * the rules of projects.h (itself if it is of that level); 0 if none or on
  * any error. */
-tob_id_t tob_projects_territory_above(tob_store_t *st, tob_id_t id,
-                                      const char *level);
+tob_id_t projects_territory_above(tob_store_t *st, tob_id_t id,
+                                  const char *level);
 
 #endif

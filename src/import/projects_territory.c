@@ -404,8 +404,8 @@ tob_status_t tob_projects_in_territory(tob_store_t *st, const char *level,
     return s;
 }
 
-tob_id_t tob_projects_territory_above(tob_store_t *st, tob_id_t id,
-                                      const char *level)
+tob_id_t projects_territory_above(tob_store_t *st, tob_id_t id,
+                                  const char *level)
 {
     placer_t pl;
     memset(&pl, 0, sizeof pl);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-tob_status_t tob_variable_check_name(const char *name, tob_error_t *err)
+tob_status_t variable_check_name(const char *name, tob_error_t *err)
 {
     size_t len = strlen(name);
     if (len == 0 || len >= TOB_VARIABLE_NAME_MAX)
@@ -30,7 +30,7 @@ tob_status_t tob_variable_check_name(const char *name, tob_error_t *err)
     return TOB_OK;
 }
 
-void tob_variable_name_from_header(const char *header, char *buf, size_t size)
+void variable_name_from_header(const char *header, char *buf, size_t size)
 {
     size_t len = strlen(header) + 1;
     char *folded = malloc(len);
@@ -208,7 +208,7 @@ static tob_status_t read_declaration(var_file_t *f, declared_t *d,
                       err);
     if (s != TOB_OK)
         return s;
-    if (tob_variable_check_name(v->name, err) != TOB_OK)
+    if (variable_check_name(v->name, err) != TOB_OK)
         return at_cell(f, C_NAME, TOB_ERR_INPUT, err);
     if (v->label[0] == '\0')
         return at_cell(f, C_LABEL,
@@ -222,7 +222,7 @@ static tob_status_t read_declaration(var_file_t *f, declared_t *d,
         s = read_scale(f, v, err);
     long long first = 0;
     if (s == TOB_OK)
-        s = tob_codeset_add(f->names, v->name, d->row, &first, err);
+        s = codeset_add(f->names, v->name, d->row, &first, err);
     if (s == TOB_OK && first != 0)
         s = at_cell(f, C_NAME,
                     tob_error_set(err, TOB_ERR_INPUT,
@@ -237,8 +237,8 @@ static tob_status_t read_declarations(var_file_t *f, tob_error_t *err)
 {
     tob_status_t s = TOB_OK;
     for (int c = 0; s == TOB_OK && c < N_COLS; c++)
-        s = tob_table_column(f->table, column_aliases[c], c <= C_LABEL,
-                             &f->col[c], err);
+        s = table_column(f->table, column_aliases[c], c <= C_LABEL, &f->col[c],
+                         err);
     int has_row = 0;
     while (s == TOB_OK &&
            (s = tob_table_next(f->table, &has_row, err)) == TOB_OK && has_row) {
@@ -273,7 +273,7 @@ static tob_status_t check_parts(var_file_t *f, tob_error_t *err)
         const char *parts[3] = {v->weight, v->numerator, v->denominator};
         const int cols[3] = {C_WEIGHT, C_NUMERATOR, C_DENOMINATOR};
         for (int k = 0; k < 3; k++) {
-            if (parts[k][0] == '\0' || tob_codeset_find(f->names, parts[k]) ||
+            if (parts[k][0] == '\0' || codeset_find(f->names, parts[k]) ||
                 in_store(f->st, parts[k]))
                 continue;
             tob_error_set(err, TOB_ERR_INPUT,
@@ -380,7 +380,7 @@ tob_status_t tob_variables_import(tob_store_t *st, const char *path,
     tob_table_options_t topts = {sheet};
     tob_status_t s = tob_table_open(path, &topts, &f.table, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&f.names, err);
+        s = codeset_create(&f.names, err);
     if (s == TOB_OK)
         s = read_declarations(&f, err);
     if (s == TOB_OK)
@@ -398,7 +398,7 @@ tob_status_t tob_variables_import(tob_store_t *st, const char *path,
     if (s != TOB_OK)
         tob_error_at(err, path, 0, NULL);
     tob_table_close(f.table);
-    tob_codeset_destroy(f.names);
+    codeset_destroy(f.names);
     free(f.decls);
     return s;
 }

@@ -172,7 +172,7 @@ static tob_status_t make_transform(load_t *ld, tob_error_t *err)
     if (ld->opts->s_srs != NULL) {
         tob_error_t why;
         tob_error_clear(&why);
-        if (tob_srs_from_user_input(ld->opts->s_srs, &ld->from, &why) != TOB_OK)
+        if (srs_from_user_input(ld->opts->s_srs, &ld->from, &why) != TOB_OK)
             return tob_error_set(err, TOB_ERR_ARG, "--s-srs %s", why.message);
     } else if (ld->open_error[0] != '\0') {
         /* GDAL falls back to WGS 84 when a GeoJSON names an unknown CRS,
@@ -372,7 +372,7 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     if (item->recoded)
         ld->rep->n_recoded++;
     long long first = 0;
-    tob_status_t s = tob_codeset_add(ld->seen, item->code, n, &first, err);
+    tob_status_t s = codeset_add(ld->seen, item->code, n, &first, err);
     if (s != TOB_OK || first != 0 || already_there(ld, item))
         return s; /* duplicates and conflicts are listed at the end */
     OGRGeometryH g = NULL;
@@ -557,15 +557,15 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
     time_t last = time(NULL);
     tob_reader_t *reader = NULL;
     tob_status_t s =
-        tob_reader_start(ld->layer, ld->i_code, ld->i_name, ld->i_parent,
-                         ld->from, tob_store_srid(ld->st), &reader, err);
+        reader_start(ld->layer, ld->i_code, ld->i_name, ld->i_parent, ld->from,
+                     tob_store_srid(ld->st), &reader, err);
     tob_feature_item_t *item = NULL;
     long long n = 0;
-    while (s == TOB_OK && (s = tob_reader_next(reader, &item, err)) == TOB_OK &&
+    while (s == TOB_OK && (s = reader_next(reader, &item, err)) == TOB_OK &&
            item != NULL) {
         s = insert_feature(ld, item, err);
         n = item->n;
-        tob_feature_item_free(item);
+        feature_item_free(item);
         if (ld->opts->progress != NULL && (n & 255) == 0 &&
             time(NULL) != last) {
             last = time(NULL);
@@ -573,7 +573,7 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
                                total > 0 ? (size_t)total : 0);
         }
     }
-    tob_reader_stop(reader);
+    reader_stop(reader);
     if (s != TOB_OK) {
         /* A full disk is the store's problem, not the source's. */
         tob_error_at(
@@ -595,12 +595,11 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
         tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
         return TOB_ERR_INPUT;
     }
-    if (tob_codeset_n_duplicates(ld->seen) > 0) {
+    if (codeset_n_duplicates(ld->seen) > 0) {
         char list[600];
-        tob_codeset_describe_duplicates(ld->seen, "features", list,
-                                        sizeof list);
+        codeset_describe_duplicates(ld->seen, "features", list, sizeof list);
         tob_error_set(err, TOB_ERR_INPUT, "%zu duplicate codes: %s",
-                      tob_codeset_n_duplicates(ld->seen), list);
+                      codeset_n_duplicates(ld->seen), list);
         tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
         return TOB_ERR_INPUT;
     }
@@ -655,7 +654,7 @@ static void load_end(load_t *ld)
     OSRDestroySpatialReference(ld->from);
     if (ld->ds != NULL)
         GDALClose(ld->ds);
-    tob_codeset_destroy(ld->seen);
+    codeset_destroy(ld->seen);
     free(ld->wkb);
     for (size_t i = 0; i < N_DEFERRED; i++)
         free(ld->trigger_sql[i]);
@@ -680,7 +679,7 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
     CPLPushErrorHandler(CPLQuietErrorHandler);
     tob_status_t s = tob_store_check_level_name(opts->level, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&ld.seen, err);
+        s = codeset_create(&ld.seen, err);
     if (s == TOB_OK)
         s = open_source(&ld, err);
     if (s == TOB_OK)

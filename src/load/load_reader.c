@@ -31,7 +31,7 @@ struct tob_reader {
     tob_error_t error; /* the reader's failure, if any */
 };
 
-void tob_feature_item_free(tob_feature_item_t *item)
+void feature_item_free(tob_feature_item_t *item)
 {
     if (item == NULL)
         return;
@@ -137,7 +137,7 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     item->name = trimmed_field(f, r->i_name, &item->recoded);
     item->parent = trimmed_field(f, r->i_parent, &item->recoded);
     if (!item->code || !item->name || !item->parent) {
-        tob_feature_item_free(item);
+        feature_item_free(item);
         return NULL;
     }
     item->geom = OGR_F_StealGeometry(f);
@@ -161,7 +161,7 @@ static int push(tob_reader_t *r, tob_feature_item_t *item)
     pthread_cond_signal(&r->not_empty);
     pthread_mutex_unlock(&r->lock);
     if (!ok)
-        tob_feature_item_free(item);
+        feature_item_free(item);
     return ok;
 }
 
@@ -227,9 +227,9 @@ static void *read_all(void *arg)
     return NULL;
 }
 
-tob_status_t tob_reader_start(OGRLayerH layer, int i_code, int i_name,
-                              int i_parent, OGRSpatialReferenceH from,
-                              int to_srid, tob_reader_t **out, tob_error_t *err)
+tob_status_t reader_start(OGRLayerH layer, int i_code, int i_name, int i_parent,
+                          OGRSpatialReferenceH from, int to_srid,
+                          tob_reader_t **out, tob_error_t *err)
 {
     *out = NULL;
     tob_reader_t *r = calloc(1, sizeof *r);
@@ -247,7 +247,7 @@ tob_status_t tob_reader_start(OGRLayerH layer, int i_code, int i_name,
     pthread_cond_init(&r->not_empty, NULL);
     pthread_cond_init(&r->not_full, NULL);
     if (pthread_create(&r->thread, NULL, read_all, r) != 0) {
-        tob_reader_stop(r);
+        reader_stop(r);
         return tob_error_set(err, TOB_ERR_INTERNAL,
                              "cannot start the reading thread");
     }
@@ -256,8 +256,8 @@ tob_status_t tob_reader_start(OGRLayerH layer, int i_code, int i_name,
     return TOB_OK;
 }
 
-tob_status_t tob_reader_next(tob_reader_t *r, tob_feature_item_t **item,
-                             tob_error_t *err)
+tob_status_t reader_next(tob_reader_t *r, tob_feature_item_t **item,
+                         tob_error_t *err)
 {
     *item = NULL;
     pthread_mutex_lock(&r->lock);
@@ -277,7 +277,7 @@ tob_status_t tob_reader_next(tob_reader_t *r, tob_feature_item_t **item,
     return status;
 }
 
-void tob_reader_stop(tob_reader_t *r)
+void reader_stop(tob_reader_t *r)
 {
     if (r == NULL)
         return;
@@ -289,7 +289,7 @@ void tob_reader_stop(tob_reader_t *r)
         pthread_join(r->thread, NULL);
     }
     while (r->count > 0) {
-        tob_feature_item_free(r->queue[r->head]);
+        feature_item_free(r->queue[r->head]);
         r->head = (r->head + 1) % QUEUE_CAP;
         r->count--;
     }

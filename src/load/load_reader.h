@@ -21,29 +21,28 @@ typedef struct tob_feature_item {
     char problem[160]; /* why the coordinates are absurd, "" if unknown */
 } tob_feature_item_t;
 
-void tob_feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */
+void feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */
 
 typedef struct tob_reader tob_reader_t;
 
 /* Starts reading layer (the caller must not touch the layer or its
- * dataset until tob_reader_stop) on a thread. from is cloned; the
+ * dataset until reader_stop) on a thread. from is cloned; the
  * transformation to EPSG:to_srid is made on the reader's thread, with its
  * own PROJ context. i_parent may be -1. */
-TOB_NODISCARD tob_status_t tob_reader_start(OGRLayerH layer, int i_code,
-                                            int i_name, int i_parent,
-                                            OGRSpatialReferenceH from,
-                                            int to_srid, tob_reader_t **out,
-                                            tob_error_t *err);
+TOB_NODISCARD tob_status_t reader_start(OGRLayerH layer, int i_code, int i_name,
+                                        int i_parent, OGRSpatialReferenceH from,
+                                        int to_srid, tob_reader_t **out,
+                                        tob_error_t *err);
 
 /* Waits for the next feature: TOB_OK with *item set, TOB_OK with *item
  * NULL at the end, or the reader's error (a GDAL read failure, naming the
  * feature that could not be read). */
-TOB_NODISCARD tob_status_t tob_reader_next(tob_reader_t *r,
-                                           tob_feature_item_t **item,
-                                           tob_error_t *err);
+TOB_NODISCARD tob_status_t reader_next(tob_reader_t *r,
+                                       tob_feature_item_t **item,
+                                       tob_error_t *err);
 
 /* Stops the thread (early stop is fine), joins it and frees everything.
  * NULL is a no-op. */
-void tob_reader_stop(tob_reader_t *r);
+void reader_stop(tob_reader_t *r);
 
 #endif

@@ -472,8 +472,8 @@ static tob_status_t compute(const sample_t *s, size_t k,
     case TOB_CLASSIFY_FISHER:
     case TOB_CLASSIFY_JENKS:
         *out_k = k_eff;
-        return tob_classify_optimal(s->x, s->n, k_eff,
-                                    method == TOB_CLASSIFY_FISHER, b, err);
+        return classify_optimal(s->x, s->n, k_eff,
+                                method == TOB_CLASSIFY_FISHER, b, err);
     case TOB_CLASSIFY_HEADTAILS:
         *out_k = breaks_headtails(s, k, o->headtails_thr, b);
         return TOB_OK;

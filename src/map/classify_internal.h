@@ -12,7 +12,7 @@
  * classes the maximum of the lower class (midpoints == 0, "jenks") or the
  * midpoint between that maximum and the next class's minimum ("fisher").
  * Errors: TOB_ERR_NOMEM. */
-tob_status_t tob_classify_optimal(const double *sorted, size_t n, size_t k,
-                                  int midpoints, double *brk, tob_error_t *err);
+tob_status_t classify_optimal(const double *sorted, size_t n, size_t k,
+                              int midpoints, double *brk, tob_error_t *err);
 
 #endif

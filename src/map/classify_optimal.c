@@ -142,8 +142,8 @@ static void write_breaks(const dp_t *p, const size_t *ends, size_t k,
     brk[k] = p->u[p->d - 1];
 }
 
-tob_status_t tob_classify_optimal(const double *sorted, size_t n, size_t k,
-                                  int midpoints, double *brk, tob_error_t *err)
+tob_status_t classify_optimal(const double *sorted, size_t n, size_t k,
+                              int midpoints, double *brk, tob_error_t *err)
 {
     tob_status_t status = TOB_OK;
     double *u = calloc(n, sizeof *u);

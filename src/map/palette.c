@@ -156,15 +156,15 @@ static size_t near_names(const char *name, name_at_fn name_at, size_t count,
 
 static const tob_palette_def_t *def_at(size_t i)
 {
-    if (i < tob_palette_n_brewer)
-        return &tob_palette_brewer[i];
-    i -= tob_palette_n_brewer;
-    return i < tob_palette_n_maps ? &tob_palette_maps[i] : NULL;
+    if (i < palette_n_brewer)
+        return &palette_brewer[i];
+    i -= palette_n_brewer;
+    return i < palette_n_maps ? &palette_maps[i] : NULL;
 }
 
 size_t tob_palette_count(void)
 {
-    return tob_palette_n_brewer + tob_palette_n_maps;
+    return palette_n_brewer + palette_n_maps;
 }
 
 const tob_palette_info_t *tob_palette_info_at(size_t i)

@@ -469,7 +469,7 @@ static const uint32_t brewer_Accent[] = {
 };
 /* clang-format on */
 
-const tob_palette_def_t tob_palette_brewer[] = {
+const tob_palette_def_t palette_brewer[] = {
     {{"Blues", TOB_PALETTE_SEQUENTIAL, 9}, brewer_Blues, 0},
     {{"Greens", TOB_PALETTE_SEQUENTIAL, 9}, brewer_Greens, 0},
     {{"Greys", TOB_PALETTE_SEQUENTIAL, 9}, brewer_Greys, 0},
@@ -506,5 +506,5 @@ const tob_palette_def_t tob_palette_brewer[] = {
     {{"Paired", TOB_PALETTE_QUALITATIVE, 12}, brewer_Paired, 0},
     {{"Accent", TOB_PALETTE_QUALITATIVE, 8}, brewer_Accent, 0},
 };
-const size_t tob_palette_n_brewer =
-    sizeof tob_palette_brewer / sizeof tob_palette_brewer[0];
+const size_t palette_n_brewer =
+    sizeof palette_brewer / sizeof palette_brewer[0];

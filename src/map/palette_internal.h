@@ -16,9 +16,9 @@ typedef struct tob_palette_def {
     int is_map; /* 1 for a colour map sampled from anchors */
 } tob_palette_def_t;
 
-extern const tob_palette_def_t tob_palette_brewer[];
-extern const size_t tob_palette_n_brewer;
-extern const tob_palette_def_t tob_palette_maps[];
-extern const size_t tob_palette_n_maps;
+extern const tob_palette_def_t palette_brewer[];
+extern const size_t palette_n_brewer;
+extern const tob_palette_def_t palette_maps[];
+extern const size_t palette_n_maps;
 
 #endif

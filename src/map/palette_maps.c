@@ -201,12 +201,11 @@ static const uint32_t map_cividis[256] = {
     0xffe742, 0xffe843, 0xffe944, 0xffea46,
 };
 
-const tob_palette_def_t tob_palette_maps[] = {
+const tob_palette_def_t palette_maps[] = {
     {{"viridis", TOB_PALETTE_SEQUENTIAL, 256}, map_viridis, 1},
     {{"magma", TOB_PALETTE_SEQUENTIAL, 256}, map_magma, 1},
     {{"plasma", TOB_PALETTE_SEQUENTIAL, 256}, map_plasma, 1},
     {{"inferno", TOB_PALETTE_SEQUENTIAL, 256}, map_inferno, 1},
     {{"cividis", TOB_PALETTE_SEQUENTIAL, 256}, map_cividis, 1},
 };
-const size_t tob_palette_n_maps =
-    sizeof tob_palette_maps / sizeof tob_palette_maps[0];
+const size_t palette_n_maps = sizeof palette_maps / sizeof palette_maps[0];

@@ -67,7 +67,7 @@ static tob_status_t add_var(agg_t *a, const char *name, tob_error_t *err)
     if ((a->vars[a->n_vars] = strdup(name)) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     a->n_vars++;
-    tob_examples_add(&a->done, "%s", name);
+    examples_add(&a->done, "%s", name);
     return TOB_OK;
 }
 
@@ -86,8 +86,8 @@ static tob_status_t consider(agg_t *a, const char *name, int asked,
     if (ok)
         return add_var(a, name, err);
     if (!asked) {
-        tob_examples_add(&a->skipped, "%s (%s)", name,
-                         tob_aggregate_name(var->aggregate));
+        examples_add(&a->skipped, "%s (%s)", name,
+                     tob_aggregate_name(var->aggregate));
         return TOB_OK;
     }
     if (var->aggregate == TOB_AGG_NONE)
@@ -138,17 +138,17 @@ static void note_missing(agg_t *a, tob_territory_entry_t *p,
                                            : TOB_VALUES_MIN_COVERAGE;
     if (v->n_parts > 0 && v->coverage < min) {
         if (!(p->hits & 1))
-            tob_examples_add(&a->partial, "%s (%.0f %%)", p->code,
-                             100 * v->coverage);
+            examples_add(&a->partial, "%s (%.0f %%)", p->code,
+                         100 * v->coverage);
         p->hits |= 1;
     } else if (v->n_parts == 0 && v->n_missing == 0) {
         if (!(p->hits & 1))
-            tob_examples_add(&a->no_members, "%s", p->code);
+            examples_add(&a->no_members, "%s", p->code);
         p->hits |= 1;
     } else {
         if (!(p->hits & 2))
-            tob_examples_add(&a->incomplete, "%s (%zu of %zu members)", p->code,
-                             v->n_missing, v->n_parts);
+            examples_add(&a->incomplete, "%s (%zu of %zu members)", p->code,
+                         v->n_missing, v->n_parts);
         p->hits |= 2;
         a->rep->n_incomplete++;
     }
@@ -176,7 +176,7 @@ static tob_status_t store_value(agg_t *a, tob_territory_entry_t *p,
     else if (db_changes(a->st) > 0)
         a->rep->n_written++;
     else
-        tob_examples_add(&a->kept, "%s %s %d", p->code, var, year);
+        examples_add(&a->kept, "%s %s %d", p->code, var, year);
     return TOB_OK;
 }
 
@@ -270,13 +270,11 @@ static void fill_report(agg_t *a)
         snprintf(rep->variables + used, sizeof rep->variables - used,
                  " and %zu more", a->done.count - a->done.n_listed);
     }
-    tob_examples_describe(&a->skipped, rep->skipped, sizeof rep->skipped);
-    tob_examples_describe(&a->incomplete, rep->incomplete,
-                          sizeof rep->incomplete);
-    tob_examples_describe(&a->partial, rep->partial, sizeof rep->partial);
-    tob_examples_describe(&a->no_members, rep->no_members,
-                          sizeof rep->no_members);
-    tob_examples_describe(&a->kept, rep->kept, sizeof rep->kept);
+    examples_describe(&a->skipped, rep->skipped, sizeof rep->skipped);
+    examples_describe(&a->incomplete, rep->incomplete, sizeof rep->incomplete);
+    examples_describe(&a->partial, rep->partial, sizeof rep->partial);
+    examples_describe(&a->no_members, rep->no_members, sizeof rep->no_members);
+    examples_describe(&a->kept, rep->kept, sizeof rep->kept);
 }
 
 static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)

@@ -7,17 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
-                             const char *parent, tob_error_t *err)
+tob_status_t relate_pair(relate_run_t *r, const char *child, const char *parent,
+                         tob_error_t *err)
 {
     tob_territory_entry_t *c = tob_territory_map_get(r->children, child);
     if (c == NULL) {
-        tob_examples_add(&r->unknown_child, "%s", child);
+        examples_add(&r->unknown_child, "%s", child);
         return TOB_OK;
     }
     tob_territory_entry_t *p = tob_territory_map_get(r->parents, parent);
     if (p == NULL) {
-        tob_examples_add(&r->unknown_parent, "%s (of %s)", parent, child);
+        examples_add(&r->unknown_parent, "%s (of %s)", parent, child);
         return TOB_OK;
     }
     db_bind_int64(r->insert, 1, c->id);
@@ -33,10 +33,9 @@ tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
     return TOB_OK;
 }
 
-tob_status_t tob_relate_parents_at(tob_store_t *st, const char *level,
-                                   int vintage, double x, double y,
-                                   tob_found_fn found, void *user,
-                                   tob_error_t *err)
+tob_status_t relate_parents_at(tob_store_t *st, const char *level, int vintage,
+                               double x, double y, tob_found_fn found,
+                               void *user, tob_error_t *err)
 {
     db_stmt_t *stmt = NULL;
     tob_status_t s = db_prepare(
@@ -110,8 +109,8 @@ static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
         bind_space(r, stmt);
         int rc;
         while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
-            s = tob_relate_pair(r, db_column_text(stmt, 0),
-                                db_column_text(stmt, 1), err);
+            s = relate_pair(r, db_column_text(stmt, 0), db_column_text(stmt, 1),
+                            err);
         if (s == TOB_OK && rc != DB_DONE)
             s = db_fail(r->st, "relating in space", err);
         db_finalize(stmt);
@@ -137,8 +136,8 @@ static tob_status_t relate_by_parent_code(relate_run_t *r, tob_error_t *err)
     size_t n = 0;
     while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
         n++;
-        s = tob_relate_pair(r, db_column_text(stmt, 0), db_column_text(stmt, 1),
-                            err);
+        s = relate_pair(r, db_column_text(stmt, 0), db_column_text(stmt, 1),
+                        err);
     }
     if (s == TOB_OK && rc != DB_DONE)
         s = db_fail(r->st, "reading parent codes", err);
@@ -182,12 +181,12 @@ static tob_status_t check_row(relate_run_t *r, db_stmt_t *stmt,
     if (db_column_int(stmt, 2) == 1)
         return TOB_OK;
     actual_parent_t actual = {{0}, 0};
-    tob_status_t s = tob_relate_parents_at(
-        r->st, r->opts->parent_level, r->rep->parent_vintage,
-        db_column_double(stmt, 3), db_column_double(stmt, 4), note_actual,
-        &actual, err);
+    tob_status_t s =
+        relate_parents_at(r->st, r->opts->parent_level, r->rep->parent_vintage,
+                          db_column_double(stmt, 3), db_column_double(stmt, 4),
+                          note_actual, &actual, err);
     if (s == TOB_OK)
-        tob_examples_add(
+        examples_add(
             &r->mismatches, "%s (point in %s, not %s)", db_column_text(stmt, 0),
             actual.n ? actual.code : "no parent", db_column_text(stmt, 1));
     return s;
@@ -215,9 +214,9 @@ static void count_children(relate_run_t *r)
     for (size_t i = 0; i < n; i++) {
         const tob_territory_entry_t *c = tob_territory_map_at(r->children, i);
         if (c->hits == 0)
-            tob_examples_add(&r->orphans, "%s", c->code);
+            examples_add(&r->orphans, "%s", c->code);
         else if (c->hits > 1)
-            tob_examples_add(&r->several, "%s (%zu)", c->code, c->hits);
+            examples_add(&r->several, "%s (%zu)", c->code, c->hits);
     }
 }
 
@@ -231,14 +230,13 @@ static void fill_report(relate_run_t *r)
     rep->n_unknown_child = r->unknown_child.count;
     rep->n_unknown_parent = r->unknown_parent.count;
     rep->n_mismatches = r->mismatches.count;
-    tob_examples_describe(&r->orphans, rep->orphans, sizeof rep->orphans);
-    tob_examples_describe(&r->several, rep->several, sizeof rep->several);
-    tob_examples_describe(&r->unknown_child, rep->unknown_child,
-                          sizeof rep->unknown_child);
-    tob_examples_describe(&r->unknown_parent, rep->unknown_parent,
-                          sizeof rep->unknown_parent);
-    tob_examples_describe(&r->mismatches, rep->mismatches,
-                          sizeof rep->mismatches);
+    examples_describe(&r->orphans, rep->orphans, sizeof rep->orphans);
+    examples_describe(&r->several, rep->several, sizeof rep->several);
+    examples_describe(&r->unknown_child, rep->unknown_child,
+                      sizeof rep->unknown_child);
+    examples_describe(&r->unknown_parent, rep->unknown_parent,
+                      sizeof rep->unknown_parent);
+    examples_describe(&r->mismatches, rep->mismatches, sizeof rep->mismatches);
 }
 
 static const char *by_name(tob_relate_by_t by)
@@ -266,10 +264,10 @@ void tob_relate_describe(const tob_relate_report_t *rep,
 /* '+parent' keeps SQLite from probing every (parent, child) pair of the
  * two lists through membership_parent (44 M probes for France): it walks
  * the children by primary key instead. */
-tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
-                                 const char *child_level, int child_vintage,
-                                 const char *parent_level, int parent_vintage,
-                                 tob_error_t *err)
+tob_status_t relations_clear(tob_store_t *st, const char *kind,
+                             const char *child_level, int child_vintage,
+                             const char *parent_level, int parent_vintage,
+                             tob_error_t *err)
 {
     db_stmt_t *stmt = NULL;
     tob_status_t s = db_prepare(
@@ -295,7 +293,7 @@ tob_status_t tob_relations_clear(tob_store_t *st, const char *kind,
 /* Replaces the member relations between the two (level, vintage) pairs. */
 static tob_status_t start_run(relate_run_t *r, tob_error_t *err)
 {
-    tob_status_t s = tob_relations_clear(
+    tob_status_t s = relations_clear(
         r->st, "member", r->opts->child_level, r->rep->child_vintage,
         r->opts->parent_level, r->rep->parent_vintage, err);
     const char *path = r->opts->by == TOB_RELATE_MEMBERS ? r->opts->members
@@ -348,7 +346,7 @@ static tob_status_t run_relate(relate_run_t *r, tob_error_t *err)
 {
     tob_status_t s = start_run(r, err);
     if (s == TOB_OK && r->opts->by == TOB_RELATE_MEMBERS)
-        s = tob_relate_from_members(r, err);
+        s = relate_from_members(r, err);
     else if (s == TOB_OK && r->opts->by == TOB_RELATE_SPACE)
         s = relate_by_space(r, err);
     else if (s == TOB_OK)

@@ -21,30 +21,30 @@ typedef struct relate_run {
 /* Removes the relations of kind ('member', 'overlap') from the
  * territories of (child_level, child_vintage) to those of (parent_level,
  * parent_vintage): what relating the two levels again replaces. */
-TOB_NODISCARD tob_status_t
-tob_relations_clear(tob_store_t *st, const char *kind, const char *child_level,
-                    int child_vintage, const char *parent_level,
-                    int parent_vintage, tob_error_t *err);
+TOB_NODISCARD tob_status_t relations_clear(tob_store_t *st, const char *kind,
+                                           const char *child_level,
+                                           int child_vintage,
+                                           const char *parent_level,
+                                           int parent_vintage,
+                                           tob_error_t *err);
 
 /* Relates child code to parent code (both trimmed): unknown codes are
  * counted, a known pair is written once. */
-TOB_NODISCARD tob_status_t tob_relate_pair(relate_run_t *r, const char *child,
-                                           const char *parent,
-                                           tob_error_t *err);
+TOB_NODISCARD tob_status_t relate_pair(relate_run_t *r, const char *child,
+                                       const char *parent, tob_error_t *err);
 
 /* Reads opts->members and relates each row's pair (relations_members.c). */
-TOB_NODISCARD tob_status_t tob_relate_from_members(relate_run_t *r,
-                                                   tob_error_t *err);
+TOB_NODISCARD tob_status_t relate_from_members(relate_run_t *r,
+                                               tob_error_t *err);
 
 /* Calls found() with the code of each territory of level/vintage whose
  * polygon holds point (x, y), found through the R*Tree; stops at found()'s
  * first error. */
 typedef tob_status_t (*tob_found_fn)(void *user, const char *code,
                                      tob_error_t *err);
-TOB_NODISCARD tob_status_t tob_relate_parents_at(tob_store_t *st,
-                                                 const char *level, int vintage,
-                                                 double x, double y,
-                                                 tob_found_fn found, void *user,
-                                                 tob_error_t *err);
+TOB_NODISCARD tob_status_t relate_parents_at(tob_store_t *st, const char *level,
+                                             int vintage, double x, double y,
+                                             tob_found_fn found, void *user,
+                                             tob_error_t *err);
 
 #endif

@@ -31,10 +31,10 @@ static tob_status_t member_row(relate_run_t *r, tob_table_t *t,
         s = read_code(t, col[1], o->parent_key, parent, sizeof parent, err);
     if (s != TOB_OK || child[0] == '\0' || parent[0] == '\0')
         return s;
-    return tob_relate_pair(r, child, parent, err);
+    return relate_pair(r, child, parent, err);
 }
 
-tob_status_t tob_relate_from_members(relate_run_t *r, tob_error_t *err)
+tob_status_t relate_from_members(relate_run_t *r, tob_error_t *err)
 {
     const tob_relate_options_t *o = r->opts;
     if (o->members == NULL || o->child_key == NULL || o->parent_key == NULL)
@@ -48,9 +48,9 @@ tob_status_t tob_relate_from_members(relate_run_t *r, tob_error_t *err)
     long col[2] = {-1, -1};
     tob_status_t s = tob_table_open(o->members, &topts, &t, err);
     if (s == TOB_OK)
-        s = tob_table_column(t, child, 1, &col[0], err);
+        s = table_column(t, child, 1, &col[0], err);
     if (s == TOB_OK)
-        s = tob_table_column(t, parent, 1, &col[1], err);
+        s = table_column(t, parent, 1, &col[1], err);
     int has_row = 0;
     while (s == TOB_OK && (s = tob_table_next(t, &has_row, err)) == TOB_OK &&
            has_row) {

@@ -120,9 +120,9 @@ static tob_status_t overlap_child(overlap_run_t *o, tob_id_t id,
         s = db_fail(o->st, "intersecting polygons", err);
     db_reset(o->candidates);
     if (n_kept == 0)
-        tob_examples_add(&o->outside, "%s", code);
+        examples_add(&o->outside, "%s", code);
     else if (n_kept > 1)
-        tob_examples_add(&o->straddling, "%s (%s)", code, parts);
+        examples_add(&o->straddling, "%s (%s)", code, parts);
     if (n_kept > 0 && covered < o->rep->min_covered)
         o->rep->min_covered = covered;
     return s;
@@ -147,9 +147,9 @@ static tob_status_t overlap_all(overlap_run_t *o, tob_error_t *err)
                              o->opts->child_level, o->rep->child_vintage);
     o->rep->n_straddling = o->straddling.count;
     o->rep->n_outside = o->outside.count;
-    tob_examples_describe(&o->straddling, o->rep->straddling,
-                          sizeof o->rep->straddling);
-    tob_examples_describe(&o->outside, o->rep->outside, sizeof o->rep->outside);
+    examples_describe(&o->straddling, o->rep->straddling,
+                      sizeof o->rep->straddling);
+    examples_describe(&o->outside, o->rep->outside, sizeof o->rep->outside);
     if (o->rep->n_children == o->rep->n_outside)
         o->rep->min_covered = 0;
     return s;
@@ -180,7 +180,7 @@ static tob_status_t prepare_all(overlap_run_t *o, tob_error_t *err)
 
 static tob_status_t start_overlaps(overlap_run_t *o, tob_error_t *err)
 {
-    tob_status_t s = tob_relations_clear(
+    tob_status_t s = relations_clear(
         o->st, "overlap", o->opts->child_level, o->rep->child_vintage,
         o->opts->parent_level, o->rep->parent_vintage, err);
     tob_source_record_t rec = {"overlaps",

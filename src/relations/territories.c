@@ -63,7 +63,7 @@ static tob_status_t item_of_row(list_run_t *r, const char *code,
                                 const char *name, listed_t **out,
                                 tob_error_t *err)
 {
-    long long at_item = tob_codeset_find(r->index, code);
+    long long at_item = codeset_find(r->index, code);
     if (at_item > 0) {
         *out = &r->items[at_item - 1];
         if (strcmp((*out)->name, name) == 0)
@@ -88,7 +88,7 @@ static tob_status_t item_of_row(list_run_t *r, const char *code,
     snprintf(it->name, sizeof it->name, "%s", name);
     it->row = tob_table_row_number(r->table);
     *out = it;
-    return tob_codeset_add(r->index, code, (long long)r->n, &at_item, err);
+    return codeset_add(r->index, code, (long long)r->n, &at_item, err);
 }
 
 static tob_status_t add_parent(listed_t *it, const char *parent,
@@ -140,14 +140,14 @@ static tob_status_t read_list(list_run_t *r, tob_error_t *err)
     const char *parent[] = {o->parent_key, NULL};
     tob_status_t s = tob_table_open(o->path, &topts, &r->table, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&r->index, err);
+        s = codeset_create(&r->index, err);
     r->col_code = r->col_name = r->col_parent = -1;
     if (s == TOB_OK)
-        s = tob_table_column(r->table, code, 1, &r->col_code, err);
+        s = table_column(r->table, code, 1, &r->col_code, err);
     if (s == TOB_OK)
-        s = tob_table_column(r->table, name, 1, &r->col_name, err);
+        s = table_column(r->table, name, 1, &r->col_name, err);
     if (s == TOB_OK && o->parent_key != NULL)
-        s = tob_table_column(r->table, parent, 1, &r->col_parent, err);
+        s = table_column(r->table, parent, 1, &r->col_parent, err);
     int has_row = 0;
     while (s == TOB_OK &&
            (s = tob_table_next(r->table, &has_row, err)) == TOB_OK && has_row) {
@@ -235,8 +235,7 @@ static tob_status_t relate_item(list_run_t *r, db_stmt_t *stmt,
         tob_territory_entry_t *p =
             tob_territory_map_get(r->parents, it->parents[k]);
         if (p == NULL) {
-            tob_examples_add(&r->unknown, "%s (of %s)", it->parents[k],
-                             it->code);
+            examples_add(&r->unknown, "%s (of %s)", it->parents[k], it->code);
             continue;
         }
         db_bind_int64(stmt, 1, it->id);
@@ -252,15 +251,15 @@ static tob_status_t relate_item(list_run_t *r, db_stmt_t *stmt,
         r->rep->n_relations++;
     }
     if (it->n_parents > 1)
-        tob_examples_add(&r->straddling, "%s (%s)", it->code, list);
+        examples_add(&r->straddling, "%s (%s)", it->code, list);
     return TOB_OK;
 }
 
 static tob_status_t write_relations(list_run_t *r, tob_error_t *err)
 {
     tob_status_t s =
-        tob_relations_clear(r->st, "overlap", r->opts->level, r->rep->vintage,
-                            r->opts->parent_level, r->rep->parent_vintage, err);
+        relations_clear(r->st, "overlap", r->opts->level, r->rep->vintage,
+                        r->opts->parent_level, r->rep->parent_vintage, err);
     db_stmt_t *stmt = NULL;
     if (s == TOB_OK)
         s = db_prepare(r->st,
@@ -276,10 +275,9 @@ static tob_status_t write_relations(list_run_t *r, tob_error_t *err)
     tob_territories_report_t *rep = r->rep;
     rep->n_straddling = r->straddling.count;
     rep->n_unknown_parent = r->unknown.count;
-    tob_examples_describe(&r->straddling, rep->straddling,
-                          sizeof rep->straddling);
-    tob_examples_describe(&r->unknown, rep->unknown_parent,
-                          sizeof rep->unknown_parent);
+    examples_describe(&r->straddling, rep->straddling, sizeof rep->straddling);
+    examples_describe(&r->unknown, rep->unknown_parent,
+                      sizeof rep->unknown_parent);
     return s;
 }
 
@@ -335,7 +333,7 @@ static void list_end(list_run_t *r)
     for (size_t i = 0; i < r->n; i++)
         free(r->items[i].parents);
     free(r->items);
-    tob_codeset_destroy(r->index);
+    codeset_destroy(r->index);
     tob_table_close(r->table);
     tob_territory_map_destroy(r->parents);
 }

@@ -124,7 +124,7 @@ void tob_territory_map_destroy(tob_territory_map_t *map)
     for (size_t i = 0; i < map->size; i++)
         free((char *)map->entries[i].code);
     free(map->entries);
-    tob_codeset_destroy(map->index);
+    codeset_destroy(map->index);
     free(map);
 }
 
@@ -150,8 +150,7 @@ static tob_status_t map_add(tob_territory_map_t *map, db_stmt_t *stmt,
     e->area_m2 = db_column_double(stmt, 3);
     map->size++;
     long long first = 0;
-    return tob_codeset_add(map->index, e->code, (long long)map->size, &first,
-                           err);
+    return codeset_add(map->index, e->code, (long long)map->size, &first, err);
 }
 
 tob_status_t tob_territory_map_load(tob_store_t *st, const char *level,
@@ -167,7 +166,7 @@ tob_status_t tob_territory_map_load(tob_store_t *st, const char *level,
     tob_status_t s =
         tob_territory_vintage(st, level, vintage, &map->vintage, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&map->index, err);
+        s = codeset_create(&map->index, err);
     if (s == TOB_OK)
         s = db_prepare(st,
                        "SELECT code, id, geom IS NOT NULL,"
@@ -195,7 +194,7 @@ tob_status_t tob_territory_map_load(tob_store_t *st, const char *level,
 tob_territory_entry_t *tob_territory_map_get(tob_territory_map_t *map,
                                              const char *code)
 {
-    long long item = tob_codeset_find(map->index, code);
+    long long item = codeset_find(map->index, code);
     return item > 0 ? &map->entries[item - 1] : NULL;
 }
 

@@ -113,7 +113,7 @@ static tob_status_t zone_of_row(zone_run_t *z, zone_def_t **out,
 {
     char key[2 * 256 + 2];
     snprintf(key, sizeof key, "%s %s", z->cells[Z_LEVEL], z->cells[Z_CODE]);
-    long long at = tob_codeset_find(z->index, key);
+    long long at = codeset_find(z->index, key);
     if (at > 0) {
         *out = &z->zones[at - 1];
         if (strcmp((*out)->name, z->cells[Z_NAME]) == 0)
@@ -141,7 +141,7 @@ static tob_status_t zone_of_row(zone_run_t *z, zone_def_t **out,
     d->row = tob_table_row_number(z->table);
     d->vintage = z->opts->vintage;
     *out = d;
-    return tob_codeset_add(z->index, key, (long long)z->n_zones, &at, err);
+    return codeset_add(z->index, key, (long long)z->n_zones, &at, err);
 }
 
 static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
@@ -164,8 +164,8 @@ static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
     long long first = 0;
     snprintf(pair, sizeof pair, "%zu %lld", (size_t)(d - z->zones),
              (long long)id);
-    tob_status_t s = tob_codeset_add(
-        z->pairs, pair, tob_table_row_number(z->table), &first, err);
+    tob_status_t s = codeset_add(z->pairs, pair, tob_table_row_number(z->table),
+                                 &first, err);
     if (s == TOB_OK && first != 0)
         return at_cell(z, M_CODE,
                        tob_error_set(err, TOB_ERR_INPUT,
@@ -195,9 +195,9 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
     tob_table_options_t topts = {z->opts->sheet};
     tob_status_t s = tob_table_open(z->opts->path, &topts, &z->table, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&z->index, err);
+        s = codeset_create(&z->index, err);
     if (s == TOB_OK)
-        s = tob_codeset_create(&z->pairs, err);
+        s = codeset_create(&z->pairs, err);
     if (s == TOB_OK)
         s = db_prepare(z->st, FIND_SQL, &z->find, err);
     for (int c = 0; s == TOB_OK && c < N_ZCOLS; c++) {
@@ -385,8 +385,8 @@ tob_status_t tob_zones_import(tob_store_t *st, const tob_zone_options_t *opts,
     }
     db_finalize(z.find);
     tob_table_close(z.table);
-    tob_codeset_destroy(z.index);
-    tob_codeset_destroy(z.pairs);
+    codeset_destroy(z.index);
+    codeset_destroy(z.pairs);
     for (size_t i = 0; i < z.n_zones; i++)
         free(z.zones[i].members);
     free(z.zones);

@@ -57,7 +57,7 @@ static tob_status_t check_value(tob_layerdef_t *def, int k, const char *value,
     }
     if (k == KEY_S_SRS) {
         OGRSpatialReferenceH srs = NULL;
-        tob_status_t s = tob_srs_from_user_input(value, &srs, err);
+        tob_status_t s = srs_from_user_input(value, &srs, err);
         OSRDestroySpatialReference(srs);
         return s;
     }

@@ -27,9 +27,8 @@ static int is_fetchable_url(const char *text)
     return 1;
 }
 
-tob_status_t tob_srs_from_user_input(const char *text,
-                                     OGRSpatialReferenceH *out,
-                                     tob_error_t *err)
+tob_status_t srs_from_user_input(const char *text, OGRSpatialReferenceH *out,
+                                 tob_error_t *err)
 {
     *out = NULL;
     if (text == NULL || text[0] == '\0')

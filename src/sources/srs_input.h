@@ -15,8 +15,8 @@
  * OSRDestroySpatialReference(). Other URLs are refused. Errors:
  * TOB_ERR_INPUT "'X' is not a CRS" / "'X': a CRS is not fetched from the
  * network"; *out is NULL on failure. */
-TOB_NODISCARD tob_status_t tob_srs_from_user_input(const char *text,
-                                                   OGRSpatialReferenceH *out,
-                                                   tob_error_t *err);
+TOB_NODISCARD tob_status_t srs_from_user_input(const char *text,
+                                               OGRSpatialReferenceH *out,
+                                               tob_error_t *err);
 
 #endif

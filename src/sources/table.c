@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-void tob_table_raw_row_free(raw_row_t *r)
+void table_raw_row_free(raw_row_t *r)
 {
     if (r == NULL || r->values == NULL)
         return;
@@ -28,7 +28,7 @@ void tob_table_raw_row_free(raw_row_t *r)
     r->n = 0;
 }
 
-int tob_table_raw_row_is_blank(const raw_row_t *r)
+int table_raw_row_is_blank(const raw_row_t *r)
 {
     for (size_t i = 0; i < r->n; i++)
         if (!tob_cell_is_blank(r->values[i]))
@@ -57,11 +57,11 @@ static char *trimmed_copy(const char *name)
 {
     const char *p = name ? name : "";
     size_t n;
-    while ((n = tob_utf8_space_len(p)) > 0)
+    while ((n = utf8_space_len(p)) > 0)
         p += n;
     size_t len = 0, kept = 0; /* kept: up to the last non-space */
     while (p[len] != '\0') {
-        n = tob_utf8_space_len(p + len);
+        n = utf8_space_len(p + len);
         len += n ? n : 1;
         if (n == 0)
             kept = len;
@@ -138,11 +138,10 @@ static tob_status_t adopt_names(tob_table_t *t, raw_row_t *r, tob_error_t *err)
     return TOB_OK;
 }
 
-tob_status_t tob_table_set_header(tob_table_t *t, raw_row_t *r,
-                                  tob_error_t *err)
+tob_status_t table_set_header(tob_table_t *t, raw_row_t *r, tob_error_t *err)
 {
     tob_status_t status = adopt_names(t, r, err);
-    tob_table_raw_row_free(r);
+    table_raw_row_free(r);
     if (status != TOB_OK)
         return status;
     if (t->n_columns == 0)
@@ -168,7 +167,7 @@ static void free_cells(tob_table_t *t)
     }
 }
 
-tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
+tob_status_t table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
 {
     free_cells(t);
     size_t n_extra = 0;
@@ -176,7 +175,7 @@ tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
         n_extra += !tob_cell_is_blank(r->values[i]);
     if (n_extra > 0) {
         size_t n_cells = r->n;
-        tob_table_raw_row_free(r);
+        table_raw_row_free(r);
         return tob_error_set(err, TOB_ERR_INPUT,
                              "row has %zu cells but the header names only "
                              "%zu columns",
@@ -193,7 +192,7 @@ tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
             c++;
         if (c != NULL && *c != '\0') {
             unsigned char byte = (unsigned char)*c;
-            tob_table_raw_row_free(r);
+            table_raw_row_free(r);
             tob_error_set(err, TOB_ERR_INPUT,
                           "holds a control character (byte 0x%02X): a "
                           "damaged file?",
@@ -204,7 +203,7 @@ tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
         t->cells[i] = r->values[i];
         r->values[i] = NULL;
     }
-    tob_table_raw_row_free(r);
+    table_raw_row_free(r);
     return TOB_OK;
 }
 
@@ -214,7 +213,7 @@ static int has_cp1252_holes(const char *s)
     return strpbrk(s, "\x81\x8D\x8F\x90\x9D") != NULL;
 }
 
-char *tob_table_to_utf8(const char *s)
+char *table_to_utf8(const char *s)
 {
     if (s == NULL)
         s = "";
@@ -229,8 +228,8 @@ char *tob_table_to_utf8(const char *s)
     return copy;
 }
 
-tob_status_t tob_table_gdal_error(const char *source, const char *what,
-                                  tob_error_t *err)
+tob_status_t table_gdal_error(const char *source, const char *what,
+                              tob_error_t *err)
 {
     const char *msg = CPLGetLastErrorMsg();
     tob_error_lib(err, TOB_ERR_GDAL, (int)CPLGetLastErrorNo(), "%s",
@@ -267,9 +266,9 @@ static tob_status_t open_quietly(tob_table_t *t, const char *path,
             return tob_error_set(err, TOB_ERR_ARG,
                                  "a CSV file has no sheet '%s'", layer);
         t->kind = TABLE_CSV;
-        return tob_table_csv_open(t, path, err);
+        return table_csv_open(t, path, err);
     }
-    return tob_table_ogr_open(t, path, layer, err);
+    return table_ogr_open(t, path, layer, err);
 }
 
 static void CPL_STDCALL collect_failure(CPLErr level, CPLErrorNum num,
@@ -338,8 +337,8 @@ void tob_table_close(tob_table_t *t)
 {
     if (t == NULL)
         return;
-    tob_table_csv_close(t);
-    tob_table_ogr_close(t);
+    table_csv_close(t);
+    table_ogr_close(t);
     free_cells(t);
     for (size_t i = 0; i < t->n_columns; i++) {
         free(t->names[i]);
@@ -357,8 +356,8 @@ tob_status_t tob_table_next(tob_table_t *t, int *has_row, tob_error_t *err)
     *has_row = 0;
     begin_gdal_calls(t);
     tob_status_t status = t->kind == TABLE_CSV
-                              ? tob_table_csv_next(t, has_row, err)
-                              : tob_table_ogr_next(t, has_row, err);
+                              ? table_csv_next(t, has_row, err)
+                              : table_ogr_next(t, has_row, err);
     status = end_gdal_calls(t, status, err);
     t->current = status == TOB_OK && *has_row ? t->row : 0;
     if (status != TOB_OK) {

@@ -91,7 +91,7 @@ static int chunk_is_utf8(char *buf, size_t n, int at_eof, size_t *carry)
     *carry = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = tob_utf8_decode(u + i, n - i, &cp);
+        size_t len = utf8_decode(u + i, n - i, &cp);
         if (len == 0) {
             if (at_eof || n - i >= 4)
                 return 0;
@@ -198,22 +198,21 @@ static tob_status_t read_record(tob_table_t *t, raw_row_t *r, tob_error_t *err)
         if (CPLGetLastErrorType() != CE_Failure)
             return TOB_OK; /* end of file */
         t->row++;
-        return tob_table_gdal_error(t->source, "cannot read the row", err);
+        return table_gdal_error(t->source, "cannot read the row", err);
     }
     t->row++;
     size_t n = (size_t)CSLCount(tokens);
     r->values = calloc(n + 1, sizeof *r->values);
     tob_status_t status = r->values ? TOB_OK : TOB_ERR_NOMEM;
     for (size_t i = 0; i < n && status == TOB_OK; i++) {
-        r->values[i] =
-            t->utf8 ? strdup(tokens[i]) : tob_table_to_utf8(tokens[i]);
+        r->values[i] = t->utf8 ? strdup(tokens[i]) : table_to_utf8(tokens[i]);
         r->n = i + 1;
         if (r->values[i] == NULL)
             status = TOB_ERR_NOMEM;
     }
     CSLDestroy(tokens);
     if (status != TOB_OK) {
-        tob_table_raw_row_free(r);
+        table_raw_row_free(r);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
     return TOB_OK;
@@ -227,14 +226,13 @@ static tob_status_t read_non_blank(tob_table_t *t, raw_row_t *r,
         tob_status_t status = read_record(t, r, err);
         if (status != TOB_OK || r->values == NULL)
             return status;
-        if (!tob_table_raw_row_is_blank(r))
+        if (!table_raw_row_is_blank(r))
             return TOB_OK;
-        tob_table_raw_row_free(r);
+        table_raw_row_free(r);
     }
 }
 
-tob_status_t tob_table_csv_open(tob_table_t *t, const char *path,
-                                tob_error_t *err)
+tob_status_t table_csv_open(tob_table_t *t, const char *path, tob_error_t *err)
 {
     t->fp = VSIFOpenL(path, "rb");
     if (t->fp == NULL)
@@ -252,21 +250,21 @@ tob_status_t tob_table_csv_open(tob_table_t *t, const char *path,
         t->row = 0; /* the file has no row to point at */
         return tob_error_set(err, TOB_ERR_INPUT, "empty file: no header row");
     }
-    return tob_table_set_header(t, &header, err);
+    return table_set_header(t, &header, err);
 }
 
-tob_status_t tob_table_csv_next(tob_table_t *t, int *has_row, tob_error_t *err)
+tob_status_t table_csv_next(tob_table_t *t, int *has_row, tob_error_t *err)
 {
     raw_row_t r;
     tob_status_t status = read_non_blank(t, &r, err);
     if (status != TOB_OK || r.values == NULL)
         return status;
-    status = tob_table_set_row(t, &r, err);
+    status = table_set_row(t, &r, err);
     *has_row = status == TOB_OK;
     return status;
 }
 
-void tob_table_csv_close(tob_table_t *t)
+void table_csv_close(tob_table_t *t)
 {
     if (t->fp != NULL)
         VSIFCloseL(t->fp);

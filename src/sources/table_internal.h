@@ -47,38 +47,36 @@ typedef struct raw_row {
     size_t n;
 } raw_row_t;
 
-void tob_table_raw_row_free(raw_row_t *r);
+void table_raw_row_free(raw_row_t *r);
 
 /* Returns 1 if every value of r is blank (a row to skip). */
-int tob_table_raw_row_is_blank(const raw_row_t *r);
+int table_raw_row_is_blank(const raw_row_t *r);
 
 /* Makes the header from r (takes it): trims names, drops trailing empty
  * ones, refuses an empty or a duplicate name. */
-tob_status_t tob_table_set_header(tob_table_t *t, raw_row_t *r,
-                                  tob_error_t *err);
+tob_status_t table_set_header(tob_table_t *t, raw_row_t *r, tob_error_t *err);
 
 /* Makes r (taken) the current row at t->row; refuses non-empty cells
  * beyond the header's columns. */
-tob_status_t tob_table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err);
+tob_status_t table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err);
 
 /* malloc'd UTF-8 copy of s: as is if it is valid UTF-8, else recoded from
  * Windows-1252 (ISO-8859-1 if it holds bytes Windows-1252 leaves
  * undefined). NULL when out of memory. */
-char *tob_table_to_utf8(const char *s);
+char *table_to_utf8(const char *s);
 
 /* Records GDAL's last error (or `what` if GDAL said nothing) as
  * TOB_ERR_GDAL at t's source. */
-tob_status_t tob_table_gdal_error(const char *source, const char *what,
-                                  tob_error_t *err);
+tob_status_t table_gdal_error(const char *source, const char *what,
+                              tob_error_t *err);
 
-tob_status_t tob_table_csv_open(tob_table_t *t, const char *path,
-                                tob_error_t *err);
-tob_status_t tob_table_csv_next(tob_table_t *t, int *has_row, tob_error_t *err);
-void tob_table_csv_close(tob_table_t *t);
+tob_status_t table_csv_open(tob_table_t *t, const char *path, tob_error_t *err);
+tob_status_t table_csv_next(tob_table_t *t, int *has_row, tob_error_t *err);
+void table_csv_close(tob_table_t *t);
 
-tob_status_t tob_table_ogr_open(tob_table_t *t, const char *path,
-                                const char *layer, tob_error_t *err);
-tob_status_t tob_table_ogr_next(tob_table_t *t, int *has_row, tob_error_t *err);
-void tob_table_ogr_close(tob_table_t *t);
+tob_status_t table_ogr_open(tob_table_t *t, const char *path, const char *layer,
+                            tob_error_t *err);
+tob_status_t table_ogr_next(tob_table_t *t, int *has_row, tob_error_t *err);
+void table_ogr_close(tob_table_t *t);
 
 #endif

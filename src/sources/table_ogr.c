@@ -113,9 +113,9 @@ static tob_status_t feature_to_row(tob_table_t *t, OGRFeatureH f, raw_row_t *r,
         const char *value = OGR_F_GetFieldAsString(f, (int)i);
         if (!tob_text_is_utf8(value, strlen(value)))
             t->utf8 = 0;
-        r->values[i] = tob_table_to_utf8(value);
+        r->values[i] = table_to_utf8(value);
         if (r->values[i] == NULL) {
-            tob_table_raw_row_free(r);
+            table_raw_row_free(r);
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         }
     }
@@ -132,7 +132,7 @@ static tob_status_t read_feature(tob_table_t *t, raw_row_t *r, tob_error_t *err)
     OGRFeatureH f = OGR_L_GetNextFeature(t->layer);
     if (f == NULL) {
         if (CPLGetLastErrorType() == CE_Failure)
-            return tob_table_gdal_error(t->source, "cannot read a row", err);
+            return table_gdal_error(t->source, "cannot read a row", err);
         return TOB_OK;
     }
     t->n_features++;
@@ -150,9 +150,9 @@ static tob_status_t read_non_blank(tob_table_t *t, raw_row_t *r,
         tob_status_t status = read_feature(t, r, err);
         if (status != TOB_OK || r->values == NULL)
             return status;
-        if (!tob_table_raw_row_is_blank(r))
+        if (!table_raw_row_is_blank(r))
             return TOB_OK;
-        tob_table_raw_row_free(r);
+        table_raw_row_free(r);
     }
 }
 
@@ -167,9 +167,9 @@ static tob_status_t layer_header(tob_table_t *t, tob_error_t *err)
     for (size_t i = 0; i < n; i++) {
         const char *name =
             OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (int)i));
-        r.values[i] = tob_table_to_utf8(name);
+        r.values[i] = table_to_utf8(name);
         if (r.values[i] == NULL) {
-            tob_table_raw_row_free(&r);
+            table_raw_row_free(&r);
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         }
     }
@@ -177,7 +177,7 @@ static tob_status_t layer_header(tob_table_t *t, tob_error_t *err)
         free(r.values);
         return tob_error_set(err, TOB_ERR_INPUT, "the layer has no fields");
     }
-    return tob_table_set_header(t, &r, err);
+    return table_set_header(t, &r, err);
 }
 
 static tob_status_t sheet_header(tob_table_t *t, tob_error_t *err)
@@ -190,7 +190,7 @@ static tob_status_t sheet_header(tob_table_t *t, tob_error_t *err)
         t->row = 0;
         return tob_error_set(err, TOB_ERR_INPUT, "empty sheet: no header row");
     }
-    return tob_table_set_header(t, &r, err);
+    return table_set_header(t, &r, err);
 }
 
 static tob_status_t open_dataset(tob_table_t *t, const char *path,
@@ -205,8 +205,7 @@ static tob_status_t open_dataset(tob_table_t *t, const char *path,
         path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
         NULL, NULL);
     if (t->ds == NULL)
-        return tob_table_gdal_error(path, "GDAL cannot read it as a table",
-                                    err);
+        return table_gdal_error(path, "GDAL cannot read it as a table", err);
     tob_status_t status = pick_layer(t, layer, err);
     if (status == TOB_OK)
         status = name_source(t, err);
@@ -221,8 +220,8 @@ static tob_status_t open_dataset(tob_table_t *t, const char *path,
     return t->kind == TABLE_SHEET ? sheet_header(t, err) : layer_header(t, err);
 }
 
-tob_status_t tob_table_ogr_open(tob_table_t *t, const char *path,
-                                const char *layer, tob_error_t *err)
+tob_status_t table_ogr_open(tob_table_t *t, const char *path, const char *layer,
+                            tob_error_t *err)
 {
     /* Sheets are parsed on first access: all of it happens in here. */
     saved_options_t saved;
@@ -249,22 +248,22 @@ static tob_status_t check_formulas(const tob_table_t *t, const raw_row_t *r,
     return TOB_OK;
 }
 
-tob_status_t tob_table_ogr_next(tob_table_t *t, int *has_row, tob_error_t *err)
+tob_status_t table_ogr_next(tob_table_t *t, int *has_row, tob_error_t *err)
 {
     raw_row_t r;
     tob_status_t status = read_non_blank(t, &r, err);
     if (status != TOB_OK || r.values == NULL)
         return status;
     if (t->is_ods && (status = check_formulas(t, &r, err)) != TOB_OK) {
-        tob_table_raw_row_free(&r);
+        table_raw_row_free(&r);
         return status;
     }
-    status = tob_table_set_row(t, &r, err);
+    status = table_set_row(t, &r, err);
     *has_row = status == TOB_OK;
     return status;
 }
 
-void tob_table_ogr_close(tob_table_t *t)
+void table_ogr_close(tob_table_t *t)
 {
     if (t->ds != NULL)
         GDALClose(t->ds);

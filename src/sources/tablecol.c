@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-tob_status_t tob_table_column(tob_table_t *t, const char *const *aliases,
-                              int required, long *index, tob_error_t *err)
+tob_status_t table_column(tob_table_t *t, const char *const *aliases,
+                          int required, long *index, tob_error_t *err)
 {
     *index = tob_table_find_column(t, aliases);
     if (*index >= 0 || !required)
