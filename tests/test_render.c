@@ -112,7 +112,7 @@ static tob_status_t render(fixture_t *fx, const char *style_text,
                            tob_error_t *err)
 {
     tob_style_t *style = style_of(style_text);
-    tob_render_options_t opts = {"23/11/2026", 0, 0};
+    tob_render_options_t opts = {.today = "23/11/2026"};
     tob_error_clear(err);
     tob_status_t s = tob_render_file(out, style, fx->st, &opts, rep, err);
     tob_style_destroy(style);
@@ -235,7 +235,8 @@ static void test_bands_draw_the_same_pixels(void **state)
     char one[4096], many[4096];
     tob_test_path(one, sizeof one, "one.png");
     tob_test_path(many, sizeof many, "many.png");
-    tob_render_options_t o1 = {"23/11/2026", 0, 1}, o5 = {"23/11/2026", 0, 5};
+    tob_render_options_t o1 = {.today = "23/11/2026", .threads = 1},
+                         o5 = {.today = "23/11/2026", .threads = 5};
     tob_map_report_t rep;
     tob_error_t err;
     tob_error_clear(&err);
@@ -454,7 +455,7 @@ static void test_render_to_cairo_rectangle(void **state)
     cairo_surface_t *surf =
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 500, 400);
     cairo_t *cr = cairo_create(surf);
-    tob_render_options_t opts = {"23/11/2026", 2.0, 0};
+    tob_render_options_t opts = {.today = "23/11/2026", .units_per_mm = 2.0};
     tob_map_report_t rep;
     tob_error_t err;
     tob_error_clear(&err);

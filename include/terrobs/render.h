@@ -14,6 +14,18 @@
 #include <cairo.h>
 #include <stddef.h>
 
+/* Where a label went, for tests and callers that check placement: boxes
+ * and points are in the output's units (PNG pixels, else user units), as
+ * the report's geotransform. */
+typedef struct tob_map_label {
+    char code[32];       /* the territory's code ("" for points) */
+    double box[4];       /* x0, y0, x1, y1 of the text with its halo */
+    double cx, cy;       /* its circle's centre, or its polygon's anchor */
+    double radius;       /* the circle's radius; 0 without a circle */
+    int leader;          /* joined to its circle by a leader line */
+    double leader_xy[4]; /* the line: x0, y0 (on the circle), x1, y1 */
+} tob_map_label_t;
+
 typedef struct tob_render_options {
     /* The date of the source line, "23/11/2026"; NULL = today (local
      * time). The style's map.date wins when set. */
@@ -25,6 +37,10 @@ typedef struct tob_render_options {
      * (two per core for large maps, at most 8), 1 = no thread (atlas
      * workers already run one map per core), N = N bands. */
     int threads;
+    /* Optional: the first labels_cap labels placed are written here
+     * (report.n_labels says how many were placed). Borrowed. */
+    tob_map_label_t *labels;
+    size_t labels_cap;
 } tob_render_options_t;
 
 #define TOB_LEGEND_MAX 32
@@ -48,6 +64,8 @@ typedef struct tob_map_report {
     size_t n_labels;         /* labels placed */
     size_t n_labels_skipped; /* candidates left out to avoid overlaps */
     int srid;                /* CRS of the main map */
+    double legend_box[4];    /* x0, y0, x1, y1 of the legend, in the units
+                                of the geotransform; all 0 without one */
     /* Main map: map coordinates of a point of the page, in the units of
      * the output (PNG pixels, else user units) as GDAL does it:
      * X = gt[0] + col * gt[1], Y = gt[3] + row * gt[5]. */

@@ -124,7 +124,7 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
 static tob_status_t render(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
                            const tob_style_t *style, tob_error_t *err)
 {
-    tob_render_options_t opts = {ctx->today, 0, 1};
+    tob_render_options_t opts = {.today = ctx->today, .threads = 1};
     return tob_render_to_cairo(cr, r->x, r->y, r->width, r->height, style,
                                ctx->st, &opts, NULL, err);
 }
@@ -522,7 +522,8 @@ tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
     cairo_t *cr = cairo_create(surface);
     if (st == TOB_OK) {
-        tob_render_options_t opts = {ctx->today, width / 40.0, 1};
+        tob_render_options_t opts = {
+            .today = ctx->today, .units_per_mm = width / 40.0, .threads = 1};
         st = tob_render_to_cairo(cr, 0, 0, width, height, style, ctx->st, &opts,
                                  NULL, err);
     }

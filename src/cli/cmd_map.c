@@ -104,7 +104,7 @@ static int run(int argc, char **argv)
     tob_style_t *style = NULL;
     tob_store_t *st = NULL;
     tob_map_report_t rep;
-    tob_render_options_t opts = {a.date, 0, 0};
+    tob_render_options_t opts = {.today = a.date};
     tob_status_t s =
         tob_style_read(argv[optind + 1], a.sets, a.n_sets, &style, &err);
     if (s == TOB_OK)

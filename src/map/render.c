@@ -67,6 +67,9 @@ static void fill_report(render_t *r)
     gt[4] = 0;
     gt[5] = -1 / v->t.s;
     r->report->srid = v->srid;
+    double *lb = r->report->legend_box;
+    lb[0] = r->legend_box.x0, lb[1] = r->legend_box.y0;
+    lb[2] = r->legend_box.x1, lb[3] = r->legend_box.y1;
 }
 
 static tob_status_t render_run(render_t *r, tob_error_t *err)
@@ -137,6 +140,10 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     r->decimals = -1;
     r->text_as_svg = text_as_svg;
     r->threads = opts != NULL ? opts->threads : 0;
+    if (opts != NULL && opts->labels != NULL) {
+        r->label_out = opts->labels;
+        r->label_cap = opts->labels_cap;
+    }
     set_today(r, opts);
     cairo_save(cr);
     tob_status_t s = render_run(r, err);

@@ -411,6 +411,14 @@ static int pip_run(void *user, const geom_run_t *run)
     return 0;
 }
 
+int render_feature_contains(const rfeat_t *f, double x, double y)
+{
+    if (x < f->mbr[0] || x > f->mbr[2] || y < f->mbr[1] || y > f->mbr[3])
+        return 0;
+    pip_t p = {x, y, 0};
+    return geom_walk(f->geom, f->geom_len, pip_run, &p) == 0 && p.inside;
+}
+
 /* The centroid when it lies inside, else the point on surface: circles
  * and labels sit where a reader expects, and never outside the shape. */
 static void take_anchor(rfeat_t *f, db_stmt_t *stmt)

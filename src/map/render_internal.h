@@ -170,10 +170,12 @@ typedef struct render {
     rtext_t *texts;
     size_t n_texts, cap_texts;
     tob_map_report_t *report;
-    sql_guard_t guard;      /* sql_guard.h: on while users' SQL runs */
-    geom_scratch_t scratch; /* the drawing thread's */
-    arena_block_t *arena;   /* feature strings and blobs */
-    int threads;            /* workers for raster pages, 0 = per core */
+    sql_guard_t guard;          /* sql_guard.h: on while users' SQL runs */
+    geom_scratch_t scratch;     /* the drawing thread's */
+    arena_block_t *arena;       /* feature strings and blobs */
+    int threads;                /* workers for raster pages, 0 = per core */
+    tob_map_label_t *label_out; /* the caller's record of labels */
+    size_t label_cap;
 } render_t;
 
 /* render.c: draws the map into page on cr; with out_texts, the SVG texts
@@ -194,6 +196,8 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
 tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
                                   int *out, tob_error_t *err);
 void rset_free(rset_t *set);
+/* Whether (x, y), in the view's CRS, lies inside f's polygons. */
+int render_feature_contains(const rfeat_t *f, double x, double y);
 /* Memory that lives as long as the render; NULL when out of memory. */
 void *render_alloc(render_t *r, size_t n);
 void render_arena_free(render_t *r);
