@@ -119,8 +119,12 @@ static void test_run_and_rerun(void **state)
     tob_error_clear(&err);
     assert_int_equal(tob_carnet_template_default(&tpl, &err), TOB_OK);
     /* more jobs than territories: only as many threads as work */
-    tob_atlas_options_t o = {path, "commune",    0,    dir, 8, 0,
-                             tpl,  "23/11/2026", NULL, NULL};
+    tob_atlas_options_t o = {.store_path = path,
+                             .level = "commune",
+                             .out_dir = dir,
+                             .jobs = 8,
+                             .tpl = tpl,
+                             .today = "23/11/2026"};
     tob_atlas_report_t r;
     assert_int_equal(tob_atlas_run(&o, &r, &err), TOB_OK);
     assert_int_equal(r.n_territories, 4);

@@ -32,6 +32,16 @@ typedef struct tob_atlas_options {
     const char *today; /* edition date "23/11/2026"; NULL = today */
     tob_atlas_progress_fn_t progress; /* may be NULL */
     void *progress_user;
+    /* The part of the level to make (ranks stay among the whole level):
+     * territories lying in any of within[0..n_within), each "LEVEL:CODE"
+     * ("departement:62", "epci:200068500") through the store's
+     * memberships, and/or those listed in codes_path (one code a line;
+     * blank lines and '#' comments skipped). None: the whole level.
+     * Carnets of an earlier run outside the part are kept, and listed in
+     * the index. */
+    const char *const *within;
+    size_t n_within;
+    const char *codes_path; /* may be NULL */
 } tob_atlas_options_t;
 
 /* One territory that failed. */
@@ -42,23 +52,27 @@ typedef struct tob_atlas_failure {
 } tob_atlas_failure_t;
 
 typedef struct tob_atlas_report {
-    size_t n_territories;
+    size_t n_territories; /* of the part made, the whole level by default */
     size_t n_written;
-    size_t n_kept;    /* up to date, not remade */
-    size_t n_failed;  /* listed in failures */
-    size_t n_removed; /* carnets of territories no longer in the level */
+    size_t n_kept;      /* inputs unchanged: not composed again */
+    size_t n_unchanged; /* composed again, same content: not rewritten */
+    size_t n_failed;    /* listed in failures */
+    size_t n_removed;   /* carnets of territories no longer in the level */
     tob_atlas_failure_t *failures; /* freed by tob_atlas_report_free() */
     double seconds;                /* wall time of the whole run */
     size_t jobs;                   /* threads used */
 } tob_atlas_report_t;
 
 /* Makes out_dir if needed (not its parents), writes a
- * carnet "<code>-<slug>.pdf" per territory of the level and
- * out_dir/index.html, and records what was made in out_dir/.atlas-state
- * so that a rerun keeps carnets whose store data, template and terrobs
- * version did not change. Failures of single territories are counted in
- * report (status stays TOB_OK); errors are for the run as a whole:
- * TOB_ERR_NOTFOUND (store, level), TOB_ERR_IO (out_dir, index),
+ * carnet "<code>-<slug>.pdf" per territory of the level (or of the part
+ * asked for) and out_dir/index.html, and records what was made in
+ * out_dir/.atlas-state: a rerun keeps, without composing them, carnets
+ * whose store data, template and terrobs version did not change; when
+ * they did, it composes every carnet again and rewrites only those whose
+ * content (the PDF's bytes) changed. Failures of single territories are counted
+ * in report (status stays TOB_OK); errors are for the run as a whole:
+ * TOB_ERR_NOTFOUND (store, level, a --within parent, a listed code),
+ * TOB_ERR_INPUT (a malformed within), TOB_ERR_IO (out_dir, index),
  * TOB_ERR_SQLITE, TOB_ERR_NOMEM. Call tob_atlas_report_free() on report
  * in every case. */
 TOB_API TOB_NODISCARD tob_status_t

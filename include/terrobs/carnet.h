@@ -98,6 +98,20 @@ tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
                  const tob_carnet_options_t *opts, const char *path,
                  tob_carnet_report_t *report, tob_error_t *err);
 
+/* The content digest of a carnet: 16 hex digits and a NUL. */
+#define TOB_CARNET_DIGEST_MAX 17
+
+/* As tob_carnet_write(), but path is rewritten only when the carnet's
+ * content changed: the PDF is composed in memory and its digest (of the
+ * bytes, less the creation date) put in digest; when it equals old_digest
+ * (NULL: always write) and path is there, path is left untouched and
+ * *written is 0. Errors as tob_carnet_write(). */
+TOB_API TOB_NODISCARD tob_status_t tob_carnet_write_changed(
+    tob_store_t *st, const tob_carnet_template_t *tpl,
+    const tob_carnet_options_t *opts, const char *path, const char *old_digest,
+    char digest[TOB_CARNET_DIGEST_MAX], int *written,
+    tob_carnet_report_t *report, tob_error_t *err);
+
 /* Writes a small map of the territory as a PNG of width x height pixels
  * (the locator of the cover: the territory within its département, or its
  * own shape when the store has no département), atomically. For the atlas

@@ -165,6 +165,18 @@ TOB_API TOB_NODISCARD tob_status_t tob_doc_write_pdf(tob_doc_t *doc,
                                                      const char *path,
                                                      tob_error_t *err);
 
+/* The content digest of a PDF: 16 hex digits and a NUL. */
+#define TOB_DOC_DIGEST_MAX 17
+
+/* As tob_doc_write_pdf(), but the PDF is made in memory first and its
+ * digest (FNV-1a of its bytes, less the creation date) put in digest:
+ * when it equals old_digest (may be NULL) and path is a file, path is
+ * left untouched and *written is 0; else it is written and *written is
+ * 1. So a file is rewritten only when what it prints changed. */
+TOB_API TOB_NODISCARD tob_status_t tob_doc_write_pdf_changed(
+    tob_doc_t *doc, const char *path, const char *old_digest,
+    char digest[TOB_DOC_DIGEST_MAX], int *written, tob_error_t *err);
+
 /* Splits table rows over pages (exposed for tests). Rows of heights
  * heights[0..n) go under a header of header_h; the first page has
  * first_avail points, the next ones page_avail. Writes the first row of

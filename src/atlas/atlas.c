@@ -1,6 +1,7 @@
 /* atlas.c - every territory of a level: the list from the store, worker
- * threads each with its own store connection taking territories from a
- * shared counter, then the index and the state of the run. */
+ * the part of it asked for, worker threads each with its own store
+ * connection taking territories from a shared counter, then the index and
+ * the state of the run. */
 #include "atlas_internal.h"
 
 #include "store/db.h"
@@ -130,10 +131,25 @@ static tob_status_t thumbnail(atlas_run_t *run, tob_store_t *st,
     atlas_thumb_name(e->file, name, sizeof name);
     if (atlas_path(run->opts->out_dir, name, path, sizeof path) != 0)
         return tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
-    if (e->kept && access(path, F_OK) == 0)
+    if ((e->kept || e->unchanged) && access(path, F_OK) == 0)
         return TOB_OK;
     return tob_carnet_thumbnail(st, o, path, ATLAS_THUMB_PX, ATLAS_THUMB_PX,
                                 &e->err);
+}
+
+/* Composes the carnet again, and rewrites it only if its content
+ * changed (a new value elsewhere in the store may not show in it). */
+static tob_status_t remake(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e,
+                           const tob_carnet_options_t *o, const char *path)
+{
+    const char *old =
+        run->opts->force || e->made == NULL ? NULL : e->made->digest;
+    int written = 0;
+    tob_status_t status =
+        tob_carnet_write_changed(st, run->opts->tpl, o, path, old, e->digest,
+                                 &written, &e->summary, &e->err);
+    e->unchanged = status == TOB_OK && !written;
+    return status;
 }
 
 static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
@@ -146,12 +162,14 @@ static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
     if (atlas_path(opts->out_dir, e->file, path, sizeof path) != 0) {
         e->status = tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
     } else if (!opts->force && atlas_is_current(run, e)) {
+        /* Nothing it shows can have changed: not even read. */
         e->kept = 1;
-        e->status =
-            tob_carnet_summarize(st, opts->tpl, &o, &e->summary, &e->err);
+        e->summary = e->made->summary;
+        snprintf(e->summary.name, sizeof e->summary.name, "%s", e->name);
+        memcpy(e->digest, e->made->digest, sizeof e->digest);
+        e->status = TOB_OK;
     } else {
-        e->status =
-            tob_carnet_write(st, opts->tpl, &o, path, &e->summary, &e->err);
+        e->status = remake(run, st, e, &o, path);
     }
     if (e->status == TOB_OK)
         e->status = thumbnail(run, st, e, &o);
@@ -165,12 +183,13 @@ void atlas_thumb_name(const char *file, char *buf, size_t size)
     snprintf(buf, size, "thumbs/%.*s.png", (int)stem, file);
 }
 
+/* The next entry to make, or n_entries when none is left. */
 static size_t take(atlas_run_t *run)
 {
     pthread_mutex_lock(&run->lock);
-    size_t i = run->next;
-    if (run->next < run->n_entries)
-        run->next++;
+    size_t i = run->n_entries;
+    if (run->next < run->n_todo)
+        i = run->todo[run->next++];
     pthread_mutex_unlock(&run->lock);
     return i;
 }
@@ -180,7 +199,7 @@ static void finished(atlas_run_t *run, const atlas_entry_t *e)
     pthread_mutex_lock(&run->lock);
     run->done++;
     if (run->opts->progress != NULL)
-        run->opts->progress(run->opts->progress_user, run->done, run->n_entries,
+        run->opts->progress(run->opts->progress_user, run->done, run->n_todo,
                             e->code, e->name, e->kept, e->seconds, e->status,
                             &e->err);
     pthread_mutex_unlock(&run->lock);
@@ -221,7 +240,7 @@ static size_t count_jobs(const atlas_run_t *run)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (size_t)n : 1;
     }
-    return jobs < run->n_entries ? jobs : run->n_entries;
+    return jobs < run->n_todo ? jobs : run->n_todo;
 }
 
 /* Runs the workers; with no thread to be had, the caller's does it all. */
@@ -266,6 +285,8 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
     if (status == TOB_OK)
         status = list_territories(st, run, err);
     if (status == TOB_OK)
+        status = atlas_select(st, run, err);
+    if (status == TOB_OK)
         status = atlas_fingerprint(st, run, err);
     if (status == TOB_OK)
         status = tob_carnet_peers_load(st, run->opts->tpl, run->opts->level,
@@ -281,19 +302,23 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
         status = make_dir(thumbs, err);
     if (status == TOB_OK)
         status = atlas_state_read(run, err);
+    if (status == TOB_OK)
+        atlas_state_attach(run);
     return status;
 }
 
 static tob_status_t fill_report(const atlas_run_t *run,
                                 tob_atlas_report_t *report, tob_error_t *err)
 {
-    report->n_territories = run->n_entries;
-    for (size_t i = 0; i < run->n_entries; i++) {
-        const atlas_entry_t *e = &run->entries[i];
+    report->n_territories = run->n_todo;
+    for (size_t k = 0; k < run->n_todo; k++) {
+        const atlas_entry_t *e = &run->entries[run->todo[k]];
         if (e->status != TOB_OK)
             report->n_failed++;
         else if (e->kept)
             report->n_kept++;
+        else if (e->unchanged)
+            report->n_unchanged++;
         else
             report->n_written++;
     }
@@ -303,8 +328,8 @@ static tob_status_t fill_report(const atlas_run_t *run,
     if (report->failures == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     size_t k = 0;
-    for (size_t i = 0; i < run->n_entries; i++) {
-        const atlas_entry_t *e = &run->entries[i];
+    for (size_t i = 0; i < run->n_todo; i++) {
+        const atlas_entry_t *e = &run->entries[run->todo[i]];
         if (e->status == TOB_OK)
             continue;
         tob_atlas_failure_t *f = &report->failures[k++];
@@ -322,6 +347,7 @@ static void free_run(atlas_run_t *run)
         free(run->entries[i].name);
     }
     free(run->entries);
+    free(run->todo);
     tob_carnet_peers_destroy(run->peers);
     atlas_state_free(run);
     pthread_mutex_destroy(&run->lock);

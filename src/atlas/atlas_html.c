@@ -89,6 +89,15 @@ static void put_html(FILE *fp, const char *s)
     }
 }
 
+static size_t count_listed(const atlas_run_t *run)
+{
+    size_t n = 0;
+    const tob_carnet_report_t *summary;
+    for (size_t i = 0; i < run->n_entries; i++)
+        n += (size_t)atlas_is_listed(run, &run->entries[i], &summary);
+    return n;
+}
+
 static void put_head(const atlas_run_t *run, FILE *fp)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"
@@ -103,7 +112,7 @@ static void put_head(const atlas_run_t *run, FILE *fp)
     fprintf(fp,
             "</h1>\n<p class=\"meta\">%zu carnets de territoire "
             "· géographie %d</p>\n</header>\n",
-            run->n_entries, run->vintage);
+            count_listed(run), run->vintage);
     fputs("<p><input type=\"search\" id=\"filtre\" placeholder=\"Filtrer "
           "par nom ou code\" aria-label=\"Filtrer par nom ou code\"></p>\n",
           fp);
@@ -113,10 +122,13 @@ static void put_head(const atlas_run_t *run, FILE *fp)
  * them (every carnet of a run has the same template). */
 static const tob_carnet_report_t *figure_labels(const atlas_run_t *run)
 {
-    for (size_t i = 0; i < run->n_entries; i++)
-        if (run->entries[i].status == TOB_OK &&
-            run->entries[i].summary.n_figures > 0)
-            return &run->entries[i].summary;
+    const tob_carnet_report_t *r;
+    for (size_t i = 0; i < run->n_entries; i++) {
+        const atlas_entry_t *e = &run->entries[i];
+        if (atlas_is_listed(run, e, &r) &&
+            (!e->selected || e->status == TOB_OK) && r->n_figures > 0)
+            return r;
+    }
     return NULL;
 }
 
@@ -168,10 +180,12 @@ static void put_figure(FILE *fp, const tob_carnet_figure_t *f)
     fputs("</td>", fp);
 }
 
-static void put_row(FILE *fp, const atlas_entry_t *e, size_t n_figures)
+static void put_row(FILE *fp, const atlas_entry_t *e,
+                    const tob_carnet_report_t *r, size_t n_figures)
 {
+    int ok = !e->selected || e->status == TOB_OK;
     fputs("<tr><td class=\"map\">", fp);
-    if (e->status == TOB_OK) {
+    if (ok) {
         char thumb[ATLAS_FILE_MAX + 16];
         atlas_thumb_name(e->file, thumb, sizeof thumb);
         fputs("<img src=\"", fp);
@@ -180,7 +194,7 @@ static void put_row(FILE *fp, const atlas_entry_t *e, size_t n_figures)
                 ATLAS_THUMB_PX / 2, ATLAS_THUMB_PX / 2);
     }
     fputs("</td><td>", fp);
-    if (e->status == TOB_OK) {
+    if (ok) {
         fputs("<a href=\"", fp);
         put_html(fp, e->file);
         fputs("\">", fp);
@@ -193,8 +207,6 @@ static void put_row(FILE *fp, const atlas_entry_t *e, size_t n_figures)
     fputs("<td>", fp);
     put_html(fp, e->code);
     fputs("</td>", fp);
-    const tob_carnet_report_t *r = &e->summary;
-    int ok = e->status == TOB_OK;
     put_number(fp, ok ? (double)r->n_communes : NAN, 0);
     put_number(fp, ok ? r->area_km2 : NAN, 1);
     for (size_t i = 0; i < n_figures; i++) {
@@ -211,8 +223,10 @@ static tob_status_t write_page(const atlas_run_t *run, FILE *fp)
     put_head(run, fp);
     put_columns(run, fp);
     const tob_carnet_report_t *labels = figure_labels(run);
+    const tob_carnet_report_t *r;
     for (size_t i = 0; i < run->n_entries; i++)
-        put_row(fp, &run->entries[i], labels ? labels->n_figures : 0);
+        if (atlas_is_listed(run, &run->entries[i], &r))
+            put_row(fp, &run->entries[i], r, labels ? labels->n_figures : 0);
     fputs("</tbody>\n</table>\n<footer>Carnets produits par terrobs. "
           "Cliquer sur un en-tête de colonne pour trier.</footer>\n",
           fp);

@@ -1,5 +1,6 @@
 /* atlas_internal.h - shared by atlas.c (territories, workers), atlas_state.c
- * (what a previous run made) and atlas_html.c (the index). */
+ * (what a previous run made), atlas_select.c (the part of the level made)
+ * and atlas_html.c (the index). */
 #ifndef TERROBS_ATLAS_INTERNAL_H
 #define TERROBS_ATLAS_INTERNAL_H
 
@@ -13,30 +14,39 @@
 #define ATLAS_FINGERPRINT_MAX 24
 #define ATLAS_THUMB_PX 128 /* shown at 64 CSS pixels: sharp on any screen */
 
-/* One territory of the run; each is written by one worker only. */
-typedef struct atlas_entry {
-    char *code, *name;
-    char file[ATLAS_FILE_MAX]; /* carnet file name in out_dir */
-    tob_carnet_report_t summary;
-    tob_status_t status;
-    tob_error_t err;
-    int kept; /* up to date, not remade */
-    double seconds;
-} atlas_entry_t;
-
-/* A carnet a previous run made, and the fingerprint it was made with. */
+/* A carnet a previous run made: the fingerprint of the inputs it was made
+ * with, the digest of its content, and what the index shows of it. */
 typedef struct atlas_made {
     char *file;
     char fingerprint[ATLAS_FINGERPRINT_MAX];
+    char digest[TOB_CARNET_DIGEST_MAX];
+    tob_carnet_report_t summary;
 } atlas_made_t;
+
+/* One territory of the level; each is written by one worker only. */
+typedef struct atlas_entry {
+    char *code, *name;
+    char file[ATLAS_FILE_MAX]; /* carnet file name in out_dir */
+    int selected;              /* in the part of the level made this run */
+    const atlas_made_t *made;  /* what a previous run left, or NULL */
+    tob_carnet_report_t summary;
+    char digest[TOB_CARNET_DIGEST_MAX];
+    tob_status_t status;
+    tob_error_t err;
+    int kept;      /* inputs unchanged: not composed again */
+    int unchanged; /* composed again, same content: file left untouched */
+    double seconds;
+} atlas_entry_t;
 
 typedef struct atlas_run {
     const tob_atlas_options_t *opts;
     int vintage;
     tob_carnet_peers_t *peers; /* loaded once, read by every worker */
     char level_label[128];
-    atlas_entry_t *entries;
+    atlas_entry_t *entries; /* the whole level, by code */
     size_t n_entries;
+    size_t *todo; /* indices of the selected entries */
+    size_t n_todo;
     char fingerprint[ATLAS_FINGERPRINT_MAX]; /* of this run's inputs */
     atlas_made_t *made;                      /* sorted by file */
     size_t n_made;
@@ -53,12 +63,28 @@ tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
 /* Reads out_dir/.atlas-state into run->made (none if absent). */
 tob_status_t atlas_state_read(atlas_run_t *run, tob_error_t *err);
 
+/* Points each entry to what a previous run made of it (entry->made). */
+void atlas_state_attach(atlas_run_t *run);
+
 /* 1 if entry's carnet was made with the current fingerprint and is still
- * there. */
+ * there, with its index summary. */
 int atlas_is_current(const atlas_run_t *run, const atlas_entry_t *entry);
 
-/* Writes out_dir/.atlas-state for the carnets now present and deletes the
- * carnets of a previous run whose territory is gone; returns how many. */
+/* 1 if entry is in the index: made this run (or failed), or made before
+ * and still there. Its summary is then in *summary. */
+int atlas_is_listed(const atlas_run_t *run, const atlas_entry_t *entry,
+                    const tob_carnet_report_t **summary);
+
+/* Marks the entries of the part of the level asked for (opts->within,
+ * opts->codes_path; all without them) and lists them in run->todo.
+ * Errors: TOB_ERR_NOTFOUND (a parent, a code of the file, or nothing in
+ * it), TOB_ERR_INPUT (a bad --within), TOB_ERR_IO, TOB_ERR_NOMEM. */
+tob_status_t atlas_select(tob_store_t *st, atlas_run_t *run, tob_error_t *err);
+
+/* Writes out_dir/.atlas-state for the carnets now present (those made
+ * this run, and those of earlier runs outside this run's part) and
+ * deletes the carnets of a previous run whose territory left the level;
+ * returns how many. */
 tob_status_t atlas_state_write(atlas_run_t *run, size_t *n_removed,
                                tob_error_t *err);
 void atlas_state_free(atlas_run_t *run);

@@ -1,8 +1,10 @@
 /* atlas_state.c - what a previous atlas run made: out_dir/.atlas-state
  * lists each carnet with the fingerprint of its inputs (terrobs version,
- * template, level, store provenance). A carnet is kept when its
- * fingerprint is unchanged and its file still there; a territory gone
- * from the level has its carnet removed. */
+ * template, level, store provenance), the digest of its content and what
+ * the index shows of it. A carnet is kept without composing it when its
+ * fingerprint is unchanged and its file still there; composed again, it
+ * is rewritten only when its digest changed; a territory gone from the
+ * level has its carnet removed. */
 #include "atlas_internal.h"
 
 #include "base/hash.h"
@@ -11,6 +13,7 @@
 #include "terrobs/version.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_MAGIC "terrobs-atlas-state 1"
+#define STATE_MAGIC "terrobs-atlas-state 2"
 
 static const char SQL_PROVENANCE[] =
     "SELECT coalesce(max(loaded_at), ''), count(*) FROM source";
@@ -73,37 +76,151 @@ static int is_carnet_file(const char *name)
     return 1;
 }
 
-/* "fingerprint<TAB>file": a line that does not parse is ignored, and its
- * carnet made again. */
+/* Fields are separated by tabs; a tab, newline or backslash inside one
+ * is written \t, \n, \\. */
+static void put_field(FILE *fp, const char *s)
+{
+    fputc('\t', fp);
+    for (; *s != '\0'; s++) {
+        if (*s == '\t')
+            fputs("\\t", fp);
+        else if (*s == '\n')
+            fputs("\\n", fp);
+        else if (*s == '\\')
+            fputs("\\\\", fp);
+        else
+            fputc(*s, fp);
+    }
+}
+
+/* Cuts the next field off *line (in place, unescaped); NULL at the end. */
+static char *next_field(char **line)
+{
+    char *start = *line;
+    if (start == NULL)
+        return NULL;
+    char *r = start, *w = start;
+    for (; *r != '\0' && *r != '\t'; r++) {
+        if (*r == '\\' && r[1] != '\0') {
+            r++;
+            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *line = *r == '\t' ? r + 1 : NULL;
+    *w = '\0';
+    return start;
+}
+
+static int copy_field(char **line, char *buf, size_t size)
+{
+    const char *f = next_field(line);
+    if (f == NULL || strlen(f) >= size)
+        return -1;
+    memcpy(buf, f, strlen(f) + 1);
+    return 0;
+}
+
+static int number_field(char **line, double *out)
+{
+    const char *f = next_field(line);
+    char *end;
+    if (f == NULL)
+        return -1;
+    *out = strcmp(f, "nan") == 0 ? NAN : strtod(f, &end);
+    return strcmp(f, "nan") == 0 || (end != f && *end == '\0') ? 0 : -1;
+}
+
+static void put_number(FILE *fp, double v)
+{
+    if (isfinite(v))
+        fprintf(fp, "\t%.17g", v);
+    else
+        fputs("\tnan", fp);
+}
+
+/* The index summary: pages, communes, area, figures (label, unit, text,
+ * value each). */
+static int parse_summary(char **line, tob_carnet_report_t *r)
+{
+    double pages, communes, n_figures;
+    if (number_field(line, &pages) || number_field(line, &communes) ||
+        number_field(line, &r->area_km2) || number_field(line, &n_figures) ||
+        !(n_figures >= 0 && n_figures <= TOB_CARNET_INDEX_MAX))
+        return -1;
+    r->n_pages = (size_t)pages;
+    r->n_communes = (size_t)communes;
+    r->n_figures = (size_t)n_figures;
+    for (size_t i = 0; i < r->n_figures; i++) {
+        tob_carnet_figure_t *f = &r->figures[i];
+        if (copy_field(line, f->label, sizeof f->label) ||
+            copy_field(line, f->unit, sizeof f->unit) ||
+            copy_field(line, f->text, sizeof f->text) ||
+            number_field(line, &f->value))
+            return -1;
+    }
+    return 0;
+}
+
+/* "fingerprint<TAB>digest<TAB>file<TAB>summary...": a line that does not
+ * parse is ignored, and its carnet made again. */
 static int parse_line(char *line, atlas_made_t *m)
 {
     line[strcspn(line, "\r\n")] = '\0';
-    char *tab = strchr(line, '\t');
-    if (tab == NULL || tab - line >= ATLAS_FINGERPRINT_MAX ||
-        !is_carnet_file(tab + 1))
+    memset(m, 0, sizeof *m);
+    char *rest = line;
+    const char *file;
+    if (copy_field(&rest, m->fingerprint, sizeof m->fingerprint) ||
+        copy_field(&rest, m->digest, sizeof m->digest) ||
+        (file = next_field(&rest)) == NULL || !is_carnet_file(file))
         return -1;
-    *tab = '\0';
-    memcpy(m->fingerprint, line, (size_t)(tab - line) + 1);
-    m->file = strdup(tab + 1);
-    return m->file != NULL ? 0 : -1;
+    m->file = strdup(file);
+    if (m->file == NULL || parse_summary(&rest, &m->summary) != 0) {
+        free(m->file);
+        m->file = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void write_line(FILE *fp, const char *fingerprint, const char *digest,
+                       const char *file, const tob_carnet_report_t *r)
+{
+    fputs(fingerprint, fp);
+    put_field(fp, digest);
+    put_field(fp, file);
+    put_number(fp, (double)r->n_pages);
+    put_number(fp, (double)r->n_communes);
+    put_number(fp, r->area_km2);
+    put_number(fp, (double)r->n_figures);
+    for (size_t i = 0; i < r->n_figures; i++) {
+        put_field(fp, r->figures[i].label);
+        put_field(fp, r->figures[i].unit);
+        put_field(fp, r->figures[i].text);
+        put_number(fp, r->figures[i].value);
+    }
+    fputc('\n', fp);
 }
 
 tob_status_t atlas_state_read(atlas_run_t *run, tob_error_t *err)
 {
-    char path[4096], line[1024];
+    char path[4096];
     if (atlas_path(run->opts->out_dir, ATLAS_STATE_FILE, path, sizeof path))
         return tob_error_set(err, TOB_ERR_ARG, "path too long");
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return TOB_OK; /* a first run */
-    size_t cap = 0;
+    char *line = NULL;
+    size_t cap_line = 0, cap = 0;
     tob_status_t status = TOB_OK;
-    if (fgets(line, sizeof line, fp) == NULL ||
+    if (getline(&line, &cap_line, fp) == -1 ||
         strncmp(line, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
+        free(line);
         fclose(fp);
         return TOB_OK; /* not ours or an older format: remake all */
     }
-    while (status == TOB_OK && fgets(line, sizeof line, fp) != NULL) {
+    while (status == TOB_OK && getline(&line, &cap_line, fp) != -1) {
         if (run->n_made == cap) {
             cap = cap ? 2 * cap : 64;
             atlas_made_t *m = realloc(run->made, cap * sizeof *m);
@@ -116,6 +233,7 @@ tob_status_t atlas_state_read(atlas_run_t *run, tob_error_t *err)
         if (parse_line(line, &run->made[run->n_made]) == 0)
             run->n_made++;
     }
+    free(line);
     fclose(fp);
     if (run->n_made > 0)
         qsort(run->made, run->n_made, sizeof *run->made, by_file);
@@ -126,21 +244,44 @@ static const atlas_made_t *find_made(const atlas_run_t *run, const char *file)
 {
     if (run->n_made == 0)
         return NULL;
-    atlas_made_t key = {(char *)file, ""};
+    atlas_made_t key;
+    key.file = (char *)file;
     return bsearch(&key, run->made, run->n_made, sizeof *run->made, by_file);
+}
+
+void atlas_state_attach(atlas_run_t *run)
+{
+    for (size_t i = 0; i < run->n_entries; i++)
+        run->entries[i].made = find_made(run, run->entries[i].file);
+}
+
+static int carnet_there(const atlas_run_t *run, const char *file)
+{
+    char path[4096];
+    struct stat sb;
+    if (atlas_path(run->opts->out_dir, file, path, sizeof path) != 0 ||
+        stat(path, &sb) != 0)
+        return 0;
+    return S_ISREG(sb.st_mode) && sb.st_size > 0;
 }
 
 int atlas_is_current(const atlas_run_t *run, const atlas_entry_t *entry)
 {
-    const atlas_made_t *m = find_made(run, entry->file);
-    if (m == NULL || strcmp(m->fingerprint, run->fingerprint) != 0)
+    const atlas_made_t *m = entry->made;
+    return m != NULL && strcmp(m->fingerprint, run->fingerprint) == 0 &&
+           carnet_there(run, entry->file);
+}
+
+int atlas_is_listed(const atlas_run_t *run, const atlas_entry_t *entry,
+                    const tob_carnet_report_t **summary)
+{
+    *summary = &entry->summary;
+    if (entry->selected)
+        return 1;
+    if (entry->made == NULL || !carnet_there(run, entry->file))
         return 0;
-    char path[4096];
-    struct stat sb;
-    if (atlas_path(run->opts->out_dir, entry->file, path, sizeof path) != 0 ||
-        stat(path, &sb) != 0)
-        return 0;
-    return S_ISREG(sb.st_mode) && sb.st_size > 0;
+    *summary = &entry->made->summary;
+    return 1;
 }
 
 static int by_name(const void *a, const void *b)
@@ -180,8 +321,12 @@ static tob_status_t write_lines(const atlas_run_t *run, FILE *fp)
     fprintf(fp, "%s\n", STATE_MAGIC);
     for (size_t i = 0; i < run->n_entries; i++) {
         const atlas_entry_t *e = &run->entries[i];
-        if (e->status == TOB_OK)
-            fprintf(fp, "%s\t%s\n", run->fingerprint, e->file);
+        const atlas_made_t *m = e->made;
+        const tob_carnet_report_t *summary;
+        if (e->selected && e->status == TOB_OK)
+            write_line(fp, run->fingerprint, e->digest, e->file, &e->summary);
+        else if (!e->selected && atlas_is_listed(run, e, &summary))
+            write_line(fp, m->fingerprint, m->digest, m->file, summary);
     }
     return ferror(fp) ? TOB_ERR_IO : TOB_OK;
 }

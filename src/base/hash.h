@@ -1,8 +1,10 @@
-/* hash.h - FNV-1a, 64 bits, over text: a change detector for fingerprints
- * (atlas reruns), not a defence against forgery. Library-internal. */
+/* hash.h - FNV-1a, 64 bits, over text and bytes: a change detector for
+ * fingerprints (atlas reruns), not a defence against forgery. Library-internal.
+ */
 #ifndef TERROBS_BASE_HASH_H
 #define TERROBS_BASE_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HASH_FNV_SEED 14695981039346656037ULL
@@ -10,5 +12,8 @@
 /* Mixes the bytes of s, then a separator (so that "ab","c" differs from
  * "a","bc"), into h. */
 uint64_t hash_fnv_text(uint64_t h, const char *s);
+
+/* Mixes len bytes of data into h (no separator). */
+uint64_t hash_fnv_bytes(uint64_t h, const void *data, size_t len);
 
 #endif

@@ -125,15 +125,20 @@ static void end(carnet_ctx_t *ctx, carnet_territory_t *terr)
     carnet_territory_free(terr);
 }
 
-tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
-                              const tob_carnet_options_t *opts,
-                              const char *path, tob_carnet_report_t *report,
-                              tob_error_t *err)
+tob_status_t tob_carnet_write_changed(tob_store_t *st,
+                                      const tob_carnet_template_t *tpl,
+                                      const tob_carnet_options_t *opts,
+                                      const char *path, const char *old_digest,
+                                      char digest[TOB_CARNET_DIGEST_MAX],
+                                      int *written, tob_carnet_report_t *report,
+                                      tob_error_t *err)
 {
     carnet_ctx_t ctx;
     carnet_territory_t terr;
     tob_carnet_report_t mine;
     memset(&mine, 0, sizeof mine);
+    *written = 0;
+    digest[0] = '\0';
     tob_status_t status = begin(&ctx, st, tpl, opts, &terr, err);
     if (status != TOB_OK)
         return status;
@@ -144,13 +149,25 @@ tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
     if (status == TOB_OK)
         status = carnet_index_figures(&ctx, err);
     if (status == TOB_OK)
-        status = tob_doc_write_pdf(ctx.doc, path, err);
+        status = tob_doc_write_pdf_changed(ctx.doc, path, old_digest, digest,
+                                           written, err);
     if (status == TOB_OK && report != NULL) {
         fill_report(&ctx, &mine);
         *report = mine;
     }
     end(&ctx, &terr);
     return status;
+}
+
+tob_status_t tob_carnet_write(tob_store_t *st, const tob_carnet_template_t *tpl,
+                              const tob_carnet_options_t *opts,
+                              const char *path, tob_carnet_report_t *report,
+                              tob_error_t *err)
+{
+    char digest[TOB_CARNET_DIGEST_MAX];
+    int written;
+    return tob_carnet_write_changed(st, tpl, opts, path, NULL, digest, &written,
+                                    report, err);
 }
 
 tob_status_t tob_carnet_summarize(tob_store_t *st,

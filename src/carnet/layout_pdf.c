@@ -1,7 +1,10 @@
 /* layout_pdf.c - writes a document's recorded pages as one PDF, with the
  * running header and the "Page n / N" footer now that N is known. The file
- * is written beside its destination and renamed into place. */
+ * is made in memory, then written beside its destination and renamed into
+ * place, unless its bytes are those of the carnet already there. */
 #include "layout_internal.h"
+
+#include "base/hash.h"
 
 #include <cairo-pdf.h>
 
@@ -9,14 +12,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* The PDF grows in memory: its digest is known before anything is
+ * written, and an unchanged carnet is left as it is. */
+typedef struct pdf_bytes {
+    unsigned char *data;
+    size_t len, cap;
+} pdf_bytes_t;
 
 static cairo_status_t write_stream(void *closure, const unsigned char *data,
                                    unsigned int length)
 {
-    FILE *fp = closure;
-    if (fwrite(data, 1, length, fp) != length)
-        return CAIRO_STATUS_WRITE_ERROR;
+    pdf_bytes_t *b = closure;
+    if (b->len + length > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + length)
+            cap *= 2;
+        unsigned char *p = realloc(b->data, cap);
+        if (p == NULL)
+            return CAIRO_STATUS_NO_MEMORY;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, length);
+    b->len += length;
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -86,10 +107,11 @@ static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
     return st;
 }
 
-static tob_status_t render_to(tob_doc_t *doc, FILE *fp, tob_error_t *err)
+static tob_status_t render_to(tob_doc_t *doc, pdf_bytes_t *out,
+                              tob_error_t *err)
 {
     cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(
-        write_stream, fp, TOB_PAGE_WIDTH, TOB_PAGE_HEIGHT);
+        write_stream, out, TOB_PAGE_WIDTH, TOB_PAGE_HEIGHT);
     cairo_status_t cs = cairo_surface_status(pdf);
     if (cs != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(pdf);
@@ -106,9 +128,80 @@ static tob_status_t render_to(tob_doc_t *doc, FILE *fp, tob_error_t *err)
     return st;
 }
 
-tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
-                               tob_error_t *err)
+/* FNV-1a of the bytes, skipping the value of /CreationDate: cairo stamps
+ * the time of writing, which is no part of what the carnet prints. */
+static void digest_of(const pdf_bytes_t *b, char digest[TOB_DOC_DIGEST_MAX])
 {
+    static const char key[] = "/CreationDate (";
+    const size_t n_key = sizeof key - 1;
+    uint64_t h = HASH_FNV_SEED;
+    size_t i = 0;
+    const unsigned char *p = b->data;
+    for (size_t k = 0; k + n_key <= b->len; k++) {
+        if (p[k] != '/' || memcmp(p + k, key, n_key) != 0)
+            continue;
+        h = hash_fnv_bytes(h, p + i, k + n_key - i);
+        i = k + n_key;
+        while (i < b->len && p[i] != ')')
+            i++;
+        break;
+    }
+    h = hash_fnv_bytes(h, p + i, b->len - i);
+    snprintf(digest, TOB_DOC_DIGEST_MAX, "%016llx", (unsigned long long)h);
+}
+
+static tob_status_t io_fail(tob_error_t *err, const char *path)
+{
+    tob_status_t st =
+        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
+    tob_error_at(err, path, 0, NULL);
+    return st;
+}
+
+/* path.tmp, fsync, rename: a reader never sees half a carnet. */
+static tob_status_t save(const pdf_bytes_t *b, const char *path,
+                         tob_error_t *err)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 5);
+    if (tmp == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(tmp, n + 5, "%s.tmp", path);
+    tob_status_t st = TOB_OK;
+    FILE *fp = fopen(tmp, "wb");
+    if (fp == NULL) {
+        st = io_fail(err, tmp);
+        free(tmp);
+        return st;
+    }
+    if (fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0 ||
+        fsync(fileno(fp)) != 0)
+        st = io_fail(err, path);
+    if (fclose(fp) != 0 && st == TOB_OK)
+        st = io_fail(err, path);
+    if (st == TOB_OK && rename(tmp, path) != 0) {
+        st = tob_error_set(err, TOB_ERR_IO, "cannot rename into place: %s",
+                           strerror(errno));
+        tob_error_at(err, path, 0, NULL);
+    }
+    if (st != TOB_OK)
+        unlink(tmp);
+    free(tmp);
+    return st;
+}
+
+static int is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+tob_status_t tob_doc_write_pdf_changed(tob_doc_t *doc, const char *path,
+                                       const char *old_digest,
+                                       char digest[TOB_DOC_DIGEST_MAX],
+                                       int *written, tob_error_t *err)
+{
+    *written = 0;
     /* A heading left last is still printed, on a page of its own if
      * need be; then the recordings are complete. */
     tob_status_t st = TOB_OK;
@@ -119,33 +212,25 @@ tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
         doc->cr = NULL;
     }
     doc->flow_open = 0;
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 5);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    snprintf(tmp, n + 5, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    if (fp == NULL) {
-        st =
-            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-        tob_error_at(err, tmp, 0, NULL);
-        free(tmp);
-        return st;
+    pdf_bytes_t b = {NULL, 0, 0};
+    st = render_to(doc, &b, err);
+    if (st == TOB_OK)
+        digest_of(&b, digest);
+    if (st == TOB_OK &&
+        (old_digest == NULL || strcmp(old_digest, digest) || !is_file(path))) {
+        st = save(&b, path, err);
+        *written = st == TOB_OK;
     }
-    st = render_to(doc, fp, err);
-    if (st == TOB_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
-        st =
-            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    if (fclose(fp) != 0 && st == TOB_OK)
-        st =
-            tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    if (st == TOB_OK && rename(tmp, path) != 0)
-        st = tob_error_set(err, TOB_ERR_IO, "cannot rename into place: %s",
-                           strerror(errno));
-    if (st != TOB_OK) {
+    if (st != TOB_OK && err != NULL && err->source[0] == '\0')
         tob_error_at(err, path, 0, NULL);
-        unlink(tmp);
-    }
-    free(tmp);
+    free(b.data);
     return st;
+}
+
+tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,
+                               tob_error_t *err)
+{
+    char digest[TOB_DOC_DIGEST_MAX];
+    int written;
+    return tob_doc_write_pdf_changed(doc, path, NULL, digest, &written, err);
 }

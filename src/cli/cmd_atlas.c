@@ -11,7 +11,8 @@
 static const char usage[] =
     "usage: terrobs atlas OBS.sqlite --level L -o DIR [--jobs N] [--force]\n"
     "                     [--template FILE.ini] [--vintage Y]\n"
-    "                     [--date DD/MM/YYYY]\n"
+    "                     [--date DD/MM/YYYY] [--within LEVEL:CODE]...\n"
+    "                     [--codes FILE]\n"
     "\n"
     "Writes the carnet of every territory of level L into DIR, named\n"
     "CODE-slug-of-the-name.pdf, and DIR/index.html: a table of the\n"
@@ -20,8 +21,10 @@ static const char usage[] =
     "worker with its own store connection. A territory that fails is\n"
     "reported at the end without stopping the others (exit status 2).\n"
     "A rerun keeps the carnets whose store data, template and terrobs\n"
-    "version did not change (recorded in DIR/.atlas-state), and removes\n"
-    "those of territories no longer in the level.\n"
+    "version did not change (recorded in DIR/.atlas-state) without\n"
+    "composing them; when they did, it composes each carnet again and\n"
+    "rewrites only those whose content changed. It removes the carnets\n"
+    "of territories no longer in the level.\n"
     "\n"
     "  --level L         the level (epci, scot, zone...)\n"
     "  -o, --output DIR  the folder (made if needed)\n"
@@ -30,10 +33,21 @@ static const char usage[] =
     "  --template FILE   carnet template (default: the built-in copy of\n"
     "                    styles/carnet.ini)\n"
     "  --vintage Y       vintage of the level (default: the latest)\n"
-    "  --date D          edition date on the covers (default: today)\n";
+    "  --date D          edition date on the covers (default: today)\n"
+    "  --within L:C      only the territories lying in territory C of\n"
+    "                    level L (departement:62, epci:200068500), through\n"
+    "                    the store's memberships; repeatable. Ranks stay\n"
+    "                    among the whole level; carnets made earlier in\n"
+    "                    DIR for other territories are kept and indexed\n"
+    "  --codes FILE      only the territories whose codes FILE lists, one\n"
+    "                    a line ('#' comments); with --within: both\n";
+
+#define ATLAS_WITHIN_MAX 64
 
 typedef struct atlas_args {
-    const char *store, *level, *output, *template_path, *date;
+    const char *store, *level, *output, *template_path, *date, *codes;
+    const char *within[ATLAS_WITHIN_MAX];
+    size_t n_within;
     long jobs, vintage;
     int force;
 } atlas_args_t;
@@ -57,6 +71,8 @@ static int parse_args(int argc, char **argv, atlas_args_t *a)
         {"template", required_argument, NULL, 't'},
         {"vintage", required_argument, NULL, 'v'},
         {"date", required_argument, NULL, 'd'},
+        {"within", required_argument, NULL, 'w'},
+        {"codes", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0}};
     int c, rc = TOB_EXIT_OK;
     optind = 1;
@@ -72,6 +88,13 @@ static int parse_args(int argc, char **argv, atlas_args_t *a)
             a->template_path = optarg;
         else if (c == 'd')
             a->date = optarg;
+        else if (c == 'c')
+            a->codes = optarg;
+        else if (c == 'w' && a->n_within == ATLAS_WITHIN_MAX)
+            rc = tob_cli_usage_error("atlas", "at most %d --within",
+                                     ATLAS_WITHIN_MAX);
+        else if (c == 'w')
+            a->within[a->n_within++] = optarg;
         else if (c == 'j')
             rc = parse_number("--jobs", optarg, 1, 256, &a->jobs);
         else if (c == 'v')
@@ -119,10 +142,11 @@ static void show(void *user, size_t done, size_t total, const char *code,
 static int summarize(const atlas_args_t *a, const tob_atlas_report_t *r)
 {
     tob_cli_note("atlas: %zu territories in %s: %zu written, %zu up to date "
-                 "kept, %zu failed, %zu removed; %.1f s with %zu jobs "
+                 "kept, %zu failed, %zu removed, %zu composed again with "
+                 "the same content (not rewritten); %.1f s with %zu jobs "
                  "(%.3f s per carnet)\n",
                  r->n_territories, a->output, r->n_written, r->n_kept,
-                 r->n_failed, r->n_removed, r->seconds, r->jobs,
+                 r->n_failed, r->n_removed, r->n_unchanged, r->seconds, r->jobs,
                  r->n_territories
                      ? r->seconds * (double)r->jobs / (double)r->n_territories
                      : 0.0);
@@ -151,9 +175,19 @@ static int run(int argc, char **argv)
     if (st != TOB_OK)
         return tob_cli_fail(&err);
     progress_t progress = {isatty(2), 0};
-    tob_atlas_options_t opts = {
-        a.store, a.level, (int)a.vintage, a.output, (size_t)a.jobs,
-        a.force, tpl,     a.date,         show,     &progress};
+    tob_atlas_options_t opts = {.store_path = a.store,
+                                .level = a.level,
+                                .vintage = (int)a.vintage,
+                                .out_dir = a.output,
+                                .jobs = (size_t)a.jobs,
+                                .force = a.force,
+                                .tpl = tpl,
+                                .today = a.date,
+                                .progress = show,
+                                .progress_user = &progress,
+                                .within = a.within,
+                                .n_within = a.n_within,
+                                .codes_path = a.codes};
     tob_atlas_report_t report;
     st = tob_atlas_run(&opts, &report, &err);
     rc = st == TOB_OK ? summarize(&a, &report) : tob_cli_fail(&err);

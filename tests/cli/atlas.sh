@@ -73,11 +73,13 @@ assert_contains err2.txt "0 written, $n up to date kept"
 $T atlas obs.sqlite --level epci -o atlas --force 2>err3.txt
 assert_contains err3.txt "$n written, 0 up to date"
 
-# New data (a reload without CA de Cambrai): all remade, its carnet gone.
+# New data (a reload without CA de Cambrai): all composed again, its
+# carnet gone; the others print nothing of Cambrai (no locator without
+# départements), so none is rewritten.
 $T load obs.sqlite "$LAYERS/epci.layer" --replace \
     --where "siren_epci <> '200068500'" >/dev/null 2>&1
 $T atlas obs.sqlite --level epci -o atlas 2>err4.txt
-assert_contains err4.txt "$((n - 1)) written, 0 up to date kept, 0 failed, 1 removed"
+assert_contains err4.txt "0 written, 0 up to date kept, 0 failed, 1 removed, $((n - 1)) composed again with the same content"
 [ ! -e atlas/200068500-ca-de-cambrai.pdf ] || fail "stale carnet kept"
 [ ! -e atlas/thumbs/200068500-ca-de-cambrai.png ] || fail "stale thumbnail kept"
 

@@ -1,0 +1,134 @@
+# atlas_part.sh - `terrobs atlas` on a part of a level (--within, --codes)
+# with ranks still among the whole level, and content fingerprints: after
+# one commune's value changed, only the carnets whose printed content
+# changed are rewritten, and the index follows.
+. "$TOB_SRC/tests/cli/lib.sh"
+
+$T init obs.sqlite >/dev/null 2>&1
+$T load obs.sqlite "$LAYERS/departements.layer" >/dev/null 2>&1
+$T load obs.sqlite "$LAYERS/epci.layer" >/dev/null 2>&1
+$T load obs.sqlite "$LAYERS/communes-nord.layer" >/dev/null 2>&1
+$T relate obs.sqlite --child commune --parent epci >/dev/null 2>&1
+$T import obs.sqlite variables "$LAYERS/variables.csv" >/dev/null 2>&1
+$T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges \
+    >/dev/null 2>&1
+
+# --within epci: the communes of CA de Cambrai, counted without terrobs.
+cambrai=$(sql obs.sqlite "SELECT count(*) FROM membership m
+    JOIN territory p ON p.id = m.parent JOIN territory c ON c.id = m.child
+    WHERE p.code = '200068500' AND c.level = 'commune' AND m.kind = 'member'")
+[ "$cambrai" -gt 20 ] || fail "expected CA de Cambrai's communes: $cambrai"
+n_communes=$(sql obs.sqlite "SELECT count(*) FROM territory
+    WHERE level = 'commune'")
+with_pop=$(sql obs.sqlite "SELECT count(*) FROM observation o
+    JOIN territory t ON t.id = o.territory
+    WHERE t.level = 'commune' AND o.variable = 'population_2021'
+      AND o.value IS NOT NULL")
+$T atlas obs.sqlite --level commune --within epci:200068500 -o part \
+    --date 23/11/2026 2>err.txt || fail "atlas --within: $(cat err.txt)"
+assert_contains err.txt "$cambrai territories in part: $cambrai written"
+assert_eq "$(ls part | grep -c '\.pdf$')" "$cambrai" "carnets of Cambrai"
+assert_eq "$(sed -n '/<tbody>/,/<\/tbody>/p' part/index.html |
+    grep -c '^<tr>')" "$cambrai" "index rows"
+# Ranks among every commune of the level, not among the part.
+pdftotext part/59122-cambrai.pdf cambrai.txt
+assert_contains cambrai.txt "Rang : [0-9]+e sur $with_pop communes"
+assert_contains cambrai.txt "Ensemble des $with_pop communes"
+
+# --codes adds two communes to the same folder: the others are kept and
+# still indexed, nothing removed.
+printf '# two more\n59350\n\n59178  # Douai\n' >codes.txt
+$T atlas obs.sqlite --level commune --codes codes.txt -o part \
+    --date 23/11/2026 2>err.txt || fail "atlas --codes: $(cat err.txt)"
+assert_contains err.txt "2 territories in part: 2 written, 0 up to date kept, 0 failed, 0 removed"
+[ -f part/59350-lille.pdf ] && [ -f part/59178-douai.pdf ] ||
+    fail "carnets of --codes"
+assert_eq "$(ls part | grep -c '\.pdf$')" "$((cambrai + 2))" "carnets"
+assert_eq "$(sed -n '/<tbody>/,/<\/tbody>/p' part/index.html |
+    grep -c '^<tr>')" "$((cambrai + 2))" "index rows after --codes"
+assert_contains part/index.html '59122-cambrai.pdf'
+assert_contains part/index.html "$((cambrai + 2)) carnets de territoire"
+# A rerun of the part keeps it, untouched.
+$T atlas obs.sqlite --level commune --within epci:200068500 -o part \
+    --date 23/11/2026 2>err.txt
+assert_contains err.txt "0 written, $cambrai up to date kept"
+
+# Bad parts: nothing made, the place named.
+printf '59350\n59122\n99999\n' >bad-codes.txt
+run_fails 2 "bad-codes.txt:3: code: '99999' is not a territory of level 'commune'" \
+    $T atlas obs.sqlite --level commune --codes bad-codes.txt -o none
+run_fails 2 "within departement:59: no territory of level 'epci' in it .*relate" \
+    $T atlas obs.sqlite --level epci --within departement:59 -o none
+run_fails 2 "within epci:123456789: no such territory" \
+    $T atlas obs.sqlite --level commune --within epci:123456789 -o none
+run_fails 2 "within 'epci' is not LEVEL:CODE" \
+    $T atlas obs.sqlite --level commune --within epci -o none
+[ ! -e none ] || fail "a refused atlas made its folder"
+
+# --within a level above through two memberships (a SCoT of EPCIs): the
+# communes of its EPCIs.
+$T zone obs.sqlite "$LAYERS/scot-nord.csv" >/dev/null 2>&1
+in_scot=$(sql obs.sqlite "SELECT count(*) FROM membership m1
+    JOIN membership m2 ON m2.child = m1.parent
+    JOIN territory s ON s.id = m2.parent
+    WHERE s.code = 'S59-CA' AND m1.kind = 'member' AND m2.kind = 'member'")
+[ "$in_scot" -gt "$cambrai" ] || fail "SCoT du Cambrésis: $in_scot communes"
+$T atlas obs.sqlite --level commune --within scot:S59-CA --codes codes.txt \
+    -o scot --date 23/11/2026 2>err.txt || fail "within scot: $(cat err.txt)"
+assert_contains err.txt "$((in_scot + 2)) territories in scot"
+
+# Content fingerprints, on the EPCIs with a template whose figures show
+# the EPCI's population and its rank (no level total): after one commune's
+# value changed, only its EPCI's carnet is rewritten.
+cat >tpl.ini <<'EOF'
+[carnet]
+title = Carnet
+sections = figures
+[figures]
+indicators = population_2021
+references = departement
+EOF
+n=$(sql obs.sqlite "SELECT count(*) FROM territory WHERE level = 'epci'")
+$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+    2>err.txt || fail "atlas: $(cat err.txt)"
+assert_contains err.txt "$n territories in fp: $n written"
+cp -p fp/*.pdf .
+# New provenance, same values: every carnet composed again, none rewritten.
+$T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges \
+    --columns population_2021 >/dev/null 2>&1
+$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+    2>err.txt
+assert_contains err.txt "0 written, 0 up to date kept, 0 failed, 0 removed, $n composed again with the same content"
+# Lille gains 1,000 inhabitants: the MEL (first by far) keeps its rank.
+lille=$(sql obs.sqlite "SELECT CAST(o.value AS INTEGER) FROM observation o
+    JOIN territory t ON t.id = o.territory WHERE t.code = '59350'
+    AND o.variable = 'population_2021'")
+printf 'insee_com;population_2021\n59350;%s\n' "$((lille + 1000))" >lille.csv
+$T import obs.sqlite indicators lille.csv --level commune --key insee_com \
+    --year 2021 >/dev/null 2>&1
+sleep 1 # a rewritten file would get a later mtime
+$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+    2>err.txt
+assert_contains err.txt "1 written, 0 up to date kept, 0 failed, 0 removed, $((n - 1)) composed again"
+changed=$(for f in fp/*.pdf; do
+    cmp -s "$f" "$(basename "$f")" || basename "$f"
+    [ "$f" -nt "$(basename "$f")" ] && echo "newer $(basename "$f")"
+done | sort -u)
+assert_eq "$changed" "200093201-metropole-europeenne-de-lille.pdf
+newer 200093201-metropole-europeenne-de-lille.pdf" "carnets rewritten"
+# The index follows: the MEL's new population, in French.
+mel=$(sql obs.sqlite "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
+    JOIN membership m ON m.child = o.territory
+    JOIN territory p ON p.id = m.parent
+    WHERE p.code = '200093201' AND o.variable = 'population_2021'")
+mel_fr=$(printf '%s' "$mel" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\| \)/\1 \2\3/; ta')
+grep -o "data-v=\"$mel\">[^<]*<" fp/index.html | grep -q "${mel_fr%% *}" ||
+    fail "index lacks the MEL's new population $mel ($mel_fr)"
+pdftotext fp/200093201-metropole-europeenne-de-lille.pdf mel.txt
+tr -d ' \302\240\342\200\257' <mel.txt | grep -q "$mel" ||
+    fail "the MEL's carnet lacks $mel"
+echo "ok"
