@@ -88,7 +88,8 @@ static void test_number_sign_exponent_spaces(void **state)
     assert_true(number_ok("123456789012345678") == 123456789012345678.0);
     double z = number_ok("-0");
     assert_true(z == 0.0 && !signbit(z));
-    assert_true(number_ok("1e-400") == 0.0); /* underflow is 0 */
+    assert_true(number_ok("0e-400") == 0.0); /* zero is zero at any scale */
+    assert_true(number_ok("2.2250738585072014e-308") > 0.0); /* DBL_MIN */
 }
 
 static void test_number_blank_is_missing(void **state)
@@ -118,6 +119,9 @@ static void test_number_rejects_text(void **state)
     number_fails("12%", "without '%'");
     number_fails("1e400", "out of range");
     number_fails("-1e400", "out of range");
+    /* underflow: a value that reads as 0 is as wrong as one read as inf */
+    number_fails("1e-400", "out of range: too small");
+    number_fails("-2,5e-330", "out of range: too small");
     number_fails("1e", "is not a number");
     number_fails("e5", "is not a number");
     number_fails("-", "is not a number");
@@ -160,7 +164,7 @@ static void test_number_long_input(void **state)
     memset(text, '0', n);
     text[1] = ',';
     text[n - 1] = '1';
-    assert_true(number_ok(text) == 0.0); /* 1e-99998 underflows */
+    number_fails(text, "too small"); /* 1e-99998 underflows */
     memset(text, '0', n);
     text[0] = '1';
     number_fails(text, "out of range");
@@ -263,6 +267,9 @@ static void test_dates(void **state)
     date_ok("2026-11-22T10:30:00Z", 2026, 11, 22);
     date_ok("2026/11/22 00:00:00", 2026, 11, 22);
     date_ok("22/11/2026 14:05", 2026, 11, 22);
+    date_ok("22/11/2026 23:59:60", 2026, 11, 22); /* a leap second */
+    date_ok("2026-11-22T24:00:00", 2026, 11, 22);
+    date_ok("2026-11-22T10:30:00.125-0330", 2026, 11, 22);
     date_ok(" 29/02/2024 ", 2024, 2, 29);
     date_ok("29/02/2000", 2000, 2, 29);
     date_ok("", 0, 0, 0);
@@ -284,6 +291,13 @@ static void test_dates_invalid(void **state)
     date_fails("46348", "is not a date");
     date_fails("22/11/2026abc", "is not a date");
     date_fails("2026-11-22Tnoon", "is not a date");
+    /* the time after a date is read too */
+    date_fails("22/11/2026 25:61", "its time is out of range");
+    date_fails("22/11/2026 23:60", "its time is out of range");
+    date_fails("2026-11-22T10:30:61", "its time is out of range");
+    date_fails("2026-11-22T10:30:00+25:00", "its time is out of range");
+    date_fails("22/11/2026 14:5", "is not a date");
+    date_fails("22/11/2026 14:05:00:00", "is not a date");
     date_fails("22/11/02026", "is not a date");
     date_fails("demain", "'demain' is not a date");
     assert_true(tob_date_is_valid(2024, 2, 29));

@@ -346,6 +346,52 @@ static void test_zones(void **state)
     tob_store_close(st);
 }
 
+/* A zone holding Lille and the Métropole around it would count Lille's
+ * population twice: refused at Lille's row, naming the EPCI's, found in
+ * space before the levels are related and by memberships after. */
+static void test_zone_members_overlap(void **state)
+{
+    (void)state;
+    tob_store_t *st = nord_store("rel-zone-overlap.sqlite");
+    tob_zone_options_t o = {
+        .path = write_file("zone-overlap.csv",
+                           "zone_level,zone_code,zone_name,member_level,"
+                           "member_code\n"
+                           "zone,Z1,Zone 1,epci,200093201\n"
+                           "zone,Z1,Zone 1,commune,59183\n"
+                           "zone,Z1,Zone 1,commune,59350\n")};
+    tob_zone_report_t rep;
+    tob_error_t err;
+    for (int related = 0; related < 2; related++) {
+        tob_error_clear(&err);
+        long long before = count(st, "SELECT count(*) FROM membership");
+        assert_int_equal(tob_zones_import(st, &o, &rep, &err), TOB_ERR_INPUT);
+        assert_int_equal(err.row, 4);
+        assert_string_equal(err.field, "member_code");
+        assert_non_null(strstr(err.message, "commune 59350 lies in epci "
+                                            "200093201 (row 2, by "));
+        assert_non_null(
+            strstr(err.message, related ? "by its memberships" : "by space"));
+        assert_int_equal(count(st, "SELECT count(*) FROM membership"), before);
+        assert_int_equal(tob_store_has_level(st, "zone"), 0);
+        tob_relate_options_t ro = {.child_level = "commune",
+                                   .parent_level = "epci"};
+        tob_relate_report_t rrep;
+        if (!related)
+            assert_int_equal(tob_relate(st, &ro, &rrep, &err), TOB_OK);
+    }
+    /* Dunkerque (59183) and Lille's neighbour EPCI are not nested: fine. */
+    o.path = write_file("zone-no-overlap.csv",
+                        "zone_level,zone_code,zone_name,member_level,"
+                        "member_code\n"
+                        "zone,Z1,Zone 1,epci,200093201\n"
+                        "zone,Z1,Zone 1,commune,59183\n");
+    tob_error_clear(&err);
+    assert_int_equal(tob_zones_import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_members, 2);
+    tob_store_close(st);
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -356,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_qpv_overlaps),
         cmocka_unit_test(test_qpv_list),
         cmocka_unit_test(test_zones),
+        cmocka_unit_test(test_zone_members_overlap),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     GDALDestroyDriverManager();

@@ -24,8 +24,10 @@
  *   and no two names may fold (tob_text_fold) to the same text: both are
  *   errors at open that name the column. Names are trimmed.
  * - Rows whose cells are all blank are skipped (but counted in row
- *   numbers); a row with more non-empty cells than the header has names is
- *   an error; missing trailing cells read "". */
+ *   numbers); a row with more non-empty cells than the header has names,
+ *   or with fewer cells, is an error. A NUL byte anywhere in a CSV is an
+ *   error at its row and column (GDAL would end the row there), and so is
+ *   a header row too long (64 KiB) to choose the separator on. */
 #ifndef TERROBS_TABLE_H
 #define TERROBS_TABLE_H
 

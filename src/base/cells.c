@@ -7,6 +7,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,10 @@ tob_status_t tob_cell_parse_number(const char *text, double *out,
     double v = convert(&sc, negative);
     if (isinf(v))
         return not_a_number(text, " (out of range)", err);
+    /* 1e-400 reads as 0 (or a subnormal that has lost its digits): as
+     * wrong as 1e400 reading as infinity */
+    if (sc.n_digits > 0 && fabs(v) < DBL_MIN)
+        return not_a_number(text, " (out of range: too small)", err);
     *out = v == 0.0 ? 0.0 : v; /* no -0 */
     return TOB_OK;
 }
@@ -341,17 +346,58 @@ static int read_digits(const char **p, const char *end, int *value)
     return n;
 }
 
-/* What may follow the date: nothing, or 'T'/' ' and a time-like tail. */
-static int is_time_tail(const char *p, const char *end)
+/* Reads exactly two digits at *p; -1 if there are not two. */
+static int two_digits(const char **p, const char *end)
+{
+    const char *q = *p;
+    if (end - q < 2 || q[0] < '0' || q[0] > '9' || q[1] < '0' || q[1] > '9')
+        return -1;
+    *p = q + 2;
+    return (q[0] - '0') * 10 + (q[1] - '0');
+}
+
+/* What may follow the date: nothing, or 'T'/' ' and a time HH:MM[:SS[.f]]
+ * with an optional Z or +HH[:MM] offset. Returns 1 when it reads, 0 when
+ * it is not a time, -1 when it is one out of range (25:61). */
+static int check_time_tail(const char *p, const char *end)
 {
     if (p == end)
         return 1;
     if ((*p != 'T' && *p != ' ') || end - p < 2 || p[1] < '0' || p[1] > '9')
         return 0;
-    for (p++; p < end; p++)
-        if (strchr("0123456789:.+-Z", *p) == NULL)
+    p++;
+    int hour = two_digits(&p, end), minute = 0, second = 0;
+    if (hour < 0 || p == end || *p++ != ':' ||
+        (minute = two_digits(&p, end)) < 0)
+        return 0;
+    if (p < end && *p == ':') {
+        p++;
+        if ((second = two_digits(&p, end)) < 0)
             return 0;
-    return 1;
+        if (p < end && *p == '.')
+            for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+                ;
+    }
+    if (p < end && *p == 'Z')
+        p++;
+    else if (p < end && (*p == '+' || *p == '-')) {
+        p++;
+        int off_h = two_digits(&p, end), off_m = 0;
+        if (off_h < 0)
+            return 0;
+        if (p < end && *p == ':')
+            p++;
+        if (p < end && (off_m = two_digits(&p, end)) < 0)
+            return 0;
+        if (off_h > 14 || off_m > 59)
+            return -1;
+    }
+    if (p != end)
+        return 0;
+    /* 24:00 ends a day in ISO 8601; 60 seconds is a leap second */
+    int in_range = (hour < 24 || (hour == 24 && minute == 0 && second == 0)) &&
+                   minute < 60 && second <= 60;
+    return in_range ? 1 : -1;
 }
 
 typedef struct date_parts {
@@ -359,7 +405,8 @@ typedef struct date_parts {
     int len[3];
 } date_parts_t;
 
-/* Splits "A<sep>B<sep>C[time]" with one separator among / - . */
+/* Splits "A<sep>B<sep>C[time]" with one separator among / - .; returns
+ * check_time_tail()'s answer for what follows, 0 if no date. */
 static int split_date(const char *p, const char *end, date_parts_t *dp)
 {
     char sep = 0;
@@ -373,7 +420,7 @@ static int split_date(const char *p, const char *end, date_parts_t *dp)
             return 0;
         sep = *p++;
     }
-    return is_time_tail(p, end);
+    return check_time_tail(p, end);
 }
 
 tob_status_t tob_cell_parse_date(const char *text, int *y, int *m, int *d,
@@ -388,7 +435,8 @@ tob_status_t tob_cell_parse_date(const char *text, int *y, int *m, int *d,
     int year = 0, month = 0, day = 0, known_order = 0;
     char quoted[TOB_QUOTE_MAX];
     cell_quote(text, quoted, sizeof quoted);
-    if (split_date(p, end, &dp) && dp.len[1] <= 2) {
+    int time_ok = split_date(p, end, &dp);
+    if (time_ok != 0 && dp.len[1] <= 2) {
         month = dp.value[1];
         if (dp.len[0] == 4 && dp.len[2] <= 2) { /* 2026-11-22 */
             year = dp.value[0];
@@ -407,6 +455,11 @@ tob_status_t tob_cell_parse_date(const char *text, int *y, int *m, int *d,
                              quoted);
     if (!tob_date_is_valid(year, month, day))
         return tob_error_set(err, TOB_ERR_INPUT, "'%s' is not a valid date",
+                             quoted);
+    if (time_ok < 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "'%s' is not a valid date: its time is out of "
+                             "range",
                              quoted);
     *y = year;
     *m = month;

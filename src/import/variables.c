@@ -173,6 +173,18 @@ static tob_status_t read_kind(var_file_t *f, tob_variable_t *v,
                                      "a ratio needs its numerator and "
                                      "denominator variables"),
                        err);
+    /* A variable made of itself has no value to start from (and would
+     * recurse in the values module). */
+    const char *parts[3] = {v->weight, v->numerator, v->denominator};
+    const int cols[3] = {C_WEIGHT, C_NUMERATOR, C_DENOMINATOR};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(parts[k], v->name) == 0 &&
+            (k > 0 ? kind == TOB_AGG_RATIO : kind == TOB_AGG_WEIGHTED_MEAN))
+            return at_cell(f, cols[k],
+                           tob_error_set(err, TOB_ERR_INPUT,
+                                         "variable %s cannot be its own %s",
+                                         v->name, column_aliases[cols[k]][0]),
+                           err);
     return TOB_OK;
 }
 

@@ -687,7 +687,13 @@ tob_status_t style_apply(tob_style_t *style, const char *section,
     char field[TOB_ERROR_FIELD_MAX];
     snprintf(field, sizeof field, "%s%s%s", section, section[0] ? "." : "",
              key);
-    tob_status_t s = dispatch(style, section, key, value, line, err);
+    /* A key given twice in the file is a mistake one of them hides, as in
+     * layer files; --set (line 0) overrides the file on purpose. */
+    long first = line > 0 ? style_line_of(style, section, key) : 0;
+    tob_status_t s =
+        first > 0 ? tob_error_set(err, TOB_ERR_INPUT,
+                                  "key set twice (first on line %ld)", first)
+                  : dispatch(style, section, key, value, line, err);
     if (s == TOB_OK)
         s = remember(style, section, key, line, err);
     if (s != TOB_OK)

@@ -3,6 +3,7 @@
 #include "terrobs/zone.h"
 
 #include "base/codeset.h"
+#include "sources/tablecol.h"
 #include "store/db.h"
 #include "terrobs/codes.h"
 #include "terrobs/table.h"
@@ -32,6 +33,7 @@ typedef struct zone_def {
     /* Sized as cells (checked shorter: level 32 bytes, code 64). */
     char level[256], code[256], name[256];
     char member_level[256]; /* of the first member */
+    int mixed_levels;       /* members of more than one level */
     long long row;
     int vintage; /* the latest of its members' */
     tob_id_t id, *members;
@@ -184,9 +186,94 @@ static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
     }
     if (s == TOB_OK) {
         d->members[d->n_members++] = id;
+        d->mixed_levels |= strcmp(d->member_level, z->cells[M_LEVEL]) != 0;
         if (z->opts->vintage == 0 && vintage > d->vintage)
             d->vintage = vintage;
     }
+    return s;
+}
+
+/* The territories a member lies in: its parents through memberships (up
+ * every level), and the polygons of other levels holding its point on
+ * surface (R*Tree, then ST_Contains). */
+static const char CONTAINERS_SQL[] =
+    "WITH RECURSIVE up(id) AS ("
+    "  SELECT parent FROM membership WHERE child = ?1 AND kind = 'member'"
+    "  UNION SELECT m.parent FROM membership m JOIN up ON m.child = up.id"
+    "  WHERE m.kind = 'member'),"
+    " p(pt, level, area) AS (SELECT ST_PointOnSurface(geom), level, area_m2"
+    "  FROM territory"
+    "  WHERE id = ?1 AND geom IS NOT NULL)"
+    " SELECT t.id, t.level, t.code, 'its memberships' FROM up"
+    "  JOIN territory t ON t.id = up.id"
+    " UNION ALL"
+    " SELECT b.id, b.level, b.code, 'space' FROM p, territory b"
+    "  WHERE b.level <> p.level AND b.geom IS NOT NULL AND b.area_m2 > p.area"
+    "  AND b.id IN"
+    "  (SELECT pkid FROM idx_territory_geom WHERE xmin <= ST_X(p.pt)"
+    "   AND xmax >= ST_X(p.pt) AND ymin <= ST_Y(p.pt) AND ymax >= ST_Y(p.pt))"
+    "  AND ST_Contains(b.geom, p.pt)";
+
+/* A member inside another member of the same zone (a commune and the
+ * EPCI around it) would be counted twice in the zone's sums: refused,
+ * naming both. Only zones mixing levels can hold such a pair. */
+static tob_status_t check_member(zone_run_t *z, db_stmt_t *stmt, size_t zi,
+                                 tob_id_t member, tob_error_t *err)
+{
+    char pair[64];
+    db_bind_int64(stmt, 1, member);
+    int rc;
+    tob_status_t s = TOB_OK;
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
+        snprintf(pair, sizeof pair, "%zu %lld", zi,
+                 (long long)db_column_int64(stmt, 0));
+        long long outer_row = codeset_find(z->pairs, pair);
+        if (outer_row == 0)
+            continue;
+        snprintf(pair, sizeof pair, "%zu %lld", zi, (long long)member);
+        long long row = codeset_find(z->pairs, pair);
+        db_stmt_t *q = NULL;
+        s = db_prepare(z->st, "SELECT level, code FROM territory WHERE id = ?1",
+                       &q, err);
+        if (s == TOB_OK) {
+            db_bind_int64(q, 1, member);
+            int found = db_step(q) == DB_ROW;
+            tob_error_set(err, TOB_ERR_INPUT,
+                          "%s %s lies in %s %s (row %lld, by %s), another "
+                          "member of zone %s: its values would count "
+                          "twice",
+                          found ? db_column_text(q, 0) : "territory",
+                          found ? db_column_text(q, 1) : "?",
+                          db_column_text(stmt, 1), db_column_text(stmt, 2),
+                          outer_row, db_column_text(stmt, 3),
+                          z->zones[zi].code);
+            tob_error_at(err, tob_table_source(z->table), row,
+                         zone_aliases[M_CODE][0]);
+            s = TOB_ERR_INPUT;
+        }
+        db_finalize(q);
+    }
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(z->st, "checking a zone's members", err);
+    db_reset(stmt);
+    return s;
+}
+
+static tob_status_t check_overlaps(zone_run_t *z, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = TOB_OK;
+    for (size_t zi = 0; s == TOB_OK && zi < z->n_zones; zi++) {
+        const zone_def_t *d = &z->zones[zi];
+        if (!d->mixed_levels)
+            continue;
+        if (stmt == NULL &&
+            (s = db_prepare(z->st, CONTAINERS_SQL, &stmt, err)) != TOB_OK)
+            break;
+        for (size_t i = 0; s == TOB_OK && i < d->n_members; i++)
+            s = check_member(z, stmt, zi, d->members[i], err);
+    }
+    db_finalize(stmt);
     return s;
 }
 
@@ -201,8 +288,8 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
     if (s == TOB_OK)
         s = db_prepare(z->st, FIND_SQL, &z->find, err);
     for (int c = 0; s == TOB_OK && c < N_ZCOLS; c++) {
-        z->col[c] = tob_table_find_column(z->table, zone_aliases[c]);
-        if (z->col[c] < 0) {
+        s = table_column(z->table, zone_aliases[c], 0, &z->col[c], err);
+        if (s == TOB_OK && z->col[c] < 0) {
             s = tob_error_set(err, TOB_ERR_NOTFOUND,
                               "no column '%s' (expected columns: zone_level, "
                               "zone_code, zone_name, member_level, "
@@ -224,6 +311,8 @@ static tob_status_t read_zones(zone_run_t *z, tob_error_t *err)
     }
     if (s == TOB_OK && z->n_zones == 0)
         s = tob_error_set(err, TOB_ERR_INPUT, "no zone defined");
+    if (s == TOB_OK)
+        s = check_overlaps(z, err);
     return s;
 }
 

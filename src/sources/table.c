@@ -36,8 +36,7 @@ int table_raw_row_is_blank(const raw_row_t *r)
     return 1;
 }
 
-/* "A".."Z", "AA"...: the spreadsheet name of column i (0-based). */
-static void column_letters(size_t i, char *buf, size_t size)
+void table_column_letters(size_t i, char *buf, size_t size)
 {
     char rev[16];
     size_t n = 0;
@@ -103,8 +102,8 @@ static tob_status_t check_duplicates(const tob_table_t *t, tob_error_t *err)
             continue;
         size_t a = refs[i - 1].index, b = refs[i].index;
         char la[16], lb[16];
-        column_letters(a, la, sizeof la);
-        column_letters(b, lb, sizeof lb);
+        table_column_letters(a, la, sizeof la);
+        table_column_letters(b, lb, sizeof lb);
         status = tob_error_set(err, TOB_ERR_INPUT,
                                "columns %s ('%s') and %s ('%s') have the "
                                "same name",
@@ -150,7 +149,7 @@ tob_status_t table_set_header(tob_table_t *t, raw_row_t *r, tob_error_t *err)
         if (t->folded[i][0] != '\0')
             continue;
         char letters[16];
-        column_letters(i, letters, sizeof letters);
+        table_column_letters(i, letters, sizeof letters);
         return tob_error_set(err, TOB_ERR_INPUT,
                              "column %s (number %zu) has no name in the "
                              "header row",
@@ -180,6 +179,20 @@ tob_status_t table_set_row(tob_table_t *t, raw_row_t *r, tob_error_t *err)
                              "row has %zu cells but the header names only "
                              "%zu columns",
                              n_cells, t->n_columns);
+    }
+    /* A missing cell shifts or loses what follows: as wrong as one too
+     * many (spreadsheets write every separator). */
+    if (r->n < t->n_columns) {
+        size_t n_cells = r->n;
+        table_raw_row_free(r);
+        char letters[16];
+        table_column_letters(n_cells, letters, sizeof letters);
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "row has %zu cells but the header names %zu columns "
+                      "(column %s and after are missing)",
+                      n_cells, t->n_columns, letters);
+        tob_error_at(err, NULL, 0, t->names[n_cells]);
+        return TOB_ERR_INPUT;
     }
     for (size_t i = 0; i < t->n_columns && i < r->n; i++) {
         /* Tabs and line breaks are text; other control bytes are a

@@ -111,6 +111,11 @@ typedef struct quote_scan {
     char previous;       /* last byte seen, to count "\r\n" once */
     long long n_records; /* records ended so far (blank ones too) */
     long long opened_in; /* 1-based record where the open quote is */
+    long seps[3];        /* candidate separators so far in this record */
+    /* The first NUL byte: GDAL's reader takes it for the end of the line
+     * and would silently drop the rest of the row. */
+    long long nul_record; /* 1-based, 0 for none */
+    long nul_seps[3];     /* separators before it in its record */
 } quote_scan_t;
 
 static void scan_quotes(const char *buf, size_t n, quote_scan_t *q)
@@ -121,10 +126,16 @@ static void scan_quotes(const char *buf, size_t n, quote_scan_t *q)
             q->in_quotes = !q->in_quotes;
             if (q->in_quotes)
                 q->opened_in = q->n_records + 1;
+        } else if (c == '\0' && q->nul_record == 0) {
+            q->nul_record = q->n_records + 1;
+            memcpy(q->nul_seps, q->seps, sizeof q->seps);
         } else if (!q->in_quotes &&
                    (c == '\r' || (c == '\n' && q->previous != '\r'))) {
             q->n_records++;
+            memset(q->seps, 0, sizeof q->seps);
         }
+        for (int k = 0; k < 3 && !q->in_quotes; k++)
+            q->seps[k] += c == candidates[k];
         q->previous = c;
     }
 }
@@ -149,7 +160,18 @@ static tob_status_t first_chunk(tob_table_t *t, const char *buf, size_t n,
     size_t bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     count_separators(buf + bom, n - bom, at_eof, s);
     t->separator[0] = choose_separator(s);
+    size_t n_records = s->n_records;
     free(s);
+    /* A header that does not end in the sample cannot choose the
+     * separator: read as one column, every cell would be wrong. */
+    if (n_records == 0 && !at_eof) {
+        t->row = 1;
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the header row is longer than %d KiB: not a "
+                             "table's header (or a quote opened in it is "
+                             "never closed)",
+                             CHUNK_BYTES / 1024);
+    }
     return TOB_OK;
 }
 
@@ -159,7 +181,8 @@ static tob_status_t sniff(tob_table_t *t, tob_error_t *err)
     char *buf = malloc(CHUNK_BYTES + 4);
     if (buf == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    quote_scan_t q = {0, 0, 0, 0};
+    quote_scan_t q;
+    memset(&q, 0, sizeof q);
     size_t carry = 0;
     tob_status_t status = TOB_OK;
     for (int first = 1; status == TOB_OK; first = 0) {
@@ -177,6 +200,12 @@ static tob_status_t sniff(tob_table_t *t, tob_error_t *err)
             break;
     }
     free(buf);
+    if (q.nul_record > 0) {
+        t->nul_row = q.nul_record;
+        for (int k = 0; k < 3; k++)
+            if (candidates[k] == t->separator[0])
+                t->nul_column = (size_t)q.nul_seps[k];
+    }
     if (status == TOB_OK && q.in_quotes) {
         t->row = q.opened_in;
         status = tob_error_set(err, TOB_ERR_INPUT,
@@ -184,6 +213,21 @@ static tob_status_t sniff(tob_table_t *t, tob_error_t *err)
                                "closed");
     }
     return status;
+}
+
+/* The row that holds a NUL byte, at its column (named once the header is
+ * read). */
+static tob_status_t nul_error(const tob_table_t *t, tob_error_t *err)
+{
+    char letters[16];
+    table_column_letters(t->nul_column, letters, sizeof letters);
+    tob_error_set(err, TOB_ERR_INPUT,
+                  "column %s holds a NUL byte: a damaged file, or not a "
+                  "text table?",
+                  letters);
+    if (t->nul_column < t->n_columns)
+        tob_error_at(err, NULL, 0, t->names[t->nul_column]);
+    return TOB_ERR_INPUT;
 }
 
 /* Reads the next record into r (r->values NULL at the end). */
@@ -201,6 +245,10 @@ static tob_status_t read_record(tob_table_t *t, raw_row_t *r, tob_error_t *err)
         return table_gdal_error(t->source, "cannot read the row", err);
     }
     t->row++;
+    if (t->row == t->nul_row) {
+        CSLDestroy(tokens);
+        return nul_error(t, err);
+    }
     size_t n = (size_t)CSLCount(tokens);
     r->values = calloc(n + 1, sizeof *r->values);
     tob_status_t status = r->values ? TOB_OK : TOB_ERR_NOMEM;

@@ -28,6 +28,8 @@ struct tob_table {
     /* CSV */
     VSILFILE *fp;
     char separator[2];
+    long long nul_row; /* the first row holding a NUL byte, 0 for none */
+    size_t nul_column; /* its column, 0-based */
     /* OGR */
     GDALDatasetH ds;
     OGRLayerH layer;
@@ -48,6 +50,9 @@ typedef struct raw_row {
 } raw_row_t;
 
 void table_raw_row_free(raw_row_t *r);
+
+/* "A".."Z", "AA"...: the spreadsheet name of column i (0-based). */
+void table_column_letters(size_t i, char *buf, size_t size);
 
 /* Returns 1 if every value of r is blank (a row to skip). */
 int table_raw_row_is_blank(const raw_row_t *r);

@@ -53,6 +53,8 @@ if [ "${1:-}" = "--runtime" ]; then
         "$a100k" >"$R/indicators-cell-100k.csv"
     printf 'zone_level;zone_code;zone_name;member_level;member_code\nzone;Z1;%s;commune;59350\n' \
         "$a100k" >"$R/zone-name-100k.csv"
+    # A header longer than the sample the separator is chosen on.
+    printf 'code_insee;%s\n59350;1\n' "$(long 70000)" >"$R/header-70k.csv"
     # GeoPackages weigh 100 kB even nearly empty: made here, not committed.
     ogr2ogr -q -f GPKG "$R/ok.gpkg" "$base" -nln communes
     cp "$R/ok.gpkg" "$R/two-layers.gpkg"
@@ -269,6 +271,11 @@ echo "$H" >$I/contracts-header-only.csv
 { echo "$H"; contract CT-1; } | iconv -f UTF-8 -t UTF-16 >$I/contracts-utf16.csv
 { echo "$H"; contract CT-1 | sed 's/fictif$/EXEMPLE FICTIF - à remplacer/'; } >$I/contracts-template-example.csv
 printf 'a;b\n\000\000\000;\377\376\n' >$I/contracts-binary.csv
+# A NUL byte ends a line for GDAL's reader: the rest of the row was lost.
+{ echo "$H"; contract CT-1 | sed 's/fictif$/fictif/' | tr -d '\n'; printf '\000 et la suite\n'; } \
+    >$I/contracts-nul-in-note.csv
+{ echo "$H"; contract CT-1 | sed 's/;fictif$//'; } >$I/contracts-short-row.csv
+{ echo "$H"; contract CT-1 '' '01/01/2024 25:61'; } >$I/contracts-time-25-61.csv
 python3 make-sheets.py $I
 # Projects of CT-BASE.
 P='Code contrat;Code projet;Intitulé;Axe;Maître d'"'"'ouvrage;Commune;Longitude;Latitude;Coût total;Statut;Date début;Date fin;financement:État;financement:Ville'
@@ -322,6 +329,9 @@ bad_cell 1e400 >$N/huge-1e400.csv
 bad_cell '=A1*2' >$N/formula.csv
 bad_cell '12,5,3' >$N/two-commas.csv
 bad_cell '0x1F' >$N/hexadecimal.csv
+bad_cell '1e-400' >$N/tiny-1e-400.csv
+bad_cell '12' | sed '3s/$/\x003 456/' >$N/nul-in-cell.csv
+printf 'code_insee;population_2021;taux_chomage_2021\n59350;1;2,5\n59009;3\n' >$N/short-row.csv
 printf 'code_insee;population_2021\n59350;1\n59350;2\n' >$N/duplicate-keys.csv
 printf 'code_insee;population_2021\n59350;1\n5935;2\n' >$N/code-5935.csv
 printf 'code_insee;population_2021\n59350;1\n2C004;2\n' >$N/code-2C004.csv
@@ -333,6 +343,8 @@ printf 'name;label;unit;aggregate\npopulation_2021;Population;habitants;moyenne 
 printf 'name;label;unit;aggregate;numerator;denominator\ntaux;Taux;%%;ratio;;\n' >$N/variables-ratio-no-parts.csv
 printf 'name;label;unit;aggregate;decimals\npopulation_2021;Population;habitants;sum;deux\n' >$N/variables-decimals-text.csv
 printf 'name;label\n"x'"'"'); DROP TABLE variable;--";Injection\n' >$N/variables-name-injection.csv
+printf 'name;label;nom\npopulation_2021;Population;pop\n' >$N/variables-name-and-nom.csv
+printf 'name;label;unit;aggregate;numerator;denominator\ntaux;Taux;%%;ratio;taux;population_2021\n' >$N/variables-ratio-of-itself.csv
 printf 'code_qp;lib_qp;insee_com\nQN05901M;Quartier fictif;59350\n' >$N/qpv-ok.csv
 printf 'code_qp;lib_qp;insee_com\nQN0590M;Quartier fictif;59350\n' >$N/qpv-bad-code.csv
 Z='zone_level;zone_code;zone_name;member_level;member_code'
@@ -344,6 +356,9 @@ printf '%s\n"x'"'"'); DROP TABLE territory;--";Z1;Zone;commune;59350\n' "$Z" >$N
 printf '%s\nterritory;Z1;Zone;commune;59350\n' "$Z" >$N/zone-level-reserved.csv
 printf '%s\nzone;;Zone;commune;59350\n' "$Z" >$N/zone-code-empty.csv
 printf 'zone_code;zone_name;member_code\nZ1;Zone;59350\n' >$N/zone-wrong-header.csv
+printf '%s;nom_zone\nzone;Z1;Zone;commune;59350;Zone\n' "$Z" >$N/zone-name-twice.csv
+# A commune and the EPCI around it in one zone (import group: it has the EPCI).
+printf '%s\nzone;Z1;Zone;epci;200093201\nzone;Z1;Zone;commune;59350\n' "$Z" >$I/zone-commune-in-epci.csv
 
 # --- Map styles and carnet templates ----------------------------------------
 Y=files/style
@@ -384,6 +399,7 @@ printf '%s\n' "$style" | sed "s/^title = Essai/title = ${esc}[31mEssai${esc}[0m/
 ete=$(printf '\351t\351')
 printf '%s\n' "$style" | sed "s/^title = Essai/title = Essai $ete/" >$Y/latin1.style
 printf '%s\n[inset.mq]\nposition = top-left\n' "$style" >$Y/inset-no-filter.style
+printf '%s\n[map]\ntitle = Autre\n' "$style" >$Y/key-twice.style
 : >$Y/empty.style
 tpl='[carnet]
 title = Carnet
