@@ -98,7 +98,7 @@ static tob_status_t read_extent(qgis_project_t *p, tob_error_t *err)
     tob_status_t s =
         db_prepare(p->st,
                    "SELECT min(i.xmin), min(i.ymin), max(i.xmax),"
-                   " max(i.ymax) FROM idx_territory_geom i"
+                   " max(i.ymax) FROM TOB_BOX_TABLE(territory) i"
                    " JOIN territory t ON t.id = i.pkid"
                    " WHERE t.level = (SELECT level FROM territory"
                    " GROUP BY level ORDER BY count(*) DESC LIMIT 1)",

@@ -57,9 +57,7 @@ static const char up_sql[] =
 static const char by_point_sql[] =
     "SELECT t.id FROM territory t WHERE t.level = ?1 AND t.vintage = ?2"
     " AND (?6 IS NULL OR t.area_m2 > ?6)"
-    " AND t.id IN (SELECT rowid FROM SpatialIndex"
-    "  WHERE f_table_name = 'territory' AND f_geometry_column = 'geom'"
-    "  AND search_frame = MakePoint(?3, ?4, ?5))"
+    " AND t.id IN (TOB_BOX_IDS(territory, ?3, ?4, ?3, ?4))"
     " AND ST_Within(MakePoint(?3, ?4, ?5), t.geom) = 1"
     " ORDER BY t.id LIMIT 1";
 

@@ -37,7 +37,7 @@ typedef struct load {
     tob_codeset_t *seen; /* code -> first feature number, for duplicates */
     unsigned char *wkb;
     size_t wkb_cap;
-    char *trigger_sql[6]; /* SQL of the triggers suspended during the load */
+    db_bulk_t *bulk;      /* the spatial index's bulk mode */
     db_stmt_t *exists;    /* with append: is the code already there? */
     size_t n_conflicts;   /* with append: codes already in the store */
     char conflicts[256];  /* the first of them, for the message */
@@ -404,86 +404,6 @@ static const char INSERT_SQL[] =
     " area_m2 = excluded.area_m2, source_id = excluded.source_id,"
     " geom = excluded.geom";
 
-/* SpatiaLite's per-row triggers on territory (type check, R*Tree update,
- * last-change time) cost more than the rest of the insert. A load drops
- * them inside its transaction, inserts geometries it built itself as
- * MULTIPOLYGON in the store SRID, then restores them and fills the R*Tree
- * in one statement: all atomic, as the DDL is part of the transaction. */
-static const char *const deferred_triggers[] = {
-    "ggi_territory_geom", "ggu_territory_geom", "tmi_territory_geom",
-    "tmu_territory_geom", "gii_territory_geom", "giu_territory_geom"};
-#define N_DEFERRED (sizeof deferred_triggers / sizeof deferred_triggers[0])
-
-static tob_status_t suspend_triggers(load_t *ld, tob_error_t *err)
-{
-    db_stmt_t *stmt = NULL;
-    tob_status_t s =
-        db_prepare(ld->st,
-                   "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                   " AND name = ?",
-                   &stmt, err);
-    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
-        db_bind_text_static(stmt, 1, deferred_triggers[i]);
-        if (db_step(stmt) == DB_ROW) {
-            ld->trigger_sql[i] = strdup(db_column_text(stmt, 0));
-            if (ld->trigger_sql[i] == NULL)
-                s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        }
-        db_reset(stmt);
-    }
-    db_finalize(stmt);
-    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++) {
-        char sql[128];
-        if (ld->trigger_sql[i] == NULL)
-            continue;
-        snprintf(sql, sizeof sql, "DROP TRIGGER \"%s\"", deferred_triggers[i]);
-        s = tob_store_exec(ld->st, sql, err);
-    }
-    return s;
-}
-
-static tob_status_t run_with_source(load_t *ld, const char *sql,
-                                    tob_error_t *err)
-{
-    db_stmt_t *stmt = NULL;
-    tob_status_t s = db_prepare(ld->st, sql, &stmt, err);
-    if (s != TOB_OK)
-        return s;
-    db_bind_int64(stmt, 1, ld->source_id);
-    if (db_step(stmt) != DB_DONE)
-        s = db_fail(ld->st, "updating the spatial index", err);
-    db_finalize(stmt);
-    return s;
-}
-
-static tob_status_t resume_triggers(load_t *ld, tob_error_t *err)
-{
-    tob_status_t s = TOB_OK;
-    for (size_t i = 0; s == TOB_OK && i < N_DEFERRED; i++)
-        if (ld->trigger_sql[i] != NULL)
-            s = tob_store_exec(ld->st, ld->trigger_sql[i], err);
-    if (s == TOB_OK)
-        s = run_with_source(ld,
-                            "DELETE FROM idx_territory_geom WHERE pkid IN"
-                            " (SELECT id FROM territory WHERE source_id = ?)",
-                            err);
-    if (s == TOB_OK)
-        s = run_with_source(ld,
-                            "INSERT INTO idx_territory_geom"
-                            " (pkid, xmin, xmax, ymin, ymax)"
-                            " SELECT id, MbrMinX(geom), MbrMaxX(geom),"
-                            " MbrMinY(geom), MbrMaxY(geom) FROM territory"
-                            " WHERE source_id = ?",
-                            err);
-    if (s == TOB_OK)
-        s = tob_store_exec(ld->st,
-                           "UPDATE geometry_columns_time SET last_insert ="
-                           " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-                           " WHERE f_table_name = 'territory'",
-                           err);
-    return s;
-}
-
 static tob_status_t count_existing(load_t *ld, long long *count,
                                    tob_error_t *err)
 {
@@ -539,7 +459,7 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = tob_store_add_source(ld->st, &rec, &ld->source_id, err);
     if (s == TOB_OK)
-        s = suspend_triggers(ld, err);
+        s = db_bulk_begin(ld->st, &ld->bulk, err);
     if (s == TOB_OK)
         s = db_prepare(ld->st, INSERT_SQL, &ld->insert, err);
     if (s == TOB_OK) {
@@ -656,8 +576,7 @@ static void load_end(load_t *ld)
         GDALClose(ld->ds);
     codeset_destroy(ld->seen);
     free(ld->wkb);
-    for (size_t i = 0; i < N_DEFERRED; i++)
-        free(ld->trigger_sql[i]);
+    db_bulk_free(ld->bulk);
 }
 
 tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
@@ -695,7 +614,7 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
         if (s == TOB_OK)
             s = read_features(&ld, err);
         if (s == TOB_OK)
-            s = resume_triggers(&ld, err);
+            s = db_bulk_end(st, ld.bulk, ld.source_id, err);
         if (s == TOB_OK)
             s = finish_load(&ld, err);
         if (s == TOB_OK)

@@ -370,9 +370,8 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
         return;
     /* Only what the map's extent shows is read, through the R*Tree; the
      * insets' territories lie elsewhere and are read too. */
-    sb_add(b, " AND (t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
-              " xmin <= :xmax AND xmax >= :xmin AND ymin <= :ymax AND"
-              " ymax >= :ymin)");
+    sb_add(b, " AND (t.id IN (TOB_BOX_IDS(territory, :xmin, :ymin, :xmax,"
+              " :ymax))");
     for (size_t i = 0; i < style->n_insets; i++)
         sb_add(b, " OR (%s\n)", style->insets[i].filter);
     sb_add(b, ")");
@@ -656,8 +655,7 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
     sb_add(&sql, "SELECT t.code, t.name, t.geom FROM ");
     territory_source(&sql, &vars);
     sb_add(&sql,
-           " WHERE t.id IN (SELECT pkid FROM idx_territory_geom WHERE"
-           " xmin <= ?4 AND xmax >= ?3 AND ymin <= ?6 AND ymax >= ?5)"
+           " WHERE t.id IN (TOB_BOX_IDS(territory, ?3, ?5, ?4, ?6))"
            " AND (%s\n)",
            layer->filter ? layer->filter : "1");
     if (sql.oom) {

@@ -22,13 +22,11 @@ void render_guard(render_t *r, int on)
 tob_status_t render_prepare_user(render_t *r, const char *sql, db_stmt_t **stmt,
                                  tob_error_t *err)
 {
-    const char *tail = NULL;
-    tob_status_t s = sql_guard_prepare(r->st, &r->guard, sql, stmt, &tail, err);
+    int more = 0;
+    tob_status_t s = sql_guard_prepare(r->st, &r->guard, sql, stmt, &more, err);
     if (s != TOB_OK)
         return s;
-    while (tail != NULL && isspace((unsigned char)*tail))
-        tail++;
-    if ((tail != NULL && *tail != '\0') || *stmt == NULL ||
+    if (more || *stmt == NULL ||
         !db_stmt_readonly(*stmt)) {
         db_finalize(*stmt);
         *stmt = NULL;

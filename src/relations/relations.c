@@ -41,8 +41,8 @@ tob_status_t relate_parents_at(tob_store_t *st, const char *level, int vintage,
     tob_status_t s = db_prepare(
         st,
         "SELECT p.code FROM territory p WHERE p.level = ?1"
-        " AND p.vintage = ?2 AND p.id IN (SELECT pkid FROM idx_territory_geom"
-        "  WHERE xmin <= ?3 AND xmax >= ?3 AND ymin <= ?4 AND ymax >= ?4)"
+        " AND p.vintage = ?2 AND p.id IN"
+        " (TOB_BOX_IDS(territory, ?3, ?4, ?3, ?4))"
         " AND ST_Contains(p.geom, MakePoint(?3, ?4, ?5)) = 1"
         " ORDER BY p.code",
         &stmt, err);
@@ -74,7 +74,7 @@ static const char *const SPACE_SQL[] = {
     " FROM (SELECT code, ST_PointOnSurface(geom) AS pt FROM main.territory"
     " WHERE level = ?1 AND vintage = ?2 AND geom IS NOT NULL)",
     "CREATE TEMP TABLE relate_candidates AS SELECT r.pkid AS parent, c.code,"
-    " c.x, c.y FROM temp.relate_points c CROSS JOIN main.idx_territory_geom r"
+    " c.x, c.y FROM temp.relate_points c CROSS JOIN TOB_BOX_TABLE(territory) r"
     " ON r.xmin <= c.x AND r.xmax >= c.x AND r.ymin <= c.y AND r.ymax >= c.y"
     " ORDER BY r.pkid",
     "SELECT c.code, p.code FROM temp.relate_candidates c"

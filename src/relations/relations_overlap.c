@@ -23,9 +23,7 @@ static const char CANDIDATES_SQL[] =
     " ST_Area(ST_Intersection(c.geom, p.geom))"
     " FROM territory c, territory p WHERE c.id = ?1 AND p.level = ?2"
     " AND p.vintage = ?3 AND p.geom IS NOT NULL AND p.id IN"
-    " (SELECT pkid FROM idx_territory_geom WHERE xmin <= MbrMaxX(c.geom)"
-    "  AND xmax >= MbrMinX(c.geom) AND ymin <= MbrMaxY(c.geom)"
-    "  AND ymax >= MbrMinY(c.geom)) ORDER BY p.code";
+    " (TOB_BOX_IDS_OF(territory, c.geom)) ORDER BY p.code";
 
 static const char RETRY_SQL[] =
     "SELECT ST_Area(ST_Intersection(ST_MakeValid(c.geom),"

@@ -1,36 +1,71 @@
-/* db.c - the database layer over SQLite: a db_stmt_t is a sqlite3_stmt. */
+/* db.c - the database layer over SQLite: a db_stmt_t wraps a
+ * sqlite3_stmt; the statement's SQL goes through the dialect first. */
 #include "db.h"
 
 #include "db_sqlite_internal.h"
+#include "dialect.h"
+#include "store_internal.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
+
+struct db_stmt {
+    sqlite3_stmt *lite;
+};
 
 static sqlite3_stmt *lite(db_stmt_t *s)
 {
-    return (sqlite3_stmt *)s;
+    return s->lite;
+}
+
+/* 0 and *out on success, else an SQLite result code (SQLITE_NOMEM...). */
+static int prepare_lite(tob_store_t *st, const char *sql, db_stmt_t **out)
+{
+    char *mine = NULL;
+    *out = NULL;
+    if (dialect_needs(DIALECT_SQLITE, sql) &&
+        (mine = dialect_sql(DIALECT_SQLITE, st->srid, sql, NULL)) == NULL)
+        return SQLITE_NOMEM;
+    db_stmt_t *s = calloc(1, sizeof *s);
+    int rc = s == NULL ? SQLITE_NOMEM
+                       : sqlite3_prepare_v2(st->db, mine ? mine : sql, -1,
+                                            &s->lite, NULL);
+    free(mine);
+    if (rc != SQLITE_OK) {
+        if (s != NULL)
+            sqlite3_finalize(s->lite);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return SQLITE_OK;
 }
 
 tob_status_t db_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt,
                         tob_error_t *err)
 {
-    sqlite3_stmt *s = NULL;
-    *stmt = NULL;
-    if (sqlite3_prepare_v2(db_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+    int rc = prepare_lite(st, sql, stmt);
+    if (rc == SQLITE_NOMEM)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_OK)
         return db_fail(st, "preparing a statement", err);
-    *stmt = (db_stmt_t *)s;
     return TOB_OK;
 }
 
 int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt)
 {
-    sqlite3_stmt *s = NULL;
-    *stmt = NULL;
-    if (sqlite3_prepare_v2(db_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK) {
+    return prepare_lite(st, sql, stmt) == SQLITE_OK;
+}
+
+db_stmt_t *db_wrap_sqlite(sqlite3_stmt *s)
+{
+    db_stmt_t *w = calloc(1, sizeof *w);
+    if (w == NULL) {
         sqlite3_finalize(s);
-        return 0;
+        return NULL;
     }
-    *stmt = (db_stmt_t *)s;
-    return 1;
+    w->lite = s;
+    return w;
 }
 
 tob_status_t db_fail(tob_store_t *st, const char *doing, tob_error_t *err)
@@ -62,7 +97,10 @@ int db_clear_bindings(db_stmt_t *s)
 
 void db_finalize(db_stmt_t *s)
 {
+    if (s == NULL)
+        return;
     sqlite3_finalize(lite(s));
+    free(s);
 }
 
 int db_stmt_readonly(db_stmt_t *s)

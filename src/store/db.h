@@ -3,7 +3,9 @@
  * modules never speak to an engine's API. A thin wrapper over SQLite today;
  * a second engine plugs in below it. Statements use `?` parameters, numbered
  * from 1, columns from 0, as SQLite does. The SQL that differs between
- * engines (spatial index, geometry functions) is spelled in dialect.h.
+ * engines (spatial index, geometry functions) is named in dialect.h: the
+ * modules use its TOB_BOX_* macros for the spatial index and SpatiaLite's
+ * function names, which db_prepare() respells for the engine.
  * Library-internal: every stage from store/ on includes "store/db.h". */
 #ifndef TERROBS_STORE_DB_H
 #define TERROBS_STORE_DB_H
@@ -88,5 +90,16 @@ long long db_changes(tob_store_t *st);
 tob_id_t db_last_insert_id(tob_store_t *st);
 /* Whether a transaction is open on the connection. */
 int db_in_transaction(tob_store_t *st);
+
+/* Bulk writes of territory geometries inside the caller's transaction:
+ * db_bulk_begin() suspends SpatiaLite's per-row spatial-index triggers,
+ * db_bulk_end() restores them and indexes the rows of source_id (PostGIS
+ * keeps its GiST index itself). db_bulk_free() after either (NULL ok). */
+typedef struct db_bulk db_bulk_t;
+TOB_NODISCARD tob_status_t db_bulk_begin(tob_store_t *st, db_bulk_t **bulk,
+                                         tob_error_t *err);
+TOB_NODISCARD tob_status_t db_bulk_end(tob_store_t *st, db_bulk_t *bulk,
+                                       tob_id_t source_id, tob_error_t *err);
+void db_bulk_free(db_bulk_t *bulk);
 
 #endif

@@ -10,5 +10,8 @@
 
 /* The connection, borrowed for the store's life. */
 sqlite3 *db_sqlite(tob_store_t *st);
+/* A db statement owning s (finalized on failure); NULL when out of memory. */
+typedef struct db_stmt db_stmt_t;
+db_stmt_t *db_wrap_sqlite(sqlite3_stmt *s);
 
 #endif

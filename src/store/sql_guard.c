@@ -4,9 +4,11 @@
 #include "sql_guard.h"
 
 #include "db_sqlite_internal.h"
+#include "dialect.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Functions that reach files or the extension loader, or run stored SQL;
@@ -135,14 +137,27 @@ void sql_guard_off(tob_store_t *st)
 }
 
 tob_status_t sql_guard_prepare(tob_store_t *st, const sql_guard_t *g,
-                               const char *sql, db_stmt_t **stmt,
-                               const char **tail, tob_error_t *err)
+                               const char *sql, db_stmt_t **stmt, int *more,
+                               tob_error_t *err)
 {
     sqlite3_stmt *s = NULL;
+    const char *tail = NULL;
     *stmt = NULL;
-    if (sqlite3_prepare_v2(db_sqlite(st), sql, -1, &s, tail) != SQLITE_OK)
+    char *mine = NULL;
+    if (dialect_needs(DIALECT_SQLITE, sql) &&
+        (mine = dialect_sql(DIALECT_SQLITE, tob_store_srid(st), sql, NULL)) ==
+            NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    int rc = sqlite3_prepare_v2(db_sqlite(st), mine ? mine : sql, -1, &s, &tail);
+    while (tail != NULL && isspace((unsigned char)*tail))
+        tail++;
+    if (more != NULL)
+        *more = tail != NULL && *tail != '\0';
+    free(mine);
+    if (rc != SQLITE_OK)
         return sql_guard_error(st, g, err);
-    *stmt = (db_stmt_t *)s;
+    if ((*stmt = db_wrap_sqlite(s)) == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     return TOB_OK;
 }
 

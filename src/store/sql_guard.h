@@ -23,13 +23,13 @@ typedef struct sql_guard {
 void sql_guard_on(tob_store_t *st, sql_guard_t *g);
 void sql_guard_off(tob_store_t *st);
 
-/* Prepares users' SQL under the guard (which must be on). *tail, when not
- * NULL, gets what follows the first statement. On failure the error is
+/* Prepares users' SQL under the guard (which must be on). *more, when not
+ * NULL, says whether anything but space follows the first statement. On failure the error is
  * sql_guard_error()'s. */
 TOB_NODISCARD tob_status_t sql_guard_prepare(tob_store_t *st,
                                              const sql_guard_t *g,
                                              const char *sql, db_stmt_t **stmt,
-                                             const char **tail,
+                                             int *more,
                                              tob_error_t *err);
 
 /* The error after a prepare or step failed under the guard: "the style's

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "db_sqlite_internal.h"
+#include "store_internal.h"
 #include "store_schema.h"
 #include "terrobs/version.h"
 
@@ -18,12 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct tob_store {
-    sqlite3 *db;
-    void *spatialite_cache;
-    int srid;
-    char *path;
-};
 
 static tob_status_t sqlite_fail(sqlite3 *db, const char *doing,
                                 tob_error_t *err)

@@ -101,7 +101,7 @@ tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
     if (rc == 0)
         rc = each_row(st, out,
                       "SELECT min(xmin), min(ymin), max(xmax), max(ymax)"
-                      " FROM idx_territory_geom",
+                      " FROM TOB_BOX_TABLE(territory) i",
                       print_extent, err);
     if (rc == 0) {
         fprintf(out, "variables:\n");

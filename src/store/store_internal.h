@@ -1,0 +1,28 @@
+/* store_internal.h - what a store holds, for src/store/ alone: the engine
+ * and its connection (SQLite with SpatiaLite, or libpq), the storage SRID
+ * and the name the store was opened by. */
+#ifndef TERROBS_STORE_INTERNAL_H
+#define TERROBS_STORE_INTERNAL_H
+
+#include "dialect.h"
+#include "terrobs/store.h"
+
+#include <sqlite3.h>
+
+struct pg_conn;
+
+struct tob_store {
+    dialect_engine_t engine;
+    sqlite3 *db;            /* SQLite */
+    void *spatialite_cache; /* SQLite */
+    struct pg_conn *pg;     /* PostgreSQL (PGconn) */
+    char *schema;           /* PostgreSQL: the observatory's schema */
+    int srid;
+    char *path;        /* the file, or the connection string without password */
+    long long changes; /* PostgreSQL: rows of the last statement */
+    unsigned stmt_serial;  /* PostgreSQL: names of prepared statements */
+    unsigned geometry_oid; /* PostgreSQL: PostGIS's geometry type */
+    int read_only;         /* opened for reading */
+};
+
+#endif
