@@ -575,7 +575,8 @@ static void test_sql_guard_refuses_writes(void **state)
     long long after = count_rows(fx, "SELECT count(*) FROM observation") +
                       count_rows(fx, "SELECT count(*) FROM sqlite_master");
     assert_int_equal(before, after);
-    assert_int_equal(count_rows(fx, "PRAGMA user_version"), 1);
+    assert_int_equal(count_rows(fx, "PRAGMA user_version"),
+                     TOB_STORE_SCHEMA_VERSION);
     /* reads pass: subqueries, CTEs, read-only PRAGMAs */
     assert_int_equal(guarded(fx,
                              "WITH c AS (SELECT code FROM territory)"

@@ -59,4 +59,24 @@ TOB_API TOB_NODISCARD tob_status_t
 tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
               tob_aggregate_report_t *report, tob_error_t *err);
 
+/* What tob_aggregate_refresh() did. */
+typedef struct tob_aggregate_refresh_report {
+    size_t n_runs;    /* stored aggregations recomputed */
+    size_t n_dropped; /* aggregations that can no longer be computed (their
+                         level, members or variables are gone): values
+                         removed */
+    char runs[TOB_AGGREGATE_LINE_MAX]; /* "commune -> epci, commune -> scot" */
+} tob_aggregate_refresh_report_t;
+
+/* Recomputes, inside the caller's transaction, every stored aggregation
+ * (each tob_aggregate() run is recorded with its options) whose inputs
+ * may have changed: those from or to level_a or level_b (NULL, NULL =
+ * all), those marked stale, and those built on a level recomputed here.
+ * Called by every command that changes observations, memberships or
+ * territories, so that a stored aggregate never outlives its inputs.
+ * report may be NULL. Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
+TOB_API TOB_NODISCARD tob_status_t
+tob_aggregate_refresh(tob_store_t *st, const char *level_a, const char *level_b,
+                      tob_aggregate_refresh_report_t *report, tob_error_t *err);
+
 #endif

@@ -8,6 +8,7 @@
 #ifndef TERROBS_INDICATORS_H
 #define TERROBS_INDICATORS_H
 
+#include "terrobs/aggregate.h"
 #include "terrobs/error.h"
 #include "terrobs/store.h"
 
@@ -94,6 +95,9 @@ typedef struct tob_indicators_report {
     char merged[TOB_IMPORT_LINE_MAX];
     char unmapped[TOB_IMPORT_LINE_MAX];
     char unmappable[TOB_IMPORT_LINE_MAX];
+    /* stored aggregates recomputed from the new values, in the import's
+     * transaction */
+    tob_aggregate_refresh_report_t refreshed;
 } tob_indicators_report_t;
 
 /* Imports an indicator table: one row per territory, one variable per

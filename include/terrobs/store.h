@@ -13,7 +13,7 @@
 
 /* Schema version kept in PRAGMA user_version; a store written by a newer
  * terrobs (higher version) is refused rather than misread. */
-#define TOB_STORE_SCHEMA_VERSION 1
+#define TOB_STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id: "TOBS", tells our files from other SQLite files. */
 #define TOB_STORE_APPLICATION_ID 0x544F4253
 #define TOB_STORE_DEFAULT_SRID 2154
@@ -117,6 +117,14 @@ TOB_API TOB_NODISCARD tob_status_t tob_store_finish_source(tob_store_t *st,
                                                            long long n_items,
                                                            const char *details,
                                                            tob_error_t *err);
+
+/* Marks stale (inside the caller's transaction) every stored aggregate
+ * computed from or to level, and those computed from them: a command of
+ * a stage before aggregation (load --replace) says its inputs changed;
+ * readers then compute such values on the fly and `info` names them until
+ * tob_aggregate_refresh() (aggregate.h) recomputes them. */
+TOB_API TOB_NODISCARD tob_status_t tob_store_mark_aggregates_stale(
+    tob_store_t *st, const char *level, tob_error_t *err);
 
 /* Hex SHA-256 of a file read through GDAL's virtual file system, so
  * "/vsizip/a.zip/b.shp" hashes the member; "/vsigzip/x.gz" hashes x.gz

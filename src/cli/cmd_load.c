@@ -1,6 +1,8 @@
 /* cmd_load.c - `terrobs load`: boundaries from any OGR source. */
 #include "cli.h"
 
+#include "terrobs/aggregate.h"
+
 #include "terrobs/load.h"
 
 #include <getopt.h>
@@ -147,6 +149,23 @@ static void merge(tob_load_options_t *into, const tob_load_options_t *cli)
 #undef TAKE
 }
 
+/* The load marked the aggregates of its level stale (aggregation is a
+ * later stage of the library): recompute them now. If this fails, the
+ * load stays and readers compute those values on the fly. */
+static tob_status_t refresh_aggregates(tob_store_t *st, const char *level,
+                                       tob_aggregate_refresh_report_t *rep,
+                                       tob_error_t *err)
+{
+    tob_status_t s = tob_store_begin(st, err);
+    if (s == TOB_OK)
+        s = tob_aggregate_refresh(st, level, NULL, rep, err);
+    if (s == TOB_OK)
+        s = tob_store_commit(st, err);
+    if (s != TOB_OK)
+        tob_store_rollback(st);
+    return s;
+}
+
 static int do_load(const char *path, tob_load_options_t *opts)
 {
     if (!opts->level || !opts->src || !opts->code_field || !opts->name_field)
@@ -165,9 +184,19 @@ static int do_load(const char *path, tob_load_options_t *opts)
     tob_status_t s = tob_store_open(path, TOB_STORE_WRITE, &st, &err);
     if (s == TOB_OK)
         s = tob_load(st, opts, &rep, &err);
-    tob_store_close(st);
     if (progress.shown)
         fputc('\n', stderr);
+    tob_aggregate_refresh_report_t refreshed = {0};
+    tob_error_t refresh_err;
+    tob_error_clear(&refresh_err);
+    if (s == TOB_OK &&
+        refresh_aggregates(st, opts->level, &refreshed, &refresh_err) != TOB_OK)
+        fprintf(stderr,
+                "terrobs: warning: stored aggregates of %s not recomputed "
+                "(%s): they are computed on the fly until 'terrobs "
+                "aggregate' runs\n",
+                opts->level, refresh_err.message);
+    tob_store_close(st);
     if (s != TOB_OK)
         return tob_cli_fail(&err);
     tob_cli_note("loaded %zu %s (vintage %d) from %s, layer %s: %zu "
@@ -180,6 +209,8 @@ static int do_load(const char *path, tob_load_options_t *opts)
         tob_cli_note(", %zu with text not in UTF-8 (read as Windows-1252)",
                      rep.n_recoded);
     tob_cli_note("\n");
+    if (refreshed.n_runs > 0)
+        tob_cli_note("  stored aggregates recomputed: %s\n", refreshed.runs);
     return TOB_EXIT_OK;
 }
 

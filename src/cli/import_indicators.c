@@ -188,6 +188,8 @@ static void print_report(const tob_indicators_options_t *o,
                        r->unmapped);
     tob_cli_warn_count(r->n_unmappable, "values that cannot be mapped",
                        r->unmappable);
+    if (r->refreshed.n_runs > 0)
+        tob_cli_note("  stored aggregates recomputed: %s\n", r->refreshed.runs);
 }
 
 static int run(const char *store, int argc, char **argv)

@@ -2,6 +2,7 @@
  * parsed; then matched (indicators_map.c) and written
  * (indicators_write.c), all or nothing. */
 #include "indicators_internal.h"
+#include "terrobs/aggregate.h"
 
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
@@ -339,6 +340,9 @@ static tob_status_t run_import(ind_import_t *imp, tob_error_t *err)
         s = strict_check(imp, err);
     if (s == TOB_OK && (s = tob_store_begin(imp->st, err)) == TOB_OK) {
         s = ind_write(imp, err);
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(imp->st, imp->opts->level, NULL,
+                                      &imp->rep->refreshed, err);
         if (s == TOB_OK)
             s = tob_store_commit(imp->st, err);
         if (s != TOB_OK)

@@ -1,5 +1,6 @@
 /* variables.c - variable metadata from a variables file. */
 #include "indicators_internal.h"
+#include "terrobs/aggregate.h"
 
 #include "base/codeset.h"
 #include "store/db.h"
@@ -402,6 +403,9 @@ tob_status_t tob_variables_import(tob_store_t *st, const char *path,
     rep->n_rows = f.n;
     if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
         s = write_declarations(&f, path, rep, err);
+        /* How a variable aggregates may have changed: every aggregate. */
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(st, NULL, NULL, NULL, err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

@@ -617,6 +617,10 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
             s = db_bulk_end(st, ld.bulk, ld.source_id, err);
         if (s == TOB_OK)
             s = finish_load(&ld, err);
+        /* Aggregation is a later stage: the caller recomputes them
+         * (tob_aggregate_refresh), readers meanwhile compute on the fly. */
+        if (s == TOB_OK)
+            s = tob_store_mark_aggregates_stale(st, opts->level, err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

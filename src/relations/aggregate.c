@@ -1,6 +1,8 @@
 /* aggregate.c - store the values of a level computed from another's. */
 #include "terrobs/aggregate.h"
 
+#include "relations_internal.h"
+
 #include "base/examples.h"
 #include "store/db.h"
 #include "terrobs/territory.h"
@@ -324,11 +326,104 @@ static void agg_end(agg_t *a)
     free(a->vars);
 }
 
-tob_status_t tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
-                           tob_aggregate_report_t *report, tob_error_t *err)
+/* The run's record: what its values were computed from. An earlier run
+ * with the same options is replaced, its values removed first so that
+ * none outlives its inputs (a year no longer observed, a parent gone). */
+#define SAME_RUN                                                               \
+    " WHERE from_level = ?1 AND to_level = ?2 AND to_vintage = ?3"             \
+    " AND coalesce(variables, '') = coalesce(?4, '') AND year = ?5"            \
+    " AND overlap = ?6"
+
+static const char *const FORGET_SQL[] = {
+    "DELETE FROM observation WHERE source_id IN"
+    " (SELECT source_id FROM aggregate_run" SAME_RUN ")",
+    "DELETE FROM aggregate_run" SAME_RUN};
+
+static const char RECORD_SQL[] =
+    "INSERT INTO aggregate_run (source_id, from_level, to_level, to_vintage,"
+    " variables, year, overlap, min_coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* "a,b,c" from a NULL-terminated list, or NULL for every variable. */
+static char *join_names(const char *const *names)
 {
-    tob_aggregate_report_t local;
-    tob_aggregate_report_t *rep = report != NULL ? report : &local;
+    if (names == NULL)
+        return NULL;
+    size_t len = 1;
+    for (size_t i = 0; names[i] != NULL; i++)
+        len += strlen(names[i]) + 1;
+    char *text = calloc(1, len);
+    for (size_t i = 0; text != NULL && names[i] != NULL; i++) {
+        if (i > 0)
+            strcat(text, ",");
+        strcat(text, names[i]);
+    }
+    return text;
+}
+
+static void bind_run(db_stmt_t *stmt, int first,
+                     const tob_aggregate_options_t *o, const char *vars)
+{
+    db_bind_text_static(stmt, first, o->from_level);
+    db_bind_text_static(stmt, first + 1, o->to_level);
+    db_bind_int(stmt, first + 2, o->to_vintage);
+    if (vars != NULL)
+        db_bind_text_static(stmt, first + 3, vars);
+    else
+        db_bind_null(stmt, first + 3);
+    db_bind_int(stmt, first + 4, o->year);
+    db_bind_int(stmt, first + 5, o->overlap != 0);
+}
+
+static tob_status_t step_once(tob_store_t *st, db_stmt_t *stmt,
+                              const char *doing, tob_error_t *err)
+{
+    int rc = db_step(stmt);
+    db_finalize(stmt);
+    return rc == DB_DONE ? TOB_OK : db_fail(st, doing, err);
+}
+
+tob_status_t aggregate_forget(tob_store_t *st,
+                              const tob_aggregate_options_t *opts,
+                              tob_error_t *err)
+{
+    char *vars = join_names(opts->variables);
+    if (opts->variables != NULL && vars == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t s = TOB_OK;
+    for (int i = 0; i < 2 && s == TOB_OK; i++) {
+        db_stmt_t *stmt = NULL;
+        s = db_prepare(st, FORGET_SQL[i], &stmt, err);
+        if (s == TOB_OK) {
+            bind_run(stmt, 1, opts, vars);
+            s = step_once(st, stmt, "replacing an aggregation", err);
+        }
+    }
+    free(vars);
+    return s;
+}
+
+static tob_status_t record_run(agg_t *a, tob_error_t *err)
+{
+    char *vars = join_names(a->opts->variables);
+    if (a->opts->variables != NULL && vars == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(a->st, RECORD_SQL, &stmt, err);
+    if (s == TOB_OK) {
+        db_bind_int64(stmt, 1, a->source_id);
+        bind_run(stmt, 2, a->opts, vars);
+        db_bind_double(stmt, 8, a->opts->min_coverage);
+        s = step_once(a->st, stmt, "recording an aggregation", err);
+    }
+    free(vars);
+    return s;
+}
+
+tob_status_t aggregate_in_transaction(tob_store_t *st,
+                                      const tob_aggregate_options_t *opts,
+                                      tob_aggregate_report_t *rep,
+                                      tob_error_t *err)
+{
     memset(rep, 0, sizeof *rep);
     if (opts->from_level == NULL || opts->to_level == NULL ||
         strcmp(opts->from_level, opts->to_level) == 0)
@@ -349,13 +444,29 @@ tob_status_t tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
         s = check_relations(&a, err);
     if (s == TOB_OK)
         s = pick_variables(&a, err);
-    if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
+    if (s == TOB_OK)
+        s = aggregate_forget(st, opts, err);
+    if (s == TOB_OK)
         s = run_aggregate(&a, err);
-        if (s == TOB_OK)
-            s = tob_store_commit(st, err);
-        if (s != TOB_OK)
-            tob_store_rollback(st);
-    }
+    if (s == TOB_OK)
+        s = record_run(&a, err);
     agg_end(&a);
+    return s;
+}
+
+tob_status_t tob_aggregate(tob_store_t *st, const tob_aggregate_options_t *opts,
+                           tob_aggregate_report_t *report, tob_error_t *err)
+{
+    tob_aggregate_report_t local;
+    tob_aggregate_report_t *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    tob_status_t s = tob_store_begin(st, err);
+    if (s != TOB_OK)
+        return s;
+    s = aggregate_in_transaction(st, opts, rep, err);
+    if (s == TOB_OK)
+        s = tob_store_commit(st, err);
+    if (s != TOB_OK)
+        tob_store_rollback(st);
     return s;
 }

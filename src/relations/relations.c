@@ -2,6 +2,7 @@
  * checked with each child's point on surface. */
 #include "relations_internal.h"
 #include "store/db.h"
+#include "terrobs/aggregate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,9 @@ tob_status_t tob_relate(tob_store_t *st, const tob_relate_options_t *opts,
                                    &r.parents, err);
     if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
         s = run_relate(&r, err);
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(st, opts->child_level, opts->parent_level,
+                                      NULL, err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

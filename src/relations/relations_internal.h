@@ -5,6 +5,7 @@
 
 #include "base/examples.h"
 #include "store/db.h"
+#include "terrobs/aggregate.h"
 #include "terrobs/relations.h"
 #include "terrobs/territory.h"
 
@@ -46,5 +47,15 @@ TOB_NODISCARD tob_status_t relate_parents_at(tob_store_t *st, const char *level,
                                              int vintage, double x, double y,
                                              tob_found_fn found, void *user,
                                              tob_error_t *err);
+
+/* aggregate.c: one aggregation inside the caller's transaction, recorded
+ * in aggregate_run (replacing a run with the same options and its
+ * values); aggregate_forget() removes such a run and its values. */
+TOB_NODISCARD tob_status_t
+aggregate_in_transaction(tob_store_t *st, const tob_aggregate_options_t *opts,
+                         tob_aggregate_report_t *rep, tob_error_t *err);
+TOB_NODISCARD tob_status_t aggregate_forget(tob_store_t *st,
+                                            const tob_aggregate_options_t *opts,
+                                            tob_error_t *err);
 
 #endif

@@ -2,6 +2,7 @@
  * over communes) with the share of the child's area in each parent. */
 #include "relations_internal.h"
 #include "store/db.h"
+#include "terrobs/aggregate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -236,6 +237,9 @@ tob_status_t tob_relate_overlaps(tob_store_t *st,
                                   &rep->parent_vintage, err);
     if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
         s = run_overlaps(&o, err);
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(st, opts->child_level, opts->parent_level,
+                                      NULL, err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

@@ -4,6 +4,7 @@
 #include "relations_internal.h"
 #include "sources/tablecol.h"
 #include "store/db.h"
+#include "terrobs/aggregate.h"
 #include "terrobs/codes.h"
 
 #include <stdio.h>
@@ -367,6 +368,9 @@ tob_status_t tob_territories_import(tob_store_t *st,
         rep->checksum[0] = '\0';
     if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
         s = write_list(&r, err);
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(st, opts->level, opts->parent_level, NULL,
+                                      err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

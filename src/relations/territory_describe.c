@@ -39,12 +39,22 @@ static int print_value(tob_values_t *vals, FILE *out, db_stmt_t *vars,
         return -1;
     if (v.origin == TOB_VALUE_MISSING)
         return 0;
-    char num[TOB_FMT_MAX];
+    char num[TOB_FMT_MAX], origin[160];
     if ((*shown)++ == 0)
         fprintf(out, "values:\n");
+    /* A stored aggregate says so, and a stale one (not read) why. */
+    const char *from = db_column_text(vars, 2);
+    if (from != NULL && db_column_int(vars, 3))
+        snprintf(origin, sizeof origin,
+                 "%s (the stored value is stale: its inputs changed; "
+                 "terrobs aggregate --from %s)",
+                 origin_name(v.origin), from);
+    else if (from != NULL && v.origin == TOB_VALUE_OBSERVED)
+        snprintf(origin, sizeof origin, "aggregated from %s, stored", from);
+    else
+        snprintf(origin, sizeof origin, "%s", origin_name(v.origin));
     fprintf(out, "  %-28s %d  %14s %-10s %s\n", name, year,
-            fmt(var, v.value, num, sizeof num), var->unit,
-            origin_name(v.origin));
+            fmt(var, v.value, num, sizeof num), var->unit, origin);
     return 0;
 }
 
@@ -57,16 +67,21 @@ static int describe_values(tob_store_t *st, FILE *out, tob_id_t id,
     db_stmt_t *vars = NULL;
     if (tob_values_open(st, &vals, err) != TOB_OK ||
         db_prepare(st,
-                   "SELECT v.name, (SELECT max(year) FROM observation"
+                   "SELECT name, y, r.from_level, r.stale FROM"
+                   " (SELECT v.name, (SELECT max(year) FROM observation"
                    " WHERE variable = CASE WHEN v.aggregate = 'ratio'"
                    " THEN v.numerator ELSE v.name END) AS y"
-                   " FROM variable v WHERE y IS NOT NULL"
-                   " ORDER BY v.name",
+                   " FROM variable v) LEFT JOIN observation o"
+                   " ON o.territory = ?1 AND o.variable = name"
+                   " AND o.year = y LEFT JOIN aggregate_run r"
+                   " ON r.source_id = o.source_id"
+                   " WHERE y IS NOT NULL ORDER BY name",
                    &vars, err) != TOB_OK) {
         tob_values_close(vals);
         return -1;
     }
     int rc = 0, shown = 0, step;
+    db_bind_int64(vars, 1, id);
     while (rc == 0 && (step = db_step(vars)) == DB_ROW)
         rc = print_value(vals, out, vars, id, &shown, err);
     if (rc == 0 && step != DB_DONE)

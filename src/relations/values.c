@@ -164,8 +164,11 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
     v->st = st;
     tob_status_t s = db_prepare(
         st,
-        "SELECT value FROM observation WHERE territory = ? AND variable = ?"
-        " AND year = ?",
+        /* A stored aggregate whose inputs changed is not read: the value
+         * is computed again from the members (never a stale figure). */
+        "SELECT value FROM observation o WHERE territory = ? AND variable = ?"
+        " AND year = ? AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
+        " WHERE r.source_id = o.source_id AND r.stale)",
         &v->obs, err);
     if (s == TOB_OK)
         s = db_prepare(st,

@@ -1,6 +1,7 @@
 /* zone.c - zones from member lists: territories whose geometry is the
  * dissolve of their members', related to them. */
 #include "terrobs/zone.h"
+#include "terrobs/aggregate.h"
 
 #include "base/codeset.h"
 #include "sources/tablecol.h"
@@ -467,6 +468,9 @@ tob_status_t tob_zones_import(tob_store_t *st, const tob_zone_options_t *opts,
     tob_status_t s = read_zones(&z, err);
     if (s == TOB_OK && (s = tob_store_begin(st, err)) == TOB_OK) {
         s = write_zones(&z, err);
+        /* Zones of any level made of any level: every stored aggregate. */
+        if (s == TOB_OK)
+            s = tob_aggregate_refresh(st, NULL, NULL, NULL, err);
         if (s == TOB_OK)
             s = tob_store_commit(st, err);
         if (s != TOB_OK)

@@ -159,6 +159,8 @@ static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
         s = exec_db(db, TOB_SCHEMA_CONTRACTS_SQL, "creating tables", err);
     if (s == TOB_OK)
         s = exec_db(db, TOB_SCHEMA_GUP_SQL, "creating tables", err);
+    if (s == TOB_OK)
+        s = exec_db(db, TOB_SCHEMA_AGGREGATE_SQL, "creating tables", err);
     snprintf(sql, sizeof sql,
              "SELECT AddGeometryColumn('territory', 'geom', %d,"
              " 'MULTIPOLYGON', 'XY');"
@@ -262,6 +264,31 @@ static tob_status_t pragma_int(sqlite3 *db, const char *sql, int *value,
     return TOB_OK;
 }
 
+/* Brings an older store to this version: in place when opened for
+ * writing (one transaction), else with temporary stand-ins so readers
+ * work on it unchanged. */
+static tob_status_t upgrade(tob_store_t *st, int version, int write,
+                            tob_error_t *err)
+{
+    if (version >= 2)
+        return TOB_OK;
+    if (!write)
+        return exec_db(st->db, TOB_SCHEMA_AGGREGATE_TEMP_SQL,
+                       "reading a version-1 store", err);
+    tob_status_t s = tob_store_begin(st, err);
+    if (s != TOB_OK)
+        return s;
+    s = exec_db(st->db, TOB_SCHEMA_AGGREGATE_SQL, "upgrading the store", err);
+    if (s == TOB_OK)
+        s = exec_db(st->db, TOB_SCHEMA_UPGRADE_2_SQL, "upgrading the store",
+                    err);
+    if (s == TOB_OK)
+        s = tob_store_commit(st, err);
+    if (s != TOB_OK)
+        tob_store_rollback(st);
+    return s;
+}
+
 /* Refuses files that are not ours, or that a newer terrobs wrote. */
 static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
 {
@@ -288,6 +315,7 @@ static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
                    &st->srid, &inner) != TOB_OK)
         return tob_error_set(err, TOB_ERR_STORE,
                              "damaged terrobs store: no storage CRS");
+    st->version = version;
     return TOB_OK;
 }
 
@@ -321,6 +349,8 @@ tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
     else if (s == TOB_OK)
         s = exec_db(st->db, "PRAGMA foreign_keys=ON",
                     "setting up the connection", err);
+    if (s == TOB_OK)
+        s = upgrade(st, st->version, mode == TOB_STORE_WRITE, err);
     if (s != TOB_OK) {
         tob_error_at(err, path, 0, NULL);
         tob_store_close(st);

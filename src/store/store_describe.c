@@ -77,6 +77,29 @@ static void print_source(db_stmt_t *s, FILE *out)
         fprintf(out, "      sha256 %s\n", db_column_str(s, 8));
 }
 
+static int has_aggregates(tob_store_t *st)
+{
+    db_stmt_t *stmt = NULL;
+    int any = 0;
+    if (db_prepare(st, "SELECT 1 FROM aggregate_run LIMIT 1", &stmt, NULL) ==
+        TOB_OK)
+        any = db_step(stmt) == DB_ROW;
+    db_finalize(stmt);
+    return any;
+}
+
+static void print_aggregate(db_stmt_t *s, FILE *out)
+{
+    fprintf(out, "  %s -> %s%s: %lld values, computed %s%s\n",
+            db_column_str(s, 0), db_column_str(s, 1),
+            db_column_int(s, 2) ? " (overlaps)" : "", db_column_int64(s, 3),
+            db_column_str(s, 4),
+            db_column_int(s, 5)
+                ? "; STALE: its inputs changed since, values computed on the "
+                  "fly until 'terrobs aggregate' runs again"
+                : "; up to date with its inputs");
+}
+
 tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
 {
     int rc = each_row(
@@ -112,6 +135,17 @@ tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
                       " LEFT JOIN observation o ON o.variable = v.name"
                       " GROUP BY v.name ORDER BY v.name",
                       print_variable, err);
+    }
+    if (rc == 0) {
+        fprintf(out, "stored aggregates:%s\n",
+                has_aggregates(st) ? "" : " none");
+        rc = each_row(st, out,
+                      "SELECT r.from_level, r.to_level, r.overlap,"
+                      " (SELECT count(*) FROM observation o"
+                      "  WHERE o.source_id = r.source_id), s.loaded_at,"
+                      " r.stale FROM aggregate_run r JOIN source s"
+                      " ON s.id = r.source_id ORDER BY r.source_id",
+                      print_aggregate, err);
     }
     if (rc == 0) {
         fprintf(out, "provenance:\n");

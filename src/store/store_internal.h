@@ -23,6 +23,7 @@ struct tob_store {
     unsigned stmt_serial;  /* PostgreSQL: names of prepared statements */
     unsigned geometry_oid; /* PostgreSQL: PostGIS's geometry type */
     int read_only;         /* opened for reading */
+    int version;           /* schema version as opened */
 };
 
 #endif

@@ -237,6 +237,33 @@ tob_status_t tob_store_finish_source(tob_store_t *st, tob_id_t id,
     return s;
 }
 
+/* Marks stale the aggregations from or to level, then those built on a
+ * stale one, until none is added. */
+tob_status_t tob_store_mark_aggregates_stale(tob_store_t *st, const char *level,
+                                             tob_error_t *err)
+{
+    static const char *const sql[] = {
+        "UPDATE aggregate_run SET stale = 1 WHERE from_level = ?1"
+        " OR to_level = ?1",
+        "UPDATE aggregate_run SET stale = 1 WHERE stale = 0 AND from_level"
+        " IN (SELECT to_level FROM aggregate_run WHERE stale = 1)"};
+    tob_status_t s = TOB_OK;
+    for (int pass = 0; s == TOB_OK && pass < 64; pass++) {
+        db_stmt_t *stmt = NULL;
+        s = db_prepare(st, sql[pass > 0], &stmt, err);
+        if (s != TOB_OK)
+            break;
+        if (pass == 0)
+            db_bind_text_static(stmt, 1, level);
+        if (db_step(stmt) != DB_DONE)
+            s = db_fail(st, "marking stored aggregates stale", err);
+        db_finalize(stmt);
+        if (s == TOB_OK && pass > 0 && db_changes(st) == 0)
+            break;
+    }
+    return s;
+}
+
 tob_status_t tob_file_sha256(const char *path, char hex[65], tob_error_t *err)
 {
     hex[0] = '\0';

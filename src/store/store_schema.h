@@ -1,4 +1,4 @@
-/* store_schema.h - the SQL that builds a version-1 store (internal).
+/* store_schema.h - the SQL that builds a version-2 store (internal).
  * The geometry column and its index are added by store.c with the SRID
  * chosen at creation; per-level views are made by tob_store_ensure_level. */
 #ifndef TERROBS_STORE_SCHEMA_H
@@ -74,6 +74,44 @@ static const char TOB_SCHEMA_SQL[] =
     "  source_id INTEGER REFERENCES source(id),"
     "  PRIMARY KEY (territory, variable, year)) WITHOUT ROWID;"
     "CREATE INDEX observation_variable ON observation(variable, year);";
+
+/* Version 2: what each stored aggregate was computed from (the options of
+ * the `aggregate` run whose provenance record is source_id), so that a
+ * change of its inputs recomputes it; stale = inputs changed and not
+ * recomputed yet (readers then compute the value on the fly). */
+static const char TOB_SCHEMA_AGGREGATE_SQL[] =
+    "CREATE TABLE IF NOT EXISTS aggregate_run ("
+    "  source_id INTEGER PRIMARY KEY REFERENCES source(id),"
+    "  from_level TEXT NOT NULL,"
+    "  to_level TEXT NOT NULL,"
+    "  to_vintage INTEGER NOT NULL DEFAULT 0,"
+    "  variables TEXT,"
+    "  year INTEGER NOT NULL DEFAULT 0,"
+    "  overlap INTEGER NOT NULL DEFAULT 0,"
+    "  min_coverage REAL NOT NULL DEFAULT 0,"
+    "  stale INTEGER NOT NULL DEFAULT 0);";
+
+/* A version-1 store read without upgrading it: no aggregate is known. */
+static const char TOB_SCHEMA_AGGREGATE_TEMP_SQL[] =
+    "CREATE TEMP TABLE IF NOT EXISTS aggregate_run ("
+    "  source_id INTEGER PRIMARY KEY, from_level TEXT, to_level TEXT,"
+    "  to_vintage INTEGER, variables TEXT, year INTEGER, overlap INTEGER,"
+    "  min_coverage REAL, stale INTEGER NOT NULL DEFAULT 0);";
+
+/* From version 1: the aggregates already stored are recorded from their
+ * provenance path "(commune -> epci)" or "(qpv -> commune, overlaps)",
+ * stale since their inputs are unknown. */
+static const char TOB_SCHEMA_UPGRADE_2_SQL[] =
+    "INSERT INTO aggregate_run (source_id, from_level, to_level, overlap,"
+    "  stale)"
+    " SELECT s.id, substr(s.path, 2, instr(s.path, ' -> ') - 2),"
+    "  rtrim(substr(s.path, instr(s.path, ' -> ') + 4,"
+    "   length(s.path) - instr(s.path, ' -> ') - 4"
+    "   - CASE WHEN s.path LIKE '%, overlaps)' THEN 10 ELSE 0 END)),"
+    "  s.path LIKE '%, overlaps)', 1"
+    " FROM source s WHERE s.kind = 'aggregate' AND instr(s.path, ' -> ') > 0"
+    " AND EXISTS (SELECT 1 FROM observation o WHERE o.source_id = s.id);"
+    "PRAGMA user_version = 2;";
 
 /* Contracts (contrat de territoire, PACTe, contrat de ville, NPNRU
  * convention...). The territory is kept as (level, code), not as an id: a

@@ -74,8 +74,8 @@ assert_contains before.txt "taux_chomage +2021 +14,1 % +ratio of its parts"
 $T aggregate obs.sqlite --from commune --to scot 2>log.txt
 assert_contains log.txt "8 values not computed, members without value: 1: S59-FI \(1 of 2 members\)"
 $T info obs.sqlite --level scot --code S59-LM >after.txt
-assert_contains after.txt "population_2021 +2021 +1.{1,2}285.{1,2}757 habitants +observed"
-assert_contains after.txt "taux_chomage +2021 +14,1 % +observed"
+assert_contains after.txt "population_2021 +2021 +1.{1,2}285.{1,2}757 habitants +aggregated from commune, stored"
+assert_contains after.txt "taux_chomage +2021 +14,1 % +aggregated from commune, stored"
 assert_eq "$(sql obs.sqlite "SELECT s.value - sum(e.value) FROM territory t
     JOIN observation s ON s.territory = t.id AND s.variable = 'population_2021'
     JOIN membership m ON m.parent = t.id JOIN territory c ON c.id = m.child
