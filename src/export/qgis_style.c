@@ -224,6 +224,8 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
      * prepare statements of their own (the store is open read-only, but
      * functions such as BlobToFile write files). */
     sql_guard_t guard = {0};
+    guard.budget_s = style->timeout;
+    guard.budget_key = "data.timeout";
     sql_guard_on(st, &guard);
     tob_status_t s = sql_guard_prepare(st, &guard, sql->str, &stmt, NULL, err);
     g_string_free(sql, TRUE);

@@ -13,9 +13,11 @@
 
 void render_guard(render_t *r, int on)
 {
-    if (on)
+    if (on) {
+        r->guard.budget_s = r->style->timeout;
+        r->guard.budget_key = "data.timeout";
         sql_guard_on(r->st, &r->guard);
-    else
+    } else
         sql_guard_off(r->st);
 }
 

@@ -107,7 +107,8 @@ struct tob_style {
     char *level;
     int vintage; /* 0 = the level's latest */
     char *filter, *variable, *expression, *sql;
-    int year; /* 0 = the variable's latest */
+    int year;       /* 0 = the variable's latest */
+    double timeout; /* seconds the style's SQL may run; 0 = the default */
     /* [classes] */
     tob_classify_method_t method;
     int k;

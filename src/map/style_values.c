@@ -80,6 +80,7 @@ static const key_def_t data_keys[] = {
     {"year", V_INT, S(year), 1800, 2200, 0},
     {"expression", V_TEXT, S(expression), 0, 0, 0},
     {"sql", V_TEXT, S(sql), 0, 0, 0},
+    {"timeout", V_NUM, S(timeout), 0.01, 86400, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t classes_keys[] = {

@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Virtual-machine steps between two looks at the clock: a few hundred
+ * microseconds of work, so that the check costs nothing measurable. */
+#define STEPS_PER_CHECK 10000
 
 /* Functions that reach files or the extension loader, or run stored SQL;
  * matched case-insensitively anywhere in the name (SpatiaLite has
@@ -117,10 +122,34 @@ static int authorize(void *user, int action, const char *a1, const char *a2,
     return ok ? SQLITE_OK : SQLITE_DENY;
 }
 
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double budget_of(const sql_guard_t *g)
+{
+    return g->budget_s > 0 ? g->budget_s : SQL_GUARD_DEFAULT_BUDGET_S;
+}
+
+/* Non-zero interrupts the statement (SQLITE_INTERRUPT). */
+static int check_budget(void *user)
+{
+    sql_guard_t *g = user;
+    if (monotonic_seconds() <= g->deadline)
+        return 0;
+    g->over_budget = 1;
+    return 1;
+}
+
 void sql_guard_on(tob_store_t *st, sql_guard_t *g)
 {
     sqlite3 *db = db_sqlite(st);
     g->denied[0] = '\0';
+    g->over_budget = 0;
     /* The first use of an R*Tree on a connection runs its own set-up,
      * which the guard would refuse: connect it before. */
     if (!g->rtree_ready) {
@@ -129,10 +158,13 @@ void sql_guard_on(tob_store_t *st, sql_guard_t *g)
         g->rtree_ready = 1;
     }
     sqlite3_set_authorizer(db, authorize, g);
+    g->deadline = monotonic_seconds() + budget_of(g);
+    sqlite3_progress_handler(db, STEPS_PER_CHECK, check_budget, g);
 }
 
 void sql_guard_off(tob_store_t *st)
 {
+    sqlite3_progress_handler(db_sqlite(st), 0, NULL, NULL);
     sqlite3_set_authorizer(db_sqlite(st), NULL, NULL);
 }
 
@@ -165,6 +197,16 @@ tob_status_t sql_guard_error(tob_store_t *st, const sql_guard_t *g,
                              tob_error_t *err)
 {
     sqlite3 *db = db_sqlite(st);
+    if (g->over_budget) {
+        tob_error_set(
+            err, TOB_ERR_INPUT,
+            "the style's SQL ran longer than its budget of %g s: "
+            "a query that never ends (a recursive WITH?)%s%s%s",
+            budget_of(g), g->budget_key ? "; if it is only slow, " : "",
+            g->budget_key ? "raise " : "", g->budget_key ? g->budget_key : "");
+        tob_error_at(err, NULL, 0, g->budget_key);
+        return TOB_ERR_INPUT;
+    }
     if (g->denied[0] != '\0')
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the style's SQL may only read the store: %s "

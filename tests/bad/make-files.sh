@@ -55,6 +55,9 @@ if [ "${1:-}" = "--runtime" ]; then
         "$a100k" >"$R/zone-name-100k.csv"
     # A header longer than the sample the separator is chosen on.
     printf 'code_insee;%s\n59350;1\n' "$(long 70000)" >"$R/header-70k.csv"
+    # A folder of styles for `terrobs qgis`, one of them never ending.
+    mkdir -p "$R/endless"
+    cp files/style/endless-filter.style "$R/endless/"
     # GeoPackages weigh 100 kB even nearly empty: made here, not committed.
     ogr2ogr -q -f GPKG "$R/ok.gpkg" "$base" -nln communes
     cp "$R/ok.gpkg" "$R/two-layers.gpkg"
@@ -400,6 +403,11 @@ ete=$(printf '\351t\351')
 printf '%s\n' "$style" | sed "s/^title = Essai/title = Essai $ete/" >$Y/latin1.style
 printf '%s\n[inset.mq]\nposition = top-left\n' "$style" >$Y/inset-no-filter.style
 printf '%s\n[map]\ntitle = Autre\n' "$style" >$Y/key-twice.style
+# A filter that never ends: bounded by data.timeout (and by its default).
+endless="filter = id IN (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 0)"
+printf '%s\n' "$style" | sed "s/^level = commune/level = commune\n$endless\ntimeout = 0.5/" >$Y/endless-filter.style
+printf '%s\n' "$style" | sed "s/^level = commune/level = commune\n$endless/" >$Y/endless-filter-default.style
+printf '%s\n' "$style" | sed "s/^level = commune/level = commune\ntimeout = 0/" >$Y/timeout-zero.style
 : >$Y/empty.style
 tpl='[carnet]
 title = Carnet
