@@ -530,6 +530,44 @@ static tob_status_t guarded(fixture_t *fx, const char *sql, char *msg,
     return s;
 }
 
+/* A query that never ends stops at its budget, naming the key that
+ * raises it; the same guard then runs a sound query. */
+static void test_sql_guard_budget(void **state)
+{
+    fixture_t *fx = *state;
+    sql_guard_t g;
+    memset(&g, 0, sizeof g);
+    g.budget_s = 0.2;
+    g.budget_key = "data.timeout";
+    const char *endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL"
+                          " SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 0";
+    for (int run = 0; run < 2; run++) {
+        tob_error_t err;
+        tob_error_clear(&err);
+        db_stmt_t *stmt = NULL;
+        sql_guard_on(fx->st, &g);
+        assert_int_equal(sql_guard_prepare(fx->st, &g,
+                                           run ? "SELECT count(*) FROM"
+                                                 " territory"
+                                               : endless,
+                                           &stmt, NULL, &err),
+                         TOB_OK);
+        int rc = db_step(stmt);
+        if (run == 0) {
+            assert_int_not_equal(rc, DB_ROW);
+            assert_int_equal(sql_guard_error(fx->st, &g, &err), TOB_ERR_INPUT);
+            assert_non_null(strstr(err.message, "ran longer than its "
+                                                "budget of 0.2 s"));
+            assert_string_equal(err.field, "data.timeout");
+        } else {
+            assert_int_equal(rc, DB_ROW);
+            assert_int_equal(g.over_budget, 0);
+        }
+        db_finalize(stmt);
+        sql_guard_off(fx->st);
+    }
+}
+
 /* Each kind of write is refused, by name, and the store is unchanged. */
 static void test_sql_guard_refuses_writes(void **state)
 {
@@ -689,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_svg_and_pdf_keep_text),
         cmocka_unit_test(test_render_to_cairo_rectangle),
         cmocka_unit_test(test_sql_guard_refuses_writes),
+        cmocka_unit_test(test_sql_guard_budget),
         cmocka_unit_test(test_style_sql_is_read_only),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_atomic_output),

@@ -14,7 +14,7 @@
 void render_guard(render_t *r, int on)
 {
     if (on) {
-        r->guard.budget_s = r->style->timeout;
+        r->guard.budget_s = r->style != NULL ? r->style->timeout : 0;
         r->guard.budget_key = "data.timeout";
         sql_guard_on(r->st, &r->guard);
     } else
