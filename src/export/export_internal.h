@@ -57,6 +57,7 @@ typedef struct export_cells {
     int text_numbers; /* CSV: numbers formatted by us, as text fields */
     int decimal_comma;
     int text_dates; /* CSV: dates as text, French or ISO */
+    int round;      /* CSV, ODS, XLSX: values with their declared decimals */
 } export_cells_t;
 
 typedef enum export_kind {
@@ -75,6 +76,10 @@ TOB_NODISCARD tob_status_t export_add_field(OGRLayerH layer,
                                             tob_error_t *err);
 void export_put_text(const export_cells_t *cells, OGRFeatureH f, int i,
                      const char *text);
+/* A variable's value: rounded to its declared decimals (-1: none) where
+ * cells->round, then as export_put_real(). */
+void export_put_value(const export_cells_t *cells, OGRFeatureH f, int i,
+                      double v, int decimals);
 void export_put_real(const export_cells_t *cells, OGRFeatureH f, int i,
                      double v);
 void export_put_date(const export_cells_t *cells, OGRFeatureH f, int i, int y,

@@ -25,6 +25,9 @@ void export_cells_init(export_cells_t *cells, tob_export_format_t format,
     memset(cells, 0, sizeof *cells);
     cells->defuse = format != TOB_EXPORT_GPKG;
     cells->text_numbers = format == TOB_EXPORT_CSV;
+    /* Spreadsheets are read by people: declared decimals; a GeoPackage
+     * keeps the computed double for further computation. */
+    cells->round = format != TOB_EXPORT_GPKG;
     cells->decimal_comma = format == TOB_EXPORT_CSV && !locale_c;
     cells->text_dates = format == TOB_EXPORT_CSV;
 }
@@ -96,6 +99,38 @@ static void format_number(double v, int comma, char *buf, size_t size)
     char *dot = strchr(buf, '.');
     if (comma && dot != NULL)
         *dot = ',';
+}
+
+/* v with at most `decimals` decimals (0..9): an aggregated sum of values
+ * of two decimals reads 379297,76, not 379297,7599999999. */
+static double round_to(double v, int decimals)
+{
+    static const double powers[] = {1,   1e1, 1e2, 1e3, 1e4,
+                                    1e5, 1e6, 1e7, 1e8, 1e9};
+    if (decimals < 0 || decimals > 9 || fabs(v) > 1e15)
+        return v;
+    double r = round(v * powers[decimals]) / powers[decimals];
+    return r == 0 ? 0 : r;
+}
+
+void export_put_value(const export_cells_t *cells, OGRFeatureH f, int i,
+                      double v, int decimals)
+{
+    if (!cells->round || decimals < 0 || decimals > 9 || !isfinite(v)) {
+        export_put_real(cells, f, i, v);
+        return;
+    }
+    v = round_to(v, decimals);
+    if (!cells->text_numbers) {
+        export_put_real(cells, f, i, v);
+        return;
+    }
+    char buf[64]; /* as the carnet spells it: 20,0 % */
+    CPLsnprintf(buf, sizeof buf, "%.*f", decimals, v);
+    char *dot = strchr(buf, '.');
+    if (cells->decimal_comma && dot != NULL)
+        *dot = ',';
+    OGR_F_SetFieldString(f, i, buf);
 }
 
 void export_put_real(const export_cells_t *cells, OGRFeatureH f, int i,
@@ -234,7 +269,8 @@ static tob_status_t fill_feature(OGRFeatureH f, db_stmt_t *stmt,
     size_t row = export_plan_row(plan, db_column_int64(stmt, 0));
     for (size_t c = 0; c < plan->n_cols; c++) {
         double v = plan->values[row * plan->n_cols + c];
-        export_put_real(cells, f, (int)(5 + c), v);
+        export_put_value(cells, f, (int)(5 + c), v,
+                         plan->vars[plan->cols[c].var].decimals);
         if (isnan(v))
             sum->n_missing++;
         else

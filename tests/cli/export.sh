@@ -66,15 +66,15 @@ $T -q import mq.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
 $T -q export mq.sqlite --level epci --variables population_2021,taux_chomage \
     --locale C -o epci.csv
 want=$(sql mq.sqlite "SELECT e.code || ',' || CAST(sum(p.value) AS INTEGER) || ',' ||
-  round(100.0 * sum(c.value) / sum(a.value), 12)
+  round(100.0 * sum(c.value) / sum(a.value), 1)
   FROM territory e JOIN membership m ON m.parent = e.id
   JOIN observation p ON p.territory = m.child AND p.variable = 'population_2021'
   JOIN observation c ON c.territory = m.child AND c.variable = 'pop_15_64_chomage_2021'
   JOIN observation a ON a.territory = m.child AND a.variable = 'pop_15_64_active_2021'
   WHERE e.level = 'epci' GROUP BY e.code ORDER BY e.code")
-got=$(awk -F, 'NR > 1 { printf "%s,%s,%.12f\n", $1, $6, $7 }' epci.csv |
-    sed 's/0*$//')
-assert_eq "$got" "$(echo "$want" | sed 's/0*$//')" "EPCI sums and ratios"
+got=$(awk -F, 'NR > 1 { printf "%s,%s,%s\n", $1, $6, $7 }' epci.csv)
+# (the rate at its declared decimal, as the carnet shows it)
+assert_eq "$got" "$want" "EPCI sums and ratios"
 assert_contains epci-variables.csv "^population_2021,.*,agrégée des membres \(3\),0,population_2021$"
 assert_contains epci-variables.csv "^taux_chomage,.*,ratio calculé \(3\),1,taux_chomage_2021$"
 
