@@ -63,11 +63,15 @@ TOB_API TOB_NODISCARD tob_status_t tob_projects_in_territory(
 #define TOB_VAR_PROJECTS_ENGAGED_COST "projets_cout_engage"
 
 /* Declares the four variables (aggregate 'sum', French labels) and writes
- * their observations for `year` for every territory of every level
- * (latest vintage; 0 where no project), replacing that year's values.
- * source_id is the provenance record to cite (0 = none). Called by every
- * contracts and projects import, inside its transaction; call it again
- * after reloading boundaries. Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
+ * their observations for every territory of every level (latest vintage;
+ * 0 where no project), replacing every earlier year's: the counts follow
+ * the projects as they stand, whatever order contracts and projects are
+ * imported in. year 0 = the last year given (kept in meta
+ * 'projects_year'), else this year. A store without any project gets no
+ * counts. source_id is the provenance record to cite (0 = none). Called
+ * by every contracts and projects import, inside its transaction; call it
+ * again after reloading boundaries. Errors: TOB_ERR_SQLITE,
+ * TOB_ERR_NOMEM. */
 TOB_API TOB_NODISCARD tob_status_t tob_projects_publish(tob_store_t *st,
                                                         int year,
                                                         tob_id_t source_id,

@@ -457,15 +457,6 @@ static tob_status_t finish_source(prog_ctx_t *c, tob_error_t *err)
                                    (long long)c->rep->n_rows, details, err);
 }
 
-static int this_year(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (localtime_r(&now, &tm) == NULL)
-        return 2026;
-    return tm.tm_year + 1900;
-}
-
 static tob_status_t run_import(prog_ctx_t *c, tob_error_t *err)
 {
     const prog_kind_ops_t *ops = ops_of(c->kind);
@@ -482,9 +473,7 @@ static tob_status_t run_import(prog_ctx_t *c, tob_error_t *err)
     /* Maps and carnets read projects per territory as observations. */
     if (s == TOB_OK &&
         (c->kind == TOB_PROG_CONTRACTS || c->kind == TOB_PROG_PROJECTS))
-        s = tob_projects_publish(c->st,
-                                 c->opts->year ? c->opts->year : this_year(),
-                                 c->source_id, err);
+        s = tob_projects_publish(c->st, c->opts->year, c->source_id, err);
     if (s == TOB_OK)
         s = tob_store_commit(c->st, err);
     if (s != TOB_OK)
