@@ -65,8 +65,9 @@ static const char projects_usage[] =
     "  financement:NAME  one column per financer, euros; their sum may not\n"
     "                  exceed Coût total\n"
     "  Note            free text\n" COMMON_OPTIONS
-    "  --year Y       year of the projets_* observations (default: this "
-    "year)\n"
+    "  --year Y       year of the projets_* counts, which replace every\n"
+    "                 earlier year's (default: the last --year given, else\n"
+    "                 this year)\n"
     "\n"
     "A project already in the store is refused; with --replace, the\n"
     "projects of every contract the file names are replaced by its rows.\n"
