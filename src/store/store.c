@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 static tob_status_t sqlite_fail(sqlite3 *db, const char *doing,
                                 tob_error_t *err)
 {
@@ -88,9 +87,10 @@ void tob_store_close(tob_store_t *st)
     free(st);
 }
 
-/* Opens a connection with SpatiaLite initialised for it alone. */
-static tob_status_t connect(const char *path, int flags, tob_store_t **out,
-                            tob_error_t *err)
+/* Opens a connection with SpatiaLite initialised for it alone; uri, when
+ * not NULL, is what SQLite opens (path stays the name in messages). */
+static tob_status_t connect_as(const char *path, const char *uri, int flags,
+                               tob_store_t **out, tob_error_t *err)
 {
     *out = NULL;
     tob_store_t *st = calloc(1, sizeof *st);
@@ -98,7 +98,8 @@ static tob_status_t connect(const char *path, int flags, tob_store_t **out,
         free(st);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(uri != NULL ? uri : path, &st->db, flags, NULL) !=
+        SQLITE_OK) {
         tob_status_t s = st->db != NULL
                              ? sqlite_fail(st->db, "opening", err)
                              : tob_error_set(err, TOB_ERR_NOMEM, "oom");
@@ -113,6 +114,84 @@ static tob_status_t connect(const char *path, int flags, tob_store_t **out,
     spatialite_init_ex(st->db, st->spatialite_cache, 0);
     *out = st;
     return TOB_OK;
+}
+
+static tob_status_t connect(const char *path, int flags, tob_store_t **out,
+                            tob_error_t *err)
+{
+    return connect_as(path, NULL, flags, out, err);
+}
+
+/* ---- read-only places ------------------------------------------------- */
+
+/* Whether the file and its folder can be written: a WAL store needs both
+ * (the -wal and -shm files are made beside it). A read-only mount or an
+ * immutable file answer no, even to root. */
+static int writable_place(const char *path, const char **which)
+{
+    char *copy = strdup(path);
+    const char *slash = copy != NULL ? strrchr(copy, '/') : NULL;
+    const char *dir = ".";
+    if (slash == copy)
+        dir = "/";
+    else if (slash != NULL) {
+        copy[slash - copy] = '\0';
+        dir = copy;
+    }
+    int file_ok = access(path, W_OK) == 0;
+    int dir_ok = access(dir, W_OK) == 0;
+    free(copy);
+    *which = !file_ok ? "the file cannot be written"
+                      : "its folder cannot be written";
+    return file_ok && dir_ok;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded: SQLite then reads the
+ * file as it is, with no -wal or -shm, which a read-only place cannot
+ * hold. Caller frees with g_free(). */
+static char *immutable_uri(const char *path)
+{
+    GString *uri = g_string_new("file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (g_ascii_isalnum(*p) || strchr("/._-~", *p) != NULL)
+            g_string_append_c(uri, (char)*p);
+        else
+            g_string_append_printf(uri, "%%%02X", *p);
+    }
+    g_string_append(uri, "?immutable=1");
+    return g_string_free(uri, FALSE);
+}
+
+/* A -wal file with content holds committed data that immutable=1 would
+ * not see: then the store is opened as usual (and may fail clearly). */
+static int has_wal_content(const char *path)
+{
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", path);
+    struct stat sb;
+    return stat(side, &sb) == 0 && sb.st_size > 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+/* Opens for reading: as usual where SQLite can make its -shm, else
+ * immutable (a store on a read-only mount, in a read-only folder, or a
+ * read-only file). */
+static tob_status_t connect_for_reading(const char *path, tob_store_t **out,
+                                        tob_error_t *err)
+{
+    const char *which = NULL;
+    if (writable_place(path, &which) || has_wal_content(path))
+        return connect(path, SQLITE_OPEN_READONLY, out, err);
+    char *uri = immutable_uri(path);
+    tob_status_t s =
+        connect_as(path, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, out, err);
+    g_free(uri);
+    return s;
 }
 
 static int file_exists(const char *path)
@@ -335,10 +414,19 @@ tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
         tob_error_at(err, path, 0, NULL);
         return TOB_ERR_STORE;
     }
-    int flags =
-        mode == TOB_STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    const char *which = NULL;
+    if (mode == TOB_STORE_WRITE && !writable_place(path, &which)) {
+        tob_error_set(err, TOB_ERR_STORE,
+                      "%s is read-only (%s): reading commands (info, map, "
+                      "carnet, export) can use it, not this one",
+                      base_name(path), which);
+        tob_error_at(err, path, 0, NULL);
+        return TOB_ERR_STORE;
+    }
     tob_store_t *st = NULL;
-    tob_status_t s = connect(path, flags, &st, err);
+    tob_status_t s = mode == TOB_STORE_WRITE
+                         ? connect(path, SQLITE_OPEN_READWRITE, &st, err)
+                         : connect_for_reading(path, &st, err);
     if (s == TOB_OK)
         s = check_store(st, err);
     if (s == TOB_OK && mode == TOB_STORE_WRITE)
