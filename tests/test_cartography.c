@@ -1,15 +1,21 @@
 /* test_cartography.c - the methods beyond choropleths and circles, each
  * checked against a value the test computes itself: label placement of
  * proportional symbols on the Pas-de-Calais EPCI populations (circles,
- * polygons and leaders measured with SpatiaLite), ... */
+ * polygons and leaders measured with SpatiaLite); circles coloured by a
+ * second variable (prop_choro, prop_typo) and the bivariate choropleth on
+ * the Nord communes, read back from the PNG's pixels against classes the
+ * test computes itself. */
 #include "store/db.h"
+#include "terrobs/indicators.h"
 #include "terrobs/load.h"
+#include "terrobs/palette.h"
 #include "terrobs/render.h"
 #include "terrobs/style.h"
 #include "testutil.h"
 
 #include <gdal.h>
 #include <math.h>
+#include <png.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +99,15 @@ static int setup(void **state)
     load(fx->st, "epci", "tests/data/pdc/epci-62.geojson", "siren_epci",
          "nom_epci");
     import_population(fx->st);
+    load(fx->st, "commune", "layers/data/communes-59-nord.geojson", "code",
+         "nom");
+    char csv[4096];
+    tob_test_src(csv, sizeof csv, "layers/data/indicateurs-communes.csv");
+    tob_indicators_options_t io = {
+        .path = csv, .level = "commune", .key = "insee_com", .year = 2021};
+    tob_indicators_report_t irep;
+    if (tob_indicators_import(fx->st, &io, &irep, &err) != TOB_OK)
+        fail_msg("indicators: %s", err.message);
     *state = fx;
     return 0;
 }
@@ -279,10 +294,295 @@ static void test_labels_belong_to_their_circles(void **state)
     assert_true(bethune && lens);
 }
 
+/* ---- colours read back ------------------------------------------------ */
+
+typedef struct image {
+    png_uint_32 w, h;
+    unsigned char *rgb;
+} image_t;
+
+static image_t read_png(const char *path)
+{
+    image_t img = {0, 0, NULL};
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    if (setjmp(png_jmpbuf(png)))
+        fail_msg("libpng could not read %s", path);
+    png_init_io(png, fp);
+    png_read_info(png, info);
+    img.w = png_get_image_width(png, info);
+    img.h = png_get_image_height(png, info);
+    assert_int_equal(png_get_color_type(png, info), PNG_COLOR_TYPE_RGB);
+    img.rgb = malloc((size_t)img.w * img.h * 3);
+    for (png_uint_32 y = 0; y < img.h; y++)
+        png_read_row(png, img.rgb + (size_t)y * img.w * 3, NULL);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    return img;
+}
+
+/* The pixel of map point (x, y) is colour c (within 2 per channel). */
+static int pixel_is(const image_t *img, const double gt[6], double x, double y,
+                    tob_rgb_t c)
+{
+    long col = lround((x - gt[0]) / gt[1] - 0.5);
+    long row = lround((y - gt[3]) / gt[5] - 0.5);
+    assert_true(col >= 0 && row >= 0 && col < (long)img->w &&
+                row < (long)img->h);
+    const unsigned char *p = img->rgb + ((size_t)row * img->w + col) * 3;
+    return abs(p[0] - c.r) <= 2 && abs(p[1] - c.g) <= 2 && abs(p[2] - c.b) <= 2;
+}
+
+/* A commune's point on surface, area, population and unemployment rate,
+ * from the store's observations. */
+typedef struct commune {
+    char code[8];
+    double x, y, area_km2, population, rate;
+} commune_t;
+
+static size_t communes_of(fixture_t *fx, const char *where, commune_t *out,
+                          size_t cap)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT t.code, ST_X(ST_PointOnSurface(t.geom)),"
+             " ST_Y(ST_PointOnSurface(t.geom)), t.area_m2 / 1e6, p.value,"
+             " 100.0 * c.value / a.value FROM territory t"
+             " JOIN observation p ON p.territory = t.id AND p.variable ="
+             " 'population_2021'"
+             " JOIN observation c ON c.territory = t.id AND c.variable ="
+             " 'pop_15_64_chomage_2021'"
+             " JOIN observation a ON a.territory = t.id AND a.variable ="
+             " 'pop_15_64_active_2021' WHERE t.level = 'commune' AND %s"
+             " ORDER BY t.code",
+             where);
+    db_stmt_t *stmt = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+    size_t n = 0;
+    while (db_step(stmt) == DB_ROW && n < cap) {
+        commune_t *c = &out[n++];
+        snprintf(c->code, sizeof c->code, "%s", db_column_text(stmt, 0));
+        c->x = db_column_double(stmt, 1);
+        c->y = db_column_double(stmt, 2);
+        c->area_km2 = db_column_double(stmt, 3);
+        c->population = db_column_double(stmt, 4);
+        c->rate = db_column_double(stmt, 5);
+    }
+    db_finalize(stmt);
+    return n;
+}
+
+/* Six large communes far enough apart that no circle covers another's
+ * centre; circles at their point on surface (inside the shape). */
+#define SIX_COMMUNES                                                           \
+    "code IN ('59350', '59183', '59606', '59122', '59178', '59392')"
+
+static void test_prop_choro_colours_circles_by_class(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "prop-choro.png");
+    const char *style =
+        "[map]\nwidth = 1200px\nheight = 1000px\ndpi = 150\n"
+        "[data]\nkind = prop_choro\nlevel = commune\nfilter = " SIX_COMMUNES
+        "\nvariable = population_2021\n"
+        "color_expression = 100.0 * pop_15_64_chomage_2021 /"
+        " pop_15_64_active_2021\n"
+        "[classes]\nmethod = manual\nbreaks = 0, 15, 20, 30\n"
+        "palette = Blues\n"
+        "[symbols]\nmax_radius = 5\n";
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, style, out, &opts, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_features, 6);
+    /* three reference sizes, then the three classes */
+    assert_int_equal(rep.n_entries, 6);
+    tob_rgb_t blues[3];
+    assert_int_equal(tob_palette_get("Blues", 3, 0, blues, &err), TOB_OK);
+    commune_t c[6];
+    assert_int_equal(communes_of(fx, SIX_COMMUNES, c, 6), 6);
+    image_t img = read_png(out);
+    size_t counts[3] = {0, 0, 0};
+    for (size_t i = 0; i < 6; i++) {
+        size_t k = c[i].rate <= 15 ? 0 : c[i].rate <= 20 ? 1 : 2;
+        counts[k]++;
+        if (!pixel_is(&img, rep.geotransform, c[i].x, c[i].y, blues[k]))
+            fail_msg("circle of %s (%.1f %%) is not class %zu's colour",
+                     c[i].code, c[i].rate, k);
+    }
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(rep.entries[3 + k].count, counts[k]);
+        assert_memory_equal(&rep.entries[3 + k].color, &blues[k],
+                            sizeof blues[k]);
+    }
+    free(img.rgb);
+}
+
+static void test_prop_typo_colours_circles_by_category(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "prop-typo.png");
+    /* the category: above or below 100,000 inhabitants, as text */
+    const char *style =
+        "[map]\nwidth = 1200px\nheight = 1000px\ndpi = 150\n"
+        "[data]\nkind = prop_typo\nlevel = commune\nfilter = " SIX_COMMUNES
+        "\nvariable = population_2021\n"
+        "color_expression = CASE WHEN population_2021 > 100000 THEN 'grande'"
+        " ELSE 'moyenne' END\n"
+        "[categories]\ngrande = #ff0000\nmoyenne = #0000ff\n"
+        "[symbols]\nmax_radius = 5\n";
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, style, out, &opts, &rep, &err), TOB_OK);
+    commune_t c[6];
+    assert_int_equal(communes_of(fx, SIX_COMMUNES, c, 6), 6);
+    image_t img = read_png(out);
+    size_t n_big = 0;
+    for (size_t i = 0; i < 6; i++) {
+        int big = c[i].population > 100000;
+        n_big += (size_t)big;
+        tob_rgb_t want =
+            big ? (tob_rgb_t){255, 0, 0, 255} : (tob_rgb_t){0, 0, 255, 255};
+        if (!pixel_is(&img, rep.geotransform, c[i].x, c[i].y, want))
+            fail_msg("circle of %s is not its category's colour", c[i].code);
+    }
+    assert_int_equal(n_big, 1); /* Lille alone, as the census says */
+    assert_int_equal(rep.entries[3].count, n_big);
+    assert_int_equal(rep.entries[4].count, 6 - n_big);
+    free(img.rgb);
+}
+
+/* ---- bivariate -------------------------------------------------------- */
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Terciles as R's quantile(type = 7), computed here. */
+static void terciles(const double *v, size_t n, double out[2])
+{
+    double *s = malloc(n * sizeof *s);
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, by_double);
+    for (int i = 0; i < 2; i++) {
+        double h = (double)(n - 1) * (i + 1) / 3.0;
+        size_t lo = (size_t)floor(h);
+        out[i] = s[lo] + (h - floor(h)) * (s[lo + 1 < n ? lo + 1 : lo] - s[lo]);
+    }
+    free(s);
+}
+
+static int third(const double t[2], double v)
+{
+    return v <= t[0] ? 0 : v <= t[1] ? 1 : 2;
+}
+
+static void test_bivariate_classes_and_colours(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "bivariate.png");
+    const char *style = "[map]\nwidth = 1600px\nheight = 1400px\ndpi = 150\n"
+                        "[data]\nkind = bivariate\nlevel = commune\n"
+                        "filter = code LIKE '59%'\nvariable = population_2021\n"
+                        "color_expression = 100.0 * pop_15_64_chomage_2021 /"
+                        " pop_15_64_active_2021\n"
+                        "[polygons]\nstroke = none\n";
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, style, out, &opts, &rep, &err), TOB_OK);
+    static commune_t c[700];
+    size_t n = communes_of(fx, "t.code LIKE '59%'", c, 700);
+    assert_true(n > 600);
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    for (size_t i = 0; i < n; i++)
+        x[i] = c[i].population, y[i] = c[i].rate;
+    double tx[2], ty[2];
+    terciles(x, n, tx);
+    terciles(y, n, ty);
+    /* Joshua Stevens's scheme, as published (rows: low to high y). */
+    static const tob_rgb_t stevens[9] = {
+        {0xe8, 0xe8, 0xe8, 255}, {0xac, 0xe4, 0xe4, 255},
+        {0x5a, 0xc8, 0xc8, 255}, {0xdf, 0xb0, 0xd6, 255},
+        {0xa5, 0xad, 0xd3, 255}, {0x56, 0x98, 0xb9, 255},
+        {0xbe, 0x64, 0xac, 255}, {0x8c, 0x62, 0xaa, 255},
+        {0x3b, 0x49, 0x94, 255}};
+    size_t counts[9] = {0}, checked = 0;
+    image_t img = read_png(out);
+    for (size_t i = 0; i < n; i++) {
+        size_t cell = 3 * (size_t)third(ty, y[i]) + (size_t)third(tx, x[i]);
+        counts[cell]++;
+        if (c[i].area_km2 < 5)
+            continue; /* a few pixels wide: edges blend */
+        checked++;
+        if (!pixel_is(&img, rep.geotransform, c[i].x, c[i].y, stevens[cell]))
+            fail_msg("commune %s (%.0f hab., %.1f %%) is not cell %zu",
+                     c[i].code, x[i], y[i], cell);
+    }
+    assert_true(checked > 250);
+    for (size_t k = 0; k < 9; k++)
+        assert_int_equal(rep.entries[k].count, counts[k]);
+    free(img.rgb);
+    free(x);
+    free(y);
+}
+
+/* Keys of the new kinds are checked together, naming the key. */
+static void test_second_value_keys(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *field, *words;
+    } bad[] = {
+        {"[data]\nkind = prop_choro\nlevel = epci\nvariable = a\n",
+         "data.color_variable", "second value"},
+        {"[data]\nlevel = epci\nvariable = a\ncolor_variable = b\n",
+         "data.color_variable", "prop_choro"},
+        {"[data]\nkind = bivariate\nlevel = epci\nvariable = a\n"
+         "color_variable = b\n[classes]\nk = 4\n",
+         "classes.k", "3 classes"},
+        {"[data]\nkind = bivariate\nlevel = epci\nvariable = a\n"
+         "color_variable = b\n[classes]\ncolors = red, blue\n",
+         "classes.colors", "9 colours"},
+        {"[data]\nkind = prop_typo\nlevel = epci\nvariable = a\n"
+         "color_expression = 'x'\n[classes]\nk = 4\n",
+         "classes.k", "classification"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tob_style_t *style = NULL;
+        tob_error_t err;
+        tob_error_clear(&err);
+        assert_int_not_equal(
+            tob_style_parse_text(bad[i].text, strlen(bad[i].text), "t.style",
+                                 NULL, 0, &style, &err),
+            TOB_OK);
+        assert_null(style);
+        assert_string_equal(err.field, bad[i].field);
+        if (strstr(err.message, bad[i].words) == NULL)
+            fail_msg("'%s' does not say '%s'", err.message, bad[i].words);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_belong_to_their_circles),
+        cmocka_unit_test(test_prop_choro_colours_circles_by_class),
+        cmocka_unit_test(test_prop_typo_colours_circles_by_category),
+        cmocka_unit_test(test_bivariate_classes_and_colours),
+        cmocka_unit_test(test_second_value_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -122,6 +122,11 @@ $T map "$OBS" styles/nord-population-epci.style \
     -o "$M/nord-population-epci.pdf"
 $T map "$OBS" styles/somme-epci-nature.style -o "$M/somme-epci-nature.png"
 $T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
+# Methods beyond the four kinds (styles/README.md, "Methods").
+for style in nord-population-chomage-epci somme-population-nature-epci \
+    nord-densite-chomage-bivariate; do
+    $T map "$OBS" "styles/$style.style" -o "$M/$style.png"
+done
 # The Nord with Martinique in an inset drawn in EPSG:5490.
 $T map "$OBS" styles/nord-martinique-chomage.style \
     -o "$M/nord-martinique-chomage.png"

@@ -137,7 +137,7 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     /* Half a pixel at the style's resolution: what no eye sees. */
     r->tol = 0.5 * 25.4 / style->dpi * r->u;
     r->store_srid = tob_store_srid(st);
-    r->decimals = -1;
+    r->decimals = r->decimals2 = -1;
     r->text_as_svg = text_as_svg;
     r->threads = opts != NULL ? opts->threads : 0;
     if (opts != NULL && opts->labels != NULL) {

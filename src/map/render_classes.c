@@ -47,12 +47,14 @@ static tob_status_t add_nodata(render_t *r, size_t count, tob_error_t *err)
 
 /* Decimals of the class bounds: the style's, the variable's, else the
  * fewest (0..4) that keep every bound distinct, at least 1 below 10. */
-static int bound_decimals(const render_t *r, const double *b, size_t n)
+static int bound_decimals(const render_t *r, const double *b, size_t n,
+                          int second)
 {
     if (r->style->decimals >= 0)
         return r->style->decimals;
-    if (r->decimals >= 0)
-        return r->decimals;
+    int var = second ? r->decimals2 : r->decimals;
+    if (var >= 0)
+        return var;
     double top = fmax(fabs(b[0]), fabs(b[n - 1]));
     int d = top >= 100 ? 0 : top >= 10 ? 1 : 2;
     for (; d < 4; d++) {
@@ -84,7 +86,9 @@ static tob_status_t class_colors(render_t *r, size_t k, tob_rgb_t *out,
     return tob_palette_get(name, k, style->reverse, out, err);
 }
 
-static tob_status_t choropleth(render_t *r, tob_error_t *err)
+/* Class breaks of the first or second value of every feature. */
+static tob_status_t breaks_of(render_t *r, int second, size_t k,
+                              tob_breaks_t **out, tob_error_t *err)
 {
     const tob_style_t *style = r->style;
     size_t n = r->feats.n;
@@ -92,26 +96,38 @@ static tob_status_t choropleth(render_t *r, tob_error_t *err)
     if (values == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
-        values[i] = r->feats.items[i].value;
+        values[i] = second ? r->feats.items[i].value2 : r->feats.items[i].value;
     tob_classify_options_t opts = {0};
     opts.manual = style->breaks;
     opts.n_manual = style->n_breaks;
-    tob_breaks_t *breaks = NULL;
-    tob_status_t s = tob_classify_ex(values, n, (size_t)style->k, style->method,
-                                     &opts, &breaks, err);
+    tob_status_t s =
+        tob_classify_ex(values, n, k, style->method, &opts, out, err);
     free(values);
-    if (s != TOB_OK) {
+    if (s != TOB_OK)
         tob_error_at(err, style->name,
                      style_line_of(style, "classes", "method"),
                      "classes.method");
+    return s;
+}
+
+/* One entry per class of the first value (choropleth) or the second
+ * (prop_choro's circles: entry2); the missing ones are counted, not
+ * given an entry. */
+static tob_status_t class_entries(render_t *r, int second, size_t *n_missing,
+                                  tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    size_t n = r->feats.n;
+    tob_breaks_t *breaks = NULL;
+    tob_status_t s = breaks_of(r, second, (size_t)style->k, &breaks, err);
+    if (s != TOB_OK)
         return s;
-    }
     size_t k = tob_breaks_count(breaks);
     const double *b = tob_breaks_values(breaks);
     const size_t *counts = tob_breaks_counts(breaks);
     tob_rgb_t colors[TOB_CLASSIFY_MAX];
     s = class_colors(r, k, colors, err);
-    int d = bound_decimals(r, b, k + 1);
+    int d = bound_decimals(r, b, k + 1, second);
     for (size_t i = 0; s == TOB_OK && i < k; i++) {
         char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX], label[2 * TOB_FMT_MAX + 8];
         tob_fmt_number_fr(b[i], d, lo, sizeof lo);
@@ -126,13 +142,23 @@ static tob_status_t choropleth(render_t *r, tob_error_t *err)
         e->upper = b[i + 1];
         e->count = counts[i];
     }
+    size_t first = r->report->n_entries - k;
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
         rfeat_t *f = &r->feats.items[i];
-        f->entry = tob_breaks_class_of(breaks, f->value);
+        size_t c = tob_breaks_class_of(breaks, second ? f->value2 : f->value);
+        *(second ? &f->entry2 : &f->entry) = c == NO_CLASS ? c : first + c;
     }
-    if (s == TOB_OK)
-        s = add_nodata(r, tob_breaks_n_missing(breaks), err);
+    *n_missing = tob_breaks_n_missing(breaks);
     tob_breaks_destroy(breaks);
+    return s;
+}
+
+static tob_status_t choropleth(render_t *r, tob_error_t *err)
+{
+    size_t n_missing = 0;
+    tob_status_t s = class_entries(r, 0, &n_missing, err);
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
     return s;
 }
 
@@ -209,21 +235,44 @@ static tob_status_t category_entries(render_t *r, rset_t *set, tob_error_t *err)
 
 /* Typology and points: each feature to its category's entry; values the
  * [categories] section does not list go to "Autres", shown, not hidden. */
+static tob_status_t category_links(render_t *r, rset_t *set, size_t first,
+                                   int second, size_t *n_missing,
+                                   tob_error_t *err);
+
 static tob_status_t categorical(render_t *r, rset_t *set, tob_error_t *err)
 {
+    size_t n_missing = 0;
+    tob_status_t s = category_links(r, set, 0, 0, &n_missing, err);
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
+    for (size_t i = 0; s == TOB_OK && i < set->n; i++)
+        if (set->items[i].category == NULL)
+            set->items[i].entry = r->report->n_entries - 1;
+    return s;
+}
+
+/* Entries of the categories from entry `first` on, and each feature's
+ * link to its entry (entry, or entry2 for prop_typo circles); features
+ * without a category are counted in *n_missing. */
+static tob_status_t category_links(render_t *r, rset_t *set, size_t first,
+                                   int second, size_t *n_missing,
+                                   tob_error_t *err)
+{
     tob_status_t s = category_entries(r, set, err);
-    size_t n_listed = r->report->n_entries, n_missing = 0, others = NO_CLASS;
+    size_t n_listed = r->report->n_entries, others = NO_CLASS;
+    *n_missing = 0;
     for (size_t i = 0; s == TOB_OK && i < set->n; i++) {
         rfeat_t *f = &set->items[i];
         if (f->category == NULL) {
-            n_missing++;
+            (*n_missing)++;
             continue;
         }
         const char *v = f->category;
-        size_t j = 0;
+        size_t j = first;
         while (j < n_listed &&
-               strcmp(r->style->n_categories ? r->style->categories[j].value
-                                             : r->report->entries[j].label,
+               strcmp(r->style->n_categories
+                          ? r->style->categories[j - first].value
+                          : r->report->entries[j].label,
                       v) != 0)
             j++;
         if (j == n_listed) {
@@ -236,14 +285,9 @@ static tob_status_t categorical(render_t *r, rset_t *set, tob_error_t *err)
             }
             j = others;
         }
-        f->entry = j;
+        *(second ? &f->entry2 : &f->entry) = j;
         r->report->entries[j].count++;
     }
-    if (s == TOB_OK)
-        s = add_nodata(r, n_missing, err);
-    for (size_t i = 0; s == TOB_OK && i < set->n; i++)
-        if (set->items[i].category == NULL)
-            set->items[i].entry = r->report->n_entries - 1;
     return s;
 }
 
@@ -272,15 +316,18 @@ static size_t legend_values(const render_t *r, double *out)
     return out[2] < out[1] && out[1] < out[0] ? 3 : 1;
 }
 
-static tob_status_t proportional(render_t *r, tob_error_t *err)
+/* Radii of the circles and the legend's reference sizes; features with
+ * no size are counted in *n_missing. */
+static tob_status_t size_entries(render_t *r, size_t *n_missing,
+                                 tob_error_t *err)
 {
     const tob_style_t *style = r->style;
     double top = 0;
-    size_t n_missing = 0;
+    *n_missing = 0;
     for (size_t i = 0; i < r->feats.n; i++) {
         double v = r->feats.items[i].value;
         if (isnan(v))
-            n_missing++;
+            (*n_missing)++;
         else if (v > top)
             top = v;
     }
@@ -298,19 +345,118 @@ static tob_status_t proportional(render_t *r, tob_error_t *err)
     size_t n = legend_values(r, refs);
     int d = style->decimals >= 0 ? style->decimals
                                  : (r->decimals >= 0 ? r->decimals : 0);
+    /* Circles coloured by a second value show their sizes uncoloured. */
+    tob_rgb_t ref_color = style->kind == STYLE_PROPORTIONAL
+                              ? style->symbol_fill
+                              : (tob_rgb_t){0xf4, 0xf4, 0xf4, 0xff};
     for (size_t i = 0; i < n; i++) {
         char text[TOB_FMT_MAX];
         tob_fmt_number_fr(refs[i], d, text, sizeof text);
-        tob_legend_entry_t *e = add_entry(r, text, style->symbol_fill, err);
+        tob_legend_entry_t *e = add_entry(r, text, ref_color, err);
         if (e == NULL)
             return TOB_ERR_INPUT;
         e->lower = e->upper = refs[i];
     }
-    tob_status_t s = add_nodata(r, n_missing, err);
+    r->n_size_entries = r->report->n_entries;
+    return TOB_OK;
+}
+
+static tob_status_t proportional(render_t *r, tob_error_t *err)
+{
+    size_t n_missing = 0;
+    tob_status_t s = size_entries(r, &n_missing, err);
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
     /* Territories without a value are filled with the no-data colour, as
      * the legend shows them. */
     for (size_t i = 0; s == TOB_OK && n_missing > 0 && i < r->feats.n; i++)
         if (isnan(r->feats.items[i].value))
+            r->feats.items[i].entry = r->report->n_entries - 1;
+    return s;
+}
+
+/* prop_choro, prop_typo: sizes, then the circles' colours (classes of
+ * the second value, or its categories), then one "no data" entry for the
+ * territories that lack either: a polygon without a size is filled with
+ * it, a circle without a colour too. */
+static tob_status_t coloured_circles(render_t *r, tob_error_t *err)
+{
+    size_t no_size = 0, no_color = 0;
+    tob_status_t s = size_entries(r, &no_size, err);
+    if (s == TOB_OK && r->style->kind == STYLE_PROP_CHORO)
+        s = class_entries(r, 1, &no_color, err);
+    else if (s == TOB_OK)
+        s = category_links(r, &r->feats, r->n_size_entries, 1, &no_color, err);
+    size_t n_missing = 0;
+    for (size_t i = 0; i < r->feats.n; i++) {
+        const rfeat_t *f = &r->feats.items[i];
+        n_missing += isnan(f->value) || f->entry2 == NO_CLASS;
+    }
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
+    size_t last = r->report->n_entries - 1;
+    for (size_t i = 0; s == TOB_OK && n_missing > 0 && i < r->feats.n; i++) {
+        rfeat_t *f = &r->feats.items[i];
+        if (isnan(f->value))
+            f->entry = last;
+        if (f->entry2 == NO_CLASS)
+            f->entry2 = last;
+    }
+    return s;
+}
+
+/* Joshua Stevens's 3 x 3 scheme, row by row from the low values of the
+ * second variable (y, pink), columns from the low values of the first
+ * (x, teal): grey where both are low, dark blue where both are high. */
+static const tob_rgb_t BIVARIATE_COLORS[9] = {
+    {0xe8, 0xe8, 0xe8, 255}, {0xac, 0xe4, 0xe4, 255}, {0x5a, 0xc8, 0xc8, 255},
+    {0xdf, 0xb0, 0xd6, 255}, {0xa5, 0xad, 0xd3, 255}, {0x56, 0x98, 0xb9, 255},
+    {0xbe, 0x64, 0xac, 255}, {0x8c, 0x62, 0xaa, 255}, {0x3b, 0x49, 0x94, 255}};
+
+static const char *const THIRDS[3] = {"faible", "moyen", "fort"};
+
+/* Both values in thirds; entry = 3 * class of y + class of x, then the
+ * "no data" entry for the territories that lack either value. */
+static tob_status_t bivariate(render_t *r, tob_error_t *err)
+{
+    tob_breaks_t *bx = NULL, *by = NULL;
+    tob_status_t s = breaks_of(r, 0, 3, &bx, err);
+    if (s == TOB_OK)
+        s = breaks_of(r, 1, 3, &by, err);
+    if (s == TOB_OK && (tob_breaks_count(bx) != 3 || tob_breaks_count(by) != 3))
+        s = tob_error_set(err, TOB_ERR_INPUT,
+                          "a bivariate map needs at least 3 distinct "
+                          "values of each variable");
+    for (size_t i = 0; s == TOB_OK && i < 4; i++) {
+        r->bi_x[i] = tob_breaks_values(bx)[i];
+        r->bi_y[i] = tob_breaks_values(by)[i];
+    }
+    for (size_t i = 0; s == TOB_OK && i < 9; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s / %s", THIRDS[i % 3], THIRDS[i / 3]);
+        tob_rgb_t c =
+            r->style->n_colors == 9 ? r->style->colors[i] : BIVARIATE_COLORS[i];
+        if (add_entry(r, label, c, err) == NULL)
+            s = TOB_ERR_INPUT;
+    }
+    size_t n_missing = 0;
+    for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
+        rfeat_t *f = &r->feats.items[i];
+        size_t cx = tob_breaks_class_of(bx, f->value);
+        size_t cy = tob_breaks_class_of(by, f->value2);
+        if (cx == NO_CLASS || cy == NO_CLASS) {
+            n_missing++;
+            continue;
+        }
+        f->entry = 3 * cy + cx;
+        r->report->entries[f->entry].count++;
+    }
+    tob_breaks_destroy(bx);
+    tob_breaks_destroy(by);
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
+    for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++)
+        if (r->feats.items[i].entry == NO_CLASS)
             r->feats.items[i].entry = r->report->n_entries - 1;
     return s;
 }
@@ -329,6 +475,11 @@ tob_status_t render_classify(render_t *r, tob_error_t *err)
     case STYLE_POINTS:
         r->report->n_features = r->points.n;
         return categorical(r, &r->points, err);
+    case STYLE_PROP_CHORO:
+    case STYLE_PROP_TYPO:
+        return coloured_circles(r, err);
+    case STYLE_BIVARIATE:
+        return bivariate(r, err);
     }
     return TOB_OK;
 }

@@ -115,8 +115,9 @@ static rfeat_t *rset_push(rset_t *set)
     }
     rfeat_t *f = &set->items[set->n++];
     memset(f, 0, sizeof *f);
-    f->value = NAN;
+    f->value = f->value2 = NAN;
     f->ax = f->ay = NAN;
+    f->entry2 = NO_CLASS;
     f->priority = NAN;
     f->entry = NO_CLASS;
     return f;
@@ -199,9 +200,13 @@ tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
 }
 
 /* Legend title and decimals from the variable table. */
-static tob_status_t variable_meta(render_t *r, const char *name,
+static tob_status_t variable_meta(render_t *r, const char *name, int second,
                                   tob_error_t *err)
 {
+    char *lab = second ? r->var2_label : r->var_label;
+    char *uni = second ? r->var2_unit : r->var_unit;
+    size_t lab_size = second ? sizeof r->var2_label : sizeof r->var_label;
+    size_t uni_size = second ? sizeof r->var2_unit : sizeof r->var_unit;
     db_stmt_t *stmt = NULL;
     tob_status_t s = db_prepare(
         r->st, "SELECT label, unit, decimals FROM variable WHERE name = ?1",
@@ -212,10 +217,10 @@ static tob_status_t variable_meta(render_t *r, const char *name,
     if (db_step(stmt) == DB_ROW) {
         const char *label = db_column_text(stmt, 0);
         const char *unit = db_column_text(stmt, 1);
-        snprintf(r->var_label, sizeof r->var_label, "%s", label ? label : name);
-        snprintf(r->var_unit, sizeof r->var_unit, "%s", unit ? unit : "");
+        snprintf(lab, lab_size, "%s", label ? label : name);
+        snprintf(uni, uni_size, "%s", unit ? unit : "");
         if (db_column_type(stmt, 2) != DB_NULL)
-            r->decimals = db_column_int(stmt, 2);
+            *(second ? &r->decimals2 : &r->decimals) = db_column_int(stmt, 2);
     }
     db_finalize(stmt);
     return TOB_OK;
@@ -343,11 +348,11 @@ static int extent_in_store_crs(const render_t *r)
 }
 
 /* Columns: code, name, value, geom, centroid, point on surface, label
- * priority, id, then one 0/1 per inset. */
+ * priority, id, second value, then one 0/1 per inset. */
 static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
 {
     const tob_style_t *style = r->style;
-    int anchors = style->labels || style->kind == STYLE_PROPORTIONAL;
+    int anchors = style->labels || style_has_circles(style->kind);
     sb_add(b, "SELECT t.code, t.name, ");
     if (style->kind == STYLE_POINTS)
         sb_add(b, "NULL");
@@ -362,6 +367,12 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
     else
         sb_add(b, ", NULL");
     sb_add(b, ", t.id");
+    if (style->color_variable != NULL)
+        sb_add(b, ", t.\"%s\"", style->color_variable);
+    else if (style->color_expression != NULL)
+        sb_add(b, ", (%s\n)", style->color_expression);
+    else
+        sb_add(b, ", NULL");
     for (size_t i = 0; i < style->n_insets; i++)
         sb_add(b, ", (%s\n)", style->insets[i].filter);
     sb_add(b, " FROM ");
@@ -448,6 +459,28 @@ static tob_status_t bad_value(rfeat_t *f, db_stmt_t *stmt, tob_error_t *err)
                          db_column_text(stmt, 2), f->code, f->name);
 }
 
+/* Column 8: the category of a prop_typo circle, else a number. */
+static tob_status_t take_second(render_t *r, rfeat_t *f, db_stmt_t *stmt,
+                                tob_error_t *err)
+{
+    int type = db_column_type(stmt, 8);
+    if (type == DB_NULL)
+        return TOB_OK;
+    if (r->style->kind == STYLE_PROP_TYPO) {
+        if ((f->category = dup_column(r, stmt, 8)) == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        return TOB_OK;
+    }
+    if (type == DB_TEXT || type == DB_BLOB)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "the color expression gives '%s' for %s %s: "
+                             "this kind of map needs numbers (kind = "
+                             "prop_typo takes categories)",
+                             db_column_text(stmt, 8), f->code, f->name);
+    f->value2 = db_column_double(stmt, 8);
+    return TOB_OK;
+}
+
 static tob_status_t take_row(render_t *r, db_stmt_t *stmt, tob_error_t *err)
 {
     rfeat_t *f = rset_push(&r->feats);
@@ -472,8 +505,11 @@ static tob_status_t take_row(render_t *r, db_stmt_t *stmt, tob_error_t *err)
     f->priority =
         db_column_type(stmt, 6) == DB_NULL ? NAN : db_column_double(stmt, 6);
     f->id = db_column_int64(stmt, 7);
+    tob_status_t s = take_second(r, f, stmt, err);
+    if (s != TOB_OK)
+        return s;
     for (size_t i = 0; i < r->style->n_insets && f->view == 0; i++)
-        if (db_column_int(stmt, 8 + (int)i))
+        if (db_column_int(stmt, 9 + (int)i))
             f->view = 1 + (int)i;
     return TOB_OK;
 }
@@ -501,21 +537,22 @@ static tob_status_t run_main(render_t *r, const char *sql, int vintage,
 /* A variable's value where no observation holds it comes from the values
  * module, as in carnets and exports: a ratio of its parts, or the sum
  * (mean...) of the territory's members. */
-static tob_status_t derived_values(render_t *r, tob_error_t *err)
+static tob_status_t derived_values(render_t *r, const char *name, int second,
+                                   tob_error_t *err)
 {
     tob_values_t *values = NULL;
     tob_status_t s = TOB_OK;
     for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
         rfeat_t *f = &r->feats.items[i];
-        if (!isnan(f->value))
+        double *slot = second ? &f->value2 : &f->value;
+        if (!isnan(*slot) || (second && r->style->kind == STYLE_PROP_TYPO))
             continue;
         if (values == NULL &&
             (s = tob_values_open(r->st, &values, err)) != TOB_OK)
             break;
         tob_value_t v;
-        s = tob_values_get(values, r->style->variable, f->id, r->style->year,
-                           &v, err);
-        f->value = v.value;
+        s = tob_values_get(values, name, f->id, r->style->year, &v, err);
+        *slot = v.value;
     }
     tob_values_close(values);
     return s;
@@ -531,8 +568,15 @@ static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
     if (s == TOB_OK && style->variable != NULL) {
         s = add_variable(r, &vars, style->variable, 1, err);
         if (s == TOB_OK)
-            s = variable_meta(r, style->variable, err);
+            s = variable_meta(r, style->variable, 0, err);
     }
+    if (s == TOB_OK && style->color_variable != NULL) {
+        s = add_variable(r, &vars, style->color_variable, 1, err);
+        if (s == TOB_OK)
+            s = variable_meta(r, style->color_variable, 1, err);
+    }
+    if (s == TOB_OK && style->color_expression != NULL)
+        s = scan_variables(r, style->color_expression, &vars, err);
     if (s == TOB_OK && style->labels &&
         style->label_priority == STYLE_PRIORITY_VARIABLE)
         s = add_variable(r, &vars, style->label_priority_var, 1, err);
@@ -550,7 +594,9 @@ static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
         s = run_main(r, sql.s, vintage, &vars, err);
     free(sql.s);
     if (s == TOB_OK && style->variable != NULL)
-        s = derived_values(r, err);
+        s = derived_values(r, style->variable, 0, err);
+    if (s == TOB_OK && style->color_variable != NULL)
+        s = derived_values(r, style->color_variable, 1, err);
     if (s == TOB_OK && r->feats.n == 0 && style->kind != STYLE_POINTS)
         s = tob_error_set(err, TOB_ERR_INPUT,
                           "no territory of level '%s' (vintage %d) matches "

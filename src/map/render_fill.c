@@ -132,7 +132,7 @@ static void draw_fills(band_t *b)
     const render_t *r = b->r;
     const tob_style_t *style = r->style;
     cairo_set_fill_rule(b->cr, CAIRO_FILL_RULE_EVEN_ODD);
-    if (style->kind == STYLE_CHOROPLETH || style->kind == STYLE_TYPOLOGY) {
+    if (style_fills_by_entry(style->kind)) {
         for (size_t e = 0; e < r->report->n_entries; e++) {
             cairo_new_path(b->cr);
             if (path_features(b, e, 0) == 0)
@@ -147,7 +147,7 @@ static void draw_fills(band_t *b)
         cairo_fill(b->cr);
     }
     size_t last = r->report->n_entries - 1;
-    if (style->kind == STYLE_PROPORTIONAL && r->report->n_entries > 0 &&
+    if (style_has_circles(style->kind) && r->report->n_entries > 0 &&
         r->report->entries[last].is_missing) {
         int caching = b->caching; /* these rings are in the cache already */
         b->caching = 0;
@@ -297,8 +297,7 @@ static void *band_main(void *arg)
     const tob_style_t *style = b->r->style;
     double width = style->stroke_width * b->r->u;
     int wu = style->stroke.a > 0 && width > 0 && width < 1;
-    int fills_all = style->kind == STYLE_CHOROPLETH ||
-                    style->kind == STYLE_TYPOLOGY || style->fill.a > 0;
+    int fills_all = style_fills_by_entry(style->kind) || style->fill.a > 0;
     b->caching = wu && fills_all;
     /* Where a visible outline covers every edge, fills need no
      * anti-aliasing (pixel-exact, no seams); else Cairo's 4x4 one. */

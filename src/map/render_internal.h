@@ -92,6 +92,7 @@ typedef struct rfeat {
     char *code, *name, *label; /* label: points' sql label column */
     char *category;            /* typology and points; NULL = missing */
     double value;              /* NaN = missing */
+    double value2;             /* the second value (colour, y); NaN */
     double priority;           /* labels.priority = a variable; NaN = none */
     unsigned char *geom;       /* own copy, in the CRS of its view */
     size_t geom_len;
@@ -99,6 +100,7 @@ typedef struct rfeat {
     double ax, ay; /* anchor for labels and circles (view CRS); NaN = none */
     int view;      /* 0 = main map, 1 + i = inset i */
     size_t entry;  /* legend entry, NO_CLASS if none */
+    size_t entry2; /* prop_choro, prop_typo: the circle's colour entry */
     double radius; /* proportional: mm, 0 = no circle */
     double off_x, off_y; /* points: mm from the place, when several share it */
 } rfeat_t;
@@ -152,6 +154,10 @@ typedef struct render {
     rset_t points; /* kind = points */
     rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
     char var_label[256], var_unit[64];                 /* of [data] variable */
+    char var2_label[256], var2_unit[64];               /* of color_variable */
+    int decimals2;
+    size_t n_size_entries;   /* circles: entries [0, n) are reference sizes */
+    double bi_x[4], bi_y[4]; /* bivariate: the bounds of the 3 x 3 classes */
     char legend_title[384];
     int decimals;
     double max_value; /* proportional: value of max_radius */

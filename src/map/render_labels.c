@@ -116,7 +116,7 @@ static int box_meets_circle(rbox_t b, double cx, double cy, double radius)
 /* A label does not cover another territory's circle. */
 static int clear_of_circles(const render_t *r, rbox_t b, const rfeat_t *self)
 {
-    if (r->style->kind != STYLE_PROPORTIONAL)
+    if (!style_has_circles(r->style->kind))
         return 1;
     const rview_t *v = &r->views[self->view];
     for (size_t i = 0; i < r->feats.n; i++) {

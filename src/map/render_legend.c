@@ -58,17 +58,40 @@ static const char *legend_title(render_t *r)
     return r->legend_title;
 }
 
-static void walk_title(walk_t *wk)
+/* The second legend's title: the style's, else the colour variable's
+ * label and unit, else a plain word. */
+static const char *color_title(render_t *r, char *buf, size_t size)
+{
+    const tob_style_t *style = r->style;
+    if (style->color_title != NULL)
+        return style->color_title;
+    const char *label = r->var2_label[0] != '\0'         ? r->var2_label
+                        : style->kind == STYLE_PROP_TYPO ? "Catégorie"
+                                                         : "Classe";
+    if (r->var2_unit[0] != '\0')
+        snprintf(buf, size, "%s (%s)", label, r->var2_unit);
+    else
+        snprintf(buf, size, "%s", label);
+    return buf;
+}
+
+static void walk_text(walk_t *wk, const char *text, double pt, int bold,
+                      double wrap)
 {
     render_t *r = wk->r;
-    rfont_t f = font(TITLE_PT, 1, INK);
-    f.wrap = TITLE_WRAP * r->u;
+    rfont_t f = font(pt, bold, INK);
+    f.wrap = wrap * r->u;
     double tw, th;
-    text_measure(r, legend_title(r), &f, &tw, &th);
+    text_measure(r, text, &f, &tw, &th);
     if (wk->draw)
-        text_draw(r, legend_title(r), &f, wk->x, wk->y);
+        text_draw(r, text, &f, wk->x, wk->y + wk->h);
     wk->w = fmax(wk->w, tw);
     wk->h += th + GAP * r->u;
+}
+
+static void walk_title(walk_t *wk)
+{
+    walk_text(wk, legend_title(wk->r), TITLE_PT, 1, TITLE_WRAP);
 }
 
 static void count_text(const render_t *r, size_t count, char *buf, size_t size)
@@ -86,6 +109,8 @@ static void swatch(render_t *r, double x, double y, const tob_legend_entry_t *e)
     if (r->style->kind == STYLE_POINTS) {
         cairo_arc(cr, x + w / 2, y + h / 2, r->style->point_size * r->u, 0,
                   TAU);
+    } else if (style_has_circles(r->style->kind) && !e->is_missing) {
+        cairo_arc(cr, x + w / 2, y + h / 2, h / 2, 0, TAU);
     } else {
         cairo_rectangle(cr, x, y, w, h);
     }
@@ -147,7 +172,7 @@ static void walk_circles(walk_t *wk)
     render_t *r = wk->r;
     const tob_map_report_t *rep = r->report;
     double big = 0;
-    for (size_t i = 0; i < rep->n_entries; i++)
+    for (size_t i = 0; i < r->n_size_entries; i++)
         if (!rep->entries[i].is_missing)
             big = fmax(big, r->style->max_radius *
                                 sqrt(rep->entries[i].upper / r->max_value));
@@ -156,7 +181,7 @@ static void walk_circles(walk_t *wk)
     double line_end = cx + big + 3 * r->u;
     rfont_t f = font(ENTRY_PT, 0, INK);
     double widest = 0, tw, th;
-    for (size_t i = 0; i < rep->n_entries; i++) {
+    for (size_t i = 0; i < r->n_size_entries; i++) {
         const tob_legend_entry_t *e = &rep->entries[i];
         if (e->is_missing)
             continue;
@@ -185,16 +210,83 @@ static void walk_circles(walk_t *wk)
     wk->h += 2 * big + GAP * r->u;
 }
 
+#define CELL 8.0 /* mm: a cell of the bivariate square */
+#define BOUND_PT 6.0
+
+/* The 3 x 3 square: the first variable's classes from left to right, the
+ * second's from bottom to top, the bounds of each along its side. */
+static void walk_bivariate(walk_t *wk)
+{
+    render_t *r = wk->r;
+    const tob_map_report_t *rep = r->report;
+    char y_title[384], x_title[384];
+    snprintf(y_title, sizeof y_title, "↑ %s",
+             color_title(r, x_title, sizeof x_title));
+    walk_text(wk, y_title, ENTRY_PT, 1, TITLE_WRAP);
+    double cell = CELL * r->u, x0 = wk->x, y0 = wk->y + wk->h;
+    rfont_t fb = font(BOUND_PT, 0, GREY);
+    double widest = 0, tw, th = 0;
+    int d = r->style->decimals >= 0 ? r->style->decimals : r->decimals;
+    int d2 = r->style->decimals >= 0 ? r->style->decimals : r->decimals2;
+    for (int i = 0; i < 4; i++) {
+        char text[TOB_FMT_MAX];
+        tob_fmt_number_fr(r->bi_y[i], d2 >= 0 ? d2 : 1, text, sizeof text);
+        text_measure(r, text, &fb, &tw, &th);
+        widest = fmax(widest, tw);
+        if (wk->draw)
+            text_draw(r, text, &fb, x0 + 3 * cell + 1 * r->u,
+                      y0 + (3 - i) * cell - th / 2);
+    }
+    for (int i = 0; wk->draw && i < 9; i++) {
+        cairo_new_path(r->cr);
+        cairo_rectangle(r->cr, x0 + (i % 3) * cell, y0 + (2 - i / 3) * cell,
+                        cell, cell);
+        set_color(r->cr, rep->entries[i].color);
+        cairo_fill(r->cr);
+    }
+    double bottom = y0 + 3 * cell + 0.8 * r->u, bound_h = th;
+    for (int i = 0; i < 4; i++) {
+        char text[TOB_FMT_MAX];
+        tob_fmt_number_fr(r->bi_x[i], d >= 0 ? d : 1, text, sizeof text);
+        text_measure(r, text, &fb, &tw, &th);
+        /* alternate rows keep wide numbers apart */
+        double y = bottom + (i % 2) * th;
+        if (wk->draw)
+            text_draw(r, text, &fb, x0 + i * cell - tw / 2, y);
+        widest = fmax(widest, i == 3 ? tw / 2 : 0);
+    }
+    wk->w = fmax(wk->w, 3 * cell + 1 * r->u + widest);
+    wk->h += 3 * cell + 0.8 * r->u + 2 * bound_h + GAP * r->u;
+    snprintf(x_title, sizeof x_title, "%s%s%s%s →", r->var_label,
+             r->var_unit[0] ? " (" : "", r->var_unit,
+             r->var_unit[0] ? ")" : "");
+    walk_text(wk, x_title, ENTRY_PT, 1, TITLE_WRAP);
+}
+
 static void walk(walk_t *wk)
 {
     render_t *r = wk->r;
-    walk_title(wk);
-    if (r->style->kind == STYLE_PROPORTIONAL)
+    const tob_style_t *style = r->style;
+    int circles = style_has_circles(style->kind);
+    int coloured =
+        style->kind == STYLE_PROP_CHORO || style->kind == STYLE_PROP_TYPO;
+    if (style->kind != STYLE_BIVARIATE || style->legend_title != NULL)
+        walk_title(wk);
+    if (style->kind == STYLE_BIVARIATE)
+        walk_bivariate(wk);
+    if (circles)
         walk_circles(wk);
+    if (coloured) {
+        char buf[384];
+        walk_text(wk, color_title(r, buf, sizeof buf), TITLE_PT, 1, TITLE_WRAP);
+    }
     double col = count_column(r);
     for (size_t i = 0; i < r->report->n_entries; i++) {
         const tob_legend_entry_t *e = &r->report->entries[i];
-        if (r->style->kind != STYLE_PROPORTIONAL || e->is_missing)
+        int shown = e->is_missing ||
+                    (!circles && style->kind != STYLE_BIVARIATE) ||
+                    (coloured && i >= r->n_size_entries);
+        if (shown)
             walk_row(wk, e, col);
     }
 }

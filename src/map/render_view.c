@@ -343,7 +343,7 @@ tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
         }
         return TOB_OK;
     }
-    if (style->kind != STYLE_PROPORTIONAL)
+    if (!style_has_circles(style->kind))
         return TOB_OK;
     const rfeat_t **order = malloc((r->feats.n + 1) * sizeof *order);
     if (order == NULL)
@@ -353,8 +353,12 @@ tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
         if (r->feats.items[i].view == view && r->feats.items[i].radius > 0)
             order[n++] = &r->feats.items[i];
     qsort(order, n, sizeof *order, by_radius_desc);
-    for (size_t i = 0; i < n; i++)
-        circle(r, v, order[i], order[i]->radius, style->symbol_fill);
+    for (size_t i = 0; i < n; i++) {
+        size_t e = order[i]->entry2;
+        circle(r, v, order[i], order[i]->radius,
+               e != NO_CLASS ? r->report->entries[e].color
+                             : style->symbol_fill);
+    }
     free(order);
     return TOB_OK;
 }

@@ -94,6 +94,23 @@ static tob_status_t check_data(tob_style_t *style, tob_error_t *err)
         return fail_at(style, "data",
                        style->variable ? "variable" : "expression", err,
                        "kind = points takes its values from sql");
+    int second = style_has_second(style->kind);
+    if (second &&
+        (style->color_variable == NULL) == (style->color_expression == NULL))
+        return fail_at(
+            style, "data",
+            style->color_variable ? "color_expression" : "color_variable", err,
+            style->kind == STYLE_PROP_TYPO
+                ? "give the categories of the circles: "
+                  "color_expression (or color_variable)"
+                : "give the second value: color_variable or "
+                  "color_expression");
+    if (!second && (style->color_variable || style->color_expression))
+        return fail_at(
+            style, "data",
+            style->color_variable ? "color_variable" : "color_expression", err,
+            "a second value is for kind = prop_choro, "
+            "prop_typo or bivariate");
     if (style->vintage && style->level == NULL)
         return fail_at(style, "data", "vintage", err,
                        "vintage without a level");
@@ -117,21 +134,40 @@ static tob_status_t check_classes(tob_style_t *style, tob_error_t *err)
         return fail_at(style, "classes", "colors", err,
                        "give a palette or colors, not both");
     static const char *const choropleth_only[] = {"method", "k", "breaks"};
-    for (size_t i = 0; i < 3 && style->kind != STYLE_CHOROPLETH; i++)
+    int classified = style->kind == STYLE_CHOROPLETH ||
+                     style->kind == STYLE_PROP_CHORO ||
+                     style->kind == STYLE_BIVARIATE;
+    for (size_t i = 0; i < 3 && !classified; i++)
         if (seen(style, "classes", choropleth_only[i]))
             return fail_at(style, "classes", choropleth_only[i], err,
-                           "classification is for choropleth maps");
+                           "classification is for choropleth, prop_choro "
+                           "and bivariate maps");
+    if (style->kind == STYLE_BIVARIATE && style->k != 3 &&
+        seen(style, "classes", "k"))
+        return fail_at(style, "classes", "k", err,
+                       "a bivariate map has 3 classes per variable");
+    if (style->kind == STYLE_BIVARIATE && style->n_breaks > 0)
+        return fail_at(style, "classes", "breaks", err,
+                       "a bivariate map classifies each variable in "
+                       "thirds (quantile, equal...), not manual breaks");
+    if (style->kind == STYLE_BIVARIATE && style->n_colors > 0 &&
+        style->n_colors != 9)
+        return fail_at(style, "classes", "colors", err,
+                       "a bivariate map needs 9 colours, row by row from "
+                       "the low values of color_variable");
     return TOB_OK;
 }
 
 static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
 {
-    int categorical =
-        style->kind == STYLE_TYPOLOGY || style->kind == STYLE_POINTS;
+    int categorical = style->kind == STYLE_TYPOLOGY ||
+                      style->kind == STYLE_POINTS ||
+                      style->kind == STYLE_PROP_TYPO;
     if (!categorical && style->n_categories > 0)
         return fail_at(style, "categories", style->categories[0].value, err,
-                       "categories are for typology and points maps");
-    if (style->kind != STYLE_PROPORTIONAL &&
+                       "categories are for typology, prop_typo and "
+                       "points maps");
+    if (!style_has_circles(style->kind) &&
         (seen(style, "symbols", "max_value") ||
          seen(style, "symbols", "max_radius") ||
          seen(style, "symbols", "legend_values")))
@@ -143,6 +179,10 @@ static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
     if (style->min_radius >= style->max_radius)
         return fail_at(style, "symbols", "min_radius", err,
                        "min_radius must be below max_radius");
+    if (style->kind == STYLE_BIVARIATE && style->n_colors == 0 &&
+        style->palette != NULL)
+        return fail_at(style, "classes", "palette", err,
+                       "a bivariate map takes 9 colors, not a palette");
     if (style->label_field == STYLE_LABEL_VALUE && style->kind == STYLE_POINTS)
         return fail_at(style, "labels", "field", err,
                        "points maps label with the sql's label column");
@@ -179,7 +219,7 @@ static tob_status_t check_layers(tob_style_t *style, tob_error_t *err)
 /* Defaults that depend on the kind, unless the file set them. */
 static void kind_defaults(tob_style_t *style)
 {
-    if (style->kind != STYLE_CHOROPLETH && style->kind != STYLE_TYPOLOGY &&
+    if (!style_fills_by_entry(style->kind) &&
         !seen(style, "polygons", "stroke"))
         style->stroke = (tob_rgb_t){0xa0, 0xa0, 0xa0, 255};
     if (seen_section(style, "labels") && !seen(style, "labels", "show"))

@@ -18,8 +18,33 @@ typedef enum style_kind {
     STYLE_CHOROPLETH,
     STYLE_PROPORTIONAL,
     STYLE_TYPOLOGY,
-    STYLE_POINTS
+    STYLE_POINTS,
+    STYLE_PROP_CHORO, /* circles sized by variable, coloured by classes */
+    STYLE_PROP_TYPO,  /* circles sized by variable, coloured by category */
+    STYLE_BIVARIATE   /* 3 x 3 classes of two variables */
 } style_kind_t;
+
+/* Kinds that draw proportional circles. */
+static inline int style_has_circles(style_kind_t kind)
+{
+    return kind == STYLE_PROPORTIONAL || kind == STYLE_PROP_CHORO ||
+           kind == STYLE_PROP_TYPO;
+}
+
+/* Kinds that read a second value per territory (color_variable or
+ * color_expression). */
+static inline int style_has_second(style_kind_t kind)
+{
+    return kind == STYLE_PROP_CHORO || kind == STYLE_PROP_TYPO ||
+           kind == STYLE_BIVARIATE;
+}
+
+/* Kinds whose polygons are filled by their legend entry. */
+static inline int style_fills_by_entry(style_kind_t kind)
+{
+    return kind == STYLE_CHOROPLETH || kind == STYLE_TYPOLOGY ||
+           kind == STYLE_BIVARIATE;
+}
 
 /* Where a map element goes: corners are inside the map frame, left and
  * right are a column of the page beside it. */
@@ -107,6 +132,7 @@ struct tob_style {
     char *level;
     int vintage; /* 0 = the level's latest */
     char *filter, *variable, *expression, *sql;
+    char *color_variable, *color_expression; /* the second value */
     int year;       /* 0 = the variable's latest */
     double timeout; /* seconds the style's SQL may run; 0 = the default */
     /* [classes] */
@@ -139,6 +165,7 @@ struct tob_style {
     /* [legend] */
     style_pos_t legend;
     char *legend_title, *unit, *nodata_label;
+    char *color_title; /* the second legend's (colours of circles) */
     int counts;
     int decimals; /* -1 = from the variable, else automatic */
     /* [categories], [layer.*], [inset.*] */

@@ -81,6 +81,8 @@ static const key_def_t data_keys[] = {
     {"expression", V_TEXT, S(expression), 0, 0, 0},
     {"sql", V_TEXT, S(sql), 0, 0, 0},
     {"timeout", V_NUM, S(timeout), 0.01, 86400, 0},
+    {"color_variable", V_TEXT, S(color_variable), 0, 0, 0},
+    {"color_expression", V_TEXT, S(color_expression), 0, 0, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t classes_keys[] = {
@@ -129,6 +131,7 @@ static const key_def_t legend_keys[] = {
     {"counts", V_BOOL, S(counts), 0, 0, 0},
     {"decimals", V_INT, S(decimals), 0, 6, 0},
     {"nodata_label", V_TEXT, S(nodata_label), 0, 0, 0},
+    {"color_title", V_TEXT, S(color_title), 0, 0, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t layer_keys[] = {
@@ -162,8 +165,10 @@ static const struct {
 static const char *const pos_names[] = {
     "none",         "top-left", "top-right", "bottom-left",
     "bottom-right", "left",     "right"};
-static const char *const kind_names[] = {"choropleth", "proportional",
-                                         "typology", "points"};
+static const char *const kind_names[] = {
+    "choropleth", "proportional", "typology", "points",
+    "prop_choro", "prop_typo",    "bivariate"};
+#define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 static const char *const field_names[] = {"name", "code", "value"};
 static const char *const priority_names[] = {"area", "value"};
 
@@ -501,7 +506,7 @@ static tob_status_t set_value(const key_def_t *def, void *base,
     case V_SRID:
         return set_srid(slot, value, err);
     case V_KIND:
-        return set_choice(slot, value, kind_names, 4, err);
+        return set_choice(slot, value, kind_names, N_KINDS, err);
     case V_METHOD:
         return set_method(slot, value, err);
     case V_PALETTE:
