@@ -539,6 +539,76 @@ static void test_bivariate_classes_and_colours(void **state)
     free(y);
 }
 
+/* ---- discontinuities ------------------------------------------------- */
+
+/* Neighbours of the Pas-de-Calais EPCI, as the test finds them: pairs
+ * whose boundaries share a line (DE-9IM F***1****), both with a value,
+ * whose populations differ by at least `threshold`. One point on the
+ * shared line of the pair that differs most and of one that differs
+ * least goes to most[] and least[]. */
+static size_t neighbours(fixture_t *fx, double threshold, double most[2],
+                         double least[2])
+{
+    db_stmt_t *stmt = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(
+        db_prepare(fx->st,
+                   "SELECT abs(oa.value - ob.value) AS d,"
+                   " ST_X(ST_PointOnSurface(ST_Intersection(a.geom, b.geom))),"
+                   " ST_Y(ST_PointOnSurface(ST_Intersection(a.geom, b.geom)))"
+                   " FROM territory a JOIN territory b ON b.level = 'epci'"
+                   " AND b.id > a.id JOIN observation oa ON oa.territory ="
+                   " a.id JOIN observation ob ON ob.territory = b.id"
+                   " WHERE a.level = 'epci' AND"
+                   " ST_Relate(a.geom, b.geom, 'F***1****') ORDER BY d DESC",
+                   &stmt, &err),
+        TOB_OK);
+    size_t n = 0, pairs = 0;
+    while (db_step(stmt) == DB_ROW) {
+        double d = db_column_double(stmt, 0);
+        double x = db_column_double(stmt, 1), y = db_column_double(stmt, 2);
+        if (pairs++ == 0)
+            most[0] = x, most[1] = y;
+        least[0] = x, least[1] = y;
+        n += d >= threshold;
+    }
+    db_finalize(stmt);
+    assert_true(pairs > 30);
+    return n;
+}
+
+static void test_discontinuity_borders_and_widths(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "discontinuity.png");
+    const char *style = "[map]\nwidth = 1400px\nheight = 1100px\ndpi = 150\n"
+                        "[data]\nkind = discontinuity\nlevel = epci\n"
+                        "variable = population\n"
+                        "[discontinuity]\ntype = absolute\nthreshold = 20000\n"
+                        "color = #ff00ff\nmax_width = 2\n"
+                        "[classes]\nmethod = quantile\nk = 3\n";
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, style, out, &opts, &rep, &err), TOB_OK);
+    double most[2] = {0, 0}, least[2] = {0, 0};
+    size_t want = neighbours(fx, 20000, most, least);
+    size_t drawn = 0;
+    for (size_t i = 0; i < rep.n_entries; i++)
+        if (!rep.entries[i].is_missing)
+            drawn += rep.entries[i].count;
+    assert_int_equal(drawn, want);
+    assert_true(want > 10);
+    assert_int_equal(rep.n_missing, 1); /* CC Flandre Lys */
+    image_t img = read_png(out);
+    tob_rgb_t magenta = {255, 0, 255, 255};
+    assert_true(pixel_is(&img, rep.geotransform, most[0], most[1], magenta));
+    assert_false(pixel_is(&img, rep.geotransform, least[0], least[1], magenta));
+    free(img.rgb);
+}
+
 /* Keys of the new kinds are checked together, naming the key. */
 static void test_second_value_keys(void **state)
 {
@@ -582,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_prop_choro_colours_circles_by_class),
         cmocka_unit_test(test_prop_typo_colours_circles_by_category),
         cmocka_unit_test(test_bivariate_classes_and_colours),
+        cmocka_unit_test(test_discontinuity_borders_and_widths),
         cmocka_unit_test(test_second_value_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -483,10 +483,12 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
 {
     q->decimals = -1;
     snprintf(q->column, sizeof q->column, "valeur");
-    /* Circles keep their sizes (one colour); a bivariate map has no
-     * QGIS renderer of ours yet: said, not drawn wrong. */
-    if (style->kind == STYLE_BIVARIATE) {
-        qgis_note(p, path, "kind bivariate is drawn by terrobs map only");
+    /* Circles keep their sizes (one colour); bivariate and discontinuity
+     * maps have no QGIS renderer of ours yet: said, not drawn wrong. */
+    if (style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY) {
+        qgis_note(p, path, "kind %s is drawn by terrobs map only",
+                  style->kind == STYLE_BIVARIATE ? "bivariate"
+                                                 : "discontinuity");
         return 0;
     }
     if (style->variable != NULL) {

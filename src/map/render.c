@@ -39,7 +39,9 @@ static tob_status_t draw_view(render_t *r, size_t i, tob_error_t *err)
     render_draw_layers(r, v, (int)i, 1);
     render_draw_features(r, v, (int)i);
     render_draw_layers(r, v, (int)i, 0);
-    tob_status_t s = render_draw_symbols(r, v, (int)i, err);
+    tob_status_t s = r->style->kind == STYLE_DISCONTINUITY
+                         ? render_draw_borders(r, v, (int)i, err)
+                         : render_draw_symbols(r, v, (int)i, err);
     cairo_restore(cr);
     if (i > 0)
         render_inset_scale(r, i - 1);
@@ -108,6 +110,7 @@ static void render_free(render_t *r)
 {
     rset_free(&r->feats);
     rset_free(&r->points);
+    rset_free(&r->borders);
     for (size_t v = 0; v < RENDER_MAX_VIEWS; v++)
         for (size_t i = 0; i < STYLE_MAX_LAYERS; i++)
             rset_free(&r->layers[v][i]);

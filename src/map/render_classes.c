@@ -461,6 +461,71 @@ static tob_status_t bivariate(render_t *r, tob_error_t *err)
     return s;
 }
 
+/* Classes of the borders' differences, a line width for each from
+ * min_width to max_width; territories without a value are "no data". */
+static tob_status_t discontinuity(render_t *r, tob_error_t *err)
+{
+    const tob_style_t *style = r->style;
+    rset_t *set = &r->borders;
+    size_t n_missing = 0;
+    for (size_t i = 0; i < r->feats.n; i++)
+        n_missing += isnan(r->feats.items[i].value);
+    tob_status_t s = TOB_OK;
+    if (set->n > 0) {
+        double *values = malloc(set->n * sizeof *values);
+        if (values == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < set->n; i++)
+            values[i] = set->items[i].value;
+        tob_classify_options_t opts = {0};
+        opts.manual = style->breaks;
+        opts.n_manual = style->n_breaks;
+        tob_breaks_t *breaks = NULL;
+        s = tob_classify_ex(values, set->n, (size_t)style->k, style->method,
+                            &opts, &breaks, err);
+        free(values);
+        if (s != TOB_OK)
+            return s;
+        size_t k = tob_breaks_count(breaks);
+        const double *b = tob_breaks_values(breaks);
+        const size_t *counts = tob_breaks_counts(breaks);
+        int relative = style->disc_type == NULL ||
+                       strcmp(style->disc_type, "relative") == 0;
+        int d = relative && style->decimals < 0
+                    ? 2
+                    : bound_decimals(r, b, k + 1, 0);
+        for (size_t i = 0; s == TOB_OK && i < k; i++) {
+            char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX], label[2 * TOB_FMT_MAX + 8];
+            tob_fmt_number_fr(b[i], d, lo, sizeof lo);
+            tob_fmt_number_fr(b[i + 1], d, hi, sizeof hi);
+            snprintf(label, sizeof label, "%s – %s", lo, hi);
+            tob_legend_entry_t *e = add_entry(r, label, style->disc_color, err);
+            if (e == NULL) {
+                s = TOB_ERR_INPUT;
+                break;
+            }
+            e->lower = b[i], e->upper = b[i + 1], e->count = counts[i];
+            r->entry_width[i] =
+                k == 1 ? style->disc_max_width
+                       : style->disc_min_width +
+                             (style->disc_max_width - style->disc_min_width) *
+                                 (double)i / (double)(k - 1);
+        }
+        for (size_t i = 0; s == TOB_OK && i < set->n; i++) {
+            rfeat_t *f = &set->items[i];
+            f->entry = tob_breaks_class_of(breaks, f->value);
+            f->radius = f->entry == NO_CLASS ? 0 : r->entry_width[f->entry];
+        }
+        tob_breaks_destroy(breaks);
+    }
+    if (s == TOB_OK)
+        s = add_nodata(r, n_missing, err);
+    for (size_t i = 0; s == TOB_OK && n_missing > 0 && i < r->feats.n; i++)
+        if (isnan(r->feats.items[i].value))
+            r->feats.items[i].entry = r->report->n_entries - 1;
+    return s;
+}
+
 tob_status_t render_classify(render_t *r, tob_error_t *err)
 {
     r->other_color = (tob_rgb_t){0xbd, 0xbd, 0xbd, 255};
@@ -480,6 +545,8 @@ tob_status_t render_classify(render_t *r, tob_error_t *err)
         return coloured_circles(r, err);
     case STYLE_BIVARIATE:
         return bivariate(r, err);
+    case STYLE_DISCONTINUITY:
+        return discontinuity(r, err);
     }
     return TOB_OK;
 }

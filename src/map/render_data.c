@@ -597,6 +597,8 @@ static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
         s = derived_values(r, style->variable, 0, err);
     if (s == TOB_OK && style->color_variable != NULL)
         s = derived_values(r, style->color_variable, 1, err);
+    if (s == TOB_OK && style->kind == STYLE_DISCONTINUITY && r->feats.n > 0)
+        s = render_fetch_borders(r, vintage, err);
     if (s == TOB_OK && r->feats.n == 0 && style->kind != STYLE_POINTS)
         s = tob_error_set(err, TOB_ERR_INPUT,
                           "no territory of level '%s' (vintage %d) matches "

@@ -147,8 +147,9 @@ static void draw_fills(band_t *b)
         cairo_fill(b->cr);
     }
     size_t last = r->report->n_entries - 1;
-    if (style_has_circles(style->kind) && r->report->n_entries > 0 &&
-        r->report->entries[last].is_missing) {
+    if ((style_has_circles(style->kind) ||
+         style->kind == STYLE_DISCONTINUITY) &&
+        r->report->n_entries > 0 && r->report->entries[last].is_missing) {
         int caching = b->caching; /* these rings are in the cache already */
         b->caching = 0;
         cairo_new_path(b->cr);

@@ -150,8 +150,10 @@ typedef struct render {
     int store_srid;
     char today[16];
     /* data */
-    rset_t feats;  /* thematic polygons (base polygons for points) */
-    rset_t points; /* kind = points */
+    rset_t feats;   /* thematic polygons (base polygons for points) */
+    rset_t points;  /* kind = points */
+    rset_t borders; /* kind = discontinuity: radius = line width, mm */
+    double entry_width[TOB_LEGEND_MAX]; /* discontinuity: mm per entry */
     rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
     char var_label[256], var_unit[64];                 /* of [data] variable */
     char var2_label[256], var2_unit[64];               /* of color_variable */
@@ -216,6 +218,12 @@ tob_status_t render_prepare_user(render_t *r, const char *sql, db_stmt_t **stmt,
                                  tob_error_t *err);
 tob_status_t render_step_user(render_t *r, db_stmt_t *stmt, int *rc,
                               tob_error_t *err);
+
+/* render_borders.c: the borders of neighbours with their difference
+ * (kind = discontinuity), and their drawing in a view. */
+tob_status_t render_fetch_borders(render_t *r, int vintage, tob_error_t *err);
+tob_status_t render_draw_borders(render_t *r, const rview_t *v, int view,
+                                 tob_error_t *err);
 
 /* render_classes.c: classes, categories, radii -> legend entries. */
 tob_status_t render_classify(render_t *r, tob_error_t *err);

@@ -47,6 +47,17 @@ static const char *legend_title(render_t *r)
                 : style->kind == STYLE_POINTS ? "Localisation"
                                               : "Valeur";
     const char *unit = style->unit != NULL ? style->unit : r->var_unit;
+    if (style->kind == STYLE_DISCONTINUITY && style->legend_title == NULL) {
+        int absolute = style->disc_type != NULL &&
+                       strcmp(style->disc_type, "absolute") == 0;
+        snprintf(r->legend_title, sizeof r->legend_title,
+                 absolute ? "%s : écart entre voisins%s%s%s"
+                          : "%s : rapport entre voisins (le plus fort sur le "
+                            "plus faible)%.0s%.0s%.0s",
+                 title, unit[0] && absolute ? " (" : "", unit,
+                 unit[0] && absolute ? ")" : "");
+        return r->legend_title;
+    }
     if (unit[0] != '\0' && style->legend_title == NULL)
         snprintf(r->legend_title, sizeof r->legend_title, "%s (%s)", title,
                  unit);
@@ -111,6 +122,14 @@ static void swatch(render_t *r, double x, double y, const tob_legend_entry_t *e)
                   TAU);
     } else if (style_has_circles(r->style->kind) && !e->is_missing) {
         cairo_arc(cr, x + w / 2, y + h / 2, h / 2, 0, TAU);
+    } else if (r->style->kind == STYLE_DISCONTINUITY && !e->is_missing) {
+        size_t i = (size_t)(e - r->report->entries);
+        cairo_move_to(cr, x, y + h / 2);
+        cairo_line_to(cr, x + w, y + h / 2);
+        set_color(cr, e->color);
+        cairo_set_line_width(cr, r->entry_width[i] * r->u);
+        cairo_stroke(cr);
+        return;
     } else {
         cairo_rectangle(cr, x, y, w, h);
     }

@@ -166,6 +166,8 @@ tob_status_t render_prepare_views(render_t *r, tob_error_t *err)
     }
     for (size_t v = 0; s == TOB_OK && v < r->n_views; v++)
         s = reproject_set(&r->feats, (int)v, r->views[v].srid, err);
+    for (size_t v = 0; s == TOB_OK && v < r->n_views; v++)
+        s = reproject_set(&r->borders, (int)v, r->views[v].srid, err);
     if (s == TOB_OK)
         s = reproject_set(&r->points, -1, r->views[0].srid, err);
     for (size_t v = 0; s == TOB_OK && v < r->n_views; v++) {

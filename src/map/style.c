@@ -122,16 +122,27 @@ void tob_style_destroy(tob_style_t *style)
 {
     if (style == NULL)
         return;
-    char **texts[] = {&style->name,           &style->title,
-                      &style->subtitle,       &style->source,
-                      &style->author,         &style->date,
-                      &style->font,           &style->level,
-                      &style->filter,         &style->variable,
-                      &style->expression,     &style->sql,
-                      &style->color_variable, &style->color_expression,
-                      &style->color_title,    &style->palette,
-                      &style->legend_title,   &style->unit,
-                      &style->nodata_label,   &style->label_priority_var};
+    char **texts[] = {&style->name,
+                      &style->title,
+                      &style->subtitle,
+                      &style->source,
+                      &style->author,
+                      &style->date,
+                      &style->font,
+                      &style->level,
+                      &style->filter,
+                      &style->variable,
+                      &style->expression,
+                      &style->sql,
+                      &style->color_variable,
+                      &style->color_expression,
+                      &style->color_title,
+                      &style->disc_type,
+                      &style->palette,
+                      &style->legend_title,
+                      &style->unit,
+                      &style->nodata_label,
+                      &style->label_priority_var};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         free(*texts[i]);
     for (size_t i = 0; i < style->n_categories; i++) {

@@ -37,6 +37,9 @@ void style_defaults(tob_style_t *style)
     style->label_color = (tob_rgb_t){0x22, 0x22, 0x22, 255};
     style->label_halo = WHITE;
     style->legend = STYLE_POS_RIGHT;
+    style->disc_min_width = 0.3;
+    style->disc_max_width = 2.5;
+    style->disc_color = (tob_rgb_t){0x99, 0x00, 0x0d, 255};
     style->counts = 1;
     style->decimals = -1;
 }
@@ -134,14 +137,14 @@ static tob_status_t check_classes(tob_style_t *style, tob_error_t *err)
         return fail_at(style, "classes", "colors", err,
                        "give a palette or colors, not both");
     static const char *const choropleth_only[] = {"method", "k", "breaks"};
-    int classified = style->kind == STYLE_CHOROPLETH ||
-                     style->kind == STYLE_PROP_CHORO ||
-                     style->kind == STYLE_BIVARIATE;
+    int classified =
+        style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO ||
+        style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY;
     for (size_t i = 0; i < 3 && !classified; i++)
         if (seen(style, "classes", choropleth_only[i]))
             return fail_at(style, "classes", choropleth_only[i], err,
-                           "classification is for choropleth, prop_choro "
-                           "and bivariate maps");
+                           "classification is for choropleth, prop_choro, "
+                           "bivariate and discontinuity maps");
     if (style->kind == STYLE_BIVARIATE && style->k != 3 &&
         seen(style, "classes", "k"))
         return fail_at(style, "classes", "k", err,
@@ -186,6 +189,27 @@ static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
     if (style->label_field == STYLE_LABEL_VALUE && style->kind == STYLE_POINTS)
         return fail_at(style, "labels", "field", err,
                        "points maps label with the sql's label column");
+    return TOB_OK;
+}
+
+static tob_status_t check_discontinuity(tob_style_t *style, tob_error_t *err)
+{
+    if (style->kind != STYLE_DISCONTINUITY) {
+        for (size_t i = 0; i < style->n_seen; i++)
+            if (strncmp(style->seen[i].key, "discontinuity.", 14) == 0)
+                return fail_at(style, "discontinuity", style->seen[i].key + 14,
+                               err,
+                               "[discontinuity] is for kind = discontinuity");
+        return TOB_OK;
+    }
+    if (style->disc_type != NULL && strcmp(style->disc_type, "relative") != 0 &&
+        strcmp(style->disc_type, "absolute") != 0)
+        return fail_at(style, "discontinuity", "type", err,
+                       "type is relative (the larger value over the "
+                       "smaller) or absolute (their difference)");
+    if (style->disc_min_width > style->disc_max_width)
+        return fail_at(style, "discontinuity", "min_width", err,
+                       "min_width must not exceed max_width");
     return TOB_OK;
 }
 
@@ -238,6 +262,8 @@ tob_status_t style_check(tob_style_t *style, tob_error_t *err)
         s = check_classes(style, err);
     if (s == TOB_OK)
         s = check_kind_sections(style, err);
+    if (s == TOB_OK)
+        s = check_discontinuity(style, err);
     if (s == TOB_OK)
         s = check_layers(style, err);
     if (s == TOB_OK)

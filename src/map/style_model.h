@@ -19,9 +19,10 @@ typedef enum style_kind {
     STYLE_PROPORTIONAL,
     STYLE_TYPOLOGY,
     STYLE_POINTS,
-    STYLE_PROP_CHORO, /* circles sized by variable, coloured by classes */
-    STYLE_PROP_TYPO,  /* circles sized by variable, coloured by category */
-    STYLE_BIVARIATE   /* 3 x 3 classes of two variables */
+    STYLE_PROP_CHORO,   /* circles sized by variable, coloured by classes */
+    STYLE_PROP_TYPO,    /* circles sized by variable, coloured by category */
+    STYLE_BIVARIATE,    /* 3 x 3 classes of two variables */
+    STYLE_DISCONTINUITY /* borders between neighbours, by their difference */
 } style_kind_t;
 
 /* Kinds that draw proportional circles. */
@@ -133,7 +134,7 @@ struct tob_style {
     int vintage; /* 0 = the level's latest */
     char *filter, *variable, *expression, *sql;
     char *color_variable, *color_expression; /* the second value */
-    int year;       /* 0 = the variable's latest */
+    int year;                                /* 0 = the variable's latest */
     double timeout; /* seconds the style's SQL may run; 0 = the default */
     /* [classes] */
     tob_classify_method_t method;
@@ -154,6 +155,10 @@ struct tob_style {
     double point_size;
     double legend_values[STYLE_MAX_LEGEND_VALUES];
     size_t n_legend_values;
+    /* [discontinuity]: borders of neighbours */
+    char *disc_type; /* "relative" (max / min, the default) or "absolute" */
+    double disc_threshold, disc_min_width, disc_max_width;
+    tob_rgb_t disc_color;
     /* [labels] */
     int labels;
     style_label_field_t label_field;

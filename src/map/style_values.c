@@ -113,6 +113,14 @@ static const key_def_t symbols_keys[] = {
      S(n_legend_values)},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
+static const key_def_t discontinuity_keys[] = {
+    {"type", V_TEXT, S(disc_type), 0, 0, 0},
+    {"threshold", V_NUM, S(disc_threshold), 0, 1e300, 0},
+    {"min_width", V_NUM, S(disc_min_width), 0, 10, 0},
+    {"max_width", V_NUM, S(disc_max_width), 0.05, 20, 0},
+    {"color", V_COLOR, S(disc_color), 0, 0, 0},
+    {NULL, V_TEXT, 0, 0, 0, 0}};
+
 static const key_def_t labels_keys[] = {
     {"show", V_BOOL, S(labels), 0, 0, 0},
     {"field", V_LABEL_FIELD, S(label_field), 0, 0, 0},
@@ -156,18 +164,19 @@ static const key_def_t inset_keys[] = {
 static const struct {
     const char *name;
     const key_def_t *keys;
-} sections[] = {{"map", map_keys},         {"data", data_keys},
-                {"classes", classes_keys}, {"polygons", polygons_keys},
-                {"symbols", symbols_keys}, {"labels", labels_keys},
-                {"legend", legend_keys}};
+} sections[] = {
+    {"map", map_keys},         {"data", data_keys},
+    {"classes", classes_keys}, {"polygons", polygons_keys},
+    {"symbols", symbols_keys}, {"labels", labels_keys},
+    {"legend", legend_keys},   {"discontinuity", discontinuity_keys}};
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static const char *const pos_names[] = {
     "none",         "top-left", "top-right", "bottom-left",
     "bottom-right", "left",     "right"};
 static const char *const kind_names[] = {
-    "choropleth", "proportional", "typology", "points",
-    "prop_choro", "prop_typo",    "bivariate"};
+    "choropleth", "proportional", "typology",  "points",
+    "prop_choro", "prop_typo",    "bivariate", "discontinuity"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 static const char *const field_names[] = {"name", "code", "value"};
 static const char *const priority_names[] = {"area", "value"};
