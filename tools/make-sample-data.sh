@@ -188,6 +188,39 @@ with open(tdata + "/communes-occitanie-qp-2018.geojson", "w", encoding="utf-8") 
     f.write("\n]}\n")
 PY
 
+# CC du Ternois (200069672): its 103 communes (102 in the Pas-de-Calais, Vitz-sur-Authie
+# in the Somme), their rows of the national member table and of the Insee comparateur
+# (values unchanged): a territory whose members the store has all but one of.
+mkdir -p "$tdata/ternois"
+python3 - "$shared" "$tdata/ternois" <<'PY'
+import csv, json, sys
+shared, dst = sys.argv[1], sys.argv[2]
+EPCI = "200069672"
+src = json.load(open(shared + "/communes/communes_5dep_cog2026.geojson", encoding="utf-8"))
+feats = [f for f in src["features"] if f["properties"]["siren_epci"] == EPCI]
+with open(dst + "/communes-ternois.geojson", "w", encoding="utf-8") as f:
+    f.write('{"type":"FeatureCollection","name":"communes-ternois","features":[\n')
+    f.write(",\n".join(json.dumps(ft, ensure_ascii=False, separators=(",", ":")) for ft in feats))
+    f.write("\n]}\n")
+def subset(path, out, key, keep):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        r = csv.DictReader(f)
+        rows = [row for row in r if keep(row[key])]
+        header = r.fieldnames
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow([row[k] for k in header])
+    return len(rows)
+codes = {ft["properties"]["code"] for ft in feats}
+n_members = subset(shared + "/decoupage_administratif/csv/epci_membres_cog2026.csv",
+                   dst + "/epci-membres-ternois.csv", "siren_epci", lambda c: c == EPCI)
+n_ind = subset(shared + "/indicateurs/comparateur_insee_2024_datasfun/communes_unique_com.csv",
+               dst + "/indicateurs-ternois.csv", "insee_com", lambda c: c in codes)
+print("ternois: %d communes, %d member rows, %d indicator rows" % (len(feats), n_members, n_ind))
+PY
+
 # SCoT / zone definitions are hand-composed (layers/README.md); check them here.
 python3 - "$repo" <<'PY'
 import csv, json, sys

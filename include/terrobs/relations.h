@@ -60,6 +60,11 @@ typedef struct tob_relate_report {
     char unknown_child[TOB_RELATE_LINE_MAX];
     char unknown_parent[TOB_RELATE_LINE_MAX];
     char mismatches[TOB_RELATE_LINE_MAX];
+    /* member table: parents with members the store lacks, as expected
+     * member counts ("200069672 (102 of 103)"); their sums and counts are
+     * not computed (values.h) */
+    size_t n_incomplete;
+    char incomplete[TOB_RELATE_LINE_MAX];
 } tob_relate_report_t;
 
 /* Relates every child of opts->child_level to its parent(s), replacing

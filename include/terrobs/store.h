@@ -13,7 +13,7 @@
 
 /* Schema version kept in PRAGMA user_version; a store written by a newer
  * terrobs (higher version) is refused rather than misread. */
-#define TOB_STORE_SCHEMA_VERSION 2
+#define TOB_STORE_SCHEMA_VERSION 3
 /* PRAGMA application_id: "TOBS", tells our files from other SQLite files. */
 #define TOB_STORE_APPLICATION_ID 0x544F4253
 #define TOB_STORE_DEFAULT_SRID 2154

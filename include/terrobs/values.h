@@ -71,10 +71,14 @@ typedef struct tob_value {
     double value; /* NAN when missing */
     int year;     /* the year asked, or the latest when asked 0 */
     tob_value_origin_t origin;
-    size_t n_parts;   /* aggregated: children used */
-    size_t n_missing; /* aggregated: children without a value */
-    double coverage;  /* aggregated: children's area / the territory's
-                         (1 when unknown: no geometry) */
+    size_t n_parts;    /* aggregated: children used */
+    size_t n_missing;  /* aggregated: children without a value */
+    double coverage;   /* aggregated: children's area / the territory's
+                          (1 when unknown: no geometry) */
+    size_t n_expected; /* aggregated: members in the membership source
+                          (relate --members), 0 if unknown; a sum, count
+                          or mean over fewer (n_parts < n_expected) is
+                          missing: "102 communes sur 103" */
 } tob_value_t;
 
 typedef struct tob_values tob_values_t;

@@ -101,7 +101,15 @@ static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
     }
     char buf[128];
     if (strcmp(t->self.level, "commune") != 0) {
-        snprintf(buf, sizeof buf, "%zu", t->n_communes);
+        /* The real count: "102 sur 103" when the store lacks some. */
+        if (t->n_communes_expected > t->n_communes)
+            snprintf(buf, sizeof buf,
+                     "%zu sur %zu (%zu hors de "
+                     "l'observatoire)",
+                     t->n_communes, t->n_communes_expected,
+                     t->n_communes_expected - t->n_communes);
+        else
+            snprintf(buf, sizeof buf, "%zu", t->n_communes);
         y += fact(ctx, cr, y,
                   t->n_communes > 1 ? "Communes membres" : "Commune membre",
                   buf);

@@ -248,9 +248,14 @@ typedef struct figure_text {
 } figure_text_t;
 
 /* Why a value is missing, in words partners understand. */
-static void missing_reason(const tob_value_t *v, char *buf, size_t size)
+static void missing_reason(const tob_value_t *v, size_t n_communes, char *buf,
+                           size_t size)
 {
-    if (v->n_missing > 0)
+    if (v->n_expected > v->n_parts)
+        snprintf(buf, size, "%zu %s sur %zu dans l'observatoire", v->n_parts,
+                 v->n_parts == n_communes ? "communes" : "membres",
+                 v->n_expected);
+    else if (v->n_missing > 0)
         snprintf(buf, size, "%zu des %zu territoires membres sans valeur",
                  v->n_missing, v->n_parts);
     else if (v->n_parts > 0 && v->coverage < 0.99)
@@ -275,7 +280,8 @@ static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
     double v = got.value;
     f->reason[0] = '\0';
     if (!isfinite(v))
-        missing_reason(&got, f->reason, sizeof f->reason);
+        missing_reason(&got, ctx->terr->n_communes, f->reason,
+                       sizeof f->reason);
     tob_variable_t bare = *meta; /* the number alone; the unit apart */
     bare.unit[0] = '\0';
     carnet_fmt_value(v, &bare, f->value, sizeof f->value);

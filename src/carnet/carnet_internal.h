@@ -96,6 +96,8 @@ typedef struct carnet_territory {
     size_t n_parents;
     carnet_unit_t *communes; /* member communes by name */
     size_t n_communes;
+    size_t n_communes_expected; /* in its membership source (103 for the
+                                   CC du Ternois), 0 if unknown */
     carnet_unit_t *departement; /* main département, NULL if none */
     size_t n_peers;             /* territories of the same level, vintage */
 } carnet_territory_t;

@@ -174,6 +174,27 @@ static tob_status_t load_list(tob_store_t *st, const char *sql, tob_id_t id,
     return status;
 }
 
+/* The communes its membership source gives it (relate --members). */
+static tob_status_t count_expected(tob_store_t *st, carnet_territory_t *t,
+                                   tob_error_t *err)
+{
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st,
+                                     "SELECT n FROM expected_members WHERE"
+                                     " parent = ? AND child_level = 'commune'",
+                                     &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_int64(s, 1, t->self.id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        t->n_communes_expected = (size_t)db_column_int64(s, 0);
+    else if (rc != DB_DONE)
+        status = db_fail(st, "reading expected members", err);
+    db_finalize(s);
+    return status;
+}
+
 static tob_status_t count_peers(tob_store_t *st, carnet_territory_t *t,
                                 tob_error_t *err)
 {
@@ -275,6 +296,8 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
         t->self.area_m2 = communes_area(t);
     if (status == TOB_OK)
         status = count_peers(st, t, err);
+    if (status == TOB_OK)
+        status = count_expected(st, t, err);
     if (status != TOB_OK)
         carnet_territory_free(t);
     return status;

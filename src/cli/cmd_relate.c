@@ -186,6 +186,11 @@ static void print_relate(const tob_relate_options_t *o,
     snprintf(what, sizeof what, "points on surface outside their %s",
              o->parent_level);
     tob_cli_warn_count(r->n_mismatches, what, r->mismatches);
+    snprintf(what, sizeof what,
+             "%s with %s outside the store (members in the store of those "
+             "in the table; their sums and counts are not computed)",
+             o->parent_level, o->child_level);
+    tob_cli_warn_count(r->n_incomplete, what, r->incomplete);
 }
 
 static void print_overlaps(const tob_overlap_options_t *o,

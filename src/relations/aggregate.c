@@ -138,7 +138,15 @@ static void note_missing(agg_t *a, tob_territory_entry_t *p,
 {
     double min = a->opts->min_coverage > 0 ? a->opts->min_coverage
                                            : TOB_VALUES_MIN_COVERAGE;
-    if (v->n_parts > 0 && v->coverage < min) {
+    if (v->n_expected > v->n_parts) {
+        if (!(p->hits & 2))
+            examples_add(&a->incomplete,
+                         "%s (%zu of its %zu members in the "
+                         "store)",
+                         p->code, v->n_parts, v->n_expected);
+        p->hits |= 2;
+        a->rep->n_incomplete++;
+    } else if (v->n_parts > 0 && v->coverage < min) {
         if (!(p->hits & 1))
             examples_add(&a->partial, "%s (%.0f %%)", p->code,
                          100 * v->coverage);

@@ -39,14 +39,14 @@ tob_status_t relate_parents_at(tob_store_t *st, const char *level, int vintage,
                                void *user, tob_error_t *err)
 {
     db_stmt_t *stmt = NULL;
-    tob_status_t s = db_prepare(
-        st,
-        "SELECT p.code FROM territory p WHERE p.level = ?1"
-        " AND p.vintage = ?2 AND p.id IN"
-        " (TOB_BOX_IDS(territory, ?3, ?4, ?3, ?4))"
-        " AND ST_Contains(p.geom, MakePoint(?3, ?4, ?5)) = 1"
-        " ORDER BY p.code",
-        &stmt, err);
+    tob_status_t s =
+        db_prepare(st,
+                   "SELECT p.code FROM territory p WHERE p.level = ?1"
+                   " AND p.vintage = ?2 AND p.id IN"
+                   " (TOB_BOX_IDS(territory, ?3, ?4, ?3, ?4))"
+                   " AND ST_Contains(p.geom, MakePoint(?3, ?4, ?5)) = 1"
+                   " ORDER BY p.code",
+                   &stmt, err);
     if (s != TOB_OK)
         return s;
     db_bind_text_static(stmt, 1, level);
@@ -238,6 +238,8 @@ static void fill_report(relate_run_t *r)
     examples_describe(&r->unknown_parent, rep->unknown_parent,
                       sizeof rep->unknown_parent);
     examples_describe(&r->mismatches, rep->mismatches, sizeof rep->mismatches);
+    rep->n_incomplete = r->incomplete.count;
+    examples_describe(&r->incomplete, rep->incomplete, sizeof rep->incomplete);
 }
 
 static const char *by_name(tob_relate_by_t by)
@@ -343,11 +345,65 @@ static tob_status_t strict_check(const relate_run_t *r, tob_error_t *err)
     return tob_error_set(err, TOB_ERR_INPUT, "--strict: %s", msg);
 }
 
+/* After a member table: how many members each parent has there, kept so
+ * that values know a sum over part of them is no sum (values.c). */
+static tob_status_t record_expected(relate_run_t *r, tob_error_t *err)
+{
+    db_stmt_t *del = NULL, *ins = NULL, *have = NULL;
+    tob_status_t s = db_prepare(
+        r->st,
+        "DELETE FROM expected_members WHERE child_level = ?1 AND parent IN"
+        " (SELECT id FROM territory WHERE level = ?2 AND vintage = ?3)",
+        &del, err);
+    if (s == TOB_OK) {
+        db_bind_text_static(del, 1, r->opts->child_level);
+        db_bind_text_static(del, 2, r->opts->parent_level);
+        db_bind_int(del, 3, r->rep->parent_vintage);
+        if (db_step(del) != DB_DONE)
+            s = db_fail(r->st, "replacing expected members", err);
+    }
+    if (s == TOB_OK)
+        s = db_prepare(r->st,
+                       "INSERT INTO expected_members (parent, child_level, n,"
+                       " source_id) VALUES (?, ?, ?, ?)",
+                       &ins, err);
+    if (s == TOB_OK)
+        s = db_prepare(r->st,
+                       "SELECT count(*) FROM membership WHERE parent = ?"
+                       " AND kind = 'member' AND source_id = ?",
+                       &have, err);
+    size_t n = tob_territory_map_size(r->parents);
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
+        const tob_territory_entry_t *p = tob_territory_map_at(r->parents, i);
+        if (p->hits == 0)
+            continue;
+        db_bind_int64(ins, 1, p->id);
+        db_bind_text_static(ins, 2, r->opts->child_level);
+        db_bind_int64(ins, 3, (long long)p->hits);
+        db_bind_int64(ins, 4, r->source_id);
+        db_bind_int64(have, 1, p->id);
+        db_bind_int64(have, 2, r->source_id);
+        if (db_step(ins) != DB_DONE || db_step(have) != DB_ROW)
+            s = db_fail(r->st, "recording expected members", err);
+        else if ((size_t)db_column_int64(have, 0) < p->hits)
+            examples_add(&r->incomplete, "%s (%lld of %zu)", p->code,
+                         db_column_int64(have, 0), p->hits);
+        db_reset(ins);
+        db_reset(have);
+    }
+    db_finalize(del);
+    db_finalize(ins);
+    db_finalize(have);
+    return s;
+}
+
 static tob_status_t run_relate(relate_run_t *r, tob_error_t *err)
 {
     tob_status_t s = start_run(r, err);
     if (s == TOB_OK && r->opts->by == TOB_RELATE_MEMBERS)
         s = relate_from_members(r, err);
+    if (s == TOB_OK && r->opts->by == TOB_RELATE_MEMBERS)
+        s = record_expected(r, err);
     else if (s == TOB_OK && r->opts->by == TOB_RELATE_SPACE)
         s = relate_by_space(r, err);
     else if (s == TOB_OK)

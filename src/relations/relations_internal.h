@@ -17,6 +17,7 @@ typedef struct relate_run {
     db_stmt_t *insert;
     tob_id_t source_id;
     tob_examples_t orphans, several, unknown_child, unknown_parent, mismatches;
+    tob_examples_t incomplete;
 } relate_run_t;
 
 /* Removes the relations of kind ('member', 'overlap') from the

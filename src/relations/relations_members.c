@@ -31,6 +31,11 @@ static tob_status_t member_row(relate_run_t *r, tob_table_t *t,
         s = read_code(t, col[1], o->parent_key, parent, sizeof parent, err);
     if (s != TOB_OK || child[0] == '\0' || parent[0] == '\0')
         return s;
+    /* Every row counts, its child in the store or not: the parent's
+     * expected members. */
+    tob_territory_entry_t *p = tob_territory_map_get(r->parents, parent);
+    if (p != NULL)
+        p->hits++;
     return relate_pair(r, child, parent, err);
 }
 

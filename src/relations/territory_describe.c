@@ -196,6 +196,40 @@ static int print_relatives(tob_store_t *st, FILE *out, tob_id_t id,
     return 0;
 }
 
+/* "members: 102 commune of 103 in the membership source": a territory
+ * the store holds part of says so, and why its sums are missing. */
+static int describe_expected(tob_store_t *st, FILE *out, tob_id_t id,
+                             tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    if (db_prepare(st,
+                   "SELECT e.child_level, e.n, (SELECT count(*) FROM"
+                   " membership m JOIN territory c ON c.id = m.child"
+                   " WHERE m.parent = e.parent AND m.kind = 'member'"
+                   " AND c.level = e.child_level), coalesce(s.path, '')"
+                   " FROM expected_members e LEFT JOIN source s"
+                   " ON s.id = e.source_id WHERE e.parent = ?"
+                   " ORDER BY e.child_level",
+                   &stmt, err) != TOB_OK)
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    int rc;
+    while ((rc = db_step(stmt)) == DB_ROW) {
+        long long n = db_column_int64(stmt, 1), have = db_column_int64(stmt, 2);
+        fprintf(out, "members:  %lld %s of %lld in %s%s\n", have,
+                db_column_str(stmt, 0), n, db_column_str(stmt, 3),
+                have < n ? " (sums, counts and means over them are not "
+                           "computed; ratios need 99 % of the area)"
+                         : "");
+    }
+    db_finalize(stmt);
+    if (rc != DB_DONE) {
+        db_fail(st, "reading expected members", err);
+        return -1;
+    }
+    return 0;
+}
+
 tob_status_t tob_territory_describe(tob_store_t *st, const char *level,
                                     const char *code, long vintage,
                                     const char *share, FILE *out,
@@ -240,6 +274,8 @@ tob_status_t tob_territory_describe(tob_store_t *st, const char *level,
             " FROM membership m JOIN territory c ON c.id = m.child"
             " WHERE m.parent = ? ORDER BY m.kind, c.level, c.code",
             err);
+    if (rc == 0)
+        rc = describe_expected(st, out, id, err);
     if (rc == 0)
         rc = describe_values(st, out, id, err);
     if (rc == 0 && share != NULL)

@@ -14,7 +14,7 @@
 
 struct tob_values {
     tob_store_t *st;
-    db_stmt_t *obs, *children, *territory, *variable, *latest;
+    db_stmt_t *obs, *children, *territory, *variable, *latest, *expected;
     tob_variable_t **vars; /* cache; each its own block, so pointers to
                               them stay valid while the cache grows */
     size_t n_vars, cap_vars;
@@ -25,6 +25,7 @@ typedef struct derive {
     const tob_derive_options_t *opts;
     double min_coverage;
     int depth;
+    int in_ratio; /* computing a ratio's parts: coverage rule only */
 } derive_t;
 
 typedef struct child {
@@ -186,6 +187,15 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
         s = db_prepare(st, VARIABLE_SQL, &v->variable, err);
     if (s == TOB_OK)
         s = db_prepare(st,
+                       "SELECT e.n, (SELECT count(*) FROM membership m"
+                       " JOIN territory c ON c.id = m.child"
+                       " WHERE m.parent = e.parent AND m.kind = 'member'"
+                       " AND c.level = e.child_level)"
+                       " FROM expected_members e WHERE e.parent = ?"
+                       " ORDER BY e.child_level LIMIT 1",
+                       &v->expected, err);
+    if (s == TOB_OK)
+        s = db_prepare(st,
                        "SELECT max(year) FROM observation"
                        " WHERE variable = ?",
                        &v->latest, err);
@@ -211,6 +221,7 @@ void tob_values_close(tob_values_t *v)
     db_finalize(v->territory);
     db_finalize(v->variable);
     db_finalize(v->latest);
+    db_finalize(v->expected);
     for (size_t i = 0; i < v->n_vars; i++)
         free(v->vars[i]);
     free(v->vars);
@@ -310,9 +321,12 @@ static tob_status_t ratio_of(derive_t *d, const tob_variable_t *var,
                              tob_error_t *err)
 {
     tob_value_t num, den;
+    int was = d->in_ratio;
+    d->in_ratio = 1;
     tob_status_t s = value_of(d, var->numerator, id, year, 1, &num, err);
     if (s == TOB_OK)
         s = value_of(d, var->denominator, id, year, 1, &den, err);
+    d->in_ratio = was;
     if (s != TOB_OK)
         return s;
     out->n_parts = num.n_parts;
@@ -374,6 +388,25 @@ static tob_status_t combine(derive_t *d, const tob_variable_t *var,
     return TOB_OK;
 }
 
+/* The members a territory has in its membership source, and how many of
+ * them the store relates to it (*expected 0: unknown). */
+static tob_status_t expected_members(tob_values_t *v, tob_id_t id,
+                                     size_t *expected, size_t *present,
+                                     tob_error_t *err)
+{
+    *expected = *present = 0;
+    db_bind_int64(v->expected, 1, id);
+    int rc = db_step(v->expected);
+    if (rc == DB_ROW) {
+        *expected = (size_t)db_column_int64(v->expected, 0);
+        *present = (size_t)db_column_int64(v->expected, 1);
+    }
+    db_reset(v->expected);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_fail(v->st, "reading expected members", err);
+    return TOB_OK;
+}
+
 static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
                                   tob_id_t id, double area, int year,
                                   tob_value_t *out, tob_error_t *err)
@@ -382,9 +415,21 @@ static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
     if (var->aggregate == TOB_AGG_NONE ||
         (overlap && var->aggregate != TOB_AGG_SUM))
         return TOB_OK;
+    /* Sums, counts and means need every member; a ratio of sums is
+     * computed under the coverage rule. */
+    size_t expected = 0, present = 0;
+    tob_status_t s = TOB_OK;
+    if (!overlap &&
+        (s = expected_members(d->v, id, &expected, &present, err)) != TOB_OK)
+        return s;
+    out->n_expected = expected;
+    if (!d->in_ratio && present < expected) {
+        out->n_parts = present;
+        return TOB_OK;
+    }
     child_t *children = NULL;
     size_t n = 0;
-    tob_status_t s = load_children(d->v, id, overlap, &children, &n, err);
+    s = load_children(d->v, id, overlap, &children, &n, err);
     if (s == TOB_OK && n > 0) {
         out->coverage = overlap ? 1 : coverage_of(children, n, area);
         if (out->coverage >= d->min_coverage)
@@ -461,7 +506,7 @@ static tob_status_t run_derive(tob_values_t *v, const char *variable,
     derive_t d = {v, opts,
                   opts->min_coverage > 0 ? opts->min_coverage
                                          : TOB_VALUES_MIN_COVERAGE,
-                  0};
+                  0, 0};
     const tob_variable_t *var = NULL;
     tob_status_t s = lookup(v, variable, &var, err);
     if (s == TOB_OK && year == 0)

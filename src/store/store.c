@@ -240,6 +240,8 @@ static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
         s = exec_db(db, TOB_SCHEMA_GUP_SQL, "creating tables", err);
     if (s == TOB_OK)
         s = exec_db(db, TOB_SCHEMA_AGGREGATE_SQL, "creating tables", err);
+    if (s == TOB_OK)
+        s = exec_db(db, TOB_SCHEMA_EXPECTED_SQL, "creating tables", err);
     snprintf(sql, sizeof sql,
              "SELECT AddGeometryColumn('territory', 'geom', %d,"
              " 'MULTIPOLYGON', 'XY');"
@@ -349,18 +351,34 @@ static tob_status_t pragma_int(sqlite3 *db, const char *sql, int *value,
 static tob_status_t upgrade(tob_store_t *st, int version, int write,
                             tob_error_t *err)
 {
-    if (version >= 2)
+    if (version >= TOB_STORE_SCHEMA_VERSION)
         return TOB_OK;
-    if (!write)
-        return exec_db(st->db, TOB_SCHEMA_AGGREGATE_TEMP_SQL,
-                       "reading a version-1 store", err);
-    tob_status_t s = tob_store_begin(st, err);
-    if (s != TOB_OK)
+    tob_status_t s = TOB_OK;
+    if (!write) {
+        if (version < 2)
+            s = exec_db(st->db, TOB_SCHEMA_AGGREGATE_TEMP_SQL,
+                        "reading an older store", err);
+        if (s == TOB_OK)
+            s = exec_db(st->db, TOB_SCHEMA_EXPECTED_TEMP_SQL,
+                        "reading an older store", err);
         return s;
-    s = exec_db(st->db, TOB_SCHEMA_AGGREGATE_SQL, "upgrading the store", err);
-    if (s == TOB_OK)
+    }
+    if ((s = tob_store_begin(st, err)) != TOB_OK)
+        return s;
+    if (version < 2)
+        s = exec_db(st->db, TOB_SCHEMA_AGGREGATE_SQL, "upgrading the store",
+                    err);
+    if (s == TOB_OK && version < 2)
         s = exec_db(st->db, TOB_SCHEMA_UPGRADE_2_SQL, "upgrading the store",
                     err);
+    if (s == TOB_OK)
+        s = exec_db(st->db, TOB_SCHEMA_EXPECTED_SQL, "upgrading the store",
+                    err);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+             TOB_STORE_SCHEMA_VERSION);
+    if (s == TOB_OK)
+        s = exec_db(st->db, sql, "upgrading the store", err);
     if (s == TOB_OK)
         s = tob_store_commit(st, err);
     if (s != TOB_OK)

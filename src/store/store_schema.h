@@ -1,4 +1,4 @@
-/* store_schema.h - the SQL that builds a version-2 store (internal).
+/* store_schema.h - the SQL that builds a version-3 store (internal).
  * The geometry column and its index are added by store.c with the SRID
  * chosen at creation; per-level views are made by tob_store_ensure_level. */
 #ifndef TERROBS_STORE_SCHEMA_H
@@ -91,6 +91,23 @@ static const char TOB_SCHEMA_AGGREGATE_SQL[] =
     "  min_coverage REAL NOT NULL DEFAULT 0,"
     "  stale INTEGER NOT NULL DEFAULT 0);";
 
+/* Version 3: how many members of a level each territory has in its
+ * membership source (a national member table lists the 103 communes of
+ * the CC du Ternois, one of them in the Somme), so that a sum over the 102
+ * in the store is not taken for the whole. */
+static const char TOB_SCHEMA_EXPECTED_SQL[] =
+    "CREATE TABLE IF NOT EXISTS expected_members ("
+    "  parent INTEGER NOT NULL REFERENCES territory(id) ON DELETE CASCADE,"
+    "  child_level TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  source_id INTEGER REFERENCES source(id),"
+    "  PRIMARY KEY (parent, child_level)) WITHOUT ROWID;";
+
+/* An older store read without upgrading it: the tables it lacks, empty. */
+static const char TOB_SCHEMA_EXPECTED_TEMP_SQL[] =
+    "CREATE TEMP TABLE IF NOT EXISTS expected_members (parent INTEGER,"
+    "  child_level TEXT, n INTEGER, source_id INTEGER);";
+
 /* A version-1 store read without upgrading it: no aggregate is known. */
 static const char TOB_SCHEMA_AGGREGATE_TEMP_SQL[] =
     "CREATE TEMP TABLE IF NOT EXISTS aggregate_run ("
@@ -110,8 +127,7 @@ static const char TOB_SCHEMA_UPGRADE_2_SQL[] =
     "   - CASE WHEN s.path LIKE '%, overlaps)' THEN 10 ELSE 0 END)),"
     "  s.path LIKE '%, overlaps)', 1"
     " FROM source s WHERE s.kind = 'aggregate' AND instr(s.path, ' -> ') > 0"
-    " AND EXISTS (SELECT 1 FROM observation o WHERE o.source_id = s.id);"
-    "PRAGMA user_version = 2;";
+    " AND EXISTS (SELECT 1 FROM observation o WHERE o.source_id = s.id);";
 
 /* Contracts (contrat de territoire, PACTe, contrat de ville, NPNRU
  * convention...). The territory is kept as (level, code), not as an id: a

@@ -90,7 +90,7 @@ sql v1.sqlite "DROP TABLE aggregate_run; PRAGMA user_version = 1"
 $T info v1.sqlite >v1-info.txt
 assert_contains v1-info.txt 'schema: +version 1'
 $T -q import v1.sqlite variables "$LAYERS/variables.csv"
-assert_eq "$(sql v1.sqlite 'PRAGMA user_version')" 2 "upgraded schema version"
+assert_eq "$(sql v1.sqlite "PRAGMA user_version")" 3 "upgraded schema version"
 assert_eq "$(sql v1.sqlite 'SELECT count(*) FROM aggregate_run WHERE stale = 0')" 1 \
     "v1 aggregates recorded and recomputed at the first write"
 echo "aggregate_stale: ok"
