@@ -115,7 +115,7 @@ static void render_free(render_t *r)
         for (size_t i = 0; i < STYLE_MAX_LAYERS; i++)
             rset_free(&r->layers[v][i]);
     text_sink_free(r);
-    free(r->scratch.xy);
+    geom_scratch_free(&r->scratch);
     render_arena_free(r);
 }
 

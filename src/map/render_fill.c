@@ -46,6 +46,9 @@ typedef struct band {
     double alpha, line_px;
     int caching; /* fills keep their rings for the outlines */
     ring_cache_t cache;
+    /* vector pages: each class's path filled and stroked at once, so
+     * that a PDF holds every ring once, not once more for the outlines */
+    int fill_stroke;
 } band_t;
 
 static void cache_ring(ring_cache_t *c, const double *xy, size_t n)
@@ -127,6 +130,28 @@ static size_t path_features(band_t *b, size_t entry, int any_entry)
     return n;
 }
 
+static void stroke_path(band_t *b)
+{
+    const tob_style_t *style = b->r->style;
+    set_color(b->cr, style->stroke);
+    cairo_set_line_width(b->cr, style->stroke_width * b->r->u);
+    cairo_set_line_join(b->cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke(b->cr);
+}
+
+/* The features no class filled (and so stroked): their outlines. */
+static void path_unclassed(band_t *b)
+{
+    const rset_t *set = &b->r->feats;
+    for (size_t i = 0; i < set->n; i++) {
+        const rfeat_t *f = &set->items[i];
+        if (f->view == b->view && f->entry >= b->r->report->n_entries &&
+            visible(b, f))
+            geom_rings_px(f->geom, f->geom_len, &b->v->t, b->r->tol,
+                          &b->scratch, fill_ring, b);
+    }
+}
+
 static void draw_fills(band_t *b)
 {
     const render_t *r = b->r;
@@ -138,7 +163,12 @@ static void draw_fills(band_t *b)
             if (path_features(b, e, 0) == 0)
                 continue;
             set_color(b->cr, r->report->entries[e].color);
-            cairo_fill(b->cr);
+            if (b->fill_stroke) {
+                cairo_fill_preserve(b->cr);
+                stroke_path(b);
+            } else {
+                cairo_fill(b->cr);
+            }
         }
     } else if (style->fill.a > 0) {
         cairo_new_path(b->cr);
@@ -274,11 +304,11 @@ static void draw_outlines(band_t *b)
         return;
     }
     cairo_new_path(b->cr);
-    path_features(b, NO_CLASS, 1);
-    set_color(b->cr, style->stroke);
-    cairo_set_line_width(b->cr, width);
-    cairo_set_line_join(b->cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke(b->cr);
+    if (b->fill_stroke)
+        path_unclassed(b);
+    else
+        path_features(b, NO_CLASS, 1);
+    stroke_path(b);
 }
 
 /* A band of a raster page: its own surface on the rows it owns. */
@@ -387,7 +417,7 @@ static void draw_bands(render_t *r, const rview_t *v, int view, double dx,
     for (size_t i = 0; i < n; i++) {
         if (started[i])
             pthread_join(threads[i], NULL);
-        free(bands[i].scratch.xy);
+        geom_scratch_free(&bands[i].scratch);
     }
     cairo_surface_mark_dirty(target);
 }
@@ -402,7 +432,15 @@ void render_draw_features(render_t *r, const rview_t *v, int view)
     band_t b;
     memset(&b, 0, sizeof b);
     b.r = r, b.v = v, b.view = view, b.cr = r->cr, b.clip = v->frame;
+    geom_scratch_snap_to(&b.scratch, r->cr, r->tol);
+    /* Each class stroked after its fill: a neighbour's fill covers half
+     * an outline drawn before it, then its own stroke draws it again, so
+     * the page looks the same as with all outlines last. */
+    const tob_style_t *style = r->style;
+    b.fill_stroke =
+        (style->kind == STYLE_CHOROPLETH || style->kind == STYLE_TYPOLOGY) &&
+        style->stroke.a == 255 && style->stroke_width > 0;
     draw_fills(&b);
     draw_outlines(&b);
-    free(b.scratch.xy);
+    geom_scratch_free(&b.scratch);
 }

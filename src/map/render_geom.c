@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Offsets of the SpatiaLite BLOB-Geometry format (spatialite docs,
@@ -251,6 +252,118 @@ static int reserve(geom_scratch_t *s, size_t n_points)
     return 0;
 }
 
+#define SNAP_GRID_PT 0.25
+#define SIMPLIFY_PT 0.2
+
+void geom_scratch_snap_to(geom_scratch_t *s, cairo_t *cr, double tol)
+{
+    s->snap = cairo_surface_get_type(cairo_get_target(cr)) !=
+              CAIRO_SURFACE_TYPE_IMAGE;
+    if (!s->snap)
+        return;
+    cairo_get_matrix(cr, &s->to_dev);
+    s->from_dev = s->to_dev;
+    s->snap = cairo_matrix_invert(&s->from_dev) == CAIRO_STATUS_SUCCESS;
+    double det =
+        fabs(s->to_dev.xx * s->to_dev.yy - s->to_dev.xy * s->to_dev.yx);
+    /* Coarser where the style asks for it (a locator at 36 dpi). */
+    s->eps = det > 0 ? fmax(SIMPLIFY_PT / sqrt(det), tol / 2) : 0;
+}
+
+void geom_scratch_free(geom_scratch_t *s)
+{
+    free(s->xy);
+    free(s->stack);
+    free(s->keep);
+    memset(s, 0, sizeof *s);
+}
+
+/* Squared distance from p to the segment a-b. */
+static double seg_dist2(const double *p, const double *a, const double *b)
+{
+    double dx = b[0] - a[0], dy = b[1] - a[1];
+    double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double ex = a[0] + t * dx - p[0], ey = a[1] + t * dy - p[1];
+    return ex * ex + ey * ey;
+}
+
+static int reserve_dp(geom_scratch_t *s, size_t n)
+{
+    if (n <= s->n_stack)
+        return 0;
+    size_t *stack = realloc(s->stack, 2 * n * sizeof *stack);
+    if (stack != NULL)
+        s->stack = stack;
+    unsigned char *keep = realloc(s->keep, n);
+    if (keep != NULL)
+        s->keep = keep;
+    if (stack == NULL || keep == NULL)
+        return -1;
+    s->n_stack = n;
+    return 0;
+}
+
+/* Douglas-Peucker on xy[0..n) in place (first and last stay): every
+ * vertex dropped lies within eps of the line drawn. Returns the count
+ * left; n when there is no memory (nothing dropped is safe). */
+static size_t simplify_dp(geom_scratch_t *s, double *xy, size_t n)
+{
+    if (n < 3 || s->eps <= 0 || reserve_dp(s, n) != 0)
+        return n;
+    double eps2 = s->eps * s->eps;
+    memset(s->keep, 0, n);
+    s->keep[0] = s->keep[n - 1] = 1;
+    size_t top = 0;
+    s->stack[top++] = 0, s->stack[top++] = n - 1;
+    while (top > 0) {
+        size_t b = s->stack[--top], a = s->stack[--top];
+        double worst = 0;
+        size_t at = 0;
+        for (size_t i = a + 1; i < b; i++) {
+            double d = seg_dist2(xy + 2 * i, xy + 2 * a, xy + 2 * b);
+            if (d > worst)
+                worst = d, at = i;
+        }
+        if (worst <= eps2)
+            continue;
+        s->keep[at] = 1;
+        s->stack[top++] = a, s->stack[top++] = at;
+        s->stack[top++] = at, s->stack[top++] = b;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->keep[i]) {
+            xy[2 * kept] = xy[2 * i], xy[2 * kept + 1] = xy[2 * i + 1];
+            kept++;
+        }
+    return kept;
+}
+
+/* Snaps xy[0..n) onto the output grid in place, dropping repeats (the
+ * last vertex stays, so rings stay closed); returns the count left. */
+static size_t snap_run(const geom_scratch_t *s, double *xy, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        cairo_matrix_transform_point(&s->to_dev, &x, &y);
+        x = floor(x / SNAP_GRID_PT + 0.5) * SNAP_GRID_PT;
+        y = floor(y / SNAP_GRID_PT + 0.5) * SNAP_GRID_PT;
+        cairo_matrix_transform_point(&s->from_dev, &x, &y);
+        if (kept > 0 && x == xy[2 * kept - 2] && y == xy[2 * kept - 1] &&
+            i + 1 < n)
+            continue;
+        if (kept > 1 && i + 1 == n && x == xy[2 * kept - 2] &&
+            y == xy[2 * kept - 1])
+            kept--; /* the last one replaces its twin */
+        xy[2 * kept] = x, xy[2 * kept + 1] = y;
+        kept++;
+    }
+    return kept;
+}
+
 /* Transforms a run to page units, keeping a vertex only when it lies at
  * least tol from the last one kept (the last vertex always stays, so
  * rings stay closed). */
@@ -278,6 +391,8 @@ static int simplify_run(void *user, const geom_run_t *run)
         xy[2 * kept + 1] = ly = y;
         kept++;
     }
+    if (sp->scratch->snap)
+        kept = snap_run(sp->scratch, xy, simplify_dp(sp->scratch, xy, kept));
     return sp->fn(sp->user, xy, kept, run->kind);
 }
 

@@ -258,6 +258,7 @@ void render_draw_layers(render_t *r, const rview_t *v, int view, int below)
         if (l->below != below || set->n == 0)
             continue;
         cairo_new_path(cr);
+        geom_scratch_snap_to(&r->scratch, cr, r->tol);
         for (size_t j = 0; j < set->n; j++)
             geom_path(cr, set->items[j].geom, set->items[j].geom_len, &v->t,
                       r->tol, &r->scratch);
