@@ -33,6 +33,35 @@ TOB_API TOB_NODISCARD tob_status_t
 tob_carnet_template_default(tob_carnet_template_t **out, tob_error_t *err);
 TOB_API const char *tob_carnet_template_default_text(void);
 
+/* A template made from the store for carnets of level: the key figures
+ * of the declared variables (those a variables file declared) that have
+ * values at the level, in the variables file's order, with their labels,
+ * units and decimals; an evolution for each with two years or more; a
+ * communes map of the first ratio; the largest communes by the first
+ * count; the communes table with the main variables; then contracts,
+ * projects, GUP and the method. Caller frees *out with
+ * tob_carnet_template_destroy(). Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
+TOB_API TOB_NODISCARD tob_status_t
+tob_carnet_template_fit(tob_store_t *st, const char *level,
+                        tob_carnet_template_t **out, tob_error_t *err);
+
+/* A variable a template's section names and the store lacks: that
+ * section, or that part of it (a key figure, a table column), is left out
+ * of every carnet made with the template on this store. */
+typedef struct tob_carnet_gap {
+    char section[64];  /* "map:densite" */
+    char variable[64]; /* "densite" */
+    char closest[256]; /* the store's nearest names, "densite_2021, ..." or
+                          "" */
+} tob_carnet_gap_t;
+
+/* Lists into gaps[0..max) every variable a section of tpl names that st
+ * does not have, in the template's order; *n is their count (it may be
+ * more than max). Errors: TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
+TOB_API TOB_NODISCARD tob_status_t tob_carnet_template_gaps(
+    tob_store_t *st, const tob_carnet_template_t *tpl, tob_carnet_gap_t *gaps,
+    size_t max, size_t *n, tob_error_t *err);
+
 TOB_API void
 tob_carnet_template_destroy(tob_carnet_template_t *tpl); /* NULL ok */
 

@@ -47,8 +47,10 @@ typedef struct tob_indicators_options {
     const char *level; /* territories the keys name: commune, epci, qpv... */
     int vintage;       /* the level's vintage, 0 = the latest */
     const char *key;   /* column of territory codes */
-    /* Year of every value; 0 = per column: the variable's declared year,
-     * else a trailing _YYYY of the column name (population_2021). */
+    /* Year of the values whose column does not say it; 0 = the variable's
+     * declared year. A column's own year wins: a trailing _YYYY of its
+     * name (population_2015), or its series' year; a --year that
+     * contradicts it is reported (year_conflicts). */
     int year;
     /* Columns to import, NULL-terminated; NULL = every column but the key
      * whose cells are mostly numbers (others are reported as skipped). */
@@ -67,6 +69,15 @@ typedef struct tob_indicators_options {
     /* Fail on keys with no territory and on values that cannot be mapped,
      * instead of reporting them. */
     int strict;
+    /* Series: columns that are years of one variable, comma-separated
+     * items "name" (columns name_YYYY: population_2015, population_2021)
+     * or "name=PATTERN" with {yyyy} or {yy} where the year is
+     * ("population=P{yy}_POP": P15_POP is population of 2015), or none
+     * to rename one column ("superficie=SUPERF"). Patterns
+     * match folded column names, case aside. NULL = none: each column is
+     * a variable of its own name. An item matching no column is
+     * TOB_ERR_INPUT. */
+    const char *series;
 } tob_indicators_options_t;
 
 typedef struct tob_indicators_report {
@@ -85,6 +96,7 @@ typedef struct tob_indicators_report {
     size_t n_unmapped;   /* cog_from: keys absent from the passage table */
     size_t n_unmappable; /* cog_from: values not computable for a merged
                             territory (a part missing, a mean...) */
+    size_t n_year_conflicts; /* columns whose name's year is not --year */
     char encoding[16];   /* "UTF-8" or "Windows-1252" */
     char checksum[65];
     char columns[TOB_IMPORT_LINE_MAX]; /* "a (2021), b (2021)" */
@@ -98,6 +110,7 @@ typedef struct tob_indicators_report {
     /* stored aggregates recomputed from the new values, in the import's
      * transaction */
     tob_aggregate_refresh_report_t refreshed;
+    char year_conflicts[TOB_IMPORT_LINE_MAX];
 } tob_indicators_report_t;
 
 /* Imports an indicator table: one row per territory, one variable per

@@ -131,40 +131,55 @@ typedef struct evo {
     size_t n; /* years */
     int years[CARNET_MAX_VARS];
     char names[CARNET_MAX_VARS][TOB_VARIABLE_NAME_MAX];
+    int fetch[CARNET_MAX_VARS]; /* the year asked of the store: 0 = latest
+                                   (a variable named with its year) */
     const tob_variable_t *meta; /* of the last year: label, unit */
     size_t n_series;
     char labels[EVO_SERIES][TOB_CARNET_NAME_MAX + 64];
     double values[EVO_SERIES][CARNET_MAX_VARS];
 } evo_t;
 
-/* The section's variables in year order, one per year. */
+/* Inserts (name, year) in year order; a year already there keeps the
+ * first variable. */
+static void evo_insert(evo_t *e, const tob_variable_t *meta, int year,
+                       int fetch)
+{
+    for (size_t j = 0; j < e->n; j++)
+        if (e->years[j] == year)
+            return;
+    size_t k = e->n;
+    while (k > 0 && e->years[k - 1] > year) { /* insertion sort */
+        e->years[k] = e->years[k - 1];
+        e->fetch[k] = e->fetch[k - 1];
+        memcpy(e->names[k], e->names[k - 1], sizeof e->names[k]);
+        k--;
+    }
+    e->years[k] = year;
+    e->fetch[k] = fetch;
+    snprintf(e->names[k], sizeof e->names[k], "%s", meta->name);
+    e->meta = meta;
+    e->n++;
+}
+
+/* The section's points in year order, one per year: every year of a
+ * series, or variables named with their years. */
 static tob_status_t evo_years(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               evo_t *e, tob_error_t *err)
 {
     carnet_var_t vars[CARNET_MAX_VARS];
-    size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
+    size_t n = carnet_evolution_points(ctx->st, ctx->vals, ctx->tpl, sec,
+                                       vars, CARNET_MAX_VARS);
     for (size_t i = 0; i < n; i++) {
         const tob_variable_t *meta = NULL;
         tob_status_t st = carnet_section_meta(ctx, sec, "variables",
                                               vars[i].name, &meta, err);
         if (st != TOB_OK)
             return st;
-        int year = meta != NULL ? carnet_var_year(meta, 0) : 0;
-        size_t k = e->n;
-        for (size_t j = 0; j < e->n; j++)
-            if (e->years[j] == year)
-                year = 0; /* two variables for one year: keep the first */
-        if (year == 0)
+        if (meta == NULL)
             continue;
-        while (k > 0 && e->years[k - 1] > year) { /* insertion sort */
-            e->years[k] = e->years[k - 1];
-            memcpy(e->names[k], e->names[k - 1], sizeof e->names[k]);
-            k--;
-        }
-        e->years[k] = year;
-        snprintf(e->names[k], sizeof e->names[k], "%s", meta->name);
-        e->meta = meta;
-        e->n++;
+        int year = vars[i].year != 0 ? vars[i].year : carnet_var_year(meta, 0);
+        if (year != 0)
+            evo_insert(e, meta, year, vars[i].year);
     }
     return TOB_OK;
 }
@@ -178,7 +193,7 @@ static tob_status_t evo_series(carnet_ctx_t *ctx, evo_t *e, const char *label,
     for (size_t i = 0; i < e->n; i++) {
         tob_value_t v;
         tob_status_t st =
-            tob_values_get(ctx->vals, e->names[i], id, 0, &v, err);
+            tob_values_get(ctx->vals, e->names[i], id, e->fetch[i], &v, err);
         if (st != TOB_OK)
             return st;
         e->values[s][i] = v.value;
@@ -198,7 +213,7 @@ static void evo_level(carnet_ctx_t *ctx, evo_t *e)
     memset(mask, 1, p->n_ids + 1);
     size_t n = p->n_ids;
     for (size_t i = 0; i < e->n; i++) {
-        const peer_var_t *pv = carnet_peer_var(p, e->names[i], 0);
+        const peer_var_t *pv = carnet_peer_var(p, e->names[i], e->fetch[i]);
         n = pv != NULL ? carnet_peers_known(p, pv, mask) : 0;
         if (pv == NULL)
             memset(mask, 0, p->n_ids + 1);
@@ -206,7 +221,8 @@ static void evo_level(carnet_ctx_t *ctx, evo_t *e)
     size_t s = e->n_series;
     for (size_t i = 0; n >= 2 && i < e->n; i++)
         e->values[s][i] =
-            carnet_peers_total(p, carnet_peer_var(p, e->names[i], 0), mask);
+            carnet_peers_total(p, carnet_peer_var(p, e->names[i], e->fetch[i]),
+                               mask);
     if (n >= 2) {
         carnet_level_total_label(ctx, n, e->labels[s], sizeof e->labels[s]);
         e->n_series++;

@@ -144,6 +144,19 @@ struct tob_carnet_peers {
 };
 
 void carnet_peers_free_var(peer_var_t *v);
+
+/* The years a variable has values for (a ratio without observations: the
+ * years both its parts have), increasing, at most max. */
+size_t carnet_series_years(tob_store_t *st, const tob_variable_t *meta,
+                           int *years, size_t max);
+
+/* The (variable, year) points of an evolution section: each year of a
+ * variable with several years, else the variable itself (year as the
+ * section gives it: 0, the latest). At most max. */
+size_t carnet_evolution_points(tob_store_t *st, tob_values_t *vals,
+                               const tob_carnet_template_t *tpl,
+                               const tpl_section_t *sec, carnet_var_t *points,
+                               size_t max);
 const peer_var_t *carnet_peer_var(const tob_carnet_peers_t *p, const char *name,
                                   int year);
 size_t carnet_peer_index(const tob_carnet_peers_t *p, tob_id_t id);

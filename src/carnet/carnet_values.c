@@ -216,6 +216,72 @@ double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v,
     return sb != 0 ? sab / sb : NAN; /* weighted mean */
 }
 
+static const char SQL_YEARS[] =
+    "SELECT DISTINCT year FROM observation WHERE variable = ?1"
+    " AND value IS NOT NULL ORDER BY year";
+
+static size_t own_years(tob_store_t *st, const char *name, int *years,
+                        size_t max)
+{
+    db_stmt_t *s = NULL;
+    if (db_prepare(st, SQL_YEARS, &s, NULL) != TOB_OK)
+        return 0;
+    db_bind_text_static(s, 1, name);
+    size_t n = 0;
+    while (n < max && db_step(s) == DB_ROW)
+        years[n++] = db_column_int(s, 0);
+    db_finalize(s);
+    return n;
+}
+
+size_t carnet_series_years(tob_store_t *st, const tob_variable_t *meta,
+                           int *years, size_t max)
+{
+    size_t n = own_years(st, meta->name, years, max);
+    if (n > 0 || meta->aggregate != TOB_AGG_RATIO)
+        return n;
+    /* A ratio computed on the fly: the years both its parts have. */
+    int den[CARNET_MAX_VARS];
+    size_t n_num = own_years(st, meta->numerator, years, max);
+    size_t n_den = own_years(st, meta->denominator, den, CARNET_MAX_VARS);
+    for (size_t i = 0; i < n_num; i++)
+        for (size_t k = 0; k < n_den; k++)
+            if (years[i] == den[k]) {
+                years[n++] = years[i];
+                break;
+            }
+    return n;
+}
+
+/* The (variable, year) points of an evolution section: every year of a
+ * variable that has several (a series), else the variable at its latest
+ * year (population_2015, population_2021: one year each). */
+size_t carnet_evolution_points(tob_store_t *st, tob_values_t *vals,
+                               const tob_carnet_template_t *tpl,
+                               const tpl_section_t *sec, carnet_var_t *points,
+                               size_t max)
+{
+    carnet_var_t vars[CARNET_MAX_VARS];
+    size_t n = carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS), k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        const tob_variable_t *meta = tob_values_variable(vals, vars[i].name,
+                                                         NULL);
+        int years[CARNET_MAX_VARS];
+        size_t ny = meta != NULL
+                        ? carnet_series_years(st, meta, years, CARNET_MAX_VARS)
+                        : 0;
+        if (ny < 2) {
+            points[k++] = vars[i];
+            continue;
+        }
+        for (size_t y = 0; y < ny && k < max; y++) {
+            points[k] = vars[i];
+            points[k++].year = years[y];
+        }
+    }
+    return k;
+}
+
 /* Variables the template asks for in figures and evolution sections. */
 static tob_status_t add_template_vars(tob_values_t *vals,
                                       const tob_carnet_template_t *tpl,
@@ -227,7 +293,11 @@ static tob_status_t add_template_vars(tob_values_t *vals,
         if (sec->kind != CARNET_FIGURES && sec->kind != CARNET_EVOLUTION)
             continue;
         carnet_var_t vars[CARNET_MAX_VARS];
-        size_t n = carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
+        size_t n = sec->kind == CARNET_EVOLUTION
+                       ? carnet_evolution_points(tob_values_store(vals), vals,
+                                                 tpl, sec, vars,
+                                                 CARNET_MAX_VARS)
+                       : carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
         for (size_t i = 0; st == TOB_OK && i < n; i++) {
             tob_error_t absent;
             tob_error_clear(&absent);

@@ -34,6 +34,18 @@ extern int tob_cli_quiet;
  * code for err->code. */
 int tob_cli_fail(const tob_error_t *err);
 
+/* The carnet template of `carnet` and `atlas` for level on the store at
+ * store_path: template_path read, each variable it names that the store
+ * lacks said once on stderr with the store's closest names (an error with
+ * strict); without template_path, a template made from the store. Caller
+ * frees *tpl with tob_carnet_template_destroy(). */
+struct tob_carnet_template;
+tob_status_t tob_cli_carnet_template(const char *store_path,
+                                     const char *template_path,
+                                     const char *level, int strict,
+                                     struct tob_carnet_template **tpl,
+                                     tob_error_t *err);
+
 /* Prints "terrobs CMD: <message>" and a hint to run --help; returns
  * TOB_EXIT_USAGE. */
 int tob_cli_usage_error(const char *cmd, const char *fmt, ...) TOB_PRINTF(2, 3);

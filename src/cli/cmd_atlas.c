@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "usage: terrobs atlas OBS.sqlite --level L -o DIR [--jobs N] [--force]\n"
-    "                     [--template FILE.ini] [--vintage Y]\n"
+    "                     [--template FILE.ini [--strict]] [--vintage Y]\n"
     "                     [--date DD/MM/YYYY] [--within LEVEL:CODE]...\n"
     "                     [--codes FILE]\n"
     "\n"
@@ -30,8 +30,10 @@ static const char usage[] =
     "  -o, --output DIR  the folder (made if needed)\n"
     "  -j, --jobs N      worker threads (default: one per CPU)\n"
     "  --force           remake every carnet\n"
-    "  --template FILE   carnet template (default: the built-in copy of\n"
-    "                    styles/carnet.ini)\n"
+    "  --template FILE   carnet template (default: one made from the\n"
+    "                    store; see terrobs carnet --help)\n"
+    "  --strict          fail when the template names variables the store\n"
+    "                    lacks (said once, not per carnet)\n"
     "  --vintage Y       vintage of the level (default: the latest)\n"
     "  --date D          edition date on the covers (default: today)\n"
     "  --within L:C      only the territories lying in territory C of\n"
@@ -49,7 +51,7 @@ typedef struct atlas_args {
     const char *within[ATLAS_WITHIN_MAX];
     size_t n_within;
     long jobs, vintage;
-    int force;
+    int force, strict;
 } atlas_args_t;
 
 static int parse_number(const char *opt, const char *text, long lo, long hi,
@@ -69,6 +71,7 @@ static int parse_args(int argc, char **argv, atlas_args_t *a)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, 'f'},
         {"template", required_argument, NULL, 't'},
+        {"strict", no_argument, NULL, 's'},
         {"vintage", required_argument, NULL, 'v'},
         {"date", required_argument, NULL, 'd'},
         {"within", required_argument, NULL, 'w'},
@@ -84,6 +87,8 @@ static int parse_args(int argc, char **argv, atlas_args_t *a)
             a->output = optarg;
         else if (c == 'f')
             a->force = 1;
+        else if (c == 's')
+            a->strict = 1;
         else if (c == 't')
             a->template_path = optarg;
         else if (c == 'd')
@@ -168,10 +173,8 @@ static int run(int argc, char **argv)
     tob_error_t err;
     tob_error_clear(&err);
     tob_carnet_template_t *tpl = NULL;
-    tob_status_t st =
-        a.template_path != NULL
-            ? tob_carnet_template_read(a.template_path, &tpl, &err)
-            : tob_carnet_template_default(&tpl, &err);
+    tob_status_t st = tob_cli_carnet_template(
+        a.store, a.template_path, a.level, a.strict, &tpl, &err);
     if (st != TOB_OK)
         return tob_cli_fail(&err);
     progress_t progress = {isatty(2), 0};

@@ -9,26 +9,37 @@
 
 static const char usage[] =
     "usage: terrobs carnet OBS.sqlite --level L --code C -o FILE.pdf\n"
-    "                      [--template FILE.ini] [--vintage Y]\n"
+    "                      [--template FILE.ini [--strict]] [--vintage Y]\n"
     "                      [--date DD/MM/YYYY]\n"
     "\n"
     "Composes the carnet de territoire of one territory: an A4 PDF in\n"
     "French for partners, with a cover (name, level, parent territories,\n"
     "member communes, edition date, sources) and the sections the template\n"
     "lists, in its order. Numbers are written the French way (12 345,6).\n"
+    "Without --template the carnet is made from the store: key figures of\n"
+    "the variables a variables file declared that have values at the level\n"
+    "(in the file's order, with their labels, units and decimals), an\n"
+    "evolution for each variable with two years or more, a communes map of\n"
+    "the first ratio, the largest communes, the communes table, then\n"
+    "contracts, projects and GUP when the store has them.\n"
     "The PDF is written beside FILE.pdf and renamed into place.\n"
     "\n"
     "  --level L         level of the territory (epci, scot, zone...)\n"
     "  --code C          its code\n"
     "  -o, --output F    the PDF to write\n"
-    "  --template FILE   carnet template (default: the built-in copy of\n"
-    "                    styles/carnet.ini; keys in styles/README.md)\n"
+    "  --template FILE   carnet template (keys in styles/README.md;\n"
+    "                    styles/carnet.ini is the one for the bundled\n"
+    "                    sample). Each variable it names that the store\n"
+    "                    lacks is said on stderr with the store's closest\n"
+    "                    names, and that part of the carnet is left out\n"
+    "  --strict          make that an error\n"
     "  --vintage Y       vintage of the territory (default: the latest)\n"
     "  --date D          edition date on the cover (default: today)\n";
 
 typedef struct carnet_args {
     const char *store, *level, *code, *output, *template_path, *date;
     long vintage;
+    int strict;
 } carnet_args_t;
 
 static int parse_args(int argc, char **argv, carnet_args_t *a)
@@ -38,6 +49,7 @@ static int parse_args(int argc, char **argv, carnet_args_t *a)
         {"code", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'},
         {"template", required_argument, NULL, 't'},
+        {"strict", no_argument, NULL, 's'},
         {"vintage", required_argument, NULL, 'v'},
         {"date", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0}};
@@ -59,6 +71,9 @@ static int parse_args(int argc, char **argv, carnet_args_t *a)
             break;
         case 'd':
             a->date = optarg;
+            break;
+        case 's':
+            a->strict = 1;
             break;
         case 'v':
             if (tob_cli_parse_int(optarg, &a->vintage) != 0 ||
@@ -88,10 +103,8 @@ static int run(int argc, char **argv)
     tob_error_t err;
     tob_error_clear(&err);
     tob_carnet_template_t *tpl = NULL;
-    tob_status_t st =
-        a.template_path != NULL
-            ? tob_carnet_template_read(a.template_path, &tpl, &err)
-            : tob_carnet_template_default(&tpl, &err);
+    tob_status_t st = tob_cli_carnet_template(
+        a.store, a.template_path, a.level, a.strict, &tpl, &err);
     if (st != TOB_OK)
         return tob_cli_fail(&err);
     tob_store_t *store = NULL;

@@ -12,7 +12,8 @@
 
 static const char usage[] =
     "usage: terrobs import OBS.sqlite indicators FILE --level L --key F\n"
-    "                      [--year Y] [--columns a,b,c] [--sheet NAME]\n"
+    "                      [--year Y] [--series LIST] [--columns a,b,c]\n"
+    "                      [--sheet NAME]\n"
     "                      [--cog-from YEAR --passage FILE]\n"
     "                      [--partial-merges] [--strict]\n"
     "\n"
@@ -34,12 +35,25 @@ static const char usage[] =
     "'none'; declare labels, units and aggregation first with\n"
     "'terrobs import OBS.sqlite variables FILE'.\n"
     "\n"
+    "A variable has years. A column whose name ends in _YYYY holds that\n"
+    "year; --series maps several columns onto one variable with their\n"
+    "years: --series population takes population_2015 and population_2021\n"
+    "as the variable population in 2015 and 2021, and\n"
+    "--series population=P{yy}_POP,menages=P{yy}_MEN takes Insee's\n"
+    "P15_POP, P21_POP, P21_MEN ({yy} or {yyyy} is the year, 99 is 1999);\n"
+    "superficie=SUPERF, with no year in the pattern, renames a column.\n"
+    "Without --series, population_2015 stays a variable of its own, of\n"
+    "2015. A --year that contradicts the year a column's name says is a\n"
+    "warning naming both, and the name's year is kept.\n"
+    "\n"
     "  --level L          level of the keys (commune, epci, qpv...)\n"
     "  --vintage Y        that level's vintage (default: the latest)\n"
     "  --key F            column holding the territory codes\n"
-    "  --year Y           year of every value (default, per column: the\n"
-    "                     variable's declared year, else a trailing _YYYY\n"
-    "                     of its name)\n"
+    "  --year Y           year of the values whose column name has none\n"
+    "                     (default: the variable's declared year)\n"
+    "  --series LIST      columns that are years of one variable: NAME\n"
+    "                     (NAME_YYYY columns) or NAME=PATTERN with {yyyy}\n"
+    "                     or {yy} (none: a column renamed), comma-separated\n"
     "  --columns a,b,c    columns to import (default: every column whose\n"
     "                     cells are mostly numbers; others are listed as\n"
     "                     left out)\n"
@@ -85,6 +99,7 @@ static const struct option longopts[] = {
     {"vintage", required_argument, NULL, 'v'},
     {"key", required_argument, NULL, 'k'},
     {"year", required_argument, NULL, 'y'},
+    {"series", required_argument, NULL, 'S'},
     {"columns", required_argument, NULL, 'c'},
     {"sheet", required_argument, NULL, 's'},
     {"cog-from", required_argument, NULL, 'g'},
@@ -112,6 +127,9 @@ static int set_option(int c, const char *arg, ind_args_t *a)
         return tob_cli_parse_year("import", "--year", arg, &o->year);
     case 'c':
         return parse_columns(a, arg);
+    case 'S':
+        o->series = arg;
+        break;
     case 's':
         o->sheet = arg;
         break;
@@ -190,6 +208,10 @@ static void print_report(const tob_indicators_options_t *o,
                        r->unmappable);
     if (r->refreshed.n_runs > 0)
         tob_cli_note("  stored aggregates recomputed: %s\n", r->refreshed.runs);
+    tob_cli_warn_count(r->n_year_conflicts,
+                       "columns whose name says another year than --year "
+                       "(the name's year is kept)",
+                       r->year_conflicts);
 }
 
 static int run(const char *store, int argc, char **argv)

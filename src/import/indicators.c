@@ -40,7 +40,8 @@ static tob_status_t add_column(ind_import_t *imp, long index, tob_error_t *err)
 static tob_status_t pick_columns(ind_import_t *imp, tob_error_t *err)
 {
     const char *key_alias[] = {imp->opts->key, NULL};
-    tob_status_t s = table_column(imp->table, key_alias, 1, &imp->key_col, err);
+    tob_status_t s =
+        table_column(imp->table, key_alias, 1, &imp->key_col, err);
     size_t n = tob_table_n_columns(imp->table);
     if (s == TOB_OK && (imp->cols = calloc(n, sizeof *imp->cols)) == NULL)
         s = nomem(err);
@@ -206,19 +207,51 @@ static tob_status_t parse_cells(ind_import_t *imp, tob_error_t *err)
     return TOB_OK;
 }
 
-/* population_2021 -> 2021: a trailing _YYYY. */
-static int year_of_name(const char *name)
+/* A year given by --year that the column's name contradicts: the name
+ * wins (population_2015 is not a 2021 figure), and the import says so. */
+static void year_conflict(ind_import_t *imp, const ind_column_t *c)
 {
-    size_t len = strlen(name);
-    if (len < 6 || name[len - 5] != '_')
-        return 0;
-    int year = 0;
-    for (size_t i = len - 4; i < len; i++) {
-        if (name[i] < '0' || name[i] > '9')
-            return 0;
-        year = year * 10 + (name[i] - '0');
-    }
-    return year >= 1800 && year <= 2200 ? year : 0;
+    int asked = imp->opts->year;
+    if (asked == 0 || asked == c->year)
+        return;
+    examples_add(&imp->year_conflicts, "%s is %d, not --year %d",
+                     c->header, c->year, asked);
+}
+
+/* Variable name and year of column i: a series of --series, else its own
+ * name, the year from the name's _YYYY, else --year, else the declared
+ * year. */
+static tob_status_t column_year(ind_import_t *imp, tob_values_t *vals,
+                                ind_column_t *c, tob_error_t *err)
+{
+    char folded[TOB_VARIABLE_NAME_MAX];
+    variable_name_from_header(c->header, folded, sizeof folded);
+    int year = -1;
+    tob_status_t s = ind_series_match(imp->opts->series, folded, c->name,
+                                          sizeof c->name, &year, err);
+    if (s != TOB_OK)
+        return s;
+    /* A series' year was asked for; a name's _YYYY may be a surprise. */
+    int from_name = year <= 0;
+    if (year < 0)
+        snprintf(c->name, sizeof c->name, "%s", folded);
+    if (year <= 0) /* renamed: chomeurs_2021=P21_CHOM1564 */
+        year = ind_year_of_name(c->name);
+    const tob_variable_t *var = tob_values_variable(vals, c->name, NULL);
+    c->declared = var != NULL;
+    c->aggregate = var != NULL ? var->aggregate : TOB_AGG_NONE;
+    c->scale = var != NULL ? var->scale : 1;
+    c->year = year;
+    if (year != 0 && from_name)
+        year_conflict(imp, c);
+    else if ((c->year = imp->opts->year) == 0 && var != NULL)
+        c->year = var->year;
+    if (c->year == 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "no year for variable %s: give --year, or "
+                             "declare its year in a variables file",
+                             c->name);
+    return TOB_OK;
 }
 
 /* Variable name, metadata if declared, and year of column i. */
@@ -226,46 +259,57 @@ static tob_status_t name_column(ind_import_t *imp, tob_values_t *vals, size_t i,
                                 tob_error_t *err)
 {
     ind_column_t *c = &imp->cols[i];
-    variable_name_from_header(c->header, c->name, sizeof c->name);
-    tob_status_t s = variable_check_name(c->name, err);
+    tob_status_t s = column_year(imp, vals, c, err);
+    if (s == TOB_OK)
+        s = variable_check_name(c->name, err);
     for (size_t k = 0; s == TOB_OK && k < i; k++)
-        if (strcmp(imp->cols[k].name, c->name) == 0)
+        if (strcmp(imp->cols[k].name, c->name) == 0 &&
+            imp->cols[k].year == c->year)
             s = tob_error_set(err, TOB_ERR_INPUT,
-                              "columns %s and %s are both variable %s",
-                              imp->cols[k].header, c->header, c->name);
-    if (s != TOB_OK)
-        return at(imp, 0, c->header, s, err);
-    const tob_variable_t *var = tob_values_variable(vals, c->name, NULL);
-    c->declared = var != NULL;
-    c->aggregate = var != NULL ? var->aggregate : TOB_AGG_NONE;
-    c->scale = var != NULL ? var->scale : 1;
-    c->year = imp->opts->year;
-    if (c->year == 0 && var != NULL)
-        c->year = var->year;
-    if (c->year == 0)
-        c->year = year_of_name(c->name);
-    if (c->year == 0)
-        return at(imp, 0, c->header,
-                  tob_error_set(err, TOB_ERR_INPUT,
-                                "no year for variable %s: give --year, or "
-                                "declare its year in a variables file",
-                                c->name),
-                  err);
-    return TOB_OK;
+                              "columns %s and %s are both variable %s of %d",
+                              imp->cols[k].header, c->header, c->name,
+                              c->year);
+    return s != TOB_OK ? at(imp, 0, c->header, s, err) : TOB_OK;
 }
 
-static long column_named(const ind_import_t *imp, const char *name)
+/* The column of variable name in year (the parts of a ratio of 2021 are
+ * the 2021 columns). */
+static long column_named(const ind_import_t *imp, const char *name, int year)
 {
     for (size_t i = 0; i < imp->n_cols; i++)
-        if (name[0] && strcmp(imp->cols[i].name, name) == 0)
+        if (name[0] && strcmp(imp->cols[i].name, name) == 0 &&
+            imp->cols[i].year == year)
             return (long)i;
     return -1;
+}
+
+/* Every --series item names at least one column. */
+static tob_status_t check_series(ind_import_t *imp, tob_error_t *err)
+{
+    if (imp->opts->series == NULL)
+        return TOB_OK;
+    const char **names = calloc(imp->n_cols + 1, sizeof *names);
+    char(*folded)[TOB_VARIABLE_NAME_MAX] =
+        calloc(imp->n_cols + 1, sizeof *folded);
+    tob_status_t s = names && folded ? TOB_OK : nomem(err);
+    for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
+        variable_name_from_header(imp->cols[i].header, folded[i],
+                                      sizeof folded[i]);
+        names[i] = folded[i];
+    }
+    if (s == TOB_OK)
+        s = ind_series_check(imp->opts->series, names, imp->n_cols, err);
+    free(names);
+    free(folded);
+    return s != TOB_OK ? at(imp, 0, NULL, s, err) : TOB_OK;
 }
 
 static tob_status_t name_columns(ind_import_t *imp, tob_error_t *err)
 {
     tob_values_t *vals = NULL;
-    tob_status_t s = tob_values_open(imp->st, &vals, err);
+    tob_status_t s = check_series(imp, err);
+    if (s == TOB_OK)
+        s = tob_values_open(imp->st, &vals, err);
     for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++)
         s = name_column(imp, vals, i, err);
     /* Parts in the same file let merged communes be recombined. */
@@ -273,10 +317,10 @@ static tob_status_t name_columns(ind_import_t *imp, tob_error_t *err)
         ind_column_t *c = &imp->cols[i];
         const tob_variable_t *var = tob_values_variable(vals, c->name, NULL);
         if (var != NULL && c->aggregate == TOB_AGG_RATIO) {
-            c->part_a = column_named(imp, var->numerator);
-            c->part_b = column_named(imp, var->denominator);
+            c->part_a = column_named(imp, var->numerator, c->year);
+            c->part_b = column_named(imp, var->denominator, c->year);
         } else if (var != NULL && c->aggregate == TOB_AGG_WEIGHTED_MEAN) {
-            c->part_a = column_named(imp, var->weight);
+            c->part_a = column_named(imp, var->weight, c->year);
         }
     }
     tob_values_close(vals);

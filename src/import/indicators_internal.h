@@ -69,9 +69,23 @@ typedef struct ind_import {
     ind_target_t *targets;
     size_t n_targets;
     tob_examples_t skipped, created, unknown, no_row, merged, unmapped,
-        unmappable;
+        unmappable, year_conflicts;
     tob_id_t source_id;
 } ind_import_t;
+
+/* indicators_series.c: the year a trailing _YYYY gives (0 if none); the
+ * variable and year the series of spec (the --series text) give a folded
+ * column name (*year -1 if none matches, 0 for a renamed column without a
+ * year; TOB_ERR_ARG for a bad spec); and
+ * TOB_ERR_INPUT when an item of spec matches none of the n names. */
+int ind_year_of_name(const char *name);
+TOB_NODISCARD tob_status_t ind_series_match(const char *spec,
+                                                const char *name, char *var,
+                                                size_t size, int *year,
+                                                tob_error_t *err);
+TOB_NODISCARD tob_status_t ind_series_check(const char *spec,
+                                                const char *const *names,
+                                                size_t n, tob_error_t *err);
 
 /* indicators_map.c: keys to territories, directly or through the passage
  * table (cog_from); the rows of each territory combined into

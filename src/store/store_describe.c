@@ -54,11 +54,59 @@ static void print_extent(db_stmt_t *s, FILE *out)
                 db_column_double(s, 2), db_column_double(s, 3));
 }
 
-static void print_variable(db_stmt_t *s, FILE *out)
+/* One line per variable with each of its years: "years 2015, 2021". The
+ * years are joined here rather than in SQL, which engines spell
+ * differently. */
+typedef struct var_line {
+    char name[64], aggregate[16], label[256], years[256];
+    long long n_values;
+} var_line_t;
+
+static void flush_variable(var_line_t *v, FILE *out)
 {
-    fprintf(out, "  %-28s %-8s years %s, %lld values  %s\n",
-            db_column_str(s, 0), db_column_str(s, 1), db_column_str(s, 2),
-            db_column_int64(s, 3), db_column_str(s, 4));
+    if (v->name[0] != '\0')
+        fprintf(out, "  %-28s %-8s years %s, %lld values  %s\n", v->name,
+                v->aggregate, v->years[0] ? v->years : "-", v->n_values,
+                v->label);
+    v->name[0] = '\0';
+}
+
+static int print_variables(tob_store_t *st, FILE *out, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    if (db_prepare(st,
+                   "SELECT v.name, v.aggregate, v.label, o.year,"
+                   " count(o.value) FROM variable v LEFT JOIN observation o"
+                   " ON o.variable = v.name GROUP BY v.name, o.year"
+                   " ORDER BY v.name, o.year",
+                   &stmt, err) != TOB_OK)
+        return -1;
+    var_line_t v = {0};
+    int rc;
+    while ((rc = db_step(stmt)) == DB_ROW) {
+        if (strcmp(v.name, db_column_str(stmt, 0)) != 0) {
+            flush_variable(&v, out);
+            snprintf(v.name, sizeof v.name, "%s", db_column_str(stmt, 0));
+            snprintf(v.aggregate, sizeof v.aggregate, "%s",
+                     db_column_str(stmt, 1));
+            snprintf(v.label, sizeof v.label, "%s", db_column_str(stmt, 2));
+            v.years[0] = '\0';
+            v.n_values = 0;
+        }
+        if (db_column_type(stmt, 3) == DB_NULL)
+            continue;
+        size_t used = strlen(v.years);
+        snprintf(v.years + used, sizeof v.years - used, "%s%d",
+                 used ? ", " : "", db_column_int(stmt, 3));
+        v.n_values += db_column_int64(stmt, 4);
+    }
+    flush_variable(&v, out);
+    db_finalize(stmt);
+    if (rc != DB_DONE) {
+        db_fail(st, "reading the store", err);
+        return -1;
+    }
+    return 0;
 }
 
 static void print_source(db_stmt_t *s, FILE *out)
@@ -128,13 +176,7 @@ tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
                       print_extent, err);
     if (rc == 0) {
         fprintf(out, "variables:\n");
-        rc = each_row(st, out,
-                      "SELECT v.name, v.aggregate,"
-                      " coalesce(min(o.year) || '-' || max(o.year), '-'),"
-                      " count(o.value), v.label FROM variable v"
-                      " LEFT JOIN observation o ON o.variable = v.name"
-                      " GROUP BY v.name ORDER BY v.name",
-                      print_variable, err);
+        rc = print_variables(st, out, err);
     }
     if (rc == 0) {
         fprintf(out, "stored aggregates:%s\n",

@@ -1,0 +1,316 @@
+/* carnet_fit.c - the template a carnet gets without --template: made from
+ * the store, so that an observatory's own variables (population,
+ * densite_2021...) give key figures, charts and a map. Declared variables
+ * with values at the level, in the order of the variables file. */
+#include "carnet_internal.h"
+
+#include "store/db.h"
+#include "terrobs/values.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIT_MAX_VARS CARNET_MAX_VARS
+#define FIT_MAX_EVOLUTIONS 4
+#define FIT_TABLE_COLUMNS 4
+#define FIT_PROBE 24 /* territories tried before a variable is "empty" */
+
+typedef struct fit_var {
+    char name[TOB_VARIABLE_NAME_MAX];
+    char label[256];
+    tob_aggregate_kind_t aggregate;
+    size_t n_years;
+    int has_commune_values;
+} fit_var_t;
+
+typedef struct fit {
+    fit_var_t vars[FIT_MAX_VARS];
+    size_t n_vars;
+    char *text;
+    size_t len, cap;
+    int oom;
+} fit_t;
+
+static void put(fit_t *f, const char *fmt, ...) TOB_PRINTF(2, 3);
+
+static void put(fit_t *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || f->oom)
+        return;
+    if (f->len + (size_t)n + 1 > f->cap) {
+        size_t cap = 2 * (f->len + (size_t)n + 1) + 1024;
+        char *grown = realloc(f->text, cap);
+        if (grown == NULL) {
+            f->oom = 1;
+            return;
+        }
+        f->text = grown;
+        f->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(f->text + f->len, f->cap - f->len, fmt, ap);
+    va_end(ap);
+    f->len += (size_t)n;
+}
+
+/* A label as one line of an INI value. */
+static void one_line(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20)
+            *s = ' ';
+}
+
+/* Variables created by an indicator import that no variables file
+ * declared have their name as label and aggregate 'none'; the projets_*
+ * counts have their own sections (contracts, map:projets). */
+static const char SQL_VARIABLES[] =
+    "SELECT name, label, aggregate FROM variable"
+    " WHERE (label <> name OR aggregate <> 'none')"
+    "   AND name NOT LIKE 'projets\\_%' ESCAPE '\\'"
+    " ORDER BY rowid";
+
+static const char SQL_PROBE[] =
+    "SELECT id FROM territory WHERE level = ?1 ORDER BY vintage DESC, id"
+    " LIMIT ?2";
+
+static tob_status_t probe_ids(tob_store_t *st, const char *level,
+                              tob_id_t *ids, size_t *n, tob_error_t *err)
+{
+    db_stmt_t *s = NULL;
+    *n = 0;
+    tob_status_t status = db_prepare(st, SQL_PROBE, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_text_static(s, 1, level);
+    db_bind_int(s, 2, FIT_PROBE);
+    while (*n < FIT_PROBE && db_step(s) == DB_ROW)
+        ids[(*n)++] = db_column_int64(s, 0);
+    db_finalize(s);
+    return TOB_OK;
+}
+
+/* 1 if one of the territories has a value of name. */
+static tob_status_t has_values(tob_values_t *vals, const char *name,
+                               const tob_id_t *ids, size_t n, int *found,
+                               tob_error_t *err)
+{
+    *found = 0;
+    for (size_t i = 0; i < n && !*found; i++) {
+        tob_value_t v;
+        tob_status_t s = tob_values_get(vals, name, ids[i], 0, &v, err);
+        if (s != TOB_OK)
+            return s;
+        *found = isfinite(v.value);
+    }
+    return TOB_OK;
+}
+
+static tob_status_t read_vars(tob_store_t *st, tob_values_t *vals,
+                              const char *level, fit_t *f, tob_error_t *err)
+{
+    tob_id_t ids[FIT_PROBE], communes[FIT_PROBE];
+    size_t n_ids = 0, n_communes = 0;
+    tob_status_t s = probe_ids(st, level, ids, &n_ids, err);
+    if (s == TOB_OK)
+        s = probe_ids(st, "commune", communes, &n_communes, err);
+    db_stmt_t *stmt = NULL;
+    if (s == TOB_OK)
+        s = db_prepare(st, SQL_VARIABLES, &stmt, err);
+    fit_var_t cand[64];
+    size_t n_cand = 0;
+    while (s == TOB_OK && n_cand < 64 && db_step(stmt) == DB_ROW) {
+        fit_var_t *v = &cand[n_cand++];
+        memset(v, 0, sizeof *v);
+        snprintf(v->name, sizeof v->name, "%s", db_column_str(stmt, 0));
+        snprintf(v->label, sizeof v->label, "%s", db_column_str(stmt, 1));
+        one_line(v->label);
+        v->aggregate = (tob_aggregate_kind_t)tob_aggregate_parse(
+            db_column_str(stmt, 2));
+    }
+    db_finalize(stmt);
+    for (size_t i = 0; s == TOB_OK && i < n_cand; i++) {
+        int at_level = 0;
+        s = has_values(vals, cand[i].name, ids, n_ids, &at_level, err);
+        if (s != TOB_OK || !at_level || f->n_vars == FIT_MAX_VARS)
+            continue;
+        fit_var_t *v = &f->vars[f->n_vars++];
+        *v = cand[i];
+        s = has_values(vals, v->name, communes, n_communes,
+                       &v->has_commune_values, err);
+        const tob_variable_t *meta = tob_values_variable(vals, v->name, NULL);
+        int years[CARNET_MAX_VARS];
+        v->n_years = meta != NULL ? carnet_series_years(st, meta, years,
+                                                        CARNET_MAX_VARS)
+                                  : 0;
+    }
+    return s;
+}
+
+/* The names of vars matching want (a filter), comma-separated, at most
+ * max. */
+static void put_names(fit_t *f, size_t max, int (*want)(const fit_var_t *))
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_vars && n < max; i++)
+        if (want == NULL || want(&f->vars[i]))
+            put(f, "%s%s", n++ ? ", " : "", f->vars[i].name);
+}
+
+static int is_sum(const fit_var_t *v)
+{
+    return v->aggregate == TOB_AGG_SUM && v->has_commune_values;
+}
+
+static int is_ratio(const fit_var_t *v)
+{
+    return v->aggregate != TOB_AGG_SUM && v->has_commune_values;
+}
+
+static const fit_var_t *first(const fit_t *f, int (*want)(const fit_var_t *))
+{
+    for (size_t i = 0; i < f->n_vars; i++)
+        if (want(&f->vars[i]))
+            return &f->vars[i];
+    return NULL;
+}
+
+static int is_true_ratio(const fit_var_t *v)
+{
+    return v->aggregate == TOB_AGG_RATIO && v->has_commune_values;
+}
+
+static void put_sections_line(fit_t *f, const fit_var_t *map_var,
+                              const fit_var_t *main_sum)
+{
+    put(f, "sections = cover");
+    if (f->n_vars > 0)
+        put(f, ", figures");
+    for (size_t i = 0, n = 0; i < f->n_vars && n < FIT_MAX_EVOLUTIONS; i++)
+        if (f->vars[i].n_years >= 2) {
+            put(f, ", evolution:%s", f->vars[i].name);
+            n++;
+        }
+    if (map_var != NULL)
+        put(f, ", map:%s", map_var->name);
+    if (main_sum != NULL)
+        put(f, ", communes-chart");
+    if (first(f, is_sum) != NULL || first(f, is_ratio) != NULL)
+        put(f, ", communes-table");
+    put(f, ", contracts, map:projets, gup, text:methode\n\n");
+}
+
+static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
+                                  const fit_var_t *main_sum)
+{
+    if (f->n_vars > 0) {
+        put(f, "[figures]\ntitle = Chiffres clés\nindicators = ");
+        put_names(f, FIT_MAX_VARS, NULL);
+        put(f, "\nreferences = departement, region, store\nindex = ");
+        put_names(f, TOB_CARNET_INDEX_MAX - 1, NULL);
+        put(f, "\n\n");
+    }
+    for (size_t i = 0, n = 0; i < f->n_vars && n < FIT_MAX_EVOLUTIONS; i++) {
+        const fit_var_t *v = &f->vars[i];
+        if (v->n_years < 2)
+            continue;
+        put(f, "[evolution:%s]\ntitle = Évolution : %s\nvariables = %s\n\n",
+            v->name, v->label, v->name);
+        n++;
+    }
+    if (map_var != NULL)
+        put(f,
+            "[map:%s]\ntitle = %s par commune\nvariable = %s\n"
+            "method = quantile\nk = 5\npalette = YlOrRd\nlabels = 8\n\n",
+            map_var->name, map_var->label, map_var->name);
+    if (main_sum != NULL)
+        put(f,
+            "[communes-chart]\ntitle = Les communes : %s\nvariable = %s\n"
+            "top = 10\n\n",
+            main_sum->label, main_sum->name);
+    if (first(f, is_sum) == NULL && first(f, is_ratio) == NULL)
+        return;
+    /* The main count, then the rates, then other counts. */
+    put(f, "[communes-table]\ntitle = Les communes du territoire\ncolumns = ");
+    size_t n = 0;
+    if (main_sum != NULL)
+        put(f, "%s", main_sum->name), n++;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < f->n_vars && n < FIT_TABLE_COLUMNS; i++) {
+            const fit_var_t *v = &f->vars[i];
+            if (v != main_sum && (pass == 0 ? is_ratio(v) : is_sum(v)))
+                put(f, "%s%s", n++ ? ", " : "", v->name);
+        }
+    if (main_sum != NULL)
+        put(f, "\nsort = %s", main_sum->name);
+    put(f, "\n\n");
+}
+
+/* Which surface the densities use is said once, here and on the cover. */
+static const char FIT_METHOD[] =
+    "Les valeurs d'un territoire sont celles de l'observatoire : observées "
+    "quand elles ont été importées pour lui, sinon calculées à partir de ses "
+    "communes membres à la géographie actuelle (sommes, rapports de sommes "
+    "pour les taux et les densités), de sorte que les évolutions sont à "
+    "géographie constante. Le rang compare le territoire à tous ceux de son "
+    "niveau (1er : la valeur la plus élevée). Une valeur manquante est notée "
+    "« n.d. ». Les contrats, projets et sites de gestion urbaine de proximité "
+    "sont ceux enregistrés dans l'observatoire à la date d'édition.";
+
+static const char FIT_TAIL[] =
+    "[contracts]\ntitle = Contrats et projets\nmax-rows = 25\n\n"
+    "[map:projets]\ntitle = Projets par commune\nvariable = projets_nombre\n"
+    "method = fisher\nk = 4\npalette = YlGnBu\nlabels = 8\noptional = yes\n\n"
+    "[gup]\ntitle = Gestion urbaine de proximité\nmax-rows = 25\n\n";
+
+static void put_template(fit_t *f, const char *level)
+{
+    const fit_var_t *map_var = first(f, is_true_ratio);
+    if (map_var == NULL)
+        map_var = first(f, is_ratio);
+    const fit_var_t *main_sum = first(f, is_sum);
+    put(f,
+        "# made from the store for the carnets of level %s: its declared "
+        "variables\n"
+        "[carnet]\ntitle = Carnet de territoire\nsubtitle = Diagnostic "
+        "partagé\nauthor = Observatoire territorial\n",
+        level);
+    put_sections_line(f, map_var, main_sum);
+    put(f, "[cover]\nlocator = yes\n\n");
+    put_variable_sections(f, map_var, main_sum);
+    put(f, "%s[text:methode]\ntitle = Méthode\ntext = %s\n", FIT_TAIL,
+        FIT_METHOD);
+}
+
+tob_status_t tob_carnet_template_fit(tob_store_t *st, const char *level,
+                                     tob_carnet_template_t **out,
+                                     tob_error_t *err)
+{
+    *out = NULL;
+    if (level == NULL)
+        return tob_error_set(err, TOB_ERR_ARG, "a template fits a level");
+    fit_t f;
+    memset(&f, 0, sizeof f);
+    tob_values_t *vals = NULL;
+    tob_status_t s = tob_values_open(st, &vals, err);
+    if (s == TOB_OK)
+        s = read_vars(st, vals, level, &f, err);
+    tob_values_close(vals);
+    if (s == TOB_OK) {
+        put_template(&f, level);
+        if (f.oom)
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    if (s == TOB_OK)
+        s = tob_carnet_template_parse(f.text, f.len, "carnet (from the store)",
+                                      NULL, out, err);
+    free(f.text);
+    return s;
+}
