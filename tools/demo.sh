@@ -44,9 +44,10 @@ $T import "$OBS" territories layers/data/qpv2024-communes.csv --level qpv \
 echo "== 3. indicators (Insee comparateur 2024) and aggregation"
 $T import "$OBS" variables layers/variables.csv
 # COG 2024 codes: communes merged since are summed into their 2026 commune
-# through the 2018 -> 2026 passage table.
+# through the 2018 -> 2026 passage table. Each column's year is in its
+# name (population_2015) or declared (superficie_km2: 2021).
 $T import "$OBS" indicators layers/data/indicateurs-communes.csv \
-    --level commune --key insee_com --year 2021 --cog-from 2018 \
+    --level commune --key insee_com --cog-from 2018 \
     --passage layers/data/passage-2018-2026.csv --partial-merges
 for to in epci scot zone departement; do
     $T aggregate "$OBS" --from commune --to "$to"
@@ -87,7 +88,7 @@ $T relate "$MQ" --child commune --parent epci
 $T relate "$MQ" --child commune --parent departement --spatial
 $T import "$MQ" variables layers/variables.csv
 $T import "$MQ" indicators layers/data/indicateurs-communes.csv \
-    --level commune --key insee_com --year 2021
+    --level commune --key insee_com
 $T aggregate "$MQ" --from commune --to epci
 $T import "$MQ" contracts "$EX/fictif-cacem-contrat.csv"
 $T import "$MQ" projects "$EX/fictif-cacem-projets.csv"

@@ -21,6 +21,9 @@ typedef struct tob_load_options {
     int vintage;              /* year of the geography, 0 = current year */
     const char *where;        /* OGR SQL attribute filter, or NULL */
     const char *s_srs;        /* source CRS when the file has none: EPSG:N */
+    /* Who made the boundaries, for the source lines of maps and carnets
+     * ("IGN, Admin Express COG 2018"); kept per level; NULL = unchanged. */
+    const char *attribution;
     int replace; /* swap the whole (level, vintage) for this source */
     int append;  /* add to an existing (level, vintage); a code already
                   * there is an error (a store with Nord and Somme) */

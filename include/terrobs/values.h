@@ -129,6 +129,17 @@ TOB_API TOB_NODISCARD tob_status_t tob_values_derive(
     tob_values_t *v, const char *variable, tob_id_t territory, int year,
     const tob_derive_options_t *opts, tob_value_t *out, tob_error_t *err);
 
+/* The source line of a document (without "Sources : "): the sources the
+ * variables declare (a ratio without one: its parts'), the producers of
+ * the boundaries of levels recorded at load (attribution), and, with
+ * followup, "suivi de l'observatoire" when the store has contracts or GUP
+ * sites; each once, joined by " ; ". "" when nothing is known. Errors:
+ * TOB_ERR_SQLITE, TOB_ERR_ARG (size 0). */
+TOB_API TOB_NODISCARD tob_status_t tob_values_sources(
+    tob_values_t *v, const char *const *variables, size_t n_variables,
+    const char *const *levels, size_t n_levels, int followup, char *buf,
+    size_t size, tob_error_t *err);
+
 /* The store the reader reads, borrowed. */
 TOB_API tob_store_t *tob_values_store(tob_values_t *v);
 

@@ -167,8 +167,8 @@ static tob_status_t evo_years(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               evo_t *e, tob_error_t *err)
 {
     carnet_var_t vars[CARNET_MAX_VARS];
-    size_t n = carnet_evolution_points(ctx->st, ctx->vals, ctx->tpl, sec,
-                                       vars, CARNET_MAX_VARS);
+    size_t n = carnet_evolution_points(ctx->st, ctx->vals, ctx->tpl, sec, vars,
+                                       CARNET_MAX_VARS);
     for (size_t i = 0; i < n; i++) {
         const tob_variable_t *meta = NULL;
         tob_status_t st = carnet_section_meta(ctx, sec, "variables",
@@ -220,9 +220,8 @@ static void evo_level(carnet_ctx_t *ctx, evo_t *e)
     }
     size_t s = e->n_series;
     for (size_t i = 0; n >= 2 && i < e->n; i++)
-        e->values[s][i] =
-            carnet_peers_total(p, carnet_peer_var(p, e->names[i], e->fetch[i]),
-                               mask);
+        e->values[s][i] = carnet_peers_total(
+            p, carnet_peer_var(p, e->names[i], e->fetch[i]), mask);
     if (n >= 2) {
         carnet_level_total_label(ctx, n, e->labels[s], sizeof e->labels[s]);
         e->n_series++;

@@ -5,6 +5,7 @@
 
 #include "layout_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,6 +92,27 @@ static size_t parents_line(const carnet_territory_t *t, size_t i, char *label,
     return k;
 }
 
+/* The cover's area: the template's area variable when the territory has
+ * a value of it (the surface the key figures and the communes table use),
+ * else its polygon's. */
+static void cover_area(carnet_ctx_t *ctx, char *buf, size_t size)
+{
+    const char *name = tpl_get_or(ctx->tpl, "cover", "area", NULL);
+    tob_error_t ignored;
+    tob_error_clear(&ignored);
+    tob_value_t v;
+    if (name != NULL && carnet_need_values(ctx, &ignored) == TOB_OK &&
+        tob_values_variable(ctx->vals, name, NULL) != NULL &&
+        tob_values_get(ctx->vals, name, ctx->terr->self.id, 0, &v, &ignored) ==
+            TOB_OK &&
+        isfinite(v.value)) {
+        carnet_fmt_value(v.value, tob_values_variable(ctx->vals, name, NULL),
+                         buf, size);
+        return;
+    }
+    carnet_fmt_area(ctx->terr->self.area_m2, buf, size);
+}
+
 static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
 {
     const carnet_territory_t *t = ctx->terr;
@@ -114,12 +136,54 @@ static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
                   t->n_communes > 1 ? "Communes membres" : "Commune membre",
                   buf);
     }
-    carnet_fmt_area(t->self.area_m2, buf, sizeof buf);
+    cover_area(ctx, buf, sizeof buf);
     y += fact(ctx, cr, y, "Superficie", buf);
     return y;
 }
 
-static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
+/* The variables every section names, for the source line. */
+static size_t template_variables(const tob_carnet_template_t *tpl,
+                                 carnet_var_t *vars, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tpl->n_sections && n < max; i++) {
+        const tpl_section_t *sec = &tpl->sections[i];
+        if (sec->kind == CARNET_FIGURES || sec->kind == CARNET_EVOLUTION ||
+            sec->kind == CARNET_MAP || sec->kind == CARNET_COMMUNES_CHART ||
+            sec->kind == CARNET_COMMUNES_TABLE)
+            n += carnet_section_vars(tpl, sec, vars + n, max - n);
+    }
+    return n;
+}
+
+/* "Sources : Insee, RP ; IGN, Admin Express COG 2018 ; suivi de
+ * l'observatoire" from the store, unless the template says its own. */
+static tob_status_t source_line(carnet_ctx_t *ctx, char *buf, size_t size,
+                                tob_error_t *err)
+{
+    const char *given = tpl_get_or(ctx->tpl, "carnet", "source", NULL);
+    if (given != NULL) {
+        snprintf(buf, size, "%s", given);
+        return TOB_OK;
+    }
+    carnet_var_t vars[4 * CARNET_MAX_VARS];
+    const char *names[4 * CARNET_MAX_VARS];
+    size_t n = template_variables(ctx->tpl, vars, 4 * CARNET_MAX_VARS);
+    for (size_t i = 0; i < n; i++)
+        names[i] = vars[i].name;
+    const char *levels[] = {ctx->terr->self.level, "commune", "departement"};
+    char line[768];
+    tob_status_t st = carnet_need_values(ctx, err);
+    if (st == TOB_OK)
+        st = tob_values_sources(ctx->vals, names, n, levels, 3, 1, line,
+                                sizeof line, err);
+    buf[0] = '\0';
+    if (st == TOB_OK && line[0] != '\0')
+        snprintf(buf, size, "Sources\xC2\xA0: %s.", line);
+    return st;
+}
+
+static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr, const char *source)
 {
     double y = FOOT_Y;
     set_rgb(cr, TOB_RGB_RULE);
@@ -136,8 +200,7 @@ static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr)
                            TOB_FONT_FAMILY " Bold 9", TOB_RGB_TEXT,
                            TOB_ALIGN_LEFT, line) +
          4;
-    const char *source = tpl_get_or(ctx->tpl, "carnet", "source", NULL);
-    if (source != NULL)
+    if (source[0] != '\0')
         y += tob_doc_draw_text(ctx->doc, cr, COVER_X, y, COVER_W,
                                TOB_FONT_FAMILY " 8", TOB_RGB_GREY,
                                TOB_ALIGN_LEFT, source) +
@@ -166,7 +229,11 @@ tob_status_t carnet_cover(carnet_ctx_t *ctx, const tpl_section_t *sec,
         if (st != TOB_OK)
             return st;
     }
-    draw_foot(ctx, cr);
+    char source[1024];
+    st = source_line(ctx, source, sizeof source, err);
+    if (st != TOB_OK)
+        return st;
+    draw_foot(ctx, cr, source);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(cr),
                              "drawing the cover: %s",

@@ -202,6 +202,41 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
     return st;
 }
 
+static void change_line(const tob_variable_t *meta, int from, int to,
+                        double then, double now, char *buf, size_t size);
+
+/* "Évolution 2015-2021 : +0,8 %" for a variable with several years (a
+ * series), from its first year to its latest. */
+static tob_status_t series_line(carnet_ctx_t *ctx, const tob_variable_t *meta,
+                                double now, char *buf, size_t size,
+                                tob_error_t *err)
+{
+    int years[CARNET_MAX_VARS];
+    size_t n = carnet_series_years(ctx->st, meta, years, CARNET_MAX_VARS);
+    if (n < 2 || !isfinite(now))
+        return TOB_OK;
+    tob_value_t then;
+    tob_status_t st = tob_values_get(ctx->vals, meta->name, ctx->terr->self.id,
+                                     years[0], &then, err);
+    if (st == TOB_OK)
+        change_line(meta, years[0], years[n - 1], then.value, now, buf, size);
+    return st;
+}
+
+static void change_line(const tob_variable_t *meta, int from, int to,
+                        double then, double now, char *buf, size_t size)
+{
+    if (!isfinite(then) || !isfinite(now) || then == 0)
+        return;
+    int points = strcmp(meta->unit, "%") == 0;
+    double change = points ? now - then : 100.0 * (now - then) / then;
+    char num[TOB_FMT_MAX], line[256];
+    tob_fmt_number_fr(change, 1, num, sizeof num);
+    snprintf(line, sizeof line, "Évolution %d-%d : %s%.40s%s", from, to,
+             change > 0 ? "+" : "", num, points ? "\xC2\xA0pt" : "\xC2\xA0%");
+    append(buf, size, line);
+}
+
 /* "Évolution 2015-2021 : +0,8 %" (in points for a rate), when an
  * evolution pair of the section ends at this variable. */
 static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
@@ -239,7 +274,20 @@ static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
         append(buf, size, line);
     }
     tpl_free_words(pairs, n);
+    if (st == TOB_OK && n == 0)
+        st = series_line(ctx, meta, now, buf, size, err);
     return st;
+}
+
+/* 1 if text holds a four-digit number (a label that says its year). */
+static int has_year(const char *text)
+{
+    for (size_t run = 0; *text != '\0'; text++) {
+        run = *text >= '0' && *text <= '9' ? run + 1 : 0;
+        if (run == 4)
+            return 1;
+    }
+    return 0;
 }
 
 typedef struct figure_text {
@@ -288,6 +336,12 @@ static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
     snprintf(f->unit, sizeof f->unit, "%s", isfinite(v) ? meta->unit : "");
     snprintf(f->label, sizeof f->label, "%s",
              meta->label[0] ? meta->label : meta->name);
+    int years[2];
+    if (isfinite(v) && got.year > 0 && !has_year(f->label) &&
+        carnet_series_years(ctx->st, meta, years, 2) >= 2)
+        snprintf(f->label + strlen(f->label),
+                 sizeof f->label - strlen(f->label), " (%d)",
+                 got.year); /* a series: which of its years */
     f->detail[0] = '\0';
     const peer_var_t *pv = carnet_peer_var(ctx->peers, var->name, var->year);
     char line[256];

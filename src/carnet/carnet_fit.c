@@ -24,6 +24,12 @@ typedef struct fit_var {
     tob_aggregate_kind_t aggregate;
     size_t n_years;
     int has_commune_values;
+    /* Variables named with their years (population_2015, population_2021)
+     * are one series: the stem, the year, and whether a later one exists
+     * (an older one is shown in the evolution only). */
+    char stem[TOB_VARIABLE_NAME_MAX];
+    int name_year, older;
+    int is_area; /* a count in km²: the territory's surface */
 } fit_var_t;
 
 typedef struct fit {
@@ -72,7 +78,7 @@ static void one_line(char *s)
  * declared have their name as label and aggregate 'none'; the projets_*
  * counts have their own sections (contracts, map:projets). */
 static const char SQL_VARIABLES[] =
-    "SELECT name, label, aggregate FROM variable"
+    "SELECT name, label, aggregate, unit FROM variable"
     " WHERE (label <> name OR aggregate <> 'none')"
     "   AND name NOT LIKE 'projets\\_%' ESCAPE '\\'"
     " ORDER BY rowid";
@@ -81,8 +87,8 @@ static const char SQL_PROBE[] =
     "SELECT id FROM territory WHERE level = ?1 ORDER BY vintage DESC, id"
     " LIMIT ?2";
 
-static tob_status_t probe_ids(tob_store_t *st, const char *level,
-                              tob_id_t *ids, size_t *n, tob_error_t *err)
+static tob_status_t probe_ids(tob_store_t *st, const char *level, tob_id_t *ids,
+                              size_t *n, tob_error_t *err)
 {
     db_stmt_t *s = NULL;
     *n = 0;
@@ -132,8 +138,10 @@ static tob_status_t read_vars(tob_store_t *st, tob_values_t *vals,
         snprintf(v->name, sizeof v->name, "%s", db_column_str(stmt, 0));
         snprintf(v->label, sizeof v->label, "%s", db_column_str(stmt, 1));
         one_line(v->label);
-        v->aggregate = (tob_aggregate_kind_t)tob_aggregate_parse(
-            db_column_str(stmt, 2));
+        v->aggregate =
+            (tob_aggregate_kind_t)tob_aggregate_parse(db_column_str(stmt, 2));
+        v->is_area = v->aggregate == TOB_AGG_SUM &&
+                     strcmp(db_column_str(stmt, 3), "km\xC2\xB2") == 0;
     }
     db_finalize(stmt);
     for (size_t i = 0; s == TOB_OK && i < n_cand; i++) {
@@ -147,31 +155,70 @@ static tob_status_t read_vars(tob_store_t *st, tob_values_t *vals,
                        &v->has_commune_values, err);
         const tob_variable_t *meta = tob_values_variable(vals, v->name, NULL);
         int years[CARNET_MAX_VARS];
-        v->n_years = meta != NULL ? carnet_series_years(st, meta, years,
-                                                        CARNET_MAX_VARS)
-                                  : 0;
+        v->n_years = meta != NULL
+                         ? carnet_series_years(st, meta, years, CARNET_MAX_VARS)
+                         : 0;
     }
     return s;
 }
 
+/* population_2021 -> stem population, year 2021. */
+static void split_year(fit_var_t *v)
+{
+    size_t len = strlen(v->name);
+    snprintf(v->stem, sizeof v->stem, "%s", v->name);
+    v->name_year = 0;
+    if (len < 6 || v->name[len - 5] != '_')
+        return;
+    for (size_t i = len - 4; i < len; i++)
+        if (v->name[i] < '0' || v->name[i] > '9')
+            return;
+    v->name_year = atoi(v->name + len - 4);
+    v->stem[len - 5] = '\0';
+}
+
+static void find_series(fit_t *f)
+{
+    for (size_t i = 0; i < f->n_vars; i++)
+        split_year(&f->vars[i]);
+    for (size_t i = 0; i < f->n_vars; i++)
+        for (size_t k = 0; k < f->n_vars; k++)
+            if (f->vars[i].name_year != 0 && f->vars[k].name_year != 0 &&
+                strcmp(f->vars[i].stem, f->vars[k].stem) == 0 &&
+                f->vars[k].name_year > f->vars[i].name_year)
+                f->vars[i].older = 1;
+}
+
+/* The latest of a group of variables named with their years, with two or
+ * more: an evolution of the group. */
+static int is_group_head(const fit_t *f, const fit_var_t *v)
+{
+    if (v->older || v->name_year == 0)
+        return 0;
+    for (size_t i = 0; i < f->n_vars; i++)
+        if (f->vars[i].older && strcmp(f->vars[i].stem, v->stem) == 0)
+            return 1;
+    return 0;
+}
+
 /* The names of vars matching want (a filter), comma-separated, at most
- * max. */
+ * max; older years of a series are left to the evolution. */
 static void put_names(fit_t *f, size_t max, int (*want)(const fit_var_t *))
 {
     size_t n = 0;
     for (size_t i = 0; i < f->n_vars && n < max; i++)
-        if (want == NULL || want(&f->vars[i]))
+        if (!f->vars[i].older && (want == NULL || want(&f->vars[i])))
             put(f, "%s%s", n++ ? ", " : "", f->vars[i].name);
 }
 
 static int is_sum(const fit_var_t *v)
 {
-    return v->aggregate == TOB_AGG_SUM && v->has_commune_values;
+    return !v->older && v->aggregate == TOB_AGG_SUM && v->has_commune_values;
 }
 
 static int is_ratio(const fit_var_t *v)
 {
-    return v->aggregate != TOB_AGG_SUM && v->has_commune_values;
+    return !v->older && v->aggregate != TOB_AGG_SUM && v->has_commune_values;
 }
 
 static const fit_var_t *first(const fit_t *f, int (*want)(const fit_var_t *))
@@ -184,7 +231,44 @@ static const fit_var_t *first(const fit_t *f, int (*want)(const fit_var_t *))
 
 static int is_true_ratio(const fit_var_t *v)
 {
-    return v->aggregate == TOB_AGG_RATIO && v->has_commune_values;
+    return !v->older && v->aggregate == TOB_AGG_RATIO && v->has_commune_values;
+}
+
+/* An evolution: a variable with several years, or the latest of a group
+ * named with their years. */
+static int is_evolution(const fit_t *f, const fit_var_t *v)
+{
+    return (!v->older && v->n_years >= 2) || is_group_head(f, v);
+}
+
+/* "Population municipale" from "Population municipale 2021". */
+static void label_without_year(const fit_var_t *v, char *buf, size_t size)
+{
+    size_t n = strlen(v->label);
+    char year[16];
+    snprintf(year, sizeof year, " %d", v->name_year);
+    size_t y = strlen(year);
+    if (v->name_year != 0 && n > y && strcmp(v->label + n - y, year) == 0)
+        n -= y;
+    snprintf(buf, size, "%.*s", (int)n, v->label);
+}
+
+static void put_evolution(fit_t *f, const fit_var_t *v)
+{
+    char label[256];
+    label_without_year(v, label, sizeof label);
+    int group = is_group_head(f, v);
+    put(f, "[evolution:%s]\ntitle = Évolution : %s\nvariables = ",
+        group ? v->stem : v->name, label);
+    if (!group) {
+        put(f, "%s\n\n", v->name);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_vars; i++)
+        if (f->vars[i].name_year != 0 && strcmp(f->vars[i].stem, v->stem) == 0)
+            put(f, "%s%s", n++ ? ", " : "", f->vars[i].name);
+    put(f, "\n\n");
 }
 
 static void put_sections_line(fit_t *f, const fit_var_t *map_var,
@@ -194,8 +278,10 @@ static void put_sections_line(fit_t *f, const fit_var_t *map_var,
     if (f->n_vars > 0)
         put(f, ", figures");
     for (size_t i = 0, n = 0; i < f->n_vars && n < FIT_MAX_EVOLUTIONS; i++)
-        if (f->vars[i].n_years >= 2) {
-            put(f, ", evolution:%s", f->vars[i].name);
+        if (is_evolution(f, &f->vars[i])) {
+            put(f, ", evolution:%s",
+                is_group_head(f, &f->vars[i]) ? f->vars[i].stem
+                                              : f->vars[i].name);
             n++;
         }
     if (map_var != NULL)
@@ -217,14 +303,11 @@ static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
         put_names(f, TOB_CARNET_INDEX_MAX - 1, NULL);
         put(f, "\n\n");
     }
-    for (size_t i = 0, n = 0; i < f->n_vars && n < FIT_MAX_EVOLUTIONS; i++) {
-        const fit_var_t *v = &f->vars[i];
-        if (v->n_years < 2)
-            continue;
-        put(f, "[evolution:%s]\ntitle = Évolution : %s\nvariables = %s\n\n",
-            v->name, v->label, v->name);
-        n++;
-    }
+    for (size_t i = 0, n = 0; i < f->n_vars && n < FIT_MAX_EVOLUTIONS; i++)
+        if (is_evolution(f, &f->vars[i])) {
+            put_evolution(f, &f->vars[i]);
+            n++;
+        }
     if (map_var != NULL)
         put(f,
             "[map:%s]\ntitle = %s par commune\nvariable = %s\n"
@@ -283,10 +366,26 @@ static void put_template(fit_t *f, const char *level)
         "partagé\nauthor = Observatoire territorial\n",
         level);
     put_sections_line(f, map_var, main_sum);
-    put(f, "[cover]\nlocator = yes\n\n");
+    const fit_var_t *area = NULL;
+    for (size_t i = 0; i < f->n_vars && area == NULL; i++)
+        if (f->vars[i].is_area)
+            area = &f->vars[i];
+    put(f, "[cover]\nlocator = yes\n");
+    if (area != NULL)
+        put(f, "area = %s\n", area->name);
+    put(f, "\n");
     put_variable_sections(f, map_var, main_sum);
-    put(f, "%s[text:methode]\ntitle = Méthode\ntext = %s\n", FIT_TAIL,
+    put(f, "%s[text:methode]\ntitle = Méthode\ntext = %s", FIT_TAIL,
         FIT_METHOD);
+    if (area != NULL)
+        put(f,
+            " Les superficies (couverture, chiffres clés, tableau des "
+            "communes) sont celles de la variable « %s » ; les densités en "
+            "découlent.\n",
+            area->label);
+    else
+        put(f, " Les superficies sont celles des contours de "
+               "l'observatoire.\n");
 }
 
 tob_status_t tob_carnet_template_fit(tob_store_t *st, const char *level,
@@ -304,6 +403,7 @@ tob_status_t tob_carnet_template_fit(tob_store_t *st, const char *level,
         s = read_vars(st, vals, level, &f, err);
     tob_values_close(vals);
     if (s == TOB_OK) {
+        find_series(&f);
         put_template(&f, level);
         if (f.oom)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");

@@ -138,9 +138,9 @@ tob_status_t tob_carnet_template_gaps(tob_store_t *st,
         const tpl_section_t *sec = &tpl->sections[i];
         for (size_t k = 0; var_keys[sec->kind][k] != NULL; k++) {
             char *words[CARNET_MAX_VARS];
-            size_t nw = tpl_split(tpl_get(tpl, sec->id, var_keys[sec->kind][k],
-                                          NULL),
-                                  words, CARNET_MAX_VARS);
+            size_t nw =
+                tpl_split(tpl_get(tpl, sec->id, var_keys[sec->kind][k], NULL),
+                          words, CARNET_MAX_VARS);
             if (nw == (size_t)-1) {
                 s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
                 break;

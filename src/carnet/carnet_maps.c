@@ -370,12 +370,10 @@ static tob_status_t map_variable(carnet_ctx_t *ctx, const tpl_section_t *sec,
     tob_status_t st = carnet_need_values(ctx, err);
     if (st == TOB_OK)
         st = carnet_section_meta(ctx, sec, "variable", name, meta, err);
-    if (st == TOB_OK && *meta != NULL) {
-        snprintf(source, size, "%s", (*meta)->source);
-        source[strcspn(source, "\r\n")] = '\0';
-        for (char *q = source; (q = strchr(q, '"')) != NULL;)
-            *q = '\''; /* it is written between quotes */
-    }
+    /* The map's own footer cites the variable's sources and the
+     * producer of the communes (render_data.c). */
+    if (size > 0)
+        source[0] = '\0';
     return st;
 }
 

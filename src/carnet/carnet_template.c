@@ -14,7 +14,7 @@
 
 static const char *const carnet_keys[] = {"title",  "subtitle", "author",
                                           "source", "sections", NULL};
-static const char *const cover_keys[] = {"locator", NULL};
+static const char *const cover_keys[] = {"locator", "area", NULL};
 static const char *const map_keys[] = {
     "title",   "variable", "year",  "method",   "k",
     "palette", "labels",   "style", "optional", NULL};

@@ -264,8 +264,8 @@ size_t carnet_evolution_points(tob_store_t *st, tob_values_t *vals,
     carnet_var_t vars[CARNET_MAX_VARS];
     size_t n = carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS), k = 0;
     for (size_t i = 0; i < n && k < max; i++) {
-        const tob_variable_t *meta = tob_values_variable(vals, vars[i].name,
-                                                         NULL);
+        const tob_variable_t *meta =
+            tob_values_variable(vals, vars[i].name, NULL);
         int years[CARNET_MAX_VARS];
         size_t ny = meta != NULL
                         ? carnet_series_years(st, meta, years, CARNET_MAX_VARS)
@@ -293,11 +293,11 @@ static tob_status_t add_template_vars(tob_values_t *vals,
         if (sec->kind != CARNET_FIGURES && sec->kind != CARNET_EVOLUTION)
             continue;
         carnet_var_t vars[CARNET_MAX_VARS];
-        size_t n = sec->kind == CARNET_EVOLUTION
-                       ? carnet_evolution_points(tob_values_store(vals), vals,
-                                                 tpl, sec, vars,
-                                                 CARNET_MAX_VARS)
-                       : carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
+        size_t n =
+            sec->kind == CARNET_EVOLUTION
+                ? carnet_evolution_points(tob_values_store(vals), vals, tpl,
+                                          sec, vars, CARNET_MAX_VARS)
+                : carnet_section_vars(tpl, sec, vars, CARNET_MAX_VARS);
         for (size_t i = 0; st == TOB_OK && i < n; i++) {
             tob_error_t absent;
             tob_error_clear(&absent);

@@ -21,7 +21,8 @@ static tob_status_t say_gaps(tob_store_t *st, const tob_carnet_template_t *tpl,
         fprintf(stderr,
                 "terrobs: %s: %s: [%s]: no variable '%s' in the store, left "
                 "out%s%s%s\n",
-                strict ? "error" : "warning", path, g->section, g->variable, g->closest[0] ? " (closest: " : "", g->closest,
+                strict ? "error" : "warning", path, g->section, g->variable,
+                g->closest[0] ? " (closest: " : "", g->closest,
                 g->closest[0] ? ")" : "");
     }
     if (s == TOB_OK && n > MAX_GAPS)

@@ -103,8 +103,8 @@ static int run(int argc, char **argv)
     tob_error_t err;
     tob_error_clear(&err);
     tob_carnet_template_t *tpl = NULL;
-    tob_status_t st = tob_cli_carnet_template(
-        a.store, a.template_path, a.level, a.strict, &tpl, &err);
+    tob_status_t st = tob_cli_carnet_template(a.store, a.template_path, a.level,
+                                              a.strict, &tpl, &err);
     if (st != TOB_OK)
         return tob_cli_fail(&err);
     tob_store_t *store = NULL;

@@ -33,6 +33,9 @@ static const char usage[] =
     "  --vintage YEAR     year of the geography (default: this year)\n"
     "  --where EXPR       OGR SQL filter, e.g. \"dep = '59'\"\n"
     "  --s-srs EPSG:N     CRS of a source that declares none\n"
+    "  --attribution TEXT who made the boundaries (\"IGN, Admin Express COG\n"
+    "                     2018\"): the level's part of the source line of\n"
+    "                     maps and carnets\n"
     "  --replace          swap an already loaded (level, vintage), keeping\n"
     "                     the indicators of codes still present\n"
     "  --append           add to an already loaded (level, vintage), e.g. the\n"
@@ -68,6 +71,7 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
         {"vintage", required_argument, NULL, 'v'},
         {"where", required_argument, NULL, 'w'},
         {"s-srs", required_argument, NULL, 'S'},
+        {"attribution", required_argument, NULL, 'A'},
         {"replace", no_argument, NULL, 'r'},
         {"append", no_argument, NULL, 'a'},
         {NULL, 0, NULL, 0}};
@@ -102,6 +106,9 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
             break;
         case 'S':
             o->s_srs = optarg;
+            break;
+        case 'A':
+            o->attribution = optarg;
             break;
         case 'r':
             o->replace = 1;
@@ -143,6 +150,7 @@ static void merge(tob_load_options_t *into, const tob_load_options_t *cli)
     TAKE(parent_field);
     TAKE(where);
     TAKE(s_srs);
+    TAKE(attribution);
     TAKE(vintage);
     TAKE(replace);
     TAKE(append);

@@ -40,8 +40,7 @@ static tob_status_t add_column(ind_import_t *imp, long index, tob_error_t *err)
 static tob_status_t pick_columns(ind_import_t *imp, tob_error_t *err)
 {
     const char *key_alias[] = {imp->opts->key, NULL};
-    tob_status_t s =
-        table_column(imp->table, key_alias, 1, &imp->key_col, err);
+    tob_status_t s = table_column(imp->table, key_alias, 1, &imp->key_col, err);
     size_t n = tob_table_n_columns(imp->table);
     if (s == TOB_OK && (imp->cols = calloc(n, sizeof *imp->cols)) == NULL)
         s = nomem(err);
@@ -214,8 +213,8 @@ static void year_conflict(ind_import_t *imp, const ind_column_t *c)
     int asked = imp->opts->year;
     if (asked == 0 || asked == c->year)
         return;
-    examples_add(&imp->year_conflicts, "%s is %d, not --year %d",
-                     c->header, c->year, asked);
+    examples_add(&imp->year_conflicts, "%s is %d, not --year %d", c->header,
+                 c->year, asked);
 }
 
 /* Variable name and year of column i: a series of --series, else its own
@@ -228,7 +227,7 @@ static tob_status_t column_year(ind_import_t *imp, tob_values_t *vals,
     variable_name_from_header(c->header, folded, sizeof folded);
     int year = -1;
     tob_status_t s = ind_series_match(imp->opts->series, folded, c->name,
-                                          sizeof c->name, &year, err);
+                                      sizeof c->name, &year, err);
     if (s != TOB_OK)
         return s;
     /* A series' year was asked for; a name's _YYYY may be a surprise. */
@@ -244,7 +243,7 @@ static tob_status_t column_year(ind_import_t *imp, tob_values_t *vals,
     c->year = year;
     if (year != 0 && from_name)
         year_conflict(imp, c);
-    else if ((c->year = imp->opts->year) == 0 && var != NULL)
+    else if (year == 0 && (c->year = imp->opts->year) == 0 && var != NULL)
         c->year = var->year;
     if (c->year == 0)
         return tob_error_set(err, TOB_ERR_INPUT,
@@ -267,8 +266,7 @@ static tob_status_t name_column(ind_import_t *imp, tob_values_t *vals, size_t i,
             imp->cols[k].year == c->year)
             s = tob_error_set(err, TOB_ERR_INPUT,
                               "columns %s and %s are both variable %s of %d",
-                              imp->cols[k].header, c->header, c->name,
-                              c->year);
+                              imp->cols[k].header, c->header, c->name, c->year);
     return s != TOB_OK ? at(imp, 0, c->header, s, err) : TOB_OK;
 }
 
@@ -294,7 +292,7 @@ static tob_status_t check_series(ind_import_t *imp, tob_error_t *err)
     tob_status_t s = names && folded ? TOB_OK : nomem(err);
     for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
         variable_name_from_header(imp->cols[i].header, folded[i],
-                                      sizeof folded[i]);
+                                  sizeof folded[i]);
         names[i] = folded[i];
     }
     if (s == TOB_OK)

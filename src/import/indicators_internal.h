@@ -79,13 +79,12 @@ typedef struct ind_import {
  * year; TOB_ERR_ARG for a bad spec); and
  * TOB_ERR_INPUT when an item of spec matches none of the n names. */
 int ind_year_of_name(const char *name);
-TOB_NODISCARD tob_status_t ind_series_match(const char *spec,
-                                                const char *name, char *var,
-                                                size_t size, int *year,
-                                                tob_error_t *err);
+TOB_NODISCARD tob_status_t ind_series_match(const char *spec, const char *name,
+                                            char *var, size_t size, int *year,
+                                            tob_error_t *err);
 TOB_NODISCARD tob_status_t ind_series_check(const char *spec,
-                                                const char *const *names,
-                                                size_t n, tob_error_t *err);
+                                            const char *const *names, size_t n,
+                                            tob_error_t *err);
 
 /* indicators_map.c: keys to territories, directly or through the passage
  * table (cog_from); the rows of each territory combined into

@@ -201,9 +201,9 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
         t->values[i] = NAN;
     if (n < expected && !imp->opts->partial_merges) {
         examples_add(&imp->unmappable,
-                         "%s (%zu of its %zu old codes "
-                         "in the file)",
-                         t->entry->code, n, expected);
+                     "%s (%zu of its %zu old codes "
+                     "in the file)",
+                     t->entry->code, n, expected);
         return;
     }
     if (n == 1 && expected <= 1) {
@@ -218,7 +218,7 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
     }
     if (n < expected)
         examples_add(&imp->merged, "%s (%s, %zu of %zu old codes)",
-                         t->entry->code, parts, n, expected);
+                     t->entry->code, parts, n, expected);
     else
         examples_add(&imp->merged, "%s (%s)", t->entry->code, parts);
     for (size_t i = 0; i < imp->n_cols; i++) {
@@ -226,7 +226,7 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
         t->values[i] = combine_column(imp, rows, n, i, &why);
         if (why != NULL)
             examples_add(&imp->unmappable, "%s %s (%s)", t->entry->code,
-                             imp->cols[i].name, why);
+                         imp->cols[i].name, why);
     }
 }
 
@@ -293,10 +293,10 @@ static void fill_report(ind_import_t *imp)
     examples_describe(&imp->merged, rep->merged, sizeof rep->merged);
     examples_describe(&imp->unmapped, rep->unmapped, sizeof rep->unmapped);
     examples_describe(&imp->unmappable, rep->unmappable,
-                          sizeof rep->unmappable);
+                      sizeof rep->unmappable);
     rep->n_year_conflicts = imp->year_conflicts.count;
     examples_describe(&imp->year_conflicts, rep->year_conflicts,
-                          sizeof rep->year_conflicts);
+                      sizeof rep->year_conflicts);
     size_t used = 0;
     for (size_t i = 0; i < imp->n_cols && used < sizeof rep->columns; i++) {
         snprintf(rep->columns + used, sizeof rep->columns - used, "%s%s (%d)",

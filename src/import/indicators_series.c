@@ -41,7 +41,7 @@ static int match_pattern(const char *pat, size_t pat_len, const char *name)
     while (i < pat_len) {
         int digits = strncmp(pat + i, "{yyyy}", 6) == 0 ? 4
                      : strncmp(pat + i, "{yy}", 4) == 0 ? 2
-                                                         : 0;
+                                                        : 0;
         if (digits == 0) {
             if (tolower((unsigned char)pat[i]) != *name)
                 return -1;
@@ -104,9 +104,8 @@ static tob_status_t parse_item(const char *item, size_t len, char *var,
     return TOB_OK;
 }
 
-tob_status_t ind_series_match(const char *spec, const char *name,
-                                  char *var, size_t size, int *year,
-                                  tob_error_t *err)
+tob_status_t ind_series_match(const char *spec, const char *name, char *var,
+                              size_t size, int *year, tob_error_t *err)
 {
     *year = -1;
     const char *p = spec != NULL ? spec : "";
@@ -115,7 +114,8 @@ tob_status_t ind_series_match(const char *spec, const char *name,
         size_t len = strcspn(p, ", ");
         if (len == 0)
             break;
-        char name_buf[TOB_VARIABLE_NAME_MAX], pat_buf[TOB_VARIABLE_NAME_MAX + 8];
+        char name_buf[TOB_VARIABLE_NAME_MAX],
+            pat_buf[TOB_VARIABLE_NAME_MAX + 8];
         const char *pat = NULL;
         size_t pat_len = 0;
         tob_status_t s = parse_item(p, len, name_buf, sizeof name_buf, &pat,
@@ -134,7 +134,7 @@ tob_status_t ind_series_match(const char *spec, const char *name,
 }
 
 tob_status_t ind_series_check(const char *spec, const char *const *names,
-                                  size_t n, tob_error_t *err)
+                              size_t n, tob_error_t *err)
 {
     const char *p = spec != NULL ? spec : "";
     while (*p != '\0') {
@@ -154,8 +154,8 @@ tob_status_t ind_series_check(const char *spec, const char *const *names,
             hits += match_pattern(pat, pat_len, names[i]) >= 0;
         if (hits == 0)
             return tob_error_set(err, TOB_ERR_INPUT,
-                                 "--series %.*s: no column is %.*s",
-                                 (int)len, p, (int)pat_len, pat);
+                                 "--series %.*s: no column is %.*s", (int)len,
+                                 p, (int)pat_len, pat);
         p += len;
     }
     return TOB_OK;

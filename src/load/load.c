@@ -528,6 +528,25 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
 
 /* With --replace: territories of (level, vintage) not in the new source go;
  * their memberships and observations go with them (foreign keys). */
+/* The level's producer, for source lines (values_sources.c reads it). */
+static tob_status_t record_attribution(load_t *ld, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(ld->st,
+                                "INSERT INTO meta (key, value) VALUES"
+                                " ('attribution:' || ?1, ?2) ON CONFLICT (key)"
+                                " DO UPDATE SET value = excluded.value",
+                                &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_text_static(stmt, 1, ld->opts->level);
+    db_bind_text_static(stmt, 2, ld->opts->attribution);
+    if (db_step(stmt) != DB_DONE)
+        s = db_fail(ld->st, "recording the attribution", err);
+    db_finalize(stmt);
+    return s;
+}
+
 static tob_status_t finish_load(load_t *ld, tob_error_t *err)
 {
     db_stmt_t *stmt = NULL;
@@ -556,6 +575,8 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = tob_store_finish_source(ld->st, ld->source_id,
                                     (long long)ld->rep->n_loaded, details, err);
+    if (s == TOB_OK && ld->opts->attribution != NULL)
+        s = record_attribution(ld, err);
     return s;
 }
 

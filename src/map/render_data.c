@@ -558,6 +558,26 @@ static tob_status_t derived_values(render_t *r, const char *name, int second,
     return s;
 }
 
+/* The footer's source when the style gives none: the variables' sources
+ * and the producer of the level's boundaries (values_sources.c). */
+static tob_status_t auto_source(render_t *r, const query_vars_t *vars,
+                                tob_error_t *err)
+{
+    if (r->style->source != NULL)
+        return TOB_OK;
+    const char *names[MAX_VARIABLES];
+    for (size_t i = 0; i < vars->n; i++)
+        names[i] = vars->names[i];
+    const char *levels[] = {r->style->level};
+    tob_values_t *values = NULL;
+    tob_status_t s = tob_values_open(r->st, &values, err);
+    if (s == TOB_OK)
+        s = tob_values_sources(values, names, vars->n, levels, 1, 0,
+                               r->auto_source, sizeof r->auto_source, err);
+    tob_values_close(values);
+    return s;
+}
+
 static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
 {
     const tob_style_t *style = r->style;
@@ -584,6 +604,8 @@ static tob_status_t fetch_territories(render_t *r, tob_error_t *err)
         s = scan_variables(r, style->expression, &vars, err);
     if (s == TOB_OK && style->filter != NULL)
         s = scan_variables(r, style->filter, &vars, err);
+    if (s == TOB_OK)
+        s = auto_source(r, &vars, err);
     if (s != TOB_OK)
         return s;
     sbuf_t sql = {NULL, 0, 0, 0};

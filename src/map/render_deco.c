@@ -43,8 +43,13 @@ static void footer_text(const render_t *r, char *buf, size_t size)
     snprintf(made, sizeof made, "Réalisation\u00a0: %s%s%s",
              style->author ? style->author : "terrobs",
              date[0] != '\0' ? ", " : "", date);
-    if (style->source != NULL)
-        snprintf(buf, size, "Source\u00a0: %s — %s", style->source, made);
+    const char *source = style->source != NULL ? style->source
+                         : r->auto_source[0]   ? r->auto_source
+                                               : NULL;
+    if (source != NULL)
+        snprintf(buf, size, "Source%s\u00a0: %s — %s",
+                 style->source == NULL && strchr(source, ';') ? "s" : "",
+                 source, made);
     else
         snprintf(buf, size, "%s", made);
 }

@@ -175,6 +175,7 @@ typedef struct render {
     rset_t borders; /* kind = discontinuity: radius = line width, mm */
     double entry_width[TOB_LEGEND_MAX]; /* discontinuity: mm per entry */
     rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
+    char auto_source[512]; /* the source line when the style has none */
     char var_label[256], var_unit[64];                 /* of [data] variable */
     char var2_label[256], var2_unit[64];               /* of color_variable */
     int decimals2;

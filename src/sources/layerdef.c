@@ -22,12 +22,13 @@ enum {
     KEY_WHERE,
     KEY_S_SRS,
     KEY_VINTAGE,
+    KEY_ATTRIBUTION,
     N_KEYS
 };
 
 static const char *const key_names[N_KEYS] = {
-    "level", "label",       "src",   "layer", "code",
-    "name",  "parent-code", "where", "s-srs", "vintage"};
+    "level",       "label", "src",   "layer",   "code",       "name",
+    "parent-code", "where", "s-srs", "vintage", "attribution"};
 
 struct tob_layerdef {
     char *values[N_KEYS];
@@ -88,7 +89,8 @@ static tob_status_t on_key(void *user, const char *section, const char *key,
     }
     return tob_error_set(err, TOB_ERR_INPUT,
                          "unknown key (expected level, label, src, layer, "
-                         "code, name, parent-code, vintage, where, s-srs)");
+                         "code, name, parent-code, vintage, where, s-srs, "
+                         "attribution)");
 }
 
 static char *dir_of(const char *path)
@@ -169,6 +171,7 @@ tob_status_t tob_layerdef_read(const char *path, tob_layerdef_t **out,
     def->opts.parent_field = nonempty(def->values[KEY_PARENT]);
     def->opts.where = nonempty(def->values[KEY_WHERE]);
     def->opts.s_srs = nonempty(def->values[KEY_S_SRS]);
+    def->opts.attribution = nonempty(def->values[KEY_ATTRIBUTION]);
     *out = def;
     return TOB_OK;
 }
