@@ -103,6 +103,35 @@ static tob_status_t probe_ids(tob_store_t *st, const char *level, tob_id_t *ids,
     return TOB_OK;
 }
 
+/* Observations of a variable (a ratio: of its numerator) at the level,
+ * or at members of its territories, or at members of members (a SCoT of
+ * EPCIs of communes): the level can have a value of it. */
+static const char SQL_OBSERVED[] =
+    "SELECT EXISTS (SELECT 1 FROM observation o JOIN territory t"
+    " ON t.id = o.territory WHERE o.value IS NOT NULL"
+    " AND o.variable = coalesce((SELECT numerator FROM variable"
+    "   WHERE name = ?1 AND aggregate = 'ratio'), ?1)"
+    " AND (t.level = ?2 OR EXISTS (SELECT 1 FROM membership m"
+    "   JOIN territory p ON p.id = m.parent WHERE m.child = t.id"
+    "   AND m.kind = 'member' AND (p.level = ?2 OR EXISTS (SELECT 1"
+    "   FROM membership m2 JOIN territory q ON q.id = m2.parent"
+    "   WHERE m2.child = p.id AND m2.kind = 'member' AND q.level = ?2)))))";
+
+static tob_status_t observed_under(tob_store_t *st, const char *name,
+                                   const char *level, int *found,
+                                   tob_error_t *err)
+{
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_OBSERVED, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_text_static(s, 1, name);
+    db_bind_text_static(s, 2, level);
+    *found = db_step(s) == DB_ROW && db_column_int(s, 0);
+    db_finalize(s);
+    return TOB_OK;
+}
+
 /* 1 if one of the territories has a value of name. */
 static tob_status_t has_values(tob_values_t *vals, const char *name,
                                const tob_id_t *ids, size_t n, int *found,
@@ -146,13 +175,17 @@ static tob_status_t read_vars(tob_store_t *st, tob_values_t *vals,
     db_finalize(stmt);
     for (size_t i = 0; s == TOB_OK && i < n_cand; i++) {
         int at_level = 0;
-        s = has_values(vals, cand[i].name, ids, n_ids, &at_level, err);
+        s = observed_under(st, cand[i].name, level, &at_level, err);
+        if (s == TOB_OK && !at_level)
+            s = has_values(vals, cand[i].name, ids, n_ids, &at_level, err);
         if (s != TOB_OK || !at_level || f->n_vars == FIT_MAX_VARS)
             continue;
         fit_var_t *v = &f->vars[f->n_vars++];
         *v = cand[i];
-        s = has_values(vals, v->name, communes, n_communes,
-                       &v->has_commune_values, err);
+        s = observed_under(st, v->name, "commune", &v->has_commune_values, err);
+        if (s == TOB_OK && !v->has_commune_values)
+            s = has_values(vals, v->name, communes, n_communes,
+                           &v->has_commune_values, err);
         const tob_variable_t *meta = tob_values_variable(vals, v->name, NULL);
         int years[CARNET_MAX_VARS];
         v->n_years = meta != NULL

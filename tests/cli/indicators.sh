@@ -16,9 +16,9 @@ $T -q zone obs.sqlite "$LAYERS/zones-somme-pacte.csv"
 
 $T import obs.sqlite variables "$LAYERS/variables.csv" 2>log.txt
 assert_contains log.txt "declared 8 variables .*: 8 created, 0 updated"
-run_fails 2 "superficie_km2: no year for variable superficie_km2: give --year" \
-    $T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
-    --level commune --key insee_com
+printf 'insee_com,surface\n59350,34.8\n' >noyear.csv
+run_fails 2 "surface: no year for variable surface: give --year" \
+    $T import obs.sqlite indicators noyear.csv --level commune --key insee_com
 
 # The comparateur (COG 2024) as is: two merged communes' keys are reported.
 $T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
