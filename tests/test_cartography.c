@@ -294,6 +294,50 @@ static void test_labels_belong_to_their_circles(void **state)
     assert_true(bethune && lens);
 }
 
+/* symbols.overlap = no: no two circles overlap, each stays near its place
+ * (within its radius plus the largest one), and those that overlapped in
+ * place (CA de Lens - Liévin and CA d'Hénin-Carvin) moved. */
+static void test_dorling_circles_do_not_overlap(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096], text[1024];
+    tob_test_path(out, sizeof out, "pdc-dorling.png");
+    snprintf(text, sizeof text, "%s[symbols]\noverlap = no\n", pdc_population);
+    tob_map_label_t labels[MAX_EPCI];
+    tob_render_options_t opts = {.labels = labels, .labels_cap = MAX_EPCI};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, text, out, &opts, &rep, &err), TOB_OK);
+    assert_int_equal(rep.n_labels, 20); /* 19 circles and CC Flandre Lys */
+    circle_t c[MAX_EPCI];
+    size_t n = circles_of(fx, rep.geotransform, c);
+    const double big = MAX_RADIUS * DPI / 25.4;
+    double moved = 0;
+    for (size_t i = 0; i < rep.n_labels; i++) {
+        const tob_map_label_t *a = &labels[i];
+        const circle_t *own = find_circle(c, n, a->code);
+        if (own->r == 0)
+            continue; /* no value, no circle */
+        assert_true(fabs(a->radius - own->r) < 1);
+        double d = hypot(a->cx - own->x, a->cy - own->y);
+        assert_true(d <= own->r + big);
+        moved = fmax(moved, d);
+        for (size_t j = i + 1; j < rep.n_labels; j++) {
+            const tob_map_label_t *b = &labels[j];
+            if (b->radius == 0)
+                continue;
+            if (hypot(a->cx - b->cx, a->cy - b->cy) <
+                a->radius + b->radius - 0.5)
+                fail_msg("circles of %s and %s overlap", a->code, b->code);
+        }
+    }
+    const circle_t *lens = find_circle(c, n, "246200364");
+    const circle_t *henin = find_circle(c, n, "246200299");
+    assert_true(hypot(lens->x - henin->x, lens->y - henin->y) <
+                lens->r + henin->r - 10);
+    assert_true(moved > 5);
+}
+
 /* ---- colours read back ------------------------------------------------ */
 
 typedef struct image {
@@ -649,6 +693,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_belong_to_their_circles),
+        cmocka_unit_test(test_dorling_circles_do_not_overlap),
         cmocka_unit_test(test_prop_choro_colours_circles_by_class),
         cmocka_unit_test(test_prop_typo_colours_circles_by_category),
         cmocka_unit_test(test_bivariate_classes_and_colours),

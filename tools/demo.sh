@@ -125,7 +125,8 @@ $T map "$OBS" styles/somme-epci-nature.style -o "$M/somme-epci-nature.png"
 $T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
 # Methods beyond the four kinds (styles/README.md, "Methods").
 for style in nord-population-chomage-epci somme-population-nature-epci \
-    nord-densite-chomage-bivariate nord-chomage-discontinuites; do
+    nord-densite-chomage-bivariate nord-chomage-discontinuites \
+    nord-population-dorling; do
     $T map "$OBS" "styles/$style.style" -o "$M/$style.png"
 done
 # The Nord with Martinique in an inset drawn in EPSG:5490.

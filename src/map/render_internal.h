@@ -266,6 +266,10 @@ void render_draw_features(render_t *r, const rview_t *v, int view);
 tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
                                  tob_error_t *err);
 
+/* render_dorling.c: symbols.overlap = no: circles moved apart, in
+ * f->off_x, off_y (mm). */
+void render_spread_circles(render_t *r, const rview_t *v, int view);
+
 /* render_legend.c */
 void render_legend_size(render_t *r, double *w, double *h);
 void render_legend_draw(render_t *r, rbox_t box);

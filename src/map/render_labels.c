@@ -124,8 +124,9 @@ static int clear_of_circles(const render_t *r, rbox_t b, const rfeat_t *self)
         if (f == self || f->view != self->view || f->radius <= 0 ||
             isnan(f->ax))
             continue;
-        if (box_meets_circle(b, v->t.x0 + f->ax * v->t.s,
-                             v->t.y0 - f->ay * v->t.s, f->radius * r->u))
+        if (box_meets_circle(b, v->t.x0 + f->ax * v->t.s + f->off_x * r->u,
+                             v->t.y0 - f->ay * v->t.s + f->off_y * r->u,
+                             f->radius * r->u))
             return 0;
     }
     return 1;
@@ -213,8 +214,9 @@ static int leader_clear(const render_t *r, const placed_t *p, const owner_t *o,
         const rfeat_t *f = &r->feats.items[i];
         if (f != o->f && f->view == o->f->view && f->radius > 0 &&
             !isnan(f->ax) &&
-            segment_meets_circle(line, v->t.x0 + f->ax * v->t.s,
-                                 v->t.y0 - f->ay * v->t.s, f->radius * r->u))
+            segment_meets_circle(
+                line, v->t.x0 + f->ax * v->t.s + f->off_x * r->u,
+                v->t.y0 - f->ay * v->t.s + f->off_y * r->u, f->radius * r->u))
             return 0;
     }
     for (size_t i = 0; i < p->n; i++)

@@ -348,6 +348,8 @@ tob_status_t render_draw_symbols(render_t *r, const rview_t *v, int view,
     }
     if (!style_has_circles(style->kind))
         return TOB_OK;
+    if (!style->overlap)
+        render_spread_circles(r, v, view);
     const rfeat_t **order = malloc((r->feats.n + 1) * sizeof *order);
     if (order == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");

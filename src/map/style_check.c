@@ -30,6 +30,7 @@ void style_defaults(tob_style_t *style)
     style->symbol_stroke_width = 0.2;
     style->max_radius = 10;
     style->point_size = 1.2;
+    style->overlap = 1;
     style->label_field = STYLE_LABEL_NAME;
     style->label_priority = STYLE_PRIORITY_AREA;
     style->label_min_size = 8;
@@ -173,10 +174,12 @@ static tob_status_t check_kind_sections(tob_style_t *style, tob_error_t *err)
     if (!style_has_circles(style->kind) &&
         (seen(style, "symbols", "max_value") ||
          seen(style, "symbols", "max_radius") ||
+         seen(style, "symbols", "overlap") ||
          seen(style, "symbols", "legend_values")))
         return fail_at(style, "symbols",
                        seen(style, "symbols", "max_value")    ? "max_value"
                        : seen(style, "symbols", "max_radius") ? "max_radius"
+                       : seen(style, "symbols", "overlap")    ? "overlap"
                                                               : "legend_values",
                        err, "proportional circles only: kind = proportional");
     if (style->min_radius >= style->max_radius)

@@ -153,6 +153,7 @@ struct tob_style {
     tob_rgb_t symbol_fill, symbol_stroke;
     double symbol_stroke_width, max_value, max_radius, min_radius;
     double point_size;
+    int overlap; /* circles stay at their place, overlapping (default) */
     double legend_values[STYLE_MAX_LEGEND_VALUES];
     size_t n_legend_values;
     /* [discontinuity]: borders of neighbours */

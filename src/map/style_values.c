@@ -109,6 +109,7 @@ static const key_def_t symbols_keys[] = {
     {"max_radius", V_NUM, S(max_radius), 0.5, 100, 0},
     {"min_radius", V_NUM, S(min_radius), 0, 10, 0},
     {"size", V_NUM, S(point_size), 0.2, 20, 0},
+    {"overlap", V_BOOL, S(overlap), 0, 0, 0},
     {"legend_values", V_NUMLIST, S(legend_values), 1, STYLE_MAX_LEGEND_VALUES,
      S(n_legend_values)},
     {NULL, V_TEXT, 0, 0, 0, 0}};
