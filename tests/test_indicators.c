@@ -119,8 +119,8 @@ static void test_variables_file(void **state)
     } bad[] = {
         {"name,label,aggregate,numerator\nt,Taux,ratio,population_2021\n",
          "denominator", "a ratio needs its numerator and denominator", 2},
-        {"nom;libellé;agrégation\na;A;sum\nb;B;moyenne\n", "aggregate",
-         "'moyenne' is not one of sum", 3},
+        {"nom;libellé;agrégation\na;A;sum\nb;B;médiane\n", "aggregate",
+         "'médiane' is not one of sum", 3},
         {"name,label,aggregate,weight\nm,M,weighted_mean,poids\n", "weight",
          "'poids' is neither declared in this file nor in the store", 2},
         {"name,label\na,A\na,A bis\n", "name",

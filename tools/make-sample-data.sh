@@ -218,7 +218,15 @@ n_members = subset(shared + "/decoupage_administratif/csv/epci_membres_cog2026.c
                    dst + "/epci-membres-ternois.csv", "siren_epci", lambda c: c == EPCI)
 n_ind = subset(shared + "/indicateurs/comparateur_insee_2024_datasfun/communes_unique_com.csv",
                dst + "/indicateurs-ternois.csv", "insee_com", lambda c: c in codes)
-print("ternois: %d communes, %d member rows, %d indicator rows" % (len(feats), n_members, n_ind))
+# The comparateur as a user gets it: the same rows and the first five of Corse-du-Sud,
+# whose insee_dep is 2A (a code column that column detection must leave out).
+corse = []
+n_2a = subset(shared + "/indicateurs/comparateur_insee_2024_datasfun/communes_unique_com.csv",
+              dst + "/comparateur-ternois-2a.csv", "insee_com",
+              lambda c: c in codes or (c.startswith("2A") and corse.append(c) is None
+                                       and len(corse) <= 5))
+print("ternois: %d communes, %d member rows, %d indicator rows, %d with 2A" %
+      (len(feats), n_members, n_ind, n_2a))
 PY
 
 # SCoT / zone definitions are hand-composed (layers/README.md); check them here.

@@ -186,7 +186,9 @@ static void print_report(const tob_indicators_options_t *o,
                  r->n_blank, r->n_matched, o->level, r->vintage);
     tob_cli_note("  variables (year): %s\n", r->columns);
     if (r->skipped[0] != '0')
-        tob_cli_note("  columns left out, not numbers: %s\n", r->skipped);
+        tob_cli_note(
+            "  columns left out (text, or codes and coordinates): %s\n",
+            r->skipped);
     if (r->n_created > 0)
         tob_cli_note("  new variables (aggregate 'none' until declared): "
                      "%s\n",

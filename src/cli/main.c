@@ -182,7 +182,8 @@ static void print_help(FILE *out)
     fprintf(out,
             "\n"
             "Global options:\n"
-            "  -q, --quiet    no progress or notes on stderr\n"
+            "  -q, --quiet    no progress or notes on stderr (before or after\n"
+            "                 the command)\n"
             "  -h, --help     this help\n"
             "  --version      print the version\n"
             "\n"
@@ -199,6 +200,27 @@ static void print_help(FILE *out)
             "\n"
             "Manual: man terrobs. Library: pkg-config --cflags --libs "
             "terrobs.\n");
+}
+
+/* -q/--quiet is a global option wherever it stands: `terrobs load -q ...`
+ * as `terrobs -q load ...`. Removes it from argv[from..argc) (up to a
+ * "--") and returns the new argc. */
+static int take_global_options(int argc, char **argv, int from)
+{
+    int kept = from;
+    for (int k = from; k < argc; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            while (k < argc)
+                argv[kept++] = argv[k++];
+            break;
+        }
+        if (strcmp(argv[k], "-q") == 0 || strcmp(argv[k], "--quiet") == 0)
+            tob_cli_quiet = 1;
+        else
+            argv[kept++] = argv[k];
+    }
+    argv[kept] = NULL;
+    return kept;
 }
 
 int main(int argc, char **argv)
@@ -233,6 +255,7 @@ int main(int argc, char **argv)
         print_help(stderr);
         return TOB_EXIT_USAGE;
     }
+    argc = take_global_options(argc, argv, i + 1);
     if (tob_cli_want_help(cmd, argc - i, argv + i))
         return TOB_EXIT_OK;
     GDALAllRegister();

@@ -139,6 +139,59 @@ static tob_status_t read_rows(ind_import_t *imp, tob_error_t *err)
     return s;
 }
 
+/* Codes and coordinates are not indicators: insee_dep (01 ... 2A, 976),
+ * insee_reg, siren_epci, lat, lng... are left out without --columns, by
+ * their header or by their cells (every one of the same width, one with
+ * a leading zero or a letter among digits, as 2A). */
+static int header_is_code(const char *header)
+{
+    static const char *const exact[] = {"lat",         "lng",
+                                        "lon",         "long",
+                                        "latitude",    "longitude",
+                                        "x",           "y",
+                                        "dep",         "reg",
+                                        "departement", "region",
+                                        "epci",        "arrondissement",
+                                        "codgeo",      "libgeo"};
+    static const char *const prefix[] = {"insee_", "code", "siren",
+                                         "siret",  "cog_", "num_"};
+    static const char *const suffix[] = {"_code",  "_insee", "_siren",
+                                         "_siret", "_dep",   "_reg"};
+    char h[128];
+    tob_text_fold(header, h, sizeof h);
+    size_t len = strlen(h);
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(h, exact[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+        if (strncmp(h, prefix[i], strlen(prefix[i])) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        size_t n = strlen(suffix[i]);
+        if (len > n && strcmp(h + len - n, suffix[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int cells_are_codes(const ind_import_t *imp, size_t col)
+{
+    size_t width = 0, n = 0;
+    int zero_or_letter = 0;
+    for (size_t k = 0; k < imp->n_rows; k++) {
+        const char *t = imp->rows[k].cells[col];
+        if (t == NULL || tob_cell_is_blank(t))
+            continue;
+        size_t w = strlen(t), digits = strspn(t, "0123456789");
+        if (w < 2 || (n++ > 0 && w != width) || digits + 1 < w)
+            return 0;
+        width = w;
+        if (t[0] == '0' || digits < w)
+            zero_or_letter = 1;
+    }
+    return n > 0 && zero_or_letter;
+}
+
 /* Without --columns, a column is imported unless most of its non-blank
  * cells are text: names and labels are left out (and reported), a
  * numeric column with a stray word fails on it instead of vanishing, and
@@ -163,8 +216,9 @@ static void detect_numeric(ind_import_t *imp)
     size_t kept = 0;
     for (size_t i = 0; i < imp->n_cols; i++) {
         ind_column_t *c = &imp->cols[i];
-        if (c->n_text > 0 && c->n_text >= c->n_numbers) {
-            examples_add(&imp->skipped, "%s", c->header);
+        int code = header_is_code(c->header) || cells_are_codes(imp, i);
+        if (code || (c->n_text > 0 && c->n_text >= c->n_numbers)) {
+            examples_add(&imp->skipped, code ? "%s (codes)" : "%s", c->header);
             for (size_t k = 0; k < imp->n_rows; k++) {
                 free(imp->rows[k].cells[i]);
                 imp->rows[k].cells[i] = NULL;

@@ -146,6 +146,30 @@ static tob_status_t copy_cell(var_file_t *f, int c, char *dst, size_t size,
                    err);
 }
 
+/* An aggregate in English or French, any case, with or without accents:
+ * "Somme", "moyenne pondérée", "Ratio", "aucune". -1 if none. */
+static int aggregate_word(const char *text)
+{
+    static const struct {
+        const char *word;
+        tob_aggregate_kind_t kind;
+    } french[] = {{"somme", TOB_AGG_SUM},
+                  {"moyenne", TOB_AGG_MEAN},
+                  {"moyenne_ponderee", TOB_AGG_WEIGHTED_MEAN},
+                  {"weighted_mean", TOB_AGG_WEIGHTED_MEAN},
+                  {"taux", TOB_AGG_RATIO},
+                  {"rapport", TOB_AGG_RATIO},
+                  {"aucune", TOB_AGG_NONE},
+                  {"aucun", TOB_AGG_NONE}};
+    char folded[32];
+    tob_text_fold(text, folded, sizeof folded);
+    int kind = tob_aggregate_parse(folded);
+    for (size_t i = 0; kind < 0 && i < sizeof french / sizeof french[0]; i++)
+        if (strcmp(folded, french[i].word) == 0)
+            kind = (int)french[i].kind;
+    return kind;
+}
+
 static tob_status_t read_kind(var_file_t *f, tob_variable_t *v,
                               tob_error_t *err)
 {
@@ -153,12 +177,14 @@ static tob_status_t read_kind(var_file_t *f, tob_variable_t *v,
     tob_status_t s = copy_cell(f, C_AGGREGATE, agg, sizeof agg, err);
     if (s != TOB_OK)
         return s;
-    int kind = agg[0] ? tob_aggregate_parse(agg) : TOB_AGG_SUM;
+    int kind = agg[0] ? aggregate_word(agg) : TOB_AGG_SUM;
     if (kind < 0)
         return at_cell(f, C_AGGREGATE,
                        tob_error_set(err, TOB_ERR_INPUT,
                                      "'%s' is not one of sum, mean, "
-                                     "weighted_mean, ratio, none",
+                                     "weighted_mean, ratio, none (or "
+                                     "somme, moyenne, moyenne pondérée, "
+                                     "ratio, aucune)",
                                      agg),
                        err);
     v->aggregate = (tob_aggregate_kind_t)kind;

@@ -100,9 +100,33 @@ static void bind_space(relate_run_t *r, db_stmt_t *stmt)
 
 /* A point lies in several parents only where parents overlap: each is
  * related, and the child is reported as having several parents. */
+/* --spatial needs polygons on both sides, as --overlap does: a level
+ * without any (the 2024 QPV list) is refused rather than left orphaned. */
+static tob_status_t check_geometry(tob_territory_map_t *map, const char *level,
+                                   int vintage, tob_error_t *err)
+{
+    size_t n = tob_territory_map_size(map);
+    for (size_t i = 0; i < n; i++)
+        if (tob_territory_map_at(map, i)->has_geom)
+            return TOB_OK;
+    return tob_error_set(err, TOB_ERR_INPUT,
+                         "level %s has no geometry in vintage %d: --spatial "
+                         "needs polygons (relate by codes instead: --members "
+                         "FILE, or the parent codes loaded with "
+                         "--parent-code)",
+                         level, vintage);
+}
+
 static tob_status_t relate_by_space(relate_run_t *r, tob_error_t *err)
 {
-    tob_status_t s = tob_store_exec(r->st, SPACE_SQL[0], err);
+    tob_status_t s = check_geometry(r->children, r->opts->child_level,
+                                    r->rep->child_vintage, err);
+    if (s == TOB_OK)
+        s = check_geometry(r->parents, r->opts->parent_level,
+                           r->rep->parent_vintage, err);
+    if (s != TOB_OK)
+        return s;
+    s = tob_store_exec(r->st, SPACE_SQL[0], err);
     for (int i = 1; s == TOB_OK && i < 4; i++) {
         db_stmt_t *stmt = NULL;
         if ((s = db_prepare(r->st, SPACE_SQL[i], &stmt, err)) != TOB_OK)

@@ -24,7 +24,7 @@ run_fails 2 "surface: no year for variable surface: give --year" \
 $T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com --year 2021 2>log.txt
 assert_contains log.txt "1480 rows, 6 variables, 8508 values \(0 empty\) for 1418 commune"
-assert_contains log.txt "columns left out, not numbers: 1: commune"
+assert_contains log.txt "columns left out \(text, or codes and coordinates\): 1: commune"
 assert_contains log.txt "join: 1418 matched, 62 keys with no commune, 0 commune with no row"
 assert_contains log.txt "keys with no commune: 62: 59070, 62043, 62156, 62193, 62239 and 57 more"
 assert_contains log.txt "^terrobs: warning: keys with no commune"

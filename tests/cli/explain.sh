@@ -1,0 +1,57 @@
+#!/bin/sh
+# explain.sh - imports and commands that explain themselves, on real data:
+# the Insee comparateur imports with no --columns (its code columns,
+# insee_dep with 2A, insee_reg, lat, lng, are left out and named); -q
+# after the command is the global option; French aggregate words are
+# accepted; relate --spatial on a level without geometry is refused.
+. "$(dirname "$0")/lib.sh"
+
+D="$DATA/ternois"
+S=obs.sqlite
+$T init $S -q 2>init.txt
+[ -s init.txt ] && fail "-q after the command still printed: $(cat init.txt)"
+$T load $S "$LAYERS/epci.layer" --quiet 2>load.txt
+[ -s load.txt ] && fail "--quiet after the command still printed: $(cat load.txt)"
+$T -q load $S --level commune --src "$D/communes-ternois.geojson" --code code \
+    --name nom --parent-code siren_epci --vintage 2026
+
+# The comparateur as a user gets it (Corse-du-Sud rows: insee_dep 2A).
+$T import $S indicators "$D/comparateur-ternois-2a.csv" --level commune \
+    --key insee_com --year 2021 2>import.txt || {
+    cat import.txt >&2
+    fail "the comparateur does not import without --columns"
+}
+assert_contains import.txt 'columns left out \(text, or codes and coordinates\): 8: insee_reg \(codes\), insee_dep \(codes\)'
+for col in insee_reg insee_dep insee_parente lat lng; do
+    n=$(sql $S "SELECT count(*) FROM variable WHERE name = '$col'")
+    assert_eq "$n" 0 "variable $col"
+done
+assert_eq "$(sql $S "SELECT count(*) FROM variable WHERE name = 'population_2021'")" 1 \
+    "population_2021 imported"
+
+# French aggregate words.
+cat >vars.csv <<'CSV'
+nom,libellé,unité,agrégation,numérateur,dénominateur,décimales
+population_2021,Population municipale 2021,habitants,Somme,,,0
+superficie_km2,Superficie,km²,somme,,,2
+densite,Densité,hab./km²,ratio,population_2021,superficie_km2,1
+naissances_2022,Naissances,naissances,Moyenne,,,0
+deces_2022,Décès,décès,aucune,,,0
+CSV
+$T -q import $S variables vars.csv
+assert_eq "$(sql $S "SELECT group_concat(name || ':' || aggregate, ' ') FROM
+    (SELECT * FROM variable WHERE name IN ('population_2021', 'superficie_km2',
+     'densite', 'naissances_2022', 'deces_2022') ORDER BY name)")" \
+    "deces_2022:none densite:ratio naissances_2022:mean population_2021:sum superficie_km2:sum" \
+    "aggregates read from French words"
+printf 'nom,libellé,agrégation\nx,X,médiane\n' >bad-vars.csv
+run_fails 2 "bad-vars.csv:2: .*'médiane' is not one of sum, mean, weighted_mean, ratio, none \(or somme, moyenne" \
+    $T import $S variables bad-vars.csv
+
+# A level without geometry (the 2024 QPV list) cannot be related in space.
+$T -q import $S territories "$LAYERS/data/qpv2024-communes.csv" --level qpv \
+    --code code_qp --name lib_qp --vintage 2024 --parent-level commune \
+    --parent-key insee_com 2>/dev/null
+run_fails 2 "level qpv has no geometry in vintage 2024: --spatial needs polygons" \
+    $T relate $S --child qpv --parent epci --spatial
+echo "explain: ok"
