@@ -27,6 +27,11 @@ typedef struct tob_load_options {
     int replace; /* swap the whole (level, vintage) for this source */
     int append;  /* add to an existing (level, vintage); a code already
                   * there is an error (a store with Nord and Somme) */
+    /* Features whose centre lies outside the source CRS's area of use
+     * (PROJ's), or that read as longitude/latitude lie outside the store
+     * CRS's area while the swapped pair lies in it, are an error listing
+     * them (swapped coordinates, a wrong CRS); 1 loads them anyway. */
+    int allow_outside;
     /* Called about every second with features done and the total (0 if
      * unknown); may be NULL. */
     void (*progress)(void *user, size_t done, size_t total);

@@ -98,9 +98,14 @@ typedef struct tob_programme_import_report {
     size_t n_details;    /* funding lines, phases, members, referents */
     size_t n_by_point;   /* projects located by longitude/latitude */
     size_t n_by_commune; /* projects located by commune code */
-    char ignored[512];   /* headers matching no column, ", "-separated */
-    char sheet[256];     /* sheet or layer read */
-    char checksum[65];   /* SHA-256 of the file */
+    /* Projects whose point lies in no territory of the store (swapped
+     * longitude and latitude, a typo): counted, not refused; the first
+     * few as "P1 (row 2), ..." */
+    size_t n_points_outside;
+    char points_outside[256];
+    char ignored[512]; /* headers matching no column, ", "-separated */
+    char sheet[256];   /* sheet or layer read */
+    char checksum[65]; /* SHA-256 of the file */
 } tob_programme_import_report_t;
 
 /* Reads opts->path and writes its rows into st in one transaction, with a

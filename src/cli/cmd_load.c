@@ -36,6 +36,9 @@ static const char usage[] =
     "  --attribution TEXT who made the boundaries (\"IGN, Admin Express COG\n"
     "                     2018\"): the level's part of the source line of\n"
     "                     maps and carnets\n"
+    "  --allow-outside    load features outside their CRS's area of use\n"
+    "                     (refused by default: swapped longitude and\n"
+    "                     latitude, or a wrong CRS)\n"
     "  --replace          swap an already loaded (level, vintage), keeping\n"
     "                     the indicators of codes still present\n"
     "  --append           add to an already loaded (level, vintage), e.g. the\n"
@@ -74,6 +77,7 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
         {"attribution", required_argument, NULL, 'A'},
         {"replace", no_argument, NULL, 'r'},
         {"append", no_argument, NULL, 'a'},
+        {"allow-outside", no_argument, NULL, 'O'},
         {NULL, 0, NULL, 0}};
     int c;
     long year;
@@ -116,6 +120,9 @@ static int parse_options(int argc, char **argv, tob_load_options_t *o,
         case 'a':
             o->append = 1;
             break;
+        case 'O':
+            o->allow_outside = 1;
+            break;
         case 'v':
             if (tob_cli_parse_int(optarg, &year) != 0 || year < 1800 ||
                 year > 2200)
@@ -154,6 +161,7 @@ static void merge(tob_load_options_t *into, const tob_load_options_t *cli)
     TAKE(vintage);
     TAKE(replace);
     TAKE(append);
+    TAKE(allow_outside);
 #undef TAKE
 }
 

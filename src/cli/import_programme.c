@@ -179,6 +179,13 @@ static void note_report(tob_programme_kind_t kind,
     else if (kind == TOB_PROG_GUP_SITES)
         tob_cli_note(": %zu perimeter members and referents", r->n_details);
     tob_cli_note("\n");
+    char outside[300];
+    snprintf(outside, sizeof outside, "%zu: %s%s", r->n_points_outside,
+             r->points_outside, r->n_points_outside > 5 ? "..." : "");
+    tob_cli_warn_count(r->n_points_outside,
+                       "projects whose point lies in no territory of the "
+                       "store (longitude and latitude swapped?)",
+                       outside);
     if (r->ignored[0] != '\0')
         tob_cli_note("note: columns ignored (not documented): %s\n",
                      r->ignored);

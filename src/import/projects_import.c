@@ -247,6 +247,36 @@ static int point_stored(prog_ctx_t *c, tob_id_t id)
     return ok;
 }
 
+/* Whether project id's stored point lies in some territory's polygon. */
+static int point_in_a_territory(prog_ctx_t *c, tob_id_t id)
+{
+    db_stmt_t *stmt = NULL;
+    int found = 1; /* a query that cannot run reports nothing */
+    if (db_try_prepare(c->st,
+                       "SELECT count(*) FROM project pr, territory t"
+                       " WHERE pr.id = ?1 AND t.geom IS NOT NULL"
+                       " AND t.id IN (TOB_BOX_IDS(territory, X(pr.geom),"
+                       " Y(pr.geom), X(pr.geom), Y(pr.geom)))"
+                       " AND ST_Within(pr.geom, t.geom) = 1",
+                       &stmt)) {
+        db_bind_int64(stmt, 1, id);
+        found = db_step(stmt) != DB_ROW || db_column_int64(stmt, 0) > 0;
+    }
+    db_finalize(stmt);
+    return found;
+}
+
+static void note_point_outside(prog_ctx_t *c, const project_rec_t *r)
+{
+    tob_programme_import_report_t *rep = c->rep;
+    size_t used = strlen(rep->points_outside);
+    if (rep->n_points_outside < 5 && used < sizeof rep->points_outside)
+        snprintf(rep->points_outside + used, sizeof rep->points_outside - used,
+                 "%s%s (row %lld)", used ? ", " : "", r->code,
+                 tob_table_row_number(c->table));
+    rep->n_points_outside++;
+}
+
 static tob_status_t project_insert(prog_ctx_t *c, const project_rec_t *r,
                                    tob_error_t *err)
 {
@@ -275,7 +305,8 @@ static tob_status_t project_insert(prog_ctx_t *c, const project_rec_t *r,
                       "cannot reproject the point to EPSG:%d",
                       tob_store_srid(c->st));
         s = prog_at(c, prog_spec(c, "Longitude"), TOB_ERR_PROJ, err);
-    }
+    } else if (s == TOB_OK && !isnan(r->lon) && !point_in_a_territory(c, id))
+        note_point_outside(c, r);
     if (s == TOB_OK)
         s = project_funding(c, r, id, err);
     return s;

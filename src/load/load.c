@@ -42,7 +42,23 @@ typedef struct load {
     size_t n_conflicts;   /* with append: codes already in the store */
     char conflicts[256];  /* the first of them, for the message */
     char open_error[256]; /* a GDAL error while opening or reading the CRS */
+    size_t n_outside;     /* features outside the CRS's area of use */
+    char outside[900];    /* the first of them, for the message */
 } load_t;
+
+/* Remembers a feature outside its CRS's area (the first one's reason and
+ * the first few features), to list them all at the end. */
+static void note_outside(load_t *ld, const tob_feature_item_t *item)
+{
+    size_t used = strlen(ld->outside);
+    if (ld->n_outside == 0)
+        snprintf(ld->outside, sizeof ld->outside, "%s; feature %lld (code %s)",
+                 item->outside, item->n, item->code);
+    else if (ld->n_outside < 5 && used < sizeof ld->outside)
+        snprintf(ld->outside + used, sizeof ld->outside - used,
+                 ", %lld (code %s)", item->n, item->code);
+    ld->n_outside++;
+}
 
 static tob_status_t gdal_fail(const char *src, const char *what,
                               tob_error_t *err)
@@ -375,6 +391,11 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     tob_status_t s = codeset_add(ld->seen, item->code, n, &first, err);
     if (s != TOB_OK || first != 0 || already_there(ld, item))
         return s; /* duplicates and conflicts are listed at the end */
+    if (item->outside[0] != '\0' && !ld->opts->allow_outside &&
+        item->projected) {
+        note_outside(ld, item); /* listed at the end too */
+        return TOB_OK;
+    }
     OGRGeometryH g = NULL;
     s = prepare_geometry(ld, item, &g, err);
     if (s == TOB_OK)
@@ -513,6 +534,17 @@ static tob_status_t read_features(load_t *ld, tob_error_t *err)
                       ld->n_conflicts, ld->opts->level, ld->rep->vintage,
                       ld->conflicts, ld->n_conflicts > 5 ? "..." : "");
         tob_error_at(err, ld->opts->src, 0, ld->opts->code_field);
+        return TOB_ERR_INPUT;
+    }
+    if (ld->n_outside > 0) {
+        tob_error_set(err, TOB_ERR_INPUT,
+                      "%zu features outside the area of their CRS: %s%s: "
+                      "are longitude and latitude (x and y) swapped, or the "
+                      "CRS wrong? (--allow-outside loads them if they are "
+                      "right)",
+                      ld->n_outside, ld->outside,
+                      ld->n_outside > 5 ? "..." : "");
+        tob_error_at(err, ld->opts->src, 0, NULL);
         return TOB_ERR_INPUT;
     }
     if (codeset_n_duplicates(ld->seen) > 0) {

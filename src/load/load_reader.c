@@ -14,12 +14,52 @@
 
 #define QUEUE_CAP 256
 
+/* A CRS's area of use as PROJ gives it (degrees; west > east when it
+ * crosses the antimeridian), with its name. */
+typedef struct area {
+    int known;
+    double west, south, east, north;
+    char crs[96], name[96];
+} area_t;
+
+/* Degrees of slack around an area of use: the EPSG boxes are tight, and
+ * a coastal commune's centre may fall just outside. */
+#define AREA_MARGIN_DEG 1.0
+
+static void area_of_use(OGRSpatialReferenceH srs, area_t *a)
+{
+    const char *name = NULL;
+    memset(a, 0, sizeof *a);
+    a->known = OSRGetAreaOfUse(srs, &a->west, &a->south, &a->east, &a->north,
+                               &name) != 0 &&
+               a->west > -1000; /* PROJ gives -1000 for "unknown" */
+    const char *crs = OSRGetName(srs);
+    snprintf(a->crs, sizeof a->crs, "%s", crs != NULL ? crs : "?");
+    snprintf(a->name, sizeof a->name, "%s", name != NULL ? name : "");
+    /* "France - onshore and offshore, mainland and Corsica (France
+     * métropolitaine including Corsica)." is enough without its gloss */
+    char *gloss = strstr(a->name, " (");
+    if (gloss != NULL)
+        *gloss = '\0';
+}
+
+static int in_area(const area_t *a, double lon, double lat)
+{
+    const double m = AREA_MARGIN_DEG;
+    if (!(lat >= a->south - m && lat <= a->north + m))
+        return 0;
+    if (a->west <= a->east)
+        return lon >= a->west - m && lon <= a->east + m;
+    return lon >= a->west - m || lon <= a->east + m; /* across 180 */
+}
+
 struct tob_reader {
     OGRLayerH layer;
     int i_code, i_name, i_parent;
     OGRSpatialReferenceH from;
     int geographic; /* from is longitude/latitude: coordinates are checked */
     int to_srid;
+    area_t from_area, to_area; /* areas of use, in degrees */
     pthread_t thread;
     int started;
     pthread_mutex_t lock;
@@ -99,9 +139,42 @@ static int off_the_earth(const OGREnvelope *e, char *why, size_t size)
     return 1;
 }
 
+/* Sets item->outside when the feature's centre (cx, cy in the source
+ * CRS) lies outside the source CRS's area of use, or when, read as
+ * longitude and latitude, it lies outside the store CRS's area while the
+ * swapped pair lies inside (a Nord commune given as 50.6, 3.0). */
+static void check_area(tob_reader_t *r, tob_feature_item_t *item, double cx,
+                       double cy, OGRCoordinateTransformationH to_geo)
+{
+    double lon = cx, lat = cy;
+    if (!r->geographic &&
+        (to_geo == NULL || !OCTTransform(to_geo, 1, &lon, &lat, NULL)))
+        lon = lat = NAN;
+    if (r->from_area.known && isnan(lon)) {
+        snprintf(item->outside, sizeof item->outside,
+                 "x %.6g, y %.6g is no place of %s (area %s)", cx, cy,
+                 r->from_area.crs, r->from_area.name);
+        return;
+    }
+    if (r->from_area.known && !in_area(&r->from_area, lon, lat)) {
+        snprintf(item->outside, sizeof item->outside,
+                 "longitude %.6g, latitude %.6g is outside the area of %s "
+                 "(%s)",
+                 lon, lat, r->from_area.crs, r->from_area.name);
+        return;
+    }
+    if (r->geographic && r->to_area.known && !in_area(&r->to_area, lon, lat) &&
+        in_area(&r->to_area, lat, lon))
+        snprintf(item->outside, sizeof item->outside,
+                 "longitude %.6g, latitude %.6g is outside the area of %s "
+                 "(%s), but latitude %.6g, longitude %.6g is in it",
+                 lon, lat, r->to_area.crs, r->to_area.name, lon, lat);
+}
+
 /* Reprojects item->geom, or says why its coordinates are absurd. */
 static void project(tob_reader_t *r, tob_feature_item_t *item,
-                    OGRCoordinateTransformationH ct)
+                    OGRCoordinateTransformationH ct,
+                    OGRCoordinateTransformationH to_geo)
 {
     OGREnvelope e;
     OGR_G_FlattenTo2D(item->geom);
@@ -111,6 +184,9 @@ static void project(tob_reader_t *r, tob_feature_item_t *item,
         item->projected = 0;
         return;
     }
+    if (!OGR_G_IsEmpty(item->geom))
+        check_area(r, item, (e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2,
+                   to_geo);
     item->projected = OGR_G_Transform(item->geom, ct) == OGRERR_NONE;
     if (!item->projected)
         return;
@@ -127,7 +203,8 @@ static void project(tob_reader_t *r, tob_feature_item_t *item,
 
 static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
                                      long long n,
-                                     OGRCoordinateTransformationH ct)
+                                     OGRCoordinateTransformationH ct,
+                                     OGRCoordinateTransformationH to_geo)
 {
     tob_feature_item_t *item = calloc(1, sizeof *item);
     if (item == NULL)
@@ -143,7 +220,7 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     item->geom = OGR_F_StealGeometry(f);
     item->projected = 1;
     if (item->geom != NULL)
-        project(r, item, ct);
+        project(r, item, ct, to_geo);
     return item;
 }
 
@@ -185,6 +262,17 @@ static void *read_all(void *arg)
         OCTNewCoordinateTransformation(r->from, to);
     if (ct == NULL)
         fail(r, TOB_ERR_GDAL, "no transformation to the store CRS");
+    /* A projected source's coordinates as longitude/latitude of its own
+     * datum, to compare with its area of use. */
+    OGRCoordinateTransformationH to_geo = NULL;
+    OGRSpatialReferenceH geo = NULL;
+    if (!r->geographic && r->from_area.known) {
+        geo = OSRCloneGeogCS(r->from);
+        if (geo != NULL) {
+            OSRSetAxisMappingStrategy(geo, OAMS_TRADITIONAL_GIS_ORDER);
+            to_geo = OCTNewCoordinateTransformation(r->from, geo);
+        }
+    }
     long long n = 0;
     int at_end = 0;
     OGR_L_ResetReading(r->layer);
@@ -207,7 +295,7 @@ static void *read_all(void *arg)
             fail(r, TOB_ERR_INPUT, what);
             break;
         }
-        tob_feature_item_t *item = make_item(r, f, n, ct);
+        tob_feature_item_t *item = make_item(r, f, n, ct, to_geo);
         OGR_F_Destroy(f);
         if (item == NULL) {
             fail(r, TOB_ERR_NOMEM, "out of memory");
@@ -222,6 +310,9 @@ static void *read_all(void *arg)
     push(r, NULL);
     if (ct != NULL)
         OCTDestroyCoordinateTransformation(ct);
+    if (to_geo != NULL)
+        OCTDestroyCoordinateTransformation(to_geo);
+    OSRDestroySpatialReference(geo);
     OSRDestroySpatialReference(to);
     CPLPopErrorHandler();
     return NULL;
@@ -243,6 +334,11 @@ tob_status_t reader_start(OGRLayerH layer, int i_code, int i_name, int i_parent,
     r->from = OSRClone(from);
     OSRSetAxisMappingStrategy(r->from, OAMS_TRADITIONAL_GIS_ORDER);
     r->geographic = OSRIsGeographic(r->from);
+    area_of_use(r->from, &r->from_area);
+    OGRSpatialReferenceH to = OSRNewSpatialReference(NULL);
+    if (OSRImportFromEPSG(to, to_srid) == OGRERR_NONE)
+        area_of_use(to, &r->to_area);
+    OSRDestroySpatialReference(to);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->not_empty, NULL);
     pthread_cond_init(&r->not_full, NULL);

@@ -19,6 +19,11 @@ typedef struct tob_feature_item {
     int projected;     /* 0 when reprojection failed (absurd coordinates) */
     int recoded;       /* some text was not UTF-8: read as Windows-1252 */
     char problem[160]; /* why the coordinates are absurd, "" if unknown */
+    /* Outside the source CRS's area of use (or, read as longitude and
+     * latitude, outside the store CRS's area while the swapped pair lies
+     * in it): why, e.g. "longitude 50.63, latitude 3.05 is outside ...";
+     * "" when inside or unknown. The geometry is still projected. */
+    char outside[400];
 } tob_feature_item_t;
 
 void feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */

@@ -202,7 +202,7 @@ static const char CONTAINERS_SQL[] =
     "  SELECT parent FROM membership WHERE child = ?1 AND kind = 'member'"
     "  UNION SELECT m.parent FROM membership m JOIN up ON m.child = up.id"
     "  WHERE m.kind = 'member'),"
-    " p(pt, level, area) AS (SELECT ST_PointOnSurface(geom), level, area_m2"
+    " p(pt, level, area) AS (SELECT PointOnSurface(geom), level, area_m2"
     "  FROM territory"
     "  WHERE id = ?1 AND geom IS NOT NULL)"
     " SELECT t.id, t.level, t.code, 'its memberships' FROM up"
@@ -210,9 +210,8 @@ static const char CONTAINERS_SQL[] =
     " UNION ALL"
     " SELECT b.id, b.level, b.code, 'space' FROM p, territory b"
     "  WHERE b.level <> p.level AND b.geom IS NOT NULL AND b.area_m2 > p.area"
-    "  AND b.id IN"
-    "  (SELECT pkid FROM idx_territory_geom WHERE xmin <= ST_X(p.pt)"
-    "   AND xmax >= ST_X(p.pt) AND ymin <= ST_Y(p.pt) AND ymax >= ST_Y(p.pt))"
+    "  AND b.id IN (TOB_BOX_IDS(territory, X(p.pt), Y(p.pt), X(p.pt),"
+    "  Y(p.pt)))"
     "  AND ST_Contains(b.geom, p.pt)";
 
 /* A member inside another member of the same zone (a commune and the

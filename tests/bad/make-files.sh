@@ -222,6 +222,15 @@ printf '%s\ns-srs = http://127.0.0.1:9/crs.wkt\n' "$good" | sed 's#base-communes
 printf '%s\n' "$good" | sed 's/$/\r/' >$L/crlf.layer
 printf '%s\n' "$good" | tr '\n' '\r' >$L/old-mac-line-ends.layer
 
+# Coordinates outside their CRS's area of use: longitude and latitude
+# swapped (read as lon/lat they are off Somalia, swapped back they are in
+# Lille), and Lambert-93 x and y swapped.
+collection "$(square 59350 Lille 50.60 3.00 50.65 3.05)" "$(square 59009 "Villeneuve-d'Ascq" 50.60 3.10 50.65 3.15)" \
+    >$G/swapped-lon-lat.geojson
+collection "$(square 59350 Lille 7059000 704000 7061000 706000)" |
+    sed 's/^{/{"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},/' \
+        >$G/lambert93-swapped.geojson
+
 # --- Tables for `terrobs import` (contracts, projects, GUP) ---------------
 I=files/import
 mkdir -p $I
@@ -298,6 +307,8 @@ project() {
 { echo "$P"; project P1 59350 '' '' -100; } >$I/projects-cost-negative.csv
 { echo "$P"; project P1 5935; } >$I/projects-commune-4-digits.csv
 { echo "$P"; project P1; project P1; } >$I/projects-duplicate.csv
+# Longitude and latitude swapped: a point on Earth, in no territory.
+{ echo "$P"; project P1 '' 50.63 3.06; project P2 '' 3.06 50.63; } >$I/projects-point-outside.csv
 # GUP actions and reports of SITE-BASE.
 A='Code site;Code action;Intitulé;Volet;Référent;Échéance;Statut;Date réalisation'
 { echo "$A"; echo 'SITE-BASE;A01;Nettoyage;cadre de vie et espaces publics;Ville;30/06/2026;prévu;'; } >$I/gup-actions-ok.csv
