@@ -653,6 +653,37 @@ static void test_discontinuity_borders_and_widths(void **state)
     free(img.rgb);
 }
 
+/* A map PDF names its title, author, subject and keywords. */
+static void test_map_pdf_metadata(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "pdc.pdf");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "%s[map]\nauthor = Observatoire\nsubtitle = EPCI 2026\n",
+             pdc_population);
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, text, out, &opts, &rep, &err), TOB_OK);
+    FILE *fp = fopen(out, "rb");
+    assert_non_null(fp);
+    static char b[1 << 20];
+    size_t n = fread(b, 1, sizeof b - 1, fp);
+    fclose(fp);
+    static const char *const want[] = {
+        "/Author (Observatoire)", "/Subject (EPCI 2026)",
+        "/Keywords (carte cercles proportionnels, epci, population, terrobs)"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t len = strlen(want[k]), i = 0;
+        while (i + len <= n && memcmp(b + i, want[k], len) != 0)
+            i++;
+        if (i + len > n)
+            fail_msg("no %s in the PDF", want[k]);
+    }
+}
+
 /* Keys of the new kinds are checked together, naming the key. */
 static void test_second_value_keys(void **state)
 {
@@ -698,6 +729,7 @@ int main(void)
         cmocka_unit_test(test_prop_typo_colours_circles_by_category),
         cmocka_unit_test(test_bivariate_classes_and_colours),
         cmocka_unit_test(test_discontinuity_borders_and_widths),
+        cmocka_unit_test(test_map_pdf_metadata),
         cmocka_unit_test(test_second_value_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

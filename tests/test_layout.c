@@ -149,7 +149,10 @@ static void build_long_table(tob_doc_t *doc, size_t n_rows)
 static void test_document_pages_and_pdf(void **state)
 {
     (void)state;
-    tob_doc_info_t info = {"Essai", NULL, "Territoire", "Carnet", "terrobs"};
+    tob_doc_info_t info = {.title = "Essai",
+                           .header_left = "Territoire",
+                           .header_right = "Carnet",
+                           .footer_left = "terrobs"};
     tob_doc_t *doc = NULL;
     tob_error_t err;
     tob_error_clear(&err);
@@ -178,6 +181,108 @@ static void test_document_pages_and_pdf(void **state)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     assert_int_equal(access(tmp, F_OK), -1); /* renamed, not left behind */
     tob_doc_destroy(doc);
+}
+
+/* The whole file in memory, NUL-terminated (PDF bytes hold no NUL before
+ * the streams we look at: cairo writes the outline uncompressed). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
+    b[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return b;
+}
+
+static const char *find_bytes(const char *b, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(b + i, what, n) == 0)
+            return b + i;
+    return NULL;
+}
+
+/* Object number of the page a bookmark titled `title` points to, and of
+ * its parent outline item. */
+static void bookmark(const char *b, size_t len, const char *title, int *page,
+                     int *parent)
+{
+    char key[128];
+    snprintf(key, sizeof key, "/Title (%s)", title);
+    const char *t = find_bytes(b, len, key);
+    if (t == NULL)
+        fail_msg("no bookmark '%s'", title);
+    const char *p = strstr(t, "/Parent "), *d = strstr(t, "/Dest [");
+    assert_non_null(p);
+    assert_non_null(d);
+    *parent = atoi(p + 8);
+    *page = atoi(d + 7);
+}
+
+/* Bookmarks: one per heading, at its page, sub-sections under their
+ * section; author and keywords in the document information. */
+static void test_pdf_outline_and_metadata(void **state)
+{
+    (void)state;
+    tob_doc_info_t info = {.title = "Essai",
+                           .author = "Observatoire du Nord",
+                           .keywords = "carnet, EPCI"};
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(&info, &doc, &err), TOB_OK);
+    assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H1, "Partie A", &err),
+                     TOB_OK);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Un.", &err),
+                     TOB_OK);
+    tob_doc_page_break(doc);
+    assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H2, "Detail", &err), TOB_OK);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Deux.", &err),
+                     TOB_OK);
+    tob_doc_page_break(doc);
+    assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H1, "Partie B", &err),
+                     TOB_OK);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Trois.", &err),
+                     TOB_OK);
+    assert_int_equal(tob_doc_page_count(doc), 3);
+    char path[4096];
+    tob_test_path(path, sizeof path, "outline.pdf");
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    tob_doc_destroy(doc);
+    size_t len = 0;
+    char *b = slurp(path, &len);
+    const char *kids = find_bytes(b, len, "/Kids [");
+    assert_non_null(kids);
+    int pages[3];
+    assert_int_equal(sscanf(kids, "/Kids [ %d 0 R %d 0 R %d 0 R", &pages[0],
+                            &pages[1], &pages[2]),
+                     3);
+    int page_a, parent_a, page_d, parent_d, page_b, parent_b;
+    bookmark(b, len, "Partie A", &page_a, &parent_a);
+    bookmark(b, len, "Detail", &page_d, &parent_d);
+    bookmark(b, len, "Partie B", &page_b, &parent_b);
+    assert_int_equal(page_a, pages[0]);
+    assert_int_equal(page_d, pages[1]);
+    assert_int_equal(page_b, pages[2]);
+    assert_int_equal(parent_a, parent_b); /* both at the root */
+    /* Detail's parent is Partie A's item: "N 0 obj" before its title */
+    const char *item = find_bytes(b, len, "/Title (Partie A)");
+    const char *obj = item;
+    while (obj > b && memcmp(obj, " 0 obj", 6) != 0)
+        obj--;
+    while (obj > b && obj[-1] >= '0' && obj[-1] <= '9')
+        obj--;
+    assert_int_equal(parent_d, atoi(obj));
+    assert_non_null(find_bytes(b, len, "/Author (Observatoire du Nord)"));
+    assert_non_null(find_bytes(b, len, "/Keywords (carnet, EPCI)"));
+    free(b);
 }
 
 static void test_write_to_missing_dir_fails(void **state)
@@ -271,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_split_tall_row_alone),
         cmocka_unit_test(test_document_pages_and_pdf),
         cmocka_unit_test(test_write_to_missing_dir_fails),
+        cmocka_unit_test(test_pdf_outline_and_metadata),
         cmocka_unit_test(test_no_empty_page_on_break),
         cmocka_unit_test(test_french_numbers_in_cells),
     };

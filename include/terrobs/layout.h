@@ -48,6 +48,8 @@ typedef struct tob_doc_info {
     const char *header_left;  /* e.g. the territory's name */
     const char *header_right; /* e.g. "Carnet de territoire" */
     const char *footer_left;  /* e.g. "terrobs, 23/11/2026" */
+    const char *author;       /* PDF author; NULL = "terrobs" */
+    const char *keywords;     /* PDF keywords, comma-separated */
 } tob_doc_info_t;
 
 /* A rectangle on the page. */

@@ -70,8 +70,17 @@ static tob_status_t make_doc(carnet_ctx_t *ctx, tob_error_t *err)
     snprintf(footer, sizeof footer, "%s%sÉdition du %s",
              author != NULL ? author : "", author != NULL ? " \xC2\xB7 " : "",
              ctx->today);
-    tob_doc_info_t info = {pdf_title, t->self.level_label, t->self.name, right,
-                           footer};
+    char keywords[512];
+    snprintf(keywords, sizeof keywords,
+             "carnet de territoire, %s, %s, %s, observatoire territorial",
+             t->self.level_label, t->self.name, t->self.code);
+    tob_doc_info_t info = {.title = pdf_title,
+                           .subject = t->self.level_label,
+                           .header_left = t->self.name,
+                           .header_right = right,
+                           .footer_left = footer,
+                           .author = author,
+                           .keywords = keywords};
     return tob_doc_create(&info, &ctx->doc, err);
 }
 

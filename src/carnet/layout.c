@@ -20,10 +20,12 @@ static int copy_info(tob_doc_t *doc, const tob_doc_info_t *info)
 {
     if (info == NULL)
         return 0;
-    const char *src[] = {info->title, info->subject, info->header_left,
-                         info->header_right, info->footer_left};
-    char **dst[] = {&doc->title, &doc->subject, &doc->header_left,
-                    &doc->header_right, &doc->footer_left};
+    const char *src[] = {
+        info->title,       info->subject, info->header_left, info->header_right,
+        info->footer_left, info->author,  info->keywords};
+    char **dst[] = {&doc->title,        &doc->subject,     &doc->header_left,
+                    &doc->header_right, &doc->footer_left, &doc->author,
+                    &doc->keywords};
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
         *dst[i] = dup_or_null(src[i]);
         if (src[i] != NULL && *dst[i] == NULL)
@@ -82,6 +84,11 @@ void tob_doc_destroy(tob_doc_t *doc)
     free(doc->header_left);
     free(doc->header_right);
     free(doc->footer_left);
+    free(doc->author);
+    free(doc->keywords);
+    for (size_t i = 0; i < doc->n_headings; i++)
+        free(doc->headings[i].text);
+    free(doc->headings);
     free(doc->pending);
     free(doc);
 }

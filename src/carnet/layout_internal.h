@@ -23,8 +23,19 @@ typedef struct tob_page {
     int running;              /* 1: header and footer are drawn on it */
 } tob_page_t;
 
+/* A heading as placed, for the PDF outline (bookmarks). */
+typedef struct doc_heading {
+    char *text;
+    tob_text_style_t style;
+    size_t page; /* index in pages */
+    double y;    /* points from the page's top */
+} doc_heading_t;
+
 struct tob_doc {
     char *title, *subject, *header_left, *header_right, *footer_left;
+    char *author, *keywords;
+    doc_heading_t *headings;
+    size_t n_headings, cap_headings;
     PangoContext *pango;
     tob_page_t *pages;
     size_t n_pages, cap_pages;

@@ -77,7 +77,31 @@ static void set_metadata(tob_doc_t *doc, cairo_surface_t *pdf)
     if (doc->subject != NULL)
         cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_SUBJECT,
                                        doc->subject);
+    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_AUTHOR,
+                                   doc->author ? doc->author : "terrobs");
+    if (doc->keywords != NULL)
+        cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_KEYWORDS,
+                                       doc->keywords);
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "terrobs");
+}
+
+/* One bookmark per heading, at its place; lower headings under the last
+ * H1. Cairo resolves the pages when the surface is finished. */
+static void add_outline(tob_doc_t *doc, cairo_surface_t *pdf)
+{
+    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    for (size_t i = 0; i < doc->n_headings; i++) {
+        const doc_heading_t *h = &doc->headings[i];
+        char dest[96];
+        snprintf(dest, sizeof dest, "page=%zu pos=[%.1f %.1f]", h->page + 1,
+                 TOB_PAGE_MARGIN_X, h->y);
+        int top = h->style == TOB_TEXT_H1;
+        int id = cairo_pdf_surface_add_outline(
+            pdf, top ? CAIRO_PDF_OUTLINE_ROOT : parent, h->text, dest,
+            top ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        if (top)
+            parent = id;
+    }
 }
 
 static tob_status_t cairo_fail(tob_error_t *err, cairo_status_t cs,
@@ -119,6 +143,8 @@ static tob_status_t render_to(tob_doc_t *doc, pdf_bytes_t *out,
     }
     set_metadata(doc, pdf);
     tob_status_t st = emit_pages(doc, pdf, err);
+    if (st == TOB_OK)
+        add_outline(doc, pdf);
     /* finish() is where the fonts and the trailer are written. */
     cairo_surface_finish(pdf);
     cs = cairo_surface_status(pdf);

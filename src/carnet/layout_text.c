@@ -109,6 +109,25 @@ double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text)
     return gap + h + (style == TOB_TEXT_H1 ? 9.0 : 5.0);
 }
 
+/* Keeps the heading for the outline; the text moves there. Out of memory
+ * only loses the bookmark. */
+static void record_heading(tob_doc_t *doc, tob_text_style_t style)
+{
+    if (doc->n_headings == doc->cap_headings) {
+        size_t cap = doc->cap_headings ? 2 * doc->cap_headings : 16;
+        doc_heading_t *more = realloc(doc->headings, cap * sizeof *more);
+        if (more == NULL)
+            return;
+        doc->headings = more;
+        doc->cap_headings = cap;
+    }
+    char *text = strdup(doc->pending);
+    if (text == NULL)
+        return;
+    doc->headings[doc->n_headings++] =
+        (doc_heading_t){text, style, doc->n_pages - 1, doc->y};
+}
+
 void doc_place_pending(tob_doc_t *doc)
 {
     if (doc->pending == NULL)
@@ -119,6 +138,7 @@ void doc_place_pending(tob_doc_t *doc)
     PangoLayout *l =
         doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, doc->pending, 0);
     double h = layout_height(l);
+    record_heading(doc, style);
     draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, style_rgb(style));
     g_object_unref(l);
     doc->y += h;

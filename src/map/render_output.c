@@ -351,6 +351,38 @@ static tob_status_t write_svg(outfile_t *o, const membuf_t *m,
     return sync_close(fp, o, err);
 }
 
+/* Title, author, subject (the subtitle, else the mapped variable) and
+ * keywords (kind, level, variables). Cairo 1.16 has no document language:
+ * the README says so. */
+static void pdf_metadata(cairo_surface_t *surf, const tob_style_t *style)
+{
+    static const char *const kinds[] = {
+        "choroplèthe", "cercles proportionnels", "typologie",
+        "points",      "cercles et classes",     "cercles et catégories",
+        "bivariée",    "discontinuités"};
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+                                   style->title ? style->title : "");
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR,
+                                   style->author ? style->author : "terrobs");
+    const char *subject = style->subtitle     ? style->subtitle
+                          : style->variable   ? style->variable
+                          : style->expression ? style->expression
+                                              : "";
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+    char keywords[512];
+    snprintf(keywords, sizeof keywords, "carte %s%s%s%s%s%s%s, terrobs",
+             (size_t)style->kind < sizeof kinds / sizeof kinds[0]
+                 ? kinds[style->kind]
+                 : "",
+             style->level ? ", " : "", style->level ? style->level : "",
+             style->variable ? ", " : "",
+             style->variable ? style->variable : "",
+             style->color_variable ? ", " : "",
+             style->color_variable ? style->color_variable : "");
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "terrobs");
+}
+
 static tob_status_t render_vector(format_t format, outfile_t *o,
                                   const tob_style_t *style, tob_store_t *st,
                                   const tob_render_options_t *opts,
@@ -365,12 +397,8 @@ static tob_status_t render_vector(format_t format, outfile_t *o,
             ? cairo_svg_surface_create_for_stream(mem_write, &m, w, h)
             : cairo_pdf_surface_create(o->tmp, w, h);
     o->written = 1;
-    if (format == FORMAT_PDF) {
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
-                                       style->title ? style->title : "");
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
-                                       "terrobs");
-    }
+    if (format == FORMAT_PDF)
+        pdf_metadata(surf, style);
     cairo_t *cr = cairo_create(surf);
     render_t texts;
     memset(&texts, 0, sizeof texts);

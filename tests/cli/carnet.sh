@@ -16,6 +16,10 @@ assert_contains fdf.txt "Commune · code 97209"
 assert_contains fdf.txt "Édition du 23/11/2026"
 # areas are French: decimal comma, U+00A0 before km²
 assert_contains fdf.txt "Superficie +[0-9]+,[0-9]+ km²"
+# document information for catalogues and screen readers
+pdfinfo fdf.pdf >info.txt
+assert_contains info.txt "Keywords: +carnet de territoire, Commune, Fort-de-France, 97209"
+assert_contains info.txt "Author: +[[:alpha:]]"
 
 # usage errors: exit 1
 run_fails 1 "required" $T carnet mq.sqlite --level commune -o x.pdf
