@@ -123,6 +123,7 @@ tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,
 /* ---- peers: every territory of the level ----------------------------------
  */
 
+#include "carnet_fmt.h"
 #include "terrobs/values.h"
 
 typedef struct peer_var {
@@ -233,22 +234,10 @@ tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
 /* The index figures of the atlas (report->figures) without composing. */
 tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err);
 
-/* A value with its unit, French: "12,3 %", "2 604 361 habitants",
- * "n.d." when missing. decimals < 0: the variable's, else automatic. */
-void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
-                      size_t size);
-
-/* The year a variable describes: declared, else the _YYYY its name ends
- * with, else fallback. */
-int carnet_var_year(const tob_variable_t *meta, int fallback);
-
 /* "Ensemble des 39 EPCI", or "Ensemble des 32 EPCI renseignés (sur 39)"
  * when n of them are counted. */
 void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
                               size_t size);
-
-/* "EPCI", "communes", "départements": a level label for a count. */
-void carnet_level_plural(const char *label, char *buf, size_t size);
 
 tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               tob_error_t *err);

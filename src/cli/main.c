@@ -30,6 +30,7 @@ extern const tob_cli_command_t tob_cmd_map;
 extern const tob_cli_command_t tob_cmd_carnet;
 extern const tob_cli_command_t tob_cmd_atlas;
 extern const tob_cli_command_t tob_cmd_export;
+extern const tob_cli_command_t tob_cmd_site;
 extern const tob_cli_command_t tob_cmd_qgis;
 
 /* One command a line, in the order of --help. */
@@ -49,6 +50,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_carnet,
     &tob_cmd_atlas,
     &tob_cmd_export,
+    &tob_cmd_site,
     &tob_cmd_qgis,
 };
 /* clang-format on */

@@ -4,6 +4,8 @@
  * the index of its entry; every entry counts its features. */
 #include "render_internal.h"
 
+#include "classes.h"
+
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -45,47 +47,6 @@ static tob_status_t add_nodata(render_t *r, size_t count, tob_error_t *err)
     return TOB_OK;
 }
 
-/* Decimals of the class bounds: the style's, the variable's, else the
- * fewest (0..4) that keep every bound distinct, at least 1 below 10. */
-static int bound_decimals(const render_t *r, const double *b, size_t n,
-                          int second)
-{
-    if (r->style->decimals >= 0)
-        return r->style->decimals;
-    int var = second ? r->decimals2 : r->decimals;
-    if (var >= 0)
-        return var;
-    double top = fmax(fabs(b[0]), fabs(b[n - 1]));
-    int d = top >= 100 ? 0 : top >= 10 ? 1 : 2;
-    for (; d < 4; d++) {
-        int distinct = 1;
-        double scale = pow(10, d);
-        for (size_t i = 1; i < n && distinct; i++)
-            distinct = round(b[i] * scale) != round(b[i - 1] * scale);
-        if (distinct)
-            break;
-    }
-    return d;
-}
-
-static tob_status_t class_colors(render_t *r, size_t k, tob_rgb_t *out,
-                                 tob_error_t *err)
-{
-    const tob_style_t *style = r->style;
-    if (style->n_colors > 0) {
-        if (style->n_colors < k)
-            return tob_error_set(err, TOB_ERR_INPUT,
-                                 "classes.colors gives %zu colours for %zu "
-                                 "classes",
-                                 style->n_colors, k);
-        for (size_t i = 0; i < k; i++)
-            out[i] = style->colors[style->reverse ? k - 1 - i : i];
-        return TOB_OK;
-    }
-    const char *name = style->palette ? style->palette : "YlOrRd";
-    return tob_palette_get(name, k, style->reverse, out, err);
-}
-
 /* Class breaks of the first or second value of every feature. */
 static tob_status_t breaks_of(render_t *r, int second, size_t k,
                               tob_breaks_t **out, tob_error_t *err)
@@ -112,44 +73,51 @@ static tob_status_t breaks_of(render_t *r, int second, size_t k,
 
 /* One entry per class of the first value (choropleth) or the second
  * (prop_choro's circles: entry2); the missing ones are counted, not
- * given an entry. */
+ * given an entry. The classes are map_classes_compute()'s, which the web
+ * observatory writes too. */
 static tob_status_t class_entries(render_t *r, int second, size_t *n_missing,
                                   tob_error_t *err)
 {
     const tob_style_t *style = r->style;
     size_t n = r->feats.n;
-    tob_breaks_t *breaks = NULL;
-    tob_status_t s = breaks_of(r, second, (size_t)style->k, &breaks, err);
-    if (s != TOB_OK)
-        return s;
-    size_t k = tob_breaks_count(breaks);
-    const double *b = tob_breaks_values(breaks);
-    const size_t *counts = tob_breaks_counts(breaks);
-    tob_rgb_t colors[TOB_CLASSIFY_MAX];
-    s = class_colors(r, k, colors, err);
-    int d = bound_decimals(r, b, k + 1, second);
-    for (size_t i = 0; s == TOB_OK && i < k; i++) {
-        char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX], label[2 * TOB_FMT_MAX + 8];
-        tob_fmt_number_fr(b[i], d, lo, sizeof lo);
-        tob_fmt_number_fr(b[i + 1], d, hi, sizeof hi);
-        snprintf(label, sizeof label, "%s – %s", lo, hi);
-        tob_legend_entry_t *e = add_entry(r, label, colors[i], err);
+    double *values = malloc((n ? n : 1) * sizeof *values);
+    if (values == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        values[i] = second ? r->feats.items[i].value2 : r->feats.items[i].value;
+    map_classes_spec_t spec = {
+        style->method,   style->k,
+        style->breaks,   style->n_breaks,
+        style->palette,  style->reverse,
+        style->colors,   style->n_colors,
+        style->decimals, second ? r->decimals2 : r->decimals};
+    map_classes_t classes;
+    tob_status_t s = map_classes_compute(values, n, &spec, &classes, err);
+    free(values);
+    if (s != TOB_OK && classes.breaks == NULL)
+        tob_error_at(err, style->name,
+                     style_line_of(style, "classes", "method"),
+                     "classes.method");
+    for (size_t i = 0; s == TOB_OK && i < classes.k; i++) {
+        const map_class_t *c = &classes.classes[i];
+        tob_legend_entry_t *e = add_entry(r, c->label, c->color, err);
         if (e == NULL) {
             s = TOB_ERR_INPUT;
             break;
         }
-        e->lower = b[i];
-        e->upper = b[i + 1];
-        e->count = counts[i];
+        e->lower = c->lower;
+        e->upper = c->upper;
+        e->count = c->count;
     }
-    size_t first = r->report->n_entries - k;
+    size_t first = r->report->n_entries - classes.k;
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
         rfeat_t *f = &r->feats.items[i];
-        size_t c = tob_breaks_class_of(breaks, second ? f->value2 : f->value);
+        size_t c =
+            tob_breaks_class_of(classes.breaks, second ? f->value2 : f->value);
         *(second ? &f->entry2 : &f->entry) = c == NO_CLASS ? c : first + c;
     }
-    *n_missing = tob_breaks_n_missing(breaks);
-    tob_breaks_destroy(breaks);
+    *n_missing = classes.n_missing;
+    map_classes_free(&classes);
     return s;
 }
 
@@ -493,7 +461,10 @@ static tob_status_t discontinuity(render_t *r, tob_error_t *err)
                        strcmp(style->disc_type, "relative") == 0;
         int d = relative && style->decimals < 0
                     ? 2
-                    : bound_decimals(r, b, k + 1, 0);
+                    : map_classes_decimals(
+                          &(map_classes_spec_t){.decimals = style->decimals,
+                                                .var_decimals = r->decimals},
+                          b, k + 1);
         for (size_t i = 0; s == TOB_OK && i < k; i++) {
             char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX], label[2 * TOB_FMT_MAX + 8];
             tob_fmt_number_fr(b[i], d, lo, sizeof lo);

@@ -1,0 +1,118 @@
+/* site_internal.h - what the site's files share: the run (store, levels,
+ * variables, their values), the writer that leaves unchanged files alone,
+ * and HTML/JSON escaping. */
+#ifndef TERROBS_SITE_INTERNAL_H
+#define TERROBS_SITE_INTERNAL_H
+
+#include "site_geom.h"
+#include "terrobs/site.h"
+#include "terrobs/store.h"
+#include "terrobs/values.h"
+
+#include <stdio.h>
+
+#define SITE_STATE_FILE ".site-state"
+#define SITE_PAGE_MAX 128
+
+typedef struct site_terr {
+    tob_id_t id;
+    char *code, *name;
+    char page[SITE_PAGE_MAX]; /* "t/epci/200068500.html" */
+    double area_m2;
+} site_terr_t;
+
+/* A variable at a year, with its values at a level (NaN = missing). */
+typedef struct site_series {
+    size_t var; /* index in run->vars */
+    int year;
+    double *values; /* one per territory of the level */
+} site_series_t;
+
+typedef struct site_level {
+    char name[TOB_LEVEL_NAME_MAX + 1];
+    char label[128];
+    int vintage;
+    site_terr_t *terrs; /* by code */
+    size_t n;
+    site_series_t *series;
+    size_t n_series;
+    site_topo_t *topo; /* NULL when the level has no geometry */
+    double tol;        /* simplification, store CRS units */
+    int max_zoom;
+} site_level_t;
+
+typedef struct site_run {
+    const tob_site_options_t *opts;
+    tob_site_report_t *rep;
+    tob_store_t *st;
+    tob_values_t *vals;
+    const tob_variable_t **vars;
+    size_t n_vars;
+    site_level_t *levels;
+    size_t n_levels;
+    char **made; /* files written or kept by this run, relative */
+    size_t n_made, cap_made;
+    char today[16];
+    const char *title;
+} site_run_t;
+
+/* ---- writing (site_out.c) ---------------------------------------------- */
+
+/* A page or data file being composed in memory. */
+typedef struct site_mem {
+    FILE *fp;
+    char *buf;
+    size_t len;
+} site_mem_t;
+
+tob_status_t site_mem_open(site_mem_t *m, tob_error_t *err);
+/* Closes m and writes it to out_dir/rel unless the file there holds the
+ * same bytes. */
+tob_status_t site_mem_emit(site_run_t *run, site_mem_t *m, const char *rel,
+                           tob_error_t *err);
+void site_mem_discard(site_mem_t *m);
+tob_status_t site_emit(site_run_t *run, const char *rel, const void *data,
+                       size_t len, tob_error_t *err);
+/* Copies the file at path to out_dir/rel. */
+tob_status_t site_copy(site_run_t *run, const char *path, const char *rel,
+                       tob_error_t *err);
+/* Reads out_dir/.site-state, then writes the list of this run's files and
+ * removes the files of the earlier run that this one did not make. */
+tob_status_t site_state_finish(site_run_t *run, tob_error_t *err);
+
+void site_html(FILE *fp, const char *text); /* &<>"' escaped */
+void site_json(FILE *fp, const char *text); /* a JSON string, quoted */
+/* A JSON number, or null for NaN. */
+void site_json_number(FILE *fp, double v);
+
+/* ---- data (site_data.c) ------------------------------------------------- */
+
+/* Reads the levels, their territories, the variables and every value. */
+tob_status_t site_data_load(site_run_t *run, tob_error_t *err);
+void site_data_free(site_run_t *run);
+/* data/<level>-geo.js and data/<level>-values.js, data/site.js. */
+tob_status_t site_data_write(site_run_t *run, tob_error_t *err);
+/* The level called name among those written, NULL if none. */
+const site_level_t *site_level_find(const site_run_t *run, const char *name);
+/* A code as a file name: [A-Za-z0-9_-] kept (not a leading '-'), any
+ * other byte '_' (site.js's pageOf() does the same). */
+void site_safe_code(const char *code, char *buf, size_t size);
+/* The index of code in level, (size_t)-1 if absent. */
+size_t site_terr_index(const site_level_t *lv, const char *code);
+
+/* ---- pages (site_pages.c, site_territory.c, site_followup.c) ----------- */
+
+/* The <head> and banner of a page; root is "" or "../../". */
+void site_page_head(const site_run_t *run, FILE *fp, const char *title,
+                    const char *root);
+void site_page_foot(const site_run_t *run, FILE *fp, const char *root);
+tob_status_t site_write_index(site_run_t *run, tob_error_t *err);
+tob_status_t site_write_territories(site_run_t *run, tob_error_t *err);
+tob_status_t site_write_followup(site_run_t *run, tob_error_t *err);
+tob_status_t site_write_downloads(site_run_t *run, tob_error_t *err);
+
+/* The embedded assets (site_assets.c, generated from src/site/assets/). */
+extern const unsigned char site_asset_js[];
+extern const unsigned char site_asset_css[];
+
+#endif

@@ -1,0 +1,63 @@
+/* site_report.c - a follow-up report (report.h, built by the followup
+ * module: the same text as `terrobs report` and the carnet) as HTML:
+ * headings, paragraphs, tables with captions and column headers. */
+#include "site_internal.h"
+
+#include "followup/report_doc.h"
+#include "site_report.h"
+
+static void put_table(FILE *fp, const report_table_t *t)
+{
+    fputs("<table class=\"data\">", fp);
+    if (t->title != NULL && t->title[0]) {
+        fputs("<caption>", fp);
+        site_html(fp, t->title);
+        fputs("</caption>", fp);
+    }
+    fputs("\n<thead><tr>", fp);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        int num = t->n_rows > 0 && t->cells[c].kind != REPORT_CELL_TEXT &&
+                  t->cells[c].kind != REPORT_CELL_DATE;
+        fputs(num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">",
+              fp);
+        site_html(fp, t->headers[c]);
+        fputs("</th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("<tr>", fp);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const report_cell_t *cell = &t->cells[r * t->n_cols + c];
+            int num = cell->kind != REPORT_CELL_TEXT &&
+                      cell->kind != REPORT_CELL_DATE;
+            fputs(num ? "<td class=\"n\">" : "<td>", fp);
+            site_html(fp, cell->shown ? cell->shown : "");
+            fputs("</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table>\n", fp);
+}
+
+void site_report_html(FILE *fp, const tob_report_t *r, int level)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const report_block_t *b = &r->blocks[i];
+        if (b->kind == REPORT_HEADING) {
+            fprintf(fp, "<h%d>", level);
+            site_html(fp, b->text);
+            fprintf(fp, "</h%d>\n", level);
+        } else if (b->kind == REPORT_PARAGRAPH) {
+            fputs("<p>", fp);
+            site_html(fp, b->text);
+            fputs("</p>\n", fp);
+        } else if (b->table != NULL) {
+            put_table(fp, b->table);
+        }
+    }
+}
+
+const char *site_report_title(const tob_report_t *r)
+{
+    return r->title ? r->title : "";
+}

@@ -1,0 +1,623 @@
+/* site_territory.c - a page per territory of the levels written: its key
+ * figures (value, rank among its level, its département and the level
+ * together), a reference territory the reader picks (site.js), the member
+ * communes as a map (inline SVG of the site's own polygons) and a table,
+ * the follow-up of its contracts (the followup module's report), its GUP
+ * sites, and a link to its PDF carnet when an atlas folder is given. */
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include "site_internal.h"
+
+#include "carnet/carnet_fmt.h"
+#include "site_report.h"
+#include "store/db.h"
+#include "terrobs/atlas.h"
+#include "terrobs/cells.h"
+#include "terrobs/followup.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Parents up the memberships, nearest first. */
+static const char SQL_PARENTS[] =
+    "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 UNION"
+    " SELECT m.parent, up.depth + 1 FROM membership m JOIN up"
+    " ON m.child = up.id WHERE m.kind = 'member' AND up.depth < 8)"
+    " SELECT t.level, t.code, t.name FROM up JOIN territory t ON t.id = up.id"
+    " WHERE up.depth > 0 GROUP BY t.id ORDER BY min(up.depth), t.level";
+/* Communes below a territory, down the memberships. */
+static const char SQL_COMMUNES[] =
+    "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION"
+    " SELECT m.child, down.depth + 1 FROM membership m JOIN down"
+    " ON m.parent = down.id WHERE m.kind = 'member' AND down.depth < 8)"
+    " SELECT DISTINCT t.code FROM down JOIN territory t ON t.id = down.id"
+    " WHERE t.level = 'commune' AND down.depth > 0 ORDER BY t.code";
+static const char SQL_HAS_CONTRACTS[] = "SELECT count(*) FROM contract";
+static const char SQL_GUP_SITES[] =
+    "SELECT s.code, s.name FROM gup_site s WHERE s.commune_code = ?1 OR"
+    " s.commune_code IN (SELECT value FROM json_each(?2)) ORDER BY s.code";
+
+typedef struct page_ctx {
+    site_run_t *run;
+    const site_level_t *lv;
+    size_t i;                     /* the territory */
+    const site_level_t *communes; /* the commune level, if written */
+    size_t *members;              /* indices in communes */
+    size_t n_members;
+    char dep_level[TOB_LEVEL_NAME_MAX + 1], dep_code[64], dep_name[256];
+    int has_contracts;
+    /* the département's values, kept while pages of its communes follow
+     * one another (computed from its members, they are not cheap) */
+    char cached_dep[64];
+    const site_level_t *cached_level;
+    double *dep_values; /* one per series of cached_level */
+} page_ctx_t;
+
+static const site_series_t *find_series(const site_run_t *run,
+                                        const site_level_t *lv,
+                                        const char *name, int year)
+{
+    for (size_t s = 0; s < lv->n_series; s++)
+        if (lv->series[s].year == year &&
+            strcmp(run->vars[lv->series[s].var]->name, name) == 0)
+            return &lv->series[s];
+    return NULL;
+}
+
+/* The combined value of the level, as the carnet gives it: a sum, a ratio
+ * of sums, a weighted mean over the territories that have every part; NaN
+ * for means and for parts the site does not carry. */
+static double level_total(const site_run_t *run, const site_level_t *lv,
+                          const site_series_t *se, size_t *n_known)
+{
+    const tob_variable_t *v = run->vars[se->var];
+    const site_series_t *num = se, *den = NULL;
+    *n_known = 0;
+    if (v->aggregate == TOB_AGG_RATIO) {
+        num = find_series(run, lv, v->numerator, se->year);
+        den = find_series(run, lv, v->denominator, se->year);
+        if (num == NULL || den == NULL)
+            return NAN;
+    } else if (v->aggregate == TOB_AGG_WEIGHTED_MEAN) {
+        den = find_series(run, lv, v->weight, se->year);
+        if (den == NULL)
+            return NAN;
+    } else if (v->aggregate != TOB_AGG_SUM) {
+        return NAN;
+    }
+    double sum = 0, sum_den = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < lv->n; i++) {
+        double x = num->values[i], w = den ? den->values[i] : 1;
+        if (!isfinite(x) || !isfinite(w) || !isfinite(se->values[i]))
+            continue;
+        n++;
+        sum += v->aggregate == TOB_AGG_WEIGHTED_MEAN ? x * w : x;
+        sum_den += w;
+    }
+    *n_known = n;
+    if (n == 0)
+        return NAN;
+    if (v->aggregate == TOB_AGG_SUM)
+        return sum;
+    if (v->aggregate == TOB_AGG_RATIO)
+        return sum_den != 0 ? v->scale * sum / sum_den : NAN;
+    return sum_den != 0 ? sum / sum_den : NAN;
+}
+
+static size_t rank_of(const site_series_t *se, size_t n, size_t i, size_t *of)
+{
+    size_t above = 0, known = 0;
+    double x = se->values[i];
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(se->values[k]))
+            continue;
+        known++;
+        above += se->values[k] > x;
+    }
+    *of = known;
+    return isfinite(x) ? above + 1 : 0;
+}
+
+static void put_value_cell(FILE *fp, double v, const tob_variable_t *meta)
+{
+    char text[TOB_FMT_MAX + 80];
+    carnet_fmt_value(v, meta, text, sizeof text);
+    fputs("<td class=\"n\">", fp);
+    site_html(fp, text);
+    fputs("</td>", fp);
+}
+
+static void total_label(const site_level_t *lv, size_t known, char *buf,
+                        size_t size)
+{
+    char plural[160];
+    carnet_level_plural(lv->label, plural, sizeof plural);
+    if (known == lv->n)
+        snprintf(buf, size, "Ensemble des %zu %s", lv->n, plural);
+    else
+        snprintf(buf, size, "Ensemble des %zu %s renseignés (sur %zu)", known,
+                 plural, lv->n);
+}
+
+/* The département's value of a series, through values.h. */
+static double dep_value(page_ctx_t *c, const site_series_t *se)
+{
+    if (c->dep_code[0] == '\0')
+        return NAN;
+    size_t k = (size_t)(se - c->lv->series);
+    if (c->cached_level != c->lv || strcmp(c->cached_dep, c->dep_code) != 0) {
+        for (size_t s = 0; s < c->lv->n_series; s++) {
+            tob_value_t v;
+            tob_error_t ignored;
+            const site_series_t *x = &c->lv->series[s];
+            c->dep_values[s] =
+                tob_values_get_code(c->run->vals, c->run->vars[x->var]->name,
+                                    c->dep_level, c->dep_code, x->year, &v,
+                                    &ignored) == TOB_OK
+                    ? v.value
+                    : NAN;
+        }
+        c->cached_level = c->lv;
+        snprintf(c->cached_dep, sizeof c->cached_dep, "%s", c->dep_code);
+    }
+    return c->dep_values[k];
+}
+
+static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
+{
+    const site_level_t *lv = c->lv;
+    if (lv->n_series == 0) {
+        fputs("<p>Aucun indicateur pour ce territoire.</p>\n", fp);
+        return;
+    }
+    char plural[160];
+    carnet_level_plural(lv->label, plural, sizeof plural);
+    fputs("<h2 id=\"chiffres\">Chiffres clés</h2>\n"
+          "<div class=\"reference\"><label for=\"reference\">Comparer "
+          "avec</label><select id=\"reference\"><option value=\"\">— "
+          "choisir un territoire de référence —</option>"
+          "<optgroup label=\"Références\">",
+          fp);
+    int has_dep = c->dep_code[0] != '\0';
+    if (has_dep) {
+        fputs("<option value=\"r0\">", fp);
+        site_html(fp, c->dep_name);
+        fputs("</option>", fp);
+    }
+    fprintf(fp,
+            "<option value=\"r%d\">Ensemble des %zu %s</option>"
+            "</optgroup></select></div>\n",
+            has_dep, lv->n, plural);
+    fputs("<table class=\"data figures\"><caption>Chiffres clés : valeur, "
+          "rang et références</caption>\n<thead><tr><th scope=\"col\">"
+          "Indicateur</th><th scope=\"col\" class=\"n\">Valeur</th>"
+          "<th scope=\"col\">Rang</th>",
+          fp);
+    if (has_dep) {
+        fputs("<th scope=\"col\" class=\"n\">", fp);
+        site_html(fp, c->dep_name);
+        fputs("</th>", fp);
+    }
+    fprintf(fp,
+            "<th scope=\"col\" class=\"n\">Ensemble des %zu %s</th>"
+            "<th scope=\"col\" class=\"n\" id=\"ref-head\">Référence</th>"
+            "</tr></thead>\n<tbody>\n",
+            lv->n, plural);
+    /* refs: [{label, values: {"var/year": text}}] for site.js */
+    fputs("[", refs);
+    for (int pass = has_dep ? 0 : 1; pass < 2; pass++) {
+        char label[400];
+        size_t known_all = lv->n;
+        if (pass == 0)
+            snprintf(label, sizeof label, "%s", c->dep_name);
+        fputs(pass == 1 && has_dep ? ",{\"values\":{" : "{\"values\":{", refs);
+        for (size_t s = 0; s < lv->n_series; s++) {
+            const site_series_t *se = &lv->series[s];
+            size_t known;
+            double v = pass == 0 ? dep_value(c, se)
+                                 : level_total(c->run, lv, se, &known);
+            if (pass == 1 && s == 0)
+                known_all = known;
+            char text[TOB_FMT_MAX + 80], key[160];
+            carnet_fmt_value(v, c->run->vars[se->var], text, sizeof text);
+            snprintf(key, sizeof key, "%s/%d", c->run->vars[se->var]->name,
+                     se->year);
+            fputs(s ? "," : "", refs);
+            site_json(refs, key);
+            fputc(':', refs);
+            site_json(refs, text);
+        }
+        if (pass == 1)
+            total_label(lv, known_all, label, sizeof label);
+        fputs("},\"label\":", refs);
+        site_json(refs, label);
+        fputc('}', refs);
+    }
+    fputs("]", refs);
+    for (size_t s = 0; s < lv->n_series; s++) {
+        const site_series_t *se = &lv->series[s];
+        const tob_variable_t *meta = c->run->vars[se->var];
+        fputs("<tr data-v=\"", fp);
+        site_html(fp, meta->name);
+        fprintf(fp, "\" data-y=\"%d\"><th scope=\"row\">", se->year);
+        site_html(fp, meta->label[0] ? meta->label : meta->name);
+        if (!strstr(meta->label, "20") && !strstr(meta->label, "19"))
+            fprintf(fp, " (%d)", se->year);
+        fputs("</th>", fp);
+        put_value_cell(fp, se->values[c->i], meta);
+        size_t of, rank = rank_of(se, lv->n, c->i, &of);
+        if (rank == 0)
+            fputs("<td>n.d.</td>", fp);
+        else
+            fprintf(fp, "<td class=\"rank\">%zu%s sur %zu</td>", rank,
+                    rank == 1 ? "er" : "e", of);
+        if (has_dep)
+            put_value_cell(fp, dep_value(c, se), meta);
+        size_t known;
+        put_value_cell(fp, level_total(c->run, lv, se, &known), meta);
+        fputs("<td class=\"n ref\"></td></tr>\n", fp);
+    }
+    fputs("</tbody></table>\n", fp);
+}
+
+/* ---- member communes: map and table ------------------------------------ */
+
+typedef struct svg_ctx {
+    FILE *fp;
+    double x0, y1, s, k; /* lon0, lat1, scale, cos(lat) */
+    int open;
+} svg_ctx_t;
+
+static void svg_ring(void *user, size_t polygon, int hole, const double *ll,
+                     size_t n)
+{
+    (void)polygon;
+    (void)hole;
+    svg_ctx_t *c = user;
+    for (size_t i = 0; i < n; i++)
+        fprintf(c->fp, "%c%.1f %.1f", i ? 'L' : 'M',
+                (ll[2 * i] - c->x0) * c->k * c->s,
+                (c->y1 - ll[2 * i + 1]) * c->s);
+    fputc('Z', c->fp);
+}
+
+static void put_members_map(page_ctx_t *c, FILE *fp)
+{
+    const site_level_t *cl = c->communes;
+    double box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t m = 0; m < c->n_members; m++) {
+        double b[4];
+        site_topo_bbox(cl->topo, c->members[m], b);
+        if (isnan(b[0]))
+            continue;
+        box[0] = fmin(box[0], b[0]), box[1] = fmin(box[1], b[1]);
+        box[2] = fmax(box[2], b[2]), box[3] = fmax(box[3], b[3]);
+    }
+    if (!isfinite(box[0]))
+        return;
+    svg_ctx_t s = {fp,
+                   box[0],
+                   box[3],
+                   0,
+                   cos((box[1] + box[3]) / 2 * 3.14159265358979323846 / 180),
+                   0};
+    double w = (box[2] - box[0]) * s.k, h = box[3] - box[1];
+    s.s = 480 / fmax(w, h);
+    fprintf(fp,
+            "<figure><svg class=\"members\" role=\"img\" "
+            "aria-labelledby=\"members-cap\" viewBox=\"0 0 %.0f %.0f\" "
+            "width=\"%.0f\" height=\"%.0f\">\n",
+            w * s.s, h * s.s, w * s.s, h * s.s);
+    for (size_t m = 0; m < c->n_members; m++) {
+        const site_terr_t *t = &cl->terrs[c->members[m]];
+        fputs("<a href=\"../../", fp);
+        site_html(fp, t->page);
+        fputs("\"><path d=\"", fp);
+        site_topo_rings(cl->topo, c->members[m], svg_ring, &s);
+        fputs("\"><title>", fp);
+        site_html(fp, t->name);
+        fputs("</title></path></a>\n", fp);
+    }
+    fprintf(fp,
+            "</svg><figcaption id=\"members-cap\">Les %zu communes "
+            "membres (le tableau ci-dessous les liste)</figcaption>"
+            "</figure>\n",
+            c->n_members);
+}
+
+static void put_members_table(page_ctx_t *c, FILE *fp)
+{
+    const site_level_t *cl = c->communes;
+    size_t n_cols = cl->n_series < 4 ? cl->n_series : 4;
+    fputs("<table class=\"data\"><caption>Communes membres</caption>\n"
+          "<thead><tr><th scope=\"col\">Commune</th><th scope=\"col\">Code "
+          "Insee</th>",
+          fp);
+    for (size_t k = 0; k < n_cols; k++) {
+        const tob_variable_t *meta = c->run->vars[cl->series[k].var];
+        fputs("<th scope=\"col\" class=\"n\">", fp);
+        site_html(fp, meta->label[0] ? meta->label : meta->name);
+        if (meta->unit[0]) {
+            fputs(" (", fp);
+            site_html(fp, meta->unit);
+            fputc(')', fp);
+        }
+        fputs("</th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
+    for (size_t m = 0; m < c->n_members; m++) {
+        const site_terr_t *t = &cl->terrs[c->members[m]];
+        fputs("<tr><td><a href=\"../../", fp);
+        site_html(fp, t->page);
+        fputs("\">", fp);
+        site_html(fp, t->name);
+        fputs("</a></td><td>", fp);
+        site_html(fp, t->code);
+        fputs("</td>", fp);
+        for (size_t k = 0; k < n_cols; k++) {
+            tob_variable_t bare = *c->run->vars[cl->series[k].var];
+            bare.unit[0] = '\0';
+            put_value_cell(fp, cl->series[k].values[c->members[m]], &bare);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table>\n", fp);
+}
+
+/* ---- the store's links: parents, members, GUP sites --------------------- */
+
+static tob_status_t put_parents(page_ctx_t *c, FILE *fp, tob_error_t *err)
+{
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(c->run->st, SQL_PARENTS, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_int64(s, 1, c->lv->terrs[c->i].id);
+    int any = 0;
+    while (db_step(s) == DB_ROW) {
+        const char *level = db_column_str(s, 0), *code = db_column_str(s, 1);
+        const char *name = db_column_str(s, 2);
+        if (strcmp(level, "departement") == 0 && c->dep_code[0] == '\0') {
+            snprintf(c->dep_level, sizeof c->dep_level, "%s", level);
+            snprintf(c->dep_code, sizeof c->dep_code, "%s", code);
+            snprintf(c->dep_name, sizeof c->dep_name, "%s", name);
+        }
+        fputs(any ? " · " : "<p class=\"parents\">Appartient à : ", fp);
+        any = 1;
+        const site_level_t *pl = site_level_find(c->run, level);
+        size_t k = pl ? site_terr_index(pl, code) : (size_t)-1;
+        if (k != (size_t)-1) {
+            fputs("<a href=\"../../", fp);
+            site_html(fp, pl->terrs[k].page);
+            fputs("\">", fp);
+        }
+        site_html(fp, name);
+        if (k != (size_t)-1)
+            fputs("</a>", fp);
+    }
+    if (any)
+        fputs("</p>\n", fp);
+    db_finalize(s);
+    return TOB_OK;
+}
+
+static tob_status_t find_members(page_ctx_t *c, tob_error_t *err)
+{
+    c->n_members = 0;
+    if (c->communes == NULL || c->communes == c->lv)
+        return TOB_OK;
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(c->run->st, SQL_COMMUNES, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_int64(s, 1, c->lv->terrs[c->i].id);
+    while (db_step(s) == DB_ROW) {
+        size_t k = site_terr_index(c->communes, db_column_str(s, 0));
+        if (k != (size_t)-1 && c->n_members < c->communes->n)
+            c->members[c->n_members++] = k;
+    }
+    db_finalize(s);
+    return TOB_OK;
+}
+
+/* GUP sites in the territory (its own commune, or a member commune). */
+static tob_status_t put_gup_sites(page_ctx_t *c, FILE *fp, tob_error_t *err)
+{
+    site_mem_t codes;
+    tob_status_t status = site_mem_open(&codes, err);
+    if (status != TOB_OK)
+        return status;
+    fputc('[', codes.fp);
+    for (size_t m = 0; m < c->n_members; m++) {
+        fputs(m ? "," : "", codes.fp);
+        site_json(codes.fp, c->communes->terrs[c->members[m]].code);
+    }
+    fputc(']', codes.fp);
+    fflush(codes.fp);
+    db_stmt_t *s = NULL;
+    status = db_prepare(c->run->st, SQL_GUP_SITES, &s, err);
+    if (status == TOB_OK) {
+        const char *self =
+            strcmp(c->lv->name, "commune") == 0 ? c->lv->terrs[c->i].code : "";
+        db_bind_text(s, 1, self);
+        db_bind_text(s, 2, codes.buf);
+        int any = 0;
+        while (db_step(s) == DB_ROW) {
+            char safe[80];
+            site_safe_code(db_column_str(s, 0), safe, sizeof safe);
+            fputs(any ? "" : "<h2>Gestion urbaine de proximité</h2>\n<ul>", fp);
+            any = 1;
+            fprintf(fp, "<li><a href=\"../../f/gup-%s.html\">", safe);
+            site_html(fp, db_column_str(s, 1));
+            fputs("</a> : tableau de bord du site</li>", fp);
+        }
+        if (any)
+            fputs("</ul>\n", fp);
+        db_finalize(s);
+    }
+    site_mem_discard(&codes);
+    return status;
+}
+
+static tob_status_t put_contracts(page_ctx_t *c, FILE *fp, tob_error_t *err)
+{
+    if (!c->has_contracts)
+        return TOB_OK;
+    int y, m, d;
+    tob_error_t ignored;
+    tob_date_t ref = {0, 0, 0};
+    if (tob_cell_parse_date(c->run->today, &y, &m, &d, &ignored) == TOB_OK)
+        ref = (tob_date_t){y, m, d};
+    tob_report_t *r = NULL;
+    tob_status_t s = tob_followup_contracts(
+        c->run->st, c->lv->name, c->lv->terrs[c->i].code, ref, &r, err);
+    if (s == TOB_ERR_NOTFOUND) {
+        tob_error_clear(err);
+        return TOB_OK;
+    }
+    if (s != TOB_OK)
+        return s;
+    fputs("<section class=\"contracts\"><h2>Contrats et projets</h2>\n", fp);
+    site_report_html(fp, r, 3);
+    fputs("</section>\n", fp);
+    tob_report_destroy(r);
+    return TOB_OK;
+}
+
+/* A link to the PDF carnet of the atlas folder, relative to the page. */
+static void put_carnet_link(page_ctx_t *c, FILE *fp)
+{
+    const char *dir = c->run->opts->carnets;
+    if (dir == NULL)
+        return;
+    const site_terr_t *t = &c->lv->terrs[c->i];
+    char file[256], path[4096], abs_dir[PATH_MAX], abs_out[PATH_MAX];
+    tob_atlas_file_name(t->code, t->name, file, sizeof file);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    struct stat sb;
+    if (stat(path, &sb) != 0 || realpath(dir, abs_dir) == NULL ||
+        realpath(c->run->opts->out_dir, abs_out) == NULL)
+        return;
+    /* from out_dir to dir: up to their common folder, then down */
+    size_t n_out = strlen(abs_out), n_dir = strlen(abs_dir), common = 0;
+    for (size_t k = 0; k <= n_out && k <= n_dir; k++) {
+        int end_out = k == n_out || abs_out[k] == '/';
+        int end_dir = k == n_dir || abs_dir[k] == '/';
+        if (end_out && end_dir)
+            common = k;
+        if (k == n_out || k == n_dir || abs_out[k] != abs_dir[k])
+            break;
+    }
+    fputs("<p class=\"carnet\"><a href=\"../../", fp);
+    for (size_t k = common; k < n_out; k++)
+        if (abs_out[k] == '/')
+            fputs("../", fp);
+    if (common < n_dir) {
+        site_html(fp, abs_dir + common + 1);
+        fputc('/', fp);
+    }
+    site_html(fp, file);
+    fputs("\">Carnet de territoire (PDF)</a></p>\n", fp);
+}
+
+static tob_status_t write_page(page_ctx_t *c, tob_error_t *err)
+{
+    const site_level_t *lv = c->lv;
+    const site_terr_t *t = &lv->terrs[c->i];
+    site_mem_t m, refs;
+    tob_status_t s = site_mem_open(&m, err);
+    if (s != TOB_OK)
+        return s;
+    if ((s = site_mem_open(&refs, err)) != TOB_OK) {
+        site_mem_discard(&m);
+        return s;
+    }
+    FILE *fp = m.fp;
+    c->dep_code[0] = c->dep_name[0] = '\0';
+    site_page_head(c->run, fp, t->name, "../../");
+    fputs("<p class=\"crumbs\"><a href=\"../../index.html#", fp);
+    site_html(fp, lv->name);
+    fputs("\">Carte</a> › ", fp);
+    site_html(fp, lv->label);
+    fputs("</p>\n<h1>", fp);
+    site_html(fp, t->name);
+    fputs("</h1>\n<p class=\"what\">", fp);
+    site_html(fp, lv->label);
+    fputs(" · code ", fp);
+    site_html(fp, t->code);
+    if (isfinite(t->area_m2) && t->area_m2 > 0) {
+        char area[TOB_FMT_MAX];
+        tob_fmt_number_fr(t->area_m2 / 1e6, 1, area, sizeof area);
+        fprintf(fp, " · %s km²", area);
+    }
+    fputs("</p>\n", fp);
+    s = put_parents(c, fp, err);
+    if (s == TOB_OK)
+        s = find_members(c, err);
+    if (s == TOB_OK) {
+        put_carnet_link(c, fp);
+        put_figures(c, fp, refs.fp);
+        if (c->n_members > 0) {
+            fputs("<h2>Communes membres</h2>\n", fp);
+            put_members_map(c, fp);
+            put_members_table(c, fp);
+        }
+        s = put_contracts(c, fp, err);
+    }
+    if (s == TOB_OK)
+        s = put_gup_sites(c, fp, err);
+    site_page_foot(c->run, fp, "../../");
+    fflush(refs.fp);
+    fputs("<script src=\"../../assets/site.js\"></script>\n"
+          "<script src=\"../../data/site.js\"></script>\n<script>"
+          "TOB.territoryPage(\"../../\",",
+          fp);
+    site_json(fp, lv->name);
+    fputc(',', fp);
+    site_json(fp, t->code);
+    fprintf(fp, ",%s);</script>\n</body>\n</html>\n",
+            refs.buf && refs.buf[0] ? refs.buf : "[]");
+    site_mem_discard(&refs);
+    if (s != TOB_OK) {
+        site_mem_discard(&m);
+        return s;
+    }
+    return site_mem_emit(c->run, &m, t->page, err);
+}
+
+tob_status_t site_write_territories(site_run_t *run, tob_error_t *err)
+{
+    page_ctx_t c = {0};
+    c.run = run;
+    c.communes = site_level_find(run, "commune");
+    c.members = malloc((c.communes && c.communes->n ? c.communes->n : 1) *
+                       sizeof *c.members);
+    size_t most = 1;
+    for (size_t l = 0; l < run->n_levels; l++)
+        if (run->levels[l].n_series > most)
+            most = run->levels[l].n_series;
+    c.dep_values = malloc(most * sizeof *c.dep_values);
+    if (c.members == NULL || c.dep_values == NULL) {
+        free(c.members);
+        free(c.dep_values);
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(run->st, SQL_HAS_CONTRACTS, &s, err);
+    if (status == TOB_OK && db_step(s) == DB_ROW)
+        c.has_contracts = db_column_int(s, 0) > 0;
+    db_finalize(s);
+    for (size_t l = 0; status == TOB_OK && l < run->n_levels; l++) {
+        c.lv = &run->levels[l];
+        for (c.i = 0; status == TOB_OK && c.i < c.lv->n; c.i++) {
+            status = write_page(&c, err);
+            run->rep->n_territories += status == TOB_OK;
+        }
+    }
+    free(c.members);
+    free(c.dep_values);
+    return status;
+}

@@ -1,0 +1,109 @@
+# site.sh - `terrobs site` on the bundled observatory (Nord, Somme, Calais,
+# SCoT, the Cambrésis contract, Calais's GUP sites): the files a static site
+# needs and nothing fetched from elsewhere, Leaflet copied with its
+# licence, a rerun that rewrites nothing, a change that rewrites only what
+# it touches, bad options refused with the site unchanged; then a real
+# browser (tests/cli/site_browser.py: headless Chromium through Selenium).
+. "$TOB_SRC/tests/cli/lib.sh"
+
+PY=/usr/bin/python3 # Debian's, with python3-selenium
+[ -x /usr/bin/chromedriver ] ||
+    fail "chromium-driver is missing: run tools/install-deps.sh --test"
+$PY -c 'import selenium' 2>/dev/null ||
+    fail "python3-selenium is missing: run tools/install-deps.sh --test"
+
+EX="$TOB_SRC/layers/examples"
+OBS=obs.sqlite
+{
+    $T init $OBS
+    $T load $OBS "$LAYERS/departements.layer"
+    $T load $OBS "$LAYERS/epci.layer"
+    $T load $OBS "$LAYERS/communes-nord.layer"
+    $T load $OBS "$LAYERS/communes-calais.layer" --append
+    $T relate $OBS --child commune --parent epci
+    $T relate $OBS --child commune --parent departement --spatial
+    $T zone $OBS "$LAYERS/scot-nord.csv"
+    $T import $OBS territories "$LAYERS/data/qpv2024-communes.csv" \
+        --level qpv --code code_qp --name lib_qp --vintage 2024 \
+        --parent-level commune --parent-key insee_com
+    $T import $OBS variables "$LAYERS/variables.csv"
+    $T import $OBS indicators "$LAYERS/data/indicateurs-communes.csv" \
+        --level commune --key insee_com --year 2021 --cog-from 2018 \
+        --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges
+    $T aggregate $OBS --from commune --to epci
+    $T import $OBS contracts "$EX/fictif-cambresis-contrat.csv"
+    $T import $OBS projects "$EX/fictif-cambresis-projets.csv"
+    $T import $OBS gup-sites "$EX/fictif-calais-gup-sites.csv"
+    $T import $OBS gup-actions "$EX/fictif-calais-gup-actions.csv"
+    $T import $OBS gup-reports "$EX/fictif-calais-gup-signalements.csv"
+} >store.log 2>&1 || fail "building the store: $(tail -3 store.log)"
+
+$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord" \
+    2>err1.txt || fail "site failed: $(cat err1.txt)"
+assert_contains err1.txt "site: 4 levels"
+assert_contains err1.txt "0 unchanged kept, 0 removed"
+
+# The files of a static site; Leaflet from Debian with its licence.
+for f in index.html suivi.html telechargements.html assets/site.js \
+    assets/site.css assets/leaflet/leaflet.js assets/leaflet/leaflet.css \
+    assets/leaflet/LICENCE.txt data/site.js data/search.js \
+    data/commune-geo.js data/commune-values.js data/epci-geo.js \
+    t/commune/59122.html t/epci/200068500.html t/scot/S59-CA.html \
+    dl/commune.csv dl/commune.gpkg dl/epci-variables.csv; do
+    [ -s "site/$f" ] || fail "site/$f is missing"
+done
+cmp -s site/assets/leaflet/leaflet.js /usr/share/javascript/leaflet/leaflet.js ||
+    fail "leaflet.js is not Debian's"
+grep -q "Vladimir Agafonkin" site/assets/leaflet/LICENCE.txt ||
+    fail "Leaflet's licence is not copied"
+grep -q 'lang="fr"' site/index.html || fail "pages are not lang=fr"
+# Nothing points outside the folder: no http(s) or protocol-relative URL in
+# a page, no fetch or XHR in the site's script.
+if grep -rEl '(src|href)="(https?:)?//' site --include='*.html'; then
+    fail "a page loads something from the network"
+fi
+if grep -Eq 'fetch\(|XMLHttpRequest' site/assets/site.js; then
+    fail "site.js fetches data (file:// would break)"
+fi
+# Downloads from the export module: French CSV.
+head -1 site/dl/commune.csv | sed 's/^\xef\xbb\xbf//' | grep -q '^code;nom;' ||
+    fail "commune.csv is not the export's French CSV"
+ogrinfo -ro -q site/dl/commune.gpkg >/dev/null 2>&1 ||
+    fail "commune.gpkg does not open"
+# Follow-up pages: the Cambrésis contract and a Calais GUP site.
+ls site/f | grep -q '^contrats-scot-S59-CA\.html$' ||
+    fail "no page for the Cambrésis contract"
+grep -q "91 projets engagés sur 280" site/f/contrats-scot-S59-CA.html ||
+    fail "the contract page lacks its engaged ratio"
+grep -q "Beau Marais" site/suivi.html || fail "suivi.html lacks the GUP site"
+
+# A rerun writes nothing; touching the store's data rewrites only the
+# values and pages it changes, not Leaflet or the geometry.
+find site -type f -exec stat -c '%n %Y.%y' {} + | sort >before.txt
+sleep 1
+$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord" \
+    2>err2.txt || fail "rerun failed: $(cat err2.txt)"
+assert_contains err2.txt " 0 written, "
+find site -type f -exec stat -c '%n %Y.%y' {} + | sort >after.txt
+cmp -s before.txt after.txt || fail "a rerun rewrote files: $(diff before.txt after.txt | head -4)"
+$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+    2>err3.txt || fail "retitled run failed"
+grep -q "geo.js" site/.site-state || fail "no .site-state"
+find site -type f -newer after.txt >changed.txt || true
+if grep -Eq 'leaflet|geo\.js|values\.js' changed.txt; then
+    fail "a new title rewrote data or Leaflet: $(grep -E 'leaflet|geo|values' changed.txt | head -3)"
+fi
+grep -q "index.html" changed.txt || fail "a new title did not rewrite index.html"
+
+# Bad options: refused, nothing written.
+run_fails 1 "-k '1' must be 2..12" $T site $OBS -o bad -k 1
+run_fails 2 "no variable 'nope'" $T site $OBS -o bad --variables nope
+run_fails 2 "no level 'canton'" $T site $OBS -o bad --levels canton
+[ ! -e bad ] || [ -z "$(ls -A bad)" ] || fail "a refused run wrote files"
+run_fails 2 "no leaflet.js" $T site $OBS -o bad --leaflet /nonexistent
+
+# The browser: map, legend, click, reference, search, console, network.
+$PY "$TOB_SRC/tests/cli/site_browser.py" "$TOB_TMP/site" \
+    "$LAYERS/data/indicateurs-communes.csv" "$TOB_TMP" ||
+    fail "browser checks failed"
+echo "site: ok"
