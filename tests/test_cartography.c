@@ -653,6 +653,46 @@ static void test_discontinuity_borders_and_widths(void **state)
     free(img.rgb);
 }
 
+/* An SVG map: each territory a <path id="t-CODE"> with its name and value
+ * as <title>, the texts as <text>. */
+static void test_svg_territories_with_titles(void **state)
+{
+    fixture_t *fx = *state;
+    char out[4096];
+    tob_test_path(out, sizeof out, "pdc.svg");
+    tob_render_options_t opts = {0};
+    tob_map_report_t rep;
+    tob_error_t err;
+    assert_int_equal(render(fx, pdc_population, out, &opts, &rep, &err),
+                     TOB_OK);
+    FILE *fp = fopen(out, "rb");
+    assert_non_null(fp);
+    static char b[4 << 20];
+    size_t n = fread(b, 1, sizeof b - 1, fp);
+    fclose(fp);
+    b[n] = '\0';
+    circle_t c[MAX_EPCI];
+    double gt[6] = {0, 1, 0, 0, 0, -1};
+    size_t k = circles_of(fx, gt, c);
+    assert_int_equal(k, 20);
+    for (size_t i = 0; i < k; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "<path id=\"t-%s\"", c[i].code);
+        const char *at = strstr(b, id);
+        if (at == NULL || strstr(at + 1, id) != NULL)
+            fail_msg("%s is not in the SVG once", id);
+    }
+    /* the populations of tests/data/pdc/epci-62-population.csv */
+    assert_non_null(strstr(b, "<title>CA de Béthune-Bruay, Artois-Lys Romane"
+                              " (200072460) : 275\xC2\xA0"
+                              "736 habitants</title>"));
+    assert_non_null(strstr(b, "<title>CC Flandre Lys (245900758) : donnée"
+                              " non disponible</title>"));
+    assert_non_null(strstr(b, ">CU d&apos;Arras</text>") != NULL
+                        ? strstr(b, ">CU d&apos;Arras</text>")
+                        : strstr(b, ">CU d'Arras</text>"));
+}
+
 /* A map PDF names its title, author, subject and keywords. */
 static void test_map_pdf_metadata(void **state)
 {
@@ -730,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_bivariate_classes_and_colours),
         cmocka_unit_test(test_discontinuity_borders_and_widths),
         cmocka_unit_test(test_map_pdf_metadata),
+        cmocka_unit_test(test_svg_territories_with_titles),
         cmocka_unit_test(test_second_value_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

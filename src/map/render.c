@@ -101,6 +101,8 @@ static tob_status_t render_run(render_t *r, tob_error_t *err)
         s = tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(r->cr),
                           "drawing the map: %s",
                           cairo_status_to_string(cairo_status(r->cr)));
+    if (s == TOB_OK && r->text_as_svg)
+        s = render_svg_territories(r, err);
     if (s == TOB_OK && r->text_lost)
         s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     return s;
@@ -154,6 +156,8 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     if (out_texts != NULL && s == TOB_OK) {
         out_texts->texts = r->texts; /* the caller writes them */
         out_texts->n_texts = r->n_texts;
+        out_texts->svg_territories = r->svg_territories;
+        r->svg_territories = NULL;
         out_texts->style = style;
         r->texts = NULL;
         r->n_texts = 0;

@@ -176,8 +176,8 @@ typedef struct render {
     double entry_width[TOB_LEGEND_MAX]; /* discontinuity: mm per entry */
     rset_t layers[RENDER_MAX_VIEWS][STYLE_MAX_LAYERS]; /* per view */
     char auto_source[512]; /* the source line when the style has none */
-    char var_label[256], var_unit[64];                 /* of [data] variable */
-    char var2_label[256], var2_unit[64];               /* of color_variable */
+    char var_label[256], var_unit[64];   /* of [data] variable */
+    char var2_label[256], var2_unit[64]; /* of color_variable */
     int decimals2;
     size_t n_size_entries;   /* circles: entries [0, n) are reference sizes */
     double bi_x[4], bi_y[4]; /* bivariate: the bounds of the 3 x 3 classes */
@@ -198,6 +198,7 @@ typedef struct render {
     int text_lost; /* a text could not be recorded (out of memory) */
     rtext_t *texts;
     size_t n_texts, cap_texts;
+    char *svg_territories; /* SVG: the <g> of territories, malloc'd */
     tob_map_report_t *report;
     sql_guard_t guard;          /* sql_guard.h: on while users' SQL runs */
     geom_scratch_t scratch;     /* the drawing thread's */
@@ -305,7 +306,12 @@ void text_measure(render_t *r, const char *text, const rfont_t *f, double *w,
 void text_draw(render_t *r, const char *text, const rfont_t *f, double x,
                double y);
 void text_sink_free(render_t *r);
-/* The recorded texts as an SVG group. */
+/* render_svg.c: for SVG, each territory as a <path id="t-CODE"> with a
+ * <title>, into r->svg_territories. */
+tob_status_t render_svg_territories(render_t *r, tob_error_t *err);
+void svg_put_escaped(FILE *out, const char *s);
+
+/* The recorded texts as an SVG group, after the territories'. */
 void render_write_svg_texts(const render_t *r, FILE *out);
 
 static inline void set_color(cairo_t *cr, tob_rgb_t c)

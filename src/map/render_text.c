@@ -134,30 +134,10 @@ void text_sink_free(render_t *r)
     for (size_t i = 0; i < r->n_texts; i++)
         free(r->texts[i].text);
     free(r->texts);
+    free(r->svg_territories);
+    r->svg_territories = NULL;
     r->texts = NULL;
     r->n_texts = r->cap_texts = 0;
-}
-
-static void put_escaped(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
 }
 
 static void put_rgb(FILE *out, const char *attr, tob_rgb_t c)
@@ -170,11 +150,13 @@ static void put_rgb(FILE *out, const char *attr, tob_rgb_t c)
 void render_write_svg_texts(const render_t *r, FILE *out)
 {
     const char *family = r->style->font ? r->style->font : DEFAULT_FONT;
+    if (r->svg_territories != NULL)
+        fputs(r->svg_territories, out);
     fputs("<g id=\"terrobs-text\">\n", out);
     for (size_t i = 0; i < r->n_texts; i++) {
         const rtext_t *t = &r->texts[i];
         fprintf(out, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", t->x, t->y);
-        put_escaped(out, family);
+        svg_put_escaped(out, family);
         fprintf(out, "\" font-size=\"%.2f\"%s%s", t->size,
                 t->bold ? " font-weight=\"bold\"" : "",
                 t->italic ? " font-style=\"italic\"" : "");
@@ -187,7 +169,7 @@ void render_write_svg_texts(const render_t *r, FILE *out)
                     t->halo_width);
         }
         fputs(" xml:space=\"preserve\">", out);
-        put_escaped(out, t->text);
+        svg_put_escaped(out, t->text);
         fputs("</text>\n", out);
     }
     fputs("</g>\n", out);
