@@ -63,6 +63,14 @@ TOB_API tob_status_t tob_error_lib(tob_error_t *err, tob_status_t code,
                                    int lib_code, const char *fmt, ...)
     TOB_PRINTF(4, 5);
 
+/* Records code and message and where, in one call: the same as
+ * tob_error_set() then tob_error_at(). Returns code, so callers can write
+ * `return tob_error_set_at(err, TOB_ERR_IO, path, 0, NULL, "...")`. */
+TOB_API tob_status_t tob_error_set_at(tob_error_t *err, tob_status_t code,
+                                      const char *source, long long row,
+                                      const char *field, const char *fmt, ...)
+    TOB_PRINTF(6, 7);
+
 /* Adds where the error happened; each of source (NULL), row (0) and field
  * (NULL) is written only when given and not already set, so the innermost
  * caller, which knows best, wins. */

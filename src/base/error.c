@@ -48,6 +48,18 @@ tob_status_t tob_error_lib(tob_error_t *err, tob_status_t code, int lib_code,
     return code;
 }
 
+tob_status_t tob_error_set_at(tob_error_t *err, tob_status_t code,
+                              const char *source, long long row,
+                              const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_va(err, code, 0, fmt, ap);
+    va_end(ap);
+    tob_error_at(err, source, row, field);
+    return code;
+}
+
 void tob_error_at(tob_error_t *err, const char *source, long long row,
                   const char *field)
 {
