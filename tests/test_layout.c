@@ -178,7 +178,7 @@ static void test_document_pages_and_pdf(void **state)
     fclose(fp);
     assert_string_equal(magic, "%PDF");
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(tmp, sizeof tmp, "%.*s.tmp.pdf", (int)strlen(path) - 4, path);
     assert_int_equal(access(tmp, F_OK), -1); /* renamed, not left behind */
     tob_doc_destroy(doc);
 }

@@ -123,7 +123,7 @@ static void test_refuses_overwrite(void **state)
     tob_qgis_options_t o = {.force = 1};
     tob_error_clear(&err);
     assert_int_equal(tob_qgis_write(store, path, &o, NULL, &err), TOB_OK);
-    snprintf(path, sizeof path, "%s/kept.qgs.tmp", dir);
+    snprintf(path, sizeof path, "%s/kept.tmp.qgs", dir);
     assert_int_equal(access(path, F_OK), -1);
     tob_error_clear(&err);
     assert_int_equal(tob_qgis_write(store, "x.qgz", NULL, NULL, &err),

@@ -3,6 +3,7 @@
  * sortable, filterable table of the territories linking their carnets. */
 #include "atlas_internal.h"
 
+#include "base/afile.h"
 #include "terrobs/cells.h"
 
 #include <errno.h>
@@ -218,7 +219,7 @@ static void put_row(FILE *fp, const atlas_entry_t *e,
     fputs("</tr>\n", fp);
 }
 
-static tob_status_t write_page(const atlas_run_t *run, FILE *fp)
+static void write_page(const atlas_run_t *run, FILE *fp)
 {
     put_head(run, fp);
     put_columns(run, fp);
@@ -231,25 +232,18 @@ static tob_status_t write_page(const atlas_run_t *run, FILE *fp)
           "Cliquer sur un en-tête de colonne pour trier.</footer>\n",
           fp);
     fprintf(fp, "<script>%s</script>\n</body>\n</html>\n", JS);
-    return ferror(fp) ? TOB_ERR_IO : TOB_OK;
 }
 
 tob_status_t atlas_write_index(const atlas_run_t *run, tob_error_t *err)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
     if (atlas_path(run->opts->out_dir, "index.html", path, sizeof path))
         return tob_error_set(err, TOB_ERR_ARG, "path too long");
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "w");
-    tob_status_t status = fp != NULL ? write_page(run, fp) : TOB_ERR_IO;
-    if (fp != NULL && fclose(fp) != 0)
-        status = TOB_ERR_IO;
-    if (status == TOB_OK && rename(tmp, path) != 0)
-        status = TOB_ERR_IO;
-    if (status != TOB_OK) {
-        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-        unlink(tmp);
-    }
-    return status;
+    afile_t f;
+    tob_status_t status = afile_begin(&f, path, err);
+    if (status == TOB_OK)
+        status = afile_fopen(&f, err);
+    if (status == TOB_OK)
+        write_page(run, f.fp); /* the commit sees stream errors */
+    return afile_end(&f, status, err);
 }

@@ -7,6 +7,7 @@
  * level has its carnet removed. */
 #include "atlas_internal.h"
 
+#include "base/afile.h"
 #include "base/hash.h"
 #include "store/db.h"
 #include "terrobs/carnet.h"
@@ -316,7 +317,7 @@ static size_t remove_gone(const atlas_run_t *run)
     return n_removed;
 }
 
-static tob_status_t write_lines(const atlas_run_t *run, FILE *fp)
+static void write_lines(const atlas_run_t *run, FILE *fp)
 {
     fprintf(fp, "%s\n", STATE_MAGIC);
     for (size_t i = 0; i < run->n_entries; i++) {
@@ -328,28 +329,23 @@ static tob_status_t write_lines(const atlas_run_t *run, FILE *fp)
         else if (!e->selected && atlas_is_listed(run, e, &summary))
             write_line(fp, m->fingerprint, m->digest, m->file, summary);
     }
-    return ferror(fp) ? TOB_ERR_IO : TOB_OK;
 }
 
 tob_status_t atlas_state_write(atlas_run_t *run, size_t *n_removed,
                                tob_error_t *err)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
     if (atlas_path(run->opts->out_dir, ATLAS_STATE_FILE, path, sizeof path))
         return tob_error_set(err, TOB_ERR_ARG, "path too long");
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "w");
-    tob_status_t status = fp != NULL ? write_lines(run, fp) : TOB_ERR_IO;
-    if (fp != NULL && fclose(fp) != 0)
-        status = TOB_ERR_IO;
-    if (status == TOB_OK && rename(tmp, path) != 0)
-        status = TOB_ERR_IO;
-    if (status != TOB_OK) {
-        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-        unlink(tmp);
-        return TOB_ERR_IO;
-    }
+    afile_t f;
+    tob_status_t status = afile_begin(&f, path, err);
+    if (status == TOB_OK)
+        status = afile_fopen(&f, err);
+    if (status == TOB_OK)
+        write_lines(run, f.fp); /* the commit sees stream errors */
+    status = afile_end(&f, status, err);
+    if (status != TOB_OK)
+        return status;
     *n_removed = remove_gone(run);
     return TOB_OK;
 }

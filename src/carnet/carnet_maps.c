@@ -5,6 +5,7 @@
  * never text pasted into its SQL. */
 #include "carnet_internal.h"
 
+#include "base/afile.h"
 #include "store/db.h"
 #include "terrobs/render.h"
 #include "terrobs/style.h"
@@ -484,31 +485,23 @@ static cairo_status_t png_write(void *closure, const unsigned char *data,
                : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* Writes surface as PNG to path through path.tmp, fsync and rename. */
+/* Writes surface as PNG to path, whole or not at all (base/afile.h). */
 static tob_status_t write_png(cairo_surface_t *surface, const char *path,
                               tob_error_t *err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    if (fp == NULL) {
-        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-        tob_error_at(err, tmp, 0, NULL);
-        return TOB_ERR_IO;
+    afile_t f;
+    tob_status_t st = afile_begin(&f, path, err);
+    if (st == TOB_OK)
+        st = afile_fopen(&f, err);
+    if (st == TOB_OK) {
+        cairo_status_t cs =
+            cairo_surface_write_to_png_stream(surface, png_write, f.fp);
+        if (cs != CAIRO_STATUS_SUCCESS)
+            st = tob_error_set_at(err, TOB_ERR_IO, path, 0, NULL,
+                                  "cannot write: %s",
+                                  cairo_status_to_string(cs));
     }
-    cairo_status_t cs =
-        cairo_surface_write_to_png_stream(surface, png_write, fp);
-    int io = fflush(fp) != 0 || fsync(fileno(fp)) != 0;
-    io |= fclose(fp) != 0;
-    if (cs != CAIRO_STATUS_SUCCESS || io || rename(tmp, path) != 0) {
-        unlink(tmp);
-        tob_error_set(err, TOB_ERR_IO, "cannot write: %s",
-                      cs != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(cs)
-                                                 : strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-        return TOB_ERR_IO;
-    }
-    return TOB_OK;
+    return afile_end(&f, st, err);
 }
 
 tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,

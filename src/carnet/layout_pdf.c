@@ -4,6 +4,7 @@
  * place, unless its bytes are those of the carnet already there. */
 #include "layout_internal.h"
 
+#include "base/afile.h"
 #include "base/hash.h"
 
 #include <cairo-pdf.h>
@@ -176,44 +177,17 @@ static void digest_of(const pdf_bytes_t *b, char digest[TOB_DOC_DIGEST_MAX])
     snprintf(digest, TOB_DOC_DIGEST_MAX, "%016llx", (unsigned long long)h);
 }
 
-static tob_status_t io_fail(tob_error_t *err, const char *path)
-{
-    tob_status_t st =
-        tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    tob_error_at(err, path, 0, NULL);
-    return st;
-}
-
-/* path.tmp, fsync, rename: a reader never sees half a carnet. */
+/* Written whole or not at all (base/afile.h). */
 static tob_status_t save(const pdf_bytes_t *b, const char *path,
                          tob_error_t *err)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 5);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    snprintf(tmp, n + 5, "%s.tmp", path);
-    tob_status_t st = TOB_OK;
-    FILE *fp = fopen(tmp, "wb");
-    if (fp == NULL) {
-        st = io_fail(err, tmp);
-        free(tmp);
-        return st;
-    }
-    if (fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0 ||
-        fsync(fileno(fp)) != 0)
-        st = io_fail(err, path);
-    if (fclose(fp) != 0 && st == TOB_OK)
-        st = io_fail(err, path);
-    if (st == TOB_OK && rename(tmp, path) != 0) {
-        st = tob_error_set(err, TOB_ERR_IO, "cannot rename into place: %s",
-                           strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-    }
-    if (st != TOB_OK)
-        unlink(tmp);
-    free(tmp);
-    return st;
+    afile_t f;
+    tob_status_t st = afile_begin(&f, path, err);
+    if (st == TOB_OK)
+        st = afile_fopen(&f, err);
+    if (st == TOB_OK && fwrite(b->data, 1, b->len, f.fp) != b->len)
+        st = afile_fail(&f, "cannot write", err);
+    return afile_end(&f, st, err);
 }
 
 static int is_file(const char *path)

@@ -1,6 +1,7 @@
 /* qgis.c - a QGIS project over a store: the project CRS and extent, one
  * group per level (larger units on top), the styles' layers and one
  * outline layer per vintage in each, written atomically. */
+#include "base/afile.h"
 #include "map/style_model.h"
 #include "qgis_internal.h"
 #include "store/db.h"
@@ -292,33 +293,17 @@ static GString *document(const qgis_project_t *p, const char *title)
     return b;
 }
 
-/* path.tmp, synced, renamed over path. */
+/* Written whole or not at all (base/afile.h). */
 static tob_status_t write_file(const char *path, const GString *text,
                                tob_error_t *err)
 {
-    size_t size = strlen(path) + 5;
-    char *tmp = malloc(size);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    snprintf(tmp, size, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    int ok = fp != NULL && fwrite(text->str, 1, text->len, fp) == text->len &&
-             fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    int saved = errno;
-    if (fp != NULL && fclose(fp) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        tob_error_set(err, TOB_ERR_IO, "cannot write the project: %s",
-                      strerror(saved));
-        tob_error_at(err, path, 0, NULL);
-    }
-    free(tmp);
-    return ok ? TOB_OK : TOB_ERR_IO;
+    afile_t f;
+    tob_status_t s = afile_begin(&f, path, err);
+    if (s == TOB_OK)
+        s = afile_fopen(&f, err);
+    if (s == TOB_OK && fwrite(text->str, 1, text->len, f.fp) != text->len)
+        s = afile_fail(&f, "cannot write the project", err);
+    return afile_end(&f, s, err);
 }
 
 static tob_status_t check_path(const char *path, int force, tob_error_t *err)

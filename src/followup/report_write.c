@@ -278,46 +278,28 @@ static tob_status_t write_ods(const tob_report_t *r, const char *path,
     return s;
 }
 
-static tob_status_t write_stream(const tob_report_t *r,
-                                 tob_report_format_t format, const char *path,
-                                 tob_error_t *err)
-{
-    FILE *out = fopen(path, "w");
-    if (out == NULL)
-        return tob_error_set(err, TOB_ERR_IO, "cannot create: %s",
-                             strerror(errno));
-    tob_status_t s = tob_report_write(r, format, out, err);
-    if (s == TOB_OK && fsync(fileno(out)) != 0)
-        s = tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    if (fclose(out) != 0 && s == TOB_OK)
-        s = tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    return s;
-}
-
 tob_status_t tob_report_save(const tob_report_t *r, tob_report_format_t format,
                              const char *path, tob_error_t *err)
 {
     if (r->status != TOB_OK)
         return tob_error_set(err, r->status, "building the report failed");
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 9);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    afile_temp_name(path, tmp, len + 9);
-    unlink(tmp);
+    afile_t f;
+    tob_status_t s = afile_begin(&f, path, err);
+    if (s != TOB_OK)
+        return s;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
-    tob_status_t s = format == TOB_REPORT_ODS
-                         ? write_ods(r, tmp, err)
-                         : write_stream(r, format, tmp, err);
-    CPLPopErrorHandler();
-    if (s == TOB_OK && rename(tmp, path) != 0)
-        s = tob_error_set(err, TOB_ERR_IO, "cannot move %s into place: %s", tmp,
-                          strerror(errno));
-    if (s != TOB_OK) {
-        unlink(tmp);
-        tob_error_at(err, path, 0, NULL);
+    if (format == TOB_REPORT_ODS) {
+        s = write_ods(r, f.tmp, err);
+        if (s == TOB_OK) /* GDAL 3.6 ignores write errors in zips */
+            s = afile_check_zip(&f, err);
+    } else {
+        s = afile_fopen(&f, err);
+        if (s == TOB_OK)
+            s = tob_report_write(r, format, f.fp, err);
     }
-    free(tmp);
-    return s;
+    CPLPopErrorHandler();
+    if (s != TOB_OK)
+        tob_error_at(err, path, 0, NULL);
+    return afile_end(&f, s, err);
 }

@@ -174,19 +174,6 @@ static tob_status_t write_sheet(tob_programme_kind_t kind, const char *driver,
     return s;
 }
 
-static tob_status_t write_csv_file(tob_programme_kind_t kind, const char *path,
-                                   tob_error_t *err)
-{
-    FILE *out = fopen(path, "w");
-    if (out == NULL)
-        return tob_error_set(err, TOB_ERR_IO, "cannot create: %s",
-                             strerror(errno));
-    tob_status_t s = tob_programme_template_csv(kind, out, err);
-    if (fclose(out) != 0 && s == TOB_OK)
-        s = tob_error_set(err, TOB_ERR_IO, "cannot write: %s", strerror(errno));
-    return s;
-}
-
 static const char *driver_for(const char *path)
 {
     const char *dot = strrchr(path, '.');
@@ -210,25 +197,23 @@ tob_status_t tob_programme_template_write(tob_programme_kind_t kind,
                              "'%s': the template's name must end in .csv, "
                              ".xlsx or .ods",
                              path);
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 9);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    afile_temp_name(path, tmp, len + 9);
-    unlink(tmp);
+    afile_t f;
+    tob_status_t s = afile_begin(&f, path, err);
+    if (s != TOB_OK)
+        return s;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
-    tob_status_t s = strcmp(driver, "CSV") == 0
-                         ? write_csv_file(kind, tmp, err)
-                         : write_sheet(kind, driver, tmp, err);
-    CPLPopErrorHandler();
-    if (s == TOB_OK && rename(tmp, path) != 0)
-        s = tob_error_set(err, TOB_ERR_IO, "cannot move %s into place: %s", tmp,
-                          strerror(errno));
-    if (s != TOB_OK) {
-        unlink(tmp);
-        tob_error_at(err, path, 0, NULL);
+    if (strcmp(driver, "CSV") == 0) {
+        s = afile_fopen(&f, err);
+        if (s == TOB_OK)
+            s = tob_programme_template_csv(kind, f.fp, err);
+    } else {
+        s = write_sheet(kind, driver, f.tmp, err);
+        if (s == TOB_OK) /* GDAL 3.6 ignores write errors in zips */
+            s = afile_check_zip(&f, err);
     }
-    free(tmp);
-    return s;
+    CPLPopErrorHandler();
+    if (s != TOB_OK)
+        tob_error_at(err, path, 0, NULL);
+    return afile_end(&f, s, err);
 }

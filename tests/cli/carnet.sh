@@ -9,7 +9,7 @@ $T load mq.sqlite --level commune --src "$DATA/load/martinique-4.geojson" \
 $T carnet mq.sqlite --level commune --code 97209 -o fdf.pdf --date 23/11/2026 \
     2>err.txt || fail "carnet failed: $(cat err.txt)"
 [ -s fdf.pdf ] || fail "no PDF"
-[ ! -e fdf.pdf.tmp ] || fail "temporary file left behind"
+! ls | grep -q '\.tmp' || fail "temporary file left behind"
 pdftotext -layout fdf.pdf fdf.txt
 assert_contains fdf.txt "Fort-de-France"
 assert_contains fdf.txt "Commune · code 97209"
