@@ -704,7 +704,7 @@ static void test_atomic_output(void **state)
     fputs("old", fp);
     fclose(fp);
     assert_int_equal(render(fx, choropleth, out, &rep, &err), TOB_OK);
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    snprintf(tmp, sizeof tmp, "%.*s.tmp.pdf", (int)strlen(out) - 4, out);
     assert_int_equal(access(tmp, F_OK), -1);
     fp = fopen(out, "rb");
     char head[5];

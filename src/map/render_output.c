@@ -5,6 +5,7 @@
  * then renamed, so a reader never sees half a map. */
 #include "render_internal.h"
 
+#include "base/afile.h"
 #include "terrobs/version.h"
 
 #include <cpl_conv.h>
@@ -28,66 +29,32 @@ typedef enum format {
     FORMAT_PDF
 } format_t;
 
-/* ---- atomic files -------------------------------------------------- */
+/* ---- atomic files (base/afile.h) ---------------------------------- */
 
-typedef struct outfile {
-    char path[4096];
-    char tmp[4112];
-    int written;
-} outfile_t;
-
-static tob_status_t outfile_init(outfile_t *o, const char *path,
-                                 const char *ext, tob_error_t *err)
+/* path with its extension replaced by ext (NULL: path itself). */
+static tob_status_t outfile_init(afile_t *o, const char *path, const char *ext,
+                                 tob_error_t *err)
 {
+    char target[AFILE_PATH_MAX];
     size_t n = strlen(path);
     const char *dot = strrchr(path, '.');
     if (ext != NULL && dot != NULL && strchr(dot, '/') == NULL)
         n = (size_t)(dot - path);
-    if (n + (ext ? strlen(ext) : 0) + 5 >= sizeof o->path)
+    if (n + (ext ? strlen(ext) : 0) >= sizeof target) {
+        memset(o, 0, sizeof *o);
         return tob_error_set(err, TOB_ERR_ARG, "output path too long");
-    snprintf(o->path, sizeof o->path, "%.*s%s", (int)n, path, ext ? ext : "");
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path);
-    o->written = 0;
-    return TOB_OK;
-}
-
-static tob_status_t io_fail(const outfile_t *o, const char *doing,
-                            tob_error_t *err)
-{
-    tob_error_lib(err, TOB_ERR_IO, errno, "%s: %s", doing, strerror(errno));
-    tob_error_at(err, o->path, 0, NULL);
-    return TOB_ERR_IO;
-}
-
-static tob_status_t sync_close(FILE *fp, const outfile_t *o, tob_error_t *err)
-{
-    int bad = fflush(fp) != 0 || fsync(fileno(fp)) != 0;
-    if (fclose(fp) != 0)
-        bad = 1;
-    return bad ? io_fail(o, "writing", err) : TOB_OK;
-}
-
-static tob_status_t sync_path(const outfile_t *o, tob_error_t *err)
-{
-    int fd = open(o->tmp, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return io_fail(o, "syncing", err);
     }
-    close(fd);
-    return TOB_OK;
+    snprintf(target, sizeof target, "%.*s%s", (int)n, path, ext ? ext : "");
+    return afile_begin(o, target, err);
 }
 
-static tob_status_t write_text_file(outfile_t *o, const char *text,
+static tob_status_t write_text_file(afile_t *o, const char *text,
                                     tob_error_t *err)
 {
-    FILE *fp = fopen(o->tmp, "wb");
-    if (fp == NULL)
-        return io_fail(o, "creating", err);
-    o->written = 1;
-    fputs(text, fp);
-    return sync_close(fp, o, err);
+    tob_status_t s = afile_fopen(o, err);
+    if (s == TOB_OK)
+        fputs(text, o->fp); /* the commit sees stream errors */
+    return s;
 }
 
 /* ---- PNG ----------------------------------------------------------- */
@@ -173,19 +140,20 @@ static int png_body(png_structp png, png_infop info, cairo_surface_t *surf,
     return 0;
 }
 
-static tob_status_t write_png(outfile_t *o, cairo_surface_t *surf,
+static tob_status_t write_png(afile_t *o, cairo_surface_t *surf,
                               const png_meta_t *meta, tob_error_t *err)
 {
     cairo_surface_flush(surf);
     int w = cairo_image_surface_get_width(surf);
     unsigned char *row = malloc((size_t)w * 3);
-    FILE *fp = row != NULL ? fopen(o->tmp, "wb") : NULL;
-    if (fp == NULL) {
+    if (row == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "oom");
+    tob_status_t s = afile_fopen(o, err);
+    if (s != TOB_OK) {
         free(row);
-        return row == NULL ? tob_error_set(err, TOB_ERR_NOMEM, "oom")
-                           : io_fail(o, "creating", err);
+        return s;
     }
-    o->written = 1;
+    FILE *fp = o->fp;
     png_failure_t failure = {""};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure,
                                               png_fail_fn, png_warn_fn);
@@ -199,19 +167,16 @@ static tob_status_t write_png(outfile_t *o, cairo_surface_t *surf,
     }
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(row);
-    tob_status_t s = sync_close(fp, o, err);
-    if (failed) {
-        tob_error_set(err, TOB_ERR_IO, "writing the PNG: %s",
-                      failure.message[0] ? failure.message : "libpng failed");
-        tob_error_at(err, o->path, 0, NULL);
-        return TOB_ERR_IO;
-    }
-    return s;
+    if (failed)
+        return tob_error_set_at(
+            err, TOB_ERR_IO, o->path, 0, NULL, "writing the PNG: %s",
+            failure.message[0] ? failure.message : "libpng failed");
+    return TOB_OK; /* the commit syncs and closes */
 }
 
 /* World file: pixel size, rotations, then the centre of the top-left
  * pixel (the convention GDAL and QGIS read). */
-static tob_status_t write_world(outfile_t *o, const double gt[6],
+static tob_status_t write_world(afile_t *o, const double gt[6],
                                 tob_error_t *err)
 {
     char text[512];
@@ -238,7 +203,7 @@ static char *wkt_of(int srid)
 
 /* The CRS twice: OUT.prj, which ArcGIS-style tools read beside a world
  * file, and OUT.png.aux.xml, where GDAL (hence QGIS) looks for it. */
-static tob_status_t write_crs(outfile_t *prj, outfile_t *aux, int srid,
+static tob_status_t write_crs(afile_t *prj, afile_t *aux, int srid,
                               tob_error_t *err)
 {
     char *wkt = wkt_of(srid);
@@ -278,7 +243,7 @@ static tob_status_t cairo_fail(cairo_status_t status, const char *doing,
                          cairo_status_to_string(status));
 }
 
-static tob_status_t render_png(outfile_t files[4], const tob_style_t *style,
+static tob_status_t render_png(afile_t files[4], const tob_style_t *style,
                                tob_store_t *st,
                                const tob_render_options_t *opts,
                                tob_map_report_t *report, tob_error_t *err)
@@ -333,7 +298,7 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data,
 }
 
 /* Cairo's SVG, with our <text> group put before its closing tag. */
-static tob_status_t write_svg(outfile_t *o, const membuf_t *m,
+static tob_status_t write_svg(afile_t *o, const membuf_t *m,
                               const render_t *texts, tob_error_t *err)
 {
     size_t end = m->len;
@@ -341,14 +306,14 @@ static tob_status_t write_svg(outfile_t *o, const membuf_t *m,
         end--;
     if (end < 6)
         return tob_error_set(err, TOB_ERR_CAIRO, "cairo wrote no </svg>");
-    FILE *fp = fopen(o->tmp, "wb");
-    if (fp == NULL)
-        return io_fail(o, "creating", err);
-    o->written = 1;
-    fwrite(m->data, 1, end - 6, fp);
-    render_write_svg_texts(texts, fp);
-    fwrite(m->data + end - 6, 1, m->len - (end - 6), fp);
-    return sync_close(fp, o, err);
+    tob_status_t s = afile_fopen(o, err);
+    if (s != TOB_OK)
+        return s;
+    /* The commit sees stream errors. */
+    fwrite(m->data, 1, end - 6, o->fp);
+    render_write_svg_texts(texts, o->fp);
+    fwrite(m->data + end - 6, 1, m->len - (end - 6), o->fp);
+    return TOB_OK;
 }
 
 /* Title, author, subject (the subtitle, else the mapped variable) and
@@ -383,7 +348,7 @@ static void pdf_metadata(cairo_surface_t *surf, const tob_style_t *style)
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "terrobs");
 }
 
-static tob_status_t render_vector(format_t format, outfile_t *o,
+static tob_status_t render_vector(format_t format, afile_t *o,
                                   const tob_style_t *style, tob_store_t *st,
                                   const tob_render_options_t *opts,
                                   tob_map_report_t *report, tob_error_t *err)
@@ -396,7 +361,6 @@ static tob_status_t render_vector(format_t format, outfile_t *o,
         format == FORMAT_SVG
             ? cairo_svg_surface_create_for_stream(mem_write, &m, w, h)
             : cairo_pdf_surface_create(o->tmp, w, h);
-    o->written = 1;
     if (format == FORMAT_PDF)
         pdf_metadata(surf, style);
     cairo_t *cr = cairo_create(surf);
@@ -409,13 +373,13 @@ static tob_status_t render_vector(format_t format, outfile_t *o,
                          style, st, opts, report, &texts, err);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
-    if (s == TOB_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
+    if (s == TOB_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
         s = cairo_fail(cairo_surface_status(surf), "writing the page", err);
+        tob_error_at(err, o->path, 0, NULL); /* a full disk shows here */
+    }
     cairo_surface_destroy(surf);
     if (s == TOB_OK && format == FORMAT_SVG)
         s = write_svg(o, &m, &texts, err);
-    else if (s == TOB_OK)
-        s = sync_path(o, err);
     text_sink_free(&texts);
     free(m.data);
     return s;
@@ -446,7 +410,7 @@ tob_status_t tob_render_file(const char *path, const tob_style_t *style,
     if (report == NULL)
         report = &local;
     format_t format = FORMAT_PNG;
-    outfile_t files[4];
+    afile_t files[4];
     tob_status_t s = format_of(path, &format, err);
     size_t n = format == FORMAT_PNG ? 4 : 1;
     if (s == TOB_OK)
@@ -466,11 +430,9 @@ tob_status_t tob_render_file(const char *path, const tob_style_t *style,
         s = render_png(files, style, st, opts, report, err);
     else
         s = render_vector(format, &files[0], style, st, opts, report, err);
-    for (size_t i = n; s == TOB_OK && i > 0; i--) /* the map last */
-        if (rename(files[i - 1].tmp, files[i - 1].path) != 0)
-            s = io_fail(&files[i - 1], "renaming into place", err);
-    for (size_t i = 0; s != TOB_OK && i < n; i++)
-        if (files[i].written)
-            unlink(files[i].tmp);
+    if (s == TOB_OK) /* the map renamed last, after its companions */
+        return afile_commit_group(files, n, err);
+    for (size_t i = 0; i < n; i++)
+        afile_abort(&files[i]);
     return s;
 }
