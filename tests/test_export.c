@@ -496,7 +496,7 @@ static int has_temp_files(void)
     struct dirent *e;
     int found = 0;
     while ((e = readdir(dir)) != NULL)
-        found |= strstr(e->d_name, ".tmp-") != NULL;
+        found |= strstr(e->d_name, ".tmp") != NULL;
     closedir(dir);
     return found;
 }

@@ -4,6 +4,8 @@
 #include "export_internal.h"
 #include "store/db.h"
 
+#include "base/afile.h"
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -344,13 +346,11 @@ static tob_status_t write_data(tob_store_t *st, GDALDatasetH ds,
 
 typedef struct out_files {
     size_t n;
-    char *target[EXPORT_MAX_FILES];
-    char *tmp[EXPORT_MAX_FILES];
+    afile_t f[EXPORT_MAX_FILES]; /* the data file first, then sidecars */
     GDALDatasetH ds[EXPORT_MAX_FILES];
 } out_files_t;
 
-/* "dir/communes.csv" + "-sources" -> "dir/communes-sources.csv"; the
- * temporary name keeps the extension, which GDAL drivers look at. */
+/* "dir/communes.csv" + "-sources" -> "dir/communes-sources.csv". */
 static char *with_suffix(const char *path, const char *suffix)
 {
     const char *dot = strrchr(path, '.');
@@ -367,29 +367,24 @@ static tob_status_t name_files(out_files_t *files, const char *path,
 {
     static const char *const sidecars[] = {"", "-metadonnees", "-variables",
                                            "-sources"};
-    char tmp_suffix[32];
-    snprintf(tmp_suffix, sizeof tmp_suffix, ".tmp-%ld", (long)getpid());
     files->n = format == TOB_EXPORT_CSV ? 4 : 1;
-    for (size_t i = 0; i < files->n; i++) {
-        files->target[i] = with_suffix(path, sidecars[i]);
-        files->tmp[i] = files->target[i] != NULL
-                            ? with_suffix(files->target[i], tmp_suffix)
-                            : NULL;
-        if (files->tmp[i] == NULL)
-            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < files->n; i++) {
+        char *target = with_suffix(path, sidecars[i]);
+        s = target != NULL ? afile_begin(&files->f[i], target, err)
+                           : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        free(target);
     }
-    return TOB_OK;
+    return s;
 }
 
 static tob_status_t check_targets(const out_files_t *files, int force,
                                   tob_error_t *err)
 {
     for (size_t i = 0; !force && i < files->n; i++)
-        if (access(files->target[i], F_OK) == 0) {
-            tob_error_set(err, TOB_ERR_EXISTS, "file exists; use --force");
-            tob_error_at(err, files->target[i], 0, NULL);
-            return TOB_ERR_EXISTS;
-        }
+        if (access(files->f[i].path, F_OK) == 0)
+            return tob_error_set_at(err, TOB_ERR_EXISTS, files->f[i].path, 0,
+                                    NULL, "file exists; use --force");
     return TOB_OK;
 }
 
@@ -419,10 +414,10 @@ static tob_status_t create_datasets(out_files_t *files,
                              driver_name(format));
     for (size_t i = 0; i < files->n; i++) {
         files->ds[i] =
-            GDALCreate(drv, files->tmp[i], 0, 0, 0, GDT_Unknown, NULL);
+            GDALCreate(drv, files->f[i].tmp, 0, 0, 0, GDT_Unknown, NULL);
         if (files->ds[i] == NULL) {
             export_gdal_fail("cannot create the file", err);
-            tob_error_at(err, files->target[i], 0, NULL);
+            tob_error_at(err, files->f[i].path, 0, NULL);
             return TOB_ERR_IO;
         }
     }
@@ -430,9 +425,12 @@ static tob_status_t create_datasets(out_files_t *files,
 }
 
 /* Closes the datasets: ODS and XLSX are written now, so a failure here is
- * a write error. */
-static tob_status_t close_datasets(out_files_t *files, tob_error_t *err)
+ * a write error; GDAL 3.6 does not report all of them, the zip's end
+ * record does. */
+static tob_status_t close_datasets(out_files_t *files,
+                                   tob_export_format_t format, tob_error_t *err)
 {
+    int zip = format == TOB_EXPORT_ODS || format == TOB_EXPORT_XLSX;
     tob_status_t s = TOB_OK;
     for (size_t i = 0; i < files->n; i++) {
         if (files->ds[i] == NULL)
@@ -442,57 +440,20 @@ static tob_status_t close_datasets(out_files_t *files, tob_error_t *err)
         files->ds[i] = NULL;
         if (CPLGetLastErrorType() >= CE_Failure && s == TOB_OK) {
             s = export_gdal_fail("cannot write the file", err);
-            tob_error_at(err, files->target[i], 0, NULL);
+            tob_error_at(err, files->f[i].path, 0, NULL);
         }
+        if (zip && s == TOB_OK)
+            s = afile_check_zip(&files->f[i], err);
     }
     return s;
 }
 
-static tob_status_t sync_path(const char *path, int dir, tob_error_t *err)
-{
-    int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0 || (fsync(fd) != 0 && !dir)) {
-        tob_error_set(err, TOB_ERR_IO, "cannot sync: %s", strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-        if (fd >= 0)
-            close(fd);
-        return TOB_ERR_IO;
-    }
-    close(fd);
-    return TOB_OK;
-}
-
-/* Sidecars first, the data file last: a reader who sees the data file
- * sees its metadata. */
-static tob_status_t publish(out_files_t *files, tob_error_t *err)
-{
-    tob_status_t s = TOB_OK;
-    for (size_t i = 0; s == TOB_OK && i < files->n; i++)
-        s = sync_path(files->tmp[i], 0, err);
-    for (size_t k = files->n; s == TOB_OK && k-- > 0;) {
-        if (rename(files->tmp[k], files->target[k]) != 0) {
-            s = tob_error_set(err, TOB_ERR_IO, "cannot rename into place: %s",
-                              strerror(errno));
-            tob_error_at(err, files->target[k], 0, NULL);
-        }
-    }
-    if (s == TOB_OK) {
-        char *dir = CPLStrdup(CPLGetPath(files->target[0]));
-        s = sync_path(dir[0] ? dir : ".", 1, err);
-        CPLFree(dir);
-    }
-    return s;
-}
-
-static void free_files(out_files_t *files, int remove_tmp)
+static void free_files(out_files_t *files)
 {
     for (size_t i = 0; i < EXPORT_MAX_FILES; i++) {
         if (files->ds[i] != NULL)
             GDALClose(files->ds[i]);
-        if (remove_tmp && files->tmp[i] != NULL)
-            VSIUnlink(files->tmp[i]);
-        free(files->target[i]);
-        free(files->tmp[i]);
+        afile_abort(&files->f[i]); /* a no-op once committed */
     }
 }
 
@@ -509,11 +470,13 @@ static tob_status_t write_all(tob_store_t *st, const export_plan_t *plan,
             metas[i] = files->ds[files->n == 4 ? i + 1 : 0];
         s = export_write_meta(st, plan, metas, err);
     }
-    tob_status_t closed = close_datasets(files, err);
+    tob_status_t closed = close_datasets(files, plan->format, err);
     if (s == TOB_OK)
         s = closed;
+    /* Sidecars first, the data file last: a reader who sees the data file
+     * sees its metadata. */
     if (s == TOB_OK)
-        s = publish(files, err);
+        s = afile_commit_group(files->f, files->n, err);
     return s;
 }
 
@@ -532,7 +495,7 @@ tob_status_t export_write(tob_store_t *st, const export_plan_t *plan,
         s = check_targets(&files, plan->opts->force, err);
     if (s == TOB_OK)
         s = write_all(st, plan, &files, &sum, err);
-    free_files(&files, s != TOB_OK);
+    free_files(&files);
     CPLPopErrorHandler();
     if (s == TOB_OK && summary != NULL) {
         sum.format = plan->format;

@@ -104,5 +104,5 @@ if [ "$(id -u)" -ne 0 ]; then
     run_fails 3 "cannot create" $T export obs.sqlite --level commune -o ro/x.gpkg
 fi
 [ ! -e x.gpkg ] || fail "a failed export left x.gpkg"
-ls | grep -q '\.tmp-' && fail "temporary files left behind"
+ls | grep -q '\.tmp' && fail "temporary files left behind"
 echo "export.sh: ok"
