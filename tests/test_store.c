@@ -43,7 +43,7 @@ static void test_create_and_reopen(void **state)
     tob_store_close(st);
     /* No temp file left behind. */
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(tmp, sizeof tmp, "%.*s.tmp.sqlite", (int)strlen(path) - 7, path);
     assert_int_equal(access(tmp, F_OK), -1);
     assert_int_equal(tob_store_open(path, TOB_STORE_READ, &st, &err), TOB_OK);
     assert_int_equal(tob_store_srid(st), 5490);

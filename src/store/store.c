@@ -1,6 +1,7 @@
 /* store.c - create, open and check a SpatiaLite observatory store. */
 #include "terrobs/store.h"
 
+#include "base/afile.h"
 #include "db.h"
 #include "db_sqlite_internal.h"
 #include "store_internal.h"
@@ -278,20 +279,6 @@ static void remove_sidecars(const char *path)
     unlink(side);
 }
 
-/* Moves the finished temp file into place and fsyncs nothing more: SQLite
- * synced the file's content at COMMIT; rename() is atomic on POSIX. */
-static tob_status_t publish(const char *tmp, const char *path, tob_error_t *err)
-{
-    if (rename(tmp, path) != 0) {
-        tob_error_set(err, TOB_ERR_IO, "cannot move %s into place: %s", tmp,
-                      strerror(errno));
-        tob_error_at(err, path, 0, NULL);
-        return TOB_ERR_IO;
-    }
-    remove_sidecars(path);
-    return TOB_OK;
-}
-
 tob_status_t tob_store_create(const char *path, int srid, int force,
                               tob_store_t **out, tob_error_t *err)
 {
@@ -305,27 +292,25 @@ tob_status_t tob_store_create(const char *path, int srid, int force,
     tob_status_t s = check_projected(srid, err);
     if (s != TOB_OK)
         return s;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (tmp == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
-    unlink(tmp);
-    remove_sidecars(tmp);
+    /* Built aside and renamed into place (base/afile.h): a failed init
+     * leaves no file. SQLite synced the content at COMMIT. */
+    afile_t f;
+    s = afile_begin(&f, path, err);
+    if (s != TOB_OK)
+        return s;
+    remove_sidecars(f.tmp);
     tob_store_t *st = NULL;
-    s = connect(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err);
+    s = connect(f.tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err);
     if (s == TOB_OK)
         s = write_schema(st->db, srid, err);
     tob_store_close(st);
-    if (s == TOB_OK)
-        s = publish(tmp, path, err);
-    if (s != TOB_OK) {
-        unlink(tmp);
-        remove_sidecars(tmp);
+    if (s != TOB_OK)
         tob_error_at(err, path, 0, NULL);
-    }
-    free(tmp);
+    s = afile_end(&f, s, err);
+    if (s == TOB_OK)
+        remove_sidecars(path);
+    else
+        remove_sidecars(f.tmp);
     if (s == TOB_OK)
         s = tob_store_open(path, TOB_STORE_WRITE, out, err);
     return s;
