@@ -9,6 +9,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <ogr_srs_api.h>
 
 #include <errno.h>
@@ -34,11 +35,26 @@ void export_cells_init(export_cells_t *cells, tob_export_format_t format,
     cells->text_dates = format == TOB_EXPORT_CSV;
 }
 
+/* GeoPackage errors quote GDAL's internal SQL ("...(CREATE TABLE
+ * gpkg_spatial_ref_sys ...) failed: database or disk is full"): the reason
+ * alone is kept, the caller names the output. */
+static const char *gdal_reason(const char *msg)
+{
+    if (msg == NULL || msg[0] == '\0')
+        return "GDAL failed";
+    if (strstr(msg, ") failed: ") == NULL)
+        return msg;
+    const char *reason = msg;
+    for (const char *p = strstr(msg, ") failed: "); p != NULL;
+         p = strstr(p + 1, ") failed: "))
+        reason = p + 10;
+    return reason[0] != '\0' ? reason : msg;
+}
+
 tob_status_t export_gdal_fail(const char *doing, tob_error_t *err)
 {
-    const char *msg = CPLGetLastErrorMsg();
     return tob_error_lib(err, TOB_ERR_IO, CPLGetLastErrorNo(), "%s: %s", doing,
-                         msg != NULL && msg[0] ? msg : "GDAL failed");
+                         gdal_reason(CPLGetLastErrorMsg()));
 }
 
 tob_status_t export_add_field(OGRLayerH layer, const export_cells_t *cells,
@@ -403,6 +419,34 @@ static const char *driver_name(tob_export_format_t format)
     return "GPKG";
 }
 
+/* GDAL's CSV writer ignores write errors (a full disk gives empty files and
+ * exit 0): it writes to memory, then the file is written with checked
+ * stdio. The address of files keeps names apart between threads. */
+static void memory_name(const out_files_t *files, size_t i, char *buf,
+                        size_t size)
+{
+    snprintf(buf, size, "/vsimem/terrobs-export-%p-%zu.csv",
+             (const void *)files, i);
+}
+
+static tob_status_t copy_from_memory(out_files_t *files, size_t i,
+                                     tob_error_t *err)
+{
+    afile_t *f = &files->f[i];
+    char name[96];
+    memory_name(files, i, name, sizeof name);
+    vsi_l_offset len = 0;
+    GByte *data = VSIGetMemFileBuffer(name, &len, FALSE);
+    tob_status_t s = data != NULL
+                         ? afile_fopen(f, err)
+                         : tob_error_set_at(err, TOB_ERR_IO, f->path, 0, NULL,
+                                            "cannot write: GDAL wrote nothing");
+    if (s == TOB_OK && fwrite(data, 1, (size_t)len, f->fp) != (size_t)len)
+        s = afile_fail(f, "cannot write", err);
+    VSIUnlink(name);
+    return s;
+}
+
 static tob_status_t create_datasets(out_files_t *files,
                                     tob_export_format_t format,
                                     tob_error_t *err)
@@ -413,8 +457,11 @@ static tob_status_t create_datasets(out_files_t *files,
                              "GDAL has no %s driver (GDALAllRegister?)",
                              driver_name(format));
     for (size_t i = 0; i < files->n; i++) {
+        char name[96];
+        memory_name(files, i, name, sizeof name);
         files->ds[i] =
-            GDALCreate(drv, files->f[i].tmp, 0, 0, 0, GDT_Unknown, NULL);
+            GDALCreate(drv, format == TOB_EXPORT_CSV ? name : files->f[i].tmp,
+                       0, 0, 0, GDT_Unknown, NULL);
         if (files->ds[i] == NULL) {
             export_gdal_fail("cannot create the file", err);
             tob_error_at(err, files->f[i].path, 0, NULL);
@@ -444,6 +491,8 @@ static tob_status_t close_datasets(out_files_t *files,
         }
         if (zip && s == TOB_OK)
             s = afile_check_zip(&files->f[i], err);
+        else if (format == TOB_EXPORT_CSV && s == TOB_OK)
+            s = copy_from_memory(files, i, err);
     }
     return s;
 }
@@ -454,6 +503,9 @@ static void free_files(out_files_t *files)
         if (files->ds[i] != NULL)
             GDALClose(files->ds[i]);
         afile_abort(&files->f[i]); /* a no-op once committed */
+        char name[96];
+        memory_name(files, i, name, sizeof name);
+        VSIUnlink(name); /* left by a failure before its copy */
     }
 }
 
