@@ -5,6 +5,7 @@
  * second variable (prop_choro, prop_typo) and the bivariate choropleth on
  * the Nord communes, read back from the PNG's pixels against classes the
  * test computes itself. */
+#include "map/style_model.h"
 #include "store/db.h"
 #include "terrobs/indicators.h"
 #include "terrobs/load.h"
@@ -22,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -724,6 +727,136 @@ static void test_map_pdf_metadata(void **state)
     }
 }
 
+/* ---- colour-vision deficiencies --------------------------------------- */
+
+static void assert_rgb_near(tob_rgb_t c, int r, int g, int b)
+{
+    if (abs(c.r - r) > 1 || abs(c.g - g) > 1 || abs(c.b - b) > 1)
+        fail_msg("got %d %d %d, want %d %d %d", c.r, c.g, c.b, r, g, b);
+}
+
+/* Machado 2009 by hand: pure red in linear RGB times the matrices' first
+ * column, back to sRGB: deuteranopia (0.3673, 0.2801, 0) -> 163 144 0,
+ * protanopia (0.1523, 0.1145, 0) -> 109 95 0. */
+static void test_cvd_simulation_reference(void **state)
+{
+    (void)state;
+    tob_rgb_t red = {255, 0, 0, 255};
+    assert_rgb_near(tob_cvd_simulate(red, TOB_CVD_DEUTERANOPIA), 163, 144, 0);
+    assert_rgb_near(tob_cvd_simulate(red, TOB_CVD_PROTANOPIA), 109, 95, 0);
+    tob_rgb_t white = {255, 255, 255, 255}, black = {0, 0, 0, 255};
+    assert_true(fabs(tob_color_delta_e(white, black) - 100) < 0.01);
+    /* greys are seen as they are */
+    tob_rgb_t grey = {128, 128, 128, 255};
+    assert_rgb_near(tob_cvd_simulate(grey, TOB_CVD_DEUTERANOPIA), 128, 128,
+                    128);
+}
+
+/* Every bundled palette at 3 to 9 classes: which neighbouring classes (any
+ * two colours of a qualitative one) a deuteranope or a protanope cannot
+ * tell apart, printed; the red-green RdYlGn is among them, viridis and
+ * cividis never are, and palette = auto always gives a safe one. */
+static void test_cvd_every_palette(void **state)
+{
+    (void)state;
+    size_t n_flagged = 0, n_checked = 0;
+    int rdylgn = 0;
+    for (size_t p = 0; p < tob_palette_count(); p++) {
+        const tob_palette_info_t *info = tob_palette_info_at(p);
+        int ordered = info->kind != TOB_PALETTE_QUALITATIVE;
+        for (size_t k = 3; k <= 9 && k <= info->max_colors; k++) {
+            tob_rgb_t c[9];
+            tob_error_t err;
+            assert_int_equal(tob_palette_get(info->name, k, 0, c, &err),
+                             TOB_OK);
+            for (int cvd = 0; cvd < 2; cvd++) {
+                tob_cvd_pair_t pair;
+                n_checked++;
+                if (!tob_cvd_confused(c, k, ordered, (tob_cvd_t)cvd,
+                                      TOB_CVD_MIN_DELTA_E, &pair))
+                    continue;
+                n_flagged++;
+                rdylgn |= strcmp(info->name, "RdYlGn") == 0;
+                assert_true(strcmp(info->name, "viridis") != 0 &&
+                            strcmp(info->name, "cividis") != 0);
+                print_message("cvd: %s k=%zu %s: classes %zu and %zu "
+                              "(delta E %.1f)\n",
+                              info->name, k, tob_cvd_name((tob_cvd_t)cvd),
+                              pair.i + 1, pair.j + 1, pair.delta_e);
+            }
+        }
+    }
+    assert_true(rdylgn);
+    assert_true(n_flagged > 0 && n_flagged < n_checked);
+    for (size_t k = 3; k <= 9; k++) {
+        for (int ordered = 0; ordered < 2; ordered++) {
+            if (!ordered && k > 7)
+                continue; /* 8 categories: no bundled palette is safe */
+            const char *name = tob_palette_auto(k, ordered);
+            tob_rgb_t c[9];
+            tob_error_t err;
+            assert_int_equal(tob_palette_get(name, k, 0, c, &err), TOB_OK);
+            for (int cvd = 0; cvd < 2; cvd++)
+                assert_false(tob_cvd_confused(c, k, ordered, (tob_cvd_t)cvd,
+                                              TOB_CVD_MIN_DELTA_E, NULL));
+        }
+    }
+}
+
+/* The colours every bundled style asks for (its palette at its k, its
+ * colours, its categories) pass both simulations. */
+static void test_cvd_every_bundled_style(void **state)
+{
+    (void)state;
+    char dir[4096];
+    tob_test_src(dir, sizeof dir, "styles");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    size_t n_styles = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 7 || strcmp(e->d_name + len - 6, ".style") != 0)
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        tob_style_t *style = NULL;
+        tob_error_t err;
+        tob_error_clear(&err);
+        if (tob_style_read(path, NULL, 0, &style, &err) != TOB_OK)
+            fail_msg("%s: %s", path, err.message);
+        n_styles++;
+        tob_rgb_t c[STYLE_MAX_CATEGORIES];
+        size_t n = 0;
+        int ordered =
+            style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO;
+        if (style->n_categories > 0) {
+            for (size_t i = 0; i < style->n_categories; i++)
+                c[n++] = style->categories[i].color;
+        } else if (style->n_colors > 0) {
+            memcpy(c, style->colors, style->n_colors * sizeof c[0]);
+            n = style->n_colors;
+        } else if (ordered) {
+            const char *name = style->palette ? style->palette : "YlOrRd";
+            if (strcmp(name, "auto") == 0)
+                name = tob_palette_auto((size_t)style->k, 1);
+            n = (size_t)style->k;
+            assert_int_equal(tob_palette_get(name, n, 0, c, &err), TOB_OK);
+        }
+        for (int cvd = 0; cvd < 2 && style->kind != STYLE_BIVARIATE; cvd++) {
+            tob_cvd_pair_t pair;
+            if (tob_cvd_confused(c, n, ordered, (tob_cvd_t)cvd,
+                                 TOB_CVD_MIN_DELTA_E, &pair))
+                fail_msg("%s: colours %zu and %zu look alike in %s (%.1f)",
+                         e->d_name, pair.i + 1, pair.j + 1,
+                         tob_cvd_name((tob_cvd_t)cvd), pair.delta_e);
+        }
+        tob_style_destroy(style);
+    }
+    closedir(d);
+    assert_true(n_styles >= 10);
+}
+
 /* Keys of the new kinds are checked together, naming the key. */
 static void test_second_value_keys(void **state)
 {
@@ -772,6 +905,9 @@ int main(void)
         cmocka_unit_test(test_map_pdf_metadata),
         cmocka_unit_test(test_svg_territories_with_titles),
         cmocka_unit_test(test_second_value_keys),
+        cmocka_unit_test(test_cvd_simulation_reference),
+        cmocka_unit_test(test_cvd_every_palette),
+        cmocka_unit_test(test_cvd_every_bundled_style),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

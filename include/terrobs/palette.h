@@ -51,6 +51,41 @@ TOB_API TOB_NODISCARD tob_status_t tob_palette_get(const char *name, size_t n,
                                                    int reverse, tob_rgb_t *out,
                                                    tob_error_t *err);
 
+/* ---- colour-vision deficiencies ------------------------------------ */
+
+typedef enum tob_cvd {
+    TOB_CVD_DEUTERANOPIA, /* no green cones (about 1 man in 100) */
+    TOB_CVD_PROTANOPIA    /* no red cones */
+} tob_cvd_t;
+
+/* Below this CIE76 difference two colours are taken as indistinguishable
+ * (about twice a just noticeable difference in a map's small patches). */
+#define TOB_CVD_MIN_DELTA_E 8.0
+
+typedef struct tob_cvd_pair {
+    size_t i, j;    /* the two classes, i < j */
+    double delta_e; /* their CIE76 difference as simulated */
+} tob_cvd_pair_t;
+
+/* c as seen with cvd: Machado, Oliveira & Fernandes (2009), severity 1,
+ * in linear RGB. */
+TOB_API tob_rgb_t tob_cvd_simulate(tob_rgb_t c, tob_cvd_t cvd);
+/* CIE76 difference (Delta E*ab, CIELAB D65) of two sRGB colours. */
+TOB_API double tob_color_delta_e(tob_rgb_t a, tob_rgb_t b);
+/* The closest pair of colors[0..n) under cvd, neighbours only when ordered
+ * (classes of values), any two otherwise (categories), into *out (may be
+ * NULL); returns 1 when it is closer than min_delta_e. */
+TOB_API int tob_cvd_confused(const tob_rgb_t *colors, size_t n, int ordered,
+                             tob_cvd_t cvd, double min_delta_e,
+                             tob_cvd_pair_t *out);
+/* "deutéranopie", "protanopie"; static storage. */
+TOB_API const char *tob_cvd_name(tob_cvd_t cvd);
+/* The palette `palette = auto` takes for n classes (ordered) or n
+ * categories: the first of a list of safe ones whose colours no
+ * deuteranope or protanope confuses (one always exists up to 9 classes
+ * and 7 categories), else the least confusing of them. Static storage. */
+TOB_API const char *tob_palette_auto(size_t n, int ordered);
+
 /* "sequential", "diverging", "qualitative"; static storage. */
 TOB_API const char *tob_palette_kind_name(tob_palette_kind_t kind);
 

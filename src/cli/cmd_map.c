@@ -87,6 +87,9 @@ static void note_report(const char *output, const tob_map_report_t *rep)
         tob_cli_note(", %zu labels (%zu left out to avoid overlaps)",
                      rep->n_labels, rep->n_labels_skipped);
     tob_cli_note("\n");
+    if (rep->cvd_note[0] != '\0')
+        tob_cli_warn_count(1, "colours for colour-blind readers",
+                           rep->cvd_note);
 }
 
 static int run(int argc, char **argv)

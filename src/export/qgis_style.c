@@ -275,9 +275,11 @@ static tob_status_t class_colors(const tob_style_t *style, size_t k,
                                  const char *fallback, tob_rgb_t *out,
                                  tob_error_t *err)
 {
+    const char *name = style->palette ? style->palette : fallback;
+    if (style->n_colors == 0 && strcmp(name, "auto") == 0)
+        name = tob_palette_auto(k, strcmp(fallback, "Set2") != 0);
     if (style->n_colors == 0)
-        return tob_palette_get(style->palette ? style->palette : fallback, k,
-                               style->reverse, out, err);
+        return tob_palette_get(name, k, style->reverse, out, err);
     if (style->n_colors < k)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "classes.colors gives %zu colours for %zu "

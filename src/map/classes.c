@@ -43,6 +43,8 @@ static tob_status_t class_colors(const map_classes_spec_t *spec, size_t k,
         return TOB_OK;
     }
     const char *name = spec->palette ? spec->palette : "YlOrRd";
+    if (strcmp(name, "auto") == 0) /* safe for colour-blind readers */
+        name = tob_palette_auto(k, 1);
     return tob_palette_get(name, k, spec->reverse, out, err);
 }
 

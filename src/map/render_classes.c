@@ -192,8 +192,10 @@ static tob_status_t category_entries(render_t *r, rset_t *set, tob_error_t *err)
                                  style->n_colors, n);
         memcpy(colors, style->colors, n * sizeof colors[0]);
     } else if (s == TOB_OK && n > 0) {
-        s = tob_palette_get(style->palette ? style->palette : "Set2", n,
-                            style->reverse, colors, err);
+        const char *name = style->palette ? style->palette : "Set2";
+        if (strcmp(name, "auto") == 0)
+            name = tob_palette_auto(n, 0);
+        s = tob_palette_get(name, n, style->reverse, colors, err);
     }
     for (size_t i = 0; s == TOB_OK && i < n; i++)
         if (add_entry(r, cats[i].value, colors[i], err) == NULL)
@@ -497,7 +499,50 @@ static tob_status_t discontinuity(render_t *r, tob_error_t *err)
     return s;
 }
 
+/* The legend's colours checked for colour-blind readers: neighbouring
+ * classes of values, any two categories; the first confusion is said in
+ * the report (the CLI warns). Bivariate maps mix two hues by design. */
+static void check_cvd(render_t *r)
+{
+    const tob_style_t *style = r->style;
+    const tob_map_report_t *rep = r->report;
+    if (style->kind == STYLE_BIVARIATE || style->kind == STYLE_PROPORTIONAL ||
+        style->kind == STYLE_DISCONTINUITY)
+        return;
+    size_t first = style_has_circles(style->kind) ? r->n_size_entries : 0;
+    tob_rgb_t colors[TOB_LEGEND_MAX];
+    size_t n = 0;
+    for (size_t i = first; i < rep->n_entries; i++)
+        if (!rep->entries[i].is_missing)
+            colors[n++] = rep->entries[i].color;
+    int ordered =
+        style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO;
+    for (int cvd = TOB_CVD_DEUTERANOPIA; cvd <= TOB_CVD_PROTANOPIA; cvd++) {
+        tob_cvd_pair_t p;
+        if (!tob_cvd_confused(colors, n, ordered, (tob_cvd_t)cvd,
+                              TOB_CVD_MIN_DELTA_E, &p))
+            continue;
+        snprintf(r->report->cvd_note, sizeof r->report->cvd_note,
+                 "« %s » et « %s » se confondent en %s (écart %.1f) : "
+                 "classes.palette = auto en choisit une sûre",
+                 rep->entries[first + p.i].label,
+                 rep->entries[first + p.j].label, tob_cvd_name((tob_cvd_t)cvd),
+                 p.delta_e);
+        return;
+    }
+}
+
+static tob_status_t classify_kind(render_t *r, tob_error_t *err);
+
 tob_status_t render_classify(render_t *r, tob_error_t *err)
+{
+    tob_status_t s = classify_kind(r, err);
+    if (s == TOB_OK)
+        check_cvd(r);
+    return s;
+}
+
+static tob_status_t classify_kind(render_t *r, tob_error_t *err)
 {
     r->other_color = (tob_rgb_t){0xbd, 0xbd, 0xbd, 255};
     r->report->n_features = r->feats.n;

@@ -483,7 +483,7 @@ static tob_status_t set_method(tob_classify_method_t *slot, const char *value,
 static tob_status_t set_palette(char **slot, const char *value,
                                 tob_error_t *err)
 {
-    if (tob_palette_find(value) == NULL) {
+    if (strcmp(value, "auto") != 0 && tob_palette_find(value) == NULL) {
         tob_error_t inner;
         tob_rgb_t color;
         tob_error_clear(&inner);
