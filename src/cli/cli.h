@@ -88,6 +88,11 @@ int tob_cli_parse_year(const char *cmd, const char *opt, const char *text,
  * --quiet: a counted problem (unmatched keys, orphans...). */
 void tob_cli_warn_count(size_t n, const char *what, const char *examples);
 
+/* An output that exists is kept unless --force, as export and qgis do:
+ * prints "terrobs: error: PATH: file exists; use --force to replace it"
+ * and returns TOB_EXIT_INPUT; TOB_EXIT_OK when path is free or force. */
+int tob_cli_keep_existing(const char *path, int force);
+
 /* Parses a whole decimal integer option value; 0 on success. */
 int tob_cli_parse_int(const char *text, long *out);
 

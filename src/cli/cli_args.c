@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int tob_cli_parse_year(const char *cmd, const char *opt, const char *text,
                        int *out)
@@ -44,4 +45,16 @@ void tob_cli_warn_count(size_t n, const char *what, const char *examples)
 {
     if (n > 0)
         fprintf(stderr, "terrobs: warning: %s: %s\n", what, examples);
+}
+
+int tob_cli_keep_existing(const char *path, int force)
+{
+    struct stat sb;
+    if (force || path == NULL || stat(path, &sb) != 0)
+        return TOB_EXIT_OK;
+    fprintf(stderr,
+            "terrobs: error: %s: file exists; use --force to replace "
+            "it\n",
+            path);
+    return TOB_EXIT_INPUT;
 }

@@ -6,11 +6,12 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char usage[] =
     "usage: terrobs carnet OBS.sqlite --level L --code C -o FILE.pdf\n"
     "                      [--template FILE.ini [--strict]] [--vintage Y]\n"
-    "                      [--date DD/MM/YYYY]\n"
+    "                      [--date DD/MM/YYYY] [--force]\n"
     "\n"
     "Composes the carnet de territoire of one territory: an A4 PDF in\n"
     "French for partners, with a cover (name, level, parent territories,\n"
@@ -22,7 +23,8 @@ static const char usage[] =
     "evolution for each variable with two years or more, a communes map of\n"
     "the first ratio, the largest communes, the communes table, then\n"
     "contracts, projects and GUP when the store has them.\n"
-    "The PDF is written beside FILE.pdf and renamed into place.\n"
+    "The PDF is written beside FILE.pdf and renamed into place; an existing\n"
+    "one is kept unless --force.\n"
     "\n"
     "  --level L         level of the territory (epci, scot, zone...)\n"
     "  --code C          its code\n"
@@ -34,12 +36,13 @@ static const char usage[] =
     "                    names, and that part of the carnet is left out\n"
     "  --strict          make that an error\n"
     "  --vintage Y       vintage of the territory (default: the latest)\n"
-    "  --date D          edition date on the cover (default: today)\n";
+    "  --date D          edition date on the cover (default: today)\n"
+    "  --force           replace an existing FILE.pdf\n";
 
 typedef struct carnet_args {
     const char *store, *level, *code, *output, *template_path, *date;
     long vintage;
-    int strict;
+    int strict, force;
 } carnet_args_t;
 
 static int parse_args(int argc, char **argv, carnet_args_t *a)
@@ -52,6 +55,7 @@ static int parse_args(int argc, char **argv, carnet_args_t *a)
         {"strict", no_argument, NULL, 's'},
         {"vintage", required_argument, NULL, 'v'},
         {"date", required_argument, NULL, 'd'},
+        {"force", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -74,6 +78,9 @@ static int parse_args(int argc, char **argv, carnet_args_t *a)
             break;
         case 's':
             a->strict = 1;
+            break;
+        case 'f':
+            a->force = 1;
             break;
         case 'v':
             if (tob_cli_parse_int(optarg, &a->vintage) != 0 ||
@@ -98,6 +105,8 @@ static int run(int argc, char **argv)
 {
     carnet_args_t a = {0};
     int rc = parse_args(argc, argv, &a);
+    if (rc == TOB_EXIT_OK)
+        rc = tob_cli_keep_existing(a.output, a.force);
     if (rc != TOB_EXIT_OK)
         return rc;
     tob_error_t err;
@@ -119,6 +128,15 @@ static int run(int argc, char **argv)
         return tob_cli_fail(&err);
     tob_cli_note("wrote %s: %s, %zu pages\n", a.output, report.name,
                  report.n_pages);
+    /* A carnet made before `relate`: its figures are empty for a reason
+     * the user can fix. */
+    if (report.n_communes == 0 && strcmp(a.level, "commune") != 0)
+        fprintf(stderr,
+                "terrobs: warning: %s %s has no member commune in the "
+                "store, so its carnet has no figure computed from them: "
+                "relate the levels first (terrobs relate %s --child "
+                "commune --parent %s, or terrobs zone %s FILE)\n",
+                a.level, a.code, a.store, a.level, a.store);
     return TOB_EXIT_OK;
 }
 

@@ -13,6 +13,7 @@
 static const char usage[] =
     "usage: terrobs map OBS.sqlite STYLE.style -o OUT.png|OUT.svg|OUT.pdf\n"
     "                   [--set SECTION.KEY=VALUE]... [--date DD/MM/YYYY]\n"
+    "                   [--force]\n"
     "\n"
     "Draws the thematic map a style describes (styles/README.md lists the\n"
     "keys): a choropleth, proportional circles, a typology or points, with\n"
@@ -22,7 +23,8 @@ static const char usage[] =
     "  .png  at the style's page size and dpi, with OUT.pgw (world file)\n"
     "        and OUT.prj (CRS) so that QGIS places it\n"
     "  .svg  .pdf  vector pages with real text\n"
-    "Files are written aside and renamed into place. The style's SQL\n"
+    "Files are written aside and renamed into place; an existing map is\n"
+    "kept unless --force. The style's SQL\n"
     "(filter, expression, sql) may only read the store.\n"
     "\n"
     "  -o, --output FILE    the map to write (required)\n"
@@ -32,6 +34,7 @@ static const char usage[] =
     "                       (repeatable; checked like the file's keys)\n"
     "  --date DD/MM/YYYY    date of the source line (default: today, or the\n"
     "                       style's map.date)\n"
+    "  --force              replace an existing map\n"
     "\n"
     "Example:\n"
     "  terrobs map obs.sqlite styles/nord-densite.style -o densite.png\n";
@@ -41,6 +44,7 @@ typedef struct map_args {
     const char *date;
     const char **sets;
     size_t n_sets;
+    int force;
 } map_args_t;
 
 static int parse_args(int argc, char **argv, map_args_t *a)
@@ -49,12 +53,15 @@ static int parse_args(int argc, char **argv, map_args_t *a)
         {"output", required_argument, NULL, 'o'},
         {"set", required_argument, NULL, 's'},
         {"date", required_argument, NULL, 'd'},
+        {"force", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:s:", longopts, NULL)) != -1) {
         if (c == 'o') {
             a->output = optarg;
+        } else if (c == 'f') {
+            a->force = 1;
         } else if (c == 's') {
             a->sets[a->n_sets++] = optarg; /* sets has argc slots */
         } else if (c == 'd') {
@@ -75,7 +82,7 @@ static int parse_args(int argc, char **argv, map_args_t *a)
                                           "file");
     if (a->output == NULL)
         return tob_cli_usage_error("map", "-o OUT.png|.svg|.pdf is required");
-    return TOB_EXIT_OK;
+    return tob_cli_keep_existing(a->output, a->force);
 }
 
 static void note_report(const char *output, const tob_map_report_t *rep)
@@ -94,7 +101,7 @@ static void note_report(const char *output, const tob_map_report_t *rep)
 
 static int run(int argc, char **argv)
 {
-    map_args_t a = {NULL, NULL, calloc((size_t)argc + 1, sizeof(char *)), 0};
+    map_args_t a = {NULL, NULL, calloc((size_t)argc + 1, sizeof(char *)), 0, 0};
     if (a.sets == NULL)
         return TOB_EXIT_INTERNAL;
     int rc = parse_args(argc, argv, &a);

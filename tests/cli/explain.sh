@@ -54,4 +54,26 @@ $T -q import $S territories "$LAYERS/data/qpv2024-communes.csv" --level qpv \
     --parent-key insee_com 2>/dev/null
 run_fails 2 "level qpv has no geometry in vintage 2024: --spatial needs polygons" \
     $T relate $S --child qpv --parent epci --spatial
+# A carnet before `relate`: made, with a warning naming the command.
+$T -q carnet $S --level epci --code 200069672 -o ternois.pdf 2>carnet.txt
+assert_contains carnet.txt "warning: epci 200069672 has no member commune in the store.*terrobs relate $S --child commune --parent epci"
+# carnet and map keep an existing output unless --force, as export does.
+before=$(cksum <ternois.pdf)
+run_fails 2 "ternois.pdf: file exists; use --force to replace it" \
+    $T carnet $S --level epci --code 200069672 -o ternois.pdf
+assert_eq "$(cksum <ternois.pdf)" "$before" "the kept carnet"
+$T -q carnet $S --level epci --code 200069672 -o ternois.pdf --force 2>/dev/null
+cat >epci.style <<'STYLE'
+[map]
+title = EPCI
+width = 400px
+height = 300px
+[data]
+kind = choropleth
+level = commune
+variable = population_2021
+STYLE
+$T -q map $S epci.style -o m.png
+run_fails 2 "m.png: file exists; use --force to replace it" $T map $S epci.style -o m.png
+$T -q map $S epci.style -o m.png --force
 echo "explain: ok"

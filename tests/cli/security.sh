@@ -45,8 +45,8 @@ sql = SELECT ST_PointOnSurface(geom) AS geom, 'a' AS category, NULL AS label FRO
 a = #2c7bb6, A
 EOF
 $T -q map obs.sqlite ok.style -o ok.png || fail "the plain style does not draw"
-$T -q map obs.sqlite expr.style -o ok.png || fail "the expression style does not draw"
-$T -q map obs.sqlite points.style -o ok.png || fail "the points style does not draw"
+$T -q map obs.sqlite expr.style -o ok.png --force || fail "the expression style does not draw"
+$T -q map obs.sqlite points.style -o ok.png --force || fail "the points style does not draw"
 store_dump obs.sqlite >before.sql
 
 # unchanged WHAT: the store is exactly as before.
