@@ -105,8 +105,6 @@ static int run(int argc, char **argv)
 {
     carnet_args_t a = {0};
     int rc = parse_args(argc, argv, &a);
-    if (rc == TOB_EXIT_OK)
-        rc = tob_cli_keep_existing(a.output, a.force);
     if (rc != TOB_EXIT_OK)
         return rc;
     tob_error_t err;
@@ -116,6 +114,11 @@ static int run(int argc, char **argv)
                                               a.strict, &tpl, &err);
     if (st != TOB_OK)
         return tob_cli_fail(&err);
+    /* After the template's own errors, before any work. */
+    if ((rc = tob_cli_keep_existing(a.output, a.force)) != TOB_EXIT_OK) {
+        tob_carnet_template_destroy(tpl);
+        return rc;
+    }
     tob_store_t *store = NULL;
     tob_carnet_report_t report;
     tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date, NULL};

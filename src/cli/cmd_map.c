@@ -82,7 +82,7 @@ static int parse_args(int argc, char **argv, map_args_t *a)
                                           "file");
     if (a->output == NULL)
         return tob_cli_usage_error("map", "-o OUT.png|.svg|.pdf is required");
-    return tob_cli_keep_existing(a->output, a->force);
+    return TOB_EXIT_OK;
 }
 
 static void note_report(const char *output, const tob_map_report_t *rep)
@@ -119,11 +119,16 @@ static int run(int argc, char **argv)
         tob_style_read(argv[optind + 1], a.sets, a.n_sets, &style, &err);
     if (s == TOB_OK)
         s = tob_store_open(argv[optind], TOB_STORE_READ, &st, &err);
-    if (s == TOB_OK)
+    /* After the style's and the store's own errors, before drawing. */
+    int kept =
+        s == TOB_OK ? tob_cli_keep_existing(a.output, a.force) : TOB_EXIT_OK;
+    if (s == TOB_OK && kept == TOB_EXIT_OK)
         s = tob_render_file(a.output, style, st, &opts, &rep, &err);
     tob_store_close(st);
     tob_style_destroy(style);
     free(a.sets);
+    if (kept != TOB_EXIT_OK)
+        return kept;
     if (s != TOB_OK)
         return tob_cli_fail(&err);
     note_report(a.output, &rep);
