@@ -2,8 +2,8 @@
 # demo.sh - install, build, and run the whole pipeline on the bundled sample
 # (layers/): an observatory of the Nord, the Somme, Calais's and Toulon's
 # agglomerations and Martinique; a Martinique store in EPSG:5490 for the
-# CACEM; then reports, maps, carnets, an atlas, exports and QGIS projects,
-# all in demo-out/.
+# CACEM; then reports, maps, carnets, an atlas, exports, QGIS projects and
+# the web observatory, all in demo-out/.
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/install-deps.sh
@@ -160,4 +160,10 @@ $T export "$OBS" --level epci -o "$OUT/export/epci.ods"
 $T export "$MQ" --level commune -o "$OUT/export/communes-martinique.xlsx"
 $T qgis "$OBS" -o "$OUT/observatoire.qgs" --styles styles
 $T qgis "$MQ" -o "$OUT/martinique.qgs" --styles styles
+
+echo "== 10. the web observatory (offline: open demo-out/site/index.html)"
+# Follow-up as of the end of the Cambrésis contract's clause de revoyure.
+$T site "$OBS" -o "$OUT/site" --levels commune,epci,scot,zone,departement \
+    --title "Observatoire Nord, Somme, Calais, Toulon, Martinique" \
+    --carnets "$OUT/atlas" --date 31/12/2015
 echo "demo written to $OUT"

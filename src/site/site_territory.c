@@ -202,10 +202,10 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         fputs("</th>", fp);
     }
     fprintf(fp,
-            "<th scope=\"col\" class=\"n\">Ensemble des %zu %s</th>"
+            "<th scope=\"col\" class=\"n\">Ensemble des %s (%zu)</th>"
             "<th scope=\"col\" class=\"n\" id=\"ref-head\">Référence</th>"
             "</tr></thead>\n<tbody>\n",
-            lv->n, plural);
+            plural, lv->n);
     /* refs: [{label, values: {"var/year": text}}] for site.js */
     fputs("[", refs);
     for (int pass = has_dep ? 0 : 1; pass < 2; pass++) {

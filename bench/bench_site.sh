@@ -1,0 +1,74 @@
+#!/bin/sh
+# bench_site.sh - the web observatory of France: 35,357 communes and 1,255
+# EPCIs, their map data and pages (terrobs site --levels epci,commune).
+# Prints the generation time, the site's size, the commune map data's size
+# and the first paint of the commune map in headless Chromium (Selenium:
+# from navigation to the polygons drawn and the legend shown). Targets
+# (issue 14): under 60 s on 2 cores, commune map data under 15 MB, first
+# paint under 2 s. Run by hand (never in ctest):
+#   sh bench/bench_site.sh [build/terrobs]
+# Reads ../shared/data to build the store once (bench/france_store.sh),
+# under $TOB_BENCH_DIR (default /tmp/terrobs-bench-atlas, shared with
+# bench_atlas.sh).
+set -eu
+cd "$(dirname "$0")/.."
+T=$(realpath "${1:-build/terrobs}")
+S=${TOB_SHARED:-../shared/data}
+W=${TOB_BENCH_DIR:-/tmp/terrobs-bench-atlas}
+[ -x "$T" ] || { echo "build terrobs first (cmake --build build)" >&2; exit 1; }
+[ -d "$S/communes_france" ] || { echo "no $S/communes_france" >&2; exit 1; }
+mkdir -p "$W"
+OBS="$W/france.sqlite"
+. bench/france_store.sh
+[ -f "$W/ready" ] || build_store
+
+cat /proc/loadavg | awk '{ print "load average before: " $1 }'
+rm -rf "$W/site"
+/usr/bin/time -f "%e %U %S %M" -o "$W/site-time.txt" \
+    "$T" site "$OBS" -o "$W/site" --levels epci,commune --date 23/11/2026 \
+    2>"$W/site.err" || { tail -20 "$W/site.err" >&2; exit 1; }
+read -r wall user sys rss <"$W/site-time.txt"
+cat "$W/site.err"
+/usr/bin/time -f "%e" -o "$W/site-rerun.txt" \
+    "$T" site "$OBS" -o "$W/site" --levels epci,commune --date 23/11/2026 \
+    2>"$W/site-rerun.err"
+awk -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" 'BEGIN {
+    printf "site of France:       %.1f s wall, %.1f s CPU (target < 60 s)\n", \
+        w, u + s
+    printf "peak RSS:             %.0f MB\n", m / 1024
+}'
+awk '{ printf "rerun, nothing changed: %.1f s\n", $1 }' "$W/site-rerun.txt"
+du -sh "$W/site" | awk '{ print "site size:            " $1 }'
+geo=$(stat -c %s "$W/site/data/commune-geo.js")
+val=$(stat -c %s "$W/site/data/commune-values.js")
+awk -v g="$geo" -v v="$val" 'BEGIN {
+    printf "commune map data:     %.1f MB (geometry %.1f + values %.1f; target < 15 MB)\n", \
+        (g + v) / 1e6, g / 1e6, v / 1e6
+}'
+/usr/bin/python3 - "$W/site" <<'PY'
+import sys, time
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+o = Options()
+for a in ["--headless=new", "--no-sandbox", "--disable-gpu",
+          "--window-size=1280,900", "--host-resolver-rules=MAP * ~NOTFOUND"]:
+    o.add_argument(a)
+d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+times = []
+for run in range(3):
+    d.get("about:blank")  # a real load each time, not a hash change
+    t0 = time.time()
+    d.get("file://" + sys.argv[1] + "/index.html#commune/population_2021/2021")
+    while not d.execute_script(
+            "return TOB.mapState && TOB.mapState().v === 'population_2021'"
+            " && document.querySelector('#legend .swatch') !== null"):
+        time.sleep(0.02)
+    # the next frame: the canvas has been drawn
+    d.execute_script("return new Promise(r => requestAnimationFrame(() => r()))")
+    times.append(time.time() - t0)
+d.quit()
+print("first paint, communes: %s s (median %.2f s; target < 2 s)" %
+      (", ".join("%.2f" % t for t in times), sorted(times)[1]))
+PY
+cat /proc/loadavg | awk '{ print "load average after:  " $1 }'
