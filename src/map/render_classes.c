@@ -47,17 +47,26 @@ static tob_status_t add_nodata(render_t *r, size_t count, tob_error_t *err)
     return TOB_OK;
 }
 
+/* The first or second value of every feature, malloc'd; NULL when out of
+ * memory. */
+static double *values_of(const render_t *r, int second)
+{
+    size_t n = r->feats.n;
+    double *values = malloc((n ? n : 1) * sizeof *values);
+    for (size_t i = 0; values != NULL && i < n; i++)
+        values[i] = second ? r->feats.items[i].value2 : r->feats.items[i].value;
+    return values;
+}
+
 /* Class breaks of the first or second value of every feature. */
 static tob_status_t breaks_of(render_t *r, int second, size_t k,
                               tob_breaks_t **out, tob_error_t *err)
 {
     const tob_style_t *style = r->style;
     size_t n = r->feats.n;
-    double *values = malloc((n ? n : 1) * sizeof *values);
+    double *values = values_of(r, second);
     if (values == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        values[i] = second ? r->feats.items[i].value2 : r->feats.items[i].value;
     tob_classify_options_t opts = {0};
     opts.manual = style->breaks;
     opts.n_manual = style->n_breaks;
@@ -80,11 +89,9 @@ static tob_status_t class_entries(render_t *r, int second, size_t *n_missing,
 {
     const tob_style_t *style = r->style;
     size_t n = r->feats.n;
-    double *values = malloc((n ? n : 1) * sizeof *values);
+    double *values = values_of(r, second);
     if (values == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        values[i] = second ? r->feats.items[i].value2 : r->feats.items[i].value;
     map_classes_spec_t spec = {
         style->method,   style->k,
         style->breaks,   style->n_breaks,
