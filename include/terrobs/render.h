@@ -66,7 +66,7 @@ typedef struct tob_map_report {
     int srid;                /* CRS of the main map */
     /* Two classes (categories) of the legend a deuteranope or protanope
      * cannot tell apart, in one French sentence; "" when none. */
-    char cvd_note[256];
+    char cvd_note[512];
     double legend_box[4];    /* x0, y0, x1, y1 of the legend, in the units
                                 of the geotransform; all 0 without one */
     /* Main map: map coordinates of a point of the page, in the units of
