@@ -3,6 +3,7 @@
  * column per variable named, the style's filter and expression pasted in),
  * its values read through that very query (read-only), classified with the
  * classify module and coloured with the palette module. */
+#include "map/classes.h"
 #include "map/style_model.h"
 #include "qgis_internal.h"
 #include "store/sql_guard.h"
@@ -248,29 +249,6 @@ static tob_status_t read_values(tob_store_t *st, const tob_style_t *style,
     return s;
 }
 
-/* Decimals of the class bounds, as `terrobs map` prints them: the
- * style's, the variable's, else the fewest (0..4) that keep every bound
- * distinct, at least 1 below 100 and 2 below 10. */
-static int bound_decimals(const tob_style_t *style, int var_decimals,
-                          const double *b, size_t n)
-{
-    if (style->decimals >= 0)
-        return style->decimals;
-    if (var_decimals >= 0)
-        return var_decimals;
-    double top = fmax(fabs(b[0]), fabs(b[n - 1]));
-    int d = top >= 100 ? 0 : top >= 10 ? 1 : 2;
-    for (; d < 4; d++) {
-        int distinct = 1;
-        double scale = pow(10, d);
-        for (size_t i = 1; i < n && distinct; i++)
-            distinct = round(b[i] * scale) != round(b[i - 1] * scale);
-        if (distinct)
-            break;
-    }
-    return d;
-}
-
 static tob_status_t class_colors(const tob_style_t *style, size_t k,
                                  const char *fallback, tob_rgb_t *out,
                                  tob_error_t *err)
@@ -307,7 +285,11 @@ static tob_status_t graduated(const tob_style_t *style, const style_query_t *q,
     const double *b = tob_breaks_values(breaks);
     tob_rgb_t colors[TOB_CLASSIFY_MAX];
     s = class_colors(style, k, "YlOrRd", colors, err);
-    int d = bound_decimals(style, q->decimals, b, k + 1);
+    /* the bounds' decimals as `terrobs map` prints them */
+    int d =
+        map_classes_decimals(&(map_classes_spec_t){.decimals = style->decimals,
+                                                   .var_decimals = q->decimals},
+                             b, k + 1);
     for (size_t i = 0; s == TOB_OK && i < k; i++) {
         char lo[TOB_FMT_MAX], hi[TOB_FMT_MAX];
         qgis_class_t *c = &r->classes[i];
