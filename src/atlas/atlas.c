@@ -205,8 +205,22 @@ static void finished(atlas_run_t *run, const atlas_entry_t *e)
     pthread_mutex_unlock(&run->lock);
 }
 
+/* Runs one constant statement, for a worker's read transaction; a
+ * failure only costs speed, so it is not reported. */
+static void exec_quiet(tob_store_t *st, const char *sql)
+{
+    db_stmt_t *s = NULL;
+    if (db_try_prepare(st, sql, &s)) {
+        (void)db_step(s);
+        db_finalize(s);
+    }
+}
+
 /* A worker: its own store connection (and so its own SpatiaLite cache),
- * territories taken one at a time until none is left. */
+ * territories taken one at a time until none is left. Its reads run in
+ * one transaction: every carnet sees the same store (an import made
+ * meanwhile shows in the next run), and SQLite takes its file locks once
+ * instead of for every query (a quarter of a commune carnet's time). */
 static void *worker(void *arg)
 {
     atlas_run_t *run = arg;
@@ -215,6 +229,8 @@ static void *worker(void *arg)
     tob_error_clear(&open_err);
     tob_status_t open_status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, &open_err);
+    if (open_status == TOB_OK)
+        exec_quiet(st, "BEGIN");
     for (;;) {
         size_t i = take(run);
         if (i >= run->n_entries)
@@ -229,6 +245,8 @@ static void *worker(void *arg)
         }
         finished(run, e);
     }
+    if (open_status == TOB_OK)
+        tob_store_rollback(st); /* nothing was written */
     tob_store_close(st);
     return NULL;
 }
@@ -275,13 +293,27 @@ static tob_status_t make_dir(const char *dir, tob_error_t *err)
     return st;
 }
 
-/* Lists the territories and fingerprints the inputs on a connection of
- * its own, closed before the workers open theirs. */
+/* Whether any carnet of the part must be composed (and so needs the
+ * level's peers, the slowest thing to read on a national level). */
+static int any_to_compose(const atlas_run_t *run)
+{
+    for (size_t k = 0; k < run->n_todo; k++)
+        if (run->opts->force ||
+            !atlas_is_current(run, &run->entries[run->todo[k]]))
+            return 1;
+    return 0;
+}
+
+/* Lists the territories, fingerprints the inputs and reads what an
+ * earlier run made, on a connection of its own, closed before the workers
+ * open theirs. */
 static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
 {
     tob_store_t *st = NULL;
     tob_status_t status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, err);
+    if (status == TOB_OK)
+        exec_quiet(st, "BEGIN"); /* one snapshot, locks taken once */
     if (status == TOB_OK)
         status = list_territories(st, run, err);
     if (status == TOB_OK)
@@ -289,8 +321,13 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
     if (status == TOB_OK)
         status = atlas_fingerprint(st, run, err);
     if (status == TOB_OK)
+        status = atlas_state_read(run, err);
+    if (status == TOB_OK)
+        atlas_state_attach(run);
+    if (status == TOB_OK && any_to_compose(run))
         status = tob_carnet_peers_load(st, run->opts->tpl, run->opts->level,
                                        run->vintage, &run->peers, err);
+    tob_store_rollback(st);
     tob_store_close(st);
     char thumbs[4096];
     if (status == TOB_OK)
@@ -300,10 +337,6 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
         status = tob_error_set(err, TOB_ERR_ARG, "path too long");
     if (status == TOB_OK)
         status = make_dir(thumbs, err);
-    if (status == TOB_OK)
-        status = atlas_state_read(run, err);
-    if (status == TOB_OK)
-        atlas_state_attach(run);
     return status;
 }
 
