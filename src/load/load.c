@@ -283,7 +283,7 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
                              "CRS (absurd or wrong CRS?)",
                              err);
     OGRGeometryH fixed = NULL;
-    if (!OGR_G_IsValid(work)) {
+    if (!item->valid) {
         fixed = work = OGR_G_MakeValid(work);
         ld->rep->n_repaired++;
     }

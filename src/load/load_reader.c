@@ -221,6 +221,9 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     item->projected = 1;
     if (item->geom != NULL)
         project(r, item, ct, to_geo);
+    /* GEOS through OGR makes a context per call: any thread may test. */
+    if (item->geom != NULL && item->projected && !OGR_G_IsEmpty(item->geom))
+        item->valid = OGR_G_IsValid(item->geom);
     return item;
 }
 
