@@ -251,10 +251,10 @@ static void test_pdf_outline_and_metadata(void **state)
                      TOB_OK);
     assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Trois.", &err),
                      TOB_OK);
-    assert_int_equal(tob_doc_page_count(doc), 3);
     char path[4096];
     tob_test_path(path, sizeof path, "outline.pdf");
     assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    assert_int_equal(tob_doc_page_count(doc), 3);
     tob_doc_destroy(doc);
     size_t len = 0;
     char *b = slurp(path, &len);
@@ -300,6 +300,127 @@ static void test_write_to_missing_dir_fails(void **state)
     tob_doc_destroy(doc);
 }
 
+/* ---- keep-with-next and the last page ---------------------------------- */
+
+static tob_doc_t *new_doc(void)
+{
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(NULL, &doc, &err), TOB_OK);
+    return doc;
+}
+
+static void para(tob_doc_t *doc, const char *text)
+{
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, text, &err), TOB_OK);
+}
+
+static void heading(tob_doc_t *doc, const char *text)
+{
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H1, text, &err), TOB_OK);
+}
+
+/* One-line paragraphs, then a space, until exactly `left` points are
+ * left on the first page. */
+static void fill_page(tob_doc_t *doc, double left)
+{
+    para(doc, "Premier paragraphe.");
+    while (tob_doc_remaining(doc) > left + 20)
+        para(doc, "Un paragraphe d'une ligne pour remplir la page.");
+    tob_doc_space(doc, tob_doc_remaining(doc) - left);
+    assert_int_equal(tob_doc_page_count(doc), 1);
+    assert_true(fabs(tob_doc_remaining(doc) - left) < 0.01);
+}
+
+/* What the heading and its block leave on a page of their own. */
+static double alone(void (*blocks)(tob_doc_t *))
+{
+    tob_doc_t *doc = new_doc();
+    blocks(doc);
+    double left = tob_doc_remaining(doc);
+    tob_doc_destroy(doc);
+    return left;
+}
+
+static void heading_and_lines(tob_doc_t *doc)
+{
+    heading(doc, "Population");
+    para(doc, "un\ndeux\ntrois\nquatre\ncinq\nsix\nsept\nhuit\nneuf");
+}
+
+/* Room for the heading and one line only: the heading goes to the next
+ * page with the first lines of its paragraph, not alone at the foot. */
+static void test_heading_moves_with_its_lines(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = new_doc();
+    fill_page(doc, 55); /* an H1 takes ~41 pt, a line ~11 */
+    heading_and_lines(doc);
+    assert_int_equal(tob_doc_page_count(doc), 2);
+    assert_true(fabs(tob_doc_remaining(doc) - alone(heading_and_lines)) < 0.01);
+    tob_doc_destroy(doc);
+}
+
+static void heading_lead_and_table(tob_doc_t *doc)
+{
+    heading(doc, "Contrats et projets");
+    para(doc, "Projets situés sur le territoire, tous contrats confondus :");
+    build_long_table(doc, 30);
+}
+
+/* A heading, a one-line lead and a table: when the table's header and
+ * first rows move to the next page, the heading and its lead go too. */
+static void test_heading_and_lead_move_with_table(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = new_doc();
+    fill_page(doc, 80); /* heading + lead fit, not the table's start */
+    heading_lead_and_table(doc);
+    assert_true(fabs(tob_doc_remaining(doc) - alone(heading_lead_and_table)) <
+                0.01);
+    tob_doc_destroy(doc);
+}
+
+static size_t written_pages(tob_doc_t *doc, const char *name)
+{
+    char path[4096];
+    tob_test_path(path, sizeof path, name);
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    return tob_doc_page_count(doc);
+}
+
+/* A short last paragraph that misses the first page by a few lines is not
+ * given a page of its own: the page's gaps close up to hold it. */
+static void test_short_last_paragraph_no_page_of_its_own(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = new_doc();
+    fill_page(doc, 15);
+    heading(doc, "Méthode");
+    para(doc, "Les valeurs sont celles de l'observatoire.\nLe rang compare "
+              "le territoire à ceux de son niveau.\nLes densités découlent "
+              "des surfaces.");
+    assert_int_equal(tob_doc_page_count(doc), 2); /* it did not fit */
+    assert_int_equal(written_pages(doc, "fold.pdf"), 1);
+    tob_doc_destroy(doc);
+    /* Control: a last block of half a page still needs its own page. */
+    doc = new_doc();
+    fill_page(doc, 15);
+    char text[2048] = "ligne";
+    for (int i = 0; i < 30; i++)
+        strcat(text, "\nligne");
+    para(doc, text);
+    assert_int_equal(written_pages(doc, "nofold.pdf"), 2);
+    tob_doc_destroy(doc);
+}
+
 static void test_no_empty_page_on_break(void **state)
 {
     (void)state;
@@ -315,6 +436,8 @@ static void test_no_empty_page_on_break(void **state)
                      TOB_OK);
     tob_doc_page_break(doc);
     assert_int_equal(tob_doc_page_count(doc), 2);
+    /* A page break is kept: the short last page is not folded into it. */
+    assert_int_equal(written_pages(doc, "break.pdf"), 2);
     tob_doc_destroy(doc);
 }
 
@@ -378,6 +501,9 @@ int main(void)
         cmocka_unit_test(test_write_to_missing_dir_fails),
         cmocka_unit_test(test_pdf_outline_and_metadata),
         cmocka_unit_test(test_no_empty_page_on_break),
+        cmocka_unit_test(test_heading_moves_with_its_lines),
+        cmocka_unit_test(test_heading_and_lead_move_with_table),
+        cmocka_unit_test(test_short_last_paragraph_no_page_of_its_own),
         cmocka_unit_test(test_french_numbers_in_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,7 +114,10 @@ TOB_API TOB_NODISCARD tob_status_t tob_doc_cover_page(tob_doc_t *doc,
 /* Ends the current page; the next block starts a new one. */
 TOB_API void tob_doc_page_break(tob_doc_t *doc);
 
-/* A heading, kept on the same page as the start of the block after it. */
+/* A heading, kept on the same page as the start of the block after it (a
+ * paragraph's first two lines, a table's header and first rows, a row of
+ * key figures, a drawing); a paragraph of one or two lines right after it
+ * leads on and stays with them too ("Projets du territoire :"). */
 TOB_API TOB_NODISCARD tob_status_t tob_doc_heading(tob_doc_t *doc,
                                                    tob_text_style_t style,
                                                    const char *text,
@@ -150,6 +153,9 @@ TOB_API void tob_doc_space(tob_doc_t *doc, double points);
 
 /* Height left on the current page (0 before any flow page exists). */
 TOB_API double tob_doc_remaining(const tob_doc_t *doc);
+/* Pages so far; final once the PDF is written (a heading and its short
+ * lead wait for what follows them; a short last page is folded into the
+ * one before when it fits there with the gaps tightened). */
 TOB_API size_t tob_doc_page_count(const tob_doc_t *doc);
 
 /* Draws text in a box of the given width at (x, y), top-aligned, wrapped;

@@ -74,8 +74,10 @@ void tob_doc_destroy(tob_doc_t *doc)
         return;
     if (doc->cr != NULL)
         cairo_destroy(doc->cr);
-    for (size_t i = 0; i < doc->n_pages; i++)
+    for (size_t i = 0; i < doc->n_pages; i++) {
         cairo_surface_destroy(doc->pages[i].surface);
+        free(doc->pages[i].bands);
+    }
     free(doc->pages);
     if (doc->pango != NULL)
         g_object_unref(doc->pango);
@@ -90,6 +92,7 @@ void tob_doc_destroy(tob_doc_t *doc)
         free(doc->headings[i].text);
     free(doc->headings);
     free(doc->pending);
+    free(doc->pending_lead);
     free(doc);
 }
 
@@ -107,6 +110,8 @@ static tob_status_t add_page(tob_doc_t *doc, int running, tob_error_t *err)
         doc->pages = p;
         doc->cap_pages = cap;
     }
+    if (doc->n_pages > 0 && doc->pages[doc->n_pages - 1].running)
+        doc->pages[doc->n_pages - 1].end = doc->y;
     cairo_rectangle_t a4 = {0, 0, TOB_PAGE_WIDTH, TOB_PAGE_HEIGHT};
     cairo_surface_t *s =
         cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
@@ -119,8 +124,8 @@ static tob_status_t add_page(tob_doc_t *doc, int running, tob_error_t *err)
         cairo_surface_destroy(s);
         return st;
     }
-    doc->pages[doc->n_pages].surface = s;
-    doc->pages[doc->n_pages].running = running;
+    doc->pages[doc->n_pages] =
+        (tob_page_t){s, running, 0, 0, TOB_PAGE_TOP, NULL, 0, 0};
     doc->n_pages++;
     doc->cr = cr;
     doc->y = TOB_PAGE_TOP;
@@ -147,7 +152,39 @@ void tob_doc_page_break(tob_doc_t *doc)
     /* A break on a page still empty would leave a blank page. */
     if (doc->flow_open && doc->y <= TOB_PAGE_TOP && doc->pending == NULL)
         return;
+    /* A heading with its lead paragraph and nothing after them ends the
+     * page they introduce; a heading alone goes on to the next. Placing
+     * them fails only for want of memory, and then they follow. */
+    if (doc->pending_lead != NULL)
+        (void)doc_reserve(doc, 0, NULL);
+    if (doc->flow_open && doc->n_pages > 0)
+        doc->pages[doc->n_pages - 1].broken = 1;
     doc->flow_open = 0;
+}
+
+void doc_band(tob_doc_t *doc, double top, double bottom, double lead,
+              int table_cont)
+{
+    if (doc->n_pages == 0)
+        return;
+    tob_page_t *p = &doc->pages[doc->n_pages - 1];
+    /* Blocks that touch are one band: a heading and its first lines. */
+    if (p->n_bands > 0 && top - p->bands[p->n_bands - 1].bottom < 0.5 &&
+        !table_cont) {
+        p->bands[p->n_bands - 1].bottom = bottom;
+        return;
+    }
+    if (p->n_bands == p->cap_bands) {
+        size_t cap = p->cap_bands ? 2 * p->cap_bands : 16;
+        doc_band_t *more = realloc(p->bands, cap * sizeof *more);
+        if (more == NULL) {
+            p->lost = 1; /* an incomplete list must not fold */
+            return;
+        }
+        p->bands = more;
+        p->cap_bands = cap;
+    }
+    p->bands[p->n_bands++] = (doc_band_t){top, bottom, lead, table_cont};
 }
 
 void tob_doc_space(tob_doc_t *doc, double points)
@@ -170,9 +207,7 @@ size_t tob_doc_page_count(const tob_doc_t *doc)
 
 tob_status_t doc_reserve(tob_doc_t *doc, double need, tob_error_t *err)
 {
-    double head = doc->pending != NULL
-                      ? heading_height(doc, doc->pending_style, doc->pending)
-                      : 0;
+    double head = pending_height(doc);
     int page_empty = doc->flow_open && doc->y <= TOB_PAGE_TOP;
     if (!doc->flow_open ||
         (!page_empty && doc->y + head + need > TOB_PAGE_BOTTOM)) {
@@ -187,9 +222,7 @@ tob_status_t doc_reserve(tob_doc_t *doc, double need, tob_error_t *err)
 tob_status_t tob_doc_drawing(tob_doc_t *doc, double height, tob_draw_fn_t draw,
                              void *user, tob_error_t *err)
 {
-    double head = doc->pending != NULL
-                      ? heading_height(doc, doc->pending_style, doc->pending)
-                      : 0;
+    double head = pending_height(doc);
     double most = TOB_PAGE_BOTTOM - TOB_PAGE_TOP - head;
     if (height > most)
         height = most;
@@ -206,6 +239,7 @@ tob_status_t tob_doc_drawing(tob_doc_t *doc, double height, tob_draw_fn_t draw,
         st = tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(doc->cr),
                            "drawing: %s",
                            cairo_status_to_string(cairo_status(doc->cr)));
+    doc_band(doc, doc->y, doc->y + height, 0, 0);
     doc->y += height + 10;
     return st;
 }

@@ -18,9 +18,22 @@
 
 #define TOB_FRAME_WIDTH (TOB_PAGE_WIDTH - 2 * TOB_PAGE_MARGIN_X)
 
+/* Where a block lies on its page, kept so that a short last page can be
+ * folded into the one before (layout_fold.c). */
+typedef struct doc_band {
+    double top, bottom;
+    double lead;    /* space the block wants above it, dropped at a page top */
+    int table_cont; /* a table's continuation, under its "(suite)" caption */
+} doc_band_t;
+
 typedef struct tob_page {
     cairo_surface_t *surface; /* recording surface, A4 */
     int running;              /* 1: header and footer are drawn on it */
+    int broken;               /* ended by tob_doc_page_break() */
+    int lost;                 /* a band could not be noted */
+    double end;               /* the flow cursor when the page was left */
+    doc_band_t *bands;        /* flow blocks in order */
+    size_t n_bands, cap_bands;
 } tob_page_t;
 
 /* A heading as placed, for the PDF outline (bookmarks). */
@@ -44,6 +57,8 @@ struct tob_doc {
     double y;      /* top of the free space on the flow page */
     char *pending; /* a heading waiting for the block it introduces */
     tob_text_style_t pending_style;
+    char *pending_lead; /* a short paragraph after it, waiting with it */
+    tob_text_style_t pending_lead_style;
 };
 
 /* Makes sure a flow page is open with at least `need` points left, else
@@ -71,8 +86,29 @@ void set_rgb(cairo_t *cr, unsigned rgb);
 const char *style_font(tob_text_style_t style);
 unsigned style_rgb(tob_text_style_t style);
 
-/* Places a pending heading now (the caller made room for it). */
+/* Places a pending heading and its lead paragraph now (the caller made
+ * room for them). */
 void doc_place_pending(tob_doc_t *doc);
+
+/* Height the pending heading and lead paragraph take where the cursor is
+ * (0 when nothing is pending). */
+double pending_height(tob_doc_t *doc);
+
+/* Notes that a block lies in [top, bottom) of the current page; lead is
+ * the space it asked above it. Out of memory only loses the note (the
+ * page is then not folded). */
+void doc_band(tob_doc_t *doc, double top, double bottom, double lead,
+              int table_cont);
+
+/* Folds the last page into the one before when its blocks fit there with
+ * the gaps of that page tightened by at most half and the foot of the
+ * frame lowered by DOC_FOLD_SQUEEZE points: a short last page (the end of
+ * a method note) is not printed on a sheet of its own. Not across an
+ * explicit page break, nor for a table's continuation. */
+void doc_fold_last_page(tob_doc_t *doc);
+
+#define DOC_FOLD_SQUEEZE 8.0
+#define DOC_FOLD_CUT 0.5
 
 /* Height a heading of that style takes, spacing included. */
 double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text);

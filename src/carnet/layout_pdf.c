@@ -211,7 +211,10 @@ tob_status_t tob_doc_write_pdf_changed(tob_doc_t *doc, const char *path,
         cairo_destroy(doc->cr);
         doc->cr = NULL;
     }
+    if (doc->flow_open)
+        doc->pages[doc->n_pages - 1].end = doc->y;
     doc->flow_open = 0;
+    doc_fold_last_page(doc);
     pdf_bytes_t b = {NULL, 0, 0};
     st = render_to(doc, &b, err);
     if (st == TOB_OK)

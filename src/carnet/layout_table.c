@@ -343,8 +343,10 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
             st = doc_new_flow_page(doc, err);
         if (st != TOB_OK)
             break;
+        double top = doc->y;
         draw_head(doc, lay, k > 0);
         draw_chunk(doc, lay, starts[k], k + 1 < n_chunks ? starts[k + 1] : n);
+        doc_band(doc, top, doc->y, 0, k > 0);
     }
     doc->y += 10;
     return st;

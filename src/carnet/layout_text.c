@@ -10,6 +10,7 @@
 #define BLOCK_GAP 7.0    /* below a paragraph */
 #define FIGURE_GAP 8.0   /* between key-figure boxes */
 #define FIGURE_PAD 7.0
+#define LEAD_LINES 2 /* a paragraph this short after a heading leads on */
 
 const char *style_font(tob_text_style_t style)
 {
@@ -128,6 +129,36 @@ static void record_heading(tob_doc_t *doc, tob_text_style_t style)
         (doc_heading_t){text, style, doc->n_pages - 1, doc->y};
 }
 
+/* The lead paragraph kept with its heading: drawn whole, the caller made
+ * room for it. */
+static void place_lead(tob_doc_t *doc)
+{
+    PangoLayout *l = doc_layout(doc, style_font(doc->pending_lead_style),
+                                TOB_FRAME_WIDTH, doc->pending_lead, 0);
+    double h = layout_height(l);
+    draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y,
+                style_rgb(doc->pending_lead_style));
+    g_object_unref(l);
+    doc_band(doc, doc->y, doc->y + h, 0, 0);
+    doc->y += h + BLOCK_GAP;
+    free(doc->pending_lead);
+    doc->pending_lead = NULL;
+}
+
+double pending_height(tob_doc_t *doc)
+{
+    if (doc->pending == NULL)
+        return 0;
+    double h = heading_height(doc, doc->pending_style, doc->pending);
+    if (doc->pending_lead != NULL) {
+        PangoLayout *l = doc_layout(doc, style_font(doc->pending_lead_style),
+                                    TOB_FRAME_WIDTH, doc->pending_lead, 0);
+        h += layout_height(l) + BLOCK_GAP;
+        g_object_unref(l);
+    }
+    return h;
+}
+
 void doc_place_pending(tob_doc_t *doc)
 {
     if (doc->pending == NULL)
@@ -135,6 +166,7 @@ void doc_place_pending(tob_doc_t *doc)
     tob_text_style_t style = doc->pending_style;
     if (doc->y > TOB_PAGE_TOP)
         doc->y += HEADING_GAP;
+    double top = doc->y;
     PangoLayout *l =
         doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, doc->pending, 0);
     double h = layout_height(l);
@@ -152,15 +184,23 @@ void doc_place_pending(tob_doc_t *doc)
     } else {
         doc->y += 5.0;
     }
+    doc_band(doc, top, doc->y, HEADING_GAP, 0);
     free(doc->pending);
     doc->pending = NULL;
+    if (doc->pending_lead != NULL)
+        place_lead(doc);
 }
 
 tob_status_t tob_doc_heading(tob_doc_t *doc, tob_text_style_t style,
                              const char *text, tob_error_t *err)
 {
-    /* Two headings in a row: the first goes with the second. */
-    if (doc->pending != NULL) {
+    /* A heading with its lead is a whole section: it goes where it fits.
+     * Two headings in a row: the first goes with the second. */
+    if (doc->pending_lead != NULL) {
+        tob_status_t st = doc_reserve(doc, 0, err);
+        if (st != TOB_OK)
+            return st;
+    } else if (doc->pending != NULL) {
         double h = heading_height(doc, style, text);
         tob_status_t st = doc_reserve(doc, h + 40, err);
         if (st != TOB_OK)
@@ -263,7 +303,9 @@ static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
         }
         draw_lines(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
                    style_rgb(style));
-        doc->y += bottoms[first + k - 1] - tops[first];
+        double h = bottoms[first + k - 1] - tops[first];
+        doc_band(doc, doc->y, doc->y + h, 0, 0);
+        doc->y += h;
         first += k;
         if (first < n) {
             tob_status_t st = doc_new_flow_page(doc, err);
@@ -284,6 +326,14 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
     tob_status_t st = TOB_OK;
     if (n < 0) {
         st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    } else if (n > 0 && n <= LEAD_LINES && doc->pending != NULL &&
+               doc->pending_lead == NULL) {
+        /* A short lead under a heading ("Projets situés sur le territoire
+         * :") waits with it for the block it announces. */
+        doc->pending_lead = strdup(text);
+        doc->pending_lead_style = style;
+        if (doc->pending_lead == NULL)
+            st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (n > 0) {
         /* The heading before it needs the first two lines with it; a
          * paragraph of six lines or fewer is not split at all. */
@@ -393,6 +443,7 @@ static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
             draw_figure(doc->cr, &lay[i],
                         TOB_PAGE_MARGIN_X + (double)i * (w + FIGURE_GAP),
                         doc->y, w, h);
+        doc_band(doc, doc->y, doc->y + h, 0, 0);
         doc->y += h + FIGURE_GAP;
     }
     free_figures(lay, n);
