@@ -2,6 +2,8 @@
  * formatting, UTF-8, slugs and header folding. */
 #include "terrobs/cells.h"
 
+#include "base/plural_fr.h"
+
 #include <locale.h>
 #include <math.h>
 #include <setjmp.h>
@@ -451,6 +453,32 @@ static void test_fold_small_buffer(void **state)
     assert_string_equal(tob_text_fold("ab°", c, sizeof c), "ab");
 }
 
+/* French counts: zero form, singular, plural, thousands, no zero form. */
+static void test_fr_count(void **state)
+{
+    (void)state;
+    char b[64];
+    const char *projets = "aucun projet engagé|projet engagé|projets engagés";
+    assert_string_equal(fr_count(0, projets, b, sizeof b),
+                        "aucun projet engagé");
+    assert_string_equal(fr_count(1, projets, b, sizeof b), "1 projet engagé");
+    assert_string_equal(fr_count(2, projets, b, sizeof b), "2 projets engagés");
+    fr_count(12345, "|commune|communes", b, sizeof b);
+    assert_non_null(strstr(b, "345 communes"));
+    assert_memory_equal(b, "12", 2);
+    assert_string_equal(fr_count(0, "|commune|communes", b, sizeof b),
+                        "0 commune");
+    assert_string_equal(
+        fr_count(1, "aucune action|action|actions", b, sizeof b), "1 action");
+    assert_string_equal(
+        fr_count(102, "aucune commune|commune|communes", b, sizeof b),
+        "102 communes");
+    /* a short buffer is cut, never overrun */
+    char small[6];
+    assert_string_equal(fr_count(3, "|action|actions", small, sizeof small),
+                        "3 act");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_slug),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_fold_small_buffer),
+        cmocka_unit_test(test_fr_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

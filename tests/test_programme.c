@@ -268,11 +268,14 @@ static void test_contract_followup(void **state)
     assert_string_equal(tob_report_paragraph_at(r, 2),
                         "2 projets engagés sur 4 (50,0\xc2\xa0%), dont 1 "
                         "réalisé ; 1 abandonné.");
-    /* Status table: Engagé row, then the funding table's État line. */
-    assert_string_equal(tob_report_table_title(r, 1), "Projets par statut");
-    assert_string_equal(tob_report_cell(r, 1, 1, 1), "1");
-    assert_string_equal(tob_report_cell(r, 3, 0, 0), "État");
-    assert_string_equal(tob_report_cell(r, 3, 0, 1), "400\xc2\xa0\xe2\x82\xac");
+    /* No phase has a date: a line says so, no table of empty dates. */
+    assert_string_equal(tob_report_paragraph_at(r, 5),
+                        "Phases : aucune date enregistrée.");
+    /* Status table first: Engagé row, then the funding table's État line. */
+    assert_string_equal(tob_report_table_title(r, 0), "Projets par statut");
+    assert_string_equal(tob_report_cell(r, 0, 1, 1), "1");
+    assert_string_equal(tob_report_cell(r, 2, 0, 0), "État");
+    assert_string_equal(tob_report_cell(r, 2, 0, 1), "400\xc2\xa0\xe2\x82\xac");
     tob_report_destroy(r);
     tob_store_close(st);
 }

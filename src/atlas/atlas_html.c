@@ -4,6 +4,7 @@
 #include "atlas_internal.h"
 
 #include "base/afile.h"
+#include "base/plural_fr.h"
 #include "terrobs/cells.h"
 
 #include <errno.h>
@@ -110,10 +111,13 @@ static void put_head(const atlas_run_t *run, FILE *fp)
     fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n", CSS);
     fputs("<header>\n<h1>Atlas des territoires \xE2\x80\x93 ", fp);
     put_html(fp, run->level_label);
-    fprintf(fp,
-            "</h1>\n<p class=\"meta\">%zu carnets de territoire "
-            "· géographie %d</p>\n</header>\n",
-            count_listed(run), run->vintage);
+    char count[96];
+    fr_count((long long)count_listed(run),
+             "aucun carnet de territoire|carnet de territoire|carnets de "
+             "territoire",
+             count, sizeof count);
+    fprintf(fp, "</h1>\n<p class=\"meta\">%s · géographie %d</p>\n</header>\n",
+            count, run->vintage);
     fputs("<p><input type=\"search\" id=\"filtre\" placeholder=\"Filtrer "
           "par nom ou code\" aria-label=\"Filtrer par nom ou code\"></p>\n",
           fp);

@@ -4,6 +4,8 @@
  * the way every value is (values.h), not a sum of the rounded cells. */
 #include "carnet_internal.h"
 
+#include "base/plural_fr.h"
+
 #include "terrobs/cells.h"
 
 #include <math.h>
@@ -172,8 +174,8 @@ static tob_status_t grid_table(carnet_ctx_t *ctx, grid_t *g, tob_error_t *err)
         cols[c] = (tob_table_column_t){heads[c - 2], 0, TOB_ALIGN_RIGHT};
     }
     char caption[128];
-    snprintf(caption, sizeof caption, "%zu commune%s", ctx->terr->n_communes,
-             ctx->terr->n_communes > 1 ? "s" : "");
+    fr_count((long long)ctx->terr->n_communes,
+             "Aucune commune|commune|communes", caption, sizeof caption);
     tob_table_t table = {caption, cols, g->n_cols, g->cells, g->n_rows, 1};
     return tob_doc_table(ctx->doc, &table, err);
 }

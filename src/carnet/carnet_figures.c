@@ -6,6 +6,8 @@
  * today's members). */
 #include "carnet_internal.h"
 
+#include "base/plural_fr.h"
+
 #include "terrobs/cells.h"
 
 #include <ctype.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
                       size_t size)
@@ -56,6 +59,19 @@ void carnet_level_plural(const char *label, char *buf, size_t size)
     else
         snprintf(buf, size, "%c%ss", tolower((unsigned char)label[0]),
                  label + 1);
+}
+
+int carnet_level_feminine(const char *label)
+{
+    static const char *const feminine[] = {
+        "commune",          "zone",
+        "r\xC3\xA9gion",    "R\xC3\xA9gion",
+        "intercommunalit",  "m\xC3\xA9tropole",
+        "M\xC3\xA9tropole", "agglom\xC3\xA9ration"};
+    for (size_t i = 0; i < sizeof feminine / sizeof feminine[0]; i++)
+        if (strncasecmp(label, feminine[i], strlen(feminine[i])) == 0)
+            return 1;
+    return 0;
 }
 
 tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
@@ -131,8 +147,11 @@ void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
     if (n == ctx->peers->n_ids)
         snprintf(buf, size, "Ensemble des %zu %s", n, plural);
     else
-        snprintf(buf, size, "Ensemble des %zu %s renseignés (sur %zu)", n,
-                 plural, ctx->peers->n_ids);
+        snprintf(buf, size, "Ensemble des %zu %s %s (sur %zu)", n, plural,
+                 carnet_level_feminine(ctx->terr->self.level_label)
+                     ? "renseignées"
+                     : "renseignés",
+                 ctx->peers->n_ids);
 }
 
 /* The level's combined value over the peers that have one; NaN when
@@ -299,9 +318,14 @@ typedef struct figure_text {
 static void missing_reason(const tob_value_t *v, size_t n_communes, char *buf,
                            size_t size)
 {
+    char parts[64];
     if (v->n_expected > v->n_parts)
-        snprintf(buf, size, "%zu %s sur %zu dans l'observatoire", v->n_parts,
-                 v->n_parts == n_communes ? "communes" : "membres",
+        snprintf(buf, size, "%s sur %zu dans l'observatoire",
+                 fr_count((long long)v->n_parts,
+                          v->n_parts == n_communes
+                              ? "aucune commune|commune|communes"
+                              : "aucun membre|membre|membres",
+                          parts, sizeof parts),
                  v->n_expected);
     else if (v->n_missing > 0)
         snprintf(buf, size, "%zu des %zu territoires membres sans valeur",

@@ -239,6 +239,10 @@ tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err);
 void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
                               size_t size);
 
+/* 1 when a level's noun is feminine in French (commune, zone, région...):
+ * "les communes renseignées", "les EPCI renseignés". */
+int carnet_level_feminine(const char *label);
+
 tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
                               tob_error_t *err);
 tob_status_t carnet_gup(carnet_ctx_t *ctx, const tpl_section_t *sec,

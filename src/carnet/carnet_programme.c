@@ -4,6 +4,7 @@
  * all from the follow-up module (followup.h, projects.h). */
 #include "carnet_internal.h"
 
+#include "base/plural_fr.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/followup.h"
@@ -39,14 +40,16 @@ static tob_status_t project_figures(carnet_ctx_t *ctx,
     long long all = t->n_projects + t->n_abandoned;
     char ratio[64], share[TOB_FMT_MAX], detail[TOB_FMT_MAX + 128];
     char cost[TOB_FMT_MAX], engaged[TOB_FMT_MAX], part[TOB_FMT_MAX];
-    char engaged_detail[TOB_FMT_MAX + 32];
+    char engaged_detail[TOB_FMT_MAX + 32], done[64], dropped[64];
     snprintf(ratio, sizeof ratio, "%lld sur %lld", t->n_engaged, all);
     tob_fmt_percent_fr(all > 0 ? 100.0 * (double)t->n_engaged / (double)all : 0,
                        1, share, sizeof share);
     snprintf(detail, sizeof detail,
-             "%s des projets (engagés ou réalisés) ; %lld réalisés, "
-             "%lld abandonnés",
-             share, t->n_done, t->n_abandoned);
+             "%s des projets (engagés ou réalisés) ; %s, %s", share,
+             fr_count(t->n_done, "aucun réalisé|réalisé|réalisés", done,
+                      sizeof done),
+             fr_count(t->n_abandoned, "aucun abandonné|abandonné|abandonnés",
+                      dropped, sizeof dropped));
     tob_fmt_money_fr(t->total_cost, 0, cost, sizeof cost);
     tob_fmt_money_fr(t->engaged_cost, 0, engaged, sizeof engaged);
     tob_fmt_percent_fr(

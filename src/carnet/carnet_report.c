@@ -59,11 +59,15 @@ static tob_status_t put_table(tob_doc_t *doc, const report_table_t *t,
     free(cols);
     free(cells);
     if (st == TOB_OK && n_rows < t->n_rows) {
-        char note[256];
+        char note[256], first[64];
+        if (n_rows == 1)
+            snprintf(first, sizeof first, "La première ligne");
+        else
+            snprintf(first, sizeof first, "Les %zu premières lignes", n_rows);
         snprintf(note, sizeof note,
-                 "Les %zu premières lignes sur %zu ; la liste complète est "
-                 "dans le rapport de suivi (terrobs report).",
-                 n_rows, t->n_rows);
+                 "%s sur %zu ; la liste complète est dans le rapport de suivi "
+                 "(terrobs report).",
+                 first, t->n_rows);
         st = tob_doc_paragraph(doc, TOB_TEXT_NOTE, note, err);
     }
     return st;

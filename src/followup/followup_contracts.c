@@ -2,6 +2,7 @@
  * one section per contract (see followup.h). */
 #include "terrobs/followup.h"
 
+#include "base/plural_fr.h"
 #include "import/projects_place.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
@@ -28,9 +29,9 @@ typedef struct ctx {
     tob_report_t *rep;
     char ref_iso[11], ref_fr[16];
     tob_id_t contract;
+    long long n_projects; /* of the contract, counted by key_figures() */
 } ctx_t;
 
-#define PLURAL(n) ((n) > 1 ? "s" : "")
 #define COL(q, i) (db_column_text((q), (i)))
 
 static const char *str(db_stmt_t *q, int i)
@@ -142,20 +143,31 @@ static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
     if (s != TOB_OK || db_step(q) != DB_ROW)
         return finish(c, q, DB_ERROR, err);
     long long n = db_column_int64(q, 0);
+    c->n_projects = n;
     long long engaged = (long long)db_column_double(q, 1);
     double total = db_column_double(q, 4);
     double eng_cost = db_column_double(q, 5);
     char pct[TOB_FMT_MAX], a[TOB_FMT_MAX], b[TOB_FMT_MAX], p2[TOB_FMT_MAX];
     long long done = (long long)db_column_double(q, 2);
     long long dropped = (long long)db_column_double(q, 3);
-    tob_report_paragraph(
-        c->rep,
-        "%lld projet%s engagé%s sur %lld (%s), dont %lld réalisé%s ; "
-        "%lld abandonné%s.",
-        engaged, PLURAL(engaged), PLURAL(engaged), n,
-        tob_fmt_percent_fr(n ? 100.0 * (double)engaged / (double)n : 0, 1, pct,
-                           sizeof pct),
-        done, PLURAL(done), dropped, PLURAL(dropped));
+    char s_engaged[96], s_done[64], s_dropped[64];
+    fr_count(engaged, "Aucun projet engagé|projet engagé|projets engagés",
+             s_engaged, sizeof s_engaged);
+    fr_count(done, "aucun réalisé|réalisé|réalisés", s_done, sizeof s_done);
+    fr_count(dropped, "aucun abandonné|abandonné|abandonnés", s_dropped,
+             sizeof s_dropped);
+    if (n == 0) {
+        /* Nothing to count: "0 projet engagé sur 0 (0,0 %)" says less. */
+        tob_report_paragraph(c->rep, "Aucun projet enregistré pour ce "
+                                     "contrat.");
+        db_finalize(q);
+        return TOB_OK;
+    }
+    tob_report_paragraph(c->rep, "%s sur %lld (%s), dont %s ; %s.", s_engaged,
+                         n,
+                         tob_fmt_percent_fr(100.0 * (double)engaged / (double)n,
+                                            1, pct, sizeof pct),
+                         s_done, s_dropped);
     tob_report_paragraph(
         c->rep, "Coût des projets engagés : %s sur un coût total de %s (%s).",
         tob_fmt_money_fr(eng_cost, 0, a, sizeof a),
@@ -172,15 +184,41 @@ static tob_status_t key_figures(ctx_t *c, tob_error_t *err)
 
 /* ---- Tables ------------------------------------------------------------ */
 
+/* How many phases of the contract have a date. */
+static tob_status_t dated_phases(ctx_t *c, long long *n, tob_error_t *err)
+{
+    db_stmt_t *q = NULL;
+    tob_status_t s = query(c,
+                           "SELECT count(*) FROM contract_phase WHERE"
+                           " contract = ?1 AND coalesce(start_date, '') <> ''",
+                           &q, err);
+    if (s != TOB_OK)
+        return s;
+    if (db_step(q) != DB_ROW)
+        return finish(c, q, DB_ERROR, err);
+    *n = db_column_int64(q, 0);
+    db_finalize(q);
+    return TOB_OK;
+}
+
+/* Every phase with its date; no table of empty dates when none has one. */
 static tob_status_t phases_table(ctx_t *c, tob_error_t *err)
 {
     static const char *const headers[] = {"Phase", "Date"};
+    long long n_dated = 0;
+    tob_status_t s = dated_phases(c, &n_dated, err);
+    if (s != TOB_OK)
+        return s;
+    if (n_dated == 0) {
+        tob_report_paragraph(c->rep, "Phases : aucune date enregistrée.");
+        return TOB_OK;
+    }
     tob_report_table(c->rep, "Phases", 2, headers);
     db_stmt_t *q = NULL;
-    tob_status_t s = query(c,
-                           "SELECT start_date FROM contract_phase"
-                           " WHERE contract = ?1 AND phase = ?3",
-                           &q, err);
+    s = query(c,
+              "SELECT start_date FROM contract_phase"
+              " WHERE contract = ?1 AND phase = ?3",
+              &q, err);
     const char *key;
     for (size_t i = 0;
          s == TOB_OK && (key = tob_vocab_key(TOB_VOCAB_PHASE, i)) != NULL;
@@ -339,13 +377,14 @@ static tob_status_t contract_section(ctx_t *c, tob_error_t *err)
         s = key_figures(c, err);
     if (s == TOB_OK)
         s = phases_table(c, err);
-    if (s == TOB_OK)
+    /* No project: tables of zeros would say no more than its line. */
+    if (s == TOB_OK && c->n_projects > 0)
         s = status_table(c, err);
-    if (s == TOB_OK)
+    if (s == TOB_OK && c->n_projects > 0)
         s = axis_table(c, err);
-    if (s == TOB_OK)
+    if (s == TOB_OK && c->n_projects > 0)
         s = funding_table(c, err);
-    if (s == TOB_OK)
+    if (s == TOB_OK && c->n_projects > 0)
         s = late_table(c, err);
     return s;
 }
@@ -414,7 +453,7 @@ tob_status_t tob_followup_contracts(tob_store_t *st, const char *level,
                                     tob_report_t **out, tob_error_t *err)
 {
     *out = NULL;
-    char name[256], title[512];
+    char name[256], title[512], count[64];
     tob_id_t target = 0, *ids = NULL;
     size_t n = 0;
     tob_status_t s =
@@ -434,8 +473,10 @@ tob_status_t tob_followup_contracts(tob_store_t *st, const char *level,
              ref.d);
     tob_fmt_date_fr(ref.y, ref.m, ref.d, c.ref_fr, sizeof c.ref_fr);
     if (s == TOB_OK)
-        tob_report_paragraph(c.rep, "Situation au %s. %zu contrat%s.", c.ref_fr,
-                             n, n > 1 ? "s" : "");
+        tob_report_paragraph(c.rep, "Situation au %s. %s.", c.ref_fr,
+                             fr_count((long long)n,
+                                      "Aucun contrat|contrat|contrats", count,
+                                      sizeof count));
     for (size_t i = 0; i < n && s == TOB_OK; i++) {
         c.contract = ids[i];
         s = contract_section(&c, err);

@@ -3,6 +3,7 @@
  * closing delay, actions done and overdue (see followup.h). */
 #include "terrobs/followup.h"
 
+#include "base/plural_fr.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/programme.h"
@@ -233,20 +234,38 @@ static tob_status_t summary(ctx_t *c, tob_error_t *err)
     tob_status_t s = stats_for(c, 0, NULL, &all, err);
     if (s != TOB_OK)
         return s;
-    char med[TOB_FMT_MAX] = "n.d.";
+    /* "1 jour", "1,5 jour", "9 jours"; "n.d." alone, without a unit */
+    char num[TOB_FMT_MAX], med[TOB_FMT_MAX + 8] = "n.d.";
     if (!isnan(all.median))
-        tob_fmt_number_fr(all.median, all.median == floor(all.median) ? 0 : 1,
-                          med, sizeof med);
+        snprintf(med, sizeof med, "%s jour%s",
+                 tob_fmt_number_fr(all.median,
+                                   all.median == floor(all.median) ? 0 : 1, num,
+                                   sizeof num),
+                 all.median >= 2 ? "s" : "");
+    char reports[96], opened[48], closed[48];
+    fr_count(all.n_reports,
+             "aucun signalement reçu|signalement reçu|signalements reçus",
+             reports, sizeof reports);
+    fr_count(all.n_open, "aucun ouvert|ouvert|ouverts", opened, sizeof opened);
+    fr_count(all.n_closed, "aucun clos|clos|clos", closed, sizeof closed);
     tob_report_paragraph(c->rep,
-                         "Situation au %s : %lld signalements reçus, %lld "
-                         "ouverts, %lld clos ; délai médian de clôture : %s "
-                         "jours.",
-                         c->ref_fr, all.n_reports, all.n_open, all.n_closed,
-                         med);
-    tob_report_paragraph(c->rep,
-                         "%lld actions, dont %lld réalisées et %lld en "
-                         "retard (prévues ou engagées, échéance passée).",
-                         all.n_actions, all.n_done, all.n_overdue);
+                         "Situation au %s : %s, %s, %s ; délai médian de "
+                         "clôture : %s.",
+                         c->ref_fr, reports, opened, closed, med);
+    char actions[64], done[48], overdue[48];
+    fr_count(all.n_actions, "Aucune action|action|actions", actions,
+             sizeof actions);
+    fr_count(all.n_done, "aucune réalisée|réalisée|réalisées", done,
+             sizeof done);
+    fr_count(all.n_overdue, "aucune en retard|en retard|en retard", overdue,
+             sizeof overdue);
+    if (all.n_actions == 0)
+        tob_report_paragraph(c->rep, "Aucune action.");
+    else
+        tob_report_paragraph(c->rep,
+                             "%s, dont %s et %s (prévues ou engagées, "
+                             "échéance passée).",
+                             actions, done, overdue);
     return TOB_OK;
 }
 
