@@ -104,59 +104,71 @@ static tob_status_t parse_item(const char *item, size_t len, char *var,
     return TOB_OK;
 }
 
+/* One item of a spec, parsed: its text, variable and pattern. */
+typedef struct series_item {
+    const char *text;
+    size_t len;
+    char var[TOB_VARIABLE_NAME_MAX];
+    char pat_buf[TOB_VARIABLE_NAME_MAX + 8];
+    const char *pat; /* in text or pat_buf */
+    size_t pat_len;
+} series_item_t;
+
+/* Parses the item at *p into it and moves *p past it; *got is 0 at the
+ * end of the spec (and on error). */
+static tob_status_t next_item(const char **p, series_item_t *it, int *got,
+                              tob_error_t *err)
+{
+    *got = 0;
+    *p += strspn(*p, ", ");
+    size_t len = strcspn(*p, ", ");
+    if (len == 0)
+        return TOB_OK;
+    it->text = *p;
+    it->len = len;
+    *p += len;
+    tob_status_t s =
+        parse_item(it->text, len, it->var, sizeof it->var, &it->pat,
+                   &it->pat_len, it->pat_buf, sizeof it->pat_buf, err);
+    *got = s == TOB_OK;
+    return s;
+}
+
 tob_status_t ind_series_match(const char *spec, const char *name, char *var,
                               size_t size, int *year, tob_error_t *err)
 {
     *year = -1;
     const char *p = spec != NULL ? spec : "";
-    while (*p != '\0') {
-        p += strspn(p, ", ");
-        size_t len = strcspn(p, ", ");
-        if (len == 0)
-            break;
-        char name_buf[TOB_VARIABLE_NAME_MAX],
-            pat_buf[TOB_VARIABLE_NAME_MAX + 8];
-        const char *pat = NULL;
-        size_t pat_len = 0;
-        tob_status_t s = parse_item(p, len, name_buf, sizeof name_buf, &pat,
-                                    &pat_len, pat_buf, sizeof pat_buf, err);
-        if (s != TOB_OK)
-            return s;
-        int y = match_pattern(pat, pat_len, name);
+    series_item_t it;
+    int got;
+    tob_status_t s;
+    while ((s = next_item(&p, &it, &got, err)) == TOB_OK && got) {
+        int y = match_pattern(it.pat, it.pat_len, name);
         if (y >= 0) {
-            snprintf(var, size, "%s", name_buf);
+            snprintf(var, size, "%s", it.var);
             *year = y;
             return TOB_OK;
         }
-        p += len;
     }
-    return TOB_OK;
+    return s;
 }
 
 tob_status_t ind_series_check(const char *spec, const char *const *names,
                               size_t n, tob_error_t *err)
 {
     const char *p = spec != NULL ? spec : "";
-    while (*p != '\0') {
-        p += strspn(p, ", ");
-        size_t len = strcspn(p, ", ");
-        if (len == 0)
-            break;
-        char var[TOB_VARIABLE_NAME_MAX], pat_buf[TOB_VARIABLE_NAME_MAX + 8];
-        const char *pat = NULL;
-        size_t pat_len = 0;
-        tob_status_t s = parse_item(p, len, var, sizeof var, &pat, &pat_len,
-                                    pat_buf, sizeof pat_buf, err);
-        if (s != TOB_OK)
-            return s;
+    series_item_t it;
+    int got;
+    tob_status_t s;
+    while ((s = next_item(&p, &it, &got, err)) == TOB_OK && got) {
         size_t hits = 0;
         for (size_t i = 0; i < n; i++)
-            hits += match_pattern(pat, pat_len, names[i]) >= 0;
+            hits += match_pattern(it.pat, it.pat_len, names[i]) >= 0;
         if (hits == 0)
             return tob_error_set(err, TOB_ERR_INPUT,
-                                 "--series %.*s: no column is %.*s", (int)len,
-                                 p, (int)pat_len, pat);
-        p += len;
+                                 "--series %.*s: no column is %.*s",
+                                 (int)it.len, it.text, (int)it.pat_len,
+                                 it.pat);
     }
-    return TOB_OK;
+    return s;
 }
