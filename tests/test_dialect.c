@@ -63,6 +63,18 @@ static void test_pg_functions(void **state)
                "SELECT ST_X(pt), CAST(ST_Contains(p.geom,"
                " ST_SetSRID(ST_MakePoint($3, $4), $5)) AS integer) = 1"
                " FROM territory p, pg_temp.pts");
+    expect_sql(DIALECT_PG,
+               "SELECT 1 WHERE a IS NOT ? AND b IS ?2 AND c IS NOT NULL",
+               "SELECT 1 WHERE a IS DISTINCT FROM $1 AND b IS NOT DISTINCT"
+               " FROM $2 AND c IS NOT NULL");
+    expect_sql(DIALECT_PG,
+               "SELECT x FROM (SELECT 1 AS x) WHERE x IN (SELECT 1)"
+               " UNION SELECT y FROM (SELECT 2 AS y) t",
+               "SELECT x FROM (SELECT 1 AS x) AS tob_q1 WHERE x IN (SELECT 1)"
+               " UNION SELECT y FROM (SELECT 2 AS y) t");
+    expect_sql(DIALECT_PG,
+               "SELECT 1 FROM a CROSS JOIN b ON b.x = a.x CROSS JOIN c",
+               "SELECT 1 FROM a JOIN b ON b.x = a.x CROSS JOIN c");
     expect_sql(DIALECT_PG, "SELECT group_concat(name, ', ') FROM level",
                "SELECT string_agg(CAST(name AS text), ', ') FROM level");
     expect_sql(DIALECT_PG, "SELECT strftime('%d/%m/%Y', max(loaded_at))",

@@ -8,8 +8,8 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libgdal-dev libproj-dev libspatialite-dev
 libsqlite3-dev libgeos-dev libcairo2-dev libpango1.0-dev libpng-dev libcmocka-dev
-gdal-bin proj-bin spatialite-bin sqlite3 fonts-dejavu-core libjs-leaflet"
-TEST="libsqlite3-mod-spatialite qgis python3-qgis poppler-utils chromium xmlstarlet libxml2-utils python3 clang libclang-rt-14-dev python3-selenium chromium-driver"
+gdal-bin proj-bin spatialite-bin sqlite3 fonts-dejavu-core libjs-leaflet libpq-dev"
+TEST="libsqlite3-mod-spatialite qgis python3-qgis poppler-utils chromium xmlstarlet libxml2-utils python3 clang libclang-rt-14-dev python3-selenium chromium-driver postgresql-15 postgresql-15-postgis-3"
 
 BENCH="mapserver-bin libsqlite3-mod-spatialite"
 

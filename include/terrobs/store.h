@@ -1,7 +1,12 @@
-/* store.h (entry point) - the observatory store: one SpatiaLite file holding
- * levels, territories, memberships, indicators, contracts, GUP and provenance.
- * A tob_store_t owns one database connection (SQLite with SpatiaLite
- * loaded); use one per thread. All SQL of the library goes through a store,
+/* store.h (entry point) - the observatory store: one SpatiaLite file, or one
+ * schema of a PostgreSQL/PostGIS database, holding levels, territories,
+ * memberships, indicators, contracts, GUP and provenance. A store is named
+ * by a file path, or as GDAL names a PostgreSQL source: PG:"dbname=obs
+ * host=... active_schema=obs59" (GDAL's keyword; schema= too), or a URI
+ * postgresql://host/obs?schema=obs59 (schema: default "terrobs", or
+ * tob_store_set_schema()'s). A tob_store_t owns one
+ * database connection (SQLite with SpatiaLite loaded, or libpq); use one
+ * per thread. All SQL of the library goes through a store,
  * by the library-internal database layer (src/store/db.h). */
 #ifndef TERROBS_STORE_H
 #define TERROBS_STORE_H
@@ -46,11 +51,22 @@ TOB_API TOB_NODISCARD tob_status_t tob_store_open(const char *path,
                                                   tob_store_t **out,
                                                   tob_error_t *err);
 
+/* The schema of PostgreSQL stores whose name does not say one ("terrobs"
+ * until set): [a-z_][a-z0-9_]*, at most 63. Process-wide: set it before
+ * opening stores (the CLI's --schema). */
+TOB_API TOB_NODISCARD tob_status_t tob_store_set_schema(const char *schema,
+                                                        tob_error_t *err);
+
 /* Closes the store; NULL is a no-op. */
 TOB_API void tob_store_close(tob_store_t *st);
 
 TOB_API int tob_store_srid(const tob_store_t *st);
 TOB_API const char *tob_store_path(const tob_store_t *st);
+/* The store as people name it: the file's name ("obs.sqlite"), or
+ * "DATABASE, schema SCHEMA" on PostgreSQL. */
+TOB_API const char *tob_store_name(const tob_store_t *st);
+/* Whether the store is on PostgreSQL/PostGIS (1) or SpatiaLite (0). */
+TOB_API int tob_store_is_pg(const tob_store_t *st);
 
 /* Runs constant SQL with no result rows. */
 TOB_API TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st,

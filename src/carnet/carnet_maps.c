@@ -55,7 +55,7 @@ static const char LOCATOR_SELF[] = "[layer.territoire]\n"
 static void members_filter(tob_id_t id, char *buf, size_t size)
 {
     snprintf(buf, size,
-             "id IN (WITH RECURSIVE d(i) AS (SELECT %lld UNION"
+             "id IN (WITH RECURSIVE d(i) AS (SELECT CAST(%lld AS INTEGER) UNION"
              " SELECT m.child FROM membership m JOIN d ON m.parent = d.i"
              " WHERE m.kind = 'member') SELECT i FROM d)",
              (long long)id);
@@ -309,8 +309,8 @@ static double map_height(carnet_ctx_t *ctx)
     static const char sql[] =
         "SELECT MbrMaxX(e) - MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM"
         " (SELECT Extent(geom) AS e FROM territory WHERE id IN"
-        "  (WITH RECURSIVE d(i) AS (SELECT ?1 UNION SELECT m.child"
-        "   FROM membership m JOIN d ON m.parent = d.i"
+        "  (WITH RECURSIVE d(i) AS (SELECT CAST(?1 AS INTEGER)"
+        "   UNION SELECT m.child FROM membership m JOIN d ON m.parent = d.i"
         "   WHERE m.kind = 'member') SELECT i FROM d)"
         "  AND level = 'commune')";
     double h = 420;

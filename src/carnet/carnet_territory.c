@@ -28,13 +28,13 @@ static const char SQL_PARENTS[] =
     " SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2"
     "  FROM up JOIN territory t ON t.id = up.id"
     "  JOIN level l ON l.name = t.level"
-    " GROUP BY t.id ORDER BY min(up.depth), t.level, t.name";
+    " GROUP BY t.id, l.label ORDER BY min(up.depth), t.level, t.name";
 
 /* Member communes: descendants at level commune (the territory itself if
  * it is one). */
 static const char SQL_COMMUNES[] =
     "WITH RECURSIVE down(id, depth) AS ("
-    "  SELECT ?1, 0"
+    "  SELECT CAST(?1 AS INTEGER), 0"
     "  UNION SELECT m.child, down.depth + 1 FROM membership m"
     "    JOIN down ON m.parent = down.id"
     "   WHERE m.kind = 'member' AND down.depth < 8)"
@@ -48,7 +48,7 @@ static const char SQL_COMMUNES[] =
  * 3 overseas: 97209 is in 972). */
 static const char SQL_DEPARTEMENTS[] =
     "WITH RECURSIVE down(id, depth) AS ("
-    "  SELECT ?1, 0"
+    "  SELECT CAST(?1 AS INTEGER), 0"
     "  UNION SELECT m.child, down.depth + 1 FROM membership m"
     "    JOIN down ON m.parent = down.id"
     "   WHERE m.kind = 'member' AND down.depth < 8),"
@@ -69,7 +69,7 @@ static const char SQL_DEPARTEMENTS[] =
     " SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2, count(*) n"
     "  FROM dep JOIN territory t ON t.id = dep.id"
     "  JOIN level l ON l.name = t.level"
-    " GROUP BY t.id ORDER BY n DESC, t.code";
+    " GROUP BY t.id, l.label ORDER BY n DESC, t.code";
 
 static const char SQL_PEERS[] =
     "SELECT count(*) FROM territory WHERE level = ?1 AND vintage = ?2";

@@ -8,14 +8,18 @@
 
 static const char usage[] =
     "usage: terrobs init OBS.sqlite [--srid N] [--force]\n"
+    "       terrobs [--schema NAME] init PG:\"dbname=obs host=...\" ...\n"
     "\n"
     "Creates an observatory store: a SpatiaLite file that QGIS and ogrinfo\n"
-    "open as is, with one layer per territory level once loaded.\n"
+    "open as is, with one layer per territory level once loaded; or, on\n"
+    "PostgreSQL/PostGIS, a schema (default terrobs; active_schema=NAME in\n"
+    "the name or --schema) with the same tables and one view per level\n"
+    "(PostGIS is created in the database if it is not there).\n"
     "\n"
     "  --srid N   storage CRS, a projected EPSG code (default 2154,\n"
     "             Lambert-93; 5490 for Martinique and Guadeloupe, 2975 for\n"
     "             La Réunion). Areas are measured in it.\n"
-    "  --force    replace an existing file (atomically)\n";
+    "  --force    replace an existing file (atomically) or schema\n";
 
 static int run(int argc, char **argv)
 {
@@ -51,4 +55,4 @@ static int run(int argc, char **argv)
 }
 
 const tob_cli_command_t tob_cmd_init = {
-    "init", "create an observatory store (SpatiaLite)", usage, run};
+    "init", "create an observatory store (SpatiaLite or PostGIS)", usage, run};

@@ -1,6 +1,7 @@
 /* main.c - terrobs entry point: global flags, command dispatch, --help. */
 #include "cli.h"
 
+#include "terrobs/store.h"
 #include "terrobs/version.h"
 
 #include <gdal.h>
@@ -172,11 +173,14 @@ int tob_cli_parse_int(const char *text, long *out)
 static void print_help(FILE *out)
 {
     fprintf(out,
-            "usage: terrobs [--quiet] COMMAND [ARGS]\n"
+            "usage: terrobs [--quiet] [--schema NAME] COMMAND [ARGS]\n"
             "       terrobs COMMAND --help\n"
             "\n"
             "A territorial observatory: boundaries, indicators, contracts and\n"
             "GUP in one SpatiaLite store; thematic maps, carnets and atlases.\n"
+            "A STORE is a SpatiaLite file, or a PostgreSQL/PostGIS schema\n"
+            "named as GDAL does: PG:\"dbname=obs host=...\" (a shared\n"
+            "observatory; its schema: --schema or active_schema=NAME).\n"
             "\n"
             "Commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
@@ -186,6 +190,8 @@ static void print_help(FILE *out)
             "Global options:\n"
             "  -q, --quiet    no progress or notes on stderr (before or after\n"
             "                 the command)\n"
+            "  --schema NAME  the PostgreSQL schema of the observatory\n"
+            "                 (default terrobs)\n"
             "  -h, --help     this help\n"
             "  --version      print the version\n"
             "\n"
@@ -234,6 +240,17 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             tob_cli_quiet = 1;
+        } else if (strcmp(argv[i], "--schema") == 0 ||
+                   strncmp(argv[i], "--schema=", 9) == 0) {
+            const char *name = argv[i][8] == '=' ? argv[i] + 9
+                               : i + 1 < argc ? argv[++i]
+                                              : "";
+            tob_error_t err;
+            tob_error_clear(&err);
+            if (tob_store_set_schema(name, &err) != TOB_OK) {
+                fprintf(stderr, "terrobs: --schema: %s\n", err.message);
+                return TOB_EXIT_USAGE;
+            }
         } else if (strcmp(argv[i], "-h") == 0 ||
                    strcmp(argv[i], "--help") == 0) {
             print_help(stdout);

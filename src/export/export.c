@@ -117,7 +117,7 @@ static tob_status_t resolve_level(tob_store_t *st, export_plan_t *plan,
         db_prepare(st,
                    "SELECT l.label, (SELECT max(vintage) FROM territory"
                    "  WHERE level = l.name AND (?2 = 0 OR vintage = ?2)),"
-                   " (SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = ?3)"
+                   " TOB_CRS_NAME(?3)"
                    " FROM level l WHERE l.name = ?1",
                    &stmt, err);
     if (s != TOB_OK)
@@ -282,9 +282,7 @@ static tob_status_t export_date(export_plan_t *plan, tob_error_t *err)
 static tob_status_t store_name(tob_store_t *st, export_plan_t *plan,
                                tob_error_t *err)
 {
-    const char *path = tob_store_path(st);
-    const char *slash = strrchr(path, '/');
-    plan->store_name = strdup(slash != NULL ? slash + 1 : path);
+    plan->store_name = strdup(tob_store_name(st));
     if (plan->store_name == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     return TOB_OK;

@@ -351,7 +351,7 @@ static tob_status_t build(qgis_project_t *p, qgis_styles_t *styles,
     if (s != TOB_OK)
         return s;
     char title[512];
-    const char *store = CPLGetFilename(tob_store_path(p->st));
+    const char *store = tob_store_name(p->st);
     if (p->opts->title != NULL)
         snprintf(title, sizeof title, "%s", p->opts->title);
     else

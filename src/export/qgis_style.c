@@ -174,7 +174,7 @@ static void build_table(const tob_style_t *style, int vintage, style_query_t *q)
     g_string_append_printf(b,
                            " AND vintage = %d) AS t WHERE t.geom IS NOT NULL"
                            " AND (%s))",
-                           vintage, style->filter ? style->filter : "1");
+                           vintage, style->filter ? style->filter : "1 = 1");
     q->table = b;
 }
 

@@ -24,15 +24,15 @@ typedef struct stats {
 #define REPORTS_SQL(col)                                                       \
     "SELECT count(*), total(closed_date IS NULL OR closed_date > ?2),"         \
     " total(closed_date <= ?2) FROM gup_report WHERE site = ?1 AND"            \
-    " report_date <= ?2 AND (?3 IS NULL OR " col " = ?3)"
+    " report_date <= ?2 AND (CAST(?3 AS TEXT) IS NULL OR " col " = ?3)"
 #define DELAYS_SQL(col)                                                        \
     "SELECT julianday(closed_date) - julianday(report_date) FROM gup_report"   \
     " WHERE site = ?1 AND report_date <= ?2 AND closed_date <= ?2 AND"         \
-    " (?3 IS NULL OR " col " = ?3) ORDER BY 1"
+    " (CAST(?3 AS TEXT) IS NULL OR " col " = ?3) ORDER BY 1"
 #define ACTIONS_SQL(col)                                                       \
     "SELECT count(*), total(status = 'realise'), total(status IN ('prevu',"    \
     " 'engage') AND due_date < ?2) FROM gup_action WHERE site = ?1 AND"        \
-    " (?3 IS NULL OR " col " = ?3)"
+    " (CAST(?3 AS TEXT) IS NULL OR " col " = ?3)"
 #define REFERENT "coalesce(referent, '')"
 
 typedef struct ctx {

@@ -49,7 +49,8 @@ static tob_status_t project_prepare(prog_ctx_t *c, tob_error_t *err)
             "INSERT INTO project (contract, code, title, axis, owner,"
             " commune_code, total_cost, status, start_date, end_date,"
             " status_date, note, source_id, geom) VALUES (?1, ?2, ?3, ?4,"
-            " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, CASE WHEN ?14 IS NULL"
+            " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, CASE WHEN CAST(?14 AS "
+            "REAL) IS NULL"
             " THEN NULL ELSE Transform(MakePoint(?14, ?15, 4326), ?16) END)",
             &k->insert, err);
     if (s == TOB_OK)

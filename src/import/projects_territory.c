@@ -42,21 +42,23 @@ static const char projects_sql[] =
     "   AND t.code = c.territory_code),"
     "  c.territory_level"
     " FROM project p JOIN contract c ON c.id = p.contract"
-    " WHERE ?1 IS NULL OR c.code = ?1 ORDER BY p.id";
+    " WHERE CAST(?1 AS TEXT) IS NULL OR c.code = ?1 ORDER BY p.id";
 
 /* Ancestors through memberships and parent codes, at (level, vintage). */
 static const char up_sql[] =
-    "WITH RECURSIVE up(id) AS (VALUES (?1)"
-    "  UNION SELECT m.parent FROM membership m JOIN up ON m.child = up.id"
-    "   WHERE m.kind = 'member'"
+    "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS INTEGER)"
+    /* One recursive term (PostgreSQL takes no more): a member's parents
+     * and the territory its parent code names. */
     "  UNION SELECT p.id FROM up JOIN territory t ON t.id = up.id"
-    "   JOIN territory p ON p.code = t.parent_code AND p.level <> t.level)"
+    "   JOIN territory p ON (p.code = t.parent_code AND p.level <> t.level)"
+    "   OR p.id IN (SELECT m.parent FROM membership m"
+    "    WHERE m.child = up.id AND m.kind = 'member'))"
     " SELECT t.id FROM up JOIN territory t ON t.id = up.id"
     " WHERE t.level = ?2 AND t.vintage = ?3 ORDER BY t.id LIMIT 1";
 
 static const char by_point_sql[] =
     "SELECT t.id FROM territory t WHERE t.level = ?1 AND t.vintage = ?2"
-    " AND (?6 IS NULL OR t.area_m2 > ?6)"
+    " AND (CAST(?6 AS REAL) IS NULL OR t.area_m2 > ?6)"
     " AND t.id IN (TOB_BOX_IDS(territory, ?3, ?4, ?3, ?4))"
     " AND ST_Within(MakePoint(?3, ?4, ?5), t.geom) = 1"
     " ORDER BY t.id LIMIT 1";

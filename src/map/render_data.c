@@ -378,7 +378,7 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
     sb_add(b, " FROM ");
     territory_source(b, vars);
     sb_add(b, " WHERE t.geom IS NOT NULL AND (%s\n)",
-           style->filter ? style->filter : "1");
+           style->filter ? style->filter : "1 = 1");
     if (!extent_in_store_crs(r))
         return;
     /* Only what the map's extent shows is read, through the R*Tree; the
@@ -729,7 +729,7 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
     sb_add(&sql,
            " WHERE t.id IN (TOB_BOX_IDS(territory, ?3, ?5, ?4, ?6))"
            " AND (%s\n)",
-           layer->filter ? layer->filter : "1");
+           layer->filter ? layer->filter : "1 = 1");
     if (sql.oom) {
         free(sql.s);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");

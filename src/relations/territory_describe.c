@@ -67,15 +67,15 @@ static int describe_values(tob_store_t *st, FILE *out, tob_id_t id,
     db_stmt_t *vars = NULL;
     if (tob_values_open(st, &vals, err) != TOB_OK ||
         db_prepare(st,
-                   "SELECT name, y, r.from_level, r.stale FROM"
-                   " (SELECT v.name, (SELECT max(year) FROM observation"
+                   "SELECT vy.name, vy.y, r.from_level, r.stale FROM"
+                   " (SELECT v.name AS name, (SELECT max(year) FROM observation"
                    " WHERE variable = CASE WHEN v.aggregate = 'ratio'"
                    " THEN v.numerator ELSE v.name END) AS y"
-                   " FROM variable v) LEFT JOIN observation o"
-                   " ON o.territory = ?1 AND o.variable = name"
-                   " AND o.year = y LEFT JOIN aggregate_run r"
+                   " FROM variable v) AS vy LEFT JOIN observation o"
+                   " ON o.territory = ?1 AND o.variable = vy.name"
+                   " AND o.year = vy.y LEFT JOIN aggregate_run r"
                    " ON r.source_id = o.source_id"
-                   " WHERE y IS NOT NULL ORDER BY name",
+                   " WHERE vy.y IS NOT NULL ORDER BY vy.name",
                    &vars, err) != TOB_OK) {
         tob_values_close(vals);
         return -1;

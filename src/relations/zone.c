@@ -372,7 +372,7 @@ static tob_status_t upsert_zone(zone_run_t *z, zone_def_t *d, tob_error_t *err)
  * invalid, as a MULTIPOLYGON; NULL when no member has a geometry. */
 static const char GEOMETRY_SQL[] =
     "UPDATE territory SET geom = (SELECT CastToMultiPolygon(CASE"
-    "  WHEN ST_IsValid(u) THEN u"
+    "  WHEN ST_IsValid(u) = 1 THEN u"
     "  ELSE ST_CollectionExtract(ST_MakeValid(u), 3) END)"
     " FROM (SELECT ST_Union(c.geom) AS u FROM membership m"
     "  JOIN territory c ON c.id = m.child WHERE m.parent = ?1"

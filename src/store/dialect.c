@@ -64,6 +64,7 @@ typedef struct ctx {
     dialect_params_t *params;
     int oom;
     const char *start; /* of the whole statement */
+    int n_alias;       /* subqueries named */
 } ctx_t;
 
 /* A macro or a respelled function: name(args) -> template, where @1..@9
@@ -92,13 +93,18 @@ static const spelling_t SPELLINGS[] = {
      "(SELECT id AS pkid, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,"
      " ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM @T"
      " WHERE geom IS NOT NULL)"},
+    /* The name of a CRS, from the engine's own table of them. */
+    {"TOB_CRS_NAME", 1,
+     "(SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = @1)",
+     "(SELECT split_part(srtext, '\"', 2) FROM spatial_ref_sys"
+     " WHERE srid = CAST(@1 AS integer))"},
     /* SpatiaLite's names for PostGIS. */
     {"MakePoint", 2, NULL, "ST_MakePoint(@1, @2)"},
     {"MakePoint", 3, NULL, "ST_SetSRID(ST_MakePoint(@1, @2), @3)"},
     {"GeomFromWKB", -1, NULL, "ST_GeomFromWKB(@*)"},
     {"AsBinary", 1, NULL, "ST_AsBinary(@1)"},
     {"CastToMultiPolygon", 1, NULL, "ST_Multi(@1)"},
-    {"Transform", 2, NULL, "ST_Transform(@1, @2)"},
+    {"Transform", 2, NULL, "ST_Transform(@1, CAST(@2 AS integer))"},
     {"PointOnSurface", 1, NULL, "ST_PointOnSurface(@1)"},
     {"Centroid", 1, NULL, "ST_Centroid(@1)"},
     {"Area", 1, NULL, "ST_Area(@1)"},
@@ -124,11 +130,13 @@ static const spelling_t SPELLINGS[] = {
     {"group_concat", 2, NULL, "string_agg(CAST(@1 AS text), @2)"},
     {"ifnull", 2, NULL, "coalesce(@1, @2)"},
     {"julianday", 1, NULL,
-     "(EXTRACT(EPOCH FROM CAST(@1 AS timestamp)) / 86400.0 + 2440587.5)"},
+     "(EXTRACT(EPOCH FROM CAST(CAST(@1 AS text) AS timestamp)) / 86400.0"
+     " + 2440587.5)"},
     {"max", -2, NULL, "greatest(@*)"},
     {"min", -2, NULL, "least(@*)"},
     {"round", 2, NULL, "round(CAST(@1 AS numeric), @2)"},
-    {"total", 1, NULL, "coalesce(sum(@1), 0.0)"},
+    /* SQLite's booleans are integers: total(status = 'x') counts. */
+    {"total", 1, NULL, "coalesce(sum(tob_num(@1)), 0.0)"},
     {"instr", 2, NULL, "strpos(@1, @2)"},
     {"iif", 3, NULL, "CASE WHEN @1 THEN @2 ELSE @3 END"},
 };
@@ -224,6 +232,9 @@ static const char *split_args(const char *open, const char *end,
 }
 
 static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out);
+static int word_is(const char *w, size_t len, const char *name);
+static int next_word(const char *p, const char *end, const char **ws,
+                     const char **we);
 
 static void trimmed(const char **s, const char **e)
 {
@@ -348,15 +359,22 @@ static void add_param_name(ctx_t *c, int k, const char *name, size_t len)
         return;
     if (k > ps->n) {
         char **names = realloc(ps->names, (size_t)k * sizeof *names);
-        if (names == NULL) {
+        if (names != NULL)
+            ps->names = names;
+        char *used = realloc(ps->used, (size_t)k);
+        if (used != NULL)
+            ps->used = used;
+        if (names == NULL || used == NULL) {
             c->oom = 1;
             return;
         }
-        for (int i = ps->n; i < k; i++)
+        for (int i = ps->n; i < k; i++) {
             names[i] = NULL;
-        ps->names = names;
+            used[i] = 0;
+        }
         ps->n = k;
     }
+    ps->used[k - 1] = 1;
     if (name != NULL && ps->names[k - 1] == NULL) {
         ps->names[k - 1] = strndup(name, len);
         if (ps->names[k - 1] == NULL)
@@ -388,16 +406,49 @@ static const char *pg_param(ctx_t *c, const char *p, const char *end,
                 strlen(c->params->names[i]) == (size_t)(e - s) &&
                 strncmp(c->params->names[i], s, (size_t)(e - s)) == 0)
                 k = i + 1;
-        if (k == 0) {
+        if (k == 0)
             k = c->max_param + 1;
-            add_param_name(c, k, s, (size_t)(e - s));
-        }
+        add_param_name(c, k, s, (size_t)(e - s));
         p = e;
     }
     if (k > c->max_param)
         c->max_param = k;
     putf(out, "$%d", k);
     return p;
+}
+
+/* Whether the join after p has an ON before the next clause. */
+static int join_has_on(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p < end) {
+        if (*p == '\'' || *p == '"') {
+            p = skip_quoted(p, end, *p);
+            continue;
+        }
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && --depth < 0)
+            return 0;
+        else if (*p == ';' && depth == 0)
+            return 0;
+        if (depth == 0 && is_ident_start((unsigned char)*p) &&
+            !is_ident((unsigned char)p[-1])) {
+            const char *w = p;
+            while (p < end && is_ident((unsigned char)*p))
+                p++;
+            size_t n = (size_t)(p - w);
+            if (word_is(w, n, "ON"))
+                return 1;
+            if (word_is(w, n, "JOIN") || word_is(w, n, "WHERE") ||
+                word_is(w, n, "GROUP") || word_is(w, n, "ORDER") ||
+                word_is(w, n, "USING"))
+                return 0;
+            continue;
+        }
+        p++;
+    }
+    return 0;
 }
 
 /* One word of PostgreSQL DDL or SQL that SQLite spells otherwise; returns
@@ -413,6 +464,30 @@ static const char *pg_word(ctx_t *c, const char *w, const char *we,
         if (word_is(w, len, "temp"))
             puts_(out, "pg_temp.");
         return after + 1;
+    }
+    /* SQLite's IS [NOT] between values is SQL's IS [NOT] DISTINCT FROM. */
+    if (word_is(w, len, "IS")) {
+        const char *v = we;
+        int neg = next_word(we, end, &ns, &ne) &&
+                  word_is(ns, (size_t)(ne - ns), "NOT");
+        if (neg)
+            v = ne;
+        const char *vs, *ve;
+        int keyword = next_word(v, end, &vs, &ve) &&
+                      (word_is(vs, (size_t)(ve - vs), "NULL") ||
+                       word_is(vs, (size_t)(ve - vs), "TRUE") ||
+                       word_is(vs, (size_t)(ve - vs), "FALSE") ||
+                       word_is(vs, (size_t)(ve - vs), "DISTINCT"));
+        if (!keyword) {
+            puts_(out, neg ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+            return v;
+        }
+    }
+    /* SQLite's CROSS JOIN ... ON (a join order forced) is a JOIN. */
+    if (word_is(w, len, "CROSS") && next_word(we, end, &ns, &ne) &&
+        word_is(ns, (size_t)(ne - ns), "JOIN") && join_has_on(ne, end)) {
+        puts_(out, "JOIN");
+        return ne;
     }
     if (word_is(w, len, "rowid")) {
         puts_(out, "ctid");
@@ -435,6 +510,11 @@ static const char *pg_word(ctx_t *c, const char *w, const char *we,
         puts_(out, "double precision");
         return we;
     }
+    /* SQLite's integers are 64-bit. */
+    if (word_is(w, len, "INTEGER") && !c->ddl) {
+        puts_(out, "bigint");
+        return we;
+    }
     if (!c->ddl)
         return NULL;
     if (word_is(w, len, "WITHOUT") && next_word(we, end, &ns, &ne) &&
@@ -453,6 +533,61 @@ static const char *pg_word(ctx_t *c, const char *w, const char *we,
         return we;
     }
     return NULL;
+}
+
+/* Words after a subquery that are not its alias. */
+static int is_clause_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "WHERE",  "GROUP",   "ORDER", "LIMIT",  "JOIN",      "LEFT",   "INNER",
+        "CROSS",  "ON",      "UNION", "EXCEPT", "INTERSECT", "HAVING", "WINDOW",
+        "OFFSET", "NATURAL", "RIGHT", "FULL",   "USING"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (word_is(w, n, words[i]))
+            return 1;
+    return 0;
+}
+
+/* PostgreSQL 15 wants an alias on every subquery in FROM: SQLite's
+ * FROM (SELECT ...) gets one when it has none. w..we is FROM or JOIN and
+ * open its '('; returns the position after the subquery, or NULL when
+ * what follows is not one. */
+static const char *pg_subquery(ctx_t *c, const char *w, const char *we,
+                               const char *open, const char *end, sbuf_t *out)
+{
+    const char *ks, *ke;
+    if (!next_word(open + 1, end, &ks, &ke) ||
+        !(word_is(ks, (size_t)(ke - ks), "SELECT") ||
+          word_is(ks, (size_t)(ke - ks), "WITH") ||
+          word_is(ks, (size_t)(ke - ks), "VALUES")))
+        return NULL;
+    const char *close = open + 1;
+    int depth = 1;
+    while (close < end && depth > 0) {
+        const char *q = skip_comment(close, end);
+        if (q != close) {
+            close = q;
+            continue;
+        }
+        if (*close == '\'' || *close == '"') {
+            close = skip_quoted(close, end, *close);
+            continue;
+        }
+        depth += *close == '(' ? 1 : *close == ')' ? -1 : 0;
+        close++;
+    }
+    if (depth != 0)
+        return NULL;
+    put(out, w, (size_t)(we - w));
+    put(out, we, (size_t)(open - we));
+    puts_(out, "(");
+    rewrite(c, open + 1, close - 1, out);
+    puts_(out, ")");
+    const char *as, *ae;
+    if (!next_word(close, end, &as, &ae) ||
+        is_clause_word(as, (size_t)(ae - as)))
+        putf(out, " AS tob_q%d", ++c->n_alias);
+    return close;
 }
 
 static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
@@ -516,6 +651,15 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
                 continue;
             }
         }
+        if (c->engine == DIALECT_PG && open < end && *open == '(' &&
+            (word_is(w, (size_t)(p - w), "FROM") ||
+             word_is(w, (size_t)(p - w), "JOIN"))) {
+            const char *next = pg_subquery(c, w, p, open, end, out);
+            if (next != NULL) {
+                p = next;
+                continue;
+            }
+        }
         if (c->engine == DIALECT_PG) {
             const char *next = pg_word(c, w, p, end, &ignore, out);
             if (next != NULL) {
@@ -531,16 +675,17 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
 
 int dialect_needs(dialect_engine_t engine, const char *sql)
 {
-    return engine == DIALECT_PG || strstr(sql, "TOB_BOX_") != NULL;
+    return engine == DIALECT_PG || strstr(sql, "TOB_") != NULL;
 }
 
 static char *run(dialect_engine_t engine, int srid, int ddl, const char *sql,
                  dialect_params_t *params)
 {
-    ctx_t c = {engine, srid, ddl, 0, params, 0, sql};
+    ctx_t c = {engine, srid, ddl, 0, params, 0, sql, 0};
     sbuf_t out = {NULL, 0, 0, 0};
     if (params != NULL) {
         params->names = NULL;
+        params->used = NULL;
         params->n = 0;
     }
     rewrite(&c, sql, sql + strlen(sql), &out);
@@ -571,6 +716,8 @@ void dialect_params_free(dialect_params_t *params)
     for (int i = 0; i < params->n; i++)
         free(params->names[i]);
     free(params->names);
+    free(params->used);
     params->names = NULL;
+    params->used = NULL;
     params->n = 0;
 }

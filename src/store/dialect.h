@@ -2,7 +2,7 @@
  * Modules spell one SQL: SQLite/SpatiaLite's, with `?N`, `?` or `:name`
  * parameters and SpatiaLite's function names (MakePoint, GeomFromWKB,
  * AsBinary, CastToMultiPolygon, X, Y, MbrMinX..., Extent, group_concat,
- * julianday, strftime, INSERT OR IGNORE), plus three neutral macros for
+ * julianday, strftime, INSERT OR IGNORE), plus neutral macros for
  * the spatial index, which SpatiaLite keeps in an R*Tree table and PostGIS
  * in a GiST index on the column itself:
  *   TOB_BOX_IDS(table, xmin, ymin, xmax, ymax)
@@ -10,7 +10,10 @@
  *   TOB_BOX_IDS_OF(table, geom)
  *       the same for the box of a geometry expression;
  *   TOB_BOX_TABLE(table)
- *       a table of (pkid, xmin, xmax, ymin, ymax), one row per geometry.
+ *       a table of (pkid, xmin, xmax, ymin, ymax), one row per geometry;
+ * and one for the engine's table of CRSs:
+ *   TOB_CRS_NAME(srid)
+ *       a scalar subquery: the CRS's name ("RGF93 v1 / Lambert-93").
  * dialect_sql() expands the macros for the store's engine and, for
  * PostgreSQL, rewrites the rest (parameters to $n, functions to PostGIS's,
  * main./temp. qualifiers, types of the schema's DDL).
@@ -28,6 +31,7 @@ typedef enum dialect_engine {
 /* Named parameters of a rewritten statement (":xmin" -> $3), in order. */
 typedef struct dialect_params {
     char **names; /* names[k] is the name of $k+1, NULL when unnamed */
+    char *used;   /* used[k]: $k+1 appears (SQLite allows gaps: ?1, ?3) */
     int n;
 } dialect_params_t;
 

@@ -3,6 +3,7 @@
  * same style SQL, is held to the same rules. */
 #include "sql_guard.h"
 
+#include "db_pg_internal.h"
 #include "db_sqlite_internal.h"
 #include "dialect.h"
 
@@ -145,8 +146,96 @@ static int check_budget(void *user)
     return 1;
 }
 
+/* PostgreSQL: the functions that reach files, the server or other
+ * sessions, refused by name as SQLite's authorizer refuses its own. */
+static const char *const pg_denied_function_parts[] = {
+    "pg_read",   "pg_ls",        "pg_stat_file", "lo_",
+    "dblink",    "pg_terminate", "pg_cancel",    "pg_reload",
+    "pg_rotate", "set_config",   "pg_sleep",     "pg_advisory",
+    "pg_notify", "query_to_xml", "copy",         "nextval",
+    "setval",    "pg_logical",   "pg_create",    "pg_drop",
+    "pg_switch", "pg_promote",   "pg_backup",    "txid_",
+    "pg_current"};
+
+static int pg_function_allowed(const char *name, size_t n)
+{
+    char low[64];
+    if (n >= sizeof low)
+        n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[n] = '\0';
+    if (!function_allowed(low))
+        return 0;
+    for (size_t i = 0; i < sizeof pg_denied_function_parts /
+                               sizeof pg_denied_function_parts[0];
+         i++)
+        if (strstr(low, pg_denied_function_parts[i]) != NULL)
+            return 0;
+    return 1;
+}
+
+/* Scans users' SQL for PostgreSQL: every name called as a function must be
+ * allowed; *more when a second statement follows. 1 when it may run. */
+static int pg_scan(sql_guard_t *g, const char *sql, int *more)
+{
+    *more = 0;
+    for (const char *p = sql; *p != '\0'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+            while (p[1] != '\0' && p[1] != q)
+                p++;
+            if (p[1] == '\0')
+                break;
+            p++;
+            continue;
+        }
+        if (*p == ';') {
+            const char *t = p + 1;
+            while (isspace((unsigned char)*t))
+                t++;
+            *more = *more || *t != '\0';
+            continue;
+        }
+        if (!(isalpha((unsigned char)*p) || *p == '_') ||
+            (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+            continue;
+        const char *w = p;
+        while (isalnum((unsigned char)p[1]) || p[1] == '_')
+            p++;
+        const char *after = p + 1;
+        while (isspace((unsigned char)*after))
+            after++;
+        if (*after == '(' && !pg_function_allowed(w, (size_t)(p + 1 - w))) {
+            snprintf(g->denied, sizeof g->denied, "function %.*s",
+                     (int)(p + 1 - w), w);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The budget is the server's statement_timeout there. */
+static void pg_guard_on(tob_store_t *st, sql_guard_t *g)
+{
+    g->denied[0] = '\0';
+    g->over_budget = 0;
+    if (pg_in_transaction(st))
+        return;
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "BEGIN READ ONLY; SET LOCAL statement_timeout = %.0f",
+             budget_of(g) * 1000);
+    if (pg_exec(st, sql) == 0)
+        st->guard_txn = 1;
+}
+
 void sql_guard_on(tob_store_t *st, sql_guard_t *g)
 {
+    if (st->engine == DIALECT_PG) {
+        pg_guard_on(st, g);
+        return;
+    }
     sqlite3 *db = db_sqlite(st);
     g->denied[0] = '\0';
     g->over_budget = 0;
@@ -164,6 +253,12 @@ void sql_guard_on(tob_store_t *st, sql_guard_t *g)
 
 void sql_guard_off(tob_store_t *st)
 {
+    if (st->engine == DIALECT_PG) {
+        if (st->guard_txn)
+            pg_exec(st, "ROLLBACK");
+        st->guard_txn = 0;
+        return;
+    }
     sqlite3_progress_handler(db_sqlite(st), 0, NULL, NULL);
     sqlite3_set_authorizer(db_sqlite(st), NULL, NULL);
 }
@@ -175,12 +270,31 @@ tob_status_t sql_guard_prepare(tob_store_t *st, const sql_guard_t *g,
     sqlite3_stmt *s = NULL;
     const char *tail = NULL;
     *stmt = NULL;
+    if (st->engine == DIALECT_PG) {
+        int extra = 0;
+        pg_stmt_t *ps = NULL;
+        if (!pg_scan((sql_guard_t *)g, sql, &extra))
+            return sql_guard_error(st, g, err);
+        if (more != NULL)
+            *more = extra;
+        if (extra)
+            return TOB_OK;
+        int rc = pgs_prepare(st, sql, 1, &ps);
+        if (rc == -2)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        if (rc != 0)
+            return sql_guard_error(st, g, err);
+        if ((*stmt = db_wrap_pg(ps)) == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        return TOB_OK;
+    }
     char *mine = NULL;
     if (dialect_needs(DIALECT_SQLITE, sql) &&
         (mine = dialect_sql(DIALECT_SQLITE, tob_store_srid(st), sql, NULL)) ==
             NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    int rc = sqlite3_prepare_v2(db_sqlite(st), mine ? mine : sql, -1, &s, &tail);
+    int rc =
+        sqlite3_prepare_v2(db_sqlite(st), mine ? mine : sql, -1, &s, &tail);
     while (tail != NULL && isspace((unsigned char)*tail))
         tail++;
     if (more != NULL)
@@ -196,8 +310,10 @@ tob_status_t sql_guard_prepare(tob_store_t *st, const sql_guard_t *g,
 tob_status_t sql_guard_error(tob_store_t *st, const sql_guard_t *g,
                              tob_error_t *err)
 {
-    sqlite3 *db = db_sqlite(st);
-    if (g->over_budget) {
+    int over =
+        g->over_budget || (st->engine == DIALECT_PG &&
+                           strstr(pg_errmsg(st), "statement timeout") != NULL);
+    if (over) {
         tob_error_set(
             err, TOB_ERR_INPUT,
             "the style's SQL ran longer than its budget of %g s: "
@@ -212,6 +328,10 @@ tob_status_t sql_guard_error(tob_store_t *st, const sql_guard_t *g,
                              "the style's SQL may only read the store: %s "
                              "is not allowed",
                              g->denied);
+    if (st->engine == DIALECT_PG)
+        return tob_error_lib(err, TOB_ERR_INPUT, 1, "the style's SQL fails: %s",
+                             pg_errmsg(st));
+    sqlite3 *db = db_sqlite(st);
     return tob_error_lib(err, TOB_ERR_INPUT, sqlite3_extended_errcode(db),
                          "the style's SQL fails: %s", sqlite3_errmsg(db));
 }

@@ -3,6 +3,7 @@
 
 #include "base/afile.h"
 #include "db.h"
+#include "db_pg_internal.h"
 #include "db_sqlite_internal.h"
 #include "store_internal.h"
 #include "store_schema.h"
@@ -35,13 +36,50 @@ static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
     return TOB_OK;
 }
 
+static tob_status_t exec_pg(tob_store_t *st, const char *sql,
+                           const char *doing, tob_error_t *err)
+{
+    char *text = dialect_sql(DIALECT_PG, st->srid, sql, NULL);
+    if (text == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    int rc = pg_exec(st, text);
+    free(text);
+    return rc == 0 ? TOB_OK : db_fail(st, doing, err);
+}
+
 tob_status_t tob_store_exec(tob_store_t *st, const char *sql, tob_error_t *err)
 {
+    if (st->engine == DIALECT_PG)
+        return exec_pg(st, sql, "running SQL", err);
+    if (dialect_needs(DIALECT_SQLITE, sql)) {
+        char *text = dialect_sql(DIALECT_SQLITE, st->srid, sql, NULL);
+        if (text == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        tob_status_t s = exec_db(st->db, text, "running SQL", err);
+        free(text);
+        return s;
+    }
     return exec_db(st->db, sql, "running SQL", err);
+}
+
+/* PostgreSQL: writers of one observatory take turns (a transaction-level
+ * advisory lock on the schema's name), as SQLite's BEGIN IMMEDIATE makes
+ * them; readers are never held (MVCC). */
+static tob_status_t begin_pg(tob_store_t *st, tob_error_t *err)
+{
+    tob_status_t s = exec_pg(st,
+                             "BEGIN; SELECT pg_advisory_xact_lock("
+                             "hashtext('terrobs.' || current_schema()))",
+                             "locking the store", err);
+    if (s != TOB_OK)
+        tob_error_at(err, st->path, 0, NULL);
+    return s;
 }
 
 tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
 {
+    if (st->engine == DIALECT_PG)
+        return begin_pg(st, err);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
         SQLITE_OK) {
         tob_status_t s = sqlite_fail(st->db, "locking the store", err);
@@ -53,11 +91,18 @@ tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
 
 tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err)
 {
+    if (st->engine == DIALECT_PG)
+        return exec_pg(st, "COMMIT", "committing", err);
     return exec_db(st->db, "COMMIT", "committing", err);
 }
 
 void tob_store_rollback(tob_store_t *st)
 {
+    if (st != NULL && st->engine == DIALECT_PG) {
+        if (pg_in_transaction(st))
+            pg_exec(st, "ROLLBACK");
+        return;
+    }
     if (st != NULL && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -77,10 +122,27 @@ const char *tob_store_path(const tob_store_t *st)
     return st->path;
 }
 
+const char *tob_store_name(const tob_store_t *st)
+{
+    if (st->name != NULL)
+        return st->name;
+    const char *slash = strrchr(st->path, '/');
+    return slash != NULL ? slash + 1 : st->path;
+}
+
+int tob_store_is_pg(const tob_store_t *st)
+{
+    return st->engine == DIALECT_PG;
+}
+
 void tob_store_close(tob_store_t *st)
 {
     if (st == NULL)
         return;
+    if (st->engine == DIALECT_PG) {
+        pg_store_close(st);
+        return;
+    }
     sqlite3_close(st->db);
     if (st->spatialite_cache != NULL)
         spatialite_cleanup_ex(st->spatialite_cache);
@@ -283,6 +345,14 @@ tob_status_t tob_store_create(const char *path, int srid, int force,
                               tob_store_t **out, tob_error_t *err)
 {
     *out = NULL;
+    if (pg_is_name(path)) {
+        tob_status_t s = check_projected(srid, err);
+        if (s == TOB_OK)
+            s = pg_store_create(path, srid, force, err);
+        if (s == TOB_OK)
+            s = pg_store_open(path, TOB_STORE_WRITE, out, err);
+        return s;
+    }
     if (file_exists(path) && !force) {
         tob_error_set(err, TOB_ERR_EXISTS,
                       "file exists; use --force to replace it");
@@ -405,6 +475,8 @@ tob_status_t tob_store_open(const char *path, tob_store_mode_t mode,
                             tob_store_t **out, tob_error_t *err)
 {
     *out = NULL;
+    if (pg_is_name(path))
+        return pg_store_open(path, mode, out, err);
     struct stat sb;
     if (stat(path, &sb) != 0) {
         tob_error_set(err, TOB_ERR_NOTFOUND,

@@ -4,6 +4,7 @@
 #include "terrobs/store.h"
 
 #include "db.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -150,15 +151,27 @@ static void print_aggregate(db_stmt_t *s, FILE *out)
 
 tob_status_t tob_store_describe(tob_store_t *st, FILE *out, tob_error_t *err)
 {
+    /* The header comes from each engine's own catalogue. */
     int rc = each_row(
         st, out,
-        "SELECT main.file, s.srid, s.ref_sys_name, v.user_version, m.value"
-        " FROM (SELECT file FROM pragma_database_list WHERE name = 'main')"
-        " AS main, (SELECT user_version FROM pragma_user_version) AS v,"
-        " meta m JOIN spatial_ref_sys s"
-        " ON s.srid = (SELECT CAST(value AS INTEGER) FROM meta"
-        "              WHERE key = 'srid')"
-        " WHERE m.key = 'created'",
+        st->engine == DIALECT_PG
+            ? "SELECT 'PostgreSQL database ' || current_database() ||"
+              " ', schema ' || current_schema(), s.srid,"
+              " split_part(s.srtext, '\"', 2),"
+              " (SELECT value FROM meta WHERE key = 'schema_version'),"
+              " m.value FROM meta m JOIN spatial_ref_sys s"
+              " ON s.srid = (SELECT CAST(value AS INTEGER) FROM meta"
+              "              WHERE key = 'srid')"
+              " WHERE m.key = 'created'"
+            : "SELECT main.file, s.srid, s.ref_sys_name, v.user_version,"
+              " m.value"
+              " FROM (SELECT file FROM pragma_database_list"
+              " WHERE name = 'main') AS main,"
+              " (SELECT user_version FROM pragma_user_version) AS v,"
+              " meta m JOIN spatial_ref_sys s"
+              " ON s.srid = (SELECT CAST(value AS INTEGER) FROM meta"
+              "              WHERE key = 'srid')"
+              " WHERE m.key = 'created'",
         print_header, err);
     if (rc == 0) {
         fprintf(out, "levels:\n");

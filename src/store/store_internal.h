@@ -17,6 +17,7 @@ struct tob_store {
     void *spatialite_cache; /* SQLite */
     struct pg_conn *pg;     /* PostgreSQL (PGconn) */
     char *schema;           /* PostgreSQL: the observatory's schema */
+    char *name;             /* PostgreSQL: "database, schema s" */
     int srid;
     char *path;        /* the file, or the connection string without password */
     long long changes; /* PostgreSQL: rows of the last statement */
@@ -24,6 +25,8 @@ struct tob_store {
     unsigned geometry_oid; /* PostgreSQL: PostGIS's geometry type */
     int read_only;         /* opened for reading */
     int version;           /* schema version as opened */
+    char pg_error[512];    /* PostgreSQL: the last error */
+    int guard_txn;         /* PostgreSQL: the guard opened a transaction */
 };
 
 #endif

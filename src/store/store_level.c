@@ -2,6 +2,7 @@
 #include "terrobs/store.h"
 
 #include "db.h"
+#include "store_internal.h"
 #include "terrobs/version.h"
 
 #include <cpl_vsi.h>
@@ -115,7 +116,8 @@ static tob_status_t create_view(tob_store_t *st, const char *name,
              " WHERE level = '%s';",
              name, name);
     tob_status_t s = tob_store_exec(st, sql, err);
-    if (s != TOB_OK)
+    /* PostGIS lists a view's geometry column by itself. */
+    if (s != TOB_OK || st->engine == DIALECT_PG)
         return s;
     db_stmt_t *stmt = NULL;
     s = db_prepare(st,
@@ -138,8 +140,12 @@ static int name_taken(tob_store_t *st, const char *name)
     db_stmt_t *stmt = NULL;
     int taken = 1;
     if (db_try_prepare(st,
-                       "SELECT 1 FROM sqlite_master WHERE name = ?"
-                       " COLLATE NOCASE",
+                       st->engine == DIALECT_PG
+                           ? "SELECT 1 FROM pg_class WHERE relnamespace ="
+                             " current_schema()::regnamespace"
+                             " AND lower(relname) = lower(?)"
+                           : "SELECT 1 FROM sqlite_master WHERE name = ?"
+                             " COLLATE NOCASE",
                        &stmt)) {
         db_bind_text_static(stmt, 1, name);
         taken = db_step(stmt) == DB_ROW;

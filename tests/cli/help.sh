@@ -5,7 +5,7 @@
 . "$TOB_SRC/tests/cli/lib.sh"
 
 $T --help >help.txt || fail "terrobs --help failed"
-assert_contains help.txt "^usage: terrobs \[--quiet\] COMMAND"
+assert_contains help.txt "^usage: terrobs \[--quiet\] \[--schema NAME\] COMMAND"
 assert_contains help.txt "^Exit status:"
 commands=$(awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }' help.txt)
 [ "$(echo "$commands" | wc -l)" -ge 12 ] || fail "too few commands: $commands"

@@ -51,13 +51,61 @@ assert_eq() {
     [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
 
-# store_dump STORE: a canonical text dump of the whole store (schema and
-# every row), to prove a failed command changed nothing.
-store_dump() {
-    sqlite3 "$1" .dump
+# The engine of the stores new_store makes: TOB_TEST_ENGINE=pg (ctest's
+# *_pg tests) puts them in schemas of the throwaway PostgreSQL cluster that
+# TOB_TEST_PG names (a libpq connection string); else SpatiaLite files.
+PGBIN=/usr/lib/postgresql/15/bin
+
+# new_store NAME: a store name for this test, absent yet: TOB_TMP/NAME.sqlite
+# or PG:"$TOB_TEST_PG active_schema=<test>_<name>" (the schema dropped
+# first; GDAL's keyword, so ogrinfo opens the same name).
+new_store() {
+    if [ "${TOB_TEST_ENGINE:-sqlite}" != pg ]; then
+        echo "$TOB_TMP/$1.sqlite"
+        return
+    fi
+    : "${TOB_TEST_PG:?TOB_TEST_PG must name the test cluster}"
+    schema=$(printf '%s_%s' "$(basename "$TOB_TMP")" "$1" |
+        tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_')
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q -v ON_ERROR_STOP=1 "$TOB_TEST_PG" \
+        -c "DROP SCHEMA IF EXISTS \"$schema\" CASCADE" >/dev/null
+    echo "PG:$TOB_TEST_PG active_schema=$schema"
 }
 
-# sql STORE QUERY: one query's output, with SpatiaLite loaded.
+# The libpq connection and schema of a PG: store name.
+pg_conninfo() {
+    printf '%s\n' "${1#PG:}" | sed 's/ *\(active_\)\{0,1\}schema=[a-z0-9_]*//'
+}
+pg_schema() {
+    printf '%s\n' "$1" | sed -n 's/.*schema=\([a-z0-9_]*\).*/\1/p'
+}
+
+# store_dump STORE: a canonical text dump of the whole store (schema and
+# every row), to prove a failed command changed nothing. On PostgreSQL
+# sequence positions are left out: a rolled-back insert moves them.
+store_dump() {
+    case $1 in
+    PG:*)
+        pg_dump --no-owner -n "$(pg_schema "$1")" "$(pg_conninfo "$1")" |
+            grep -v -e 'pg_catalog.setval' -e '^\\restrict' -e '^\\unrestrict'
+        ;;
+    *) sqlite3 "$1" .dump ;;
+    esac
+}
+
+# sql STORE QUERY: one query's output (columns joined by |), with
+# SpatiaLite loaded, or in the store's schema on PostgreSQL.
 sql() {
-    printf '%s\n' ".load mod_spatialite" "$2" | sqlite3 -batch -noheader "$1"
+    case $1 in
+    PG:*)
+        PGOPTIONS="-c search_path=$(pg_schema "$1"),public" \
+            psql -X -A -t -q -F'|' -v ON_ERROR_STOP=1 "$(pg_conninfo "$1")" \
+            -c "$2"
+        ;;
+    *)
+        printf '%s\n' ".load mod_spatialite" "$2" |
+            sqlite3 -batch -noheader "$1"
+        ;;
+    esac
 }

@@ -1,0 +1,479 @@
+/* db_pg.c - statements on PostgreSQL through libpq. A statement is
+ * prepared once on the server under its own name; a step executes it with
+ * the bound parameters (text, blobs binary) and keeps the whole result, so
+ * that statements interleave on one connection as they do on SQLite.
+ * Results are read as text; bytea and geometry columns are decoded on
+ * demand, geometries into SpatiaLite's BLOB-Geometry. */
+#include "db.h"
+#include "db_pg_internal.h"
+
+#include <libpq-fe.h>
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+    OID_BOOL = 16,
+    OID_BYTEA = 17,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_OID = 26,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701,
+    OID_NUMERIC = 1700
+};
+
+struct pg_stmt {
+    tob_store_t *st;
+    char name[24];
+    int readonly;
+    dialect_params_t params;
+    const char **vals;
+    char **owned; /* owned[i]: vals[i]'s copy, or NULL when borrowed */
+    int *lens, *fmts;
+    PGresult *res;
+    int executed, row, nrows;
+    PGresult *desc;        /* the description, before a step */
+    unsigned char **blobs; /* decoded columns of the current row */
+    size_t *blob_len;
+};
+
+static PGconn *conn(tob_store_t *st)
+{
+    return (PGconn *)st->pg;
+}
+
+void pg_set_error(tob_store_t *st, const char *msg)
+{
+    snprintf(st->pg_error, sizeof st->pg_error, "%s", msg ? msg : "");
+    size_t n = strlen(st->pg_error);
+    while (n > 0 && isspace((unsigned char)st->pg_error[n - 1]))
+        st->pg_error[--n] = '\0';
+}
+
+const char *pg_errmsg(tob_store_t *st)
+{
+    if (st->pg_error[0] == '\0')
+        pg_set_error(st, PQerrorMessage(conn(st)));
+    return st->pg_error;
+}
+
+static void result_error(tob_store_t *st, PGresult *r)
+{
+    const char *m = r != NULL ? PQresultErrorMessage(r) : NULL;
+    pg_set_error(st, m != NULL && *m ? m : PQerrorMessage(conn(st)));
+}
+
+int pg_exec(tob_store_t *st, const char *sql)
+{
+    PGresult *r = PQexec(conn(st), sql);
+    ExecStatusType t = PQresultStatus(r);
+    int ok = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+    if (!ok)
+        result_error(st, r);
+    else
+        st->changes = atoll(PQcmdTuples(r));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+int pg_in_transaction(tob_store_t *st)
+{
+    PGTransactionStatusType t = PQtransactionStatus(conn(st));
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+long long pg_last_insert_id(tob_store_t *st)
+{
+    PGresult *r = PQexec(conn(st), "SELECT lastval()");
+    long long id = 0;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        id = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return id;
+}
+
+static int has_word(const char *sql, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = sql; *p != '\0'; p++)
+        if (strncasecmp(p, word, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the statement can only read: its first word. */
+static int reads_only(const char *sql)
+{
+    while (isspace((unsigned char)*sql) || *sql == '(')
+        sql++;
+    static const char *const words[] = {"SELECT", "WITH", "VALUES"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (strncasecmp(sql, words[i], n) == 0 &&
+            !isalnum((unsigned char)sql[n]) && sql[n] != '_') {
+            if (i != 1)
+                return 1;
+            /* WITH ... INSERT/UPDATE/DELETE writes. */
+            return !has_word(sql, "INSERT") && !has_word(sql, "UPDATE") &&
+                   !has_word(sql, "DELETE");
+        }
+    }
+    return 0;
+}
+
+static int alloc_params(pg_stmt_t *s)
+{
+    int n = s->params.n;
+    if (n == 0)
+        return 0;
+    s->vals = calloc((size_t)n, sizeof *s->vals);
+    s->owned = calloc((size_t)n, sizeof *s->owned);
+    s->lens = calloc((size_t)n, sizeof *s->lens);
+    s->fmts = calloc((size_t)n, sizeof *s->fmts);
+    return s->vals && s->owned && s->lens && s->fmts ? 0 : -1;
+}
+
+int pgs_prepare(tob_store_t *st, const char *sql, int try, pg_stmt_t **out)
+{
+    *out = NULL;
+    pg_stmt_t *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return -2;
+    s->st = st;
+    char *text = dialect_sql(DIALECT_PG, st->srid, sql, &s->params);
+    if (text == NULL || alloc_params(s) != 0) {
+        free(text);
+        pgs_finalize(s);
+        return -2;
+    }
+    s->readonly = reads_only(text);
+    snprintf(s->name, sizeof s->name, "tob%u", ++st->stmt_serial);
+    int saved = try && pg_in_transaction(st);
+    if (saved)
+        pg_exec(st, "SAVEPOINT tob_try");
+    /* A parameter the SQL skips (?1, ?3) is typed text for PostgreSQL. */
+    Oid *types =
+        s->params.n > 0 ? calloc((size_t)s->params.n, sizeof *types) : NULL;
+    for (int i = 0; types != NULL && i < s->params.n; i++)
+        types[i] = s->params.used[i] ? 0 : 25;
+    PGresult *r = PQprepare(conn(st), s->name, text, s->params.n, types);
+    free(types);
+    free(text);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        result_error(st, r);
+        s->name[0] = '\0';
+    }
+    PQclear(r);
+    if (saved) {
+        char keep[sizeof st->pg_error];
+        memcpy(keep, st->pg_error, sizeof keep);
+        pg_exec(st, ok ? "RELEASE SAVEPOINT tob_try"
+                       : "ROLLBACK TO SAVEPOINT tob_try;"
+                         " RELEASE SAVEPOINT tob_try");
+        memcpy(st->pg_error, keep, sizeof keep);
+    }
+    if (!ok) {
+        pgs_finalize(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+static void drop_row(pg_stmt_t *s)
+{
+    if (s->blobs == NULL || s->res == NULL)
+        return;
+    for (int i = 0; i < PQnfields(s->res); i++) {
+        PQfreemem(s->blobs[i]);
+        s->blobs[i] = NULL;
+    }
+}
+
+static void drop_result(pg_stmt_t *s)
+{
+    drop_row(s);
+    free(s->blobs);
+    free(s->blob_len);
+    s->blobs = NULL;
+    s->blob_len = NULL;
+    PQclear(s->res);
+    s->res = NULL;
+    s->executed = 0;
+}
+
+static int execute(pg_stmt_t *s)
+{
+    tob_store_t *st = s->st;
+    st->pg_error[0] = '\0';
+    s->res = PQexecPrepared(conn(st), s->name, s->params.n, s->vals, s->lens,
+                            s->fmts, 0);
+    s->executed = 1;
+    ExecStatusType t = PQresultStatus(s->res);
+    if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+        result_error(st, s->res);
+        return DB_ERROR;
+    }
+    st->changes = atoll(PQcmdTuples(s->res));
+    s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+    s->row = -1;
+    int nf = PQnfields(s->res);
+    if (nf > 0) {
+        s->blobs = calloc((size_t)nf, sizeof *s->blobs);
+        s->blob_len = calloc((size_t)nf, sizeof *s->blob_len);
+        if (s->blobs == NULL || s->blob_len == NULL) {
+            pg_set_error(st, "out of memory");
+            return DB_ERROR;
+        }
+    }
+    return DB_OK;
+}
+
+int pgs_step(pg_stmt_t *s)
+{
+    if (!s->executed) {
+        int rc = execute(s);
+        if (rc != DB_OK)
+            return rc;
+    } else if (PQresultStatus(s->res) != PGRES_COMMAND_OK &&
+               PQresultStatus(s->res) != PGRES_TUPLES_OK)
+        return DB_ERROR;
+    drop_row(s);
+    if (s->row + 1 < s->nrows) {
+        s->row++;
+        return DB_ROW;
+    }
+    s->row = s->nrows;
+    return DB_DONE;
+}
+
+void pgs_reset(pg_stmt_t *s)
+{
+    drop_result(s);
+}
+
+void pgs_clear(pg_stmt_t *s)
+{
+    for (int i = 0; i < s->params.n; i++) {
+        free(s->owned[i]);
+        s->owned[i] = NULL;
+        s->vals[i] = NULL;
+        s->lens[i] = 0;
+        s->fmts[i] = 0;
+    }
+}
+
+void pgs_finalize(pg_stmt_t *s)
+{
+    if (s == NULL)
+        return;
+    drop_result(s);
+    PQclear(s->desc);
+    if (s->vals != NULL && s->owned != NULL)
+        pgs_clear(s);
+    if (s->name[0] != '\0' && s->st->pg != NULL) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        /* In an aborted transaction it fails: the name is unique anyway. */
+        PGresult *r = PQexec(conn(s->st), sql);
+        PQclear(r);
+    }
+    dialect_params_free(&s->params);
+    free(s->vals);
+    free(s->owned);
+    free(s->lens);
+    free(s->fmts);
+    free(s);
+}
+
+int pgs_readonly(const pg_stmt_t *s)
+{
+    return s->readonly;
+}
+
+int pgs_bind(pg_stmt_t *s, int i, const char *v, int n, int binary, int copy)
+{
+    if (i < 1 || i > s->params.n)
+        return DB_ERROR;
+    i--;
+    free(s->owned[i]);
+    s->owned[i] = NULL;
+    s->vals[i] = NULL;
+    s->fmts[i] = binary;
+    s->lens[i] = 0;
+    if (v == NULL)
+        return DB_OK;
+    size_t len = n >= 0 ? (size_t)n : strlen(v);
+    if (copy || (!binary && n >= 0)) {
+        char *c = malloc(len + 1);
+        if (c == NULL)
+            return DB_ERROR;
+        memcpy(c, v, len);
+        c[len] = '\0';
+        s->owned[i] = c;
+        v = c;
+    }
+    s->vals[i] = v;
+    s->lens[i] = (int)len;
+    return DB_OK;
+}
+
+int pgs_param_count(const pg_stmt_t *s)
+{
+    return s->params.n;
+}
+
+int pgs_param_index(const pg_stmt_t *s, const char *name)
+{
+    for (int i = 0; i < s->params.n; i++)
+        if (s->params.names[i] != NULL && strcmp(s->params.names[i], name) == 0)
+            return i + 1;
+    return 0;
+}
+
+static int has_row(const pg_stmt_t *s, int i)
+{
+    return s->res != NULL && s->row >= 0 && s->row < s->nrows && i >= 0 &&
+           i < PQnfields(s->res);
+}
+
+const char *pgs_text(pg_stmt_t *s, int i)
+{
+    if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
+        return NULL;
+    return PQgetvalue(s->res, s->row, i);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A geometry's text is its EWKB in hex. */
+static unsigned char *geometry_blob(tob_store_t *st, const char *hex,
+                                    size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    unsigned char *ewkb = malloc(n > 0 ? n : 1);
+    if (ewkb == NULL)
+        return NULL;
+    for (size_t k = 0; k < n; k++) {
+        int a = hexval((unsigned char)hex[2 * k]);
+        int b = hexval((unsigned char)hex[2 * k + 1]);
+        if (a < 0 || b < 0) {
+            free(ewkb);
+            return NULL;
+        }
+        ewkb[k] = (unsigned char)(a * 16 + b);
+    }
+    unsigned char *blob = pg_ewkb_to_blob(ewkb, n, st->srid, len);
+    free(ewkb);
+    return blob; /* PQfreemem() is free() on POSIX */
+}
+
+const void *pgs_blob(pg_stmt_t *s, int i)
+{
+    if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
+        return NULL;
+    if (s->blobs[i] != NULL)
+        return s->blobs[i];
+    const char *v = PQgetvalue(s->res, s->row, i);
+    Oid t = PQftype(s->res, i);
+    if (t == OID_BYTEA)
+        s->blobs[i] =
+            PQunescapeBytea((const unsigned char *)v, &s->blob_len[i]);
+    else if (t == s->st->geometry_oid && t != 0)
+        s->blobs[i] = geometry_blob(s->st, v, &s->blob_len[i]);
+    else
+        return v;
+    return s->blobs[i];
+}
+
+int pgs_bytes(pg_stmt_t *s, int i)
+{
+    if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
+        return 0;
+    Oid t = PQftype(s->res, i);
+    if (t == OID_BYTEA || (t == s->st->geometry_oid && t != 0)) {
+        pgs_blob(s, i);
+        return (int)s->blob_len[i];
+    }
+    return PQgetlength(s->res, s->row, i);
+}
+
+long long pgs_int64(pg_stmt_t *s, int i)
+{
+    const char *v = pgs_text(s, i);
+    if (v == NULL)
+        return 0;
+    if (*v == 't')
+        return 1;
+    if (strpbrk(v, ".eE") != NULL)
+        return (long long)strtod(v, NULL);
+    return strtoll(v, NULL, 10);
+}
+
+double pgs_double(pg_stmt_t *s, int i)
+{
+    const char *v = pgs_text(s, i);
+    if (v == NULL)
+        return 0;
+    if (*v == 't')
+        return 1;
+    return strtod(v, NULL);
+}
+
+int pgs_type(pg_stmt_t *s, int i)
+{
+    if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
+        return DB_NULL;
+    Oid t = PQftype(s->res, i);
+    switch (t) {
+    case OID_BOOL:
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_OID:
+        return DB_INTEGER;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC:
+        return DB_FLOAT;
+    case OID_BYTEA:
+        return DB_BLOB;
+    default:
+        return t == s->st->geometry_oid && t != 0 ? DB_BLOB : DB_TEXT;
+    }
+}
+
+/* Before the first step the prepared statement's description tells. */
+static PGresult *described(pg_stmt_t *s)
+{
+    if (s->res != NULL)
+        return s->res;
+    if (s->desc == NULL)
+        s->desc = PQdescribePrepared(conn(s->st), s->name);
+    return PQresultStatus(s->desc) == PGRES_COMMAND_OK ? s->desc : NULL;
+}
+
+int pgs_column_count(pg_stmt_t *s)
+{
+    PGresult *r = described(s);
+    return r != NULL ? PQnfields(r) : 0;
+}
+
+const char *pgs_column_name(pg_stmt_t *s, int i)
+{
+    PGresult *r = described(s);
+    return r != NULL ? PQfname(r, i) : NULL;
+}

@@ -1,0 +1,366 @@
+/* store_pg.c - an observatory store on PostgreSQL/PostGIS: one schema per
+ * observatory (default "terrobs") holding the tables of store_schema.h
+ * (respelled by dialect_ddl), geometry(MultiPolygon, srid) with a GiST
+ * index, and the schema version and application id in meta, since there
+ * is no PRAGMA. The store is named as GDAL names a PostgreSQL source,
+ * PG:"dbname=obs host=... active_schema=NAME" (GDAL's keyword, or
+ * schema=NAME), or by a postgresql:// URI (?schema=NAME). */
+#include "db.h"
+#include "db_pg_internal.h"
+#include "store_schema.h"
+
+#include <libpq-fe.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char default_schema[64] = "terrobs";
+
+static int valid_schema(const char *schema)
+{
+    size_t n = schema != NULL ? strlen(schema) : 0;
+    int ok = n > 0 && n < sizeof default_schema &&
+             (islower((unsigned char)schema[0]) || schema[0] == '_');
+    for (size_t i = 0; ok && i < n; i++)
+        ok = islower((unsigned char)schema[i]) ||
+             isdigit((unsigned char)schema[i]) || schema[i] == '_';
+    return ok;
+}
+
+tob_status_t tob_store_set_schema(const char *schema, tob_error_t *err)
+{
+    size_t n = schema != NULL ? strlen(schema) : 0;
+    if (!valid_schema(schema))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "schema '%s' is not a name of [a-z0-9_] starting"
+                             " with a letter (at most 63)",
+                             schema ? schema : "");
+    memcpy(default_schema, schema, n + 1);
+    return TOB_OK;
+}
+
+int pg_is_name(const char *name)
+{
+    return strncmp(name, "PG:", 3) == 0 ||
+           strncmp(name, "postgresql://", 13) == 0 ||
+           strncmp(name, "postgres://", 11) == 0;
+}
+
+/* Splits a store name into libpq's connection string and the schema:
+ * "schema=x" is taken out of a keyword list or a URI's query. */
+static tob_status_t split_name(const char *name, char **conninfo,
+                               char schema[64], tob_error_t *err)
+{
+    const char *ci = strncmp(name, "PG:", 3) == 0 ? name + 3 : name;
+    char *out = malloc(strlen(ci) + 1);
+    if (out == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(schema, 64, "%s", default_schema);
+    /* GDAL's active_schema= (so that ogrinfo and QGIS open the same
+     * name), or schema=. */
+    const char *key = NULL, *kw = NULL;
+    static const char *const keys[] = {"active_schema=", "schema="};
+    for (size_t k = 0; key == NULL && k < 2; k++) {
+        kw = keys[k];
+        key = strstr(ci, kw);
+        while (key != NULL && key != ci && key[-1] != ' ' && key[-1] != '?' &&
+               key[-1] != '&')
+            key = strstr(key + 1, kw);
+    }
+    if (key == NULL) {
+        strcpy(out, ci);
+        *conninfo = out;
+        return TOB_OK;
+    }
+    const char *v = key + strlen(kw), *e = v;
+    while (*e != '\0' && *e != ' ' && *e != '&')
+        e++;
+    char given[64];
+    snprintf(given, sizeof given, "%.*s", (int)(e - v), v);
+    size_t head = (size_t)(key - ci);
+    memcpy(out, ci, head);
+    const char *rest = *e == '&' || *e == ' ' ? e + 1 : e;
+    if (*rest == '\0' && head > 0 &&
+        (out[head - 1] == '?' || out[head - 1] == '&' || out[head - 1] == ' '))
+        head--;
+    strcpy(out + head, rest);
+    *conninfo = out;
+    if (!valid_schema(given))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "schema '%s' is not a name of [a-z0-9_]"
+                             " starting with a letter",
+                             given);
+    snprintf(schema, 64, "%s", given);
+    return TOB_OK;
+}
+
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static tob_status_t pg_fail(tob_store_t *st, const char *doing,
+                            tob_status_t code, tob_error_t *err)
+{
+    tob_error_set(err, code, "%s: %s", doing, pg_errmsg(st));
+    tob_error_at(err, st->path, 0, NULL);
+    return code;
+}
+
+/* A value of one row and column, malloc'd; NULL when there is none. */
+static char *query_value(tob_store_t *st, const char *sql)
+{
+    PGresult *r = PQexec((PGconn *)st->pg, sql);
+    char *v = NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+        !PQgetisnull(r, 0, 0))
+        v = strdup(PQgetvalue(r, 0, 0));
+    else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        pg_set_error(st, PQresultErrorMessage(r));
+    PQclear(r);
+    return v;
+}
+
+/* The search path: the observatory's schema, then PostGIS's. */
+static tob_status_t set_path(tob_store_t *st, tob_error_t *err)
+{
+    char *ext = query_value(st, "SELECT extnamespace::regnamespace::text"
+                                " FROM pg_extension WHERE extname = 'postgis'");
+    char sql[256];
+    snprintf(sql, sizeof sql, "SET search_path = \"%s\"%s%s", st->schema,
+             ext ? ", " : "", ext ? ext : "");
+    free(ext);
+    if (pg_exec(st, sql) != 0)
+        return pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
+    char *oid = query_value(st, "SELECT oid FROM pg_type"
+                                " WHERE typname = 'geometry' LIMIT 1");
+    st->geometry_oid = oid ? (unsigned)strtoul(oid, NULL, 10) : 0;
+    free(oid);
+    return TOB_OK;
+}
+
+static tob_status_t connect_pg(const char *name, tob_store_t **out,
+                               tob_error_t *err)
+{
+    *out = NULL;
+    tob_store_t *st = calloc(1, sizeof *st);
+    if (st == NULL || (st->path = strdup(name)) == NULL) {
+        free(st);
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    st->engine = DIALECT_PG;
+    char schema[64], *conninfo = NULL;
+    tob_status_t s = split_name(name, &conninfo, schema, err);
+    if (s == TOB_OK && (st->schema = strdup(schema)) == NULL)
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (s != TOB_OK) {
+        free(conninfo);
+        tob_error_at(err, name, 0, NULL);
+        pg_store_close(st);
+        return s;
+    }
+    PGconn *c = PQconnectdb(conninfo);
+    free(conninfo);
+    st->pg = (struct pg_conn *)c;
+    if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+        s = pg_fail(st, "cannot connect", TOB_ERR_IO, err);
+        pg_store_close(st);
+        return s;
+    }
+    PQsetNoticeProcessor(c, quiet_notices, NULL);
+    if (pg_exec(st, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
+                    " SET extra_float_digits = 1") != 0) {
+        s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
+        pg_store_close(st);
+        return s;
+    }
+    *out = st;
+    return TOB_OK;
+}
+
+void pg_store_close(tob_store_t *st)
+{
+    if (st->pg != NULL)
+        PQfinish((PGconn *)st->pg);
+    st->pg = NULL;
+    free(st->schema);
+    free(st->name);
+    free(st->path);
+    free(st);
+}
+
+static int schema_exists(tob_store_t *st)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM pg_namespace WHERE nspname = '%s'",
+             st->schema);
+    char *v = query_value(st, sql);
+    free(v);
+    return v != NULL;
+}
+
+static tob_status_t exec_ddl(tob_store_t *st, const char *ddl, tob_error_t *err)
+{
+    char *sql = dialect_ddl(DIALECT_PG, ddl);
+    if (sql == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    int rc = pg_exec(st, sql);
+    free(sql);
+    return rc == 0 ? TOB_OK
+                   : pg_fail(st, "creating tables", TOB_ERR_STORE, err);
+}
+
+static tob_status_t write_schema(tob_store_t *st, int srid, int replace,
+                                 tob_error_t *err)
+{
+    char sql[1024];
+    if (pg_exec(st, "BEGIN") != 0)
+        return pg_fail(st, "setting up", TOB_ERR_STORE, err);
+    if (replace)
+        snprintf(sql, sizeof sql,
+                 "DROP SCHEMA \"%s\" CASCADE; CREATE SCHEMA \"%s\"", st->schema,
+                 st->schema);
+    else
+        snprintf(sql, sizeof sql, "CREATE SCHEMA \"%s\"", st->schema);
+    tob_status_t s = pg_exec(st, sql) == 0 ? TOB_OK
+                                           : pg_fail(st, "creating the schema",
+                                                     TOB_ERR_STORE, err);
+    if (s == TOB_OK)
+        s = set_path(st, err);
+    if (s == TOB_OK)
+        s = exec_ddl(st, TOB_SCHEMA_SQL, err);
+    if (s == TOB_OK)
+        s = exec_ddl(st, TOB_SCHEMA_CONTRACTS_SQL, err);
+    if (s == TOB_OK)
+        s = exec_ddl(st, TOB_SCHEMA_GUP_SQL, err);
+    /* SQLite's booleans are numbers: tob_num() makes them so for the
+     * dialect's total(). */
+    if (s == TOB_OK &&
+        pg_exec(st, "CREATE FUNCTION tob_num(boolean) RETURNS double precision"
+                    " AS 'SELECT CASE WHEN $1 THEN 1.0 ELSE 0.0 END'"
+                    " LANGUAGE sql IMMUTABLE;"
+                    " CREATE FUNCTION tob_num(double precision)"
+                    " RETURNS double precision AS 'SELECT $1'"
+                    " LANGUAGE sql IMMUTABLE") != 0)
+        s = pg_fail(st, "creating functions", TOB_ERR_STORE, err);
+    snprintf(sql, sizeof sql,
+             "ALTER TABLE territory ADD COLUMN geom"
+             " geometry(MultiPolygon, %d);"
+             "CREATE INDEX territory_geom ON territory USING gist (geom);"
+             "ALTER TABLE project ADD COLUMN geom geometry(Point, %d);"
+             "CREATE INDEX project_geom ON project USING gist (geom);"
+             "INSERT INTO meta VALUES ('srid', '%d'),"
+             " ('application_id', '%d'), ('schema_version', '%d'),"
+             " ('created', to_char(now() AT TIME ZONE 'UTC',"
+             " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+             srid, srid, srid, TOB_STORE_APPLICATION_ID,
+             TOB_STORE_SCHEMA_VERSION);
+    if (s == TOB_OK && pg_exec(st, sql) != 0)
+        s = pg_fail(st, "creating the geometry column", TOB_ERR_STORE, err);
+    if (s == TOB_OK && pg_exec(st, "COMMIT") != 0)
+        s = pg_fail(st, "committing", TOB_ERR_STORE, err);
+    if (s != TOB_OK)
+        pg_exec(st, "ROLLBACK");
+    return s;
+}
+
+tob_status_t pg_store_create(const char *name, int srid, int force,
+                             tob_error_t *err)
+{
+    tob_store_t *st = NULL;
+    tob_status_t s = connect_pg(name, &st, err);
+    if (s != TOB_OK)
+        return s;
+    char *have = query_value(st, "SELECT 1 FROM pg_extension"
+                                 " WHERE extname = 'postgis'");
+    if (have == NULL && pg_exec(st, "CREATE EXTENSION postgis") != 0)
+        s = pg_fail(st,
+                    "PostGIS is not installed in this database (as its owner:"
+                    " CREATE EXTENSION postgis)",
+                    TOB_ERR_STORE, err);
+    free(have);
+    int exists = s == TOB_OK && schema_exists(st);
+    if (s == TOB_OK && exists && !force) {
+        s = tob_error_set(err, TOB_ERR_EXISTS,
+                          "schema '%s' exists; use --force to replace it",
+                          st->schema);
+        tob_error_at(err, name, 0, NULL);
+    }
+    if (s == TOB_OK)
+        s = write_schema(st, srid, exists, err);
+    pg_store_close(st);
+    return s;
+}
+
+/* Refuses schemas that are not ours, or that a newer terrobs wrote. */
+static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
+{
+    if (!schema_exists(st))
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "no schema '%s' in this database (create the"
+                             " store with 'terrobs init')",
+                             st->schema);
+    char *app = query_value(st, "SELECT value FROM meta"
+                                " WHERE key = 'application_id'");
+    char *ver = app ? query_value(st, "SELECT value FROM meta"
+                                      " WHERE key = 'schema_version'")
+                    : NULL;
+    char *srid = ver ? query_value(st, "SELECT value FROM meta"
+                                       " WHERE key = 'srid'")
+                     : NULL;
+    tob_status_t s = TOB_OK;
+    if (app == NULL || atoi(app) != TOB_STORE_APPLICATION_ID)
+        s = tob_error_set(err, TOB_ERR_STORE,
+                          "schema '%s' is not a terrobs store (create one"
+                          " with 'terrobs init')",
+                          st->schema);
+    else if (ver == NULL || atoi(ver) > TOB_STORE_SCHEMA_VERSION)
+        s = tob_error_set(err, TOB_ERR_STORE,
+                          "store schema version %s is newer than this "
+                          "terrobs reads (%d): upgrade terrobs",
+                          ver ? ver : "?", TOB_STORE_SCHEMA_VERSION);
+    else if (srid == NULL)
+        s = tob_error_set(err, TOB_ERR_STORE,
+                          "damaged terrobs store: no storage CRS");
+    else
+        st->srid = atoi(srid);
+    free(app);
+    free(ver);
+    free(srid);
+    return s;
+}
+
+tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
+                           tob_store_t **out, tob_error_t *err)
+{
+    tob_store_t *st = NULL;
+    *out = NULL;
+    tob_status_t s = connect_pg(name, &st, err);
+    if (s != TOB_OK)
+        return s;
+    s = set_path(st, err);
+    if (s == TOB_OK)
+        s = check_store(st, err);
+    char *db =
+        s == TOB_OK ? query_value(st, "SELECT current_database()") : NULL;
+    if (db != NULL) {
+        size_t n = strlen(db) + strlen(st->schema) + 16;
+        if ((st->name = malloc(n)) != NULL)
+            snprintf(st->name, n, "%s, schema %s", db, st->schema);
+        free(db);
+    }
+    st->read_only = mode != TOB_STORE_WRITE;
+    if (s == TOB_OK && st->read_only &&
+        pg_exec(st, "SET default_transaction_read_only = on") != 0)
+        s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
+    if (s != TOB_OK) {
+        tob_error_at(err, name, 0, NULL);
+        pg_store_close(st);
+        return s;
+    }
+    *out = st;
+    return TOB_OK;
+}
