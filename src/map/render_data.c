@@ -323,7 +323,7 @@ static void territory_source(sbuf_t *b, const query_vars_t *vars)
                ", (SELECT o.value FROM observation o WHERE o.territory ="
                " territory.id AND o.variable = ?%zu AND o.year = ?%zu"
                " AND NOT EXISTS (SELECT 1 FROM aggregate_run r WHERE"
-               " r.source_id = o.source_id AND r.stale))"
+               " r.source_id = o.source_id AND r.stale = 1))"
                " AS \"%s\"",
                3 + 2 * i, 4 + 2 * i, vars->names[i]);
     sb_add(b, " FROM territory WHERE level = ?1 AND vintage = ?2) AS t");

@@ -169,7 +169,7 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
          * is computed again from the members (never a stale figure). */
         "SELECT value FROM observation o WHERE territory = ? AND variable = ?"
         " AND year = ? AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
-        " WHERE r.source_id = o.source_id AND r.stale)",
+        " WHERE r.source_id = o.source_id AND r.stale = 1)",
         &v->obs, err);
     if (s == TOB_OK)
         s = db_prepare(st,

@@ -295,16 +295,8 @@ static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
              srid);
     if (s == TOB_OK)
         s = exec_db(db, sql, "registering the CRS", err);
-    if (s == TOB_OK)
-        s = exec_db(db, TOB_SCHEMA_SQL, "creating tables", err);
-    if (s == TOB_OK)
-        s = exec_db(db, TOB_SCHEMA_CONTRACTS_SQL, "creating tables", err);
-    if (s == TOB_OK)
-        s = exec_db(db, TOB_SCHEMA_GUP_SQL, "creating tables", err);
-    if (s == TOB_OK)
-        s = exec_db(db, TOB_SCHEMA_AGGREGATE_SQL, "creating tables", err);
-    if (s == TOB_OK)
-        s = exec_db(db, TOB_SCHEMA_EXPECTED_SQL, "creating tables", err);
+    for (size_t i = 0; s == TOB_OK && i < TOB_SCHEMA_N_PARTS; i++)
+        s = exec_db(db, TOB_SCHEMA_PARTS[i], "creating tables", err);
     snprintf(sql, sizeof sql,
              "SELECT AddGeometryColumn('territory', 'geom', %d,"
              " 'MULTIPOLYGON', 'XY');"

@@ -230,12 +230,8 @@ static tob_status_t write_schema(tob_store_t *st, int srid, int replace,
                                                      TOB_ERR_STORE, err);
     if (s == TOB_OK)
         s = set_path(st, err);
-    if (s == TOB_OK)
-        s = exec_ddl(st, TOB_SCHEMA_SQL, err);
-    if (s == TOB_OK)
-        s = exec_ddl(st, TOB_SCHEMA_CONTRACTS_SQL, err);
-    if (s == TOB_OK)
-        s = exec_ddl(st, TOB_SCHEMA_GUP_SQL, err);
+    for (size_t i = 0; s == TOB_OK && i < TOB_SCHEMA_N_PARTS; i++)
+        s = exec_ddl(st, TOB_SCHEMA_PARTS[i], err);
     /* SQLite's booleans are numbers: tob_num() makes them so for the
      * dialect's total(). */
     if (s == TOB_OK &&

@@ -243,4 +243,13 @@ static const char TOB_SCHEMA_GUP_SQL[] =
     "  CHECK (status = 'ouvert' OR closed_date >= report_date),"
     "  UNIQUE (site, code));";
 
+/* Every part of a new store's schema, in order. Both engines create these
+ * (store.c as is, store_pg.c through dialect_ddl()): one change here
+ * updates both. */
+static const char *const TOB_SCHEMA_PARTS[] = {
+    TOB_SCHEMA_SQL, TOB_SCHEMA_CONTRACTS_SQL, TOB_SCHEMA_GUP_SQL,
+    TOB_SCHEMA_AGGREGATE_SQL, TOB_SCHEMA_EXPECTED_SQL};
+#define TOB_SCHEMA_N_PARTS                                                   \
+    (sizeof TOB_SCHEMA_PARTS / sizeof TOB_SCHEMA_PARTS[0])
+
 #endif

@@ -35,7 +35,8 @@ tour() { # tour STORE OUTDIR
     SOURCE_DATE_EPOCH=1795392000 $T -q export "$1" --level commune \
         -o "$2/communes.gpkg"
     # Provenance dates and ids differ; the extent is rounded by the R*Tree.
-    $T info "$1" | sed -e 1,3d -e '/^extent/d' -e '/^  #/d' >"$2/info.txt"
+    $T info "$1" | sed -e 1,3d -e '/^extent/d' -e '/^  #/d' \
+        -e 's/computed [0-9T:Z-]*/computed/' >"$2/info.txt"
 }
 tour "$LITE" lite
 tour "$PGS" pg
@@ -140,12 +141,11 @@ $T -q import "$PGS" indicators "$LAYERS/data/indicateurs-communes.csv" \
 b=$!
 wait "$a" || { cat a.txt >&2; fail "the first concurrent import failed"; }
 wait "$b" || { cat b.txt >&2; fail "the second concurrent import failed"; }
-n21=$(sql "$PGS" "SELECT count(*) FROM observation o JOIN territory t
-    ON t.id = o.territory WHERE t.level = 'commune' AND year = 2021")
-assert_eq "$(sql "$PGS" "SELECT count(*) FROM observation o JOIN territory t
-    ON t.id = o.territory WHERE t.level = 'commune' AND year = 2023")" "$n21" \
-    "first concurrent import"
-assert_eq "$(sql "$PGS" "SELECT count(*) FROM observation o JOIN territory t
-    ON t.id = o.territory WHERE t.level = 'commune' AND year = 2024")" "$n21" \
-    "second concurrent import"
+count_year() {
+    sql "$PGS" "SELECT count(*) FROM observation o JOIN territory t
+        ON t.id = o.territory WHERE t.level = 'commune' AND year = $1"
+}
+n23=$(count_year 2023)
+[ "$n23" -ge 1418 ] || fail "first concurrent import: $n23 values"
+assert_eq "$(count_year 2024)" "$n23" "second concurrent import"
 echo "pg_engine.sh: ok"
