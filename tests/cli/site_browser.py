@@ -91,6 +91,13 @@ try:
     driver.get(ROOT + "index.html")
     wait.until(lambda d: d.execute_script(
         "return TOB.mapState().v !== null"))
+    # One canvas draws every territory (no SVG path per feature), and the
+    # page notes when the map was first painted (bench/bench_site.sh).
+    wait.until(lambda d: d.execute_script("return TOB.mapState().painted > 0"))
+    check(driver.execute_script(
+        "return document.querySelectorAll('#map canvas').length === 1 &&"
+        " document.querySelectorAll('#map svg path').length === 0"),
+        "the map is one canvas")
     level = Select(driver.find_element(By.ID, "level"))
     level.select_by_visible_text(next(o.text for o in level.options
                                       if o.text.startswith("Commune (")))
