@@ -174,10 +174,10 @@ while kill -0 "$pid" 2>/dev/null; do
     *) fail "a reader saw $n zones of 6000 during the load" ;;
     esac
     if [ $((n_reads % 2)) -eq 0 ]; then
-        $T -q carnet live.sqlite --level commune --code 59350 -o live.pdf \
+        $T -q carnet live.sqlite --level commune --code 59350 -o live.pdf --force \
             >carnet.txt 2>&1 || fail "carnet failed during a load: $(cat carnet.txt)"
     else
-        $T -q map live.sqlite live.style -o live.png >map.txt 2>&1 ||
+        $T -q map live.sqlite live.style -o live.png --force >map.txt 2>&1 ||
             fail "map failed during a load: $(cat map.txt)"
     fi
     n_reads=$((n_reads + 1))
