@@ -32,6 +32,10 @@ tour() { # tour STORE OUTDIR
     (cd "$TOB_SRC" && $T -q map "$1" styles/nord-densite.style -o "$TOB_TMP/$2/densite.png")
     $T -q carnet "$1" --level epci --code 200068500 --date 2026-11-22 \
         -o "$2/cambrai.pdf"
+    printf '200068500\n200030633\n200037059\n' >"$2/codes.txt"
+    $T atlas "$1" --level epci --codes "$2/codes.txt" --jobs 2 \
+        -o "$2/atlas" --date 23/11/2026 2>"$2/atlas.txt" ||
+        fail "atlas on $1: $(cat "$2/atlas.txt")"
     SOURCE_DATE_EPOCH=1795392000 $T -q export "$1" --level commune \
         -o "$2/communes.gpkg"
     # Provenance dates and ids differ; the extent is rounded by the R*Tree.
@@ -45,6 +49,17 @@ cmp lite/info.txt pg/info.txt || { diff lite/info.txt pg/info.txt >&2; fail "inf
 assert_contains pg/info.txt "commune +Commune +vintage 2026: +1418 territories"
 cmp lite/report.txt pg/report.txt || fail "the follow-up report differs"
 assert_contains pg/report.txt "engag"
+# The atlas: each worker its own connection; the same carnets and index.
+assert_contains pg/atlas.txt "3 territories in pg/atlas: 3 written, 0 up to date kept, 0 failed"
+cmp lite/atlas/index.html pg/atlas/index.html ||
+    { diff lite/atlas/index.html pg/atlas/index.html >&2; fail "atlas index differs"; }
+assert_contains pg/atlas/index.html 'Population municipale 2021 \(habitants\)'
+assert_contains pg/atlas/index.html '200068500-ca-de-cambrai.pdf'
+for f in lite/atlas/*.pdf; do
+    pdftotext "$f" lite.txt
+    pdftotext "pg/${f#lite/}" pg.txt || fail "no ${f#lite/} on PostGIS"
+    cmp lite.txt pg.txt || fail "atlas carnet ${f#lite/} text differs"
+done
 for l in commune variables sources; do
     ogr2ogr -f CSV lite/$l.csv lite/communes.gpkg $l -lco GEOMETRY=AS_WKT
     ogr2ogr -f CSV pg/$l.csv pg/communes.gpkg $l -lco GEOMETRY=AS_WKT
