@@ -729,6 +729,219 @@ static void test_map_pdf_metadata(void **state)
 
 /* ---- colour-vision deficiencies --------------------------------------- */
 
+/* ---- maps that compare ------------------------------------------------ */
+
+#define assert_same(a, b)                                                      \
+    do {                                                                       \
+        double a_ = (a), b_ = (b);                                             \
+        if (a_ != b_)                                                          \
+            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                \
+    } while (0)
+
+/* Density of the Nord communes in year, from the store's observations:
+ * population_YEAR / superficie_km2. */
+static size_t densities(fixture_t *fx, int year, double *out, size_t cap)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT p.value / s.value FROM territory t JOIN observation p"
+             " ON p.territory = t.id AND p.variable = 'population_%d'"
+             " JOIN observation s ON s.territory = t.id AND s.variable ="
+             " 'superficie_km2' WHERE t.level = 'commune' AND t.code LIKE"
+             " '59%%'",
+             year);
+    db_stmt_t *stmt = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+    size_t n = 0;
+    while (db_step(stmt) == DB_ROW && n < cap)
+        out[n++] = db_column_double(stmt, 0);
+    db_finalize(stmt);
+    return n;
+}
+
+static tob_style_t *parse(const char *text)
+{
+    tob_style_t *style = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    if (tob_style_parse_text(text, strlen(text), "t.style", NULL, 0, &style,
+                             &err) != TOB_OK)
+        fail_msg("style: %s", err.message);
+    return style;
+}
+
+static void test_shared_classes_over_years(void **state)
+{
+    fixture_t *fx = *state;
+    static const int years[2] = {2015, 2021};
+    /* The reference: quantiles of both years' densities together. */
+    double *all = malloc(2 * 1000 * sizeof *all);
+    size_t n15 = densities(fx, 2015, all, 1000);
+    size_t n = n15 + densities(fx, 2021, all + n15, 1000);
+    assert_true(n15 > 600 && n == 2 * n15);
+    tob_breaks_t *ref = NULL, *own15 = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_classify(all, n, 5, TOB_CLASSIFY_QUANTILE, &ref, &err),
+                     TOB_OK);
+    assert_int_equal(
+        tob_classify(all, n15, 5, TOB_CLASSIFY_QUANTILE, &own15, &err), TOB_OK);
+    const double *b = tob_breaks_values(ref);
+    /* 2015 alone would give other classes: sharing is seen. */
+    assert_true(memcmp(b, tob_breaks_values(own15), 6 * sizeof *b) != 0);
+    tob_style_t *style =
+        parse("[map]\ntitle = Densité {year}\nwidth = 900px\nheight = 800px\n"
+              "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
+              "filter = code LIKE '59%'\n"
+              "expression = population_{year} / superficie_km2\n"
+              "[classes]\nmethod = quantile\nk = 5\npalette = YlOrBr\n");
+    tob_render_scale_t scale;
+    assert_int_equal(
+        tob_render_shared_scale(style, fx->st, years, 2, &scale, &err), TOB_OK);
+    assert_int_equal(scale.n_breaks, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_same(scale.breaks[i], b[i]);
+    tob_rgb_t pal[5];
+    assert_int_equal(tob_palette_get("YlOrBr", 5, 0, pal, &err), TOB_OK);
+    commune_t c[6];
+    assert_int_equal(communes_of(fx, SIX_COMMUNES, c, 6), 6);
+    for (size_t y = 0; y < 2; y++) {
+        char out[4096], name[32];
+        snprintf(name, sizeof name, "dens-%d.png", years[y]);
+        tob_test_path(out, sizeof out, name);
+        tob_render_options_t opts = {
+            .today = "23/11/2026", .year = years[y], .scale = &scale};
+        tob_map_report_t rep;
+        assert_int_equal(tob_render_file(out, style, fx->st, &opts, &rep, &err),
+                         TOB_OK);
+        assert_int_equal(rep.n_entries, 5);
+        for (size_t k = 0; k < 5; k++) {
+            assert_same(rep.entries[k].lower, b[k]);
+            assert_same(rep.entries[k].upper, b[k + 1]);
+        }
+        image_t img = read_png(out);
+        for (size_t i = 0; i < 6; i++) {
+            double d[1];
+            /* the commune's density in that year, by the same SQL */
+            char sql[600];
+            snprintf(sql, sizeof sql,
+                     "SELECT p.value / s.value FROM territory t JOIN"
+                     " observation p ON p.territory = t.id AND p.variable ="
+                     " 'population_%d' JOIN observation s ON s.territory ="
+                     " t.id AND s.variable = 'superficie_km2' WHERE t.code ="
+                     " '%s'",
+                     years[y], c[i].code);
+            db_stmt_t *stmt = NULL;
+            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+            assert_int_equal(db_step(stmt), DB_ROW);
+            d[0] = db_column_double(stmt, 0);
+            db_finalize(stmt);
+            size_t k = tob_breaks_class_of(ref, d[0]);
+            assert_true(k < 5);
+            if (!pixel_is(&img, rep.geotransform, c[i].x, c[i].y, pal[k]))
+                fail_msg("%d: %s (%.1f hab./km²) is not class %zu's colour",
+                         years[y], c[i].code, d[0], k);
+        }
+        free(img.rgb);
+    }
+    tob_style_destroy(style);
+    tob_breaks_destroy(ref);
+    tob_breaks_destroy(own15);
+    free(all);
+}
+
+/* The radius in pixels of the circle centred at (cx, cy) pixels: the
+ * first pixel to the right that is not its fill. */
+static double radius_px(const image_t *img, double cx, double cy,
+                        tob_rgb_t fill)
+{
+    long row = lround(cy - 0.5);
+    for (long col = lround(cx - 0.5); col < (long)img->w; col++) {
+        const unsigned char *p = img->rgb + ((size_t)row * img->w + col) * 3;
+        if (abs(p[0] - fill.r) > 8 || abs(p[1] - fill.g) > 8 ||
+            abs(p[2] - fill.b) > 8)
+            return col - cx;
+    }
+    return -1;
+}
+
+static void test_shared_circle_scale_over_years(void **state)
+{
+    fixture_t *fx = *state;
+    /* A year whose Lille is four times larger, whose Roubaix is as in
+     * 2015: Roubaix must keep its radius from one map to the other. */
+    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+                 " ('population_2030', 'Population 2030', 'habitants', 0)");
+    exec(fx->st, "INSERT INTO observation (territory, variable, year, value)"
+                 " SELECT t.id, 'population_2030', 2030, CASE t.code WHEN"
+                 " '59350' THEN 4 * p.value ELSE q.value END FROM territory t"
+                 " JOIN observation p ON p.territory = t.id AND p.variable ="
+                 " 'population_2021' JOIN observation q ON q.territory = t.id"
+                 " AND q.variable = 'population_2015' WHERE t.code IN"
+                 " ('59350', '59512')");
+    static const int years[2] = {2015, 2030};
+    tob_style_t *style =
+        parse("[map]\nwidth = 1200px\nheight = 1000px\ndpi = 150\n"
+              "[data]\nkind = proportional\nlevel = commune\n"
+              "filter = code IN ('59350', '59512')\n"
+              "variable = population_{year}\n"
+              "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
+    tob_render_scale_t scale;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(
+        tob_render_shared_scale(style, fx->st, years, 2, &scale, &err), TOB_OK);
+    assert_int_equal(scale.n_breaks, 0);
+    assert_same(scale.max_value, 4 * 236710.0);
+    tob_rgb_t fill = {0xd7, 0x30, 0x1f, 255};
+    commune_t c[2];
+    assert_int_equal(communes_of(fx, "t.code IN ('59350', '59512')", c, 2), 2);
+    double roubaix[2];
+    for (size_t y = 0; y < 2; y++) {
+        char out[4096], name[32];
+        snprintf(name, sizeof name, "pop-%d.png", years[y]);
+        tob_test_path(out, sizeof out, name);
+        tob_render_options_t opts = {
+            .today = "23/11/2026", .year = years[y], .scale = &scale};
+        tob_map_report_t rep;
+        assert_int_equal(tob_render_file(out, style, fx->st, &opts, &rep, &err),
+                         TOB_OK);
+        image_t img = read_png(out);
+        double px_mm = 150 / 25.4;
+        for (size_t i = 0; i < 2; i++) {
+            int lille = strcmp(c[i].code, "59350") == 0;
+            double v = lille ? (y == 0 ? 232741.0 : 4 * 236710.0)
+                             : 96077.0; /* Roubaix 2015 in both */
+            double want = 10 * px_mm * sqrt(v / scale.max_value);
+            /* circles at the anchor (centroid when inside) */
+            db_stmt_t *stmt = NULL;
+            char sql[256];
+            snprintf(sql, sizeof sql,
+                     "SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))"
+                     " FROM territory WHERE code = '%s'",
+                     c[i].code);
+            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+            assert_int_equal(db_step(stmt), DB_ROW);
+            double x = db_column_double(stmt, 0),
+                   yy = db_column_double(stmt, 1);
+            db_finalize(stmt);
+            const double *gt = rep.geotransform;
+            double got = radius_px(&img, (x - gt[0]) / gt[1],
+                                   (yy - gt[3]) / gt[5], fill);
+            if (fabs(got - want) > 1.5)
+                fail_msg("%d: %s radius %.1f px, expected %.1f", years[y],
+                         c[i].code, got, want);
+            if (!lille)
+                roubaix[y] = got;
+        }
+        free(img.rgb);
+    }
+    assert_true(fabs(roubaix[0] - roubaix[1]) <= 1);
+    tob_style_destroy(style);
+}
+
 static void assert_rgb_near(tob_rgb_t c, int r, int g, int b)
 {
     if (abs(c.r - r) > 1 || abs(c.g - g) > 1 || abs(c.b - b) > 1)
@@ -905,6 +1118,8 @@ int main(void)
         cmocka_unit_test(test_map_pdf_metadata),
         cmocka_unit_test(test_svg_territories_with_titles),
         cmocka_unit_test(test_second_value_keys),
+        cmocka_unit_test(test_shared_classes_over_years),
+        cmocka_unit_test(test_shared_circle_scale_over_years),
         cmocka_unit_test(test_cvd_simulation_reference),
         cmocka_unit_test(test_cvd_every_palette),
         cmocka_unit_test(test_cvd_every_bundled_style),

@@ -129,6 +129,9 @@ for style in nord-population-chomage-epci somme-population-nature-epci \
     nord-population-dorling; do
     $T map "$OBS" "styles/$style.style" -o "$M/$style.png"
 done
+# Maps that compare: the density of 2015 and of 2021, one legend for both.
+$T map "$OBS" styles/nord-densite-annees.style --year 2015,2021 \
+    -o "$M/nord-densite-{year}.png"
 # The Nord with Martinique in an inset drawn in EPSG:5490.
 $T map "$OBS" styles/nord-martinique-chomage.style \
     -o "$M/nord-martinique-chomage.png"

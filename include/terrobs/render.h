@@ -11,6 +11,8 @@
 #include "terrobs/store.h"
 #include "terrobs/style.h"
 
+#include "terrobs/classify.h"
+
 #include <cairo.h>
 #include <stddef.h>
 
@@ -25,6 +27,16 @@ typedef struct tob_map_label {
     int leader;          /* joined to its circle by a leader line */
     double leader_xy[4]; /* the line: x0, y0 (on the circle), x1, y1 */
 } tob_map_label_t;
+
+/* One scale shared by several maps of a style (maps that compare): the
+ * class breaks of every year's values together, the largest value as the
+ * value of the largest circle. See tob_render_shared_scale(). */
+typedef struct tob_render_scale {
+    double breaks[TOB_CLASSIFY_MAX + 1]; /* classes of the choropleth or of
+                                            prop_choro's colours */
+    size_t n_breaks;                     /* 0 = each map its own classes */
+    double max_value; /* circles: value of max_radius; 0 = each map's own */
+} tob_render_scale_t;
 
 typedef struct tob_render_options {
     /* The date of the source line, "23/11/2026"; NULL = today (local
@@ -41,6 +53,13 @@ typedef struct tob_render_options {
      * (report.n_labels says how many were placed). Borrowed. */
     tob_map_label_t *labels;
     size_t labels_cap;
+    /* Maps that compare: the year drawn instead of the style's data.year
+     * (0 = the style's); "{year}" in map.title and map.subtitle becomes
+     * the year drawn. */
+    int year;
+    /* Optional: the classes and circle scale to use instead of the ones
+     * of this map's values (tob_render_shared_scale()). Borrowed. */
+    const tob_render_scale_t *scale;
 } tob_render_options_t;
 
 #define TOB_LEGEND_MAX 32
@@ -97,5 +116,16 @@ TOB_API TOB_NODISCARD tob_status_t
 tob_render_file(const char *path, const tob_style_t *style, tob_store_t *st,
                 const tob_render_options_t *opts, tob_map_report_t *report,
                 tob_error_t *err);
+
+/* Maps that compare: one scale for the maps of style at years[0..n)
+ * (0 = the style's year), so that a colour or a circle means the same on
+ * each. Choropleth and prop_choro: the style's method and k applied to the
+ * values of all the years together (breaks equal tob_classify() over their
+ * union); kinds with circles: max_value = the largest value of all the
+ * years (the style's symbols.max_value wins when set). Other kinds get
+ * n_breaks = 0. Errors as tob_render_to_cairo. */
+TOB_API TOB_NODISCARD tob_status_t tob_render_shared_scale(
+    const tob_style_t *style, tob_store_t *st, const int *years, size_t n_years,
+    tob_render_scale_t *out, tob_error_t *err);
 
 #endif

@@ -13,7 +13,7 @@
 static const char usage[] =
     "usage: terrobs map OBS.sqlite STYLE.style -o OUT.png|OUT.svg|OUT.pdf\n"
     "                   [--set SECTION.KEY=VALUE]... [--date DD/MM/YYYY]\n"
-    "                   [--force]\n"
+    "                   [--year Y1,Y2,... -o OUT-{year}.png] [--force]\n"
     "\n"
     "Draws the thematic map a style describes (styles/README.md lists the\n"
     "keys): a choropleth, proportional circles, a typology or points, with\n"
@@ -34,10 +34,20 @@ static const char usage[] =
     "                       (repeatable; checked like the file's keys)\n"
     "  --date DD/MM/YYYY    date of the source line (default: today, or the\n"
     "                       style's map.date)\n"
+    "  --year Y1,Y2,...     maps that compare: the style drawn for each year\n"
+    "                       (its data.year replaced), one file per year:\n"
+    "                       {year} in -o (required with several years),\n"
+    "                       map.title and map.subtitle becomes the year.\n"
+    "                       Every map has the same legend: the style's\n"
+    "                       method and k over the values of all the years\n"
+    "                       together, and the largest circle is the largest\n"
+    "                       value of all the years (symbols.max_value wins)\n"
     "  --force              replace an existing map\n"
     "\n"
     "Example:\n"
-    "  terrobs map obs.sqlite styles/nord-densite.style -o densite.png\n";
+    "  terrobs map obs.sqlite styles/nord-densite.style -o densite.png\n"
+    "  terrobs map obs.sqlite styles/nord-population-annees.style \\\n"
+    "      --year 2015,2021 -o population-{year}.png\n";
 
 typedef struct map_args {
     const char *output;
@@ -45,7 +55,33 @@ typedef struct map_args {
     const char **sets;
     size_t n_sets;
     int force;
+    int years[16];
+    size_t n_years;
 } map_args_t;
+
+static int parse_years(const char *text, map_args_t *a)
+{
+    const char *p = text;
+    a->n_years = 0;
+    for (;;) {
+        int y = 0, n = 0;
+        if (sscanf(p, "%4d%n", &y, &n) != 1 || y < 1800 || y > 2200 ||
+            a->n_years == sizeof a->years / sizeof a->years[0])
+            return tob_cli_usage_error("map",
+                                       "--year '%s': years 1800..2200, "
+                                       "at most 16, separated by commas",
+                                       text);
+        a->years[a->n_years++] = y;
+        p += n;
+        if (*p == '\0')
+            return TOB_EXIT_OK;
+        if (*p++ != ',')
+            return tob_cli_usage_error("map",
+                                       "--year '%s': years separated "
+                                       "by commas",
+                                       text);
+    }
+}
 
 static int parse_args(int argc, char **argv, map_args_t *a)
 {
@@ -54,6 +90,7 @@ static int parse_args(int argc, char **argv, map_args_t *a)
         {"set", required_argument, NULL, 's'},
         {"date", required_argument, NULL, 'd'},
         {"force", no_argument, NULL, 'f'},
+        {"year", required_argument, NULL, 'y'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -62,6 +99,10 @@ static int parse_args(int argc, char **argv, map_args_t *a)
             a->output = optarg;
         } else if (c == 'f') {
             a->force = 1;
+        } else if (c == 'y') {
+            int rc = parse_years(optarg, a);
+            if (rc != TOB_EXIT_OK)
+                return rc;
         } else if (c == 's') {
             a->sets[a->n_sets++] = optarg; /* sets has argc slots */
         } else if (c == 'd') {
@@ -82,6 +123,9 @@ static int parse_args(int argc, char **argv, map_args_t *a)
                                           "file");
     if (a->output == NULL)
         return tob_cli_usage_error("map", "-o OUT.png|.svg|.pdf is required");
+    if (a->n_years > 1 && strstr(a->output, "{year}") == NULL)
+        return tob_cli_usage_error("map", "several years need {year} in -o, "
+                                          "e.g. -o map-{year}.png");
     return TOB_EXIT_OK;
 }
 
@@ -99,9 +143,20 @@ static void note_report(const char *output, const tob_map_report_t *rep)
                            rep->cvd_note);
 }
 
+/* The output of year: {year} of pattern replaced. */
+static void output_of(const char *pattern, int year, char *out, size_t n)
+{
+    const char *at = strstr(pattern, "{year}");
+    if (at == NULL || year == 0)
+        snprintf(out, n, "%s", pattern);
+    else
+        snprintf(out, n, "%.*s%d%s", (int)(at - pattern), pattern, year,
+                 at + 6);
+}
+
 static int run(int argc, char **argv)
 {
-    map_args_t a = {NULL, NULL, calloc((size_t)argc + 1, sizeof(char *)), 0, 0};
+    map_args_t a = {.sets = calloc((size_t)argc + 1, sizeof(char *))};
     if (a.sets == NULL)
         return TOB_EXIT_INTERNAL;
     int rc = parse_args(argc, argv, &a);
@@ -119,11 +174,29 @@ static int run(int argc, char **argv)
         tob_style_read(argv[optind + 1], a.sets, a.n_sets, &style, &err);
     if (s == TOB_OK)
         s = tob_store_open(argv[optind], TOB_STORE_READ, &st, &err);
-    /* After the style's and the store's own errors, before drawing. */
-    int kept =
-        s == TOB_OK ? tob_cli_keep_existing(a.output, a.force) : TOB_EXIT_OK;
-    if (s == TOB_OK && kept == TOB_EXIT_OK)
-        s = tob_render_file(a.output, style, st, &opts, &rep, &err);
+    int kept = TOB_EXIT_OK;
+    size_t n_maps = a.n_years > 0 ? a.n_years : 1;
+    char outs[16][4096];
+    for (size_t i = 0; i < n_maps; i++)
+        output_of(a.output, a.n_years > 0 ? a.years[i] : 0, outs[i],
+                  sizeof outs[i]);
+    /* After the style's and the store's own errors, before drawing: no
+     * map is written when one exists already. */
+    for (size_t i = 0; s == TOB_OK && kept == TOB_EXIT_OK && i < n_maps; i++)
+        kept = tob_cli_keep_existing(outs[i], a.force);
+    tob_render_scale_t scale;
+    if (s == TOB_OK && kept == TOB_EXIT_OK && a.n_years > 0) {
+        s = tob_render_shared_scale(style, st, a.years, a.n_years, &scale,
+                                    &err);
+        opts.scale = &scale;
+    }
+    size_t done = 0;
+    for (; s == TOB_OK && kept == TOB_EXIT_OK && done < n_maps; done++) {
+        opts.year = a.n_years > 0 ? a.years[done] : 0;
+        s = tob_render_file(outs[done], style, st, &opts, &rep, &err);
+        if (s == TOB_OK)
+            note_report(outs[done], &rep);
+    }
     tob_store_close(st);
     tob_style_destroy(style);
     free(a.sets);
@@ -131,7 +204,6 @@ static int run(int argc, char **argv)
         return kept;
     if (s != TOB_OK)
         return tob_cli_fail(&err);
-    note_report(a.output, &rep);
     return TOB_EXIT_OK;
 }
 

@@ -108,7 +108,7 @@ static tob_status_t render_run(render_t *r, tob_error_t *err)
     return s;
 }
 
-static void render_free(render_t *r)
+void render_release(render_t *r)
 {
     rset_free(&r->feats);
     rset_free(&r->points);
@@ -119,6 +119,57 @@ static void render_free(render_t *r)
     text_sink_free(r);
     geom_scratch_free(&r->scratch);
     render_arena_free(r);
+}
+
+/* "{year}" of text replaced by year, into out. */
+static const char *with_year(const char *text, int year, char *out, size_t n)
+{
+    const char *at = text != NULL ? strstr(text, "{year}") : NULL;
+    if (at == NULL || year == 0)
+        return text;
+    snprintf(out, n, "%.*s%d%s", (int)(at - text), text, year, at + 6);
+    return out;
+}
+
+void render_use_style(render_t *r, const tob_style_t *style,
+                      const tob_render_options_t *opts)
+{
+    tob_style_t *own = &r->own_style;
+    *own = *style; /* shallow: the strings stay the caller's */
+    r->style = own;
+    static const tob_render_options_t none = {0};
+    if (opts == NULL)
+        opts = &none; /* {year} still becomes data.year */
+    /* Variables named by their year (population_{year}) take the year
+     * drawn in their names, each the year of its own name; otherwise the
+     * year drawn is data.year. */
+    char **texts[7] = {&own->variable,       &own->expression,
+                       &own->color_variable, &own->color_expression,
+                       &own->title,          &own->subtitle,
+                       &own->legend_title};
+    int in_names = 0;
+    for (size_t i = 0; i < 4; i++)
+        in_names |= *texts[i] != NULL && strstr(*texts[i], "{year}") != NULL;
+    int year = opts->year != 0 ? opts->year : style->year;
+    if (in_names && year != 0)
+        own->year = 0; /* population_2015: its one year */
+    else if (opts->year != 0)
+        own->year = opts->year;
+    for (size_t i = 0; i < 7; i++)
+        *texts[i] = (char *)with_year(*texts[i], year, r->own_text[i],
+                                      sizeof r->own_text[i]);
+    const tob_render_scale_t *sc = opts->scale;
+    if (sc == NULL)
+        return;
+    if (sc->n_breaks >= 2 && sc->n_breaks <= TOB_CLASSIFY_MAX + 1 &&
+        (style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO)) {
+        own->method = TOB_CLASSIFY_MANUAL;
+        memcpy(own->breaks, sc->breaks, sc->n_breaks * sizeof sc->breaks[0]);
+        own->n_breaks = sc->n_breaks;
+        own->k = (int)sc->n_breaks - 1;
+    }
+    if (sc->max_value > 0 && style_has_circles(style->kind))
+        own->max_value = sc->max_value;
 }
 
 /* Shared by tob_render_to_cairo and the file writers, which set the
@@ -133,7 +184,7 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     if (r == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     memset(report, 0, sizeof *report);
-    r->style = style;
+    render_use_style(r, style, opts);
     r->st = st;
     r->cr = cr;
     r->report = report;
@@ -162,7 +213,7 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
         r->texts = NULL;
         r->n_texts = 0;
     }
-    render_free(r);
+    render_release(r);
     free(r);
     return s;
 }

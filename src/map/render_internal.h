@@ -161,7 +161,9 @@ typedef struct arena_block arena_block_t;
 #define RENDER_MAX_RESERVED 24
 
 typedef struct render {
-    const tob_style_t *style;
+    const tob_style_t *style; /* &own_style */
+    tob_style_t own_style;    /* the caller's, with opts' year and scale */
+    char own_text[7][512];    /* its texts with {year} replaced */
     tob_store_t *st;
     cairo_t *cr;
     double u;   /* user units per mm */
@@ -215,6 +217,12 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
                         tob_store_t *st, const tob_render_options_t *opts,
                         tob_map_report_t *report, render_t *out_texts,
                         tob_error_t *err);
+
+/* render.c: r->style = style with opts' year and scale (maps that
+ * compare); render_release() frees what a render holds but r itself. */
+void render_use_style(render_t *r, const tob_style_t *style,
+                      const tob_render_options_t *opts);
+void render_release(render_t *r);
 
 /* render_data.c */
 tob_status_t render_fetch(render_t *r, tob_error_t *err);
