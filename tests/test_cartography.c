@@ -772,6 +772,23 @@ static tob_style_t *parse(const char *text)
     return style;
 }
 
+/* style drawn at year with scale into PREFIX-YEAR.png (its path in out). */
+static void draw_year(fixture_t *fx, const tob_style_t *style,
+                      const char *prefix, int year,
+                      const tob_render_scale_t *scale, char out[4096],
+                      tob_map_report_t *rep)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s-%d.png", prefix, year);
+    tob_test_path(out, 4096, name);
+    tob_render_options_t opts = {
+        .today = "23/11/2026", .year = year, .scale = scale};
+    tob_error_t err;
+    tob_error_clear(&err);
+    if (tob_render_file(out, style, fx->st, &opts, rep, &err) != TOB_OK)
+        fail_msg("%s: %s", name, err.message);
+}
+
 static void test_shared_classes_over_years(void **state)
 {
     fixture_t *fx = *state;
@@ -808,14 +825,9 @@ static void test_shared_classes_over_years(void **state)
     commune_t c[6];
     assert_int_equal(communes_of(fx, SIX_COMMUNES, c, 6), 6);
     for (size_t y = 0; y < 2; y++) {
-        char out[4096], name[32];
-        snprintf(name, sizeof name, "dens-%d.png", years[y]);
-        tob_test_path(out, sizeof out, name);
-        tob_render_options_t opts = {
-            .today = "23/11/2026", .year = years[y], .scale = &scale};
+        char out[4096];
         tob_map_report_t rep;
-        assert_int_equal(tob_render_file(out, style, fx->st, &opts, &rep, &err),
-                         TOB_OK);
+        draw_year(fx, style, "dens", years[y], &scale, out, &rep);
         assert_int_equal(rep.n_entries, 5);
         for (size_t k = 0; k < 5; k++) {
             assert_same(rep.entries[k].lower, b[k]);
@@ -900,14 +912,9 @@ static void test_shared_circle_scale_over_years(void **state)
     assert_int_equal(communes_of(fx, "t.code IN ('59350', '59512')", c, 2), 2);
     double roubaix[2];
     for (size_t y = 0; y < 2; y++) {
-        char out[4096], name[32];
-        snprintf(name, sizeof name, "pop-%d.png", years[y]);
-        tob_test_path(out, sizeof out, name);
-        tob_render_options_t opts = {
-            .today = "23/11/2026", .year = years[y], .scale = &scale};
+        char out[4096];
         tob_map_report_t rep;
-        assert_int_equal(tob_render_file(out, style, fx->st, &opts, &rep, &err),
-                         TOB_OK);
+        draw_year(fx, style, "pop", years[y], &scale, out, &rep);
         image_t img = read_png(out);
         double px_mm = 150 / 25.4;
         for (size_t i = 0; i < 2; i++) {
