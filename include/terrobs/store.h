@@ -68,6 +68,14 @@ TOB_API const char *tob_store_name(const tob_store_t *st);
 /* Whether the store is on PostgreSQL/PostGIS (1) or SpatiaLite (0). */
 TOB_API int tob_store_is_pg(const tob_store_t *st);
 
+/* PostgreSQL: lets role read the observatory and nothing else: USAGE on
+ * its schema, SELECT on its tables and views, and SELECT on the tables
+ * and views made there later by this user (default privileges). All or
+ * nothing. TOB_ERR_ARG on a SpatiaLite store or a bad or unknown role. */
+TOB_API TOB_NODISCARD tob_status_t tob_store_grant_reader(tob_store_t *st,
+                                                          const char *role,
+                                                          tob_error_t *err);
+
 /* Runs constant SQL with no result rows. */
 TOB_API TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st,
                                                   const char *sql,

@@ -33,6 +33,7 @@ extern const tob_cli_command_t tob_cmd_atlas;
 extern const tob_cli_command_t tob_cmd_export;
 extern const tob_cli_command_t tob_cmd_site;
 extern const tob_cli_command_t tob_cmd_qgis;
+extern const tob_cli_command_t tob_cmd_grant;
 
 /* One command a line, in the order of --help. */
 /* clang-format off */
@@ -53,6 +54,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_export,
     &tob_cmd_site,
     &tob_cmd_qgis,
+    &tob_cmd_grant,
 };
 /* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

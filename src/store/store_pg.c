@@ -360,3 +360,57 @@ tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
     *out = st;
     return TOB_OK;
 }
+
+/* A role name as a quoted identifier ("" doubled), or -1 when it is empty,
+ * too long for PostgreSQL (63 bytes) or holds a control character. */
+static int quote_role(const char *role, char out[140])
+{
+    size_t n = 0, len = strlen(role);
+    if (len == 0 || len > 63)
+        return -1;
+    out[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)role[i] < 0x20)
+            return -1;
+        if (role[i] == '"')
+            out[n++] = '"';
+        out[n++] = role[i];
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return 0;
+}
+
+tob_status_t tob_store_grant_reader(tob_store_t *st, const char *role,
+                                    tob_error_t *err)
+{
+    char q[140];
+    if (st->engine != DIALECT_PG)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "%s: grant is for PostgreSQL stores; a "
+                             "SpatiaLite file is shared by its file "
+                             "permissions",
+                             st->path);
+    if (role == NULL || quote_role(role, q) != 0)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "role '%s' is not a PostgreSQL role name",
+                             role ? role : "");
+    char sql[1024];
+    /* Only the schema and what it holds, now and later: USAGE on it,
+     * SELECT on its tables and views, and the same on the tables this
+     * user creates there later (a new level's view). */
+    snprintf(sql, sizeof sql,
+             "BEGIN;"
+             "GRANT USAGE ON SCHEMA \"%s\" TO %s;"
+             "GRANT SELECT ON ALL TABLES IN SCHEMA \"%s\" TO %s;"
+             "ALTER DEFAULT PRIVILEGES IN SCHEMA \"%s\" GRANT SELECT ON "
+             "TABLES TO %s;"
+             "COMMIT",
+             st->schema, q, st->schema, q, st->schema, q);
+    if (pg_exec(st, sql) != 0) {
+        tob_status_t s = pg_fail(st, "granting read access", TOB_ERR_ARG, err);
+        pg_exec(st, "ROLLBACK");
+        return s;
+    }
+    return TOB_OK;
+}
