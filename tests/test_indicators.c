@@ -153,12 +153,12 @@ static void test_import_join_diagnostics(void **state)
     tob_indicators_report_t rep;
     tob_error_t err;
     assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
-    assert_int_equal(rep.n_rows, 1480);
+    assert_int_equal(rep.n_rows, 1636);
     assert_int_equal(rep.n_columns, 6);
     assert_int_equal(rep.n_matched, 647);
     assert_int_equal(rep.n_values, 647 * 6);
-    assert_int_equal(rep.n_unknown, 1480 - 647);
-    assert_non_null(strstr(rep.unknown, "833: 59070, 62043"));
+    assert_int_equal(rep.n_unknown, 1636 - 647);
+    assert_non_null(strstr(rep.unknown, "989: 02604, 59070"));
     assert_int_equal(rep.n_no_row, 0);
     assert_int_equal(rep.n_created, 0);
     assert_string_equal(rep.skipped, "1: commune");
@@ -169,12 +169,12 @@ static void test_import_join_diagnostics(void **state)
                            " AND o.year = 2021") == 236710);
     assert_true(number(st, "SELECT count(*) FROM source"
                            " WHERE kind = 'indicators' AND details LIKE"
-                           " '%keys with no territory 833: 59070%'") == 1);
+                           " '%keys with no territory 989: 02604%'") == 1);
     /* --strict refuses the unknown keys, and writes nothing. */
     double n = number(st, "SELECT count(*) FROM source");
     o.strict = 1;
     assert_int_equal(import(st, &o, &rep, &err), TOB_ERR_INPUT);
-    assert_non_null(strstr(err.message, "keys with no commune: 833: 59070"));
+    assert_non_null(strstr(err.message, "keys with no commune: 989: 02604"));
     assert_true(number(st, "SELECT count(*) FROM source") == n);
     tob_store_close(st);
 }

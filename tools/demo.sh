@@ -26,8 +26,10 @@ $T init "$OBS"
 $T load "$OBS" layers/departements.layer
 $T load "$OBS" layers/epci.layer
 $T load "$OBS" layers/communes-nord.layer
+# communes-epci-hors-sample: the members in the 62, 76 and 02 of the
+# sample's EPCIs, so that every EPCI (and the zones made of them) is whole.
 for layer in communes-somme communes-calais communes-var \
-    communes-martinique; do
+    communes-epci-hors-sample communes-martinique; do
     $T load "$OBS" "layers/$layer.layer" --append
 done
 

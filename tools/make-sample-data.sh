@@ -88,6 +88,7 @@ for name, keep in subsets.items():
     codes_of[name] = {f["properties"]["code"] for f in feats}
 calais26 = codes_of["communes-62-calais"]
 var26 = codes_of["communes-83-" + VAR_SLUG]
+sample26 = set().union(*codes_of.values())
 
 # EPCI 2026: those with a member in 59, 80 or 972, plus the Calais and Var EPCIs.
 members = read_csv(shared + "/decoupage_administratif/csv/epci_membres_cog2026.csv")
@@ -100,6 +101,40 @@ epcis = [f for f in src["features"]
          or f["properties"]["siren_epci"] in (CALAIS_EPCI, VAR_EPCI)]
 write_geojson(out + "/epci-2026.geojson", "epci-2026", epcis)
 epci_sirens = {f["properties"]["siren_epci"] for f in epcis}
+
+# The other communes of those EPCIs (Pas-de-Calais, Seine-Maritime, Aisne): every EPCI of
+# the sample then has all its members. 62 from the 5-département file above; 76 and 02
+# from the national 2018 polygons, re-keyed to 2026 (none of them merged since 2018, which
+# the assertion checks), with their 2026 name, population and EPCI.
+wanted = {r["code_insee"]: r["siren_epci"] for r in members
+          if r["siren_epci"] in epci_sirens and r["code_insee"] not in sample26}
+outer = [f for f in c26 if f["properties"]["code"] in wanted]
+cog26 = {r["code_insee"]: r for r in
+         read_csv(shared + "/decoupage_administratif/csv/communes_cog2026.csv")}
+passage = read_csv(shared + "/communes_france/passage_codes_communes_2018_2026.csv")
+rest = set(wanted) - {f["properties"]["code"] for f in outer}
+by2026 = {}
+for r in passage:
+    if r["code_2026"] in rest:
+        by2026.setdefault(r["code_2026"], []).append(r["code_2018"])
+assert set(by2026) == rest and all(v == [k] for k, v in by2026.items()), by2026
+import gzip
+nat = json.load(gzip.open(shared + "/communes_france/communes_france_2018.geojson.gz", "rt",
+                          encoding="utf-8"))
+for f in nat["features"]:
+    code = f["properties"]["code"]
+    if code in rest:
+        c = cog26[code]
+        outer.append(feature({"code": code, "nom": c["nom"], "dep": c["departement"],
+                              "population": int(c["population"]),
+                              "siren_epci": c["siren_epci"], "nom_epci": c["nom_epci"],
+                              "nature_epci": c["nature_epci"], "codes_2018": code},
+                             f["geometry"]))
+outer.sort(key=lambda f: f["properties"]["code"])
+assert {f["properties"]["code"] for f in outer} == set(wanted), "missing EPCI members"
+assert all(wanted[f["properties"]["code"]] == f["properties"]["siren_epci"] for f in outer)
+write_geojson(out + "/communes-epci-hors-sample.geojson", "communes-epci-hors-sample", outer)
+outer26 = {f["properties"]["code"] for f in outer}
 
 # Départements: the five source files (one Feature each) in one collection.
 deps = []
@@ -119,7 +154,8 @@ write_csv(out + "/qpv2024-communes.csv", list(rows[0].keys()),
 path = shared + "/communes_france/passage_codes_communes_2018_2026.csv"
 passage = read_csv(path)
 write_csv(out + "/passage-2018-2026.csv", list(passage[0].keys()),
-          [r for r in passage if dep_of(r["code_2018"]) in DEPS], has_bom(path))
+          [r for r in passage if dep_of(r["code_2018"]) in DEPS or r["code_2026"] in outer26],
+          has_bom(path))
 to2026 = {r["code_2018"]: r["code_2026"] for r in passage}
 
 def in_sample(code):
@@ -127,15 +163,17 @@ def in_sample(code):
     d = dep_of(code)
     c26 = to2026.get(code, code)
     return (d in ("59", "80", "972") or (d == "62" and c26 in calais26)
-            or (d == "83" and c26 in var26))
+            or (d == "83" and c26 in var26) or c26 in outer26)
 
 # Insee comparateur 2024 (COG 2024 codes): chosen columns, sample communes.
 path = shared + "/indicateurs/comparateur_insee_2024_datasfun/communes_unique_com.csv"
 comp = read_csv(path)
 COLS = ["insee_com", "commune", "superficie_km2", "population_2021", "population_2015",
         "menages_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"]
-write_csv(out + "/indicateurs-communes.csv", COLS,
-          [r for r in comp if in_sample(r["insee_com"])], has_bom(path))
+kept = [r for r in comp if in_sample(r["insee_com"])]
+write_csv(out + "/indicateurs-communes.csv", COLS, kept, has_bom(path))
+no_row = (sample26 | outer26) - {to2026.get(r["insee_com"], r["insee_com"]) for r in kept}
+assert not no_row, ("communes without an indicator row", sorted(no_row))
 
 # Density grid (ANCT/Insee, COG 2025/2026 codes), same communes.
 path = shared + "/indicateurs/typologies_ot_anct/densite.csv"

@@ -23,14 +23,14 @@ run_fails 2 "surface: no year for variable surface: give --year" \
 # The comparateur (COG 2024) as is: two merged communes' keys are reported.
 $T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com --year 2021 2>log.txt
-assert_contains log.txt "1480 rows, 6 variables, 8508 values \(0 empty\) for 1418 commune"
+assert_contains log.txt "1636 rows, 6 variables, 8508 values \(0 empty\) for 1418 commune"
 assert_contains log.txt "columns left out \(text, or codes and coordinates\): 1: commune"
-assert_contains log.txt "join: 1418 matched, 62 keys with no commune, 0 commune with no row"
-assert_contains log.txt "keys with no commune: 62: 59070, 62043, 62156, 62193, 62239 and 57 more"
+assert_contains log.txt "join: 1418 matched, 218 keys with no commune, 0 commune with no row"
+assert_contains log.txt "keys with no commune: 218: 02604, 59070, 62036, 62043, 62047 and 213 more"
 assert_contains log.txt "^terrobs: warning: keys with no commune"
 assert_eq "$(sql obs.sqlite "SELECT count(*) FROM source WHERE kind = 'indicators'
     AND details LIKE '%1418 territories matched%'
-    AND details LIKE '%keys with no territory 62: 59070, 62043%'")" 1 \
+    AND details LIKE '%keys with no territory 218: 02604, 59070%'")" 1 \
     "join diagnostics kept in provenance"
 
 # Population and unemployment rate of each EPCI, computed independently.
