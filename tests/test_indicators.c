@@ -159,6 +159,12 @@ static void test_import_join_diagnostics(void **state)
     assert_int_equal(rep.n_values, 647 * 6);
     assert_int_equal(rep.n_unknown, 1636 - 647);
     assert_non_null(strstr(rep.unknown, "989: 02604, 59070"));
+    /* The Nord's own old code (59070, merged into 59006) apart from the
+     * other départements' keys. */
+    assert_string_equal(rep.local_area, "59");
+    assert_int_equal(rep.n_unknown_local, 1);
+    assert_string_equal(rep.unknown_local, "1: 59070");
+    assert_non_null(strstr(rep.unknown_other, "988: 02604"));
     assert_int_equal(rep.n_no_row, 0);
     assert_int_equal(rep.n_created, 0);
     assert_string_equal(rep.skipped, "1: commune");
@@ -174,7 +180,10 @@ static void test_import_join_diagnostics(void **state)
     double n = number(st, "SELECT count(*) FROM source");
     o.strict = 1;
     assert_int_equal(import(st, &o, &rep, &err), TOB_ERR_INPUT);
-    assert_non_null(strstr(err.message, "keys with no commune: 989: 02604"));
+    assert_non_null(strstr(err.message,
+                           "keys with no commune in the store's own "
+                           "area (59): 1: 59070; others: 988: "
+                           "02604"));
     assert_true(number(st, "SELECT count(*) FROM source") == n);
     tob_store_close(st);
 }

@@ -111,6 +111,19 @@ typedef struct tob_indicators_report {
      * transaction */
     tob_aggregate_refresh_report_t refreshed;
     char year_conflicts[TOB_IMPORT_LINE_MAX];
+    /* The keys with no territory split in two, so that the few that
+     * matter are not buried under a national file's thousands: those of
+     * the store's own area (commune-like codes whose département holds a
+     * tenth or more of the level's territories, "62" or "59, 62"; with
+     * cog_from, also a key whose new code is of that area), most likely
+     * old codes of merged communes; and the others. */
+    size_t n_unknown_local;
+    char local_area[64]; /* "62", "59, 62"; "" when codes have no prefix */
+    char unknown_local[TOB_IMPORT_LINE_MAX];
+    char unknown_other[TOB_IMPORT_LINE_MAX];
+    /* cog_from: merged territories left without values because some of
+     * their old codes are not in the file (of n_unmappable) */
+    size_t n_partial;
 } tob_indicators_report_t;
 
 /* Imports an indicator table: one row per territory, one variable per

@@ -27,7 +27,10 @@ static const char usage[] =
     "\n"
     "Every import reports, on stderr and in provenance (terrobs info), how\n"
     "the keys joined: territories matched, keys with no territory, and\n"
-    "territories of the level with no row, with examples.\n"
+    "territories of the level with no row, with examples. Keys with no\n"
+    "territory in the store's own departements come first, with the\n"
+    "option that maps them (old codes: --cog-from, --passage; a merged\n"
+    "commune lacking old codes: --partial-merges).\n"
     "\n"
     "A column becomes the variable named after its header (lowercase, a-z\n"
     "0-9 _: \"Population 2021\" is population_2021). Variables that are not\n"
@@ -177,6 +180,33 @@ static int parse_options(int argc, char **argv, ind_args_t *a)
     return TOB_EXIT_OK;
 }
 
+/* What matters first: keys of the store's own area with no territory (old
+ * codes, most likely), and merged territories that lack old codes, each
+ * with the option that fixes it. */
+static void print_own_area(const tob_indicators_options_t *o,
+                           const tob_indicators_report_t *r)
+{
+    if (r->n_unknown_local > 0 && o->cog_from == 0)
+        fprintf(stderr,
+                "terrobs: warning: keys of the store's own area (%s) with "
+                "no %s: %s; old codes of merged communes? map them with "
+                "--cog-from YEAR --passage TABLE (a COG passage table)\n",
+                r->local_area, o->level, r->unknown_local);
+    else if (r->n_unknown_local > 0)
+        fprintf(stderr,
+                "terrobs: warning: keys of the store's own area (%s) with "
+                "no %s, after the passage table: %s\n",
+                r->local_area, o->level, r->unknown_local);
+    if (r->n_partial > 0)
+        fprintf(stderr,
+                "terrobs: warning: values that cannot be mapped: %s; %zu "
+                "merged %s %s old codes in the file: if its codes are "
+                "of a later COG than the passage table's old ones (the "
+                "Insee comparateur is COG 2024), add --partial-merges\n",
+                r->unmappable, r->n_partial, o->level,
+                r->n_partial == 1 ? "lacks" : "lack");
+}
+
 static void print_report(const tob_indicators_options_t *o,
                          const tob_indicators_report_t *r)
 {
@@ -184,6 +214,7 @@ static void print_report(const tob_indicators_options_t *o,
                  "(%zu empty) for %zu %s of vintage %d\n",
                  o->path, r->encoding, r->n_rows, r->n_columns, r->n_values,
                  r->n_blank, r->n_matched, o->level, r->vintage);
+    print_own_area(o, r);
     tob_cli_note("  variables (year): %s\n", r->columns);
     if (r->skipped[0] != '0')
         tob_cli_note(
@@ -200,14 +231,19 @@ static void print_report(const tob_indicators_options_t *o,
                  "row\n",
                  r->n_matched, r->n_unknown, o->level, r->n_no_row, o->level);
     char what[160];
-    snprintf(what, sizeof what, "keys with no %s", o->level);
-    tob_cli_warn_count(r->n_unknown, what, r->unknown);
+    snprintf(what, sizeof what, "%skeys with no %s%s%s%s",
+             r->n_unknown_local > 0 ? "other " : "", o->level,
+             r->local_area[0] ? " (outside " : "", r->local_area,
+             r->local_area[0] ? ")" : "");
+    tob_cli_warn_count(r->n_unknown - r->n_unknown_local, what,
+                       r->unknown_other);
     snprintf(what, sizeof what, "%s with no row", o->level);
     tob_cli_warn_count(r->n_no_row, what, r->no_row);
     tob_cli_warn_count(r->n_unmapped, "keys not in the passage table",
                        r->unmapped);
-    tob_cli_warn_count(r->n_unmappable, "values that cannot be mapped",
-                       r->unmappable);
+    if (r->n_partial == 0)
+        tob_cli_warn_count(r->n_unmappable, "values that cannot be mapped",
+                           r->unmappable);
     if (r->refreshed.n_runs > 0)
         tob_cli_note("  stored aggregates recomputed: %s\n", r->refreshed.runs);
     tob_cli_warn_count(r->n_year_conflicts,

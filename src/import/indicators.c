@@ -382,6 +382,12 @@ static tob_status_t name_columns(ind_import_t *imp, tob_error_t *err)
 static tob_status_t strict_check(const ind_import_t *imp, tob_error_t *err)
 {
     const tob_indicators_report_t *rep = imp->rep;
+    if (rep->n_unknown_local > 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "keys with no %s in the store's own area "
+                             "(%s): %s; others: %s",
+                             imp->opts->level, rep->local_area,
+                             rep->unknown_local, rep->unknown_other);
     if (rep->n_unknown > 0)
         return tob_error_set(err, TOB_ERR_INPUT, "keys with no %s: %s",
                              imp->opts->level, rep->unknown);

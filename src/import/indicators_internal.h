@@ -69,7 +69,10 @@ typedef struct ind_import {
     ind_target_t *targets;
     size_t n_targets;
     tob_examples_t skipped, created, unknown, no_row, merged, unmapped,
-        unmappable, year_conflicts;
+        unmappable, year_conflicts, unknown_local, unknown_other;
+    char own[16][4]; /* département prefixes of the store's own area */
+    size_t n_own;
+    size_t n_partial;
     tob_id_t source_id;
 } ind_import_t;
 

@@ -115,9 +115,79 @@ static tob_status_t count_expected(ind_import_t *imp, const passage_t *p,
     return TOB_OK;
 }
 
+/* The département of a commune-like code (5 characters: "62", "2A",
+ * "972"); 0 for another code. */
+static int dep_prefix(const char *code, char out[4])
+{
+    if (strlen(code) != 5)
+        return 0;
+    size_t n = strncmp(code, "97", 2) == 0 ? 3 : 2;
+    memcpy(out, code, n);
+    out[n] = '\0';
+    return 1;
+}
+
+/* The store's own area: the départements holding a tenth or more of the
+ * level's territories. */
+static void find_own_area(ind_import_t *imp)
+{
+    struct {
+        char dep[4];
+        size_t n;
+    } deps[128];
+    size_t n_deps = 0, total = tob_territory_map_size(imp->terr);
+    for (size_t i = 0; i < total; i++) {
+        char dep[4];
+        if (!dep_prefix(tob_territory_map_at(imp->terr, i)->code, dep))
+            continue;
+        size_t k = 0;
+        while (k < n_deps && strcmp(deps[k].dep, dep) != 0)
+            k++;
+        if (k == n_deps && n_deps < sizeof deps / sizeof deps[0]) {
+            memcpy(deps[k].dep, dep, sizeof dep);
+            deps[k].n = 0;
+            n_deps++;
+        }
+        if (k < n_deps)
+            deps[k].n++;
+    }
+    imp->n_own = 0;
+    for (size_t k = 0; k < n_deps; k++)
+        if (deps[k].n * 10 >= total &&
+            imp->n_own < sizeof imp->own / sizeof imp->own[0])
+            memcpy(imp->own[imp->n_own++], deps[k].dep, sizeof deps[k].dep);
+}
+
+static int in_own_area(const ind_import_t *imp, const char *code)
+{
+    char dep[4];
+    if (!dep_prefix(code, dep))
+        return 0;
+    for (size_t k = 0; k < imp->n_own; k++)
+        if (strcmp(imp->own[k], dep) == 0)
+            return 1;
+    return 0;
+}
+
+/* A key with no territory: counted, and listed with its own area's or
+ * with the others. */
+static void add_unknown(ind_import_t *imp, const char *key, const char *code)
+{
+    int own = in_own_area(imp, key) || in_own_area(imp, code);
+    tob_examples_t *ex = own ? &imp->unknown_local : &imp->unknown_other;
+    if (strcmp(code, key) != 0) {
+        examples_add(&imp->unknown, "%s (%s)", key, code);
+        examples_add(ex, "%s (%s)", key, code);
+    } else {
+        examples_add(&imp->unknown, "%s", key);
+        examples_add(ex, "%s", key);
+    }
+}
+
 /* row->target for every row; unknown and unmapped keys counted. */
 static void match_rows(ind_import_t *imp, const passage_t *p)
 {
+    find_own_area(imp);
     for (size_t k = 0; k < imp->n_rows; k++) {
         ind_row_t *r = &imp->rows[k];
         const char *code = r->key;
@@ -131,10 +201,8 @@ static void match_rows(ind_import_t *imp, const passage_t *p)
             imp->rep->n_mapped += strcmp(code, r->key) != 0;
         }
         r->target = tob_territory_map_get(imp->terr, code);
-        if (r->target == NULL && strcmp(code, r->key) != 0)
-            examples_add(&imp->unknown, "%s (%s)", r->key, code);
-        else if (r->target == NULL)
-            examples_add(&imp->unknown, "%s", r->key);
+        if (r->target == NULL)
+            add_unknown(imp, r->key, code);
         else
             r->target->hits++;
     }
@@ -204,6 +272,7 @@ static void combine(ind_import_t *imp, ind_row_t *const *rows, size_t n,
                      "%s (%zu of its %zu old codes "
                      "in the file)",
                      t->entry->code, n, expected);
+        imp->n_partial++;
         return;
     }
     if (n == 1 && expected <= 1) {
@@ -294,6 +363,17 @@ static void fill_report(ind_import_t *imp)
     examples_describe(&imp->unmapped, rep->unmapped, sizeof rep->unmapped);
     examples_describe(&imp->unmappable, rep->unmappable,
                       sizeof rep->unmappable);
+    rep->n_unknown_local = imp->unknown_local.count;
+    rep->n_partial = imp->n_partial;
+    examples_describe(&imp->unknown_local, rep->unknown_local,
+                      sizeof rep->unknown_local);
+    examples_describe(&imp->unknown_other, rep->unknown_other,
+                      sizeof rep->unknown_other);
+    for (size_t k = 0; k < imp->n_own; k++) {
+        size_t used = strlen(rep->local_area);
+        snprintf(rep->local_area + used, sizeof rep->local_area - used, "%s%s",
+                 k ? ", " : "", imp->own[k]);
+    }
     rep->n_year_conflicts = imp->year_conflicts.count;
     examples_describe(&imp->year_conflicts, rep->year_conflicts,
                       sizeof rep->year_conflicts);

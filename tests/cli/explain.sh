@@ -3,7 +3,8 @@
 # the Insee comparateur imports with no --columns (its code columns,
 # insee_dep with 2A, insee_reg, lat, lng, are left out and named); -q
 # after the command is the global option; French aggregate words are
-# accepted; relate --spatial on a level without geometry is refused.
+# accepted; relate --spatial on a level without geometry is refused; the
+# join report of a national file puts the store's own keys first.
 . "$(dirname "$0")/lib.sh"
 
 D="$DATA/ternois"
@@ -76,4 +77,26 @@ STYLE
 $T -q map $S epci.style -o m.png
 run_fails 2 "m.png: file exists; use --force to replace it" $T map $S epci.style -o m.png
 $T -q map $S epci.style -o m.png --force
+# The join report of a national file: the 3 old codes of the store's own
+# département (Hesdin-la-Forêt's, merged in 2025) come first, with the
+# option that maps them, above the thousands of other départements' keys.
+N="$DATA/national"
+$T init pdc.sqlite -q
+$T -q import pdc.sqlite territories "$N/communes-62-cog2026.csv" --level commune \
+    --label Commune --code code --name nom --vintage 2026
+$T import pdc.sqlite indicators "$N/comparateur-extrait.csv" --level commune \
+    --key insee_com --year 2021 2>national.txt
+sed -n 2p national.txt >first.txt
+assert_contains first.txt "warning: keys of the store's own area \(62\) with no commune: 3: 62461, 62549, 62743; old codes of merged communes\? map them with --cog-from YEAR --passage TABLE"
+assert_contains national.txt "warning: other keys with no commune \(outside 62\): 5883: 01001"
+# With the passage table: Bonnières (62154) has Canteleux's old code 62210
+# in the table but only its own in this COG 2024 file: --partial-merges.
+$T import pdc.sqlite indicators "$N/comparateur-extrait.csv" --level commune \
+    --key insee_com --year 2021 --cog-from 2018 \
+    --passage "$LAYERS/data/passage-2018-2026.csv" 2>national.txt
+sed -n 2p national.txt >first.txt
+assert_contains first.txt "62154 \(1 of its 2 old codes in the file\).*1 merged commune lacks old codes in the file.*add --partial-merges"
+run_fails 2 "keys with no commune in the store's own area \(62\): 3: 62461, 62549, 62743; others: 5883" \
+    $T import pdc.sqlite indicators "$N/comparateur-extrait.csv" --level commune \
+    --key insee_com --year 2021 --strict
 echo "explain: ok"

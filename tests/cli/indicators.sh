@@ -26,8 +26,8 @@ $T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
 assert_contains log.txt "1636 rows, 6 variables, 8508 values \(0 empty\) for 1418 commune"
 assert_contains log.txt "columns left out \(text, or codes and coordinates\): 1: commune"
 assert_contains log.txt "join: 1418 matched, 218 keys with no commune, 0 commune with no row"
-assert_contains log.txt "keys with no commune: 218: 02604, 59070, 62036, 62043, 62047 and 213 more"
-assert_contains log.txt "^terrobs: warning: keys with no commune"
+assert_contains log.txt "^terrobs: warning: keys of the store's own area \(59, 80\) with no commune: 2: 59070, 80830; old codes of merged communes"
+assert_contains log.txt "^terrobs: warning: other keys with no commune \(outside 59, 80\): 216: 02604, 62036, 62043, 62047, 62058 and 211 more"
 assert_eq "$(sql obs.sqlite "SELECT count(*) FROM source WHERE kind = 'indicators'
     AND details LIKE '%1418 territories matched%'
     AND details LIKE '%keys with no territory 218: 02604, 59070%'")" 1 \
@@ -99,7 +99,7 @@ $T import obs.sqlite indicators "$DATA/indicateurs-cog2024-fusions-2025-2026.csv
     --level commune --key insee_com --year 2021 --cog-from 2018 \
     --passage "$passage" 2>log.txt
 assert_contains log.txt "COG 2018 -> 2026: 5 keys recoded, merged 2: 59006 \(59006 \+ 59070\), 80155 \(80155 \+ 80830\)"
-assert_contains log.txt "keys with no commune: 5: 62193, 62447, 62461 \(62447\)"
+assert_contains log.txt "keys with no commune \(outside 59, 80\): 5: 62193, 62447, 62461 \(62447\)"
 pop() {
     sql obs.sqlite "SELECT CAST(o.value AS INTEGER) FROM observation o
         JOIN territory t ON t.id = o.territory WHERE t.level = 'commune'
@@ -151,7 +151,7 @@ printf 'insee_com,population\n59350,236710\n5935,62067\n' >badkey.csv
 run_fails 2 "badkey.csv:3: insee_com: '5935' is not an INSEE commune code" \
     $T import obs.sqlite indicators badkey.csv --level commune --key insee_com --year 2022
 printf 'insee_com,population\n59350,236710\n59999,12\n' >unknown.csv
-run_fails 2 "keys with no commune: 1: 59999" \
+run_fails 2 "keys with no commune in the store's own area \(59, 80\): 1: 59999" \
     $T import obs.sqlite indicators unknown.csv --level commune \
     --key insee_com --year 2022 --strict
 store_dump obs.sqlite >after.sql
