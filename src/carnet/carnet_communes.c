@@ -41,16 +41,16 @@ static tob_status_t grid_columns(carnet_ctx_t *ctx, const tpl_section_t *sec,
 {
     carnet_var_t vars[CARNET_MAX_VARS];
     size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
-    tob_status_t st = n > 0 ? carnet_need_values(ctx, err) : TOB_OK;
-    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+    tob_status_t s = n > 0 ? carnet_need_values(ctx, err) : TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
         const tob_variable_t *meta = NULL;
-        st = carnet_section_meta(ctx, sec, "columns", vars[i].name, &meta, err);
-        if (st == TOB_OK && meta != NULL) {
+        s = carnet_section_meta(ctx, sec, "columns", vars[i].name, &meta, err);
+        if (s == TOB_OK && meta != NULL) {
             g->vars[g->n_vars] = vars[i];
             g->meta[g->n_vars++] = meta;
         }
     }
-    return st;
+    return s;
 }
 
 static tob_status_t grid_values(carnet_ctx_t *ctx, grid_t *g, tob_error_t *err)
@@ -61,10 +61,10 @@ static tob_status_t grid_values(carnet_ctx_t *ctx, grid_t *g, tob_error_t *err)
         const carnet_unit_t *u = r < t->n_communes ? &t->communes[r] : &t->self;
         for (size_t v = 0; v < g->n_vars; v++) {
             tob_value_t got;
-            tob_status_t st = tob_values_get(ctx->vals, g->vars[v].name, u->id,
-                                             g->vars[v].year, &got, err);
-            if (st != TOB_OK)
-                return st;
+            tob_status_t s = tob_values_get(ctx->vals, g->vars[v].name, u->id,
+                                            g->vars[v].year, &got, err);
+            if (s != TOB_OK)
+                return s;
             g->values[r * w + v] = got.value;
         }
         if (g->n_vars == 0)
@@ -188,13 +188,13 @@ tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
         return TOB_OK; /* a commune has no member list */
     grid_t g;
     memset(&g, 0, sizeof g);
-    tob_status_t st = grid_columns(ctx, sec, &g, err);
-    if (st == TOB_OK)
-        st = tob_doc_heading(ctx->doc, TOB_TEXT_H1,
-                             tpl_get_or(ctx->tpl, sec->id, "title",
-                                        "Les communes du territoire"),
-                             err);
-    if (st == TOB_OK && t->n_communes == 0)
+    tob_status_t s = grid_columns(ctx, sec, &g, err);
+    if (s == TOB_OK)
+        s = tob_doc_heading(ctx->doc, TOB_TEXT_H1,
+                            tpl_get_or(ctx->tpl, sec->id, "title",
+                                       "Les communes du territoire"),
+                            err);
+    if (s == TOB_OK && t->n_communes == 0)
         return tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE,
                                  "Aucune commune membre n'est enregistrée "
                                  "pour ce territoire dans l'observatoire.",
@@ -205,16 +205,16 @@ tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
     g.order = calloc(g.n_rows, sizeof *g.order);
     g.text = calloc(g.n_rows * g.n_cols, sizeof *g.text);
     g.cells = calloc(g.n_rows * g.n_cols, sizeof *g.cells);
-    if (st == TOB_OK && !(g.values && g.order && g.text && g.cells))
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    if (st == TOB_OK)
-        st = grid_values(ctx, &g, err);
-    if (st == TOB_OK)
-        st = grid_order(ctx, sec, &g, err);
-    if (st == TOB_OK) {
+    if (s == TOB_OK && !(g.values && g.order && g.text && g.cells))
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    if (s == TOB_OK)
+        s = grid_values(ctx, &g, err);
+    if (s == TOB_OK)
+        s = grid_order(ctx, sec, &g, err);
+    if (s == TOB_OK) {
         grid_cells(ctx, &g);
-        st = grid_table(ctx, &g, err);
+        s = grid_table(ctx, &g, err);
     }
     grid_free(&g);
-    return st;
+    return s;
 }

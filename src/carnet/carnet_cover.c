@@ -173,14 +173,14 @@ static tob_status_t source_line(carnet_ctx_t *ctx, char *buf, size_t size,
         names[i] = vars[i].name;
     const char *levels[] = {ctx->terr->self.level, "commune", "departement"};
     char line[768];
-    tob_status_t st = carnet_need_values(ctx, err);
-    if (st == TOB_OK)
-        st = tob_values_sources(ctx->vals, names, n, levels, 3, 1, line,
-                                sizeof line, err);
+    tob_status_t s = carnet_need_values(ctx, err);
+    if (s == TOB_OK)
+        s = tob_values_sources(ctx->vals, names, n, levels, 3, 1, line,
+                               sizeof line, err);
     buf[0] = '\0';
-    if (st == TOB_OK && line[0] != '\0')
+    if (s == TOB_OK && line[0] != '\0')
         snprintf(buf, size, "Sources\xC2\xA0: %s.", line);
-    return st;
+    return s;
 }
 
 static void draw_foot(carnet_ctx_t *ctx, cairo_t *cr, const char *source)
@@ -219,20 +219,20 @@ tob_status_t carnet_cover(carnet_ctx_t *ctx, const tpl_section_t *sec,
                           tob_error_t *err)
 {
     cairo_t *cr = NULL;
-    tob_status_t st = tob_doc_cover_page(ctx->doc, &cr, err);
-    if (st != TOB_OK)
-        return st;
+    tob_status_t s = tob_doc_cover_page(ctx->doc, &cr, err);
+    if (s != TOB_OK)
+        return s;
     double y = draw_facts(ctx, cr, draw_band(ctx, cr) + 36) + 18;
     if (tpl_yes(ctx->tpl, sec->id, "locator", 1)) {
         tob_rect_t map = {COVER_X, y, COVER_W, FOOT_Y - 16 - y};
-        st = carnet_locator(ctx, cr, &map, err);
-        if (st != TOB_OK)
-            return st;
+        s = carnet_locator(ctx, cr, &map, err);
+        if (s != TOB_OK)
+            return s;
     }
     char source[1024];
-    st = source_line(ctx, source, sizeof source, err);
-    if (st != TOB_OK)
-        return st;
+    s = source_line(ctx, source, sizeof source, err);
+    if (s != TOB_OK)
+        return s;
     draw_foot(ctx, cr, source);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(cr),

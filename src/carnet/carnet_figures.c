@@ -76,15 +76,15 @@ int carnet_level_feminine(const char *label)
 
 tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
 {
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (ctx->vals == NULL)
-        st = tob_values_open(ctx->st, &ctx->vals, err);
-    if (st == TOB_OK && ctx->peers == NULL) {
-        st = tob_carnet_peers_load(ctx->st, ctx->tpl, ctx->terr->self.level,
-                                   ctx->terr->vintage, &ctx->own_peers, err);
+        s = tob_values_open(ctx->st, &ctx->vals, err);
+    if (s == TOB_OK && ctx->peers == NULL) {
+        s = tob_carnet_peers_load(ctx->st, ctx->tpl, ctx->terr->self.level,
+                                  ctx->terr->vintage, &ctx->own_peers, err);
         ctx->peers = ctx->own_peers;
     }
-    return st;
+    return s;
 }
 
 /* The value of a variable for a territory; NaN when missing. */
@@ -92,9 +92,9 @@ static tob_status_t value_of(carnet_ctx_t *ctx, const char *name, tob_id_t id,
                              int year, double *out, tob_error_t *err)
 {
     tob_value_t v;
-    tob_status_t st = tob_values_get(ctx->vals, name, id, year, &v, err);
-    *out = st == TOB_OK ? v.value : NAN;
-    return st;
+    tob_status_t s = tob_values_get(ctx->vals, name, id, year, &v, err);
+    *out = s == TOB_OK ? v.value : NAN;
+    return s;
 }
 
 /* "3e sur 41 EPCI" (1er for the first). */
@@ -192,10 +192,10 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
     size_t n = tpl_split(
         tpl_get_or(ctx->tpl, sec->id, "references", "departement, store"), refs,
         8);
-    tob_status_t st = n == (size_t)-1
-                          ? tob_error_set(err, TOB_ERR_NOMEM, "out of memory")
-                          : TOB_OK;
-    for (size_t i = 0; st == TOB_OK && n != (size_t)-1 && i < n; i++) {
+    tob_status_t s = n == (size_t)-1
+                         ? tob_error_set(err, TOB_ERR_NOMEM, "out of memory")
+                         : TOB_OK;
+    for (size_t i = 0; s == TOB_OK && n != (size_t)-1 && i < n; i++) {
         char line[512], value[256];
         double v = NAN;
         if (strcmp(refs[i], "store") == 0) {
@@ -206,10 +206,10 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
         } else {
             tob_id_t id = 0;
             char name[TOB_CARNET_NAME_MAX];
-            st = reference(ctx, refs[i], &id, name, sizeof name, err);
-            if (st != TOB_OK || id == 0)
+            s = reference(ctx, refs[i], &id, name, sizeof name, err);
+            if (s != TOB_OK || id == 0)
                 continue;
-            st = value_of(ctx, meta->name, id, year, &v, err);
+            s = value_of(ctx, meta->name, id, year, &v, err);
             carnet_fmt_value(v, meta, value, sizeof value);
             snprintf(line, sizeof line, "%.200s : %s", name, value);
         }
@@ -218,7 +218,7 @@ static tob_status_t reference_lines(carnet_ctx_t *ctx, const tpl_section_t *sec,
     }
     if (n != (size_t)-1)
         tpl_free_words(refs, n);
-    return st;
+    return s;
 }
 
 static void change_line(const tob_variable_t *meta, int from, int to,
@@ -235,11 +235,11 @@ static tob_status_t series_line(carnet_ctx_t *ctx, const tob_variable_t *meta,
     if (n < 2 || !isfinite(now))
         return TOB_OK;
     tob_value_t then;
-    tob_status_t st = tob_values_get(ctx->vals, meta->name, ctx->terr->self.id,
-                                     years[0], &then, err);
-    if (st == TOB_OK)
+    tob_status_t s = tob_values_get(ctx->vals, meta->name, ctx->terr->self.id,
+                                    years[0], &then, err);
+    if (s == TOB_OK)
         change_line(meta, years[0], years[n - 1], then.value, now, buf, size);
-    return st;
+    return s;
 }
 
 static void change_line(const tob_variable_t *meta, int from, int to,
@@ -267,8 +267,8 @@ static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
         tpl_split(tpl_get(ctx->tpl, sec->id, "evolution", NULL), pairs, 8);
     if (n == (size_t)-1)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t st = TOB_OK;
-    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
         char *colon = strchr(pairs[i], ':');
         if (colon == NULL || strcmp(colon + 1, meta->name) != 0)
             continue;
@@ -277,10 +277,10 @@ static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
             tob_values_variable(ctx->vals, pairs[i], err);
         double then = NAN;
         if (from == NULL)
-            st = err != NULL ? err->code : TOB_ERR_NOTFOUND;
+            s = err != NULL ? err->code : TOB_ERR_NOTFOUND;
         else
-            st = value_of(ctx, pairs[i], ctx->terr->self.id, 0, &then, err);
-        if (st != TOB_OK || !isfinite(then) || !isfinite(now) || then == 0)
+            s = value_of(ctx, pairs[i], ctx->terr->self.id, 0, &then, err);
+        if (s != TOB_OK || !isfinite(then) || !isfinite(now) || then == 0)
             continue;
         int points = strcmp(meta->unit, "%") == 0;
         double change = points ? now - then : 100.0 * (now - then) / then;
@@ -293,9 +293,9 @@ static tob_status_t evolution_line(carnet_ctx_t *ctx, const tpl_section_t *sec,
         append(buf, size, line);
     }
     tpl_free_words(pairs, n);
-    if (st == TOB_OK && n == 0)
-        st = series_line(ctx, meta, now, buf, size, err);
-    return st;
+    if (s == TOB_OK && n == 0)
+        s = series_line(ctx, meta, now, buf, size, err);
+    return s;
 }
 
 /* 1 if text holds a four-digit number (a label that says its year). */
@@ -345,10 +345,10 @@ static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                tob_error_t *err)
 {
     tob_value_t got;
-    tob_status_t st = tob_values_get(ctx->vals, var->name, ctx->terr->self.id,
-                                     var->year, &got, err);
-    if (st != TOB_OK)
-        return st;
+    tob_status_t s = tob_values_get(ctx->vals, var->name, ctx->terr->self.id,
+                                    var->year, &got, err);
+    if (s != TOB_OK)
+        return s;
     double v = got.value;
     f->reason[0] = '\0';
     if (!isfinite(v))
@@ -373,12 +373,11 @@ static tob_status_t one_figure(carnet_ctx_t *ctx, const tpl_section_t *sec,
     if (f->reason[0] != '\0')
         snprintf(line, sizeof line, "Non disponible : %.200s", f->reason);
     append(f->detail, sizeof f->detail, line);
-    st = reference_lines(ctx, sec, pv, meta, var->year, f->detail,
-                         sizeof f->detail, err);
-    if (st == TOB_OK)
-        st =
-            evolution_line(ctx, sec, meta, v, f->detail, sizeof f->detail, err);
-    return st;
+    s = reference_lines(ctx, sec, pv, meta, var->year, f->detail,
+                        sizeof f->detail, err);
+    if (s == TOB_OK)
+        s = evolution_line(ctx, sec, meta, v, f->detail, sizeof f->detail, err);
+    return s;
 }
 
 /* The metadata of a variable the section names; NULL and TOB_OK when it
@@ -415,37 +414,37 @@ static tob_status_t all_missing(carnet_ctx_t *ctx, const figure_text_t *first,
 tob_status_t carnet_figures(carnet_ctx_t *ctx, const tpl_section_t *sec,
                             tob_error_t *err)
 {
-    tob_status_t st = carnet_need_values(ctx, err);
+    tob_status_t s = carnet_need_values(ctx, err);
     carnet_var_t vars[CARNET_MAX_VARS];
     size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
     figure_text_t *texts = calloc(n + 1, sizeof *texts);
     tob_figure_t figs[CARNET_MAX_VARS];
     size_t n_figs = 0;
     if (texts == NULL)
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
         const tob_variable_t *meta = NULL;
-        st = carnet_section_meta(ctx, sec, "indicators", vars[i].name, &meta,
-                                 err);
-        if (st != TOB_OK || meta == NULL)
+        s = carnet_section_meta(ctx, sec, "indicators", vars[i].name, &meta,
+                                err);
+        if (s != TOB_OK || meta == NULL)
             continue;
         figure_text_t *f = &texts[n_figs];
-        st = one_figure(ctx, sec, &vars[i], meta, f, err);
+        s = one_figure(ctx, sec, &vars[i], meta, f, err);
         figs[n_figs++] = (tob_figure_t){f->value, f->unit, f->label, f->detail};
     }
     size_t n_missing = 0;
     for (size_t i = 0; i < n_figs; i++)
         n_missing += texts[i].reason[0] != '\0';
-    if (st == TOB_OK && n_figs > 0)
-        st = tob_doc_heading(
+    if (s == TOB_OK && n_figs > 0)
+        s = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Chiffres clés"), err);
-    if (st == TOB_OK && n_figs > 0 && n_missing == n_figs)
-        st = all_missing(ctx, texts, err);
-    else if (st == TOB_OK && n_figs > 0)
-        st = tob_doc_figures(ctx->doc, figs, n_figs, err);
+    if (s == TOB_OK && n_figs > 0 && n_missing == n_figs)
+        s = all_missing(ctx, texts, err);
+    else if (s == TOB_OK && n_figs > 0)
+        s = tob_doc_figures(ctx->doc, figs, n_figs, err);
     free(texts);
-    return st;
+    return s;
 }
 
 /* The indicators of the index: the figures section's index key, else its
@@ -479,18 +478,18 @@ tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err)
             sec = &ctx->tpl->sections[i];
     if (sec == NULL || ctx->report == NULL)
         return TOB_OK;
-    tob_status_t st = carnet_need_values(ctx, err);
+    tob_status_t s = carnet_need_values(ctx, err);
     carnet_var_t vars[CARNET_MAX_VARS];
-    size_t n = st == TOB_OK ? index_vars(ctx->tpl, sec, vars) : 0;
-    for (size_t i = 0; st == TOB_OK && i < n; i++) {
+    size_t n = s == TOB_OK ? index_vars(ctx->tpl, sec, vars) : 0;
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
         const tob_variable_t *meta = NULL;
-        st = carnet_section_meta(ctx, sec, "index", vars[i].name, &meta, err);
-        if (st != TOB_OK || meta == NULL ||
+        s = carnet_section_meta(ctx, sec, "index", vars[i].name, &meta, err);
+        if (s != TOB_OK || meta == NULL ||
             ctx->report->n_figures == TOB_CARNET_INDEX_MAX)
             continue;
         tob_carnet_figure_t *f = &ctx->report->figures[ctx->report->n_figures];
-        st = value_of(ctx, vars[i].name, ctx->terr->self.id, vars[i].year,
-                      &f->value, err);
+        s = value_of(ctx, vars[i].name, ctx->terr->self.id, vars[i].year,
+                     &f->value, err);
         snprintf(f->label, sizeof f->label, "%.127s",
                  meta->label[0] ? meta->label : meta->name);
         tob_variable_t bare = *meta; /* the unit goes in the header */
@@ -499,5 +498,5 @@ tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err)
         snprintf(f->unit, sizeof f->unit, "%s", meta->unit);
         ctx->report->n_figures++;
     }
-    return st;
+    return s;
 }

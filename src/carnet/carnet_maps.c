@@ -100,26 +100,26 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
     char text[sizeof LOCATOR_HEAD + sizeof LOCATOR_PAIRS + sizeof LOCATOR_SELF];
     snprintf(text, sizeof text, "%s%s%s", LOCATOR_HEAD,
              pairs ? LOCATOR_PAIRS : "", LOCATOR_SELF);
-    tob_status_t st =
+    tob_status_t s =
         tob_style_parse_text(text, strlen(text), "locator", NULL, 0, out, err);
     char members[512];
     members_filter(t->self.id, members, sizeof members);
     char deps[512];
     departements_filter(t, deps, sizeof deps);
-    if (st == TOB_OK)
-        st = set(*out, err, "data.filter=%s", deps);
-    if (st == TOB_OK && t->has_geom) {
+    if (s == TOB_OK)
+        s = set(*out, err, "data.filter=%s", deps);
+    if (s == TOB_OK && t->has_geom) {
         if (pairs)
-            st = set(*out, err, "layer.pairs.level=%s", t->self.level);
-        if (st == TOB_OK)
-            st = set(*out, err, "layer.territoire.level=%s", t->self.level);
-        if (st == TOB_OK)
-            st = set(*out, err, "layer.territoire.filter=id = %lld",
-                     (long long)t->self.id);
-    } else if (st == TOB_OK) {
-        st = set(*out, err, "layer.territoire.filter=%s", members);
+            s = set(*out, err, "layer.pairs.level=%s", t->self.level);
+        if (s == TOB_OK)
+            s = set(*out, err, "layer.territoire.level=%s", t->self.level);
+        if (s == TOB_OK)
+            s = set(*out, err, "layer.territoire.filter=id = %lld",
+                    (long long)t->self.id);
+    } else if (s == TOB_OK) {
+        s = set(*out, err, "layer.territoire.filter=%s", members);
     }
-    return st;
+    return s;
 }
 
 static tob_status_t render(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
@@ -136,11 +136,11 @@ tob_status_t carnet_locator(carnet_ctx_t *ctx, cairo_t *cr, const tob_rect_t *r,
     if (ctx->terr->departement == NULL)
         return TOB_OK;
     tob_style_t *style = NULL;
-    tob_status_t st = locator_style(ctx, 1, &style, err);
-    if (st == TOB_OK)
-        st = render(ctx, cr, r, style, err);
+    tob_status_t s = locator_style(ctx, 1, &style, err);
+    if (s == TOB_OK)
+        s = render(ctx, cr, r, style, err);
     tob_style_destroy(style);
-    return st;
+    return s;
 }
 
 /* ---- thematic map of the communes ---------------------------------------- */
@@ -222,18 +222,18 @@ static tob_status_t file_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
     char path[4096];
     snprintf(path, sizeof path, "%s%s%s", file[0] == '/' ? "" : ctx->tpl->dir,
              file[0] == '/' ? "" : "/", file);
-    tob_status_t st = tob_style_read(path, NULL, 0, out, err);
-    if (st == TOB_OK)
-        st = set(*out, err, "data.level=commune");
-    if (st == TOB_OK)
-        st = set(*out, err, "data.filter=%s", members);
-    for (size_t i = 0; st == TOB_OK && i < sizeof map_keys / sizeof *map_keys;
+    tob_status_t s = tob_style_read(path, NULL, 0, out, err);
+    if (s == TOB_OK)
+        s = set(*out, err, "data.level=commune");
+    if (s == TOB_OK)
+        s = set(*out, err, "data.filter=%s", members);
+    for (size_t i = 0; s == TOB_OK && i < sizeof map_keys / sizeof *map_keys;
          i++) {
         const char *v = tpl_get(ctx->tpl, sec->id, map_keys[i].key, NULL);
         if (v != NULL)
-            st = set(*out, err, "%s=%s", map_keys[i].target, v);
+            s = set(*out, err, "%s=%s", map_keys[i].target, v);
     }
-    return st;
+    return s;
 }
 
 /* A style error on a value the template gave is the template's error:
@@ -267,21 +267,21 @@ static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
     tob_error_t local;
     tob_error_clear(&local);
     const char *file = tpl_get(ctx->tpl, sec->id, "style", NULL);
-    tob_status_t st;
+    tob_status_t s;
     if (file != NULL) {
-        st = file_style(ctx, sec, file, members, out, &local);
-        if (st == TOB_ERR_NOTFOUND && strcmp(local.field, "") == 0) {
-            tob_error_set(err, st, "%s", local.message);
+        s = file_style(ctx, sec, file, members, out, &local);
+        if (s == TOB_ERR_NOTFOUND && strcmp(local.field, "") == 0) {
+            tob_error_set(err, s, "%s", local.message);
             return tpl_error_at(ctx->tpl, sec->id, "style", err);
         }
     } else if (compose(ctx, sec, members, meta, source, text, sizeof text) !=
                0) {
         return tob_error_set(err, TOB_ERR_INPUT, "map settings too long");
     } else {
-        st = tob_style_parse_text(text, strlen(text), "carnet map", NULL, 0,
-                                  out, &local);
+        s = tob_style_parse_text(text, strlen(text), "carnet map", NULL, 0, out,
+                                 &local);
     }
-    if (st != TOB_OK) {
+    if (s != TOB_OK) {
         tob_style_destroy(*out);
         *out = NULL;
         return blame_template(ctx, sec, &local, err);
@@ -339,10 +339,10 @@ static tob_status_t count_values(carnet_ctx_t *ctx, const char *name, int year,
     *first = NAN;
     for (size_t i = 0; i < ctx->terr->n_communes; i++) {
         tob_value_t v;
-        tob_status_t st = tob_values_get(
+        tob_status_t s = tob_values_get(
             ctx->vals, name, ctx->terr->communes[i].id, year, &v, err);
-        if (st != TOB_OK)
-            return st;
+        if (s != TOB_OK)
+            return s;
         if (!isfinite(v.value))
             continue;
         if ((*n)++ == 0)
@@ -368,14 +368,14 @@ static tob_status_t map_variable(carnet_ctx_t *ctx, const tpl_section_t *sec,
         tob_error_at(err, ctx->tpl->name, 0, NULL);
         return tpl_error_at(ctx->tpl, sec->id, "variable", err);
     }
-    tob_status_t st = carnet_need_values(ctx, err);
-    if (st == TOB_OK)
-        st = carnet_section_meta(ctx, sec, "variable", name, meta, err);
+    tob_status_t s = carnet_need_values(ctx, err);
+    if (s == TOB_OK)
+        s = carnet_section_meta(ctx, sec, "variable", name, meta, err);
     /* The map's own footer cites the variable's sources and the
      * producer of the communes (render_data.c). */
     if (size > 0)
         source[0] = '\0';
-    return st;
+    return s;
 }
 
 /* "Toutes les communes du territoire ont la même valeur : 0 projets." */
@@ -397,23 +397,23 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
         return TOB_OK; /* a map of one commune says nothing */
     const tob_variable_t *meta = NULL;
     char source[512] = "";
-    tob_status_t st = map_variable(ctx, sec, &meta, source, sizeof source, err);
-    if (st != TOB_OK ||
+    tob_status_t s = map_variable(ctx, sec, &meta, source, sizeof source, err);
+    if (s != TOB_OK ||
         (meta == NULL && tpl_get(ctx->tpl, sec->id, "style", NULL) == NULL))
-        return st; /* optional and absent: left out */
+        return s; /* optional and absent: left out */
     size_t n_values = 1;
     int varied = 1;
     double first = NAN;
     const char *year = tpl_get(ctx->tpl, sec->id, "year", NULL);
     if (meta != NULL)
-        st = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
-                          &varied, &first, err);
-    if (st == TOB_OK)
-        st = tob_doc_heading(
+        s = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
+                         &varied, &first, err);
+    if (s == TOB_OK)
+        s = tob_doc_heading(
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"), err);
-    if (st != TOB_OK || n_values == 0 || !varied)
-        return st != TOB_OK ? st
+    if (s != TOB_OK || n_values == 0 || !varied)
+        return s != TOB_OK ? s
                : n_values == 0
                    ? tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE,
                                        "Aucune commune du territoire n'a de "
@@ -421,12 +421,12 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                        err)
                    : same_value(ctx, meta, first, err);
     tob_style_t *style = NULL;
-    st = communes_style(ctx, sec, meta, source, &style, err);
+    s = communes_style(ctx, sec, meta, source, &style, err);
     map_job_t job = {ctx, style};
-    if (st == TOB_OK)
-        st = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);
+    if (s == TOB_OK)
+        s = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);
     tob_style_destroy(style);
-    return st;
+    return s;
 }
 
 /* ---- thumbnails ------------------------------------------------------------
@@ -458,23 +458,23 @@ static tob_status_t thumbnail_style(carnet_ctx_t *ctx, tob_style_t **out,
 {
     const carnet_territory_t *t = ctx->terr;
     if (t->departement != NULL) {
-        tob_status_t st = locator_style(ctx, 0, out, err);
-        if (st == TOB_OK)
-            st = set(*out, err, "map.background=none");
-        return st;
+        tob_status_t s = locator_style(ctx, 0, out, err);
+        if (s == TOB_OK)
+            s = set(*out, err, "map.background=none");
+        return s;
     }
     char filter[512];
     if (t->has_geom)
         snprintf(filter, sizeof filter, "id = %lld", (long long)t->self.id);
     else
         members_filter(t->self.id, filter, sizeof filter);
-    tob_status_t st = tob_style_parse_text(SHAPE_STYLE, strlen(SHAPE_STYLE),
-                                           "thumbnail", NULL, 0, out, err);
-    if (st == TOB_OK && t->has_geom)
-        st = set(*out, err, "data.level=%s", t->self.level);
-    if (st == TOB_OK)
-        st = set(*out, err, "data.filter=%s", filter);
-    return st;
+    tob_status_t s = tob_style_parse_text(SHAPE_STYLE, strlen(SHAPE_STYLE),
+                                          "thumbnail", NULL, 0, out, err);
+    if (s == TOB_OK && t->has_geom)
+        s = set(*out, err, "data.level=%s", t->self.level);
+    if (s == TOB_OK)
+        s = set(*out, err, "data.filter=%s", filter);
+    return s;
 }
 
 static cairo_status_t png_write(void *closure, const unsigned char *data,
@@ -490,38 +490,38 @@ static tob_status_t write_png(cairo_surface_t *surface, const char *path,
                               tob_error_t *err)
 {
     afile_t f;
-    tob_status_t st = afile_begin(&f, path, err);
-    if (st == TOB_OK)
-        st = afile_fopen(&f, err);
-    if (st == TOB_OK) {
+    tob_status_t s = afile_begin(&f, path, err);
+    if (s == TOB_OK)
+        s = afile_fopen(&f, err);
+    if (s == TOB_OK) {
         cairo_status_t cs =
             cairo_surface_write_to_png_stream(surface, png_write, f.fp);
         if (cs != CAIRO_STATUS_SUCCESS)
-            st = tob_error_set_at(err, TOB_ERR_IO, path, 0, NULL,
-                                  "cannot write: %s",
-                                  cairo_status_to_string(cs));
+            s = tob_error_set_at(err, TOB_ERR_IO, path, 0, NULL,
+                                 "cannot write: %s",
+                                 cairo_status_to_string(cs));
     }
-    return afile_end(&f, st, err);
+    return afile_end(&f, s, err);
 }
 
 tob_status_t carnet_thumbnail(carnet_ctx_t *ctx, const char *path, int width,
                               int height, tob_error_t *err)
 {
     tob_style_t *style = NULL;
-    tob_status_t st = thumbnail_style(ctx, &style, err);
+    tob_status_t s = thumbnail_style(ctx, &style, err);
     cairo_surface_t *surface =
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
     cairo_t *cr = cairo_create(surface);
-    if (st == TOB_OK) {
+    if (s == TOB_OK) {
         tob_render_options_t opts = {
             .today = ctx->today, .units_per_mm = width / 40.0, .threads = 1};
-        st = tob_render_to_cairo(cr, 0, 0, width, height, style, ctx->st, &opts,
-                                 NULL, err);
+        s = tob_render_to_cairo(cr, 0, 0, width, height, style, ctx->st, &opts,
+                                NULL, err);
     }
     cairo_destroy(cr);
-    if (st == TOB_OK)
-        st = write_png(surface, path, err);
+    if (s == TOB_OK)
+        s = write_png(surface, path, err);
     cairo_surface_destroy(surface);
     tob_style_destroy(style);
-    return st;
+    return s;
 }

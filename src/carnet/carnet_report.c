@@ -41,9 +41,9 @@ static tob_status_t put_table(tob_doc_t *doc, const report_table_t *t,
         return TOB_OK;
     tob_table_column_t *cols = calloc(t->n_cols, sizeof *cols);
     const char **cells = calloc(n_rows * t->n_cols, sizeof *cells);
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (cols == NULL || cells == NULL) {
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else {
         for (size_t c = 0; c < t->n_cols; c++)
             cols[c] = (tob_table_column_t){t->headers[c], 0,
@@ -54,11 +54,11 @@ static tob_status_t put_table(tob_doc_t *doc, const report_table_t *t,
             t->title,  cols,
             t->n_cols, cells,
             n_rows,    t->n_rows == n_rows && ends_with_total(t, n_rows)};
-        st = tob_doc_table(doc, &table, err);
+        s = tob_doc_table(doc, &table, err);
     }
     free(cols);
     free(cells);
-    if (st == TOB_OK && n_rows < t->n_rows) {
+    if (s == TOB_OK && n_rows < t->n_rows) {
         char note[256], first[64];
         if (n_rows == 1)
             snprintf(first, sizeof first, "La première ligne");
@@ -68,33 +68,33 @@ static tob_status_t put_table(tob_doc_t *doc, const report_table_t *t,
                  "%s sur %zu ; la liste complète est dans le rapport de suivi "
                  "(terrobs report).",
                  first, t->n_rows);
-        st = tob_doc_paragraph(doc, TOB_TEXT_NOTE, note, err);
+        s = tob_doc_paragraph(doc, TOB_TEXT_NOTE, note, err);
     }
-    return st;
+    return s;
 }
 
 tob_status_t carnet_put_report(tob_doc_t *doc, const tob_report_t *report,
                                size_t max_rows, int title_heading,
                                tob_error_t *err)
 {
-    tob_status_t st = report->status;
-    if (st != TOB_OK)
-        return tob_error_set(err, st, "building a follow-up report failed");
+    tob_status_t s = report->status;
+    if (s != TOB_OK)
+        return tob_error_set(err, s, "building a follow-up report failed");
     if (title_heading && report->title != NULL)
-        st = tob_doc_heading(doc, TOB_TEXT_H2, report->title, err);
-    for (size_t i = 0; st == TOB_OK && i < report->n; i++) {
+        s = tob_doc_heading(doc, TOB_TEXT_H2, report->title, err);
+    for (size_t i = 0; s == TOB_OK && i < report->n; i++) {
         const report_block_t *b = &report->blocks[i];
         switch (b->kind) {
         case REPORT_HEADING:
-            st = tob_doc_heading(doc, TOB_TEXT_H2, b->text, err);
+            s = tob_doc_heading(doc, TOB_TEXT_H2, b->text, err);
             break;
         case REPORT_PARAGRAPH:
-            st = tob_doc_paragraph(doc, TOB_TEXT_BODY, b->text, err);
+            s = tob_doc_paragraph(doc, TOB_TEXT_BODY, b->text, err);
             break;
         case REPORT_TABLE:
-            st = put_table(doc, b->table, max_rows, err);
+            s = put_table(doc, b->table, max_rows, err);
             break;
         }
     }
-    return st;
+    return s;
 }

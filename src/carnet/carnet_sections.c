@@ -15,10 +15,10 @@ tob_status_t carnet_text(carnet_ctx_t *ctx, const tpl_section_t *sec,
     const char *title = tpl_get_or(ctx->tpl, sec->id, "title", NULL);
     if (text == NULL)
         return TOB_OK; /* nothing to say: no empty section */
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (title != NULL)
-        st = tob_doc_heading(ctx->doc, TOB_TEXT_H1, title, err);
-    if (st == TOB_OK)
-        st = tob_doc_paragraph(ctx->doc, TOB_TEXT_BODY, text, err);
-    return st;
+        s = tob_doc_heading(ctx->doc, TOB_TEXT_H1, title, err);
+    if (s == TOB_OK)
+        s = tob_doc_paragraph(ctx->doc, TOB_TEXT_BODY, text, err);
+    return s;
 }

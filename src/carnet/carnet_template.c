@@ -304,26 +304,26 @@ static tob_status_t read_sections(tob_carnet_template_t *tpl, tob_error_t *err)
     size_t n = tpl_split(list, words, MAX_SECTIONS + 1);
     if (n == (size_t)-1)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (n == 0 || n > MAX_SECTIONS) {
-        st = tob_error_set(err, TOB_ERR_INPUT, "give 1 to %d sections",
-                           MAX_SECTIONS);
+        s = tob_error_set(err, TOB_ERR_INPUT, "give 1 to %d sections",
+                          MAX_SECTIONS);
         tpl_error_at(tpl, "carnet", "sections", err);
     } else if ((tpl->sections = calloc(n, sizeof *tpl->sections)) == NULL) {
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; st == TOB_OK && i < n; i++)
-        st = add_section(tpl, words[i], err);
+    for (size_t i = 0; s == TOB_OK && i < n; i++)
+        s = add_section(tpl, words[i], err);
     tpl_free_words(words, n);
-    return st;
+    return s;
 }
 
 static tob_status_t finish(tob_carnet_template_t *tpl, tob_error_t *err)
 {
     for (size_t i = 0; i < tpl->n_entries; i++) {
-        tob_status_t st = check_entry(tpl, &tpl->entries[i], err);
-        if (st != TOB_OK)
-            return st;
+        tob_status_t s = check_entry(tpl, &tpl->entries[i], err);
+        if (s != TOB_OK)
+            return s;
     }
     return read_sections(tpl, err);
 }
@@ -351,12 +351,12 @@ tob_status_t tob_carnet_template_parse(const char *text, size_t len,
     tob_carnet_template_t *tpl = template_new(name, dir);
     if (tpl == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t st = tob_ini_parse_text(text, len, name, collect, tpl, err);
-    if (st == TOB_OK)
-        st = finish(tpl, err);
-    if (st != TOB_OK) {
+    tob_status_t s = tob_ini_parse_text(text, len, name, collect, tpl, err);
+    if (s == TOB_OK)
+        s = finish(tpl, err);
+    if (s != TOB_OK) {
         tob_carnet_template_destroy(tpl);
-        return st;
+        return s;
     }
     *out = tpl;
     return TOB_OK;
@@ -377,12 +377,12 @@ tob_status_t tob_carnet_template_read(const char *path,
     tob_carnet_template_t *tpl = template_new(path, dir);
     if (tpl == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    tob_status_t st = tob_ini_parse(path, collect, tpl, err);
-    if (st == TOB_OK)
-        st = finish(tpl, err);
-    if (st != TOB_OK) {
+    tob_status_t s = tob_ini_parse(path, collect, tpl, err);
+    if (s == TOB_OK)
+        s = finish(tpl, err);
+    if (s != TOB_OK) {
         tob_carnet_template_destroy(tpl);
-        return st;
+        return s;
     }
     *out = tpl;
     return TOB_OK;

@@ -118,18 +118,18 @@ static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
                                tob_error_t *err)
 {
     cairo_t *cr = cairo_create(pdf);
-    tob_status_t st = TOB_OK;
-    for (size_t i = 0; i < doc->n_pages && st == TOB_OK; i++) {
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; i < doc->n_pages && s == TOB_OK; i++) {
         cairo_set_source_surface(cr, doc->pages[i].surface, 0, 0);
         cairo_paint(cr);
         if (doc->pages[i].running)
             draw_running(doc, cr, i, doc->n_pages);
         cairo_show_page(cr);
         if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-            st = cairo_fail(err, cairo_status(cr), "writing a page");
+            s = cairo_fail(err, cairo_status(cr), "writing a page");
     }
     cairo_destroy(cr);
-    return st;
+    return s;
 }
 
 static tob_status_t render_to(tob_doc_t *doc, pdf_bytes_t *out,
@@ -143,16 +143,16 @@ static tob_status_t render_to(tob_doc_t *doc, pdf_bytes_t *out,
         return cairo_fail(err, cs, "creating the PDF");
     }
     set_metadata(doc, pdf);
-    tob_status_t st = emit_pages(doc, pdf, err);
-    if (st == TOB_OK)
+    tob_status_t s = emit_pages(doc, pdf, err);
+    if (s == TOB_OK)
         add_outline(doc, pdf);
     /* finish() is where the fonts and the trailer are written. */
     cairo_surface_finish(pdf);
     cs = cairo_surface_status(pdf);
     cairo_surface_destroy(pdf);
-    if (st == TOB_OK && cs != CAIRO_STATUS_SUCCESS)
-        st = cairo_fail(err, cs, "finishing the PDF");
-    return st;
+    if (s == TOB_OK && cs != CAIRO_STATUS_SUCCESS)
+        s = cairo_fail(err, cs, "finishing the PDF");
+    return s;
 }
 
 /* FNV-1a of the bytes, skipping the value of /CreationDate: cairo stamps
@@ -182,12 +182,12 @@ static tob_status_t save(const pdf_bytes_t *b, const char *path,
                          tob_error_t *err)
 {
     afile_t f;
-    tob_status_t st = afile_begin(&f, path, err);
-    if (st == TOB_OK)
-        st = afile_fopen(&f, err);
-    if (st == TOB_OK && fwrite(b->data, 1, b->len, f.fp) != b->len)
-        st = afile_fail(&f, "cannot write", err);
-    return afile_end(&f, st, err);
+    tob_status_t s = afile_begin(&f, path, err);
+    if (s == TOB_OK)
+        s = afile_fopen(&f, err);
+    if (s == TOB_OK && fwrite(b->data, 1, b->len, f.fp) != b->len)
+        s = afile_fail(&f, "cannot write", err);
+    return afile_end(&f, s, err);
 }
 
 static int is_file(const char *path)
@@ -204,9 +204,9 @@ tob_status_t tob_doc_write_pdf_changed(tob_doc_t *doc, const char *path,
     *written = 0;
     /* A heading left last is still printed, on a page of its own if
      * need be; then the recordings are complete. */
-    tob_status_t st = TOB_OK;
-    if (doc->pending != NULL && (st = doc_reserve(doc, 0, err)) != TOB_OK)
-        return st;
+    tob_status_t s = TOB_OK;
+    if (doc->pending != NULL && (s = doc_reserve(doc, 0, err)) != TOB_OK)
+        return s;
     if (doc->cr != NULL) {
         cairo_destroy(doc->cr);
         doc->cr = NULL;
@@ -216,18 +216,18 @@ tob_status_t tob_doc_write_pdf_changed(tob_doc_t *doc, const char *path,
     doc->flow_open = 0;
     doc_fold_last_page(doc);
     pdf_bytes_t b = {NULL, 0, 0};
-    st = render_to(doc, &b, err);
-    if (st == TOB_OK)
+    s = render_to(doc, &b, err);
+    if (s == TOB_OK)
         digest_of(&b, digest);
-    if (st == TOB_OK &&
+    if (s == TOB_OK &&
         (old_digest == NULL || strcmp(old_digest, digest) || !is_file(path))) {
-        st = save(&b, path, err);
-        *written = st == TOB_OK;
+        s = save(&b, path, err);
+        *written = s == TOB_OK;
     }
-    if (st != TOB_OK && err != NULL && err->source[0] == '\0')
+    if (s != TOB_OK && err != NULL && err->source[0] == '\0')
         tob_error_at(err, path, 0, NULL);
     free(b.data);
-    return st;
+    return s;
 }
 
 tob_status_t tob_doc_write_pdf(tob_doc_t *doc, const char *path,

@@ -331,17 +331,17 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
     /* Room for what must stay together (the heading before it goes along):
      * a short table whole, else its header and first two rows. */
     double page = TOB_PAGE_BOTTOM - TOB_PAGE_TOP;
-    tob_status_t st = doc_reserve(doc, whole <= page / 3 ? whole : lead, err);
-    if (st != TOB_OK)
-        return st;
+    tob_status_t s = doc_reserve(doc, whole <= page / 3 ? whole : lead, err);
+    if (s != TOB_OK)
+        return s;
     int new_page = 0;
     size_t n_chunks = tob_layout_split_rows(
         lay->row_h, n, head, TOB_PAGE_BOTTOM - doc->y,
         TOB_PAGE_BOTTOM - TOB_PAGE_TOP, starts, n, &new_page);
-    for (size_t k = 0; k < n_chunks && st == TOB_OK; k++) {
+    for (size_t k = 0; k < n_chunks && s == TOB_OK; k++) {
         if (k > 0 || (new_page && doc->y > TOB_PAGE_TOP))
-            st = doc_new_flow_page(doc, err);
-        if (st != TOB_OK)
+            s = doc_new_flow_page(doc, err);
+        if (s != TOB_OK)
             break;
         double top = doc->y;
         draw_head(doc, lay, k > 0);
@@ -349,7 +349,7 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
         doc_band(doc, top, doc->y, 0, k > 0);
     }
     doc->y += 10;
-    return st;
+    return s;
 }
 
 tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
@@ -361,9 +361,9 @@ tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
         return TOB_OK;
     table_lay_t lay = {0};
     size_t *starts = calloc(table->n_rows, sizeof *starts);
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (starts == NULL || lay_table(doc, table, &lay) != 0) {
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else {
         if (table->caption != NULL) {
             PangoLayout *c = doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH,
@@ -371,10 +371,10 @@ tob_status_t tob_doc_table(tob_doc_t *doc, const tob_table_t *table,
             lay.caption_h = layout_height(c) + 4;
             g_object_unref(c);
         }
-        st = flow_table(doc, &lay, starts, err);
+        s = flow_table(doc, &lay, starts, err);
     }
     if (lay.t != NULL)
         free_lay(&lay);
     free(starts);
-    return st;
+    return s;
 }

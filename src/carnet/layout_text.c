@@ -197,14 +197,14 @@ tob_status_t tob_doc_heading(tob_doc_t *doc, tob_text_style_t style,
     /* A heading with its lead is a whole section: it goes where it fits.
      * Two headings in a row: the first goes with the second. */
     if (doc->pending_lead != NULL) {
-        tob_status_t st = doc_reserve(doc, 0, err);
-        if (st != TOB_OK)
-            return st;
+        tob_status_t s = doc_reserve(doc, 0, err);
+        if (s != TOB_OK)
+            return s;
     } else if (doc->pending != NULL) {
         double h = heading_height(doc, style, text);
-        tob_status_t st = doc_reserve(doc, h + 40, err);
-        if (st != TOB_OK)
-            return st;
+        tob_status_t s = doc_reserve(doc, h + 40, err);
+        if (s != TOB_OK)
+            return s;
     }
     doc->pending = strdup(text);
     if (doc->pending == NULL)
@@ -296,9 +296,9 @@ static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
         if (k == 0 && doc->y <= TOB_PAGE_TOP)
             k = 1; /* a line taller than a page: place it anyway */
         if (k == 0) {
-            tob_status_t st = doc_new_flow_page(doc, err);
-            if (st != TOB_OK)
-                return st;
+            tob_status_t s = doc_new_flow_page(doc, err);
+            if (s != TOB_OK)
+                return s;
             continue;
         }
         draw_lines(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
@@ -308,9 +308,9 @@ static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
         doc->y += h;
         first += k;
         if (first < n) {
-            tob_status_t st = doc_new_flow_page(doc, err);
-            if (st != TOB_OK)
-                return st;
+            tob_status_t s = doc_new_flow_page(doc, err);
+            if (s != TOB_OK)
+                return s;
         }
     }
     return TOB_OK;
@@ -323,9 +323,9 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
         doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, text, 0);
     double *tops = NULL, *bottoms = NULL;
     int n = line_ranges(l, &tops, &bottoms);
-    tob_status_t st = TOB_OK;
+    tob_status_t s = TOB_OK;
     if (n < 0) {
-        st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (n > 0 && n <= LEAD_LINES && doc->pending != NULL &&
                doc->pending_lead == NULL) {
         /* A short lead under a heading ("Projets situés sur le territoire
@@ -333,18 +333,18 @@ tob_status_t tob_doc_paragraph(tob_doc_t *doc, tob_text_style_t style,
         doc->pending_lead = strdup(text);
         doc->pending_lead_style = style;
         if (doc->pending_lead == NULL)
-            st = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (n > 0) {
         /* The heading before it needs the first two lines with it; a
          * paragraph of six lines or fewer is not split at all. */
-        st = doc_reserve(doc, bottoms[n <= 6 ? n - 1 : 1], err);
-        if (st == TOB_OK)
-            st = flow_lines(doc, l, style, tops, bottoms, n, err);
+        s = doc_reserve(doc, bottoms[n <= 6 ? n - 1 : 1], err);
+        if (s == TOB_OK)
+            s = flow_lines(doc, l, style, tops, bottoms, n, err);
         doc->y += BLOCK_GAP;
     }
     free(tops);
     g_object_unref(l);
-    return st;
+    return s;
 }
 
 /* ---- key figures ------------------------------------------------------- */
@@ -437,8 +437,8 @@ static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
         double hi = lay_figure(doc, &figs[i], w, &lay[i]);
         h = hi > h ? hi : h;
     }
-    tob_status_t st = doc_reserve(doc, h, err);
-    if (st == TOB_OK) {
+    tob_status_t s = doc_reserve(doc, h, err);
+    if (s == TOB_OK) {
         for (size_t i = 0; i < n; i++)
             draw_figure(doc->cr, &lay[i],
                         TOB_PAGE_MARGIN_X + (double)i * (w + FIGURE_GAP),
@@ -447,17 +447,17 @@ static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
         doc->y += h + FIGURE_GAP;
     }
     free_figures(lay, n);
-    return st;
+    return s;
 }
 
 tob_status_t tob_doc_figures(tob_doc_t *doc, const tob_figure_t *figures,
                              size_t n, tob_error_t *err)
 {
     for (size_t i = 0; i < n; i += 3) {
-        tob_status_t st =
+        tob_status_t s =
             figure_row(doc, figures + i, n - i < 3 ? n - i : 3, err);
-        if (st != TOB_OK)
-            return st;
+        if (s != TOB_OK)
+            return s;
     }
     doc->y += BLOCK_GAP - FIGURE_GAP > 0 ? BLOCK_GAP - FIGURE_GAP : 0;
     return TOB_OK;

@@ -173,9 +173,9 @@ static int run(int argc, char **argv)
     tob_error_t err;
     tob_error_clear(&err);
     tob_carnet_template_t *tpl = NULL;
-    tob_status_t st = tob_cli_carnet_template(a.store, a.template_path, a.level,
-                                              a.strict, &tpl, &err);
-    if (st != TOB_OK)
+    tob_status_t s = tob_cli_carnet_template(a.store, a.template_path, a.level,
+                                             a.strict, &tpl, &err);
+    if (s != TOB_OK)
         return tob_cli_fail(&err);
     progress_t progress = {isatty(2), 0};
     tob_atlas_options_t opts = {.store_path = a.store,
@@ -192,8 +192,8 @@ static int run(int argc, char **argv)
                                 .n_within = a.n_within,
                                 .codes_path = a.codes};
     tob_atlas_report_t report;
-    st = tob_atlas_run(&opts, &report, &err);
-    rc = st == TOB_OK ? summarize(&a, &report) : tob_cli_fail(&err);
+    s = tob_atlas_run(&opts, &report, &err);
+    rc = s == TOB_OK ? summarize(&a, &report) : tob_cli_fail(&err);
     tob_atlas_report_free(&report);
     tob_carnet_template_destroy(tpl);
     return rc;

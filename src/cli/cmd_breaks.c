@@ -286,11 +286,11 @@ static tob_status_t read_values(const breaks_args_t *a, const char *source,
                                 value_list_t *l, tob_error_t *err)
 {
     FILE *in = NULL;
-    tob_status_t st = open_input(a->path, &in, err);
+    tob_status_t s = open_input(a->path, &in, err);
     char *line = NULL;
     size_t size = 0;
     long long line_no = 0;
-    while (st == TOB_OK && getline(&line, &size, in) != -1) {
+    while (s == TOB_OK && getline(&line, &size, in) != -1) {
         line_no++;
         line[strcspn(line, "\n")] = '\0';
         char *text = line;
@@ -299,20 +299,20 @@ static tob_status_t read_values(const breaks_args_t *a, const char *source,
         if (line_no == 1 && a->header)
             continue;
         double v;
-        st = parse_line(text, &v, err);
-        if (st == TOB_OK)
-            st = push_value(l, v, err);
+        s = parse_line(text, &v, err);
+        if (s == TOB_OK)
+            s = push_value(l, v, err);
         else
             tob_error_at(err, source, line_no, NULL);
     }
-    if (st == TOB_OK && in != NULL && ferror(in)) {
-        st = tob_error_set(err, TOB_ERR_IO, "read error: %s", strerror(errno));
+    if (s == TOB_OK && in != NULL && ferror(in)) {
+        s = tob_error_set(err, TOB_ERR_IO, "read error: %s", strerror(errno));
         tob_error_at(err, source, 0, NULL);
     }
     free(line);
     if (in != NULL && in != stdin)
         fclose(in);
-    return st;
+    return s;
 }
 
 /* The fewest significant digits that read back as v; plain notation

@@ -110,9 +110,9 @@ static int run(int argc, char **argv)
     tob_error_t err;
     tob_error_clear(&err);
     tob_carnet_template_t *tpl = NULL;
-    tob_status_t st = tob_cli_carnet_template(a.store, a.template_path, a.level,
-                                              a.strict, &tpl, &err);
-    if (st != TOB_OK)
+    tob_status_t s = tob_cli_carnet_template(a.store, a.template_path, a.level,
+                                             a.strict, &tpl, &err);
+    if (s != TOB_OK)
         return tob_cli_fail(&err);
     /* After the template's own errors, before any work. */
     if ((rc = tob_cli_keep_existing(a.output, a.force)) != TOB_EXIT_OK) {
@@ -122,12 +122,12 @@ static int run(int argc, char **argv)
     tob_store_t *store = NULL;
     tob_carnet_report_t report;
     tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date, NULL};
-    st = tob_store_open(a.store, TOB_STORE_READ, &store, &err);
-    if (st == TOB_OK)
-        st = tob_carnet_write(store, tpl, &opts, a.output, &report, &err);
+    s = tob_store_open(a.store, TOB_STORE_READ, &store, &err);
+    if (s == TOB_OK)
+        s = tob_carnet_write(store, tpl, &opts, a.output, &report, &err);
     tob_store_close(store);
     tob_carnet_template_destroy(tpl);
-    if (st != TOB_OK)
+    if (s != TOB_OK)
         return tob_cli_fail(&err);
     tob_cli_note("wrote %s: %s, %zu pages\n", a.output, report.name,
                  report.n_pages);
