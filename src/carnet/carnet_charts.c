@@ -246,11 +246,18 @@ static tob_status_t draw_lines(void *user, cairo_t *cr, PangoContext *pango,
 static void label_without_year(const evo_t *e, char *buf, size_t size)
 {
     const char *label = e->meta->label[0] ? e->meta->label : e->meta->name;
-    char year[16];
-    snprintf(year, sizeof year, " %d", e->years[e->n - 1]);
-    size_t n = strlen(label), y = strlen(year);
-    if (n > y && strcmp(label + n - y, year) == 0)
-        n -= y;
+    size_t n = strlen(label);
+    /* The label of a series named by year (population_2015, ...) is the
+     * first variable's: any year of the series ends it, not only the last. */
+    for (size_t i = 0; i < e->n; i++) {
+        char year[16];
+        snprintf(year, sizeof year, " %d", e->years[i]);
+        size_t y = strlen(year);
+        if (n > y && strcmp(label + n - y, year) == 0) {
+            n -= y;
+            break;
+        }
+    }
     snprintf(buf, size, "%.*s", (int)n, label);
 }
 

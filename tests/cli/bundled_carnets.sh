@@ -133,3 +133,9 @@ assert_eq "$n" 210 "communes of Picardie Maritime"
 tr -s ' ' <Z80-PM.txt >pm-flat.txt
 assert_contains pm-flat.txt "Communes membres $n$"
 assert_contains pm-flat.txt "km² $pop habitants"
+# A series named by year (population_2015, population_2021) is titled
+# without any of its years, not with the first variable's label.
+assert_contains pm-flat.txt "Population municipale \\(base 100 en 2015\\)"
+if grep -q "Population municipale 2015 (" pm-flat.txt; then
+    fail "Z80-PM: the evolution is titled with its first year's label"
+fi
