@@ -3,6 +3,8 @@
  * sortable, filterable table of the territories linking their carnets. */
 #include "atlas_internal.h"
 
+#include "base/html.h"
+
 #include "base/afile.h"
 #include "base/plural_fr.h"
 #include "terrobs/cells.h"
@@ -65,32 +67,6 @@ static const char JS[] =
     "table.setAttribute('data-ready','yes');"
     "})();";
 
-/* Writes s with &, <, >, " and ' escaped. */
-static void put_html(FILE *fp, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&#39;", fp);
-            break;
-        default:
-            fputc(*s, fp);
-        }
-    }
-}
-
 static size_t count_listed(const atlas_run_t *run)
 {
     size_t n = 0;
@@ -107,10 +83,10 @@ static void put_head(const atlas_run_t *run, FILE *fp)
           "<meta name=\"viewport\" content=\"width=device-width, "
           "initial-scale=1\">\n<title>Atlas \xE2\x80\x93 ",
           fp);
-    put_html(fp, run->level_label);
+    html_put(fp, run->level_label);
     fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n", CSS);
     fputs("<header>\n<h1>Atlas des territoires \xE2\x80\x93 ", fp);
-    put_html(fp, run->level_label);
+    html_put(fp, run->level_label);
     char count[96];
     fr_count((long long)count_listed(run),
              "aucun carnet de territoire|carnet de territoire|carnets de "
@@ -153,10 +129,10 @@ static void put_columns(const atlas_run_t *run, FILE *fp)
         fputs("<th scope=\"col\" class=\"n\" data-type=\"num\"><button "
               "type=\"button\">",
               fp);
-        put_html(fp, labels->figures[i].label);
+        html_put(fp, labels->figures[i].label);
         if (labels->figures[i].unit[0] != '\0') {
             fputs(" (", fp);
-            put_html(fp, labels->figures[i].unit);
+            html_put(fp, labels->figures[i].unit);
             fputs(")", fp);
         }
         fputs("</button></th>", fp);
@@ -181,7 +157,7 @@ static void put_figure(FILE *fp, const tob_carnet_figure_t *f)
         fprintf(fp, "<td class=\"n\" data-v=\"%.17g\">", f->value);
     else
         fputs("<td class=\"n\" data-v=\"\">", fp);
-    put_html(fp, f->text);
+    html_put(fp, f->text);
     fputs("</td>", fp);
 }
 
@@ -194,23 +170,23 @@ static void put_row(FILE *fp, const atlas_entry_t *e,
         char thumb[ATLAS_FILE_MAX + 16];
         atlas_thumb_name(e->file, thumb, sizeof thumb);
         fputs("<img src=\"", fp);
-        put_html(fp, thumb);
+        html_put(fp, thumb);
         fprintf(fp, "\" width=\"%d\" height=\"%d\" alt=\"\">",
                 ATLAS_THUMB_PX / 2, ATLAS_THUMB_PX / 2);
     }
     fputs("</td><td>", fp);
     if (ok) {
         fputs("<a href=\"", fp);
-        put_html(fp, e->file);
+        html_put(fp, e->file);
         fputs("\">", fp);
-        put_html(fp, e->name);
+        html_put(fp, e->name);
         fputs("</a></td>", fp);
     } else {
-        put_html(fp, e->name);
+        html_put(fp, e->name);
         fputs(" <span class=\"fail\">(carnet en échec)</span></td>", fp);
     }
     fputs("<td>", fp);
-    put_html(fp, e->code);
+    html_put(fp, e->code);
     fputs("</td>", fp);
     put_number(fp, ok ? (double)r->n_communes : NAN, 0);
     put_number(fp, ok ? r->area_km2 : NAN, 1);

@@ -7,6 +7,8 @@
  * GeoPackage with their metadata, made by the export module. */
 #include "site_internal.h"
 
+#include "base/html.h"
+
 #include "site_report.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
@@ -50,7 +52,7 @@ static tob_status_t report_page(site_run_t *run, const tob_report_t *r,
     fputs("<p class=\"crumbs\"><a href=\"../suivi.html\">Contrats et GUP</a>"
           "</p>\n<h1>",
           m.fp);
-    site_html(m.fp, site_report_title(r));
+    html_put(m.fp, site_report_title(r));
     fprintf(m.fp, "</h1>\n<p class=\"note\">Situation au %s.</p>\n",
             run->today);
     site_report_html(m.fp, r, 2);
@@ -79,9 +81,9 @@ static tob_status_t contract_pages(site_run_t *run, FILE *index,
             fputs("<h2>Contrats</h2>\n<ul>\n", index);
         any = 1;
         fprintf(index, "<li><a href=\"%s\">", rel);
-        site_html(index, db_column_str(s, 1));
+        html_put(index, db_column_str(s, 1));
         fputs("</a> (", index);
-        site_html(index, db_column_str(s, 4));
+        html_put(index, db_column_str(s, 4));
         fputs(")</li>\n", index);
         if (strcmp(key, last) == 0)
             continue; /* one page per territory holds all its contracts */
@@ -115,7 +117,7 @@ static tob_status_t gup_pages(site_run_t *run, FILE *index, tob_error_t *err)
                   index);
         any = 1;
         fprintf(index, "<li><a href=\"%s\">", rel);
-        site_html(index, db_column_str(s, 1));
+        html_put(index, db_column_str(s, 1));
         fputs("</a></li>\n", index);
         tob_report_t *r = NULL;
         status = tob_followup_gup(run->st, db_column_str(s, 0), ref_date(run),
@@ -226,7 +228,7 @@ tob_status_t site_write_downloads(site_run_t *run, tob_error_t *err)
     for (size_t l = 0; s == TOB_OK && l < run->n_levels; l++) {
         const site_level_t *lv = &run->levels[l];
         fputs("<h2>", m.fp);
-        site_html(m.fp, lv->label);
+        html_put(m.fp, lv->label);
         fprintf(m.fp, " (%zu)</h2>\n<ul>\n", lv->n);
         s = export_level(run, lv, tmp_dir, "csv", m.fp, err);
         if (s == TOB_OK)

@@ -80,7 +80,6 @@ tob_status_t site_copy(site_run_t *run, const char *path, const char *rel,
  * removes the files of the earlier run that this one did not make. */
 tob_status_t site_state_finish(site_run_t *run, tob_error_t *err);
 
-void site_html(FILE *fp, const char *text); /* &<>"' escaped */
 void site_json(FILE *fp, const char *text); /* a JSON string, quoted */
 /* A JSON number, or null for NaN. */
 void site_json_number(FILE *fp, double v);

@@ -238,31 +238,6 @@ tob_status_t site_state_finish(site_run_t *run, tob_error_t *err)
     return s;
 }
 
-void site_html(FILE *fp, const char *text)
-{
-    for (const char *p = text ? text : ""; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&#39;", fp);
-            break;
-        default:
-            fputc(*p, fp);
-        }
-    }
-}
-
 void site_json(FILE *fp, const char *text)
 {
     fputc('"', fp);

@@ -4,6 +4,8 @@
  * behaviour is in assets/site.js; its data in data/ .js. */
 #include "site_internal.h"
 
+#include "base/html.h"
+
 #include <string.h>
 
 void site_page_head(const site_run_t *run, FILE *fp, const char *title,
@@ -14,10 +16,10 @@ void site_page_head(const site_run_t *run, FILE *fp, const char *title,
           "<meta name=\"viewport\" content=\"width=device-width, "
           "initial-scale=1\">\n<title>",
           fp);
-    site_html(fp, title);
+    html_put(fp, title);
     if (strcmp(title, run->title) != 0) {
         fputs(" — ", fp);
-        site_html(fp, run->title);
+        html_put(fp, run->title);
     }
     fprintf(
         fp,
@@ -27,7 +29,7 @@ void site_page_head(const site_run_t *run, FILE *fp, const char *title,
         "<body>\n<a class=\"skip\" href=\"#main\">Aller au contenu</a>\n"
         "<header class=\"banner\"><p class=\"site\"><a href=\"%sindex.html\">",
         root, root, root);
-    site_html(fp, run->title);
+    html_put(fp, run->title);
     fprintf(fp,
             "</a></p>\n<nav aria-label=\"Menu principal\"><ul>"
             "<li><a href=\"%sindex.html\">Carte</a></li>"
@@ -56,7 +58,7 @@ tob_status_t site_write_index(site_run_t *run, tob_error_t *err)
     FILE *fp = m.fp;
     site_page_head(run, fp, run->title, "");
     fputs("<h1>", fp);
-    site_html(fp, run->title);
+    html_put(fp, run->title);
     fputs(
         "</h1>\n"
         "<form id=\"controls\" class=\"controls\">\n"

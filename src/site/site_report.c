@@ -3,6 +3,8 @@
  * headings, paragraphs, tables with captions and column headers. */
 #include "site_internal.h"
 
+#include "base/html.h"
+
 #include "followup/report_doc.h"
 #include "site_report.h"
 
@@ -11,7 +13,7 @@ static void put_table(FILE *fp, const report_table_t *t)
     fputs("<table class=\"data\">", fp);
     if (t->title != NULL && t->title[0]) {
         fputs("<caption>", fp);
-        site_html(fp, t->title);
+        html_put(fp, t->title);
         fputs("</caption>", fp);
     }
     fputs("\n<thead><tr>", fp);
@@ -20,7 +22,7 @@ static void put_table(FILE *fp, const report_table_t *t)
                   t->cells[c].kind != REPORT_CELL_DATE;
         fputs(num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">",
               fp);
-        site_html(fp, t->headers[c]);
+        html_put(fp, t->headers[c]);
         fputs("</th>", fp);
     }
     fputs("</tr></thead>\n<tbody>\n", fp);
@@ -31,7 +33,7 @@ static void put_table(FILE *fp, const report_table_t *t)
             int num = cell->kind != REPORT_CELL_TEXT &&
                       cell->kind != REPORT_CELL_DATE;
             fputs(num ? "<td class=\"n\">" : "<td>", fp);
-            site_html(fp, cell->shown ? cell->shown : "");
+            html_put(fp, cell->shown ? cell->shown : "");
             fputs("</td>", fp);
         }
         fputs("</tr>\n", fp);
@@ -45,11 +47,11 @@ void site_report_html(FILE *fp, const tob_report_t *r, int level)
         const report_block_t *b = &r->blocks[i];
         if (b->kind == REPORT_HEADING) {
             fprintf(fp, "<h%d>", level);
-            site_html(fp, b->text);
+            html_put(fp, b->text);
             fprintf(fp, "</h%d>\n", level);
         } else if (b->kind == REPORT_PARAGRAPH) {
             fputs("<p>", fp);
-            site_html(fp, b->text);
+            html_put(fp, b->text);
             fputs("</p>\n", fp);
         } else if (b->table != NULL) {
             put_table(fp, b->table);

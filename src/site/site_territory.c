@@ -7,6 +7,8 @@
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include "site_internal.h"
 
+#include "base/html.h"
+
 #include "carnet/carnet_fmt.h"
 #include "site_report.h"
 #include "store/db.h"
@@ -126,7 +128,7 @@ static void put_value_cell(FILE *fp, double v, const tob_variable_t *meta)
     char text[TOB_FMT_MAX + 80];
     carnet_fmt_value(v, meta, text, sizeof text);
     fputs("<td class=\"n\">", fp);
-    site_html(fp, text);
+    html_put(fp, text);
     fputs("</td>", fp);
 }
 
@@ -184,7 +186,7 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
     int has_dep = c->dep_code[0] != '\0';
     if (has_dep) {
         fputs("<option value=\"r0\">", fp);
-        site_html(fp, c->dep_name);
+        html_put(fp, c->dep_name);
         fputs("</option>", fp);
     }
     fprintf(fp,
@@ -198,7 +200,7 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
           fp);
     if (has_dep) {
         fputs("<th scope=\"col\" class=\"n\">", fp);
-        site_html(fp, c->dep_name);
+        html_put(fp, c->dep_name);
         fputs("</th>", fp);
     }
     fprintf(fp,
@@ -241,9 +243,9 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         const site_series_t *se = &lv->series[s];
         const tob_variable_t *meta = c->run->vars[se->var];
         fputs("<tr data-v=\"", fp);
-        site_html(fp, meta->name);
+        html_put(fp, meta->name);
         fprintf(fp, "\" data-y=\"%d\"><th scope=\"row\">", se->year);
-        site_html(fp, meta->label[0] ? meta->label : meta->name);
+        html_put(fp, meta->label[0] ? meta->label : meta->name);
         if (!strstr(meta->label, "20") && !strstr(meta->label, "19"))
             fprintf(fp, " (%d)", se->year);
         fputs("</th>", fp);
@@ -314,11 +316,11 @@ static void put_members_map(page_ctx_t *c, FILE *fp)
     for (size_t m = 0; m < c->n_members; m++) {
         const site_terr_t *t = &cl->terrs[c->members[m]];
         fputs("<a href=\"../../", fp);
-        site_html(fp, t->page);
+        html_put(fp, t->page);
         fputs("\"><path d=\"", fp);
         site_topo_rings(cl->topo, c->members[m], svg_ring, &s);
         fputs("\"><title>", fp);
-        site_html(fp, t->name);
+        html_put(fp, t->name);
         fputs("</title></path></a>\n", fp);
     }
     fprintf(fp,
@@ -339,10 +341,10 @@ static void put_members_table(page_ctx_t *c, FILE *fp)
     for (size_t k = 0; k < n_cols; k++) {
         const tob_variable_t *meta = c->run->vars[cl->series[k].var];
         fputs("<th scope=\"col\" class=\"n\">", fp);
-        site_html(fp, meta->label[0] ? meta->label : meta->name);
+        html_put(fp, meta->label[0] ? meta->label : meta->name);
         if (meta->unit[0]) {
             fputs(" (", fp);
-            site_html(fp, meta->unit);
+            html_put(fp, meta->unit);
             fputc(')', fp);
         }
         fputs("</th>", fp);
@@ -351,11 +353,11 @@ static void put_members_table(page_ctx_t *c, FILE *fp)
     for (size_t m = 0; m < c->n_members; m++) {
         const site_terr_t *t = &cl->terrs[c->members[m]];
         fputs("<tr><td><a href=\"../../", fp);
-        site_html(fp, t->page);
+        html_put(fp, t->page);
         fputs("\">", fp);
-        site_html(fp, t->name);
+        html_put(fp, t->name);
         fputs("</a></td><td>", fp);
-        site_html(fp, t->code);
+        html_put(fp, t->code);
         fputs("</td>", fp);
         for (size_t k = 0; k < n_cols; k++) {
             tob_variable_t bare = *c->run->vars[cl->series[k].var];
@@ -391,10 +393,10 @@ static tob_status_t put_parents(page_ctx_t *c, FILE *fp, tob_error_t *err)
         size_t k = pl ? site_terr_index(pl, code) : (size_t)-1;
         if (k != (size_t)-1) {
             fputs("<a href=\"../../", fp);
-            site_html(fp, pl->terrs[k].page);
+            html_put(fp, pl->terrs[k].page);
             fputs("\">", fp);
         }
-        site_html(fp, name);
+        html_put(fp, name);
         if (k != (size_t)-1)
             fputs("</a>", fp);
     }
@@ -451,7 +453,7 @@ static tob_status_t put_gup_sites(page_ctx_t *c, FILE *fp, tob_error_t *err)
             fputs(any ? "" : "<h2>Gestion urbaine de proximité</h2>\n<ul>", fp);
             any = 1;
             fprintf(fp, "<li><a href=\"../../f/gup-%s.html\">", safe);
-            site_html(fp, db_column_str(s, 1));
+            html_put(fp, db_column_str(s, 1));
             fputs("</a> : tableau de bord du site</li>", fp);
         }
         if (any)
@@ -516,10 +518,10 @@ static void put_carnet_link(page_ctx_t *c, FILE *fp)
         if (abs_out[k] == '/')
             fputs("../", fp);
     if (common < n_dir) {
-        site_html(fp, abs_dir + common + 1);
+        html_put(fp, abs_dir + common + 1);
         fputc('/', fp);
     }
-    site_html(fp, file);
+    html_put(fp, file);
     fputs("\">Carnet de territoire (PDF)</a></p>\n", fp);
 }
 
@@ -539,15 +541,15 @@ static tob_status_t write_page(page_ctx_t *c, tob_error_t *err)
     c->dep_code[0] = c->dep_name[0] = '\0';
     site_page_head(c->run, fp, t->name, "../../");
     fputs("<p class=\"crumbs\"><a href=\"../../index.html#", fp);
-    site_html(fp, lv->name);
+    html_put(fp, lv->name);
     fputs("\">Carte</a> › ", fp);
-    site_html(fp, lv->label);
+    html_put(fp, lv->label);
     fputs("</p>\n<h1>", fp);
-    site_html(fp, t->name);
+    html_put(fp, t->name);
     fputs("</h1>\n<p class=\"what\">", fp);
-    site_html(fp, lv->label);
+    html_put(fp, lv->label);
     fputs(" · code ", fp);
-    site_html(fp, t->code);
+    html_put(fp, t->code);
     if (isfinite(t->area_m2) && t->area_m2 > 0) {
         char area[TOB_FMT_MAX];
         tob_fmt_number_fr(t->area_m2 / 1e6, 1, area, sizeof area);
