@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "testpng.h"
+
 typedef struct fixture {
     char path[4096];
     tob_store_t *st;
@@ -342,35 +344,6 @@ static void test_dorling_circles_do_not_overlap(void **state)
 }
 
 /* ---- colours read back ------------------------------------------------ */
-
-typedef struct image {
-    png_uint_32 w, h;
-    unsigned char *rgb;
-} image_t;
-
-static image_t read_png(const char *path)
-{
-    image_t img = {0, 0, NULL};
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    png_structp png =
-        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
-    if (setjmp(png_jmpbuf(png)))
-        fail_msg("libpng could not read %s", path);
-    png_init_io(png, fp);
-    png_read_info(png, info);
-    img.w = png_get_image_width(png, info);
-    img.h = png_get_image_height(png, info);
-    assert_int_equal(png_get_color_type(png, info), PNG_COLOR_TYPE_RGB);
-    img.rgb = malloc((size_t)img.w * img.h * 3);
-    for (png_uint_32 y = 0; y < img.h; y++)
-        png_read_row(png, img.rgb + (size_t)y * img.w * 3, NULL);
-    png_read_end(png, NULL);
-    png_destroy_read_struct(&png, &info, NULL);
-    fclose(fp);
-    return img;
-}
 
 /* The pixel of map point (x, y) is colour c (within 2 per channel). */
 static int pixel_is(const image_t *img, const double gt[6], double x, double y,
