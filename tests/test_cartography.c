@@ -734,6 +734,27 @@ static size_t densities(fixture_t *fx, int year, double *out, size_t cap)
     return n;
 }
 
+/* One commune's density in year, by the same SQL. */
+static double density_of(fixture_t *fx, int year, const char *code)
+{
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "SELECT p.value / s.value FROM territory t JOIN"
+             " observation p ON p.territory = t.id AND p.variable ="
+             " 'population_%d' JOIN observation s ON s.territory ="
+             " t.id AND s.variable = 'superficie_km2' WHERE t.code ="
+             " '%s'",
+             year, code);
+    db_stmt_t *stmt = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    double d = db_column_double(stmt, 0);
+    db_finalize(stmt);
+    return d;
+}
+
 static tob_style_t *parse(const char *text)
 {
     tob_style_t *style = NULL;
@@ -808,21 +829,7 @@ static void test_shared_classes_over_years(void **state)
         }
         image_t img = read_png(out);
         for (size_t i = 0; i < 6; i++) {
-            double d[1];
-            /* the commune's density in that year, by the same SQL */
-            char sql[600];
-            snprintf(sql, sizeof sql,
-                     "SELECT p.value / s.value FROM territory t JOIN"
-                     " observation p ON p.territory = t.id AND p.variable ="
-                     " 'population_%d' JOIN observation s ON s.territory ="
-                     " t.id AND s.variable = 'superficie_km2' WHERE t.code ="
-                     " '%s'",
-                     years[y], c[i].code);
-            db_stmt_t *stmt = NULL;
-            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
-            assert_int_equal(db_step(stmt), DB_ROW);
-            d[0] = db_column_double(stmt, 0);
-            db_finalize(stmt);
+            double d[1] = {density_of(fx, years[y], c[i].code)};
             size_t k = tob_breaks_class_of(ref, d[0]);
             assert_true(k < 5);
             if (!pixel_is(&img, rep.geotransform, c[i].x, c[i].y, pal[k]))
@@ -919,6 +926,248 @@ static void test_shared_circle_scale_over_years(void **state)
         free(img.rgb);
     }
     assert_true(fabs(roubaix[0] - roubaix[1]) <= 1);
+    tob_style_destroy(style);
+}
+
+/* ---- small multiples ([panels]) --------------------------------------- */
+
+/* Two panels (2015, 2021) on one page: the legend's classes are the
+ * quantiles of both years' densities together, computed here, and each
+ * commune of each panel has its class's colour under that panel's own
+ * geotransform. */
+static void test_panels_share_one_classification(void **state)
+{
+    fixture_t *fx = *state;
+    double *all = malloc(2 * 1000 * sizeof *all);
+    size_t n15 = densities(fx, 2015, all, 1000);
+    size_t n = n15 + densities(fx, 2021, all + n15, 1000);
+    tob_breaks_t *ref = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_classify(all, n, 5, TOB_CLASSIFY_QUANTILE, &ref, &err),
+                     TOB_OK);
+    const double *b = tob_breaks_values(ref);
+    tob_style_t *style = parse(
+        "[map]\ntitle = Densité\nwidth = 2400px\nheight = 1200px\ndpi = 96\n"
+        "[data]\nkind = choropleth\nlevel = commune\n"
+        "filter = code LIKE '59%'\n"
+        "expression = population_{year} / superficie_km2\n"
+        "[panels]\nby = years\nyears = 2015, 2021\n"
+        "[classes]\nmethod = quantile\nk = 5\npalette = YlOrBr\n");
+    char out[4096];
+    tob_test_path(out, sizeof out, "panels-years.png");
+    tob_render_options_t opts = {.today = "23/11/2026"};
+    tob_map_report_t rep;
+    if (tob_render_file(out, style, fx->st, &opts, &rep, &err) != TOB_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(rep.n_panels, 2);
+    assert_int_equal(rep.n_entries, 5); /* one legend, counts of both */
+    size_t counted = 0;
+    for (size_t k = 0; k < 5; k++) {
+        assert_same(rep.entries[k].lower, b[k]);
+        assert_same(rep.entries[k].upper, b[k + 1]);
+        counted += rep.entries[k].count;
+    }
+    assert_int_equal(counted, n);
+    tob_rgb_t pal[5];
+    assert_int_equal(tob_palette_get("YlOrBr", 5, 0, pal, &err), TOB_OK);
+    /* The communes whose class of the pooled values is not the class of
+     * their own year's quantiles tell a shared scale from two. */
+    tob_breaks_t *own[2] = {NULL, NULL};
+    assert_int_equal(
+        tob_classify(all, n15, 5, TOB_CLASSIFY_QUANTILE, &own[0], &err),
+        TOB_OK);
+    assert_int_equal(tob_classify(all + n15, n - n15, 5, TOB_CLASSIFY_QUANTILE,
+                                  &own[1], &err),
+                     TOB_OK);
+    commune_t *c = malloc(700 * sizeof *c);
+    size_t nc =
+        communes_of(fx, "t.code LIKE '59%' AND t.area_m2 > 3e6", c, 700);
+    assert_true(nc > 100);
+    image_t img = read_png(out);
+    static const int years[2] = {2015, 2021};
+    /* The panels side by side: the second is to the right of the first. */
+    assert_true(rep.panel_geotransform[1][0] < rep.panel_geotransform[0][0]);
+    size_t telling = 0;
+    for (size_t y = 0; y < 2; y++)
+        for (size_t i = 0; i < nc; i++) {
+            double d = density_of(fx, years[y], c[i].code);
+            size_t k = tob_breaks_class_of(ref, d);
+            if (k == tob_breaks_class_of(own[y], d))
+                continue;
+            telling++;
+            if (!pixel_is(&img, rep.panel_geotransform[y], c[i].x, c[i].y,
+                          pal[k]))
+                fail_msg("panel %d: %s (%.1f hab./km²) is not class %zu's "
+                         "colour",
+                         years[y], c[i].code, d, k);
+        }
+    print_message("panels: %zu communes tell the shared classes\n", telling);
+    assert_true(telling >= 5);
+    tob_breaks_destroy(own[0]);
+    tob_breaks_destroy(own[1]);
+    free(c);
+    free(img.rgb);
+    tob_style_destroy(style);
+    tob_breaks_destroy(ref);
+    free(all);
+}
+
+/* One value of the commune at code under variable, with unit. */
+static void put_value(fixture_t *fx, const char *variable, const char *code,
+                      double value)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO observation (territory, variable, year, value)"
+             " SELECT id, '%s', 2021, %.17g FROM territory WHERE code = '%s'"
+             " AND level = 'commune'",
+             variable, value, code);
+    exec(fx->st, sql);
+}
+
+/* Two variables of one unit on one page, as circles: the largest circle
+ * is the largest value of both (here panel b's Lille), so the same value
+ * draws the same radius on both panels (Roubaix is 96 077 in each). */
+static void test_panels_share_one_circle_scale(void **state)
+{
+    fixture_t *fx = *state;
+    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+                 " ('panel_a', 'Habitants A', 'habitants', 0),"
+                 " ('panel_b', 'Habitants B', 'habitants', 0)");
+    put_value(fx, "panel_a", "59350", 232741);
+    put_value(fx, "panel_a", "59512", 96077);
+    put_value(fx, "panel_b", "59350", 4 * 232741.0);
+    put_value(fx, "panel_b", "59512", 96077);
+    tob_style_t *style =
+        parse("[map]\nwidth = 2000px\nheight = 1000px\ndpi = 150\n"
+              "[data]\nkind = proportional\nlevel = commune\n"
+              "filter = code IN ('59350', '59512')\nyear = 2021\n"
+              "[panels]\nby = variables\nvariables = panel_a, panel_b\n"
+              "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
+    char out[4096];
+    tob_test_path(out, sizeof out, "panels-variables.png");
+    tob_render_options_t opts = {.today = "23/11/2026"};
+    tob_map_report_t rep;
+    tob_error_t err;
+    tob_error_clear(&err);
+    if (tob_render_file(out, style, fx->st, &opts, &rep, &err) != TOB_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(rep.n_panels, 2);
+    double top = 4 * 232741.0; /* the largest of both variables */
+    assert_same(rep.max_value, top);
+    commune_t c[2];
+    assert_int_equal(communes_of(fx, "t.code IN ('59350', '59512')", c, 2), 2);
+    image_t img = read_png(out);
+    tob_rgb_t fill = {0xd7, 0x30, 0x1f, 255};
+    double px_mm = 150 / 25.4, roubaix[2];
+    for (size_t p = 0; p < 2; p++)
+        for (size_t i = 0; i < 2; i++) {
+            int lille = strcmp(c[i].code, "59350") == 0;
+            double v = lille ? (p == 0 ? 232741.0 : top) : 96077.0;
+            double want = 10 * px_mm * sqrt(v / top);
+            db_stmt_t *stmt = NULL;
+            char sql[256];
+            snprintf(sql, sizeof sql,
+                     "SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))"
+                     " FROM territory WHERE code = '%s'",
+                     c[i].code);
+            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+            assert_int_equal(db_step(stmt), DB_ROW);
+            double x = db_column_double(stmt, 0), y = db_column_double(stmt, 1);
+            db_finalize(stmt);
+            const double *gt = rep.panel_geotransform[p];
+            double got =
+                radius_px(&img, (x - gt[0]) / gt[1], (y - gt[3]) / gt[5], fill);
+            if (fabs(got - want) > 1.5)
+                fail_msg("panel %zu: %s radius %.1f px, expected %.1f", p + 1,
+                         c[i].code, got, want);
+            if (!lille)
+                roubaix[p] = got;
+        }
+    assert_true(fabs(roubaix[0] - roubaix[1]) <= 1);
+    free(img.rgb);
+    tob_style_destroy(style);
+}
+
+/* Variables of different units cannot share a scale: refused, naming
+ * both units and the key, and no file is written; kinds that cannot
+ * share a scale and a by without its list are refused when read. */
+static void test_panels_refuse_what_cannot_compare(void **state)
+{
+    fixture_t *fx = *state;
+    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+                 " ('panel_men', 'Ménages', 'ménages', 0)");
+    put_value(fx, "panel_men", "59350", 110000);
+    tob_style_t *style =
+        parse("[map]\nwidth = 1000px\nheight = 500px\ndpi = 96\n"
+              "[data]\nkind = proportional\nlevel = commune\n"
+              "filter = code IN ('59350', '59512')\nyear = 2021\n"
+              "[panels]\nby = variables\nvariables = panel_a, panel_men\n");
+    char out[4096];
+    tob_test_path(out, sizeof out, "panels-units.png");
+    remove(out);
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_render_file(out, style, fx->st, NULL, NULL, &err),
+                     TOB_ERR_INPUT);
+    assert_non_null(strstr(err.message, "habitants"));
+    assert_non_null(strstr(err.message, "ménages"));
+    assert_non_null(strstr(err.message, "same unit"));
+    assert_string_equal(err.field, "panels.variables");
+    FILE *fp = fopen(out, "rb");
+    assert_null(fp);
+    tob_style_destroy(style);
+    static const char *const bad[] = {
+        "[data]\nkind = bivariate\nlevel = commune\nvariable = a\n"
+        "color_variable = b\n[panels]\nby = years\nyears = 2015, 2021\n",
+        "[data]\nlevel = commune\nvariable = a\n[panels]\nby = years\n",
+        "[data]\nlevel = commune\nvariable = a\n[panels]\nby = decades\n",
+        "[data]\nlevel = commune\nexpression = a / b\n[panels]\n"
+        "by = variables\nvariables = a, b\n",
+        "[data]\nlevel = commune\nvariable = a\n[panels]\nyears = 2015, "
+        "2021\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tob_style_t *s = NULL;
+        tob_error_clear(&err);
+        assert_int_equal(tob_style_parse_text(bad[i], strlen(bad[i]), "t.style",
+                                              NULL, 0, &s, &err),
+                         TOB_ERR_INPUT);
+        assert_null(s);
+        assert_true(strncmp(err.field, "panels.", 7) == 0 ||
+                    strncmp(err.field, "data.", 5) == 0);
+    }
+}
+
+/* SVG of two panels: each territory once per panel, ids kept unique by
+ * the panel's prefix; texts stay text. */
+static void test_panels_svg_ids_unique(void **state)
+{
+    fixture_t *fx = *state;
+    tob_style_t *style =
+        parse("[map]\ntitle = Densité\nwidth = 1600px\nheight = 800px\n"
+              "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
+              "filter = code IN ('59350', '59512')\n"
+              "expression = population_{year} / superficie_km2\n"
+              "[panels]\nby = years\nyears = 2015, 2021\n");
+    char out[4096];
+    tob_test_path(out, sizeof out, "panels.svg");
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_render_options_t opts = {.today = "23/11/2026"};
+    if (tob_render_file(out, style, fx->st, &opts, NULL, &err) != TOB_OK)
+        fail_msg("%s", err.message);
+    FILE *fp = fopen(out, "rb");
+    assert_non_null(fp);
+    static char svg[1 << 20];
+    size_t len = fread(svg, 1, sizeof svg - 1, fp);
+    fclose(fp);
+    svg[len] = '\0';
+    assert_non_null(strstr(svg, "id=\"p1-t-59350\""));
+    assert_non_null(strstr(svg, "id=\"p2-t-59350\""));
+    assert_null(strstr(svg, "id=\"t-59350\""));
+    assert_non_null(strstr(svg, ">2015</text>"));
+    assert_non_null(strstr(svg, ">2021</text>"));
     tob_style_destroy(style);
 }
 
@@ -1100,6 +1349,10 @@ int main(void)
         cmocka_unit_test(test_second_value_keys),
         cmocka_unit_test(test_shared_classes_over_years),
         cmocka_unit_test(test_shared_circle_scale_over_years),
+        cmocka_unit_test(test_panels_share_one_classification),
+        cmocka_unit_test(test_panels_share_one_circle_scale),
+        cmocka_unit_test(test_panels_refuse_what_cannot_compare),
+        cmocka_unit_test(test_panels_svg_ids_unique),
         cmocka_unit_test(test_cvd_simulation_reference),
         cmocka_unit_test(test_cvd_every_palette),
         cmocka_unit_test(test_cvd_every_bundled_style),

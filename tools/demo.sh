@@ -134,6 +134,12 @@ done
 # Maps that compare: the density of 2015 and of 2021, one legend for both.
 $T map "$OBS" styles/nord-densite-annees.style --year 2015,2021 \
     -o "$M/nord-densite-{year}.png"
+# Small multiples: the same two years on one page, then two variables of
+# one unit (active and unemployed people) with one circle scale.
+$T map "$OBS" styles/nord-densite-panneaux.style -o "$M/nord-densite-panneaux.png"
+$T map "$OBS" styles/nord-densite-panneaux.style -o "$M/nord-densite-panneaux.pdf"
+$T map "$OBS" styles/nord-actifs-chomeurs-panneaux.style \
+    -o "$M/nord-actifs-chomeurs-panneaux.png"
 # The Nord with Martinique in an inset drawn in EPSG:5490.
 $T map "$OBS" styles/nord-martinique-chomage.style \
     -o "$M/nord-martinique-chomage.png"

@@ -63,6 +63,7 @@ typedef struct tob_render_options {
 } tob_render_options_t;
 
 #define TOB_LEGEND_MAX 32
+#define TOB_PANELS_MAX 12 /* small multiples of a style's [panels] */
 #define TOB_LEGEND_LABEL_MAX 192
 
 /* One legend entry: a class, a category, or "Données non disponibles". */
@@ -92,6 +93,14 @@ typedef struct tob_map_report {
      * the output (PNG pixels, else user units) as GDAL does it:
      * X = gt[0] + col * gt[1], Y = gt[3] + row * gt[5]. */
     double geotransform[6];
+    /* Circles: the value drawn at symbols.max_radius (shared by every
+     * panel of small multiples); 0 without circles. */
+    double max_value;
+    /* Small multiples ([panels] of the style): how many maps the page
+     * holds, and the geotransform of each (geotransform is the first's;
+     * legend entries are the shared classes, counts summed). */
+    size_t n_panels;
+    double panel_geotransform[TOB_PANELS_MAX][6];
 } tob_map_report_t;
 
 /* Draws the map of style from st into the rectangle (x, y, w, h) of cr's

@@ -475,6 +475,12 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
                                                  : "discontinuity");
         return 0;
     }
+    if (style->panels_by != NULL) { /* one QGIS layer is one map */
+        qgis_note(p, path,
+                  "small multiples ([panels]) are drawn by terrobs "
+                  "map only");
+        return 0;
+    }
     if (style->variable != NULL) {
         if (!add_var(p->st, style, q, style->variable)) {
             qgis_note(p, path, "variable '%s' is not in the store",

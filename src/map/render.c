@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-static void set_today(render_t *r, const tob_render_options_t *opts)
+void render_set_today(render_t *r, const tob_render_options_t *opts)
 {
     if (opts != NULL && opts->today != NULL) {
         snprintf(r->today, sizeof r->today, "%s", opts->today);
@@ -88,6 +88,7 @@ static tob_status_t render_run(render_t *r, tob_error_t *err)
     if (s != TOB_OK)
         return s;
     fill_report(r);
+    r->report->max_value = style_has_circles(r->style->kind) ? r->max_value : 0;
     page_ground(r);
     for (size_t i = 0; s == TOB_OK && i < r->n_views; i++)
         s = draw_view(r, i, err);
@@ -180,6 +181,19 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
                         tob_map_report_t *report, render_t *out_texts,
                         tob_error_t *err)
 {
+    if (style->panels_by != NULL)
+        return render_panels(cr, page, units_per_mm, text_as_svg, style, st,
+                             opts, report, out_texts, err);
+    return render_map_panel(cr, page, units_per_mm, text_as_svg, style, st,
+                            opts, report, out_texts, 0, err);
+}
+
+tob_status_t render_map_panel(cairo_t *cr, rbox_t page, double units_per_mm,
+                              int text_as_svg, const tob_style_t *style,
+                              tob_store_t *st, const tob_render_options_t *opts,
+                              tob_map_report_t *report, render_t *out_texts,
+                              int panel, tob_error_t *err)
+{
     render_t *r = calloc(1, sizeof *r); /* large: views and layer sets */
     if (r == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
@@ -195,12 +209,13 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
     r->store_srid = tob_store_srid(st);
     r->decimals = r->decimals2 = -1;
     r->text_as_svg = text_as_svg;
+    r->panel = panel;
     r->threads = opts != NULL ? opts->threads : 0;
     if (opts != NULL && opts->labels != NULL) {
         r->label_out = opts->labels;
         r->label_cap = opts->labels_cap;
     }
-    set_today(r, opts);
+    render_set_today(r, opts);
     cairo_save(cr);
     tob_status_t s = render_run(r, err);
     cairo_restore(cr);

@@ -6,11 +6,10 @@
 #include <math.h>
 
 /* Appends the values (first, or second for prop_choro's colours) of the
- * style drawn at year to *vals, and raises *top to the largest first
- * value. */
-static tob_status_t gather_year(const tob_style_t *style, tob_store_t *st,
-                                int year, double **vals, size_t *n, size_t *cap,
-                                double *top, tob_error_t *err)
+ * style drawn at year to g, raises g->top to the largest first value and
+ * keeps the variable's label, unit and sources. */
+tob_status_t render_gather(const tob_style_t *style, tob_store_t *st, int year,
+                           render_gather_t *g, tob_error_t *err)
 {
     render_t *r = calloc(1, sizeof *r);
     tob_map_report_t *rep = calloc(1, sizeof *rep);
@@ -31,45 +30,40 @@ static tob_status_t gather_year(const tob_style_t *style, tob_store_t *st,
     int second = style->kind == STYLE_PROP_CHORO;
     for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
         const rfeat_t *f = &r->feats.items[i];
-        if (f->value > *top)
-            *top = f->value;
-        if (*n == *cap) {
-            size_t c = *cap ? 2 * *cap : 1024;
-            double *p = realloc(*vals, c * sizeof *p);
+        if (f->value > g->top)
+            g->top = f->value;
+        if (g->n == g->cap) {
+            size_t c = g->cap ? 2 * g->cap : 1024;
+            double *p = realloc(g->vals, c * sizeof *p);
             if (p == NULL) {
                 s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
                 break;
             }
-            *vals = p;
-            *cap = c;
+            g->vals = p;
+            g->cap = c;
         }
-        (*vals)[(*n)++] = second ? f->value2 : f->value;
+        g->vals[g->n++] = second ? f->value2 : f->value;
     }
+    snprintf(g->label, sizeof g->label, "%s", r->var_label);
+    snprintf(g->unit, sizeof g->unit, "%s", r->var_unit);
+    snprintf(g->source, sizeof g->source, "%s", r->auto_source);
     render_release(r);
     free(r);
     free(rep);
     return s;
 }
 
-tob_status_t tob_render_shared_scale(const tob_style_t *style, tob_store_t *st,
-                                     const int *years, size_t n_years,
-                                     tob_render_scale_t *out, tob_error_t *err)
+tob_status_t render_scale_of(const tob_style_t *style, const render_gather_t *g,
+                             tob_render_scale_t *out, tob_error_t *err)
 {
-    if (style == NULL || st == NULL || out == NULL ||
-        (n_years > 0 && years == NULL))
-        return tob_error_set(err, TOB_ERR_ARG,
-                             "a style, a store and the years are needed");
     memset(out, 0, sizeof *out);
-    double *vals = NULL, top = 0;
-    size_t n = 0, cap = 0;
     tob_status_t s = TOB_OK;
-    for (size_t i = 0; s == TOB_OK && i < n_years; i++)
-        s = gather_year(style, st, years[i], &vals, &n, &cap, &top, err);
     int classes =
         style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO;
-    if (s == TOB_OK && classes && style->method != TOB_CLASSIFY_MANUAL) {
+    if (classes && style->method != TOB_CLASSIFY_MANUAL) {
         tob_breaks_t *b = NULL;
-        s = tob_classify(vals, n, (size_t)style->k, style->method, &b, err);
+        s = tob_classify(g->vals, g->n, (size_t)style->k, style->method, &b,
+                         err);
         if (s == TOB_OK) {
             /* Ties in the lowest class (b0 == b1) are one break here:
              * manual breaks increase. */
@@ -87,7 +81,26 @@ tob_status_t tob_render_shared_scale(const tob_style_t *style, tob_store_t *st,
         tob_breaks_destroy(b);
     }
     if (s == TOB_OK && style_has_circles(style->kind))
-        out->max_value = style->max_value > 0 ? style->max_value : top;
-    free(vals);
+        out->max_value = style->max_value > 0 ? style->max_value : g->top;
+    return s;
+}
+
+tob_status_t tob_render_shared_scale(const tob_style_t *style, tob_store_t *st,
+                                     const int *years, size_t n_years,
+                                     tob_render_scale_t *out, tob_error_t *err)
+{
+    if (style == NULL || st == NULL || out == NULL ||
+        (n_years > 0 && years == NULL))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "a style, a store and the years are needed");
+    render_gather_t g = {0};
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < n_years; i++)
+        s = render_gather(style, st, years[i], &g, err);
+    if (s == TOB_OK)
+        s = render_scale_of(style, &g, out, err);
+    else
+        memset(out, 0, sizeof *out);
+    free(g.vals);
     return s;
 }

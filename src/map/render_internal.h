@@ -206,6 +206,7 @@ typedef struct render {
     geom_scratch_t scratch;     /* the drawing thread's */
     arena_block_t *arena;       /* feature strings and blobs */
     int threads;                /* workers for raster pages, 0 = per core */
+    int panel; /* 1 + its index on a page of small multiples, else 0 */
     tob_map_label_t *label_out; /* the caller's record of labels */
     size_t label_cap;
 } render_t;
@@ -223,6 +224,39 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
 void render_use_style(render_t *r, const tob_style_t *style,
                       const tob_render_options_t *opts);
 void render_release(render_t *r);
+/* r->today: opts' date, else today's (local time). */
+void render_set_today(render_t *r, const tob_render_options_t *opts);
+
+/* render_compare.c: the values of several maps pooled, for one scale. */
+typedef struct render_gather {
+    double *vals; /* the classified values (free when done) */
+    size_t n, cap;
+    double top;                /* the largest size value */
+    char label[256], unit[64]; /* of the last map's variable */
+    char source[512];          /* the last map's automatic sources */
+} render_gather_t;
+tob_status_t render_gather(const tob_style_t *style, tob_store_t *st, int year,
+                           render_gather_t *g, tob_error_t *err);
+/* The scale of the pooled values: the style's method and k over g->vals,
+ * the circles' largest value g->top (symbols.max_value wins). */
+tob_status_t render_scale_of(const tob_style_t *style, const render_gather_t *g,
+                             tob_render_scale_t *out, tob_error_t *err);
+
+/* render_panels.c: style->panels_by set: the panels, their shared scale
+ * and one legend, title and source line on page (arguments as
+ * render_map's). */
+tob_status_t render_panels(cairo_t *cr, rbox_t page, double units_per_mm,
+                           int text_as_svg, const tob_style_t *style,
+                           tob_store_t *st, const tob_render_options_t *opts,
+                           tob_map_report_t *report, render_t *out_texts,
+                           tob_error_t *err);
+/* A map drawn as panel number `panel` (1-based) of a page: SVG ids
+ * prefixed "pN-" so that they stay unique. */
+tob_status_t render_map_panel(cairo_t *cr, rbox_t page, double units_per_mm,
+                              int text_as_svg, const tob_style_t *style,
+                              tob_store_t *st, const tob_render_options_t *opts,
+                              tob_map_report_t *report, render_t *out_texts,
+                              int panel, tob_error_t *err);
 
 /* render_data.c */
 tob_status_t render_fetch(render_t *r, tob_error_t *err);

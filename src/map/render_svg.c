@@ -92,13 +92,17 @@ tob_status_t render_svg_territories(render_t *r, tob_error_t *err)
     FILE *out = open_memstream(&r->svg_territories, &len);
     if (out == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    fputs("<g id=\"terrobs-territories\" fill=\"#000\" fill-opacity=\"0\""
-          " fill-rule=\"evenodd\">\n",
-          out);
+    char prefix[16] = "";
+    if (r->panel > 0) /* small multiples: ids unique on the page */
+        snprintf(prefix, sizeof prefix, "p%d-", r->panel);
+    fprintf(out,
+            "<g id=\"%sterrobs-territories\" fill=\"#000\" fill-opacity=\"0\""
+            " fill-rule=\"evenodd\">\n",
+            prefix);
     for (size_t i = 0; i < r->feats.n; i++) {
         const rfeat_t *f = &r->feats.items[i];
         const rview_t *v = &r->views[f->view];
-        fputs("<path id=\"t-", out);
+        fprintf(out, "<path id=\"%st-", prefix);
         svg_put_escaped(out, f->code ? f->code : "");
         fputs("\" d=\"", out);
         geom_rings_px(f->geom, f->geom_len, &v->t, r->tol, &r->scratch,

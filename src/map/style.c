@@ -138,6 +138,8 @@ void tob_style_destroy(tob_style_t *style)
                       &style->color_expression,
                       &style->color_title,
                       &style->disc_type,
+                      &style->panels_by,
+                      &style->panel_variables,
                       &style->palette,
                       &style->legend_title,
                       &style->unit,

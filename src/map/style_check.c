@@ -83,7 +83,9 @@ static tob_status_t check_data(tob_style_t *style, tob_error_t *err)
     if (polygons && style->level == NULL)
         return fail_at(style, "data", "level", err,
                        "missing: the level to map (commune, epci...)");
-    if (polygons && (style->variable == NULL) == (style->expression == NULL))
+    /* [panels] variables = a, b: each panel's variable */
+    int named = style->variable != NULL || style->panel_variables != NULL;
+    if (polygons && named == (style->expression != NULL))
         return fail_at(style, "data",
                        style->variable ? "expression" : "variable", err,
                        "give either a variable or an SQL expression");
@@ -269,6 +271,8 @@ tob_status_t style_check(tob_style_t *style, tob_error_t *err)
         s = check_discontinuity(style, err);
     if (s == TOB_OK)
         s = check_layers(style, err);
+    if (s == TOB_OK)
+        s = style_check_panels(style, err);
     if (s == TOB_OK)
         kind_defaults(style);
     return s;

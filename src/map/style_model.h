@@ -13,6 +13,7 @@
 #define STYLE_MAX_CATEGORIES 24
 #define STYLE_MAX_LEGEND_VALUES 4
 #define STYLE_NAME_MAX 48 /* of a layer or inset: [layer.NAME] */
+#define STYLE_MAX_PANELS 12 /* small multiples on one page */
 
 typedef enum style_kind {
     STYLE_CHOROPLETH,
@@ -160,6 +161,13 @@ struct tob_style {
     char *disc_type; /* "relative" (max / min, the default) or "absolute" */
     double disc_threshold, disc_min_width, disc_max_width;
     tob_rgb_t disc_color;
+    /* [panels]: small multiples, one map per year or per variable on one
+     * page with one scale (render_panels.c) */
+    char *panels_by; /* "years" or "variables"; NULL = one map */
+    double panel_years[STYLE_MAX_PANELS];
+    size_t n_panel_years;
+    char *panel_variables; /* "a,b,c": each panel's data.variable */
+    int panel_columns;     /* 0 = what fits the page best */
     /* [labels] */
     int labels;
     style_label_field_t label_field;
@@ -194,6 +202,12 @@ tob_status_t style_apply(tob_style_t *style, const char *section,
 
 /* style_check.c: the checks across keys, after every key is read. */
 tob_status_t style_check(tob_style_t *style, tob_error_t *err);
+
+/* style_panels.c: the checks of [panels] (small multiples). */
+tob_status_t style_check_panels(const tob_style_t *style, tob_error_t *err);
+/* The names of panels.variables into names; their count, -1 when one is
+ * empty or longer than 127 bytes, or more than cap. */
+int style_panel_names(const char *list, char names[][128], size_t cap);
 
 /* Line where "section.key" was set, 0 if never. */
 long style_line_of(const tob_style_t *style, const char *section,

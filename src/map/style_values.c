@@ -143,6 +143,13 @@ static const key_def_t legend_keys[] = {
     {"color_title", V_TEXT, S(color_title), 0, 0, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
+static const key_def_t panels_keys[] = {
+    {"by", V_TEXT, S(panels_by), 0, 0, 0},
+    {"years", V_NUMLIST, S(panel_years), 2, STYLE_MAX_PANELS, S(n_panel_years)},
+    {"variables", V_TEXT, S(panel_variables), 0, 0, 0},
+    {"columns", V_INT, S(panel_columns), 1, STYLE_MAX_PANELS, 0},
+    {NULL, V_TEXT, 0, 0, 0, 0}};
+
 static const key_def_t layer_keys[] = {
     {"level", V_TEXT, L(level), 0, 0, 0},
     {"vintage", V_INT, L(vintage), 1800, 2200, 0},
@@ -169,7 +176,8 @@ static const struct {
     {"map", map_keys},         {"data", data_keys},
     {"classes", classes_keys}, {"polygons", polygons_keys},
     {"symbols", symbols_keys}, {"labels", labels_keys},
-    {"legend", legend_keys},   {"discontinuity", discontinuity_keys}};
+    {"legend", legend_keys},   {"discontinuity", discontinuity_keys},
+    {"panels", panels_keys}};
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static const char *const pos_names[] = {
@@ -691,8 +699,8 @@ static tob_status_t dispatch(tob_style_t *style, const char *section,
                              "[data]");
     return tob_error_set(err, TOB_ERR_INPUT,
                          "unknown section [%s] (expected map, data, classes, "
-                         "polygons, symbols, labels, legend, categories, "
-                         "layer.NAME, inset.NAME)",
+                         "polygons, symbols, labels, legend, discontinuity, "
+                         "panels, categories, layer.NAME, inset.NAME)",
                          section);
 }
 
