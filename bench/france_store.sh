@@ -27,8 +27,10 @@ for f in fc["features"]:
                                        f["properties"]["code"])
 json.dump(fc, open(sys.argv[3], "w"))
 EOF
+    # the DROM's départements lie outside Lambert-93's area, as their
+    # communes do
     "$T" -q load "$OBS" --level departement --vintage 2026 --code code \
-        --name nom --src "$W/departements-named.geojson"
+        --name nom --src "$W/departements-named.geojson" --allow-outside
     "$T" -q relate "$OBS" --child commune --parent epci --spatial
     "$T" -q import "$OBS" variables layers/variables.csv
     "$T" -q import "$OBS" indicators \

@@ -5,7 +5,8 @@
  * data as a table), a page per territory, a page per contract and GUP site,
  * and downloads (CSV, GeoPackage). Data ships as .js files loaded by
  * <script>; Leaflet (Debian's libjs-leaflet) is copied in with its licence.
- * A rerun rewrites only the files whose content changed. */
+ * A rerun rewrites only the files whose content changed, and recomputes
+ * nothing when the store and the options are those of the previous run. */
 #ifndef TERROBS_SITE_H
 #define TERROBS_SITE_H
 
@@ -38,7 +39,11 @@ typedef struct tob_site_options {
     const char *method;
     int k;
     const char *palette;
-    int force; /* rewrite every file */
+    int force; /* recompute and rewrite every file */
+    /* Threads writing the territory pages (and the downloads), each with
+     * its own store connection; 0 = one per CPU. The files are the same
+     * whatever the number. */
+    size_t jobs;
 } tob_site_options_t;
 
 typedef struct tob_site_report {
@@ -49,10 +54,14 @@ typedef struct tob_site_report {
     size_t n_written;             /* written by this run */
     size_t n_kept;                /* unchanged, left as they were */
     size_t n_removed;             /* files of an earlier run no longer made */
+    size_t jobs;                  /* threads used */
     unsigned long long bytes;     /* the site's size */
     unsigned long long map_bytes; /* the map data (geometry and values) */
     double seconds;
     char leaflet[512]; /* where Leaflet was copied from */
+    /* 1 when the inputs (store, options, terrobs) were those of the
+     * previous run and its files all there: nothing was recomputed. */
+    int up_to_date;
 } tob_site_report_t;
 
 /* The folder Leaflet is copied from: opts->leaflet, else the one found
@@ -67,9 +76,12 @@ TOB_API TOB_NODISCARD tob_status_t tob_site_leaflet_dir(const char *asked,
 /* Writes the site into opts->out_dir (made if needed, not its parents).
  * Files are written aside and renamed; one whose content is unchanged is
  * not touched; DIR/.site-state lists what was made, so that a rerun
- * removes the files of territories gone. report may be NULL. Errors:
- * TOB_ERR_NOTFOUND (store, level, variable, Leaflet), TOB_ERR_ARG,
- * TOB_ERR_IO, TOB_ERR_SQLITE, TOB_ERR_GDAL, TOB_ERR_NOMEM. */
+ * removes the files of territories gone, with the fingerprint of the
+ * inputs (terrobs's version and assets, the options, Leaflet's files, the
+ * store's provenance and file, the carnets present): when it is
+ * unchanged and every file is still there, nothing is read or written. report
+ * may be NULL. Errors: TOB_ERR_NOTFOUND (store, level, variable, Leaflet),
+ * TOB_ERR_ARG, TOB_ERR_IO, TOB_ERR_SQLITE, TOB_ERR_GDAL, TOB_ERR_NOMEM. */
 TOB_API TOB_NODISCARD tob_status_t tob_site_run(const tob_site_options_t *opts,
                                                 tob_site_report_t *report,
                                                 tob_error_t *err);

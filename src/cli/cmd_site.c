@@ -12,7 +12,7 @@ static const char usage[] =
     "                    [--title T] [--carnets ATLAS_DIR] [--date "
     "DD/MM/YYYY]\n"
     "                    [--method M] [-k K] [--palette P] [--leaflet DIR]\n"
-    "                    [--force]\n"
+    "                    [--jobs N] [--force]\n"
     "\n"
     "Writes a static web observatory into DIR: open DIR/index.html in a\n"
     "browser (file://, no server, no network) or put DIR on any static web\n"
@@ -27,7 +27,8 @@ static const char usage[] =
     "to each level's values as CSV and GeoPackage. Data ship as .js files;\n"
     "Leaflet is copied from Debian's libjs-leaflet with its licence. A rerun\n"
     "rewrites only the files whose content changed and removes those no\n"
-    "longer made (listed in DIR/.site-state).\n"
+    "longer made (listed in DIR/.site-state); when the store, the options\n"
+    "and terrobs are those of the previous run, it recomputes nothing.\n"
     "\n"
     "  -o, --output DIR    the folder (made if needed)\n"
     "  --levels L1,L2      levels written, the first shown first (default:\n"
@@ -44,7 +45,10 @@ static const char usage[] =
     "  --palette P         palette (default YlOrRd, as terrobs map)\n"
     "  --leaflet DIR       Leaflet's folder (default: the one found at build,\n"
     "                      else PREFIX/share/javascript/leaflet)\n"
-    "  --force             rewrite every file\n";
+    "  -j, --jobs N        threads writing the territory pages, each with its\n"
+    "                      own store connection (default: one per CPU); the\n"
+    "                      files are the same whatever N\n"
+    "  --force             recompute and rewrite every file\n";
 
 typedef struct site_args {
     tob_site_options_t o;
@@ -80,11 +84,12 @@ static int parse_args(int argc, char **argv, site_args_t *a)
         {"palette", required_argument, NULL, 'p'},
         {"leaflet", required_argument, NULL, 'L'},
         {"force", no_argument, NULL, 'f'},
+        {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0}};
     int c, rc = TOB_EXIT_OK;
     optind = 1;
     while (rc == TOB_EXIT_OK &&
-           (c = getopt_long(argc, argv, "o:k:", longopts, NULL)) != -1) {
+           (c = getopt_long(argc, argv, "o:k:j:", longopts, NULL)) != -1) {
         long k;
         if (c == 'o')
             a->o.out_dir = optarg;
@@ -114,6 +119,11 @@ static int parse_args(int argc, char **argv, site_args_t *a)
                 rc = tob_cli_usage_error("site", "-k '%s' must be 2..12",
                                          optarg);
             a->o.k = (int)k;
+        } else if (c == 'j') {
+            if (tob_cli_parse_int(optarg, &k) != 0 || k < 1 || k > 256)
+                rc = tob_cli_usage_error("site", "--jobs '%s' must be 1..256",
+                                         optarg);
+            a->o.jobs = (size_t)k;
         } else
             rc = tob_cli_bad_option("site");
     }
@@ -138,16 +148,20 @@ static int run(int argc, char **argv)
         if (tob_site_run(&a.o, &r, &err) != TOB_OK) {
             rc = tob_cli_fail(&err);
         } else {
-            tob_cli_note(
-                "site: %zu levels, %zu variables, %zu territory pages, %zu "
-                "follow-up pages in %s\n",
-                r.n_levels, r.n_variables, r.n_territories, r.n_followup,
-                a.o.out_dir);
+            if (!r.up_to_date)
+                tob_cli_note("site: %zu levels, %zu variables, %zu territory "
+                             "pages, %zu follow-up pages in %s\n",
+                             r.n_levels, r.n_variables, r.n_territories,
+                             r.n_followup, a.o.out_dir);
             tob_cli_note("site: %zu files: %zu written, %zu unchanged kept, "
-                         "%zu removed; %.1f MB (map data %.1f MB); %.1f s\n",
+                         "%zu removed; %.1f MB (map data %.1f MB); %.1f s",
                          r.n_files, r.n_written, r.n_kept, r.n_removed,
                          (double)r.bytes / 1e6, (double)r.map_bytes / 1e6,
                          r.seconds);
+            if (r.up_to_date)
+                tob_cli_note(" (inputs unchanged: nothing recomputed)\n");
+            else
+                tob_cli_note(" with %zu jobs\n", r.jobs);
         }
     }
     free(a.levels);

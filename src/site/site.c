@@ -1,6 +1,9 @@
 /* site.c - `terrobs site`: reads the store once (site_data.c), then writes
  * the data files, the pages and Leaflet's copy; unchanged files are left
- * alone and files no longer made are removed (site_out.c). */
+ * alone and files no longer made are removed (site_out.c); when nothing
+ * the site depends on changed, nothing is read or written (site_state.c).
+ * The territory pages and downloads are written by --jobs threads. */
+#define _XOPEN_SOURCE 700 /* sysconf() */
 #include "site_internal.h"
 
 #include "terrobs/cells.h"
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef TOB_LEAFLET_DIR
 #define TOB_LEAFLET_DIR "/usr/share/javascript/leaflet"
@@ -131,12 +135,157 @@ static tob_status_t check_options(const tob_site_options_t *o, tob_error_t *err)
     return TOB_OK;
 }
 
+/* ---- the pages, in parallel -------------------------------------------- */
+
+#define PAGES_PER_TASK 64 /* communes of a département follow one another */
+
+/* Task 0 is the downloads (the longest: started first), then the pages
+ * of each level by runs of PAGES_PER_TASK. Workers take tasks in order;
+ * each file depends on its territory only, so the files are the same
+ * whatever the number of workers. */
+typedef struct pool {
+    site_run_t *run;
+    size_t n_tasks, next;
+    int stop;
+    size_t failed_task; /* the first task that failed, n_tasks if none */
+    tob_status_t status;
+    tob_error_t err;
+} pool_t;
+
+static size_t level_tasks(const site_level_t *lv)
+{
+    return (lv->n + PAGES_PER_TASK - 1) / PAGES_PER_TASK;
+}
+
+static tob_status_t do_task(pool_t *p, size_t task, tob_store_t *st,
+                            tob_values_t *vals, tob_error_t *err)
+{
+    site_run_t *run = p->run;
+    if (task == 0)
+        return site_write_downloads(run, st, err);
+    task--;
+    for (size_t l = 0; l < run->n_levels; l++) {
+        const site_level_t *lv = &run->levels[l];
+        size_t n = level_tasks(lv);
+        if (task < n) {
+            size_t first = task * PAGES_PER_TASK;
+            size_t last = first + PAGES_PER_TASK;
+            return site_write_territories(run, st, vals, lv, first,
+                                          last < lv->n ? last : lv->n, err);
+        }
+        task -= n;
+    }
+    return TOB_OK;
+}
+
+static size_t take_task(pool_t *p)
+{
+    pthread_mutex_lock(&p->run->lock);
+    size_t t = p->stop || p->next >= p->n_tasks ? p->n_tasks : p->next++;
+    pthread_mutex_unlock(&p->run->lock);
+    return t;
+}
+
+static void task_failed(pool_t *p, size_t task, tob_status_t s,
+                        const tob_error_t *err)
+{
+    pthread_mutex_lock(&p->run->lock);
+    p->stop = 1;
+    if (task < p->failed_task) { /* the same error whatever the jobs */
+        p->failed_task = task;
+        p->status = s;
+        p->err = *err;
+    }
+    pthread_mutex_unlock(&p->run->lock);
+}
+
+static void run_tasks(pool_t *p, tob_store_t *st, tob_values_t *vals)
+{
+    for (size_t t; (t = take_task(p)) < p->n_tasks;) {
+        tob_error_t err;
+        tob_error_clear(&err);
+        tob_status_t s = do_task(p, t, st, vals, &err);
+        if (s != TOB_OK)
+            task_failed(p, t, s, &err);
+    }
+}
+
+/* A worker beside the caller's thread: its own connection (SQLite's and
+ * SpatiaLite's caches are per connection), reading in one transaction so
+ * that it sees the store as the caller does and takes its locks once. */
+static void *worker(void *arg)
+{
+    pool_t *p = arg;
+    tob_store_t *st = NULL;
+    tob_values_t *vals = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    tob_status_t s =
+        tob_store_open(p->run->opts->store_path, TOB_STORE_READ, &st, &err);
+    if (s == TOB_OK)
+        s = tob_store_exec(st, "BEGIN", &err);
+    if (s == TOB_OK)
+        s = tob_values_open(st, &vals, &err);
+    if (s == TOB_OK)
+        run_tasks(p, st, vals);
+    else
+        task_failed(p, p->n_tasks - 1, s, &err);
+    tob_values_close(vals);
+    if (st != NULL)
+        tob_store_rollback(st); /* nothing was written */
+    tob_store_close(st);
+    return NULL;
+}
+
+static size_t count_jobs(const site_run_t *run, size_t n_tasks)
+{
+    size_t jobs = run->opts->jobs;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (size_t)n : 1;
+    }
+    return jobs < n_tasks ? jobs : n_tasks > 0 ? n_tasks : 1;
+}
+
+/* The territory pages and the downloads, by opts->jobs threads: the
+ * caller's with its connection, and jobs - 1 more. */
+static tob_status_t write_pages(site_run_t *run, tob_error_t *err)
+{
+    pool_t p = {0};
+    p.run = run;
+    p.n_tasks = 1;
+    for (size_t l = 0; l < run->n_levels; l++)
+        p.n_tasks += level_tasks(&run->levels[l]);
+    p.failed_task = p.n_tasks;
+    size_t jobs = count_jobs(run, p.n_tasks), started = 0;
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    for (; threads != NULL && started + 1 < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+            break;
+    run_tasks(&p, run->st, run->vals);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    run->rep->jobs = started + 1;
+    if (p.failed_task < p.n_tasks) {
+        *err = p.err;
+        return p.status;
+    }
+    return TOB_OK;
+}
+
 static tob_status_t write_site(site_run_t *run, const char *leaflet,
                                tob_error_t *err)
 {
     /* One read snapshot for the data and pages: the same store state
      * throughout, and no lock taken again for each of the many reads. */
     tob_status_t s = tob_store_exec(run->st, "BEGIN", err);
+    if (s == TOB_OK)
+        s = site_state_begin(run, leaflet, err);
+    if (s == TOB_OK && site_state_current(run)) {
+        tob_store_rollback(run->st);
+        return TOB_OK; /* nothing it depends on changed */
+    }
     if (s == TOB_OK)
         s = site_data_load(run, err);
     /* the folder is made once the store has been read: a refused run
@@ -157,14 +306,12 @@ static tob_status_t write_site(site_run_t *run, const char *leaflet,
     if (s == TOB_OK)
         s = site_write_index(run, err);
     if (s == TOB_OK)
-        s = site_write_territories(run, err);
-    if (s == TOB_OK)
         s = site_write_followup(run, err);
+    if (s == TOB_OK)
+        s = write_pages(run, err);
     tob_error_t ignored;
     if (tob_store_exec(run->st, "COMMIT", &ignored) != TOB_OK)
         tob_store_rollback(run->st);
-    if (s == TOB_OK)
-        s = site_write_downloads(run, err);
     if (s == TOB_OK)
         s = site_state_finish(run, err);
     return s;
@@ -184,6 +331,7 @@ tob_status_t tob_site_run(const tob_site_options_t *opts,
     if (s != TOB_OK)
         return s;
     site_run_t run = {0};
+    pthread_mutex_init(&run.lock, NULL);
     run.opts = opts;
     run.rep = rep;
     run.title = opts->title ? opts->title : "Observatoire des territoires";
@@ -196,11 +344,10 @@ tob_status_t tob_site_run(const tob_site_options_t *opts,
     rep->n_levels = run.n_levels;
     rep->n_variables = run.n_vars;
     site_data_free(&run);
-    for (size_t i = 0; i < run.n_made; i++)
-        free(run.made[i]);
-    free(run.made);
+    site_state_free(&run);
     tob_values_close(run.vals);
     tob_store_close(run.st);
+    pthread_mutex_destroy(&run.lock);
     rep->seconds = now() - t0;
     return s;
 }

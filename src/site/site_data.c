@@ -288,6 +288,106 @@ static tob_status_t level_series(site_run_t *run, site_level_t *lv,
     return status;
 }
 
+static const site_series_t *find_series(const site_run_t *run,
+                                        const site_level_t *lv,
+                                        const char *name, int year)
+{
+    for (size_t s = 0; s < lv->n_series; s++)
+        if (lv->series[s].year == year &&
+            strcmp(run->vars[lv->series[s].var]->name, name) == 0)
+            return &lv->series[s];
+    return NULL;
+}
+
+/* The combined value of the level, as the carnet gives it: a sum, a ratio
+ * of sums, a weighted mean over the territories that have every part; NaN
+ * for means and for parts the site does not carry. */
+static double level_total(const site_run_t *run, const site_level_t *lv,
+                          const site_series_t *se, size_t *n_known)
+{
+    const tob_variable_t *v = run->vars[se->var];
+    const site_series_t *num = se, *den = NULL;
+    *n_known = 0;
+    if (v->aggregate == TOB_AGG_RATIO) {
+        num = find_series(run, lv, v->numerator, se->year);
+        den = find_series(run, lv, v->denominator, se->year);
+        if (num == NULL || den == NULL)
+            return NAN;
+    } else if (v->aggregate == TOB_AGG_WEIGHTED_MEAN) {
+        den = find_series(run, lv, v->weight, se->year);
+        if (den == NULL)
+            return NAN;
+    } else if (v->aggregate != TOB_AGG_SUM) {
+        return NAN;
+    }
+    double sum = 0, sum_den = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < lv->n; i++) {
+        double x = num->values[i], w = den ? den->values[i] : 1;
+        if (!isfinite(x) || !isfinite(w) || !isfinite(se->values[i]))
+            continue;
+        n++;
+        sum += v->aggregate == TOB_AGG_WEIGHTED_MEAN ? x * w : x;
+        sum_den += w;
+    }
+    *n_known = n;
+    if (n == 0)
+        return NAN;
+    if (v->aggregate == TOB_AGG_SUM)
+        return sum;
+    if (v->aggregate == TOB_AGG_RATIO)
+        return sum_den != 0 ? v->scale * sum / sum_den : NAN;
+    return sum_den != 0 ? sum / sum_den : NAN;
+}
+
+/* Each value's rank, 1 for the highest, ties sharing the better rank
+ * (one more than the values above it), 0 when missing: sorted once. */
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked_t;
+
+static int by_value_down(const void *a, const void *b)
+{
+    double x = ((const ranked_t *)a)->v, y = ((const ranked_t *)b)->v;
+    return x > y ? -1 : x < y;
+}
+
+static int series_ranks(site_series_t *se, size_t n)
+{
+    ranked_t *order = malloc((n ? n : 1) * sizeof *order);
+    se->rank = calloc(n ? n : 1, sizeof *se->rank);
+    if (order == NULL || se->rank == NULL) {
+        free(order);
+        return -1;
+    }
+    size_t known = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(se->values[i]))
+            order[known++] = (ranked_t){se->values[i], i};
+    qsort(order, known, sizeof *order, by_value_down);
+    for (size_t k = 0; k < known; k++)
+        se->rank[order[k].i] = k && order[k - 1].v == order[k].v
+                                   ? se->rank[order[k - 1].i]
+                                   : k + 1;
+    se->n_ranked = known;
+    free(order);
+    return 0;
+}
+
+/* Ranks and the level's combined value of every series of lv. */
+static tob_status_t level_stats(const site_run_t *run, site_level_t *lv,
+                                tob_error_t *err)
+{
+    for (size_t s = 0; s < lv->n_series; s++) {
+        site_series_t *se = &lv->series[s];
+        if (series_ranks(se, lv->n) != 0)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        se->total = level_total(run, lv, se, &se->total_known);
+    }
+    return TOB_OK;
+}
+
 tob_status_t site_data_load(site_run_t *run, tob_error_t *err)
 {
     tob_status_t status = list_levels(run, err);
@@ -297,6 +397,8 @@ tob_status_t site_data_load(site_run_t *run, tob_error_t *err)
         status = load_territories(run, &run->levels[i], err);
         if (status == TOB_OK)
             status = level_series(run, &run->levels[i], err);
+        if (status == TOB_OK)
+            status = level_stats(run, &run->levels[i], err);
     }
     return status;
 }
@@ -310,8 +412,10 @@ void site_data_free(site_run_t *run)
             free(lv->terrs[t].name);
         }
         free(lv->terrs);
-        for (size_t s = 0; s < lv->n_series; s++)
+        for (size_t s = 0; s < lv->n_series; s++) {
             free(lv->series[s].values);
+            free(lv->series[s].rank);
+        }
         free(lv->series);
         site_topo_destroy(lv->topo);
     }

@@ -164,9 +164,9 @@ tob_status_t site_write_followup(site_run_t *run, tob_error_t *err)
 
 /* Exports level to tmp_dir/<level>.<ext>, then copies every file made
  * into dl/ and lists it in the page. */
-static tob_status_t export_level(site_run_t *run, const site_level_t *lv,
-                                 const char *tmp_dir, const char *ext,
-                                 FILE *page, tob_error_t *err)
+static tob_status_t export_level(site_run_t *run, tob_store_t *st,
+                                 const site_level_t *lv, const char *tmp_dir,
+                                 const char *ext, FILE *page, tob_error_t *err)
 {
     char path[4096], iso[16];
     snprintf(path, sizeof path, "%s/%s.%s", tmp_dir, lv->name, ext);
@@ -182,7 +182,7 @@ static tob_status_t export_level(site_run_t *run, const site_level_t *lv,
     char stamp[32];
     snprintf(stamp, sizeof stamp, "%sT00:00:00Z", iso);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);
-    tob_status_t s = tob_export(run->st, path, &o, &sum, err);
+    tob_status_t s = tob_export(st, path, &o, &sum, err);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     if (s == TOB_ERR_NOTFOUND) { /* a level without any value */
         tob_error_clear(err);
@@ -207,7 +207,8 @@ static tob_status_t export_level(site_run_t *run, const site_level_t *lv,
     return s;
 }
 
-tob_status_t site_write_downloads(site_run_t *run, tob_error_t *err)
+tob_status_t site_write_downloads(site_run_t *run, tob_store_t *st,
+                                  tob_error_t *err)
 {
     char tmp_dir[4096];
     snprintf(tmp_dir, sizeof tmp_dir, "%s/.export-tmp", run->opts->out_dir);
@@ -230,9 +231,9 @@ tob_status_t site_write_downloads(site_run_t *run, tob_error_t *err)
         fputs("<h2>", m.fp);
         html_put(m.fp, lv->label);
         fprintf(m.fp, " (%zu)</h2>\n<ul>\n", lv->n);
-        s = export_level(run, lv, tmp_dir, "csv", m.fp, err);
+        s = export_level(run, st, lv, tmp_dir, "csv", m.fp, err);
         if (s == TOB_OK)
-            s = export_level(run, lv, tmp_dir, "gpkg", m.fp, err);
+            s = export_level(run, st, lv, tmp_dir, "gpkg", m.fp, err);
         fputs("</ul>\n", m.fp);
     }
     rmdir(tmp_dir);

@@ -742,9 +742,16 @@ void site_topo_rings(const site_topo_t *t, size_t i, site_ring_fn fn,
 {
     double *buf = NULL;
     size_t cap = 0;
-    for (size_t r = 0; r < t->n_rings; r++) {
-        if (t->rings[r].feature != i)
-            continue;
+    /* rings are added feature after feature: the first of i, halving */
+    size_t lo = 0, hi = t->n_rings;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->rings[mid].feature < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t r = lo; r < t->n_rings && t->rings[r].feature == i; r++) {
         size_t n;
         ring_points(t, &t->rings[r], &buf, &cap, &n);
         if (n > 0)

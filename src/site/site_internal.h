@@ -9,6 +9,7 @@
 #include "terrobs/store.h"
 #include "terrobs/values.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #define SITE_STATE_FILE ".site-state"
@@ -26,6 +27,14 @@ typedef struct site_series {
     size_t var; /* index in run->vars */
     int year;
     double *values; /* one per territory of the level */
+    /* Read by every page, so computed once (site_data.c): each value's
+     * rank (1 = highest, 0 = missing) among the n_ranked known, and the
+     * level's combined value (NaN when it has none) over total_known
+     * territories. */
+    size_t *rank;
+    size_t n_ranked;
+    double total;
+    size_t total_known;
 } site_series_t;
 
 typedef struct site_level {
@@ -41,6 +50,12 @@ typedef struct site_level {
     int max_zoom;
 } site_level_t;
 
+/* A file of the site, relative to out_dir, and its size. */
+typedef struct site_made {
+    char *rel;
+    unsigned long long size;
+} site_made_t;
+
 typedef struct site_run {
     const tob_site_options_t *opts;
     tob_site_report_t *rep;
@@ -50,8 +65,15 @@ typedef struct site_run {
     size_t n_vars;
     site_level_t *levels;
     size_t n_levels;
-    char **made; /* files written or kept by this run, relative */
+    /* guards rep's counts and made, which the page workers share */
+    pthread_mutex_t lock;
+    site_made_t *made; /* files written or kept by this run */
     size_t n_made, cap_made;
+    /* what the previous run made (.site-state), and the fingerprint of
+     * its inputs and of this run's */
+    site_made_t *before;
+    size_t n_before;
+    char before_fp[24], fingerprint[24];
     char today[16];
     const char *title;
 } site_run_t;
@@ -76,9 +98,30 @@ tob_status_t site_emit(site_run_t *run, const char *rel, const void *data,
 /* Copies the file at path to out_dir/rel. */
 tob_status_t site_copy(site_run_t *run, const char *path, const char *rel,
                        tob_error_t *err);
-/* Reads out_dir/.site-state, then writes the list of this run's files and
- * removes the files of the earlier run that this one did not make. */
+/* 1 if out_dir/path holds exactly these bytes. */
+int site_same_content(const char *path, const void *data, size_t len);
+/* Writes path aside and renames it; fsync first when sync_it. -1 with
+ * errno on failure (nothing left behind). */
+int site_write_whole(const char *path, const void *data, size_t len,
+                     int sync_it);
+
+/* ---- what a run depends on, what it made (site_state.c) ----------------- */
+
+/* The fingerprint of what the site depends on besides the store's
+ * content read by this run (terrobs's version and assets, the options,
+ * Leaflet's files in leaflet, the store's provenance and file, the
+ * carnets present), into run->fingerprint; then reads the previous run's
+ * .site-state (none is no error). */
+tob_status_t site_state_begin(site_run_t *run, const char *leaflet,
+                              tob_error_t *err);
+/* 1 if the previous run had the same fingerprint and each of its files
+ * is still there with its size: the site is up to date (the report says
+ * so, counting its files as kept). */
+int site_state_current(site_run_t *run);
+/* Removes the files of the previous run that this one did not make, then
+ * writes .site-state: fingerprint, then each file with its size. */
 tob_status_t site_state_finish(site_run_t *run, tob_error_t *err);
+void site_state_free(site_run_t *run);
 
 void site_json(FILE *fp, const char *text); /* a JSON string, quoted */
 /* A JSON number, or null for NaN. */
@@ -106,9 +149,15 @@ void site_page_head(const site_run_t *run, FILE *fp, const char *title,
                     const char *root);
 void site_page_foot(const site_run_t *run, FILE *fp, const char *root);
 tob_status_t site_write_index(site_run_t *run, tob_error_t *err);
-tob_status_t site_write_territories(site_run_t *run, tob_error_t *err);
+/* The pages of territories first to last of the level, read from st and
+ * vals (a worker's own connection: site.c runs several at once). */
+tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
+                                    tob_values_t *vals, const site_level_t *lv,
+                                    size_t first, size_t last,
+                                    tob_error_t *err);
 tob_status_t site_write_followup(site_run_t *run, tob_error_t *err);
-tob_status_t site_write_downloads(site_run_t *run, tob_error_t *err);
+tob_status_t site_write_downloads(site_run_t *run, tob_store_t *st,
+                                  tob_error_t *err);
 
 /* The embedded assets (site_assets.c, generated from src/site/assets/). */
 extern const unsigned char site_asset_js[];

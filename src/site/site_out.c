@@ -1,8 +1,7 @@
 /* site_out.c - the site's files: composed in memory, written aside and
  * renamed only when their bytes changed (a rerun touches only what
- * changed), listed in .site-state so that a rerun removes what it no longer
- * makes, and nothing else. */
-#define _XOPEN_SOURCE 700 /* sync() */
+ * changed), each remembered for .site-state (site_state.c). */
+#define _XOPEN_SOURCE 700 /* fsync(), open_memstream() */
 #include "site_internal.h"
 
 #include <errno.h>
@@ -52,7 +51,7 @@ tob_status_t site_mem_emit(site_run_t *run, site_mem_t *m, const char *rel,
     return s;
 }
 
-static int same_content(const char *path, const void *data, size_t len)
+int site_same_content(const char *path, const void *data, size_t len)
 {
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
@@ -92,17 +91,19 @@ static int make_parents(const char *out_dir, const char *rel)
     return 0;
 }
 
-static tob_status_t remember(site_run_t *run, const char *rel, tob_error_t *err)
+static tob_status_t remember(site_run_t *run, const char *rel, size_t len,
+                             tob_error_t *err)
 {
     if (run->n_made == run->cap_made) {
         size_t cap = run->cap_made ? 2 * run->cap_made : 256;
-        char **n = realloc(run->made, cap * sizeof *n);
+        site_made_t *n = realloc(run->made, cap * sizeof *n);
         if (n == NULL)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
         run->made = n;
         run->cap_made = cap;
     }
-    if ((run->made[run->n_made] = strdup(rel)) == NULL)
+    run->made[run->n_made].size = len;
+    if ((run->made[run->n_made].rel = strdup(rel)) == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     run->n_made++;
     return TOB_OK;
@@ -110,9 +111,10 @@ static tob_status_t remember(site_run_t *run, const char *rel, tob_error_t *err)
 
 /* Written aside and renamed, so that a reader sees the old file or the
  * new one. Not synced one by one: a site has thousands of files, and
- * site_state_finish() syncs them all at once before the state file. */
-static int write_whole(const char *path, const void *data, size_t len,
-                       int sync_it)
+ * site_state_finish() syncs them all at once before the state file
+ * (sync_it 0). */
+int site_write_whole(const char *path, const void *data, size_t len,
+                     int sync_it)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -147,17 +149,18 @@ tob_status_t site_emit(site_run_t *run, const char *rel, const void *data,
     int n = snprintf(path, sizeof path, "%s/%s", run->opts->out_dir, rel);
     if (n < 0 || (size_t)n >= sizeof path)
         return tob_error_set(err, TOB_ERR_ARG, "path too long: %s", rel);
+    int kept = !run->opts->force && site_same_content(path, data, len);
+    if (!kept && (make_parents(run->opts->out_dir, rel) != 0 ||
+                  site_write_whole(path, data, len, 0) != 0))
+        return fail_at(err, TOB_ERR_IO, path, "cannot write");
+    pthread_mutex_lock(&run->lock);
     run->rep->n_files++;
     run->rep->bytes += len;
-    if (!run->opts->force && same_content(path, data, len)) {
-        run->rep->n_kept++;
-    } else {
-        if (make_parents(run->opts->out_dir, rel) != 0 ||
-            write_whole(path, data, len, 0) != 0)
-            return fail_at(err, TOB_ERR_IO, path, "cannot write");
-        run->rep->n_written++;
-    }
-    return remember(run, rel, err);
+    run->rep->n_kept += kept;
+    run->rep->n_written += !kept;
+    tob_status_t s = remember(run, rel, len, err);
+    pthread_mutex_unlock(&run->lock);
+    return s;
 }
 
 tob_status_t site_copy(site_run_t *run, const char *path, const char *rel,
@@ -179,63 +182,6 @@ tob_status_t site_copy(site_run_t *run, const char *path, const char *rel,
         return fail_at(err, TOB_ERR_IO, path, "cannot read");
     }
     return s == TOB_OK ? site_mem_emit(run, &m, rel, err) : s;
-}
-
-/* A name .site-state may hold: relative, [A-Za-z0-9_.-/], no "..", no
- * hidden part; the state file sits in a folder users may edit. */
-static int safe_rel(const char *rel)
-{
-    if (rel[0] == '\0' || rel[0] == '/' || rel[0] == '.')
-        return 0;
-    for (const char *p = rel; *p; p++) {
-        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                 (*p >= '0' && *p <= '9') || strchr("_-./", *p) != NULL;
-        if (!ok || (*p == '/' && p[1] == '.'))
-            return 0;
-    }
-    return strstr(rel, "..") == NULL;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-tob_status_t site_state_finish(site_run_t *run, tob_error_t *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", run->opts->out_dir, SITE_STATE_FILE);
-    qsort(run->made, run->n_made, sizeof *run->made, by_name);
-    FILE *old = fopen(path, "r");
-    char line[4096];
-    while (old != NULL && fgets(line, sizeof line, old) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        const char *key = line;
-        if (!safe_rel(line) || bsearch(&key, run->made, run->n_made,
-                                       sizeof *run->made, by_name) != NULL)
-            continue;
-        char gone[8300];
-        snprintf(gone, sizeof gone, "%s/%s", run->opts->out_dir, line);
-        if (unlink(gone) == 0)
-            run->rep->n_removed++;
-    }
-    if (old != NULL)
-        fclose(old);
-    site_mem_t m;
-    tob_status_t s = site_mem_open(&m, err);
-    if (s != TOB_OK)
-        return s;
-    fputs("terrobs-site-state 1\n", m.fp);
-    for (size_t i = 0; i < run->n_made; i++)
-        fprintf(m.fp, "%s\n", run->made[i]);
-    fclose(m.fp);
-    m.fp = NULL;
-    sync(); /* every file of the run on disk before the state says so */
-    if (!same_content(path, m.buf, m.len) &&
-        write_whole(path, m.buf, m.len, 1) != 0)
-        s = fail_at(err, TOB_ERR_IO, path, "cannot write");
-    free(m.buf);
-    return s;
 }
 
 void site_json(FILE *fp, const char *text)

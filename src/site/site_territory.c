@@ -43,6 +43,8 @@ static const char SQL_GUP_SITES[] =
 
 typedef struct page_ctx {
     site_run_t *run;
+    tob_store_t *st; /* the worker's connection */
+    tob_values_t *vals;
     const site_level_t *lv;
     size_t i;                     /* the territory */
     const site_level_t *communes; /* the commune level, if written */
@@ -56,72 +58,6 @@ typedef struct page_ctx {
     const site_level_t *cached_level;
     double *dep_values; /* one per series of cached_level */
 } page_ctx_t;
-
-static const site_series_t *find_series(const site_run_t *run,
-                                        const site_level_t *lv,
-                                        const char *name, int year)
-{
-    for (size_t s = 0; s < lv->n_series; s++)
-        if (lv->series[s].year == year &&
-            strcmp(run->vars[lv->series[s].var]->name, name) == 0)
-            return &lv->series[s];
-    return NULL;
-}
-
-/* The combined value of the level, as the carnet gives it: a sum, a ratio
- * of sums, a weighted mean over the territories that have every part; NaN
- * for means and for parts the site does not carry. */
-static double level_total(const site_run_t *run, const site_level_t *lv,
-                          const site_series_t *se, size_t *n_known)
-{
-    const tob_variable_t *v = run->vars[se->var];
-    const site_series_t *num = se, *den = NULL;
-    *n_known = 0;
-    if (v->aggregate == TOB_AGG_RATIO) {
-        num = find_series(run, lv, v->numerator, se->year);
-        den = find_series(run, lv, v->denominator, se->year);
-        if (num == NULL || den == NULL)
-            return NAN;
-    } else if (v->aggregate == TOB_AGG_WEIGHTED_MEAN) {
-        den = find_series(run, lv, v->weight, se->year);
-        if (den == NULL)
-            return NAN;
-    } else if (v->aggregate != TOB_AGG_SUM) {
-        return NAN;
-    }
-    double sum = 0, sum_den = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < lv->n; i++) {
-        double x = num->values[i], w = den ? den->values[i] : 1;
-        if (!isfinite(x) || !isfinite(w) || !isfinite(se->values[i]))
-            continue;
-        n++;
-        sum += v->aggregate == TOB_AGG_WEIGHTED_MEAN ? x * w : x;
-        sum_den += w;
-    }
-    *n_known = n;
-    if (n == 0)
-        return NAN;
-    if (v->aggregate == TOB_AGG_SUM)
-        return sum;
-    if (v->aggregate == TOB_AGG_RATIO)
-        return sum_den != 0 ? v->scale * sum / sum_den : NAN;
-    return sum_den != 0 ? sum / sum_den : NAN;
-}
-
-static size_t rank_of(const site_series_t *se, size_t n, size_t i, size_t *of)
-{
-    size_t above = 0, known = 0;
-    double x = se->values[i];
-    for (size_t k = 0; k < n; k++) {
-        if (!isfinite(se->values[k]))
-            continue;
-        known++;
-        above += se->values[k] > x;
-    }
-    *of = known;
-    return isfinite(x) ? above + 1 : 0;
-}
 
 static void put_value_cell(FILE *fp, double v, const tob_variable_t *meta)
 {
@@ -156,7 +92,7 @@ static double dep_value(page_ctx_t *c, const site_series_t *se)
             tob_error_t ignored;
             const site_series_t *x = &c->lv->series[s];
             c->dep_values[s] =
-                tob_values_get_code(c->run->vals, c->run->vars[x->var]->name,
+                tob_values_get_code(c->vals, c->run->vars[x->var]->name,
                                     c->dep_level, c->dep_code, x->year, &v,
                                     &ignored) == TOB_OK
                     ? v.value
@@ -218,11 +154,9 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         fputs(pass == 1 && has_dep ? ",{\"values\":{" : "{\"values\":{", refs);
         for (size_t s = 0; s < lv->n_series; s++) {
             const site_series_t *se = &lv->series[s];
-            size_t known;
-            double v = pass == 0 ? dep_value(c, se)
-                                 : level_total(c->run, lv, se, &known);
+            double v = pass == 0 ? dep_value(c, se) : se->total;
             if (pass == 1 && s == 0)
-                known_all = known;
+                known_all = se->total_known;
             char text[TOB_FMT_MAX + 80], key[160];
             carnet_fmt_value(v, c->run->vars[se->var], text, sizeof text);
             snprintf(key, sizeof key, "%s/%d", c->run->vars[se->var]->name,
@@ -250,7 +184,7 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
             fprintf(fp, " (%d)", se->year);
         fputs("</th>", fp);
         put_value_cell(fp, se->values[c->i], meta);
-        size_t of, rank = rank_of(se, lv->n, c->i, &of);
+        size_t of = se->n_ranked, rank = se->rank[c->i];
         if (rank == 0)
             fputs("<td>n.d.</td>", fp);
         else
@@ -258,8 +192,7 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
                     rank == 1 ? "er" : "e", of);
         if (has_dep)
             put_value_cell(fp, dep_value(c, se), meta);
-        size_t known;
-        put_value_cell(fp, level_total(c->run, lv, se, &known), meta);
+        put_value_cell(fp, se->total, meta);
         fputs("<td class=\"n ref\"></td></tr>\n", fp);
     }
     fputs("</tbody></table>\n", fp);
@@ -374,7 +307,7 @@ static void put_members_table(page_ctx_t *c, FILE *fp)
 static tob_status_t put_parents(page_ctx_t *c, FILE *fp, tob_error_t *err)
 {
     db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(c->run->st, SQL_PARENTS, &s, err);
+    tob_status_t status = db_prepare(c->st, SQL_PARENTS, &s, err);
     if (status != TOB_OK)
         return status;
     db_bind_int64(s, 1, c->lv->terrs[c->i].id);
@@ -412,7 +345,7 @@ static tob_status_t find_members(page_ctx_t *c, tob_error_t *err)
     if (c->communes == NULL || c->communes == c->lv)
         return TOB_OK;
     db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(c->run->st, SQL_COMMUNES, &s, err);
+    tob_status_t status = db_prepare(c->st, SQL_COMMUNES, &s, err);
     if (status != TOB_OK)
         return status;
     db_bind_int64(s, 1, c->lv->terrs[c->i].id);
@@ -440,7 +373,7 @@ static tob_status_t put_gup_sites(page_ctx_t *c, FILE *fp, tob_error_t *err)
     fputc(']', codes.fp);
     fflush(codes.fp);
     db_stmt_t *s = NULL;
-    status = db_prepare(c->run->st, SQL_GUP_SITES, &s, err);
+    status = db_prepare(c->st, SQL_GUP_SITES, &s, err);
     if (status == TOB_OK) {
         const char *self =
             strcmp(c->lv->name, "commune") == 0 ? c->lv->terrs[c->i].code : "";
@@ -475,7 +408,7 @@ static tob_status_t put_contracts(page_ctx_t *c, FILE *fp, tob_error_t *err)
         ref = (tob_date_t){y, m, d};
     tob_report_t *r = NULL;
     tob_status_t s = tob_followup_contracts(
-        c->run->st, c->lv->name, c->lv->terrs[c->i].code, ref, &r, err);
+        c->st, c->lv->name, c->lv->terrs[c->i].code, ref, &r, err);
     if (s == TOB_ERR_NOTFOUND) {
         tob_error_clear(err);
         return TOB_OK;
@@ -590,35 +523,38 @@ static tob_status_t write_page(page_ctx_t *c, tob_error_t *err)
     return site_mem_emit(c->run, &m, t->page, err);
 }
 
-tob_status_t site_write_territories(site_run_t *run, tob_error_t *err)
+tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
+                                    tob_values_t *vals, const site_level_t *lv,
+                                    size_t first, size_t last, tob_error_t *err)
 {
     page_ctx_t c = {0};
     c.run = run;
+    c.st = st;
+    c.vals = vals;
+    c.lv = lv;
     c.communes = site_level_find(run, "commune");
     c.members = malloc((c.communes && c.communes->n ? c.communes->n : 1) *
                        sizeof *c.members);
-    size_t most = 1;
-    for (size_t l = 0; l < run->n_levels; l++)
-        if (run->levels[l].n_series > most)
-            most = run->levels[l].n_series;
-    c.dep_values = malloc(most * sizeof *c.dep_values);
+    c.dep_values =
+        malloc((lv->n_series ? lv->n_series : 1) * sizeof *c.dep_values);
     if (c.members == NULL || c.dep_values == NULL) {
         free(c.members);
         free(c.dep_values);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
     db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(run->st, SQL_HAS_CONTRACTS, &s, err);
+    tob_status_t status = db_prepare(st, SQL_HAS_CONTRACTS, &s, err);
     if (status == TOB_OK && db_step(s) == DB_ROW)
         c.has_contracts = db_column_int(s, 0) > 0;
     db_finalize(s);
-    for (size_t l = 0; status == TOB_OK && l < run->n_levels; l++) {
-        c.lv = &run->levels[l];
-        for (c.i = 0; status == TOB_OK && c.i < c.lv->n; c.i++) {
-            status = write_page(&c, err);
-            run->rep->n_territories += status == TOB_OK;
-        }
+    size_t done = 0;
+    for (c.i = first; status == TOB_OK && c.i < last; c.i++) {
+        status = write_page(&c, err);
+        done += status == TOB_OK;
     }
+    pthread_mutex_lock(&run->lock);
+    run->rep->n_territories += done;
+    pthread_mutex_unlock(&run->lock);
     free(c.members);
     free(c.dep_values);
     return status;

@@ -84,6 +84,7 @@ sleep 1
 $T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord" \
     2>err2.txt || fail "rerun failed: $(cat err2.txt)"
 assert_contains err2.txt " 0 written, "
+assert_contains err2.txt "inputs unchanged: nothing recomputed"
 find site -type f -exec stat -c '%n %Y.%y' {} + | sort >after.txt
 cmp -s before.txt after.txt || fail "a rerun rewrote files: $(diff before.txt after.txt | head -4)"
 $T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
@@ -94,6 +95,23 @@ if grep -Eq 'leaflet|geo\.js|values\.js' changed.txt; then
     fail "a new title rewrote data or Leaflet: $(grep -E 'leaflet|geo|values' changed.txt | head -3)"
 fi
 grep -q "index.html" changed.txt || fail "a new title did not rewrite index.html"
+
+# A file deleted by hand is noticed, and made again (alone).
+rm site/t/commune/59122.html
+$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+    2>err4.txt || fail "rerun after a deletion failed"
+assert_contains err4.txt " 1 written, "
+[ -s site/t/commune/59122.html ] || fail "the deleted page is not made again"
+
+# --jobs: the same files whatever the number of threads.
+$T site $OBS -o site-j1 --date 31/12/2015 --jobs 1 2>j1.txt ||
+    fail "--jobs 1 failed: $(cat j1.txt)"
+$T site $OBS -o site-j3 --date 31/12/2015 --jobs 3 2>j3.txt ||
+    fail "--jobs 3 failed: $(cat j3.txt)"
+assert_contains j3.txt "with 3 jobs"
+diff -r site-j1 site-j3 >jobs-diff.txt ||
+    fail "--jobs 3 wrote other files than --jobs 1: $(head -3 jobs-diff.txt)"
+run_fails 1 "--jobs '0' must be 1..256" $T site $OBS -o bad --jobs 0
 
 # Bad options: refused, nothing written.
 run_fails 1 "-k '1' must be 2..12" $T site $OBS -o bad -k 1
@@ -106,4 +124,34 @@ run_fails 2 "no leaflet.js" $T site $OBS -o bad --leaflet /nonexistent
 $PY "$TOB_SRC/tests/cli/site_browser.py" "$TOB_TMP/site" \
     "$LAYERS/data/indicateurs-communes.csv" "$TOB_TMP" ||
     fail "browser checks failed"
+# One value changes (Cambrai's population): the values, the pages showing
+# it (Cambrai's, its ranks and the level's total on every commune page,
+# the EPCIs' and départements' sums) and the downloads are rewritten; the
+# geometry, Leaflet, the script, the QPV and follow-up pages are not.
+sed 's/^59122,Cambrai,18.18,31425,/59122,Cambrai,18.18,31426,/' \
+    "$LAYERS/data/indicateurs-communes.csv" >changed.csv
+grep -q '^59122,Cambrai,18.18,31426,' changed.csv || fail "changed.csv"
+$T import $OBS indicators changed.csv --level commune --key insee_com \
+    --year 2021 --cog-from 2018 --passage "$LAYERS/data/passage-2018-2026.csv" \
+    --partial-merges >import2.log 2>&1 && $T aggregate $OBS --from commune \
+    --to epci >>import2.log 2>&1 || fail "re-import: $(tail -3 import2.log)"
+find site-j1 -type f -exec stat -c '%n %Y.%y' {} + | sort >before5.txt
+sleep 1
+$T site $OBS -o site-j1 --date 31/12/2015 2>err5.txt ||
+    fail "rerun after a change failed: $(cat err5.txt)"
+find site-j1 -type f -exec stat -c '%n %Y.%y' {} + | sort >after5.txt
+diff before5.txt after5.txt | sed -n 's/^> site-j1\/\([^ ]*\) .*/\1/p' \
+    >rewritten.txt
+for f in data/commune-values.js t/commune/59122.html dl/commune.csv; do
+    grep -qx "$f" rewritten.txt || fail "$f not rewritten after the change"
+done
+grep -Eq ">31[^0-9<]{1,6}426[^0-9]" site-j1/t/commune/59122.html ||
+    fail "Cambrai's page lacks its new population"
+if grep -E 'geo\.js|leaflet|assets/site|^t/qpv/|^f/' rewritten.txt; then
+    fail "files the change does not touch were rewritten"
+fi
+n=$(wc -l <rewritten.txt)
+total=$(find site-j1 -type f | wc -l)
+[ "$n" -lt "$total" ] || fail "every file rewritten ($n of $total)"
+assert_contains err5.txt " $((n - 1)) written, " # .site-state aside
 echo "site: ok"
