@@ -128,7 +128,7 @@ $T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
 # Methods beyond the four kinds (styles/README.md, "Methods").
 for style in nord-population-chomage-epci somme-population-nature-epci \
     nord-densite-chomage-bivariate nord-chomage-discontinuites \
-    nord-population-dorling; do
+    nord-population-dorling nord-population-potentiel nord-chomage-carreaux; do
     $T map "$OBS" "styles/$style.style" -o "$M/$style.png"
 done
 # Maps that compare: the density of 2015 and of 2021, one legend for both.

@@ -469,10 +469,13 @@ static int plan_query(qgis_project_t *p, const tob_style_t *style,
     snprintf(q->column, sizeof q->column, "valeur");
     /* Circles keep their sizes (one colour); bivariate and discontinuity
      * maps have no QGIS renderer of ours yet: said, not drawn wrong. */
-    if (style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY) {
+    if (style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY ||
+        style_is_derived(style->kind)) {
         qgis_note(p, path, "kind %s is drawn by terrobs map only",
-                  style->kind == STYLE_BIVARIATE ? "bivariate"
-                                                 : "discontinuity");
+                  style->kind == STYLE_BIVARIATE       ? "bivariate"
+                  : style->kind == STYLE_DISCONTINUITY ? "discontinuity"
+                  : style->kind == STYLE_POTENTIAL     ? "potential"
+                                                       : "grid");
         return 0;
     }
     if (style->panels_by != NULL) { /* one QGIS layer is one map */

@@ -77,6 +77,10 @@ static void fill_report(render_t *r)
 static tob_status_t render_run(render_t *r, tob_error_t *err)
 {
     tob_status_t s = render_fetch(r, err);
+    if (s == TOB_OK && r->style->kind == STYLE_POTENTIAL)
+        s = render_potential(r, err);
+    else if (s == TOB_OK && r->style->kind == STYLE_GRID)
+        s = render_grid(r, err);
     if (s == TOB_OK)
         s = render_classify(r, err);
     if (s == TOB_OK)
@@ -148,6 +152,8 @@ void render_use_style(render_t *r, const tob_style_t *style,
                        &own->color_variable, &own->color_expression,
                        &own->title,          &own->subtitle,
                        &own->legend_title};
+    if (style_is_derived(style->kind)) /* read as the second value */
+        own->color_variable = own->denominator;
     int in_names = 0;
     for (size_t i = 0; i < 4; i++)
         in_names |= *texts[i] != NULL && strstr(*texts[i], "{year}") != NULL;

@@ -522,8 +522,9 @@ static void check_cvd(render_t *r)
     for (size_t i = first; i < rep->n_entries; i++)
         if (!rep->entries[i].is_missing)
             colors[n++] = rep->entries[i].color;
-    int ordered =
-        style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO;
+    int ordered = style->kind == STYLE_CHOROPLETH ||
+                  style->kind == STYLE_PROP_CHORO ||
+                  style_is_derived(style->kind);
     for (int cvd = TOB_CVD_DEUTERANOPIA; cvd <= TOB_CVD_PROTANOPIA; cvd++) {
         tob_cvd_pair_t p;
         if (!tob_cvd_confused(colors, n, ordered, (tob_cvd_t)cvd,
@@ -555,6 +556,8 @@ static tob_status_t classify_kind(render_t *r, tob_error_t *err)
     r->report->n_features = r->feats.n;
     switch (r->style->kind) {
     case STYLE_CHOROPLETH:
+    case STYLE_POTENTIAL:
+    case STYLE_GRID:
         return choropleth(r, err);
     case STYLE_TYPOLOGY:
         return categorical(r, &r->feats, err);

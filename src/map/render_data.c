@@ -103,7 +103,7 @@ void rset_free(rset_t *set)
     memset(set, 0, sizeof *set);
 }
 
-static rfeat_t *rset_push(rset_t *set)
+rfeat_t *rset_push(rset_t *set)
 {
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 256;
@@ -136,7 +136,7 @@ static char *dup_column(render_t *r, db_stmt_t *stmt, int col)
 }
 
 /* Copies a blob column into f->geom; 0 when it is a valid geometry. */
-static int take_geom(render_t *r, rfeat_t *f, db_stmt_t *stmt, int col)
+int render_take_geom(render_t *r, rfeat_t *f, db_stmt_t *stmt, int col)
 {
     const void *b = db_column_blob(stmt, col);
     int n = db_column_bytes(stmt, col);
@@ -352,7 +352,8 @@ static int extent_in_store_crs(const render_t *r)
 static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
 {
     const tob_style_t *style = r->style;
-    int anchors = style->labels || style_has_circles(style->kind);
+    int anchors = style->labels || style_has_circles(style->kind) ||
+                  style->kind == STYLE_POTENTIAL;
     sb_add(b, "SELECT t.code, t.name, ");
     if (style->kind == STYLE_POINTS)
         sb_add(b, "NULL");
@@ -496,7 +497,7 @@ static tob_status_t take_row(render_t *r, db_stmt_t *stmt, tob_error_t *err)
     } else if (type != DB_NULL) {
         f->value = db_column_double(stmt, 2);
     }
-    if (take_geom(r, f, stmt, 3) != 0)
+    if (render_take_geom(r, f, stmt, 3) != 0)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "territory %s has a geometry terrobs cannot "
                              "read",
@@ -670,7 +671,7 @@ static tob_status_t take_point(render_t *r, db_stmt_t *stmt,
         (c->label >= 0 && db_column_type(stmt, c->label) != DB_NULL &&
          (f->label = dup_column(r, stmt, c->label)) == NULL))
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    if (take_geom(r, f, stmt, c->geom) != 0 ||
+    if (render_take_geom(r, f, stmt, c->geom) != 0 ||
         geom_first_point(f->geom, f->geom_len, &f->ax, &f->ay) != 0)
         return tob_error_set(err, TOB_ERR_INPUT,
                              "the points query gives a 'geom' that is not "
@@ -751,7 +752,7 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
         rfeat_t *f = rset_push(out);
         if (f == NULL)
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        else if (take_geom(r, f, stmt, 2) != 0)
+        else if (render_take_geom(r, f, stmt, 2) != 0)
             s = tob_error_set(err, TOB_ERR_INPUT,
                               "territory %s of level %s has a geometry "
                               "terrobs cannot read",

@@ -268,6 +268,12 @@ tob_status_t render_fetch_layer(render_t *r, const style_layer_t *layer,
 tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
                                   int *out, tob_error_t *err);
 void rset_free(rset_t *set);
+/* A new feature at the end of set (no values, no class); NULL when out of
+ * memory. */
+rfeat_t *rset_push(rset_t *set);
+/* Copies blob column col into f->geom (the render's memory); 0 when it is
+ * a geometry terrobs reads. */
+int render_take_geom(render_t *r, rfeat_t *f, db_stmt_t *stmt, int col);
 /* Whether (x, y), in the view's CRS, lies inside f's polygons. */
 int render_feature_contains(const rfeat_t *f, double x, double y);
 /* Memory that lives as long as the render; NULL when out of memory. */
@@ -288,6 +294,17 @@ tob_status_t render_step_user(render_t *r, db_stmt_t *stmt, int *rc,
 tob_status_t render_fetch_borders(render_t *r, int vintage, tob_error_t *err);
 tob_status_t render_draw_borders(render_t *r, const rview_t *v, int view,
                                  tob_error_t *err);
+
+/* render_smooth.c, render_grid.c: kind = potential, grid: the
+ * territories read are replaced by the bands of their potential or the
+ * cells of a grid, each with its value (store CRS). */
+tob_status_t render_potential(render_t *r, tob_error_t *err);
+tob_status_t render_grid(render_t *r, tob_error_t *err);
+/* num, or num / den * data.factor when the style has a denominator (NaN
+ * when den is not positive); render_ratio_unit() gives a ratio the
+ * style's unit instead of its numerator's. */
+double render_ratio(const render_t *r, double num, double den);
+void render_ratio_unit(render_t *r);
 
 /* render_classes.c: classes, categories, radii -> legend entries. */
 tob_status_t render_classify(render_t *r, tob_error_t *err);

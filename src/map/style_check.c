@@ -41,6 +41,8 @@ void style_defaults(tob_style_t *style)
     style->disc_min_width = 0.3;
     style->disc_max_width = 2.5;
     style->disc_color = (tob_rgb_t){0x99, 0x00, 0x0d, 255};
+    style->ratio_factor = 1;
+    style->smooth_beta = 2;
     style->counts = 1;
     style->decimals = -1;
 }
@@ -60,6 +62,13 @@ static tob_status_t fail_at(const tob_style_t *style, const char *section,
     tob_error_set(err, TOB_ERR_INPUT, "%s", message);
     tob_error_at(err, style->name, style_line_of(style, section, key), field);
     return TOB_ERR_INPUT;
+}
+
+tob_status_t style_fail_at(const tob_style_t *style, const char *section,
+                           const char *key, tob_error_t *err,
+                           const char *message)
+{
+    return fail_at(style, section, key, err, message);
 }
 
 static int seen(const tob_style_t *style, const char *section, const char *key)
@@ -142,12 +151,14 @@ static tob_status_t check_classes(tob_style_t *style, tob_error_t *err)
     static const char *const choropleth_only[] = {"method", "k", "breaks"};
     int classified =
         style->kind == STYLE_CHOROPLETH || style->kind == STYLE_PROP_CHORO ||
-        style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY;
+        style->kind == STYLE_BIVARIATE || style->kind == STYLE_DISCONTINUITY ||
+        style_is_derived(style->kind);
     for (size_t i = 0; i < 3 && !classified; i++)
         if (seen(style, "classes", choropleth_only[i]))
             return fail_at(style, "classes", choropleth_only[i], err,
                            "classification is for choropleth, prop_choro, "
-                           "bivariate and discontinuity maps");
+                           "bivariate, discontinuity, potential and grid "
+                           "maps");
     if (style->kind == STYLE_BIVARIATE && style->k != 3 &&
         seen(style, "classes", "k"))
         return fail_at(style, "classes", "k", err,
@@ -269,6 +280,8 @@ tob_status_t style_check(tob_style_t *style, tob_error_t *err)
         s = check_kind_sections(style, err);
     if (s == TOB_OK)
         s = check_discontinuity(style, err);
+    if (s == TOB_OK)
+        s = style_check_smooth(style, err);
     if (s == TOB_OK)
         s = check_layers(style, err);
     if (s == TOB_OK)

@@ -23,7 +23,9 @@ typedef enum style_kind {
     STYLE_PROP_CHORO,   /* circles sized by variable, coloured by classes */
     STYLE_PROP_TYPO,    /* circles sized by variable, coloured by category */
     STYLE_BIVARIATE,    /* 3 x 3 classes of two variables */
-    STYLE_DISCONTINUITY /* borders between neighbours, by their difference */
+    STYLE_DISCONTINUITY, /* borders between neighbours, by their difference */
+    STYLE_POTENTIAL,     /* Stewart's potential, as equipotential bands */
+    STYLE_GRID           /* values re-aggregated onto squares or hexagons */
 } style_kind_t;
 
 /* Kinds that draw proportional circles. */
@@ -45,7 +47,15 @@ static inline int style_has_second(style_kind_t kind)
 static inline int style_fills_by_entry(style_kind_t kind)
 {
     return kind == STYLE_CHOROPLETH || kind == STYLE_TYPOLOGY ||
-           kind == STYLE_BIVARIATE;
+           kind == STYLE_BIVARIATE || kind == STYLE_POTENTIAL ||
+           kind == STYLE_GRID;
+}
+
+/* Kinds whose features are computed from the territories' values (bands
+ * of a potential, cells of a grid): render_smooth.c, render_grid.c. */
+static inline int style_is_derived(style_kind_t kind)
+{
+    return kind == STYLE_POTENTIAL || kind == STYLE_GRID;
 }
 
 /* Where a map element goes: corners are inside the map frame, left and
@@ -168,6 +178,16 @@ struct tob_style {
     size_t n_panel_years;
     char *panel_variables; /* "a,b,c": each panel's data.variable */
     int panel_columns;     /* 0 = what fits the page best */
+    /* potential and grid: a count, or the ratio variable / denominator
+     * (times ratio_factor) */
+    char *denominator;
+    double ratio_factor;
+    /* [smoothing]: Stewart's potential */
+    char *smooth_function; /* exponential (default), gaussian, pareto */
+    double smooth_span, smooth_beta, smooth_resolution; /* metres; 0 = auto */
+    /* [grid] */
+    char *grid_cell;       /* square (default) or hexagon */
+    double grid_cell_size; /* metres */
     /* [labels] */
     int labels;
     style_label_field_t label_field;
@@ -208,6 +228,13 @@ tob_status_t style_check_panels(const tob_style_t *style, tob_error_t *err);
 /* The names of panels.variables into names; their count, -1 when one is
  * empty or longer than 127 bytes, or more than cap. */
 int style_panel_names(const char *list, char names[][128], size_t cap);
+/* style_check.c: an error about section.key at the line it was set. */
+tob_status_t style_fail_at(const tob_style_t *style, const char *section,
+                           const char *key, tob_error_t *err,
+                           const char *message);
+
+/* style_smooth.c: the keys of potential and grid maps. */
+tob_status_t style_check_smooth(tob_style_t *style, tob_error_t *err);
 
 /* Line where "section.key" was set, 0 if never. */
 long style_line_of(const tob_style_t *style, const char *section,

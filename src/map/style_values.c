@@ -83,6 +83,8 @@ static const key_def_t data_keys[] = {
     {"timeout", V_NUM, S(timeout), 0.01, 86400, 0},
     {"color_variable", V_TEXT, S(color_variable), 0, 0, 0},
     {"color_expression", V_TEXT, S(color_expression), 0, 0, 0},
+    {"denominator", V_TEXT, S(denominator), 0, 0, 0},
+    {"factor", V_NUM, S(ratio_factor), 1e-300, 1e300, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t classes_keys[] = {
@@ -120,6 +122,18 @@ static const key_def_t discontinuity_keys[] = {
     {"min_width", V_NUM, S(disc_min_width), 0, 10, 0},
     {"max_width", V_NUM, S(disc_max_width), 0.05, 20, 0},
     {"color", V_COLOR, S(disc_color), 0, 0, 0},
+    {NULL, V_TEXT, 0, 0, 0, 0}};
+
+static const key_def_t smoothing_keys[] = {
+    {"function", V_TEXT, S(smooth_function), 0, 0, 0},
+    {"span", V_NUM, S(smooth_span), 1, 1e7, 0},
+    {"beta", V_NUM, S(smooth_beta), 0.1, 10, 0},
+    {"resolution", V_NUM, S(smooth_resolution), 1, 1e6, 0},
+    {NULL, V_TEXT, 0, 0, 0, 0}};
+
+static const key_def_t grid_keys[] = {
+    {"cell", V_TEXT, S(grid_cell), 0, 0, 0},
+    {"cell_size", V_NUM, S(grid_cell_size), 1, 1e6, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t labels_keys[] = {
@@ -177,15 +191,16 @@ static const struct {
     {"classes", classes_keys}, {"polygons", polygons_keys},
     {"symbols", symbols_keys}, {"labels", labels_keys},
     {"legend", legend_keys},   {"discontinuity", discontinuity_keys},
-    {"panels", panels_keys}};
+    {"panels", panels_keys},   {"smoothing", smoothing_keys},
+    {"grid", grid_keys}};
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static const char *const pos_names[] = {
     "none",         "top-left", "top-right", "bottom-left",
     "bottom-right", "left",     "right"};
 static const char *const kind_names[] = {
-    "choropleth", "proportional", "typology",  "points",
-    "prop_choro", "prop_typo",    "bivariate", "discontinuity"};
+    "choropleth", "proportional", "typology",      "points",    "prop_choro",
+    "prop_typo",  "bivariate",    "discontinuity", "potential", "grid"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 static const char *const field_names[] = {"name", "code", "value"};
 static const char *const priority_names[] = {"area", "value"};
