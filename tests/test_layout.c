@@ -282,6 +282,110 @@ static void test_pdf_outline_and_metadata(void **state)
     assert_int_equal(parent_d, atoi(obj));
     assert_non_null(find_bytes(b, len, "/Author (Observatoire du Nord)"));
     assert_non_null(find_bytes(b, len, "/Keywords (carnet, EPCI)"));
+    assert_null(find_bytes(b, len, "/Subtype /Link")); /* 3 pages: no TOC */
+    free(b);
+}
+
+/* "N 0 obj" of the PDF: where object N starts. */
+static const char *object(const char *b, size_t len, int n)
+{
+    char key[32];
+    snprintf(key, sizeof key, "\n%d 0 obj", n);
+    const char *o = find_bytes(b, len, key);
+    if (o == NULL)
+        fail_msg("no object %d", n);
+    return o + 1;
+}
+
+/* The page object a named destination (its name tree entry) points to. */
+static int dest_page(const char *b, size_t len, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "(%s) [", name);
+    const char *d = find_bytes(b, len, key);
+    if (d == NULL)
+        fail_msg("no destination %s", name);
+    return atoi(d + strlen(key));
+}
+
+/* Longer than four pages: a "Sommaire" page after the cover whose links
+ * (one per heading) point, through named destinations, at the page of
+ * their heading; numbers and bookmarks count the new page. Four pages or
+ * fewer (test_pdf_outline_and_metadata): no contents, no link. */
+static void test_pdf_contents_with_links(void **state)
+{
+    (void)state;
+    tob_doc_info_t info = {.title = "Essai", .footer_left = "terrobs"};
+    tob_doc_t *doc = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_create(&info, &doc, &err), TOB_OK);
+    cairo_t *cr = NULL;
+    assert_int_equal(tob_doc_cover_page(doc, &cr, &err), TOB_OK);
+    for (int i = 1; i <= 5; i++) {
+        char title[32];
+        snprintf(title, sizeof title, "Partie %d", i);
+        assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H1, title, &err),
+                         TOB_OK);
+        assert_int_equal(tob_doc_paragraph(doc, TOB_TEXT_BODY, "Un.", &err),
+                         TOB_OK);
+        if (i == 3) {
+            assert_int_equal(tob_doc_heading(doc, TOB_TEXT_H2, "Detail", &err),
+                             TOB_OK);
+            assert_int_equal(
+                tob_doc_paragraph(doc, TOB_TEXT_BODY, "Deux.", &err), TOB_OK);
+        }
+        tob_doc_page_break(doc);
+    }
+    char path[4096];
+    tob_test_path(path, sizeof path, "contents.pdf");
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    assert_int_equal(tob_doc_page_count(doc), 7); /* cover, contents, 5 */
+    tob_doc_destroy(doc);
+    size_t len = 0;
+    char *b = slurp(path, &len);
+    const char *kids = find_bytes(b, len, "/Kids [");
+    assert_non_null(kids);
+    int pages[7];
+    assert_int_equal(sscanf(kids,
+                            "/Kids [ %d 0 R %d 0 R %d 0 R %d 0 R %d 0 R %d 0 R"
+                            " %d 0 R",
+                            &pages[0], &pages[1], &pages[2], &pages[3],
+                            &pages[4], &pages[5], &pages[6]),
+                     7);
+    /* The headings' pages among the 7: Partie 1 to 5 on pages 3 to 7,
+     * Detail with Partie 3. */
+    static const int want[6] = {2, 3, 4, 4, 5, 6};
+    const char *page = object(b, len, pages[1]);
+    const char *annots = strstr(page, "/Annots [");
+    assert_non_null(annots);
+    assert_true(annots < strstr(page, "endobj"));
+    const char *a = annots + 9;
+    for (int i = 0; i < 6; i++) {
+        char *end = NULL;
+        long n = strtol(a, &end, 10);
+        assert_true(n > 0);
+        a = end + 4; /* " 0 R" */
+        const char *annot = object(b, len, (int)n);
+        assert_non_null(strstr(annot, "/Subtype /Link"));
+        char dest[16], name[8];
+        snprintf(dest, sizeof dest, "/Dest (h%d)", i);
+        snprintf(name, sizeof name, "h%d", i);
+        const char *d = strstr(annot, dest);
+        assert_true(d != NULL && d < strstr(annot, "endobj"));
+        assert_int_equal(dest_page(b, len, name), pages[want[i]]);
+    }
+    /* No other page holds a link. */
+    for (int i = 0; i < 7; i++) {
+        const char *o = object(b, len, pages[i]);
+        const char *an = strstr(o, "/Annots");
+        assert_true(i == 1 || an == NULL || an > strstr(o, "endobj"));
+    }
+    int bm_page, bm_parent;
+    bookmark(b, len, "Partie 1", &bm_page, &bm_parent);
+    assert_int_equal(bm_page, pages[2]);
+    bookmark(b, len, "Detail", &bm_page, &bm_parent);
+    assert_int_equal(bm_page, pages[4]);
     free(b);
 }
 
@@ -500,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_document_pages_and_pdf),
         cmocka_unit_test(test_write_to_missing_dir_fails),
         cmocka_unit_test(test_pdf_outline_and_metadata),
+        cmocka_unit_test(test_pdf_contents_with_links),
         cmocka_unit_test(test_no_empty_page_on_break),
         cmocka_unit_test(test_heading_moves_with_its_lines),
         cmocka_unit_test(test_heading_and_lead_move_with_table),

@@ -155,7 +155,9 @@ TOB_API void tob_doc_space(tob_doc_t *doc, double points);
 TOB_API double tob_doc_remaining(const tob_doc_t *doc);
 /* Pages so far; final once the PDF is written (a heading and its short
  * lead wait for what follows them; a short last page is folded into the
- * one before when it fits there with the gaps tightened). */
+ * one before when it fits there with the gaps tightened). A document of
+ * five pages or more with sections gets a table of contents after its
+ * cover ("Sommaire", one link per heading to its page), counted here. */
 TOB_API size_t tob_doc_page_count(const tob_doc_t *doc);
 
 /* Draws text in a box of the given width at (x, y), top-aligned, wrapped;

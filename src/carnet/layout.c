@@ -202,7 +202,7 @@ double tob_doc_remaining(const tob_doc_t *doc)
 
 size_t tob_doc_page_count(const tob_doc_t *doc)
 {
-    return doc->n_pages;
+    return doc->n_pages + (doc_toc_at(doc) != DOC_NO_TOC); /* "Sommaire" */
 }
 
 tob_status_t doc_reserve(tob_doc_t *doc, double need, tob_error_t *err)

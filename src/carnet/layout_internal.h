@@ -110,6 +110,17 @@ void doc_fold_last_page(tob_doc_t *doc);
 #define DOC_FOLD_SQUEEZE 8.0
 #define DOC_FOLD_CUT 0.5
 
+/* layout_toc.c: a documents of five pages or more has a table of
+ * contents; doc_toc_at() is the index it takes among the pages (after a
+ * cover), DOC_NO_TOC for none; doc_toc_page_of() the index in the PDF of
+ * page `page` of doc->pages. doc_toc_draw() draws its entries as links;
+ * doc_toc_dests() marks the destinations of the headings of `page`. */
+#define DOC_NO_TOC ((size_t)-1)
+size_t doc_toc_at(const tob_doc_t *doc);
+size_t doc_toc_page_of(const tob_doc_t *doc, size_t page);
+void doc_toc_draw(tob_doc_t *doc, cairo_t *cr);
+void doc_toc_dests(tob_doc_t *doc, cairo_t *cr, size_t page);
+
 /* Height a heading of that style takes, spacing included. */
 double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text);
 

@@ -94,8 +94,8 @@ static void add_outline(tob_doc_t *doc, cairo_surface_t *pdf)
     for (size_t i = 0; i < doc->n_headings; i++) {
         const doc_heading_t *h = &doc->headings[i];
         char dest[96];
-        snprintf(dest, sizeof dest, "page=%zu pos=[%.1f %.1f]", h->page + 1,
-                 TOB_PAGE_MARGIN_X, h->y);
+        snprintf(dest, sizeof dest, "page=%zu pos=[%.1f %.1f]",
+                 doc_toc_page_of(doc, h->page) + 1, TOB_PAGE_MARGIN_X, h->y);
         int top = h->style == TOB_TEXT_H1;
         int id = cairo_pdf_surface_add_outline(
             pdf, top ? CAIRO_PDF_OUTLINE_ROOT : parent, h->text, dest,
@@ -119,11 +119,19 @@ static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
 {
     cairo_t *cr = cairo_create(pdf);
     tob_status_t s = TOB_OK;
+    size_t toc = doc_toc_at(doc);
+    size_t n_out = doc->n_pages + (toc != DOC_NO_TOC);
     for (size_t i = 0; i < doc->n_pages && s == TOB_OK; i++) {
+        if (i == toc) {
+            doc_toc_draw(doc, cr);
+            draw_running(doc, cr, i, n_out);
+            cairo_show_page(cr);
+        }
         cairo_set_source_surface(cr, doc->pages[i].surface, 0, 0);
         cairo_paint(cr);
+        doc_toc_dests(doc, cr, i);
         if (doc->pages[i].running)
-            draw_running(doc, cr, i, doc->n_pages);
+            draw_running(doc, cr, doc_toc_page_of(doc, i), n_out);
         cairo_show_page(cr);
         if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
             s = cairo_fail(err, cairo_status(cr), "writing a page");

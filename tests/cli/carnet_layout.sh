@@ -67,8 +67,10 @@ pdftotext -layout 248000531.pdf am.txt
 assert_contains am.txt "Contrat sans phases - Amiens Métropole"
 assert_contains am.txt "Phases : aucune date enregistrée"
 # (Amiens Métropole also has the PACTe of its zone, with its phases: read
-# only what follows the contract's title.)
-sed -n '/Contrat sans phases - Amiens/,$p' am.txt >contract.txt
+# only what follows the contract's title; its last occurrence, since the
+# "Sommaire" page lists it too.)
+at=$(grep -n "Contrat sans phases - Amiens" am.txt | tail -1 | cut -d: -f1)
+sed -n "${at},\$p" am.txt >contract.txt
 if grep -Eq "^ *Phase +Date *$" contract.txt; then
     fail "an empty phases table is drawn"
 fi
