@@ -23,6 +23,7 @@ typedef struct fit_var {
     char label[256];
     tob_aggregate_kind_t aggregate;
     size_t n_years;
+    int span[3]; /* first, middle and last year of a series of 3 or more */
     int has_commune_values;
     /* Variables named with their years (population_2015, population_2021)
      * are one series: the stem, the year, and whether a later one exists
@@ -191,6 +192,11 @@ static tob_status_t read_vars(tob_store_t *st, tob_values_t *vals,
         v->n_years = meta != NULL
                          ? carnet_series_years(st, meta, years, CARNET_MAX_VARS)
                          : 0;
+        if (v->n_years >= 3) {
+            v->span[0] = years[0];
+            v->span[1] = years[v->n_years / 2];
+            v->span[2] = years[v->n_years - 1];
+        }
     }
     return s;
 }
@@ -319,6 +325,8 @@ static void put_sections_line(fit_t *f, const fit_var_t *map_var,
         }
     if (map_var != NULL)
         put(f, ", map:%s", map_var->name);
+    if (map_var != NULL && map_var->n_years >= 3)
+        put(f, ", map:%s-annees", map_var->name);
     if (main_sum != NULL)
         put(f, ", communes-chart");
     if (first(f, is_sum) != NULL || first(f, is_ratio) != NULL)
@@ -346,6 +354,16 @@ static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
             "[map:%s]\ntitle = %s par commune\nvariable = %s\n"
             "method = quantile\nk = 5\npalette = YlOrRd\nlabels = 8\n\n",
             map_var->name, map_var->label, map_var->name);
+    /* A rate over three years or more: where it moved, as three maps
+     * with one classification (first, middle and last year). */
+    if (map_var != NULL && map_var->n_years >= 3)
+        put(f,
+            "[map:%s-annees]\ntitle = %s : %d, %d et %d\nvariable = %s\n"
+            "years = %d, %d, %d\nmethod = quantile\nk = 5\n"
+            "palette = YlOrRd\nlabels = 0\n\n",
+            map_var->name, map_var->label, map_var->span[0], map_var->span[1],
+            map_var->span[2], map_var->name, map_var->span[0],
+            map_var->span[1], map_var->span[2]);
     if (main_sum != NULL)
         put(f,
             "[communes-chart]\ntitle = Les communes : %s\nvariable = %s\n"

@@ -152,6 +152,7 @@ static const struct map_key {
     {"variable", "data.variable"},  {"year", "data.year"},
     {"method", "classes.method"},   {"k", "classes.k"},
     {"palette", "classes.palette"}, {"labels", "labels.max"},
+    {"years", "panels.years"},
 };
 
 /* The built-in style of a communes map, with the template's values in
@@ -192,7 +193,10 @@ static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
     char data[1024];
     data_lines(meta, data, sizeof data);
     const char *id = sec->id, *year = tpl_get(tpl, id, "year", NULL);
-    const char *labels = tpl_get_or(tpl, id, "labels", "12");
+    /* years = 2015, 2021: small multiples, one classification */
+    const char *years = tpl_get(tpl, id, "years", NULL);
+    /* Small maps side by side have no room for names unless asked. */
+    const char *labels = tpl_get_or(tpl, id, "labels", years ? "0" : "12");
     int n = snprintf(
         buf, size,
         "[map]\ndate = none\nscalebar = bottom-left\nnorth = top-right\n"
@@ -202,14 +206,16 @@ static int compose(carnet_ctx_t *ctx, const tpl_section_t *sec,
         "[classes]\nmethod = %s\nk = %s\npalette = %s\n"
         "[polygons]\nstroke = #ffffff\nstroke_width = 0.15\n"
         "[legend]\nposition = right\n"
-        "[labels]\nfield = name\n%s%s\n",
+        "[labels]\nfield = name\n%s%s\n%s%s%s",
         tpl_get_or(tpl, "carnet", "author", "terrobs"),
         source[0] ? "source = \"" : "", source, source[0] ? "\"\n" : "",
         members, data, year ? "year = " : "", year ? year : "",
         year ? "\n" : "", tpl_get_or(tpl, id, "method", "quantile"),
         tpl_get_or(tpl, id, "k", "5"), tpl_get_or(tpl, id, "palette", "YlGnBu"),
         strcmp(labels, "0") == 0 ? "show = no" : "max = ",
-        strcmp(labels, "0") == 0 ? "" : labels);
+        strcmp(labels, "0") == 0 ? "" : labels,
+        years ? "[panels]\nby = years\nyears = " : "", years ? years : "",
+        years ? "\n" : "");
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
@@ -227,6 +233,8 @@ static tob_status_t file_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
         s = set(*out, err, "data.level=commune");
     if (s == TOB_OK)
         s = set(*out, err, "data.filter=%s", members);
+    if (s == TOB_OK && tpl_get(ctx->tpl, sec->id, "years", NULL) != NULL)
+        s = set(*out, err, "panels.by=years");
     for (size_t i = 0; s == TOB_OK && i < sizeof map_keys / sizeof *map_keys;
          i++) {
         const char *v = tpl_get(ctx->tpl, sec->id, map_keys[i].key, NULL);
@@ -302,9 +310,19 @@ static tob_status_t draw_map(void *user, cairo_t *cr, PangoContext *pango,
     return render(job->ctx, cr, r, job->style, err);
 }
 
+/* How many years a section's small multiples show; 0 for one map. */
+static size_t panel_count(carnet_ctx_t *ctx, const tpl_section_t *sec)
+{
+    const char *years = tpl_get(ctx->tpl, sec->id, "years", NULL);
+    size_t n = years != NULL ? 1 : 0;
+    for (const char *c = years; c != NULL && *c != '\0'; c++)
+        n += *c == ',';
+    return n;
+}
+
 /* Height of a map of the communes: their extent's shape at the frame's
  * width less the legend column, within a third and two thirds of a page. */
-static double map_height(carnet_ctx_t *ctx)
+static double map_height(carnet_ctx_t *ctx, size_t n_panels)
 {
     static const char sql[] =
         "SELECT MbrMaxX(e) - MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM"
@@ -321,11 +339,17 @@ static double map_height(carnet_ctx_t *ctx)
     if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL) {
         double dx = db_column_double(s, 0);
         double dy = db_column_double(s, 1);
+        /* Small multiples side by side (up to three a row), each titled. */
+        double across = n_panels > 3 ? 3 : n_panels > 0 ? (double)n_panels : 1;
+        double rows = n_panels > 3 ? 2 : 1;
         if (dx > 0 && dy > 0)
-            h = (TOB_PAGE_WIDTH - 2 * TOB_PAGE_MARGIN_X - 150) * dy / dx + 40;
+            h = rows * (TOB_PAGE_WIDTH - 2 * TOB_PAGE_MARGIN_X - 150) / across *
+                    dy / dx +
+                40 + (n_panels > 0 ? rows * 16 : 0);
     }
     db_finalize(s);
-    return h < 260 ? 260 : h > 560 ? 560 : h;
+    double least = n_panels > 0 ? 160 : 260;
+    return h < least ? least : h > 560 ? 560 : h;
 }
 
 /* How many member communes have a value, and whether they differ: a map
@@ -424,7 +448,8 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
     s = communes_style(ctx, sec, meta, source, &style, err);
     map_job_t job = {ctx, style};
     if (s == TOB_OK)
-        s = tob_doc_drawing(ctx->doc, map_height(ctx), draw_map, &job, err);
+        s = tob_doc_drawing(ctx->doc, map_height(ctx, panel_count(ctx, sec)),
+                            draw_map, &job, err);
     tob_style_destroy(style);
     return s;
 }

@@ -16,8 +16,8 @@ static const char *const carnet_keys[] = {"title",  "subtitle", "author",
                                           "source", "sections", NULL};
 static const char *const cover_keys[] = {"locator", "area", NULL};
 static const char *const map_keys[] = {
-    "title",   "variable", "year",  "method",   "k",
-    "palette", "labels",   "style", "optional", NULL};
+    "title",  "variable", "year",     "method", "k", "palette",
+    "labels", "style",    "optional", "years",  NULL};
 static const char *const table_keys[] = {"title", "columns",  "sort",
                                          "year",  "optional", NULL};
 static const char *const figures_keys[] = {

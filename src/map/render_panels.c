@@ -196,6 +196,8 @@ static tob_status_t draw_panels(page_ctx_t *c, panel_t *p, size_t n, double ew,
     grid(n, fr->style->panel_columns, area, title_h, gap, ew, eh, &cols, &rows);
     double cw = (area.x1 - area.x0 - (double)(cols - 1) * gap) / (double)cols;
     double ch = (area.y1 - area.y0 - (double)(rows - 1) * gap) / (double)rows;
+    if (cw < 90 * fr->u) /* a small map has no room for an arrow */
+        p[0].style.north = STYLE_POS_NONE;
     tob_status_t s = TOB_OK;
     size_t used = 0;
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
