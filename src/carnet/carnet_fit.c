@@ -362,8 +362,8 @@ static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
             "years = %d, %d, %d\nmethod = quantile\nk = 5\n"
             "palette = YlOrRd\nlabels = 0\n\n",
             map_var->name, map_var->label, map_var->span[0], map_var->span[1],
-            map_var->span[2], map_var->name, map_var->span[0],
-            map_var->span[1], map_var->span[2]);
+            map_var->span[2], map_var->name, map_var->span[0], map_var->span[1],
+            map_var->span[2]);
     if (main_sum != NULL)
         put(f,
             "[communes-chart]\ntitle = Les communes : %s\nvariable = %s\n"
