@@ -76,6 +76,32 @@ TOB_API TOB_NODISCARD tob_status_t tob_store_grant_reader(tob_store_t *st,
                                                           const char *role,
                                                           tob_error_t *err);
 
+/* What tob_store_copy() copied. */
+typedef struct tob_copy_summary {
+    size_t n_tables;          /* tables of the schema copied */
+    long long n_rows;         /* rows, all tables */
+    long long n_territories;  /* of which territories */
+    long long n_observations; /* and observations */
+    int srid;                 /* the storage CRS, kept */
+} tob_copy_summary_t;
+
+/* Copies the whole store src to dst, either engine to either (a file or a
+ * PostgreSQL schema, named as for tob_store_open), losslessly: every table
+ * of the schema with its ids, geometries (as WKB, same SRID), provenance,
+ * meta (attribution, creation date), with the level views remade. dst is
+ * written in one transaction (a file: built aside and renamed into place;
+ * PostgreSQL: schema and rows in one transaction), so a failure leaves it
+ * absent or as it was. dst may be absent or an empty terrobs store;
+ * another store is replaced only with force; what is not a terrobs store
+ * (another file, a foreign schema) never. summary may be NULL.
+ * Errors: TOB_ERR_ARG (src and dst the same), TOB_ERR_EXISTS (dst not
+ * empty), TOB_ERR_STORE (dst foreign or newer, src not a store), TOB_ERR_IO
+ * (server unreachable), TOB_ERR_NOTFOUND, TOB_ERR_SQLITE. */
+TOB_API TOB_NODISCARD tob_status_t tob_store_copy(const char *src,
+                                                  const char *dst, int force,
+                                                  tob_copy_summary_t *summary,
+                                                  tob_error_t *err);
+
 /* Runs constant SQL with no result rows. */
 TOB_API TOB_NODISCARD tob_status_t tob_store_exec(tob_store_t *st,
                                                   const char *sql,

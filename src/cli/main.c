@@ -34,6 +34,7 @@ extern const tob_cli_command_t tob_cmd_export;
 extern const tob_cli_command_t tob_cmd_site;
 extern const tob_cli_command_t tob_cmd_qgis;
 extern const tob_cli_command_t tob_cmd_grant;
+extern const tob_cli_command_t tob_cmd_copy;
 
 /* One command a line, in the order of --help. */
 /* clang-format off */
@@ -55,6 +56,7 @@ static const tob_cli_command_t *const commands[] = {
     &tob_cmd_site,
     &tob_cmd_qgis,
     &tob_cmd_grant,
+    &tob_cmd_copy,
 };
 /* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

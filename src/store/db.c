@@ -83,6 +83,11 @@ int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt)
     return prepare_lite(st, sql, stmt) == SQLITE_OK;
 }
 
+char *db_respell(tob_store_t *st, const char *sql)
+{
+    return dialect_sql(st->engine, st->srid, sql, NULL);
+}
+
 db_stmt_t *db_wrap_sqlite(sqlite3_stmt *s)
 {
     db_stmt_t *w = calloc(1, sizeof *w);

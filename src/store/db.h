@@ -91,6 +91,19 @@ tob_id_t db_last_insert_id(tob_store_t *st);
 /* Whether a transaction is open on the connection. */
 int db_in_transaction(tob_store_t *st);
 
+/* The statement sql as the store's engine runs it (dialect.h), for a
+ * program that reads the store itself (QGIS): malloc'd, NULL when out of
+ * memory. */
+char *db_respell(tob_store_t *st, const char *sql);
+
+/* PostgreSQL: the connection's parameters as key='value' pairs (libpq's and
+ * QGIS's data source spelling): dbname, host, port, user, and sslmode and
+ * service when set; never the password. TOB_ERR_ARG on SpatiaLite. */
+TOB_NODISCARD tob_status_t db_pg_conninfo(tob_store_t *st, char *out,
+                                          size_t size, tob_error_t *err);
+/* PostgreSQL: the observatory's schema; NULL on SpatiaLite. */
+const char *db_pg_schema(tob_store_t *st);
+
 /* Bulk writes of territory geometries inside the caller's transaction:
  * db_bulk_begin() suspends SpatiaLite's per-row spatial-index triggers,
  * db_bulk_end() restores them and indexes the rows of source_id (PostGIS

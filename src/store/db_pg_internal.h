@@ -59,5 +59,14 @@ TOB_NODISCARD tob_status_t pg_store_open(const char *name,
                                          tob_store_mode_t mode,
                                          tob_store_t **out, tob_error_t *err);
 void pg_store_close(tob_store_t *st);
+/* A new store of schema version TOB_STORE_SCHEMA_VERSION in an open
+ * transaction (the copy's): the schema (replaced when it exists) and its
+ * tables are made inside it, so a ROLLBACK leaves the database as it was.
+ * Commit with tob_store_commit(); close with tob_store_close(). */
+TOB_NODISCARD tob_status_t pg_store_create_begun(const char *name, int srid,
+                                                 tob_store_t **out,
+                                                 tob_error_t *err);
+/* Moves every identity column's sequence past the rows copied in. */
+TOB_NODISCARD tob_status_t pg_sync_ids(tob_store_t *st, tob_error_t *err);
 
 #endif

@@ -98,6 +98,13 @@ static const spelling_t SPELLINGS[] = {
      "(SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = @1)",
      "(SELECT split_part(srtext, '\"', 2) FROM spatial_ref_sys"
      " WHERE srid = CAST(@1 AS integer))"},
+    /* The columns of a table of the store (name, lower-case type), in
+     * order: a statement. */
+    {"TOB_COLUMNS", 1,
+     "SELECT name, lower(type) FROM pragma_table_info(@1) ORDER BY cid",
+     "SELECT column_name, udt_name FROM information_schema.columns"
+     " WHERE table_schema = current_schema() AND table_name = @1"
+     " ORDER BY ordinal_position"},
     /* SpatiaLite's names for PostGIS. */
     {"MakePoint", 2, NULL, "ST_MakePoint(@1, @2)"},
     {"MakePoint", 3, NULL, "ST_SetSRID(ST_MakePoint(@1, @2), @3)"},

@@ -11,6 +11,8 @@
  *       the same for the box of a geometry expression;
  *   TOB_BOX_TABLE(table)
  *       a table of (pkid, xmin, xmax, ymin, ymax), one row per geometry;
+ *   TOB_COLUMNS(table)
+ *       a statement: the table's columns (name, lower-case type);
  * and one for the engine's table of CRSs:
  *   TOB_CRS_NAME(srid)
  *       a scalar subquery: the CRS's name ("RGF93 v1 / Lambert-93").

@@ -36,8 +36,8 @@ static tob_status_t exec_db(sqlite3 *db, const char *sql, const char *doing,
     return TOB_OK;
 }
 
-static tob_status_t exec_pg(tob_store_t *st, const char *sql,
-                           const char *doing, tob_error_t *err)
+static tob_status_t exec_pg(tob_store_t *st, const char *sql, const char *doing,
+                            tob_error_t *err)
 {
     char *text = dialect_sql(DIALECT_PG, st->srid, sql, NULL);
     if (text == NULL)
@@ -322,7 +322,7 @@ static tob_status_t write_schema(sqlite3 *db, int srid, tob_error_t *err)
     return s;
 }
 
-static void remove_sidecars(const char *path)
+void store_remove_sidecars(const char *path)
 {
     char side[4096];
     snprintf(side, sizeof side, "%s-wal", path);
@@ -360,7 +360,7 @@ tob_status_t tob_store_create(const char *path, int srid, int force,
     s = afile_begin(&f, path, err);
     if (s != TOB_OK)
         return s;
-    remove_sidecars(f.tmp);
+    store_remove_sidecars(f.tmp);
     tob_store_t *st = NULL;
     s = connect(f.tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err);
     if (s == TOB_OK)
@@ -370,9 +370,9 @@ tob_status_t tob_store_create(const char *path, int srid, int force,
         tob_error_at(err, path, 0, NULL);
     s = afile_end(&f, s, err);
     if (s == TOB_OK)
-        remove_sidecars(path);
+        store_remove_sidecars(path);
     else
-        remove_sidecars(f.tmp);
+        store_remove_sidecars(f.tmp);
     if (s == TOB_OK)
         s = tob_store_open(path, TOB_STORE_WRITE, out, err);
     return s;

@@ -29,4 +29,11 @@ struct tob_store {
     int guard_txn;         /* PostgreSQL: the guard opened a transaction */
 };
 
+/* Makes level name's view (QGIS's and ogrinfo's layer), registered for
+ * SpatiaLite; the level row exists. Inside the caller's transaction. */
+TOB_NODISCARD tob_status_t store_level_view(tob_store_t *st, const char *name,
+                                            tob_error_t *err);
+/* Removes path's -wal, -shm and -journal files. */
+void store_remove_sidecars(const char *path);
+
 #endif

@@ -106,8 +106,8 @@ int tob_store_has_level(tob_store_t *st, const char *name)
 
 /* The view is what QGIS and ogrinfo list as the level's layer. The name was
  * checked against [a-z0-9_], so quoting it is safe. */
-static tob_status_t create_view(tob_store_t *st, const char *name,
-                                tob_error_t *err)
+tob_status_t store_level_view(tob_store_t *st, const char *name,
+                              tob_error_t *err)
 {
     char sql[1024];
     snprintf(sql, sizeof sql,
@@ -180,7 +180,7 @@ tob_status_t tob_store_ensure_level(tob_store_t *st, const char *name,
         s = db_fail(st, "adding the level", err);
     db_finalize(stmt);
     if (s == TOB_OK)
-        s = create_view(st, name, err);
+        s = store_level_view(st, name, err);
     return s;
 }
 

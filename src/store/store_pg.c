@@ -213,12 +213,11 @@ static tob_status_t exec_ddl(tob_store_t *st, const char *ddl, tob_error_t *err)
                    : pg_fail(st, "creating tables", TOB_ERR_STORE, err);
 }
 
-static tob_status_t write_schema(tob_store_t *st, int srid, int replace,
-                                 tob_error_t *err)
+/* The schema's objects, inside the caller's transaction. */
+static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
+                                tob_error_t *err)
 {
     char sql[1024];
-    if (pg_exec(st, "BEGIN") != 0)
-        return pg_fail(st, "setting up", TOB_ERR_STORE, err);
     if (replace)
         snprintf(sql, sizeof sql,
                  "DROP SCHEMA \"%s\" CASCADE; CREATE SCHEMA \"%s\"", st->schema,
@@ -256,10 +255,34 @@ static tob_status_t write_schema(tob_store_t *st, int srid, int replace,
              TOB_STORE_SCHEMA_VERSION);
     if (s == TOB_OK && pg_exec(st, sql) != 0)
         s = pg_fail(st, "creating the geometry column", TOB_ERR_STORE, err);
+    return s;
+}
+
+static tob_status_t write_schema(tob_store_t *st, int srid, int replace,
+                                 tob_error_t *err)
+{
+    if (pg_exec(st, "BEGIN") != 0)
+        return pg_fail(st, "setting up", TOB_ERR_STORE, err);
+    tob_status_t s = schema_body(st, srid, replace, err);
     if (s == TOB_OK && pg_exec(st, "COMMIT") != 0)
         s = pg_fail(st, "committing", TOB_ERR_STORE, err);
     if (s != TOB_OK)
         pg_exec(st, "ROLLBACK");
+    return s;
+}
+
+/* PostGIS in the database: made when missing (the owner may). */
+static tob_status_t ensure_postgis(tob_store_t *st, tob_error_t *err)
+{
+    tob_status_t s = TOB_OK;
+    char *have = query_value(st, "SELECT 1 FROM pg_extension"
+                                 " WHERE extname = 'postgis'");
+    if (have == NULL && pg_exec(st, "CREATE EXTENSION postgis") != 0)
+        s = pg_fail(st,
+                    "PostGIS is not installed in this database (as its owner:"
+                    " CREATE EXTENSION postgis)",
+                    TOB_ERR_STORE, err);
+    free(have);
     return s;
 }
 
@@ -270,14 +293,7 @@ tob_status_t pg_store_create(const char *name, int srid, int force,
     tob_status_t s = connect_pg(name, &st, err);
     if (s != TOB_OK)
         return s;
-    char *have = query_value(st, "SELECT 1 FROM pg_extension"
-                                 " WHERE extname = 'postgis'");
-    if (have == NULL && pg_exec(st, "CREATE EXTENSION postgis") != 0)
-        s = pg_fail(st,
-                    "PostGIS is not installed in this database (as its owner:"
-                    " CREATE EXTENSION postgis)",
-                    TOB_ERR_STORE, err);
-    free(have);
+    s = ensure_postgis(st, err);
     int exists = s == TOB_OK && schema_exists(st);
     if (s == TOB_OK && exists && !force) {
         s = tob_error_set(err, TOB_ERR_EXISTS,
@@ -289,6 +305,114 @@ tob_status_t pg_store_create(const char *name, int srid, int force,
         s = write_schema(st, srid, exists, err);
     pg_store_close(st);
     return s;
+}
+
+/* "DATABASE, schema SCHEMA", as people name the store. */
+static void set_name(tob_store_t *st)
+{
+    char *db = query_value(st, "SELECT current_database()");
+    if (db != NULL) {
+        size_t n = strlen(db) + strlen(st->schema) + 16;
+        free(st->name);
+        if ((st->name = malloc(n)) != NULL)
+            snprintf(st->name, n, "%s, schema %s", db, st->schema);
+        free(db);
+    }
+}
+
+tob_status_t pg_store_create_begun(const char *name, int srid,
+                                   tob_store_t **out, tob_error_t *err)
+{
+    tob_store_t *st = NULL;
+    *out = NULL;
+    tob_status_t s = connect_pg(name, &st, err);
+    if (s != TOB_OK)
+        return s;
+    s = ensure_postgis(st, err);
+    int exists = s == TOB_OK && schema_exists(st);
+    if (s == TOB_OK && pg_exec(st, "BEGIN") != 0)
+        s = pg_fail(st, "setting up", TOB_ERR_STORE, err);
+    if (s == TOB_OK)
+        s = schema_body(st, srid, exists, err);
+    /* Writers of the schema wait for the copy, as for an import. */
+    if (s == TOB_OK &&
+        pg_exec(st, "SELECT pg_advisory_xact_lock("
+                    "hashtext('terrobs.' || current_schema()))") != 0)
+        s = pg_fail(st, "locking the store", TOB_ERR_STORE, err);
+    if (s != TOB_OK) {
+        pg_exec(st, "ROLLBACK");
+        tob_error_at(err, name, 0, NULL);
+        pg_store_close(st);
+        return s;
+    }
+    st->srid = srid;
+    st->version = TOB_STORE_SCHEMA_VERSION;
+    set_name(st);
+    *out = st;
+    return TOB_OK;
+}
+
+tob_status_t pg_sync_ids(tob_store_t *st, tob_error_t *err)
+{
+    /* Identity columns continue after the rows copied with their ids. */
+    static const char sql[] =
+        "DO $$ DECLARE r record; BEGIN"
+        " FOR r IN SELECT table_name, column_name"
+        " FROM information_schema.columns WHERE table_schema ="
+        " current_schema() AND is_identity = 'YES' LOOP"
+        " EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L),"
+        " coalesce(max(%I), 0) + 1, false) FROM %I', r.table_name,"
+        " r.column_name, r.column_name, r.table_name);"
+        " END LOOP; END $$";
+    if (pg_exec(st, sql) != 0)
+        return pg_fail(st, "setting the next ids", TOB_ERR_STORE, err);
+    return TOB_OK;
+}
+
+/* Appends key='value' (libpq and QGIS quote alike: ' and \ escaped). */
+static void put_param(char *out, size_t size, const char *key,
+                      const char *value)
+{
+    size_t n = strlen(out);
+    if (value == NULL || *value == '\0' || n + strlen(key) + 4 >= size)
+        return;
+    n += (size_t)snprintf(out + n, size - n, "%s%s='", n ? " " : "", key);
+    for (const char *p = value; *p != '\0' && n + 3 < size; p++) {
+        if (*p == '\'' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    snprintf(out + n, size - n, "'");
+}
+
+tob_status_t db_pg_conninfo(tob_store_t *st, char *out, size_t size,
+                            tob_error_t *err)
+{
+    if (size > 0)
+        out[0] = '\0';
+    if (st->engine != DIALECT_PG)
+        return tob_error_set(err, TOB_ERR_ARG, "%s is not a PostgreSQL store",
+                             st->path);
+    PGconn *c = (PGconn *)st->pg;
+    /* What the connection uses, the password left out. */
+    put_param(out, size, "dbname", PQdb(c));
+    put_param(out, size, "host", PQhost(c));
+    put_param(out, size, "port", PQport(c));
+    put_param(out, size, "user", PQuser(c));
+    PQconninfoOption *opts = PQconninfo(c);
+    for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+        if (strcmp(o->keyword, "sslmode") == 0 && o->val != NULL &&
+            strcmp(o->val, "prefer") != 0)
+            put_param(out, size, "sslmode", o->val);
+        else if (strcmp(o->keyword, "service") == 0)
+            put_param(out, size, "service", o->val);
+    PQconninfoFree(opts);
+    return TOB_OK;
+}
+
+const char *db_pg_schema(tob_store_t *st)
+{
+    return st->engine == DIALECT_PG ? st->schema : NULL;
 }
 
 /* Refuses schemas that are not ours, or that a newer terrobs wrote. */
@@ -340,14 +464,8 @@ tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
     s = set_path(st, err);
     if (s == TOB_OK)
         s = check_store(st, err);
-    char *db =
-        s == TOB_OK ? query_value(st, "SELECT current_database()") : NULL;
-    if (db != NULL) {
-        size_t n = strlen(db) + strlen(st->schema) + 16;
-        if ((st->name = malloc(n)) != NULL)
-            snprintf(st->name, n, "%s, schema %s", db, st->schema);
-        free(db);
-    }
+    if (s == TOB_OK)
+        set_name(st);
     st->read_only = mode != TOB_STORE_WRITE;
     if (s == TOB_OK && st->read_only &&
         pg_exec(st, "SET default_transaction_read_only = on") != 0)

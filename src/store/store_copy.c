@@ -1,0 +1,427 @@
+/* store_copy.c - a whole store copied to another, either engine to either:
+ * the tables of the schema (store_schema.h) in their order, so that the
+ * rows a row refers to are there before it; in each, the columns both
+ * catalogs list, geometries as WKB in the same SRID; then the level views
+ * and, on PostgreSQL, the identity sequences. The source is read in one
+ * snapshot; the destination written in one transaction (a file built
+ * aside and renamed into place, or a schema made inside the transaction). */
+#include "terrobs/store.h"
+
+#include "base/afile.h"
+#include "db.h"
+#include "db_pg_internal.h"
+#include "store_internal.h"
+#include "store_schema.h"
+
+#include <glib.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define COPY_MAX_COLUMNS 32
+#define COPY_NAME_MAX 64
+
+typedef struct columns {
+    char names[COPY_MAX_COLUMNS][COPY_NAME_MAX];
+    int geom[COPY_MAX_COLUMNS];
+    size_t n;
+} columns_t;
+
+/* Rows of a table that need more than SELECT/INSERT: levels parents
+ * first (a level refers to its parent), else in their order (info lists
+ * them so); meta without the PostgreSQL
+ * engine's own markers, over the keys a new store has (srid, created). */
+typedef struct table_rule {
+    const char *table;
+    const char *prefix; /* before SELECT */
+    const char *tail;   /* after FROM table */
+    const char *upsert; /* after VALUES (...) */
+} table_rule_t;
+
+static const table_rule_t RULES[] = {
+    {"level",
+     "WITH RECURSIVE tob_depth(name, depth) AS (SELECT name, 0 FROM level"
+     " WHERE parent IS NULL UNION ALL SELECT l.name, d.depth + 1 FROM level"
+     " l JOIN tob_depth d ON l.parent = d.name WHERE d.depth < 64) ",
+     " ORDER BY (SELECT max(d.depth) FROM tob_depth d"
+     " WHERE d.name = level.name), level.rowid",
+     NULL},
+    {"meta", NULL, " WHERE key NOT IN ('application_id', 'schema_version')",
+     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+};
+
+static const table_rule_t *rule_of(const char *table)
+{
+    for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
+        if (strcmp(RULES[i].table, table) == 0)
+            return &RULES[i];
+    return NULL;
+}
+
+static int is_geometry_type(const char *type)
+{
+    static const char *const types[] = {"geometry", "multipolygon", "point",
+                                        "polygon", "multipoint"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(type, types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The tables of the schema, in the order store_schema.h creates them:
+ * names[i], at most max. */
+static size_t schema_tables(char names[][COPY_NAME_MAX], size_t max)
+{
+    size_t n = 0;
+    for (size_t part = 0; part < TOB_SCHEMA_N_PARTS; part++) {
+        const char *p = TOB_SCHEMA_PARTS[part];
+        while ((p = strstr(p, "CREATE TABLE ")) != NULL && n < max) {
+            p += strlen("CREATE TABLE ");
+            if (strncmp(p, "IF NOT EXISTS ", 14) == 0)
+                p += 14;
+            size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+            if (len > 0 && len < COPY_NAME_MAX) {
+                memcpy(names[n], p, len);
+                names[n++][len] = '\0';
+            }
+        }
+    }
+    return n;
+}
+
+static tob_status_t read_columns(tob_store_t *st, const char *table,
+                                 columns_t *cols, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    cols->n = 0;
+    tob_status_t s = db_prepare(st, "TOB_COLUMNS(?)", &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_text_static(stmt, 1, table);
+    int rc;
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
+        const char *name = db_column_str(stmt, 0);
+        if (cols->n == COPY_MAX_COLUMNS || strlen(name) >= COPY_NAME_MAX)
+            s = tob_error_set(err, TOB_ERR_STORE,
+                              "table %s: too many or too long columns", table);
+        else {
+            snprintf(cols->names[cols->n], COPY_NAME_MAX, "%s", name);
+            cols->geom[cols->n++] = is_geometry_type(db_column_str(stmt, 1));
+        }
+    }
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "reading the store's columns", err);
+    db_finalize(stmt);
+    return s;
+}
+
+static int has_column(const columns_t *cols, const char *name)
+{
+    for (size_t i = 0; i < cols->n; i++)
+        if (strcmp(cols->names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The columns to copy: the destination's that the source has (an older
+ * store lacks some). A source column the destination lacks would be lost:
+ * an error. */
+static tob_status_t shared_columns(tob_store_t *from, tob_store_t *to,
+                                   const char *table, columns_t *out,
+                                   tob_error_t *err)
+{
+    columns_t have, want;
+    tob_status_t s = read_columns(from, table, &have, err);
+    if (s == TOB_OK)
+        s = read_columns(to, table, &want, err);
+    out->n = 0;
+    for (size_t i = 0; s == TOB_OK && i < have.n; i++)
+        if (!has_column(&want, have.names[i]))
+            return tob_error_set(err, TOB_ERR_STORE,
+                                 "column %s.%s of %s is not in this terrobs's"
+                                 " schema: it would be lost",
+                                 table, have.names[i], tob_store_name(from));
+    for (size_t i = 0; s == TOB_OK && i < want.n; i++)
+        if (has_column(&have, want.names[i])) {
+            memcpy(out->names[out->n], want.names[i], COPY_NAME_MAX);
+            out->geom[out->n++] = want.geom[i];
+        }
+    return s;
+}
+
+/* SELECT ... FROM table and INSERT INTO table ... VALUES (...). */
+static void build_sql(const char *table, const columns_t *cols, int srid,
+                      GString *sel, GString *ins)
+{
+    const table_rule_t *rule = rule_of(table);
+    if (rule != NULL && rule->prefix != NULL)
+        g_string_append(sel, rule->prefix);
+    g_string_append(sel, "SELECT ");
+    g_string_printf(ins, "INSERT INTO \"%s\" (", table);
+    for (size_t i = 0; i < cols->n; i++) {
+        const char *sep = i > 0 ? ", " : "";
+        g_string_append_printf(
+            sel, cols->geom[i] ? "%sAsBinary(\"%s\")" : "%s\"%s\"", sep,
+            cols->names[i]);
+        g_string_append_printf(ins, "%s\"%s\"", sep, cols->names[i]);
+    }
+    g_string_append_printf(sel, " FROM \"%s\"%s", table,
+                           rule != NULL && rule->tail ? rule->tail : "");
+    g_string_append(ins, ") VALUES (");
+    for (size_t i = 0; i < cols->n; i++) {
+        g_string_append(ins, i > 0 ? ", " : "");
+        if (cols->geom[i])
+            g_string_append_printf(ins, "GeomFromWKB(?, %d)", srid);
+        else
+            g_string_append(ins, "?");
+    }
+    g_string_append_printf(ins, ")%s",
+                           rule != NULL && rule->upsert ? rule->upsert : "");
+}
+
+/* Binds column i of the source's row as parameter k, as it is typed there;
+ * borrowed until the source steps again. */
+static int bind_value(db_stmt_t *row, int i, db_stmt_t *to, int k)
+{
+    switch (db_column_type(row, i)) {
+    case DB_INTEGER:
+        return db_bind_int64(to, k, db_column_int64(row, i));
+    case DB_FLOAT:
+        return db_bind_double(to, k, db_column_double(row, i));
+    case DB_BLOB: {
+        const void *blob = db_column_blob(row, i);
+        return db_bind_blob_static(to, k, blob, db_column_bytes(row, i));
+    }
+    case DB_NULL:
+        return db_bind_null(to, k);
+    default:
+        return db_bind_text_static(to, k, db_column_text(row, i));
+    }
+}
+
+static tob_status_t copy_rows(tob_store_t *from, tob_store_t *to,
+                              const char *table, db_stmt_t *sel, db_stmt_t *ins,
+                              int n_cols, long long *n_rows, tob_error_t *err)
+{
+    int rc;
+    *n_rows = 0;
+    while ((rc = db_step(sel)) == DB_ROW) {
+        for (int i = 0; i < n_cols; i++)
+            if (bind_value(sel, i, ins, i + 1) != DB_OK)
+                return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        if (db_step(ins) != DB_DONE) {
+            char doing[128];
+            snprintf(doing, sizeof doing, "copying table %s", table);
+            return db_fail(to, doing, err);
+        }
+        db_reset(ins);
+        db_clear_bindings(ins);
+        (*n_rows)++;
+    }
+    if (rc != DB_DONE) {
+        char doing[128];
+        snprintf(doing, sizeof doing, "reading table %s", table);
+        return db_fail(from, doing, err);
+    }
+    return TOB_OK;
+}
+
+static tob_status_t copy_table(tob_store_t *from, tob_store_t *to,
+                               const char *table, long long *n_rows,
+                               tob_error_t *err)
+{
+    columns_t cols;
+    *n_rows = 0;
+    tob_status_t s = shared_columns(from, to, table, &cols, err);
+    if (s != TOB_OK || cols.n == 0) /* a table an older store lacks */
+        return s;
+    GString *sel = g_string_new(NULL), *ins = g_string_new(NULL);
+    build_sql(table, &cols, to->srid, sel, ins);
+    db_stmt_t *read = NULL, *write = NULL;
+    s = db_prepare(from, sel->str, &read, err);
+    if (s == TOB_OK)
+        s = db_prepare(to, ins->str, &write, err);
+    if (s == TOB_OK)
+        s = copy_rows(from, to, table, read, write, (int)cols.n, n_rows, err);
+    db_finalize(read);
+    db_finalize(write);
+    g_string_free(sel, TRUE);
+    g_string_free(ins, TRUE);
+    return s;
+}
+
+/* Every level's view, as tob_store_ensure_level() makes it. */
+static tob_status_t level_views(tob_store_t *to, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(to, "SELECT name FROM level ORDER BY name", &stmt, err);
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+        s = store_level_view(to, db_column_text(stmt, 0), err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(to, "reading the levels", err);
+    db_finalize(stmt);
+    return s;
+}
+
+static tob_status_t copy_tables(tob_store_t *from, tob_store_t *to,
+                                tob_copy_summary_t *sum, tob_error_t *err)
+{
+    char tables[64][COPY_NAME_MAX];
+    size_t n = schema_tables(tables, 64);
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
+        long long rows = 0;
+        s = copy_table(from, to, tables[i], &rows, err);
+        sum->n_tables++;
+        sum->n_rows += rows;
+        if (strcmp(tables[i], "territory") == 0)
+            sum->n_territories = rows;
+        else if (strcmp(tables[i], "observation") == 0)
+            sum->n_observations = rows;
+    }
+    if (s == TOB_OK)
+        s = level_views(to, err);
+    if (s == TOB_OK && to->engine == DIALECT_PG)
+        s = pg_sync_ids(to, err);
+    return s;
+}
+
+/* One snapshot of the source for the whole copy. */
+static tob_status_t begin_reading(tob_store_t *from, tob_error_t *err)
+{
+    if (from->engine == DIALECT_PG)
+        return tob_store_exec(from,
+                              "BEGIN ISOLATION LEVEL REPEATABLE READ,"
+                              " READ ONLY",
+                              err);
+    return tob_store_exec(from, "BEGIN", err);
+}
+
+static long long count_rows(tob_store_t *st, const char *sql)
+{
+    db_stmt_t *stmt = NULL;
+    long long n = 0;
+    if (db_try_prepare(st, sql, &stmt) && db_step(stmt) == DB_ROW)
+        n = db_column_int64(stmt, 0);
+    db_finalize(stmt);
+    return n;
+}
+
+/* dst may be absent or an empty terrobs store; a store with content only
+ * with force; what is not a terrobs store, never. */
+static tob_status_t check_target(const char *dst, int force, tob_error_t *err)
+{
+    struct stat sb;
+    if (!pg_is_name(dst) && stat(dst, &sb) != 0)
+        return TOB_OK;
+    tob_store_t *st = NULL;
+    tob_error_t inner;
+    tob_error_clear(&inner);
+    tob_status_t s = tob_store_open(dst, TOB_STORE_READ, &st, &inner);
+    if (s == TOB_ERR_NOTFOUND && pg_is_name(dst))
+        return TOB_OK; /* no such schema yet */
+    if (s == TOB_ERR_STORE)
+        return tob_error_set_at(err, s, dst, 0, NULL,
+                                "%s: copy replaces nothing but a terrobs"
+                                " store",
+                                inner.message);
+    if (s != TOB_OK) {
+        if (err != NULL && err->code == TOB_OK)
+            *err = inner;
+        return s;
+    }
+    long long n_terr = count_rows(st, "SELECT count(*) FROM territory");
+    long long n_var = count_rows(st, "SELECT count(*) FROM variable");
+    long long n_src = count_rows(st, "SELECT count(*) FROM source");
+    tob_store_close(st);
+    if (n_terr + n_var + n_src > 0 && !force)
+        return tob_error_set_at(err, TOB_ERR_EXISTS, dst, 0, NULL,
+                                "the store is not empty (%lld territories,"
+                                " %lld variables, %lld loads and imports);"
+                                " use --force to replace it",
+                                n_terr, n_var, n_src);
+    return TOB_OK;
+}
+
+static int same_store(const char *src, const char *dst)
+{
+    if (strcmp(src, dst) == 0)
+        return 1;
+    if (pg_is_name(src) || pg_is_name(dst))
+        return 0;
+    struct stat a, b;
+    return stat(src, &a) == 0 && stat(dst, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+/* The destination opened in a transaction: a new file under its temporary
+ * name, or a PostgreSQL schema made inside the transaction. */
+static tob_status_t open_target(const char *dst, int srid, afile_t *f,
+                                tob_store_t **to, tob_error_t *err)
+{
+    if (pg_is_name(dst))
+        return pg_store_create_begun(dst, srid, to, err);
+    tob_status_t s = afile_begin(f, dst, err);
+    if (s == TOB_OK)
+        s = tob_store_create(f->tmp, srid, 1, to, err);
+    if (s == TOB_OK)
+        s = tob_store_begin(*to, err);
+    return s;
+}
+
+static tob_status_t copy_into(tob_store_t *from, const char *dst,
+                              tob_copy_summary_t *sum, tob_error_t *err)
+{
+    afile_t f;
+    memset(&f, 0, sizeof f);
+    tob_store_t *to = NULL;
+    sum->srid = from->srid;
+    tob_status_t s = begin_reading(from, err);
+    if (s == TOB_OK)
+        s = open_target(dst, from->srid, &f, &to, err);
+    if (s == TOB_OK)
+        s = copy_tables(from, to, sum, err);
+    if (s == TOB_OK)
+        s = tob_store_commit(to, err);
+    if (s != TOB_OK)
+        tob_store_rollback(to);
+    tob_store_close(to);
+    tob_store_rollback(from);
+    if (pg_is_name(dst))
+        return s;
+    /* The file: renamed into place whole, or removed. */
+    if (s != TOB_OK)
+        tob_error_at(err, dst, 0, NULL);
+    s = afile_end(&f, s, err);
+    if (f.tmp[0] != '\0')
+        store_remove_sidecars(f.tmp);
+    if (s == TOB_OK)
+        store_remove_sidecars(dst);
+    return s;
+}
+
+tob_status_t tob_store_copy(const char *src, const char *dst, int force,
+                            tob_copy_summary_t *summary, tob_error_t *err)
+{
+    tob_copy_summary_t sum;
+    memset(&sum, 0, sizeof sum);
+    if (summary != NULL)
+        *summary = sum;
+    if (same_store(src, dst))
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "'%s' and '%s' are the same store", src, dst);
+    tob_store_t *from = NULL;
+    tob_status_t s = tob_store_open(src, TOB_STORE_READ, &from, err);
+    if (s == TOB_OK)
+        s = check_target(dst, force, err);
+    if (s == TOB_OK)
+        s = copy_into(from, dst, &sum, err);
+    tob_store_close(from);
+    if (s == TOB_OK && summary != NULL)
+        *summary = sum;
+    return s;
+}
