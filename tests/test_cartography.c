@@ -844,6 +844,24 @@ static void test_shared_classes_over_years(void **state)
     free(all);
 }
 
+/* The centroid of the territory at code (where its circle is). */
+static void centroid_of(fixture_t *fx, const char *code, double *x, double *y)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))"
+             " FROM territory WHERE code = '%s'",
+             code);
+    db_stmt_t *stmt = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
+    assert_int_equal(db_step(stmt), DB_ROW);
+    *x = db_column_double(stmt, 0);
+    *y = db_column_double(stmt, 1);
+    db_finalize(stmt);
+}
+
 /* The radius in pixels of the circle centred at (cx, cy) pixels: the
  * first pixel to the right that is not its fill. */
 static double radius_px(const image_t *img, double cx, double cy,
@@ -903,17 +921,8 @@ static void test_shared_circle_scale_over_years(void **state)
                              : 96077.0; /* Roubaix 2015 in both */
             double want = 10 * px_mm * sqrt(v / scale.max_value);
             /* circles at the anchor (centroid when inside) */
-            db_stmt_t *stmt = NULL;
-            char sql[256];
-            snprintf(sql, sizeof sql,
-                     "SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))"
-                     " FROM territory WHERE code = '%s'",
-                     c[i].code);
-            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
-            assert_int_equal(db_step(stmt), DB_ROW);
-            double x = db_column_double(stmt, 0),
-                   yy = db_column_double(stmt, 1);
-            db_finalize(stmt);
+            double x, yy;
+            centroid_of(fx, c[i].code, &x, &yy);
             const double *gt = rep.geotransform;
             double got = radius_px(&img, (x - gt[0]) / gt[1],
                                    (yy - gt[3]) / gt[5], fill);
@@ -1066,16 +1075,8 @@ static void test_panels_share_one_circle_scale(void **state)
             int lille = strcmp(c[i].code, "59350") == 0;
             double v = lille ? (p == 0 ? 232741.0 : top) : 96077.0;
             double want = 10 * px_mm * sqrt(v / top);
-            db_stmt_t *stmt = NULL;
-            char sql[256];
-            snprintf(sql, sizeof sql,
-                     "SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))"
-                     " FROM territory WHERE code = '%s'",
-                     c[i].code);
-            assert_int_equal(db_prepare(fx->st, sql, &stmt, &err), TOB_OK);
-            assert_int_equal(db_step(stmt), DB_ROW);
-            double x = db_column_double(stmt, 0), y = db_column_double(stmt, 1);
-            db_finalize(stmt);
+            double x, y;
+            centroid_of(fx, c[i].code, &x, &y);
             const double *gt = rep.panel_geotransform[p];
             double got =
                 radius_px(&img, (x - gt[0]) / gt[1], (y - gt[3]) / gt[5], fill);

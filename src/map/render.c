@@ -48,7 +48,7 @@ static tob_status_t draw_view(render_t *r, size_t i, tob_error_t *err)
     return s;
 }
 
-static void page_ground(render_t *r)
+void render_page_ground(render_t *r)
 {
     cairo_t *cr = r->cr;
     cairo_new_path(cr);
@@ -93,7 +93,7 @@ static tob_status_t render_run(render_t *r, tob_error_t *err)
         return s;
     fill_report(r);
     r->report->max_value = style_has_circles(r->style->kind) ? r->max_value : 0;
-    page_ground(r);
+    render_page_ground(r);
     for (size_t i = 0; s == TOB_OK && i < r->n_views; i++)
         s = draw_view(r, i, err);
     if (s != TOB_OK)
@@ -179,6 +179,21 @@ void render_use_style(render_t *r, const tob_style_t *style,
         own->max_value = sc->max_value;
 }
 
+void render_setup(render_t *r, cairo_t *cr, rbox_t page, double units_per_mm,
+                  int text_as_svg, tob_store_t *st, tob_map_report_t *report)
+{
+    r->st = st;
+    r->cr = cr;
+    r->report = report;
+    r->page = page;
+    r->u = units_per_mm;
+    /* Half a pixel at the style's resolution: what no eye sees. */
+    r->tol = 0.5 * 25.4 / r->style->dpi * r->u;
+    r->store_srid = tob_store_srid(st);
+    r->decimals = r->decimals2 = -1;
+    r->text_as_svg = text_as_svg;
+}
+
 /* Shared by tob_render_to_cairo and the file writers, which set the
  * text sink for SVG. */
 tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
@@ -205,16 +220,7 @@ tob_status_t render_map_panel(cairo_t *cr, rbox_t page, double units_per_mm,
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     memset(report, 0, sizeof *report);
     render_use_style(r, style, opts);
-    r->st = st;
-    r->cr = cr;
-    r->report = report;
-    r->page = page;
-    r->u = units_per_mm;
-    /* Half a pixel at the style's resolution: what no eye sees. */
-    r->tol = 0.5 * 25.4 / style->dpi * r->u;
-    r->store_srid = tob_store_srid(st);
-    r->decimals = r->decimals2 = -1;
-    r->text_as_svg = text_as_svg;
+    render_setup(r, cr, page, units_per_mm, text_as_svg, st, report);
     r->panel = panel;
     r->threads = opts != NULL ? opts->threads : 0;
     if (opts != NULL && opts->labels != NULL) {

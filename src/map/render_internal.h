@@ -224,6 +224,11 @@ tob_status_t render_map(cairo_t *cr, rbox_t page, double units_per_mm,
 void render_use_style(render_t *r, const tob_style_t *style,
                       const tob_render_options_t *opts);
 void render_release(render_t *r);
+/* The drawing's fields of r, whose style is set (render_use_style()). */
+void render_setup(render_t *r, cairo_t *cr, rbox_t page, double units_per_mm,
+                  int text_as_svg, tob_store_t *st, tob_map_report_t *report);
+/* The page's background colour over r->page. */
+void render_page_ground(render_t *r);
 /* r->today: opts' date, else today's (local time). */
 void render_set_today(render_t *r, const tob_render_options_t *opts);
 

@@ -282,15 +282,6 @@ static void page_style(tob_style_t *fs, const tob_style_t *style,
     }
 }
 
-static void page_ground(render_t *fr)
-{
-    cairo_new_path(fr->cr);
-    cairo_rectangle(fr->cr, fr->page.x0, fr->page.y0, fr->page.x1 - fr->page.x0,
-                    fr->page.y1 - fr->page.y0);
-    set_color(fr->cr, fr->style->background);
-    cairo_fill(fr->cr);
-}
-
 static tob_status_t run_page(page_ctx_t *c, const tob_style_t *style,
                              panel_t *p, size_t n, tob_error_t *err)
 {
@@ -306,7 +297,7 @@ static tob_status_t run_page(page_ctx_t *c, const tob_style_t *style,
     if (s != TOB_OK)
         return s;
     tob_map_report_t *rep = c->report;
-    page_ground(fr);
+    render_page_ground(fr);
     s = draw_panels(c, p, n, ew, eh, err);
     if (s != TOB_OK)
         return s;
@@ -349,15 +340,8 @@ tob_status_t render_panels(cairo_t *cr, rbox_t page, double units_per_mm,
     if (s == TOB_OK)
         s = make_panels(style, p, &n, err);
     if (s == TOB_OK) {
-        fr->st = st;
-        fr->cr = cr;
-        fr->report = report;
-        fr->page = page;
-        fr->u = units_per_mm;
-        fr->tol = 0.5 * 25.4 / style->dpi * fr->u;
-        fr->store_srid = tob_store_srid(st);
-        fr->decimals = fr->decimals2 = -1;
-        fr->text_as_svg = text_as_svg;
+        fr->style = style; /* until page_render() sets the page's */
+        render_setup(fr, cr, page, units_per_mm, text_as_svg, st, report);
         page_ctx_t c = {fr, tmp, opts, {{0}, 0, 0}, report};
         cairo_save(cr);
         s = run_page(&c, style, p, n, err);
