@@ -1,6 +1,7 @@
 /* chart.c - horizontal bar charts and line charts for printed carnets. */
 #include "terrobs/chart.h"
 
+#include "base/pango_text.h"
 #include "terrobs/cells.h"
 
 #include <pango/pangocairo.h>
@@ -38,7 +39,7 @@ static PangoLayout *text_layout(PangoContext *pango, const char *font,
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
-    pango_layout_set_text(l, text, -1);
+    pango_text_set(l, text, 0);
     return l;
 }
 

@@ -3,6 +3,8 @@
  * key-figure boxes. */
 #include "layout_internal.h"
 
+#include "base/pango_text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,10 +63,7 @@ PangoLayout *doc_layout(tob_doc_t *doc, const char *font, double width,
         pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     }
-    if (markup)
-        pango_layout_set_markup(layout, text, -1);
-    else
-        pango_layout_set_text(layout, text, -1);
+    pango_text_set(layout, text, markup);
     return layout;
 }
 
