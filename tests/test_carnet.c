@@ -136,14 +136,14 @@ static void test_carnet_of_a_zone(void **state)
     assert_int_equal(tob_carnet_template_default(&tpl, &err), TOB_OK);
     char pdf[4096];
     tob_test_path(pdf, sizeof pdf, "zone.pdf");
-    tob_carnet_options_t opts = {"zone", "Z972", 0, "23/11/2026", NULL};
+    tob_carnet_options_t opts = {"zone", "Z972", 0, "23/11/2026", NULL, NULL};
     tob_carnet_report_t rep;
     assert_int_equal(tob_carnet_write(st, tpl, &opts, pdf, &rep, &err), TOB_OK);
     assert_string_equal(rep.name, "Centre (test)");
     assert_int_equal(rep.n_communes, 4);
     assert_true(rep.n_pages >= 2);
     assert_int_equal(access(pdf, R_OK), 0);
-    tob_carnet_options_t missing = {"zone", "Z000", 0, NULL, NULL};
+    tob_carnet_options_t missing = {"zone", "Z000", 0, NULL, NULL, NULL};
     tob_error_clear(&err);
     assert_int_equal(tob_carnet_write(st, tpl, &missing, pdf, NULL, &err),
                      TOB_ERR_NOTFOUND);
@@ -163,7 +163,7 @@ static tob_status_t carnet_with(tob_store_t *st, const char *text,
         return status;
     char pdf[4096];
     tob_test_path(pdf, sizeof pdf, "map.pdf");
-    tob_carnet_options_t opts = {"zone", "Z972", 0, "23/11/2026", NULL};
+    tob_carnet_options_t opts = {"zone", "Z972", 0, "23/11/2026", NULL, NULL};
     status = tob_carnet_write(st, tpl, &opts, pdf, NULL, err);
     tob_carnet_template_destroy(tpl);
     return status;

@@ -379,6 +379,54 @@ static void test_aggregate_and_values(void **state)
     tob_store_close(st);
 }
 
+/* A remembering reader answers the values made from members as a fresh
+ * reader does, and keeps them (the atlas's workers read one snapshot):
+ * a change in the store shows only once it stops remembering. */
+static void test_remembered_values(void **state)
+{
+    (void)state;
+    tob_store_t *st =
+        store_with("ind-memo.sqlite", 2154, "layers/communes-nord.layer");
+    tob_indicators_options_t o = {
+        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    double sum, rate;
+    mel_expected(st, &sum, &rate);
+    tob_values_t *vals = NULL;
+    assert_int_equal(tob_values_open(st, &vals, &err), TOB_OK);
+    tob_values_remember(vals, 1);
+    for (int pass = 0; pass < 2; pass++) { /* computed, then remembered */
+        tob_value_t v;
+        assert_int_equal(tob_values_get_code(vals, "population_2021", "epci",
+                                             "200093201", 2021, &v, &err),
+                         TOB_OK);
+        assert_true(v.origin == TOB_VALUE_AGGREGATED && v.value == sum &&
+                    v.n_parts == 95);
+        assert_int_equal(tob_values_get_code(vals, "taux_chomage", "epci",
+                                             "200093201", 2021, &v, &err),
+                         TOB_OK);
+        assert_true(v.origin == TOB_VALUE_RATIO && fabs(v.value - rate) < 1e-9);
+    }
+    o.path =
+        write_file("lille-memo.csv", "insee_com,population_2021\n59350,\n");
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    tob_value_t v = value_of(st, "population_2021", "epci", "200093201", 2021);
+    assert_int_equal(v.origin, TOB_VALUE_MISSING); /* a fresh reader */
+    assert_int_equal(tob_values_get_code(vals, "population_2021", "epci",
+                                         "200093201", 2021, &v, &err),
+                     TOB_OK);
+    assert_true(v.origin == TOB_VALUE_AGGREGATED && v.value == sum);
+    tob_values_remember(vals, 0);
+    assert_int_equal(tob_values_get_code(vals, "population_2021", "epci",
+                                         "200093201", 2021, &v, &err),
+                     TOB_OK);
+    assert_true(v.origin == TOB_VALUE_MISSING && v.n_missing == 1);
+    tob_values_close(vals);
+    tob_store_close(st);
+}
+
 /* Martinique 2015: median income (MED) weighted by population (POP),
  * read from a GeoPackage layer, aggregated to the three EPCIs. */
 static void test_weighted_mean(void **state)
@@ -509,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_cells_and_errors),
         cmocka_unit_test(test_cog_passage),
         cmocka_unit_test(test_aggregate_and_values),
+        cmocka_unit_test(test_remembered_values),
         cmocka_unit_test(test_weighted_mean),
         cmocka_unit_test(test_overlap_aggregation),
     };

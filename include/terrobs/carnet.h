@@ -7,6 +7,7 @@
 
 #include "terrobs/error.h"
 #include "terrobs/store.h"
+#include "terrobs/values.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +95,10 @@ typedef struct tob_carnet_options {
     /* Peers loaded with the same template, level and vintage (the atlas
      * loads them once); NULL = read them for this carnet. */
     const tob_carnet_peers_t *peers;
+    /* A value reader on the same store to use (borrowed: the atlas keeps
+     * one a worker, remembering the départements' values); NULL = open
+     * one for this carnet. */
+    tob_values_t *values;
 } tob_carnet_options_t;
 
 /* What a carnet holds, for the atlas index. */

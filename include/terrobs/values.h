@@ -90,6 +90,13 @@ TOB_API TOB_NODISCARD tob_status_t tob_values_open(tob_store_t *st,
                                                    tob_error_t *err);
 TOB_API void tob_values_close(tob_values_t *v); /* NULL is a no-op */
 
+/* on: the reader remembers the values tob_values_get() computes from
+ * members (a département's, summed over its communes) and answers them
+ * again without reading, until closed or turned off. Only for a caller
+ * whose store does not change meanwhile (the atlas: one read transaction
+ * a worker). Off by default. */
+TOB_API void tob_values_remember(tob_values_t *v, int on);
+
 /* The value of `variable` for territory id `territory` in `year` (see the
  * top of this file). year 0 = the latest year the variable (or, for a
  * ratio, its numerator) has any observation. A missing value is TOB_OK

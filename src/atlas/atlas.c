@@ -152,12 +152,17 @@ static tob_status_t remake(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e,
     return status;
 }
 
-static void process(atlas_run_t *run, tob_store_t *st, atlas_entry_t *e)
+static void process(atlas_run_t *run, tob_store_t *st, tob_values_t *vals,
+                    atlas_entry_t *e)
 {
     double t0 = now_seconds();
     const tob_atlas_options_t *opts = run->opts;
-    tob_carnet_options_t o = {opts->level, e->code, run->vintage, opts->today,
-                              run->peers};
+    tob_carnet_options_t o = {.level = opts->level,
+                              .code = e->code,
+                              .vintage = run->vintage,
+                              .today = opts->today,
+                              .peers = run->peers,
+                              .values = vals};
     char path[4096];
     if (atlas_path(opts->out_dir, e->file, path, sizeof path) != 0) {
         e->status = tob_error_set(&e->err, TOB_ERR_ARG, "path too long");
@@ -229,8 +234,16 @@ static void *worker(void *arg)
     tob_error_clear(&open_err);
     tob_status_t open_status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, &open_err);
-    if (open_status == TOB_OK)
+    tob_values_t *vals = NULL;
+    if (open_status == TOB_OK) {
         exec_quiet(st, "BEGIN");
+        open_status = tob_values_open(st, &vals, &open_err);
+    }
+    /* The store does not change within the transaction: the values made
+     * from members (the département of a thousand communes) are computed
+     * once a worker, not once a carnet. */
+    if (vals != NULL)
+        tob_values_remember(vals, 1);
     for (;;) {
         size_t i = take(run);
         if (i >= run->n_entries)
@@ -241,10 +254,11 @@ static void *worker(void *arg)
             e->status = open_status;
             e->err = open_err;
         } else {
-            process(run, st, e);
+            process(run, st, vals, e);
         }
         finished(run, e);
     }
+    tob_values_close(vals);
     if (open_status == TOB_OK)
         tob_store_rollback(st); /* nothing was written */
     tob_store_close(st);

@@ -123,13 +123,15 @@ static tob_status_t begin(carnet_ctx_t *ctx, tob_store_t *st,
     ctx->tpl = tpl;
     ctx->terr = terr;
     ctx->peers = opts->peers;
+    ctx->vals = opts->values;
     return TOB_OK;
 }
 
 static void end(carnet_ctx_t *ctx, carnet_territory_t *terr)
 {
     tob_doc_destroy(ctx->doc);
-    tob_values_close(ctx->vals);
+    if (ctx->own_vals)
+        tob_values_close(ctx->vals);
     tob_carnet_peers_destroy(ctx->own_peers);
     carnet_territory_free(terr);
 }

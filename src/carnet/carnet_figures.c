@@ -77,8 +77,10 @@ int carnet_level_feminine(const char *label)
 tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
 {
     tob_status_t s = TOB_OK;
-    if (ctx->vals == NULL)
+    if (ctx->vals == NULL) {
         s = tob_values_open(ctx->st, &ctx->vals, err);
+        ctx->own_vals = s == TOB_OK;
+    }
     if (s == TOB_OK && ctx->peers == NULL) {
         s = tob_carnet_peers_load(ctx->st, ctx->tpl, ctx->terr->self.level,
                                   ctx->terr->vintage, &ctx->own_peers, err);

@@ -311,7 +311,7 @@ static void put_evolution(fit_t *f, const fit_var_t *v)
 }
 
 static void put_sections_line(fit_t *f, const fit_var_t *map_var,
-                              const fit_var_t *main_sum)
+                              const fit_var_t *main_sum, int commune)
 {
     put(f, "sections = cover");
     if (f->n_vars > 0)
@@ -327,20 +327,23 @@ static void put_sections_line(fit_t *f, const fit_var_t *map_var,
         put(f, ", map:%s", map_var->name);
     if (map_var != NULL && map_var->n_years >= 3)
         put(f, ", map:%s-annees", map_var->name);
-    if (main_sum != NULL)
+    if (main_sum != NULL && !commune)
         put(f, ", communes-chart");
-    if (first(f, is_sum) != NULL || first(f, is_ratio) != NULL)
+    if ((first(f, is_sum) != NULL || first(f, is_ratio) != NULL) && !commune)
         put(f, ", communes-table");
     put(f, ", contracts, map:projets, gup, text:methode\n\n");
 }
 
 static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
-                                  const fit_var_t *main_sum)
+                                  const fit_var_t *main_sum, int commune)
 {
     if (f->n_vars > 0) {
         put(f, "[figures]\ntitle = Chiffres clés\nindicators = ");
         put_names(f, FIT_MAX_VARS, NULL);
-        put(f, "\nreferences = departement, region, store\nindex = ");
+        /* A commune is compared with its EPCI and its département. */
+        put(f, "\nreferences = %s\nindex = ",
+            commune ? "epci, departement, store"
+                    : "departement, region, store");
         put_names(f, TOB_CARNET_INDEX_MAX - 1, NULL);
         put(f, "\n\n");
     }
@@ -364,6 +367,8 @@ static void put_variable_sections(fit_t *f, const fit_var_t *map_var,
             map_var->name, map_var->label, map_var->span[0], map_var->span[1],
             map_var->span[2], map_var->name, map_var->span[0], map_var->span[1],
             map_var->span[2]);
+    if (commune) /* a commune's map is its EPCI's; no list of one */
+        return;
     if (main_sum != NULL)
         put(f,
             "[communes-chart]\ntitle = Les communes : %s\nvariable = %s\n"
@@ -416,7 +421,8 @@ static void put_template(fit_t *f, const char *level)
         "[carnet]\ntitle = Carnet de territoire\nsubtitle = Diagnostic "
         "partagé\nauthor = Observatoire territorial\n",
         level);
-    put_sections_line(f, map_var, main_sum);
+    int commune = strcmp(level, "commune") == 0;
+    put_sections_line(f, map_var, main_sum, commune);
     const fit_var_t *area = NULL;
     for (size_t i = 0; i < f->n_vars && area == NULL; i++)
         if (f->vars[i].is_area)
@@ -425,7 +431,7 @@ static void put_template(fit_t *f, const char *level)
     if (area != NULL)
         put(f, "area = %s\n", area->name);
     put(f, "\n");
-    put_variable_sections(f, map_var, main_sum);
+    put_variable_sections(f, map_var, main_sum, commune);
     put(f, "%s[text:methode]\ntitle = Méthode\ntext = %s", FIT_TAIL,
         FIT_METHOD);
     if (area != NULL)

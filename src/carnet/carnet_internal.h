@@ -99,7 +99,6 @@ typedef struct carnet_territory {
     size_t n_communes_expected; /* in its membership source (103 for the
                                    CC du Ternois), 0 if unknown */
     carnet_unit_t *departement; /* main département, NULL if none */
-    size_t n_peers;             /* territories of the same level, vintage */
 } carnet_territory_t;
 
 /* Reads everything the cover and the sections need about a territory.
@@ -183,6 +182,7 @@ typedef struct carnet_ctx {
     const carnet_territory_t *terr;
     tob_doc_t *doc;
     tob_values_t *vals;              /* values of this store, NULL if unused */
+    int own_vals;                    /* vals opened here, closed at the end */
     const tob_carnet_peers_t *peers; /* given, or own_peers */
     tob_carnet_peers_t *own_peers;
     tob_carnet_report_t *report; /* figures for the atlas index */

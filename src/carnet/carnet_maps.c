@@ -93,6 +93,28 @@ static void departements_filter(const carnet_territory_t *t, char *buf,
     snprintf(buf + used, size - used, ")");
 }
 
+/* A commune's first parent below the département (its EPCI), NULL for
+ * any other territory or a commune without one. */
+static const carnet_unit_t *commune_group(const carnet_territory_t *t)
+{
+    if (strcmp(t->self.level, "commune") != 0)
+        return NULL;
+    for (size_t i = 0; i < t->n_parents; i++)
+        if (strcmp(t->parents[i].level, "departement") != 0)
+            return &t->parents[i];
+    return NULL;
+}
+
+/* The outlines around the territory: those of its level, but for a
+ * commune those of its EPCI's level: a commune is found by its EPCI, and
+ * the thousand communes of a département outlined on every carnet were
+ * most of a commune atlas's time and bytes. */
+static const char *pairs_level(const carnet_territory_t *t)
+{
+    const carnet_unit_t *group = commune_group(t);
+    return group != NULL ? group->level : t->self.level;
+}
+
 static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
                                   tob_style_t **out, tob_error_t *err)
 {
@@ -110,7 +132,16 @@ static tob_status_t locator_style(carnet_ctx_t *ctx, int pairs,
         s = set(*out, err, "data.filter=%s", deps);
     if (s == TOB_OK && t->has_geom) {
         if (pairs)
-            s = set(*out, err, "layer.pairs.level=%s", t->self.level);
+            s = set(*out, err, "layer.pairs.level=%s", pairs_level(t));
+        /* The EPCIs of its département only, the others would be a
+         * third of the carnet's bytes for a white margin. */
+        if (s == TOB_OK && pairs && commune_group(t) != NULL)
+            s = set(*out, err,
+                    "layer.pairs.filter=id IN (SELECT g.parent FROM"
+                    " membership g JOIN membership d ON d.child = g.child"
+                    " WHERE d.parent = %lld AND d.kind = 'member'"
+                    " AND g.kind = 'member')",
+                    (long long)t->departement->id);
         if (s == TOB_OK)
             s = set(*out, err, "layer.territoire.level=%s", t->self.level);
         if (s == TOB_OK)
@@ -267,11 +298,11 @@ static tob_status_t blame_template(carnet_ctx_t *ctx, const tpl_section_t *sec,
 
 static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                    const tob_variable_t *meta,
-                                   const char *source, tob_style_t **out,
-                                   tob_error_t *err)
+                                   const char *source, tob_id_t area,
+                                   tob_style_t **out, tob_error_t *err)
 {
     char members[512], text[4096];
-    members_filter(ctx->terr->self.id, members, sizeof members);
+    members_filter(area, members, sizeof members);
     tob_error_t local;
     tob_error_clear(&local);
     const char *file = tpl_get(ctx->tpl, sec->id, "style", NULL);
@@ -294,7 +325,18 @@ static tob_status_t communes_style(carnet_ctx_t *ctx, const tpl_section_t *sec,
         *out = NULL;
         return blame_template(ctx, sec, &local, err);
     }
-    return TOB_OK;
+    if (area == ctx->terr->self.id)
+        return TOB_OK;
+    /* A commune within its EPCI: the commune outlined over the map. */
+    s = set(*out, err, "layer.commune.level=commune");
+    if (s == TOB_OK)
+        s = set(*out, err, "layer.commune.filter=id = %lld",
+                (long long)ctx->terr->self.id);
+    if (s == TOB_OK)
+        s = set(*out, err, "layer.commune.stroke=#1F4E79");
+    if (s == TOB_OK)
+        s = set(*out, err, "layer.commune.stroke_width=0.8");
+    return s;
 }
 
 typedef struct map_job {
@@ -322,7 +364,7 @@ static size_t panel_count(carnet_ctx_t *ctx, const tpl_section_t *sec)
 
 /* Height of a map of the communes: their extent's shape at the frame's
  * width less the legend column, within a third and two thirds of a page. */
-static double map_height(carnet_ctx_t *ctx, size_t n_panels)
+static double map_height(carnet_ctx_t *ctx, tob_id_t area, size_t n_panels)
 {
     static const char sql[] =
         "SELECT MbrMaxX(e) - MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM"
@@ -335,7 +377,7 @@ static double map_height(carnet_ctx_t *ctx, size_t n_panels)
     db_stmt_t *s = NULL;
     if (db_prepare(ctx->st, sql, &s, NULL) != TOB_OK)
         return h;
-    db_bind_int64(s, 1, ctx->terr->self.id);
+    db_bind_int64(s, 1, area);
     if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL) {
         double dx = db_column_double(s, 0);
         double dy = db_column_double(s, 1);
@@ -417,8 +459,12 @@ static tob_status_t same_value(carnet_ctx_t *ctx, const tob_variable_t *meta,
 tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                         tob_error_t *err)
 {
-    if (ctx->terr->n_communes < 2)
-        return TOB_OK; /* a map of one commune says nothing */
+    /* A map of one commune says nothing: a commune's shows its EPCI's. */
+    const carnet_unit_t *group =
+        ctx->terr->n_communes < 2 ? commune_group(ctx->terr) : NULL;
+    if (ctx->terr->n_communes < 2 && group == NULL)
+        return TOB_OK;
+    tob_id_t area = group != NULL ? group->id : ctx->terr->self.id;
     const tob_variable_t *meta = NULL;
     char source[512] = "";
     tob_status_t s = map_variable(ctx, sec, &meta, source, sizeof source, err);
@@ -429,13 +475,16 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
     int varied = 1;
     double first = NAN;
     const char *year = tpl_get(ctx->tpl, sec->id, "year", NULL);
-    if (meta != NULL)
+    if (meta != NULL && group == NULL) /* the EPCI's: the renderer says */
         s = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
                          &varied, &first, err);
+    char title[768];
+    snprintf(title, sizeof title, "%s%s%.256s%s",
+             tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"),
+             group != NULL ? " (" : "", group != NULL ? group->name : "",
+             group != NULL ? ")" : "");
     if (s == TOB_OK)
-        s = tob_doc_heading(
-            ctx->doc, TOB_TEXT_H1,
-            tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"), err);
+        s = tob_doc_heading(ctx->doc, TOB_TEXT_H1, title, err);
     if (s != TOB_OK || n_values == 0 || !varied)
         return s != TOB_OK ? s
                : n_values == 0
@@ -445,10 +494,11 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                        err)
                    : same_value(ctx, meta, first, err);
     tob_style_t *style = NULL;
-    s = communes_style(ctx, sec, meta, source, &style, err);
+    s = communes_style(ctx, sec, meta, source, area, &style, err);
     map_job_t job = {ctx, style};
     if (s == TOB_OK)
-        s = tob_doc_drawing(ctx->doc, map_height(ctx, panel_count(ctx, sec)),
+        s = tob_doc_drawing(ctx->doc,
+                            map_height(ctx, area, panel_count(ctx, sec)),
                             draw_map, &job, err);
     tob_style_destroy(style);
     return s;

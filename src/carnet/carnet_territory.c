@@ -71,9 +71,6 @@ static const char SQL_DEPARTEMENTS[] =
     "  JOIN level l ON l.name = t.level"
     " GROUP BY t.id, l.label ORDER BY n DESC, t.code";
 
-static const char SQL_PEERS[] =
-    "SELECT count(*) FROM territory WHERE level = ?1 AND vintage = ?2";
-
 static const char SQL_STORE_DATE[] =
     "SELECT strftime('%d/%m/%Y', max(loaded_at)) FROM source";
 
@@ -195,23 +192,6 @@ static tob_status_t count_expected(tob_store_t *st, carnet_territory_t *t,
     return status;
 }
 
-static tob_status_t count_peers(tob_store_t *st, carnet_territory_t *t,
-                                tob_error_t *err)
-{
-    db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(st, SQL_PEERS, &s, err);
-    if (status != TOB_OK)
-        return status;
-    db_bind_text_static(s, 1, t->self.level);
-    db_bind_int(s, 2, t->vintage);
-    if (db_step(s) == DB_ROW)
-        t->n_peers = (size_t)db_column_int64(s, 0);
-    else
-        status = db_fail(st, "counting territories", err);
-    db_finalize(s);
-    return status;
-}
-
 /* Appends the départements of the communes to the parents (those not
  * already there); the first one is the département of reference. */
 static tob_status_t add_departements(tob_store_t *st, carnet_territory_t *t,
@@ -294,8 +274,6 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
         qsort(t->communes, t->n_communes, sizeof *t->communes, by_french_name);
     if (status == TOB_OK && !isfinite(t->self.area_m2))
         t->self.area_m2 = communes_area(t);
-    if (status == TOB_OK)
-        status = count_peers(st, t, err);
     if (status == TOB_OK)
         status = count_expected(st, t, err);
     if (status != TOB_OK)

@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "terrobs/values.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,20 +217,30 @@ double carnet_peers_total(const tob_carnet_peers_t *p, const peer_var_t *v,
     return sb != 0 ? sab / sb : NAN; /* weighted mean */
 }
 
-static const char SQL_YEARS[] =
-    "SELECT DISTINCT year FROM observation WHERE variable = ?1"
-    " AND value IS NOT NULL ORDER BY year";
+/* The first year after ?2 with a value: one seek in the index on
+ * (variable, year) a year, where DISTINCT read every observation of the
+ * variable (35,000 communes a year, on every carnet). */
+static const char SQL_NEXT_YEAR[] =
+    "SELECT year FROM observation WHERE variable = ?1 AND year > ?2"
+    " AND value IS NOT NULL ORDER BY year LIMIT 1";
 
 static size_t own_years(tob_store_t *st, const char *name, int *years,
                         size_t max)
 {
     db_stmt_t *s = NULL;
-    if (db_prepare(st, SQL_YEARS, &s, NULL) != TOB_OK)
+    if (db_prepare(st, SQL_NEXT_YEAR, &s, NULL) != TOB_OK)
         return 0;
     db_bind_text_static(s, 1, name);
     size_t n = 0;
-    while (n < max && db_step(s) == DB_ROW)
-        years[n++] = db_column_int(s, 0);
+    long long after = LLONG_MIN;
+    while (n < max) {
+        db_bind_int64(s, 2, after);
+        if (db_step(s) != DB_ROW)
+            break;
+        years[n] = db_column_int(s, 0);
+        after = years[n++];
+        db_reset(s);
+    }
     db_finalize(s);
     return n;
 }

@@ -22,7 +22,9 @@ static const char usage[] =
     "(in the file's order, with their labels, units and decimals), an\n"
     "evolution for each variable with two years or more, a communes map of\n"
     "the first ratio, the largest communes, the communes table, then\n"
-    "contracts, projects and GUP when the store has them.\n"
+    "contracts, projects and GUP when the store has them. A commune's is\n"
+    "compared with its EPCI and its département, and maps its EPCI's\n"
+    "communes.\n"
     "The PDF is written beside FILE.pdf and renamed into place; an existing\n"
     "one is kept unless --force.\n"
     "\n"
@@ -121,7 +123,10 @@ static int run(int argc, char **argv)
     }
     tob_store_t *store = NULL;
     tob_carnet_report_t report;
-    tob_carnet_options_t opts = {a.level, a.code, (int)a.vintage, a.date, NULL};
+    tob_carnet_options_t opts = {.level = a.level,
+                                 .code = a.code,
+                                 .vintage = (int)a.vintage,
+                                 .today = a.date};
     s = tob_store_open(a.store, TOB_STORE_READ, &store, &err);
     if (s == TOB_OK)
         s = tob_carnet_write(store, tpl, &opts, a.output, &report, &err);

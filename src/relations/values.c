@@ -6,6 +6,7 @@
 #include "terrobs/territory.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,19 @@ struct tob_values {
     tob_variable_t **vars; /* cache; each its own block, so pointers to
                               them stay valid while the cache grows */
     size_t n_vars, cap_vars;
+    /* tob_values_remember(): values computed from members, by key. */
+    struct memo *memo;
+    size_t n_memo, cap_memo; /* cap_memo: 0 or a power of two */
+    int remember;
 };
+
+/* A value computed from a territory's members; var NULL = empty slot. */
+typedef struct memo {
+    const tob_variable_t *var;
+    tob_id_t id;
+    int year, in_ratio;
+    tob_value_t value;
+} memo_t;
 
 typedef struct derive {
     tob_values_t *v;
@@ -26,6 +39,7 @@ typedef struct derive {
     double min_coverage;
     int depth;
     int in_ratio; /* computing a ratio's parts: coverage rule only */
+    int memo;     /* as stored (tob_values_get) and remembering */
 } derive_t;
 
 typedef struct child {
@@ -225,6 +239,7 @@ void tob_values_close(tob_values_t *v)
     for (size_t i = 0; i < v->n_vars; i++)
         free(v->vars[i]);
     free(v->vars);
+    free(v->memo);
     free(v);
 }
 
@@ -407,6 +422,89 @@ static tob_status_t expected_members(tob_values_t *v, tob_id_t id,
     return TOB_OK;
 }
 
+/* ---- remembered values (tob_values_remember) ---------------------------- */
+
+static size_t memo_slot(const tob_values_t *v, const tob_variable_t *var,
+                        tob_id_t id, int year, int in_ratio)
+{
+    uint64_t h = (uint64_t)(uintptr_t)var * 0x9E3779B97F4A7C15u;
+    h ^= (uint64_t)id * 0xC2B2AE3D27D4EB4Fu + (uint64_t)(unsigned)year * 31u +
+         (uint64_t)in_ratio;
+    h ^= h >> 29;
+    size_t i = (size_t)h & (v->cap_memo - 1);
+    while (v->memo[i].var != NULL &&
+           !(v->memo[i].var == var && v->memo[i].id == id &&
+             v->memo[i].year == year && v->memo[i].in_ratio == in_ratio))
+        i = (i + 1) & (v->cap_memo - 1);
+    return i;
+}
+
+static const tob_value_t *memo_find(const tob_values_t *v,
+                                    const tob_variable_t *var, tob_id_t id,
+                                    int year, int in_ratio)
+{
+    if (v->cap_memo == 0)
+        return NULL;
+    const memo_t *m = &v->memo[memo_slot(v, var, id, year, in_ratio)];
+    return m->var != NULL ? &m->value : NULL;
+}
+
+/* Remembers a value; out of memory only means computing it again. */
+static void memo_put(tob_values_t *v, const tob_variable_t *var, tob_id_t id,
+                     int year, int in_ratio, const tob_value_t *value)
+{
+    if (2 * (v->n_memo + 1) > v->cap_memo) {
+        size_t cap = v->cap_memo ? 2 * v->cap_memo : 256;
+        memo_t *old = v->memo, *grown = calloc(cap, sizeof *grown);
+        if (grown == NULL)
+            return;
+        size_t old_cap = v->cap_memo;
+        v->memo = grown;
+        v->cap_memo = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].var != NULL)
+                v->memo[memo_slot(v, old[i].var, old[i].id, old[i].year,
+                                  old[i].in_ratio)] = old[i];
+        free(old);
+    }
+    memo_t *m = &v->memo[memo_slot(v, var, id, year, in_ratio)];
+    if (m->var == NULL)
+        v->n_memo++;
+    *m = (memo_t){var, id, year, in_ratio, *value};
+}
+
+void tob_values_remember(tob_values_t *v, int on)
+{
+    v->remember = on != 0;
+    if (!on) {
+        free(v->memo);
+        v->memo = NULL;
+        v->n_memo = v->cap_memo = 0;
+    }
+}
+
+static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
+                                  tob_id_t id, double area, int year,
+                                  tob_value_t *out, tob_error_t *err);
+
+/* from_children(), through what the reader remembers when it does. */
+static tob_status_t from_children_memo(derive_t *d, const tob_variable_t *var,
+                                       tob_id_t id, double area, int year,
+                                       tob_value_t *out, tob_error_t *err)
+{
+    if (!d->memo)
+        return from_children(d, var, id, area, year, out, err);
+    const tob_value_t *known = memo_find(d->v, var, id, year, d->in_ratio);
+    if (known != NULL) {
+        *out = *known;
+        return TOB_OK;
+    }
+    tob_status_t s = from_children(d, var, id, area, year, out, err);
+    if (s == TOB_OK)
+        memo_put(d->v, var, id, year, d->in_ratio, out);
+    return s;
+}
+
 static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
                                   tob_id_t id, double area, int year,
                                   tob_value_t *out, tob_error_t *err)
@@ -468,7 +566,7 @@ static tob_status_t value_of(derive_t *d, const char *name, tob_id_t id,
     if (s == TOB_OK && !found && var->aggregate == TOB_AGG_RATIO)
         s = ratio_of(d, var, id, year, out, err);
     else if (s == TOB_OK && !found && (base == NULL || !at_base))
-        s = from_children(d, var, id, area, year, out, err);
+        s = from_children_memo(d, var, id, area, year, out, err);
     d->depth--;
     return s;
 }
@@ -503,10 +601,13 @@ static tob_status_t run_derive(tob_values_t *v, const char *variable,
                                tob_value_t *out, tob_error_t *err)
 {
     set_missing(out);
-    derive_t d = {v, opts,
-                  opts->min_coverage > 0 ? opts->min_coverage
-                                         : TOB_VALUES_MIN_COVERAGE,
-                  0, 0};
+    derive_t d = {
+        v,
+        opts,
+        opts->min_coverage > 0 ? opts->min_coverage : TOB_VALUES_MIN_COVERAGE,
+        0,
+        0,
+        own_obs && v->remember};
     const tob_variable_t *var = NULL;
     tob_status_t s = lookup(v, variable, &var, err);
     if (s == TOB_OK && year == 0)

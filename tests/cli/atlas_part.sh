@@ -38,14 +38,32 @@ assert_eq "$(sed -n '/<tbody>/,/<\/tbody>/p' part/index.html |
 pdftotext part/59122-cambrai.pdf cambrai.txt
 assert_contains cambrai.txt "Rang : [0-9]+e sur $with_pop communes"
 assert_contains cambrai.txt "Ensemble des $with_pop communes"
+# A commune's carnet (the template made for level commune): its EPCI and
+# its département as references, a map of its EPCI's communes.
+epci_pop=$(sql obs.sqlite "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
+    JOIN membership m ON m.child = o.territory AND m.kind = 'member'
+    JOIN territory p ON p.id = m.parent
+    WHERE p.code = '200068500' AND o.variable = 'population_2021'")
+line=$(grep "^CA de Cambrai : .* habitants" cambrai.txt | head -1)
+assert_eq "$(echo "$line" | tr -dc '0-9')" "$epci_pop" "EPCI reference: $line"
+assert_contains cambrai.txt "^Nord : .* habitants"
+assert_contains cambrai.txt "commune \(CA de Cambrai\)"
+assert_eq "$(pdfinfo part/59122-cambrai.pdf | sed -n 's/^Pages: *//p')" 3 \
+    "pages of Cambrai's carnet"
 
 # Carnet weight: maps simplified to what 150 dpi shows (Douglas-Peucker
 # within 0.2 pt, vertices on a quarter-point grid): CA de Cambrai's carnet
-# was 133.7 kB before, 98.7 kB now.
+# was 133.7 kB before, 98.7 kB then; 83.5 kB with one font subset a face
+# (no-break spaces drawn as spaces that do not break, no ligatures) and
+# label halos as the text placed around the label, not glyph outlines.
 $T carnet obs.sqlite --level epci --code 200068500 --date 23/11/2026 \
     -o cambrai-epci.pdf 2>/dev/null
 size=$(wc -c <cambrai-epci.pdf)
-[ "$size" -lt 110000 ] || fail "CA de Cambrai's carnet weighs $size bytes"
+[ "$size" -lt 90000 ] || fail "CA de Cambrai's carnet weighs $size bytes"
+pdffonts cambrai-epci.pdf >fonts.txt
+! grep -q CID fonts.txt || fail "a CID font subset: $(cat fonts.txt)"
+assert_eq "$(awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' fonts.txt |
+    sort | uniq -d)" "" "a face embedded twice"
 
 # --codes adds two communes to the same folder: the others are kept and
 # still indexed, nothing removed.
