@@ -396,27 +396,55 @@ static double map_height(carnet_ctx_t *ctx, tob_id_t area, size_t n_panels)
 
 /* How many member communes have a value, and whether they differ: a map
  * of none, or of one value everywhere, says nothing. */
+/* One commune's value counted: n with a value, whether they differ. */
+static tob_status_t count_one(carnet_ctx_t *ctx, const char *name, int year,
+                              tob_id_t id, size_t *n, int *varied,
+                              double *first, tob_error_t *err)
+{
+    tob_value_t v;
+    tob_status_t s = tob_values_get(ctx->vals, name, id, year, &v, err);
+    if (s != TOB_OK || !isfinite(v.value))
+        return s;
+    if ((*n)++ == 0)
+        *first = v.value;
+    else if (v.value != *first)
+        *varied = 1;
+    return TOB_OK;
+}
+
+/* The communes of a commune's EPCI (group), read here: the territory
+ * holds only its own. */
+static const char SQL_GROUP_COMMUNES[] =
+    "SELECT m.child FROM membership m JOIN territory t ON t.id = m.child"
+    " WHERE m.parent = ?1 AND m.kind = 'member' AND t.level = 'commune'";
+
 static tob_status_t count_values(carnet_ctx_t *ctx, const char *name, int year,
-                                 size_t *n, int *varied, double *first,
-                                 tob_error_t *err)
+                                 const carnet_unit_t *group, size_t *n,
+                                 int *varied, double *first, tob_error_t *err)
 {
     *n = 0;
     *varied = 0;
     *first = NAN;
-    for (size_t i = 0; i < ctx->terr->n_communes; i++) {
-        tob_value_t v;
-        tob_status_t s = tob_values_get(
-            ctx->vals, name, ctx->terr->communes[i].id, year, &v, err);
-        if (s != TOB_OK)
-            return s;
-        if (!isfinite(v.value))
-            continue;
-        if ((*n)++ == 0)
-            *first = v.value;
-        else if (v.value != *first)
-            *varied = 1;
+    tob_status_t s = TOB_OK;
+    if (group == NULL) {
+        for (size_t i = 0; s == TOB_OK && i < ctx->terr->n_communes; i++)
+            s = count_one(ctx, name, year, ctx->terr->communes[i].id, n, varied,
+                          first, err);
+        return s;
     }
-    return TOB_OK;
+    db_stmt_t *q = NULL;
+    s = db_prepare(ctx->st, SQL_GROUP_COMMUNES, &q, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_int64(q, 1, group->id);
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW)
+        s = count_one(ctx, name, year, db_column_int64(q, 0), n, varied, first,
+                      err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(ctx->st, "reading the communes of an EPCI", err);
+    db_finalize(q);
+    return s;
 }
 
 /* The variable's metadata and source line; NULL meta when the template
@@ -475,9 +503,9 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
     int varied = 1;
     double first = NAN;
     const char *year = tpl_get(ctx->tpl, sec->id, "year", NULL);
-    if (meta != NULL && group == NULL) /* the EPCI's: the renderer says */
-        s = count_values(ctx, meta->name, year ? atoi(year) : 0, &n_values,
-                         &varied, &first, err);
+    if (meta != NULL)
+        s = count_values(ctx, meta->name, year ? atoi(year) : 0, group,
+                         &n_values, &varied, &first, err);
     char title[768];
     snprintf(title, sizeof title, "%s%s%.256s%s",
              tpl_get_or(ctx->tpl, sec->id, "title", "Carte des communes"),

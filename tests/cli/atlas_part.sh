@@ -65,6 +65,25 @@ pdffonts cambrai-epci.pdf >fonts.txt
 assert_eq "$(awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' fonts.txt |
     sort | uniq -d)" "" "a face embedded twice"
 
+# A commune whose EPCI's communes have no value of the mapped variable:
+# said in a line, not a failed carnet (Mayotte's communes in France).
+sqlite3 obs.sqlite ".backup sparse.sqlite"
+printf 'insee_com;essai\n59350;3\n' >essai.csv
+$T import sparse.sqlite indicators essai.csv --level commune \
+    --key insee_com --year 2021 >/dev/null 2>&1
+cat >essai.ini <<'EOF'
+[carnet]
+sections = cover, map:essai
+[map:essai]
+title = Essai par commune
+variable = essai
+EOF
+echo 59122 >one.txt
+$T atlas sparse.sqlite --level commune --codes one.txt --template essai.ini \
+    -o sparse --date 23/11/2026 2>err.txt || fail "sparse map: $(cat err.txt)"
+pdftotext sparse/59122-cambrai.pdf sparse.txt
+assert_contains sparse.txt "Aucune commune du territoire n'a de valeur"
+
 # --codes adds two communes to the same folder: the others are kept and
 # still indexed, nothing removed.
 printf '# two more\n59350\n\n59178  # Douai\n' >codes.txt
