@@ -123,7 +123,7 @@ seconds() { # seconds NAME CMD...: "wall cpu" seconds of CMD
 }
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
-run_terrobs() { seconds terrobs "$T" -q map obs.sqlite bench.style -o terrobs.png; }
+run_terrobs() { seconds terrobs "$T" -q map obs.sqlite bench.style -o terrobs.png --force; }
 run_mapserver() { seconds map2img map2img -m bench.map -o map2img.png; }
 run_terrobs >/dev/null
 run_mapserver >/dev/null

@@ -322,21 +322,32 @@ static void mel_expected(tob_store_t *st, double *sum, double *rate)
                              " WHERE t.parent_code = '200093201'");
 }
 
+/* A store of the Nord's communes with the indicators imported, and MEL's
+ * expected population and rate. */
+static tob_store_t *mel_store(const char *name, tob_indicators_options_t *o,
+                              double *sum, double *rate)
+{
+    tob_store_t *st = store_with(name, 2154, "layers/communes-nord.layer");
+    *o = (tob_indicators_options_t){
+        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    assert_int_equal(import(st, o, &rep, &err), TOB_OK);
+    mel_expected(st, sum, rate);
+    return st;
+}
+
 /* On the fly and materialised agree; partly covered EPCIs get nothing;
  * a member without value removes an earlier aggregate; imported EPCI
  * values are kept. */
 static void test_aggregate_and_values(void **state)
 {
     (void)state;
-    tob_store_t *st =
-        store_with("ind-agg.sqlite", 2154, "layers/communes-nord.layer");
-    tob_indicators_options_t o = {
-        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_options_t o;
     tob_indicators_report_t rep;
     tob_error_t err;
-    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
     double sum, rate;
-    mel_expected(st, &sum, &rate);
+    tob_store_t *st = mel_store("ind-agg.sqlite", &o, &sum, &rate);
     tob_value_t v = value_of(st, "population_2021", "epci", "200093201", 0);
     assert_true(v.origin == TOB_VALUE_AGGREGATED && v.value == sum &&
                 v.n_parts == 95 && v.year == 2021);
@@ -385,15 +396,11 @@ static void test_aggregate_and_values(void **state)
 static void test_remembered_values(void **state)
 {
     (void)state;
-    tob_store_t *st =
-        store_with("ind-memo.sqlite", 2154, "layers/communes-nord.layer");
-    tob_indicators_options_t o = {
-        .path = src("layers/data/indicateurs-communes.csv"), .year = 2021};
+    tob_indicators_options_t o;
     tob_indicators_report_t rep;
     tob_error_t err;
-    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
     double sum, rate;
-    mel_expected(st, &sum, &rate);
+    tob_store_t *st = mel_store("ind-memo.sqlite", &o, &sum, &rate);
     tob_values_t *vals = NULL;
     assert_int_equal(tob_values_open(st, &vals, &err), TOB_OK);
     tob_values_remember(vals, 1);
