@@ -293,20 +293,26 @@ static void test_grid_keeps_the_total(void **state)
     char out[4096];
     tob_test_path(out, sizeof out, "grid.svg");
     tob_map_report_t rep;
-    static const char *const cells[] = {"square", "hexagon"};
-    for (int c = 0; c < 2; c++) {
+    /* Cut along the outline, the hexagons keep their values and count. */
+    static const char *const cells[] = {"square", "hexagon", "hexagon"};
+    size_t n_hexagons = 0;
+    for (int c = 0; c < 3; c++) {
         char style[1024];
         snprintf(style, sizeof style,
                  "[map]\nwidth = 1200px\nheight = 1000px\n[data]\n"
                  "kind = grid\nlevel = commune\nvariable = population_2021\n"
-                 "[grid]\ncell = %s\ncell_size = 7000\n[legend]\n"
-                 "decimals = 6\n",
-                 cells[c]);
+                 "[grid]\ncell = %s\ncell_size = 7000\nclip = %s\n"
+                 "[legend]\ndecimals = 6\n",
+                 cells[c], c == 2 ? "yes" : "no");
         tob_test_path(out, sizeof out, "grid.svg");
         draw(fx, style, out, &rep);
         static double values[4096];
         size_t n = cell_values(out, values, 4096);
         assert_int_equal(n, rep.n_features);
+        if (c == 1)
+            n_hexagons = n;
+        if (c == 2)
+            assert_int_equal(n, n_hexagons);
         double sum = 0;
         for (size_t i = 0; i < n; i++)
             sum += values[i];

@@ -20,6 +20,9 @@ static const char CELL_SQL[] = "SELECT GeomFromText(?1, ?2)";
 /* The area of a territory the cell covers, by GEOS. */
 static const char SHARE_SQL[] = "SELECT ST_Area(ST_Intersection(?1, ?2))";
 static const char AREA_SQL[] = "SELECT ST_Area(?1)";
+/* grid.clip: the cell's part inside the territories. */
+static const char CLIP_SQL[] = "SELECT CastToMultiPolygon(CollectionExtract("
+                               "ST_Intersection(?1, ?2), 3))";
 
 typedef struct grid_job {
     render_t *r;
@@ -143,6 +146,34 @@ static tob_status_t territory_areas(grid_job_t *job, tob_error_t *err)
     return s;
 }
 
+/* Each cell cut along the outline of the territories (still r->feats):
+ * its value stays the whole cell's. */
+static tob_status_t clip_cells(render_t *r, rset_t *cells, tob_error_t *err)
+{
+    rfeat_t area = {0};
+    tob_status_t s = render_area_of(r, &area, err);
+    db_stmt_t *stmt = NULL;
+    if (s == TOB_OK)
+        s = db_prepare(r->st, CLIP_SQL, &stmt, err);
+    if (s == TOB_OK)
+        db_bind_blob(stmt, 2, area.geom, (int)area.geom_len);
+    size_t kept = 0;
+    for (size_t i = 0; s == TOB_OK && i < cells->n; i++) {
+        rfeat_t *f = &cells->items[i];
+        db_reset(stmt);
+        db_bind_blob(stmt, 1, f->geom, (int)f->geom_len);
+        if (db_step(stmt) != DB_ROW)
+            s = db_fail(r->st, "cutting the cells along the territories", err);
+        else if (db_column_type(stmt, 0) != DB_NULL &&
+                 render_take_geom(r, f, stmt, 0) == 0)
+            cells->items[kept++] = *f; /* an empty piece is dropped */
+    }
+    db_finalize(stmt);
+    if (s == TOB_OK)
+        cells->n = kept;
+    return s;
+}
+
 /* "Population (habitants) par carreau de 5 km" unless the style titles
  * its legend. */
 static void grid_title(render_t *r, int hexagon)
@@ -202,6 +233,8 @@ tob_status_t render_grid(render_t *r, tob_error_t *err)
     db_finalize(job.cell);
     db_finalize(job.share);
     free(job.area);
+    if (s == TOB_OK && style->grid_clip)
+        s = clip_cells(r, &job.out, err);
     if (s != TOB_OK) {
         rset_free(&job.out);
         return s;

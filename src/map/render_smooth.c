@@ -88,7 +88,7 @@ static tob_status_t union_chunk(render_t *r, const rfeat_t *const *parts,
 }
 
 /* The union of the territories, merged by chunks, then the chunks. */
-static tob_status_t area_of(render_t *r, rfeat_t *area, tob_error_t *err)
+tob_status_t render_area_of(render_t *r, rfeat_t *area, tob_error_t *err)
 {
     size_t n = r->feats.n;
     const rfeat_t **parts = malloc((n ? n : 1) * sizeof *parts);
@@ -338,7 +338,7 @@ static tob_status_t draw_bands(render_t *r, GDALDatasetH raster, rset_t *set,
                                tob_error_t *err)
 {
     rfeat_t area = {0};
-    tob_status_t s = area_of(r, &area, err);
+    tob_status_t s = render_area_of(r, &area, err);
     if (s != TOB_OK)
         return s;
     GDALDriverH drv = GDALGetDriverByName("Memory");

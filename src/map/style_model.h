@@ -188,6 +188,7 @@ struct tob_style {
     /* [grid] */
     char *grid_cell;       /* square (default) or hexagon */
     double grid_cell_size; /* metres */
+    int grid_clip;         /* cells cut along the territories' outline */
     /* [labels] */
     int labels;
     style_label_field_t label_field;

@@ -134,6 +134,7 @@ static const key_def_t smoothing_keys[] = {
 static const key_def_t grid_keys[] = {
     {"cell", V_TEXT, S(grid_cell), 0, 0, 0},
     {"cell_size", V_NUM, S(grid_cell_size), 1, 1e6, 0},
+    {"clip", V_BOOL, S(grid_clip), 0, 0, 0},
     {NULL, V_TEXT, 0, 0, 0, 0}};
 
 static const key_def_t labels_keys[] = {
