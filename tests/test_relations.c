@@ -340,7 +340,8 @@ static void test_zones(void **state)
     assert_int_equal(tob_zones_import(st, &o, &rep, &err), TOB_ERR_INPUT);
     assert_int_equal(err.row, 3);
     assert_string_equal(err.field, "member_code");
-    assert_string_equal(err.message, "no epci with code '200093202'");
+    assert_string_equal(err.message, "no epci with code '200093202' (did you "
+                                     "mean '200093201'?)");
     assert_int_equal(count(st, "SELECT count(*) FROM membership"), before);
     assert_int_equal(tob_store_has_level(st, "zone"), 0);
     tob_store_close(st);

@@ -167,8 +167,8 @@ static void test_errors_name_file_line_key(void **state)
         const char *extra;
         const char *want;
     } cases[] = {
-        {"[map]\ntitel = x\n", "x.style:5: map.titel: unknown key (expected "
-                               "title, subtitle, source"},
+        {"[map]\ntitel = x\n", "x.style:5: map.titel: unknown key (did you "
+                               "mean 'title'? expected title, subtitle"},
         {"[map]\nwidth = 2000\n", "x.style:5: map.width: '2000' needs a unit"},
         {"[map]\nwidth = 10px\n", "x.style:5: map.width: '10px' is out of"},
         {"[map]\ndpi = abc\n", "x.style:5: map.dpi: 'abc' is not a number"},

@@ -67,10 +67,12 @@ static tob_status_t resolve_vintage(tob_store_t *st, atlas_run_t *run,
     db_bind_text_static(s, 1, run->opts->level);
     if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
         run->vintage = db_column_int(s, 0);
-    else
-        status = tob_error_set(err, TOB_ERR_NOTFOUND,
-                               "no territory of level '%s' in the store",
-                               run->opts->level);
+    else {
+        near_t near;
+        status = tob_error_set(
+            err, TOB_ERR_NOTFOUND, "no territory of level '%s' in the store%s",
+            run->opts->level, db_near_level(st, &near, run->opts->level));
+    }
     db_finalize(s);
     return status;
 }

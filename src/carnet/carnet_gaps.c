@@ -3,6 +3,7 @@
  * names, so that a carnet never leaves a section out without a word. */
 #include "carnet_internal.h"
 
+#include "base/near.h"
 #include "store/db.h"
 
 #include <stdio.h>
@@ -45,59 +46,16 @@ static int has_name(const names_t *names, const char *name)
     return 0;
 }
 
-/* Edit distance, with a name that is the other plus or minus a year
- * (densite / densite_2021) counted as the nearest of all. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la < lb && strncmp(a, b, la) == 0 && b[la] == '_') ||
-        (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '_'))
-        return 1;
-    size_t row[TOB_VARIABLE_NAME_MAX + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-/* Up to three names of the store closest to name, nearest first, none
- * farther than half of name's length plus two. */
+/* Up to three names of the store closest to name, nearest first
+ * (base/near.h), as "densite_2021, densite". */
 static void closest(const names_t *names, const char *name, char *buf,
                     size_t size)
 {
-    size_t best[3] = {0}, dist[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-    size_t limit = strlen(name) / 2 + 2;
-    for (size_t i = 0; i < names->n; i++) {
-        size_t d = distance(name, names->name[i]);
-        if (d > limit)
-            continue;
-        for (size_t k = 0; k < 3; k++)
-            if (d < dist[k]) {
-                for (size_t m = 2; m > k; m--)
-                    best[m] = best[m - 1], dist[m] = dist[m - 1];
-                best[k] = i, dist[k] = d;
-                break;
-            }
-    }
-    buf[0] = '\0';
-    for (size_t k = 0; k < 3 && dist[k] != (size_t)-1; k++) {
-        size_t used = strlen(buf);
-        snprintf(buf + used, size - used, "%s%s", k ? ", " : "",
-                 names->name[best[k]]);
-    }
+    near_t near;
+    near_start(&near, name);
+    for (size_t i = 0; i < names->n; i++)
+        near_offer(&near, names->name[i]);
+    snprintf(buf, size, "%s", near_list(&near));
 }
 
 /* The keys of a section that name variables. */

@@ -4,6 +4,7 @@
 #include "carnet_internal.h"
 
 #include "base/hash.h"
+#include "base/near.h"
 
 #include "terrobs/ini.h"
 
@@ -241,8 +242,16 @@ static tob_status_t check_entry(const tob_carnet_template_t *tpl,
     } else {
         const struct kind_def *k = find_kind(e->section);
         if (k == NULL) {
-            tob_error_set(err, TOB_ERR_INPUT, "unknown section [%s]",
-                          e->section);
+            char kind[NEAR_NAME_MAX];
+            snprintf(kind, sizeof kind, "%.*s", (int)strcspn(e->section, ":"),
+                     e->section);
+            near_t near;
+            near_start(&near, kind);
+            near_offer(&near, "carnet");
+            for (size_t i = 0; i < N_KINDS; i++)
+                near_offer(&near, kinds[i].name);
+            tob_error_set(err, TOB_ERR_INPUT, "unknown section [%s]%s",
+                          e->section, near_hint(&near));
             tob_error_at(err, tpl->name, e->line, e->key);
             return TOB_ERR_INPUT;
         }
@@ -254,8 +263,13 @@ static tob_status_t check_entry(const tob_carnet_template_t *tpl,
     list_keys(keys, known, sizeof known);
     char field[TOB_ERROR_FIELD_MAX];
     snprintf(field, sizeof field, "%s.%s", e->section, e->key);
-    tob_error_set(err, TOB_ERR_INPUT, "unknown key (known in [%s]: %s)",
-                  e->section[0] ? e->section : "carnet", known);
+    near_t near;
+    near_start(&near, e->key);
+    for (size_t i = 0; keys[i] != NULL; i++)
+        near_offer(&near, keys[i]);
+    tob_error_set(err, TOB_ERR_INPUT, "unknown key (%sknown in [%s]: %s)",
+                  near_ask(&near), e->section[0] ? e->section : "carnet",
+                  known);
     tob_error_at(err, tpl->name, e->line, field);
     return TOB_ERR_INPUT;
 }

@@ -146,10 +146,16 @@ static tob_status_t load_self(tob_store_t *st, const char *level,
         if (unit_read(s, &t->self) != 0)
             status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     } else if (rc == DB_DONE) {
-        status = tob_error_set(
-            err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s", level, code,
-            tob_store_has_level(st, level) ? ""
-                                           : " (no such level in the store)");
+        char hint[NEAR_HINT_MAX];
+        near_t near;
+        if (tob_store_has_level(st, level))
+            status = tob_error_set(
+                err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s", level, code,
+                db_code_hint(st, level, code, hint, sizeof hint));
+        else
+            status = tob_error_set(err, TOB_ERR_NOTFOUND,
+                                   "no level '%s' in the store%s", level,
+                                   db_near_level(st, &near, level));
     } else {
         status = db_fail(st, "reading the territory", err);
     }

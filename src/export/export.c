@@ -128,9 +128,11 @@ static tob_status_t resolve_level(tob_store_t *st, export_plan_t *plan,
     if (db_step(stmt) != DB_ROW) {
         list_rows(st, "SELECT name FROM level ORDER BY name", NULL, list,
                   sizeof list);
+        near_t near;
+        db_near_level(st, &near, level);
         s = tob_error_set(err, TOB_ERR_NOTFOUND,
-                          "no level '%s' in the store (levels: %s)", level,
-                          list[0] ? list : "none");
+                          "no level '%s' in the store (%slevels: %s)", level,
+                          near_ask(&near), list[0] ? list : "none");
     } else if (db_column_type(stmt, 1) == DB_NULL) {
         list_rows(st,
                   "SELECT DISTINCT vintage FROM territory WHERE level = ?"

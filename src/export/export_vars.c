@@ -50,9 +50,11 @@ static tob_status_t read_variable(tob_store_t *st, const char *name,
         char list[512];
         db_finalize(stmt);
         known_variables(st, list, sizeof list);
+        near_t near;
+        db_near_variable(st, &near, name);
         return tob_error_set(err, TOB_ERR_NOTFOUND,
-                             "no variable '%s' in the store (variables: %s)",
-                             name, list[0] ? list : "none");
+                             "no variable '%s' in the store (%svariables: %s)",
+                             name, near_ask(&near), list[0] ? list : "none");
     }
     v->name = dup_text(stmt, 0);
     v->label = dup_text(stmt, 1);

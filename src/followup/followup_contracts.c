@@ -410,9 +410,18 @@ static tob_status_t find_territory(tob_store_t *st, const char *level,
     if (db_step(q) == DB_ROW) {
         *id = db_column_int64(q, 0);
         snprintf(name, size, "%s", str(q, 1));
-    } else
-        s = tob_error_set(err, TOB_ERR_NOTFOUND,
-                          "no %s with code '%s' in the store", level, code);
+    } else {
+        char hint[NEAR_HINT_MAX];
+        near_t near;
+        if (tob_store_has_level(st, level))
+            s = tob_error_set(
+                err, TOB_ERR_NOTFOUND, "no %s with code '%s' in the store%s",
+                level, code, db_code_hint(st, level, code, hint, sizeof hint));
+        else
+            s = tob_error_set(err, TOB_ERR_NOTFOUND,
+                              "no level '%s' in the store%s", level,
+                              db_near_level(st, &near, level));
+    }
     db_finalize(q);
     return s;
 }

@@ -301,8 +301,12 @@ static tob_status_t no_site(tob_store_t *st, const char *site, tob_error_t *err)
             used += w > 0 ? (size_t)w : 0;
         }
     db_finalize(q);
-    return tob_error_set(err, TOB_ERR_NOTFOUND, "no GUP site '%s' (sites: %s)",
-                         site, used ? known : "none imported");
+    near_t near;
+    near_start(&near, site);
+    db_near_hint(st, &near, "SELECT code FROM gup_site ORDER BY code", NULL);
+    return tob_error_set(err, TOB_ERR_NOTFOUND,
+                         "no GUP site '%s' (%ssites: %s)", site,
+                         near_ask(&near), used ? known : "none imported");
 }
 
 static tob_status_t site_header(ctx_t *c, const char *site, tob_error_t *err)

@@ -212,8 +212,12 @@ static tob_status_t row_site(prog_ctx_t *c, char code[128], tob_error_t *err)
         k->id = db_column_int64(k->site, 0);
     db_reset(k->site);
     if (k->id == 0) {
-        tob_error_set(err, TOB_ERR_INPUT,
-                      "unknown site '%s' (import the gup-sites first)", code);
+        near_t near;
+        near_start(&near, code);
+        const char *hint = db_near_hint(
+            c->st, &near, "SELECT code FROM gup_site ORDER BY code", NULL);
+        tob_error_set(err, TOB_ERR_INPUT, "unknown site '%s'%s", code,
+                      hint[0] ? hint : " (import the gup-sites first)");
         return prog_at(c, spec, TOB_ERR_INPUT, err);
     }
     long long first = 0;

@@ -40,7 +40,18 @@ static tob_status_t add_column(ind_import_t *imp, long index, tob_error_t *err)
 static tob_status_t pick_columns(ind_import_t *imp, tob_error_t *err)
 {
     const char *key_alias[] = {imp->opts->key, NULL};
-    tob_status_t s = table_column(imp->table, key_alias, 1, &imp->key_col, err);
+    table_missing_t missing = {0};
+    tob_status_t s = table_column_noted(imp->table, key_alias, 1, &imp->key_col,
+                                        &missing, err);
+    for (size_t i = 0; s == TOB_OK && imp->opts->columns != NULL &&
+                       imp->opts->columns[i] != NULL;
+         i++) {
+        const char *alias[] = {imp->opts->columns[i], NULL};
+        long index = -1;
+        s = table_column_noted(imp->table, alias, 1, &index, &missing, err);
+    }
+    if (s == TOB_OK)
+        s = table_missing_fail(imp->table, &missing, err);
     size_t n = tob_table_n_columns(imp->table);
     if (s == TOB_OK && (imp->cols = calloc(n, sizeof *imp->cols)) == NULL)
         s = nomem(err);

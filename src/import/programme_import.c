@@ -4,6 +4,7 @@
  * provenance. The cell helpers every kind uses live here too. */
 #include "programme_internal.h"
 
+#include "sources/tablecol.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/codes.h"
@@ -183,20 +184,30 @@ static int territory_exists(tob_store_t *st, const char *level,
 tob_status_t prog_territory(const prog_ctx_t *c, size_t spec, const char *level,
                             const char *code, tob_error_t *err)
 {
-    char levels[512];
+    char levels[512], hint[NEAR_HINT_MAX];
     if (!tob_store_has_level(c->st, level)) {
         list_levels(c->st, levels, sizeof levels);
+        near_t near;
+        db_near_level(c->st, &near, level);
         tob_error_set(err, TOB_ERR_INPUT,
-                      "unknown level '%.40s' for '%.40s' (levels: %s)", level,
-                      code, levels);
+                      "unknown level '%.40s' for '%.40s' (%slevels: %s)", level,
+                      code, near_ask(&near), levels);
         return prog_at(c, spec, TOB_ERR_INPUT, err);
     }
-    if (tob_code_check(level, code, err) != TOB_OK)
+    if (tob_code_check(level, code, err) != TOB_OK) {
+        db_code_hint(c->st, level, code, hint, sizeof hint);
+        if (hint[0] != '\0' && err != NULL) {
+            tob_error_t why = *err;
+            tob_error_clear(err);
+            tob_error_set(err, TOB_ERR_INPUT, "%s%s", why.message, hint);
+        }
         return prog_at(c, spec, TOB_ERR_INPUT, err);
+    }
     if (!territory_exists(c->st, level, code)) {
         tob_error_set(err, TOB_ERR_INPUT,
-                      "unknown territory: no %s with code '%s' in the store",
-                      level, code);
+                      "unknown territory: no %s with code '%s' in the store%s",
+                      level, code,
+                      db_code_hint(c->st, level, code, hint, sizeof hint));
         return prog_at(c, spec, TOB_ERR_INPUT, err);
     }
     return TOB_OK;
@@ -352,17 +363,6 @@ static tob_status_t bind_prefixed(prog_ctx_t *c, size_t spec, size_t col,
     return TOB_OK;
 }
 
-static tob_status_t missing_column(const prog_ctx_t *c, size_t spec,
-                                   tob_error_t *err)
-{
-    tob_error_set(err, TOB_ERR_NOTFOUND,
-                  "missing column '%s' (also accepted: %s)",
-                  c->cols[spec].header,
-                  c->cols[spec].aliases[0] ? c->cols[spec].aliases : "-");
-    tob_error_at(err, tob_table_source(c->table), 0, c->cols[spec].header);
-    return TOB_ERR_NOTFOUND;
-}
-
 static tob_status_t bind_columns(prog_ctx_t *c, tob_error_t *err)
 {
     char folded[256];
@@ -389,10 +389,12 @@ static tob_status_t bind_columns(prog_ctx_t *c, tob_error_t *err)
         if (s != TOB_OK)
             return s;
     }
+    table_missing_t missing = {0};
     for (size_t i = 0; i < c->n_cols; i++)
         if (c->cols[i].required && c->col[i] < 0)
-            return missing_column(c, i, err);
-    return TOB_OK;
+            table_missing_add(&missing, c->table, c->cols[i].header,
+                              c->cols[i].aliases);
+    return table_missing_fail(c->table, &missing, err);
 }
 
 /* ---- The import ------------------------------------------------------- */

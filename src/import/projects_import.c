@@ -78,9 +78,13 @@ static tob_status_t project_contract(prog_ctx_t *c, project_rec_t *r,
         r->contract_id = db_column_int64(k->contract, 0);
     db_reset(k->contract);
     if (r->contract_id == 0) {
-        tob_error_set(err, TOB_ERR_INPUT,
-                      "unknown contract '%s' (import the contracts first)",
-                      r->contract);
+        near_t near;
+        near_start(&near, r->contract);
+        const char *hint = db_near_hint(
+            c->st, &near, "SELECT code FROM contract ORDER BY code", NULL);
+        tob_error_set(err, TOB_ERR_INPUT, "unknown contract '%s'%s",
+                      r->contract,
+                      hint[0] ? hint : " (import the contracts first)");
         return prog_at(c, spec, TOB_ERR_INPUT, err);
     }
     long long first = 0;

@@ -323,10 +323,11 @@ static tob_status_t check_level(tob_store_t *st, const char *level,
                                 int *vintage, tob_error_t *err)
 {
     *vintage = level != NULL ? latest_vintage(st, level) : 0;
+    near_t near;
     if (*vintage == 0 && (level == NULL || !tob_store_has_level(st, level)))
-        return tob_error_set(err, TOB_ERR_NOTFOUND,
-                             "no level '%s' in the store",
-                             level != NULL ? level : "");
+        return tob_error_set(
+            err, TOB_ERR_NOTFOUND, "no level '%s' in the store%s",
+            level != NULL ? level : "", db_near_level(st, &near, level));
     return TOB_OK;
 }
 
@@ -395,9 +396,11 @@ tob_status_t tob_projects_in_territory(tob_store_t *st, const char *level,
     size_t i = 0;
     while (s == TOB_OK && i < n && strcmp(rows[i].code, code) != 0)
         i++;
+    char hint[NEAR_HINT_MAX];
     if (s == TOB_OK && i == n)
-        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'", level,
-                          code);
+        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s",
+                          level, code,
+                          db_code_hint(st, level, code, hint, sizeof hint));
     if (s == TOB_OK)
         *out = rows[i];
     free(rows);

@@ -275,9 +275,12 @@ static tob_status_t read_declaration(var_file_t *f, declared_t *d,
 static tob_status_t read_declarations(var_file_t *f, tob_error_t *err)
 {
     tob_status_t s = TOB_OK;
+    table_missing_t missing = {0};
     for (int c = 0; s == TOB_OK && c < N_COLS; c++)
-        s = table_column(f->table, column_aliases[c], c <= C_LABEL, &f->col[c],
-                         err);
+        s = table_column_noted(f->table, column_aliases[c], c <= C_LABEL,
+                               &f->col[c], &missing, err);
+    if (s == TOB_OK)
+        s = table_missing_fail(f->table, &missing, err);
     int has_row = 0;
     while (s == TOB_OK &&
            (s = tob_table_next(f->table, &has_row, err)) == TOB_OK && has_row) {

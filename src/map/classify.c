@@ -5,6 +5,8 @@
 
 #include "classify_internal.h"
 
+#include "base/near.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,35 +45,28 @@ const char *tob_classify_method_name(tob_classify_method_t method)
     return method_names[method];
 }
 
-static int same_ignoring_case(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char ca = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char cb = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (ca != cb)
-            return 0;
-    }
-    return *a == *b;
-}
-
 tob_status_t tob_classify_method_from_name(const char *name,
                                            tob_classify_method_t *out,
                                            tob_error_t *err)
 {
-    const char *near = NULL;
+    near_t near;
+    near_start(&near, name);
     for (size_t i = 0; name != NULL && i < N_METHODS; i++) {
         if (strcmp(name, method_names[i]) == 0) {
             *out = (tob_classify_method_t)i;
             return TOB_OK;
         }
-        if (near == NULL && same_ignoring_case(name, method_names[i]))
-            near = method_names[i];
+        near_offer(&near, method_names[i]);
     }
-    if (near != NULL)
+    if (near.n > 0 && near.dist[0] == 0)
         return tob_error_set(err, TOB_ERR_ARG,
                              "unknown classification method '%s' (names are "
                              "case-sensitive: did you mean '%s'?)",
-                             name, near);
+                             name, near.name[0]);
+    if (near.n > 0)
+        return tob_error_set(err, TOB_ERR_ARG,
+                             "unknown classification method '%s'%s", name,
+                             near_hint(&near));
     return tob_error_set(err, TOB_ERR_ARG,
                          "unknown classification method '%s' (known: equal, "
                          "quantile, q6, Q6, geom, msd, em, fisher, jenks, "

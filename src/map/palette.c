@@ -2,6 +2,7 @@
  * The tables are in palette_brewer.c and palette_maps.c (generated). */
 #include "terrobs/palette.h"
 
+#include "base/near.h"
 #include "palette_internal.h"
 
 #include <stdio.h>
@@ -92,64 +93,19 @@ static int equal_ignoring_case(const char *a, const char *b)
     return *a == *b;
 }
 
-#define NAME_MAX_LEN 32
-
-/* Edit distance between a and b, ignoring case, where swapping two
- * neighbours is one edit ("gery" -> "grey"); NAME_MAX_LEN + 1 when either
- * is longer than NAME_MAX_LEN (no name we know is). */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > NAME_MAX_LEN || lb > NAME_MAX_LEN)
-        return NAME_MAX_LEN + 1;
-    size_t d[NAME_MAX_LEN + 1][NAME_MAX_LEN + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            size_t best =
-                d[i - 1][j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1]) &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb];
-}
-
 typedef const char *(*name_at_fn)(size_t i);
 
 /* Writes the known names near name, nearest first, as "'a' or 'b'", into
- * buf; returns how many. Near: equal but for case, or within 1 edit (2
- * for names longer than 4 characters). */
+ * buf (base/near.h); returns how many. */
 static size_t near_names(const char *name, name_at_fn name_at, size_t count,
                          char *buf, size_t size)
 {
-    size_t found = 0, used = 0;
-    size_t max_edits = strlen(name) > 4 ? 2 : 1;
-    buf[0] = '\0';
-    for (size_t edits = 0; edits <= max_edits; edits++) {
-        for (size_t i = 0; i < count && found < 4; i++) {
-            const char *known = name_at(i);
-            if (distance(name, known) != edits)
-                continue;
-            int n = snprintf(buf + used, size - used, "%s'%s'",
-                             found == 0 ? "" : " or ", known);
-            if (n < 0 || (size_t)n >= size - used)
-                return found;
-            used += (size_t)n;
-            found++;
-        }
-    }
-    return found;
+    near_t near;
+    near_start(&near, name);
+    for (size_t i = 0; i < count; i++)
+        near_offer(&near, name_at(i));
+    snprintf(buf, size, "%s", near_quoted(&near));
+    return near.n;
 }
 
 /* ---- palettes -------------------------------------------------------- */

@@ -179,9 +179,11 @@ tob_status_t render_level_vintage(render_t *r, const char *level, int wanted,
                                level, NULL, &latest, err);
     if (s != TOB_OK)
         return s;
+    near_t near;
     if (latest == 0)
         return tob_error_set(err, TOB_ERR_NOTFOUND,
-                             "level '%s' has no territory in the store", level);
+                             "level '%s' has no territory in the store%s",
+                             level, db_near_level(r->st, &near, level));
     *out = wanted ? wanted : latest;
     if (wanted) {
         char year[16];
@@ -251,6 +253,11 @@ static tob_status_t add_variable(render_t *r, query_vars_t *vars,
                                name, NULL, &known, err);
     if (s != TOB_OK || (!known && !must))
         return s;
+    near_t near;
+    if (!known && db_near_variable(r->st, &near, name)[0] != '\0')
+        return tob_error_set(err, TOB_ERR_NOTFOUND,
+                             "variable '%s' is not in the store%s", name,
+                             near_hint(&near));
     if (!known)
         return tob_error_set(err, TOB_ERR_NOTFOUND,
                              "variable '%s' is not in the store (import it "

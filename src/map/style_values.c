@@ -3,6 +3,8 @@
  * so that a new key is one line here and one in styles/README.md. */
 #include "style_model.h"
 
+#include "base/near.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -564,14 +566,19 @@ static tob_status_t set_value(const key_def_t *def, void *base,
     return tob_error_set(err, TOB_ERR_INTERNAL, "unknown value type");
 }
 
-static tob_status_t unknown_key(const key_def_t *keys, tob_error_t *err)
+static tob_status_t unknown_key(const key_def_t *keys, const char *key,
+                                tob_error_t *err)
 {
     char known[512] = "";
-    for (const key_def_t *d = keys; d->key != NULL; d++)
+    near_t near;
+    near_start(&near, key);
+    for (const key_def_t *d = keys; d->key != NULL; d++) {
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
                  known[0] ? ", " : "", d->key);
-    return tob_error_set(err, TOB_ERR_INPUT, "unknown key (expected %s)",
-                         known);
+        near_offer(&near, d->key);
+    }
+    return tob_error_set(err, TOB_ERR_INPUT, "unknown key (%sexpected %s)",
+                         near_ask(&near), known);
 }
 
 static tob_status_t apply_table(const key_def_t *keys, void *base,
@@ -583,7 +590,7 @@ static tob_status_t apply_table(const key_def_t *keys, void *base,
             return set_value(d, base, style, value, err) == TOB_OK
                        ? TOB_OK
                        : TOB_ERR_INPUT;
-    return unknown_key(keys, err);
+    return unknown_key(keys, key, err);
 }
 
 /* "#1b9e77" or "#1b9e77, Communauté d'agglomération". */
@@ -713,6 +720,13 @@ static tob_status_t dispatch(tob_style_t *style, const char *section,
         return tob_error_set(err, TOB_ERR_INPUT,
                              "key outside a section: start with [map] or "
                              "[data]");
+    near_t near;
+    near_start(&near, section);
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        near_offer(&near, sections[i].name);
+    if (near.n > 0)
+        return tob_error_set(err, TOB_ERR_INPUT, "unknown section [%s]%s",
+                             section, near_hint(&near));
     return tob_error_set(err, TOB_ERR_INPUT,
                          "unknown section [%s] (expected map, data, classes, "
                          "polygons, symbols, labels, legend, discontinuity, "

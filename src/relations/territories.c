@@ -143,12 +143,16 @@ static tob_status_t read_list(list_run_t *r, tob_error_t *err)
     if (s == TOB_OK)
         s = codeset_create(&r->index, err);
     r->col_code = r->col_name = r->col_parent = -1;
+    table_missing_t missing = {0};
     if (s == TOB_OK)
-        s = table_column(r->table, code, 1, &r->col_code, err);
+        s = table_column_noted(r->table, code, 1, &r->col_code, &missing, err);
     if (s == TOB_OK)
-        s = table_column(r->table, name, 1, &r->col_name, err);
+        s = table_column_noted(r->table, name, 1, &r->col_name, &missing, err);
     if (s == TOB_OK && o->parent_key != NULL)
-        s = table_column(r->table, parent, 1, &r->col_parent, err);
+        s = table_column_noted(r->table, parent, 1, &r->col_parent, &missing,
+                               err);
+    if (s == TOB_OK)
+        s = table_missing_fail(r->table, &missing, err);
     int has_row = 0;
     while (s == TOB_OK &&
            (s = tob_table_next(r->table, &has_row, err)) == TOB_OK && has_row) {

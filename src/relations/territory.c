@@ -44,9 +44,11 @@ static tob_status_t no_level(tob_store_t *st, const char *level,
         db_step(stmt) == DB_ROW && db_column_text(stmt, 0) != NULL)
         snprintf(levels, sizeof levels, "%s", db_column_text(stmt, 0));
     db_finalize(stmt);
+    near_t near;
+    db_near_level(st, &near, level);
     return tob_error_set(err, TOB_ERR_NOTFOUND,
-                         "no level '%s' in the store (levels: %s)", level,
-                         levels);
+                         "no level '%s' in the store (%slevels: %s)", level,
+                         near_ask(&near), levels);
 }
 
 tob_status_t tob_territory_vintage(tob_store_t *st, const char *level,
@@ -107,12 +109,14 @@ tob_status_t tob_territory_find(tob_store_t *st, const char *level,
         s = db_fail(st, "finding a territory", err);
     db_finalize(stmt);
     if (s == TOB_OK && *id == 0) {
+        char hint[NEAR_HINT_MAX];
+        db_code_hint(st, level, code, hint, sizeof hint);
         if (vintage != 0)
             return tob_error_set(err, TOB_ERR_NOTFOUND,
-                                 "no %s with code '%s' in vintage %d", level,
-                                 code, vintage);
-        return tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'",
-                             level, code);
+                                 "no %s with code '%s' in vintage %d%s", level,
+                                 code, vintage, hint);
+        return tob_error_set(err, TOB_ERR_NOTFOUND, "no %s with code '%s'%s",
+                             level, code, hint);
     }
     return s;
 }

@@ -112,9 +112,12 @@ static tob_status_t find_variable(tob_store_t *st, db_stmt_t *stmt,
     tob_status_t s = TOB_OK;
     if (rc == DB_ROW)
         read_variable(stmt, out);
-    else if (rc == DB_DONE)
-        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no variable '%s'", name);
-    else
+    else if (rc == DB_DONE) {
+        db_reset(stmt);
+        near_t near;
+        s = tob_error_set(err, TOB_ERR_NOTFOUND, "no variable '%s'%s", name,
+                          db_near_variable(st, &near, name));
+    } else
         s = db_fail(st, "reading a variable", err);
     db_reset(stmt);
     return s;

@@ -101,12 +101,14 @@ static tob_status_t read_cells(zone_run_t *z, tob_error_t *err)
                                      "level (%s)",
                                      z->cells[M_LEVEL]),
                        err);
+    near_t near;
     if (!tob_store_has_level(z->st, z->cells[M_LEVEL]))
-        return at_cell(z, M_LEVEL,
-                       tob_error_set(err, TOB_ERR_NOTFOUND,
-                                     "no level '%s' in the store",
-                                     z->cells[M_LEVEL]),
-                       err);
+        return at_cell(
+            z, M_LEVEL,
+            tob_error_set(err, TOB_ERR_NOTFOUND, "no level '%s' in the store%s",
+                          z->cells[M_LEVEL],
+                          db_near_level(z->st, &near, z->cells[M_LEVEL])),
+            err);
     return TOB_OK;
 }
 
@@ -158,11 +160,15 @@ static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
     db_reset(z->find);
     if (rc != DB_ROW && rc != DB_DONE)
         return db_fail(z->st, "finding a member", err);
+    char hint[NEAR_HINT_MAX];
     if (id == 0)
-        return at_cell(z, M_CODE,
-                       tob_error_set(err, TOB_ERR_INPUT, "no %s with code '%s'",
-                                     z->cells[M_LEVEL], z->cells[M_CODE]),
-                       err);
+        return at_cell(
+            z, M_CODE,
+            tob_error_set(err, TOB_ERR_INPUT, "no %s with code '%s'%s",
+                          z->cells[M_LEVEL], z->cells[M_CODE],
+                          db_code_hint(z->st, z->cells[M_LEVEL],
+                                       z->cells[M_CODE], hint, sizeof hint)),
+            err);
     char pair[TOB_LEVEL_NAME_MAX + TOB_CODE_MAX + 32];
     long long first = 0;
     snprintf(pair, sizeof pair, "%zu %lld", (size_t)(d - z->zones),

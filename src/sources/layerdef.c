@@ -5,6 +5,8 @@
 
 #include "srs_input.h"
 
+#include "base/near.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,10 +89,14 @@ static tob_status_t on_key(void *user, const char *section, const char *key,
                    ? TOB_OK
                    : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
+    near_t near;
+    near_start(&near, key);
+    near_offer_all(&near, key_names, N_KEYS);
     return tob_error_set(err, TOB_ERR_INPUT,
-                         "unknown key (expected level, label, src, layer, "
+                         "unknown key (%sexpected level, label, src, layer, "
                          "code, name, parent-code, vintage, where, s-srs, "
-                         "attribution)");
+                         "attribution)",
+                         near_ask(&near));
 }
 
 static char *dir_of(const char *path)

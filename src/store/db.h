@@ -10,6 +10,7 @@
 #ifndef TERROBS_STORE_DB_H
 #define TERROBS_STORE_DB_H
 
+#include "base/near.h"
 #include "terrobs/store.h"
 
 #include <stddef.h>
@@ -114,5 +115,20 @@ TOB_NODISCARD tob_status_t db_bulk_begin(tob_store_t *st, db_bulk_t **bulk,
 TOB_NODISCARD tob_status_t db_bulk_end(tob_store_t *st, db_bulk_t *bulk,
                                        tob_id_t source_id, tob_error_t *err);
 void db_bulk_free(db_bulk_t *bulk);
+
+/* "Did you mean" hints from the store's names (store_near.c), each
+ * " (did you mean 'x'?)" or "" and borrowed from near (or buf) until its
+ * next use. db_near_hint offers near the first column of each row of sql,
+ * with arg bound to its ?1 when not NULL; db_near_level and
+ * db_near_variable start near for the typed name first. */
+const char *db_near_hint(tob_store_t *st, near_t *near, const char *sql,
+                         const char *arg);
+const char *db_near_level(tob_store_t *st, near_t *near, const char *level);
+const char *db_near_variable(tob_store_t *st, near_t *near, const char *name);
+/* For a code with no territory of level: " (62193 is a commune code:
+ * Calais; epci codes are 9 characters)" when another level has it, else
+ * the level's codes near it, else "". Written into buf. */
+const char *db_code_hint(tob_store_t *st, const char *level, const char *code,
+                         char *buf, size_t size);
 
 #endif

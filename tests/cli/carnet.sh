@@ -30,7 +30,7 @@ run_fails 1 "edition date '31/02/2026' is not a date" $T carnet mq.sqlite \
 # unknown territory or level: exit 2, named
 run_fails 2 "no commune with code '97299'" $T carnet mq.sqlite \
     --level commune --code 97299 -o x.pdf
-run_fails 2 "no epci with code '1' \(no such level" $T carnet mq.sqlite \
+run_fails 2 "no level 'epci' in the store" $T carnet mq.sqlite \
     --level epci --code 1 -o x.pdf
 # a bad template names its line and key
 printf '[carnet]\nsections = cover\n[cover]\ncolour = red\n' >bad.ini

@@ -42,7 +42,7 @@ store_dump "$OBS" >before.sql
 run_fails 2 "points on surface outside their epci 1: 59350" \
     $T relate "$OBS" --child commune --parent epci --members wrong.csv \
     --child-key code_insee --parent-key siren_epci --strict
-run_fails 2 "wrong.csv: insee: no column 'insee'; columns: siren_epci, code_insee" \
+run_fails 2 "wrong.csv: insee: missing column 'insee'; columns: siren_epci, code_insee" \
     $T relate "$OBS" --child commune --parent epci --members wrong.csv \
     --child-key insee --parent-key siren_epci
 run_fails 2 "no level 'scot' in the store" \
