@@ -3,7 +3,9 @@
  * and one layer per map style of that level, whose classes and colours become a
  * graduated (choropleth), categorized (typology) or proportional-circle
  * renderer; project CRS = store CRS. The store path is written relative
- * to the project, so the folder can be moved as a whole. */
+ * to the project, so the folder can be moved as a whole. On a PostGIS
+ * store the layers are PostGIS sources (the connection without its
+ * password, the schema's views and queries). */
 #ifndef TERROBS_QGIS_H
 #define TERROBS_QGIS_H
 

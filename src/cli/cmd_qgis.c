@@ -25,6 +25,8 @@ static const char usage[] =
     "values as `terrobs map` does; territories without a value get a layer\n"
     "of their own. The project CRS is the store's; the store\n"
     "is referenced relative to the project, so keep them together.\n"
+    "On a PostGIS store the layers are PostGIS sources (the connection,\n"
+    "never its password: QGIS reads ~/.pgpass or PGPASSWORD, or asks).\n"
     "Styles whose level, variable or values are not in the store are left\n"
     "out with a note.\n"
     "\n"

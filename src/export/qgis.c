@@ -342,8 +342,17 @@ static tob_status_t read_styles(qgis_styles_t *styles,
 static tob_status_t build(qgis_project_t *p, qgis_styles_t *styles,
                           const char *path, tob_error_t *err)
 {
-    p->dbname = relative_store(tob_store_path(p->st), path);
-    tob_status_t s = crs_xml(p, tob_store_srid(p->st), err);
+    tob_status_t s = TOB_OK;
+    if (tob_store_is_pg(p->st)) {
+        /* The connection without its password: QGIS asks for it or
+         * reads ~/.pgpass, PGPASSWORD or its authentication database. */
+        char conninfo[2048];
+        s = db_pg_conninfo(p->st, conninfo, sizeof conninfo, err);
+        p->dbname = g_strdup(conninfo);
+    } else
+        p->dbname = relative_store(tob_store_path(p->st), path);
+    if (s == TOB_OK)
+        s = crs_xml(p, tob_store_srid(p->st), err);
     if (s == TOB_OK)
         s = read_extent(p, err);
     if (s == TOB_OK)

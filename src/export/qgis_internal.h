@@ -58,7 +58,8 @@ typedef struct qgis_layer {
 typedef struct qgis_project {
     tob_store_t *st;
     const tob_qgis_options_t *opts;
-    char *dbname; /* the store, relative to the project's folder */
+    char *dbname; /* the store, relative to the project's folder; on
+                   * PostgreSQL the connection (key='value'...), no password */
     char *crs;    /* <spatialrefsys>...</spatialrefsys> */
     GString *tree, *layers, *order;
     size_t n_layers, n_thematic, n_groups, n_left;

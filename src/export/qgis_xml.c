@@ -1,10 +1,12 @@
-/* qgis_xml.c - the XML QGIS 3 reads for a SpatiaLite layer, its fill and
- * marker symbols (<Option> maps) and its renderer: single symbol,
+/* qgis_xml.c - the XML QGIS 3 reads for a SpatiaLite or PostGIS layer, its fill
+ * and marker symbols (<Option> maps) and its renderer: single symbol,
  * graduated, categorized, or circles sized by a data-defined expression. */
 #include "qgis_internal.h"
+#include "store/db.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void qgis_xml_text(GString *b, const char *text)
@@ -43,15 +45,43 @@ static void uri_escape(GString *b, const char *text, char delim)
     }
 }
 
+/* PostGIS: dbname='x' host=... key='id' srid=N type=T
+ * table="schema"."view" (geom), or table="(SELECT ...)" in PostgreSQL's
+ * SQL, as QGIS's postgres provider writes it. */
+static void pg_table(GString *b, const qgis_project_t *p,
+                     const qgis_layer_t *layer)
+{
+    g_string_append_printf(b,
+                           "%s key='id' srid=%d type=%s"
+                           " checkPrimaryKeyUnicity='0' table=",
+                           p->dbname, tob_store_srid(p->st),
+                           layer->points ? "Point" : "MultiPolygon");
+    if (layer->table[0] != '(') {
+        g_string_append_printf(b, "\"%s\".\"%s\"", db_pg_schema(p->st),
+                               layer->table);
+        return;
+    }
+    char *sql = db_respell(p->st, layer->table);
+    g_string_append_c(b, '"');
+    uri_escape(b, sql != NULL ? sql : layer->table, '"');
+    g_string_append_c(b, '"');
+    free(sql);
+}
+
 /* dbname='x' key='id' table="t" (geom) sql=s, as QGIS writes it. */
-static void datasource(GString *b, const char *dbname,
+static void datasource(GString *b, const qgis_project_t *p,
                        const qgis_layer_t *layer)
 {
-    g_string_append(b, "dbname='");
-    uri_escape(b, dbname, '\'');
-    g_string_append(b, "' key='id' table=\"");
-    uri_escape(b, layer->table, '"');
-    g_string_append(b, "\" (geom) sql=");
+    if (tob_store_is_pg(p->st))
+        pg_table(b, p, layer);
+    else {
+        g_string_append(b, "dbname='");
+        uri_escape(b, p->dbname, '\'');
+        g_string_append(b, "' key='id' table=\"");
+        uri_escape(b, layer->table, '"');
+        g_string_append_c(b, '"');
+    }
+    g_string_append(b, " (geom) sql=");
     if (layer->subset != NULL)
         g_string_append(b, layer->subset);
 }
@@ -276,7 +306,7 @@ void qgis_add_layer(qgis_project_t *p, const qgis_layer_t *layer)
     char id[64];
     snprintf(id, sizeof id, "terrobs_layer_%zu", ++p->n_layers);
     GString *src = g_string_new(NULL);
-    datasource(src, p->dbname, layer);
+    datasource(src, p, layer);
     GString *b = p->layers;
     g_string_append_printf(b,
                            "<maplayer type=\"vector\" geometry=\"%s\""
@@ -293,17 +323,19 @@ void qgis_add_layer(qgis_project_t *p, const qgis_layer_t *layer)
     g_string_append(b, "</datasource>\n<layername>");
     qgis_xml_text(b, layer->name);
     g_string_append_printf(b, "</layername>\n<srs>%s</srs>\n", p->crs);
-    g_string_append(b, "<provider encoding=\"UTF-8\">spatialite</provider>\n");
+    const char *provider = tob_store_is_pg(p->st) ? "postgres" : "spatialite";
+    g_string_append_printf(b, "<provider encoding=\"UTF-8\">%s</provider>\n",
+                           provider);
     qgis_renderer_xml(b, layer->renderer);
     g_string_append(b, "<blendMode>0</blendMode>\n"
                        "<featureBlendMode>0</featureBlendMode>\n"
                        "<layerOpacity>1</layerOpacity>\n</maplayer>\n");
-    g_string_append_printf(p->tree,
-                           "<layer-tree-layer id=\"%s\" providerKey="
-                           "\"spatialite\" checked=\"Qt::%s\" expanded=\"%d\""
-                           " name=\"",
-                           id, layer->checked ? "Checked" : "Unchecked",
-                           layer->checked);
+    g_string_append_printf(
+        p->tree,
+        "<layer-tree-layer id=\"%s\" providerKey="
+        "\"%s\" checked=\"Qt::%s\" expanded=\"%d\""
+        " name=\"",
+        id, provider, layer->checked ? "Checked" : "Unchecked", layer->checked);
     qgis_xml_text(p->tree, layer->name);
     g_string_append(p->tree, "\" source=\"");
     qgis_xml_text(p->tree, src->str);

@@ -85,7 +85,7 @@ int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt)
 
 char *db_respell(tob_store_t *st, const char *sql)
 {
-    return dialect_sql(st->engine, st->srid, sql, NULL);
+    return dialect_sql_for_client(st->engine, st->srid, sql, st->schema);
 }
 
 db_stmt_t *db_wrap_sqlite(sqlite3_stmt *s)

@@ -93,8 +93,9 @@ tob_id_t db_last_insert_id(tob_store_t *st);
 int db_in_transaction(tob_store_t *st);
 
 /* The statement sql as the store's engine runs it (dialect.h), for a
- * program that reads the store itself (QGIS): malloc'd, NULL when out of
- * memory. */
+ * program that reads the store itself (QGIS), with no search path: on
+ * PostgreSQL the store's tables after FROM and JOIN are qualified with
+ * its schema. malloc'd, NULL when out of memory. */
 char *db_respell(tob_store_t *st, const char *sql);
 
 /* PostgreSQL: the connection's parameters as key='value' pairs (libpq's and

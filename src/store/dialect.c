@@ -6,6 +6,8 @@
  * below. */
 #include "dialect.h"
 
+#include "store_schema.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,8 +65,9 @@ typedef struct ctx {
     int max_param;
     dialect_params_t *params;
     int oom;
-    const char *start; /* of the whole statement */
-    int n_alias;       /* subqueries named */
+    const char *start;   /* of the whole statement */
+    int n_alias;         /* subqueries named */
+    const char *qualify; /* a client's SQL: the store's tables in it */
 } ctx_t;
 
 /* A macro or a respelled function: name(args) -> template, where @1..@9
@@ -597,6 +600,44 @@ static const char *pg_subquery(ctx_t *c, const char *w, const char *we,
     return close;
 }
 
+/* Whether w names a table of the schema (store_schema.h). */
+static int is_store_table(const char *w, size_t len)
+{
+    for (size_t part = 0; part < TOB_SCHEMA_N_PARTS; part++)
+        for (const char *p = TOB_SCHEMA_PARTS[part];
+             (p = strstr(p, "CREATE TABLE ")) != NULL;) {
+            p += strlen("CREATE TABLE ");
+            if (strncmp(p, "IF NOT EXISTS ", 14) == 0)
+                p += 14;
+            if (strncmp(p, w, len) == 0 && p[len] == ' ')
+                return 1;
+        }
+    return 0;
+}
+
+/* A client that does not set the search path (QGIS): FROM/JOIN table as
+ * FROM/JOIN "schema".table for the store's tables. Returns the position
+ * after the table, or NULL when w..we is not such a FROM or JOIN. */
+static const char *pg_qualify(ctx_t *c, const char *w, const char *we,
+                              const char *end, sbuf_t *out)
+{
+    const char *ns, *ne;
+    size_t len = (size_t)(we - w);
+    if (c->qualify == NULL ||
+        !(word_is(w, len, "FROM") || word_is(w, len, "JOIN")) ||
+        !next_word(we, end, &ns, &ne) || !is_store_table(ns, (size_t)(ne - ns)))
+        return NULL;
+    const char *after = skip_space(ne, end);
+    if (after < end && (*after == '(' || *after == '.'))
+        return NULL;
+    put(out, w, (size_t)(ns - w));
+    puts_(out, "\"");
+    puts_(out, c->qualify);
+    puts_(out, "\".");
+    put(out, ns, (size_t)(ne - ns));
+    return ne;
+}
+
 static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
 {
     int ignore = 0, depth = 0;
@@ -668,7 +709,12 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
             }
         }
         if (c->engine == DIALECT_PG) {
-            const char *next = pg_word(c, w, p, end, &ignore, out);
+            const char *next = pg_qualify(c, w, p, end, out);
+            if (next != NULL) {
+                p = next;
+                continue;
+            }
+            next = pg_word(c, w, p, end, &ignore, out);
             if (next != NULL) {
                 p = next;
                 continue;
@@ -686,9 +732,9 @@ int dialect_needs(dialect_engine_t engine, const char *sql)
 }
 
 static char *run(dialect_engine_t engine, int srid, int ddl, const char *sql,
-                 dialect_params_t *params)
+                 dialect_params_t *params, const char *qualify)
 {
-    ctx_t c = {engine, srid, ddl, 0, params, 0, sql, 0};
+    ctx_t c = {engine, srid, ddl, 0, params, 0, sql, 0, qualify};
     sbuf_t out = {NULL, 0, 0, 0};
     if (params != NULL) {
         params->names = NULL;
@@ -708,12 +754,18 @@ static char *run(dialect_engine_t engine, int srid, int ddl, const char *sql,
 char *dialect_sql(dialect_engine_t engine, int srid, const char *sql,
                   dialect_params_t *params)
 {
-    return run(engine, srid, 0, sql, params);
+    return run(engine, srid, 0, sql, params, NULL);
+}
+
+char *dialect_sql_for_client(dialect_engine_t engine, int srid, const char *sql,
+                             const char *schema)
+{
+    return run(engine, srid, 0, sql, NULL, schema);
 }
 
 char *dialect_ddl(dialect_engine_t engine, const char *ddl)
 {
-    return run(engine, 0, 1, ddl, NULL);
+    return run(engine, 0, 1, ddl, NULL, NULL);
 }
 
 void dialect_params_free(dialect_params_t *params)

@@ -42,6 +42,11 @@ typedef struct dialect_params {
  * (may be NULL) receives the parameter names for PostgreSQL. */
 char *dialect_sql(dialect_engine_t engine, int srid, const char *sql,
                   dialect_params_t *params);
+/* The same for a client that reads the store itself with no search path
+ * (QGIS): on PostgreSQL the store's tables after FROM and JOIN are
+ * qualified with schema. malloc'd. */
+char *dialect_sql_for_client(dialect_engine_t engine, int srid,
+                             const char *sql, const char *schema);
 /* Whether sql needs rewriting for engine (SQLite: only for the macros). */
 int dialect_needs(dialect_engine_t engine, const char *sql);
 void dialect_params_free(dialect_params_t *params);

@@ -2,8 +2,11 @@
 # layers and renderers checked against the store and `terrobs breaks`.
 . "$TOB_SRC/tests/cli/lib.sh"
 . "$TOB_SRC/tests/cli/qgis_store.inc"
+# The store: the file itself, or its copy in PostGIS (the _pg test).
+QS=$(new_store qgis)
+case $QS in PG:*) $T -q copy obs.sqlite "$QS" ;; *) QS=obs.sqlite ;; esac
 
-$T qgis obs.sqlite -o observatoire.qgs --styles styles 2>log.txt
+$T qgis "$QS" -o observatoire.qgs --styles styles 2>log.txt
 assert_contains log.txt "styles/epci-pop.style left out: no value of population_2021 for level epci"
 assert_contains log.txt "styles/qpv.style left out: no level 'qpv' in the store"
 assert_contains log.txt "wrote observatoire.qgs: 3 groups, 9 layers, 5 with a style's renderer \(7 styles read, 2 left out\)"
@@ -14,7 +17,19 @@ python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" $Q 
 assert_contains $Q "<projectCrs><spatialrefsys>"
 assert_contains $Q "<authid>EPSG:5490</authid>"
 assert_contains $Q "<ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"
-assert_contains $Q "<datasource>dbname=&apos;./obs.sqlite&apos; key=&apos;id&apos; table=&quot;commune&quot; \(geom\) sql=vintage = 2026</datasource>"
+case $QS in
+PG:*) # PostGIS sources: the connection (never its password), the view.
+    assert_contains $Q "<datasource>dbname=&apos;terrobs_test&apos; host=&apos;[^&]+&apos; port=&apos;[0-9]+&apos; user=&apos;terrobs&apos; key=&apos;id&apos; srid=5490 type=MultiPolygon checkPrimaryKeyUnicity=&apos;0&apos; table=&quot;$(pg_schema "$QS")&quot;.&quot;commune&quot; \(geom\) sql=vintage = 2026</datasource>"
+    assert_contains $Q '<provider encoding="UTF-8">postgres</provider>'
+    assert_contains $Q 'providerKey="postgres"'
+    $T -q qgis "$QS password=s3cret" -o pw.qgs --styles styles
+    ! grep -q s3cret pw.qgs || fail "the project holds the password"
+    rm pw.qgs
+    ;;
+*)
+    assert_contains $Q "<datasource>dbname=&apos;./obs.sqlite&apos; key=&apos;id&apos; table=&quot;commune&quot; \(geom\) sql=vintage = 2026</datasource>"
+    ;;
+esac
 # Groups: larger units on top; one layer per level's vintage.
 [ "$(grep -o '<layer-tree-group checked="Qt::Checked" expanded="1" name="[^"]*"' $Q |
     sed 's/.*name=//' | tr '\n' ' ')" = '"Département" "EPCI" "Commune" ' ] ||
@@ -70,18 +85,18 @@ assert_contains $Q '<category render="true" symbol="0" value="grande" label="Plu
 # Refuses to overwrite; errors: usage (1), bad input (2).
 cp $Q before.qgs
 run_fails 2 "observatoire.qgs: file exists; use --force" \
-    $T qgis obs.sqlite -o $Q --styles styles
+    $T qgis "$QS" -o $Q --styles styles
 cmp -s $Q before.qgs || fail "a refused qgis changed the project"
-$T -q qgis obs.sqlite -o $Q --styles styles --force
-run_fails 1 "must end in .qgs" $T qgis obs.sqlite -o x.qgz
-run_fails 1 "--styles 'nowhere' is not a folder" $T qgis obs.sqlite -o x.qgs --styles nowhere
-run_fails 1 "-o PROJECT.qgs is required" $T qgis obs.sqlite
+$T -q qgis "$QS" -o $Q --styles styles --force
+run_fails 1 "must end in .qgs" $T qgis "$QS" -o x.qgz
+run_fails 1 "--styles 'nowhere' is not a folder" $T qgis "$QS" -o x.qgs --styles nowhere
+run_fails 1 "-o PROJECT.qgs is required" $T qgis "$QS"
 cp "$DATA/qgis/broken.style.txt" styles/broken.style
-run_fails 2 "styles/broken.style:7: classes.k" $T qgis obs.sqlite -o x.qgs --styles styles
+run_fails 2 "styles/broken.style:7: classes.k" $T qgis "$QS" -o x.qgs --styles styles
 [ ! -e x.qgs ] || fail "a failed qgis left a project"
 ls | grep -q '\.tmp' && fail "temporary files left behind"
 # A project without styles: the levels alone.
 mkdir none
-$T -q qgis obs.sqlite -o bare.qgs --styles none
+$T -q qgis "$QS" -o bare.qgs --styles none
 [ "$(grep -c '<maplayer ' bare.qgs)" = 3 ] || fail "bare project: not 3 layers"
 echo "qgis.sh: ok"

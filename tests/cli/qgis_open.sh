@@ -4,7 +4,10 @@
 . "$TOB_SRC/tests/cli/lib.sh"
 sh "$TOB_SRC/tools/check-qgis.sh" --probe || exit 77
 . "$TOB_SRC/tests/cli/qgis_store.inc"
-$T -q qgis obs.sqlite -o observatoire.qgs --styles styles
+# The store: the file itself, or its copy in PostGIS (the _pg test).
+QS=$(new_store qgis)
+case $QS in PG:*) $T -q copy obs.sqlite "$QS" ;; *) QS=obs.sqlite ;; esac
+$T -q qgis "$QS" -o observatoire.qgs --styles styles
 sh "$TOB_SRC/tools/check-qgis.sh" observatoire.qgs map.png >qgis.json ||
     { cat qgis.json >&2; fail "QGIS found an invalid or empty layer"; }
 python3 - qgis.json <<'PY' || fail "QGIS's view of the project is wrong"
