@@ -52,14 +52,18 @@ var TOB = (function () {
     settle();
   }
 
-  /* Arcs are delta-coded integers; rings list arcs, ~i read backwards. */
+  /* Arcs are delta-coded integers; rings list arcs, ~i read backwards.
+   * Each vertex becomes one L.LatLng, shared by the neighbours whose
+   * border it is (Leaflet keeps a LatLng it is given): half the objects
+   * to make and collect on a national map. */
   function arcsOf(g) {
     if (g.decoded) return g.decoded;
+    var ox = g.origin[0], oy = g.origin[1], step = g.step;
     g.decoded = g.arcs.map(function (a) {
-      var pts = [], x = 0, y = 0;
+      var pts = new Array(a.length / 2), x = 0, y = 0;
       for (var i = 0; i < a.length; i += 2) {
         x += a[i]; y += a[i + 1];
-        pts.push([g.origin[1] + y * g.step, g.origin[0] + x * g.step]);
+        pts[i / 2] = new L.LatLng(oy + y * step, ox + x * step);
       }
       return pts;
     });
@@ -70,10 +74,13 @@ var TOB = (function () {
     return g.shapes[i].map(function (poly) {
       return poly.map(function (ring) {
         var pts = [];
-        ring.forEach(function (ref, k) {
-          var a = ref < 0 ? arcs[~ref].slice().reverse() : arcs[ref];
-          for (var j = k ? 1 : 0; j < a.length; j++) pts.push(a[j]);
-        });
+        for (var k = 0; k < ring.length; k++) {
+          var ref = ring[k], a = arcs[ref < 0 ? ~ref : ref], j;
+          if (ref < 0)
+            for (j = a.length - (k ? 2 : 1); j >= 0; j--) pts.push(a[j]);
+          else
+            for (j = k ? 1 : 0; j < a.length; j++) pts.push(a[j]);
+        }
         return pts;
       });
     });
