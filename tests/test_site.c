@@ -2,7 +2,9 @@
  * of the Nord, IGN ADMIN EXPRESS): simplified for the screen with shared
  * borders kept shared, neighbours show no overlap and no gap, where
  * simplifying each commune alone (the control) shows both. */
+#include "carnet/carnet_fmt.h"
 #include "site/site_geom.h"
+#include "site/site_internal.h"
 #include "store/db.h"
 #include "terrobs/load.h"
 #include "testutil.h"
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -253,11 +256,115 @@ static void test_no_simplification_keeps_areas(void **state)
     free(orig);
 }
 
+/* Counts in French on the pages: no "Ensemble des 1 départements", no
+ * "1 projets"; thousands grouped as everywhere. */
+static void test_french_counts(void **state)
+{
+    (void)state;
+    char buf[256];
+    carnet_level_total_text("Département", 1, 1, buf, sizeof buf);
+    assert_string_equal(buf, "Ensemble (1 département)");
+    carnet_level_total_text("Commune", 35357, 35357, buf, sizeof buf);
+    assert_string_equal(buf, "Ensemble des 35\xC2\xA0"
+                             "357 communes");
+    carnet_level_total_text("Commune", 12, 35357, buf, sizeof buf);
+    assert_string_equal(buf, "Ensemble des 12 communes renseignées (sur "
+                             "35\xC2\xA0"
+                             "357)");
+    carnet_level_total_text("EPCI", 1, 39, buf, sizeof buf);
+    assert_string_equal(buf, "Ensemble (1 EPCI renseigné sur 39)");
+    carnet_level_total_text("EPCI", 39, 39, buf, sizeof buf);
+    assert_string_equal(buf, "Ensemble des 39 EPCI");
+    tob_variable_t v = {.decimals = 0};
+    const char *const cases[][3] = {
+        {"projets", "1", "1\xC2\xA0projet"},
+        {"projets", "0", "0\xC2\xA0projet"},
+        {"projets", "2", "2\xC2\xA0projets"},
+        {"habitants", "0.5", "0,5\xC2\xA0habitant"},
+        {"ménages", "1", "1\xC2\xA0ménage"},
+        {"mois", "1", "1\xC2\xA0mois"},
+        {"%", "1", "1\xC2\xA0%"},
+        {"hab./km²", "1", "1\xC2\xA0hab./km²"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(v.unit, sizeof v.unit, "%s", cases[i][0]);
+        v.decimals = strchr(cases[i][1], '.') ? 1 : 0;
+        carnet_fmt_value(atof(cases[i][1]), &v, buf, sizeof buf);
+        assert_string_equal(buf, cases[i][2]);
+    }
+}
+
+static size_t count_of(const char *text, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* An evolution chart: inline SVG with its text alternative, a point per
+ * year of each series, and the carnet's table (every year, the change). */
+static void test_evolution_chart(void **state)
+{
+    (void)state;
+    tob_variable_t meta = {.name = "population", .decimals = 0};
+    snprintf(meta.label, sizeof meta.label, "Population municipale 2021");
+    snprintf(meta.unit, sizeof meta.unit, "habitants");
+    site_evo_t e = {.meta = &meta, .n_years = 4, .n_series = 2};
+    const int years[] = {2010, 2015, 2018, 2021};
+    const double values[2][4] = {{33004, 32500, 32000, 31425},
+                                 {2605238, 2607000, 2610000, 2611293}};
+    memcpy(e.years, years, sizeof years);
+    for (size_t s = 0; s < 2; s++)
+        memcpy(e.values[s], values[s], sizeof values[s]);
+    snprintf(e.labels[0], sizeof e.labels[0], "Cambrai");
+    snprintf(e.labels[1], sizeof e.labels[1], "Nord");
+    char *html = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&html, &len);
+    site_evolution_html(fp, &e, 3);
+    fclose(fp);
+    assert_non_null(strstr(html, "role=\"img\" aria-labelledby=\"evo-3-t "
+                                 "evo-3-d\""));
+    assert_non_null(strstr(html, "<title id=\"evo-3-t\">Population "
+                                 "municipale (base 100 en 2010)</title>"));
+    assert_non_null(strstr(html, "Cambrai : 33\xC2\xA0"
+                                 "004\xC2\xA0"
+                                 "habitants en 2010, 31\xC2\xA0"
+                                 "425\xC2\xA0"
+                                 "habitants en 2021 (-4,8\xC2\xA0%)"));
+    assert_int_equal(count_of(html, "<polyline"), 2);
+    assert_int_equal(count_of(html, "<circle"), 8);
+    for (size_t y = 0; y < 4; y++) {
+        char head[64];
+        snprintf(head, sizeof head, "<th scope=\"col\" class=\"n\">%d</th>",
+                 years[y]);
+        assert_non_null(strstr(html, head));
+    }
+    assert_non_null(strstr(html, "<caption>Population municipale "
+                                 "(habitants)</caption>"));
+    assert_non_null(strstr(html, "<th scope=\"row\">Nord</th><td class=\"n\">"
+                                 "2\xC2\xA0"
+                                 "605\xC2\xA0"
+                                 "238</td>"));
+    assert_non_null(strstr(html, "<td class=\"n\">+0,2\xC2\xA0%</td>"));
+    free(html);
+    /* one year is no evolution */
+    e.n_years = 1;
+    fp = open_memstream(&html, &len);
+    site_evolution_html(fp, &e, 4);
+    fclose(fp);
+    assert_int_equal(len, 0);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_borders_no_gap_no_overlap),
         cmocka_unit_test(test_no_simplification_keeps_areas),
+        cmocka_unit_test(test_french_counts),
+        cmocka_unit_test(test_evolution_chart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

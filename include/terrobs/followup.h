@@ -34,6 +34,15 @@ TOB_API TOB_NODISCARD tob_status_t
 tob_followup_contracts(tob_store_t *st, const char *level, const char *code,
                        tob_date_t ref, tob_report_t **out, tob_error_t *err);
 
+/* The follow-up of one contract, by its code: the section
+ * tob_followup_contracts() gives it, under a title naming it. Errors:
+ * TOB_ERR_NOTFOUND (no such contract), TOB_ERR_SQLITE, TOB_ERR_NOMEM. */
+TOB_API TOB_NODISCARD tob_status_t tob_followup_contract(tob_store_t *st,
+                                                         const char *code,
+                                                         tob_date_t ref,
+                                                         tob_report_t **out,
+                                                         tob_error_t *err);
+
 /* The dashboard of GUP site `site` at ref: signalements dated on or before
  * ref; open = not closed on ref; the closing delay is closing date minus
  * date, in days (median of those closed by ref); an action is overdue when

@@ -242,16 +242,16 @@ static tob_status_t draw_lines(void *user, cairo_t *cr, PangoContext *pango,
     return tob_chart_lines(cr, pango, r, &job->chart, err);
 }
 
-/* "Population municipale" from "Population municipale 2021". */
-static void label_without_year(const evo_t *e, char *buf, size_t size)
+void carnet_series_label(const tob_variable_t *meta, const int *years,
+                         size_t n_years, char *buf, size_t size)
 {
-    const char *label = e->meta->label[0] ? e->meta->label : e->meta->name;
+    const char *label = meta->label[0] ? meta->label : meta->name;
     size_t n = strlen(label);
     /* The label of a series named by year (population_2015, ...) is the
      * first variable's: any year of the series ends it, not only the last. */
-    for (size_t i = 0; i < e->n; i++) {
+    for (size_t i = 0; i < n_years; i++) {
         char year[16];
-        snprintf(year, sizeof year, " %d", e->years[i]);
+        snprintf(year, sizeof year, " %d", years[i]);
         size_t y = strlen(year);
         if (n > y && strcmp(label + n - y, year) == 0) {
             n -= y;
@@ -259,6 +259,34 @@ static void label_without_year(const evo_t *e, char *buf, size_t size)
         }
     }
     snprintf(buf, size, "%.*s", (int)n, label);
+}
+
+void carnet_fmt_evolution(double v, const tob_variable_t *meta, char *buf,
+                          size_t size)
+{
+    tob_fmt_number_fr(v, meta->decimals >= 0 ? meta->decimals : 1, buf, size);
+}
+
+void carnet_fmt_change(double first, double last, const tob_variable_t *meta,
+                       char *buf, size_t size)
+{
+    int points = strcmp(meta->unit, "%") == 0;
+    double change = points       ? last - first
+                    : first != 0 ? 100 * (last - first) / first
+                                 : NAN;
+    char num[TOB_FMT_MAX];
+    tob_fmt_number_fr(change, 1, num, sizeof num);
+    snprintf(buf, size, "%s%s%s", isfinite(change) && change > 0 ? "+" : "",
+             num,
+             !isfinite(change) ? ""
+             : points          ? "\xC2\xA0pt"
+                               : "\xC2\xA0%");
+}
+
+/* "Population municipale" from "Population municipale 2021". */
+static void label_without_year(const evo_t *e, char *buf, size_t size)
+{
+    carnet_series_label(e->meta, e->years, e->n, buf, size);
 }
 
 /* Each series over its first year's value, times 100. */
@@ -317,23 +345,15 @@ static tob_status_t evo_table(carnet_ctx_t *ctx, const evo_t *e,
         cols[i + 1] = (tob_table_column_t){heads[i], 0, TOB_ALIGN_RIGHT};
     }
     cols[nc - 1] = (tob_table_column_t){"Évolution", 0, TOB_ALIGN_RIGHT};
-    int points = strcmp(e->meta->unit, "%") == 0;
-    int decimals = e->meta->decimals >= 0 ? e->meta->decimals : 1;
     for (size_t s = 0; s < e->n_series; s++) {
         grid[s * nc] = e->labels[s];
         for (size_t i = 0; i < e->n; i++) {
-            tob_fmt_number_fr(e->values[s][i], decimals, cells[s][i], EVO_CELL);
+            carnet_fmt_evolution(e->values[s][i], e->meta, cells[s][i],
+                                 EVO_CELL);
             grid[s * nc + i + 1] = cells[s][i];
         }
-        double a = e->values[s][0], b = e->values[s][e->n - 1];
-        double change = points ? b - a : a != 0 ? 100 * (b - a) / a : NAN;
-        char num[TOB_FMT_MAX];
-        tob_fmt_number_fr(change, 1, num, sizeof num);
-        snprintf(cells[s][e->n], EVO_CELL, "%s%.40s%s",
-                 isfinite(change) && change > 0 ? "+" : "", num,
-                 !isfinite(change) ? ""
-                 : points          ? "\xC2\xA0pt"
-                                   : "\xC2\xA0%");
+        carnet_fmt_change(e->values[s][0], e->values[s][e->n - 1], e->meta,
+                          cells[s][e->n], EVO_CELL);
         grid[s * nc + nc - 1] = cells[s][e->n];
     }
     char label[256], caption[512];

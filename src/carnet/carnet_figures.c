@@ -17,6 +17,25 @@
 #include <string.h>
 #include <strings.h>
 
+/* How much of a unit to write: a plural word ("habitants", "projets")
+ * loses its s below 2, as French counts say "1 projet", "0,5 habitant";
+ * symbols (%, km², €/hab.) and words whose s is not a plural's (mois,
+ * fois, pays) are kept whole. */
+static size_t unit_length(const char *unit, int singular)
+{
+    size_t n = strlen(unit);
+    if (!singular || n < 3 || unit[n - 1] != 's')
+        return n;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)unit[i]) || (unit[i] & 0x80)))
+            return n;
+    char before = unit[n - 2];
+    return before == 'i' || before == 'u' || before == 's' || before == 'y' ||
+                   before == 'o'
+               ? n
+               : n - 1;
+}
+
 void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
                       size_t size)
 {
@@ -28,7 +47,8 @@ void carnet_fmt_value(double v, const tob_variable_t *meta, char *buf,
     if (!isfinite(v) || meta->unit[0] == '\0')
         snprintf(buf, size, "%s", num);
     else
-        snprintf(buf, size, "%s\xC2\xA0%s", num, meta->unit);
+        snprintf(buf, size, "%s\xC2\xA0%.*s", num,
+                 (int)unit_length(meta->unit, fabs(v) < 2), meta->unit);
 }
 
 int carnet_var_year(const tob_variable_t *meta, int fallback)
@@ -141,19 +161,38 @@ static tob_status_t reference(carnet_ctx_t *ctx, const char *level,
                            err);
 }
 
+void carnet_level_total_text(const char *label, size_t known, size_t all,
+                             char *buf, size_t size)
+{
+    char plural[128], one[128], forms[320], count[360], of[TOB_FMT_MAX];
+    carnet_level_plural(label, plural, sizeof plural);
+    /* the singular as the plural writes it: "commune", "EPCI" */
+    size_t n = strlen(plural);
+    int acronym = strcmp(plural, label) == 0;
+    snprintf(one, sizeof one, "%.*s", (int)(acronym || n == 0 ? n : n - 1),
+             plural);
+    const char *part = "";
+    if (known != all)
+        part = carnet_level_feminine(label) ? " renseignée" : " renseigné";
+    snprintf(forms, sizeof forms, "|%s%s|%s%s%s", one, part, plural, part,
+             known != all ? "s" : "");
+    fr_count((long long)known, forms, count, sizeof count);
+    tob_fmt_number_fr((double)all, 0, of, sizeof of);
+    if (known >= 2 && known == all)
+        snprintf(buf, size, "Ensemble des %s", count);
+    else if (known >= 2)
+        snprintf(buf, size, "Ensemble des %s (sur %s)", count, of);
+    else if (known == all)
+        snprintf(buf, size, "Ensemble (%s)", count);
+    else
+        snprintf(buf, size, "Ensemble (%s sur %s)", count, of);
+}
+
 void carnet_level_total_label(const carnet_ctx_t *ctx, size_t n, char *buf,
                               size_t size)
 {
-    char plural[128];
-    carnet_level_plural(ctx->terr->self.level_label, plural, sizeof plural);
-    if (n == ctx->peers->n_ids)
-        snprintf(buf, size, "Ensemble des %zu %s", n, plural);
-    else
-        snprintf(buf, size, "Ensemble des %zu %s %s (sur %zu)", n, plural,
-                 carnet_level_feminine(ctx->terr->self.level_label)
-                     ? "renseignées"
-                     : "renseignés",
-                 ctx->peers->n_ids);
+    carnet_level_total_text(ctx->terr->self.level_label, n, ctx->peers->n_ids,
+                            buf, size);
 }
 
 /* The level's combined value over the peers that have one; NaN when

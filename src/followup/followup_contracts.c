@@ -498,3 +498,40 @@ tob_status_t tob_followup_contracts(tob_store_t *st, const char *level,
     *out = c.rep;
     return TOB_OK;
 }
+
+tob_status_t tob_followup_contract(tob_store_t *st, const char *code,
+                                   tob_date_t ref, tob_report_t **out,
+                                   tob_error_t *err)
+{
+    *out = NULL;
+    ctx_t c = {.st = st};
+    db_stmt_t *q = NULL;
+    char title[600];
+    tob_status_t s = db_prepare(
+        st, "SELECT id, name FROM contract WHERE code = ?1", &q, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_text(q, 1, code);
+    if (db_step(q) == DB_ROW) {
+        c.contract = db_column_int64(q, 0);
+        snprintf(title, sizeof title, "Suivi du contrat - %s", str(q, 1));
+    } else
+        s = tob_error_set(err, TOB_ERR_NOTFOUND,
+                          "no contract '%s' in the store", code);
+    db_finalize(q);
+    if (s == TOB_OK)
+        s = tob_report_create(title, &c.rep, err);
+    snprintf(c.ref_iso, sizeof c.ref_iso, "%04d-%02d-%02d", ref.y, ref.m,
+             ref.d);
+    tob_fmt_date_fr(ref.y, ref.m, ref.d, c.ref_fr, sizeof c.ref_fr);
+    if (s == TOB_OK) {
+        tob_report_paragraph(c.rep, "Situation au %s.", c.ref_fr);
+        s = contract_section(&c, err);
+    }
+    if (s != TOB_OK) {
+        tob_report_destroy(c.rep);
+        return s;
+    }
+    *out = c.rep;
+    return TOB_OK;
+}

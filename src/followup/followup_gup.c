@@ -248,10 +248,12 @@ static tob_status_t summary(ctx_t *c, tob_error_t *err)
              reports, sizeof reports);
     fr_count(all.n_open, "aucun ouvert|ouvert|ouverts", opened, sizeof opened);
     fr_count(all.n_closed, "aucun clos|clos|clos", closed, sizeof closed);
+    /* "n.d." ends the sentence itself: no second period */
     tob_report_paragraph(c->rep,
                          "Situation au %s : %s, %s, %s ; délai médian de "
-                         "clôture : %s.",
-                         c->ref_fr, reports, opened, closed, med);
+                         "clôture : %s%s",
+                         c->ref_fr, reports, opened, closed, med,
+                         isnan(all.median) ? "" : ".");
     char actions[64], done[48], overdue[48];
     fr_count(all.n_actions, "Aucune action|action|actions", actions,
              sizeof actions);

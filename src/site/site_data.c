@@ -299,11 +299,9 @@ static const site_series_t *find_series(const site_run_t *run,
     return NULL;
 }
 
-/* The combined value of the level, as the carnet gives it: a sum, a ratio
- * of sums, a weighted mean over the territories that have every part; NaN
- * for means and for parts the site does not carry. */
-static double level_total(const site_run_t *run, const site_level_t *lv,
-                          const site_series_t *se, size_t *n_known)
+double site_level_total(const site_run_t *run, const site_level_t *lv,
+                        const site_series_t *se, const unsigned char *mask,
+                        size_t *n_known)
 {
     const tob_variable_t *v = run->vars[se->var];
     const site_series_t *num = se, *den = NULL;
@@ -324,7 +322,8 @@ static double level_total(const site_run_t *run, const site_level_t *lv,
     size_t n = 0;
     for (size_t i = 0; i < lv->n; i++) {
         double x = num->values[i], w = den ? den->values[i] : 1;
-        if (!isfinite(x) || !isfinite(w) || !isfinite(se->values[i]))
+        if (!isfinite(x) || !isfinite(w) || !isfinite(se->values[i]) ||
+            (mask != NULL && !mask[i]))
             continue;
         n++;
         sum += v->aggregate == TOB_AGG_WEIGHTED_MEAN ? x * w : x;
@@ -383,7 +382,7 @@ static tob_status_t level_stats(const site_run_t *run, site_level_t *lv,
         site_series_t *se = &lv->series[s];
         if (series_ranks(se, lv->n) != 0)
             return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        se->total = level_total(run, lv, se, &se->total_known);
+        se->total = site_level_total(run, lv, se, NULL, &se->total_known);
     }
     return TOB_OK;
 }

@@ -1,9 +1,10 @@
 /* site_followup.c - the coordinators' pages: suivi.html lists the
- * contracts and GUP sites; a page per contracted territory (each of its
- * contracts: phases, projects by status and axis, late projects, funding)
+ * contracts and GUP sites; a page per contract (phases, projects by
+ * status and axis, engaged ratio, late projects, funding)
  * and per GUP site (signalements per volet, open and closed, median delay,
  * overdue actions, per referent), from the followup module's reports at
- * the edition date. Then the downloads: each level's values as CSV and
+ * the edition date, linked from suivi.html and from the pages of their
+ * territories. Then the downloads: each level's values as CSV and
  * GeoPackage with their metadata, made by the export module. */
 #include "site_internal.h"
 
@@ -27,7 +28,7 @@ static const char SQL_CONTRACTS[] =
     " coalesce(t.name, c.territory_code) FROM contract c"
     " LEFT JOIN territory t ON t.level = c.territory_level"
     " AND t.code = c.territory_code"
-    " GROUP BY c.id ORDER BY c.territory_level, c.territory_code, c.code";
+    " GROUP BY c.id ORDER BY c.code";
 static const char SQL_SITES[] =
     "SELECT code, name, commune_code FROM gup_site ORDER BY code";
 
@@ -53,8 +54,7 @@ static tob_status_t report_page(site_run_t *run, const tob_report_t *r,
           "</p>\n<h1>",
           m.fp);
     html_put(m.fp, site_report_title(r));
-    fprintf(m.fp, "</h1>\n<p class=\"note\">Situation au %s.</p>\n",
-            run->today);
+    fputs("</h1>\n", m.fp); /* the report says its date */
     site_report_html(m.fp, r, 2);
     site_page_foot(run, m.fp, "../");
     fputs("</body>\n</html>\n", m.fp);
@@ -62,6 +62,14 @@ static tob_status_t report_page(site_run_t *run, const tob_report_t *r,
     return site_mem_emit(run, &m, rel, err);
 }
 
+void site_contract_page(const char *code, char *buf, size_t size)
+{
+    char safe[96];
+    site_safe_code(code, safe, sizeof safe);
+    snprintf(buf, size, "f/contrat-%s.html", safe);
+}
+
+/* A page per contract, listed with its territory (a link to its page). */
 static tob_status_t contract_pages(site_run_t *run, FILE *index,
                                    tob_error_t *err)
 {
@@ -69,30 +77,31 @@ static tob_status_t contract_pages(site_run_t *run, FILE *index,
     tob_status_t status = db_prepare(run->st, SQL_CONTRACTS, &s, err);
     if (status != TOB_OK)
         return status;
-    char last[512] = "";
     int any = 0;
     while (status == TOB_OK && db_step(s) == DB_ROW) {
         const char *level = db_column_str(s, 2), *code = db_column_str(s, 3);
-        char safe[96], rel[256], key[512];
-        site_safe_code(code, safe, sizeof safe);
-        snprintf(rel, sizeof rel, "f/contrats-%s-%s.html", level, safe);
-        snprintf(key, sizeof key, "%s/%s", level, code);
+        char rel[256];
+        site_contract_page(db_column_str(s, 0), rel, sizeof rel);
         if (!any)
             fputs("<h2>Contrats</h2>\n<ul>\n", index);
         any = 1;
         fprintf(index, "<li><a href=\"%s\">", rel);
         html_put(index, db_column_str(s, 1));
         fputs("</a> (", index);
+        const site_level_t *lv = site_level_find(run, level);
+        size_t k = lv ? site_terr_index(lv, code) : (size_t)-1;
+        if (k != (size_t)-1) {
+            fputs("<a href=\"", index);
+            html_put(index, lv->terrs[k].page);
+            fputs("\">", index);
+        }
         html_put(index, db_column_str(s, 4));
-        fputs(")</li>\n", index);
-        if (strcmp(key, last) == 0)
-            continue; /* one page per territory holds all its contracts */
-        snprintf(last, sizeof last, "%s", key);
+        fputs(k != (size_t)-1 ? "</a>)</li>\n" : ")</li>\n", index);
         tob_report_t *r = NULL;
-        status = tob_followup_contracts(run->st, level, code, ref_date(run), &r,
-                                        err);
+        status = tob_followup_contract(run->st, db_column_str(s, 0),
+                                       ref_date(run), &r, err);
         if (status == TOB_OK)
-            status = report_page(run, r, rel, db_column_str(s, 4), err);
+            status = report_page(run, r, rel, db_column_str(s, 1), err);
         tob_report_destroy(r);
     }
     db_finalize(s);

@@ -136,6 +136,13 @@ void site_data_free(site_run_t *run);
 tob_status_t site_data_write(site_run_t *run, tob_error_t *err);
 /* The level called name among those written, NULL if none. */
 const site_level_t *site_level_find(const site_run_t *run, const char *name);
+/* The combined value of se at its level, as the carnet gives it: a sum,
+ * a ratio of sums, a weighted mean over the territories that have every
+ * part (and mask[i] when mask is not NULL); NaN for means and for parts
+ * the site does not carry. *n_known: the territories counted. */
+double site_level_total(const site_run_t *run, const site_level_t *lv,
+                        const site_series_t *se, const unsigned char *mask,
+                        size_t *n_known);
 /* A code as a file name: [A-Za-z0-9_-] kept (not a leading '-'), any
  * other byte '_' (site.js's pageOf() does the same). */
 void site_safe_code(const char *code, char *buf, size_t size);
@@ -158,6 +165,28 @@ tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
 tob_status_t site_write_followup(site_run_t *run, tob_error_t *err);
 tob_status_t site_write_downloads(site_run_t *run, tob_store_t *st,
                                   tob_error_t *err);
+/* "f/contrat-CT59-CAMBRESIS.html": the page of a contract. */
+void site_contract_page(const char *code, char *buf, size_t size);
+
+/* ---- charts (site_charts.c) ---------------------------------------------- */
+
+#define SITE_EVO_SERIES 3 /* the territory, its département, its level */
+#define SITE_EVO_YEARS 16
+
+/* An evolution: a value per year of each series (NaN = missing). */
+typedef struct site_evo {
+    const tob_variable_t *meta; /* of the last year: label, unit */
+    int years[SITE_EVO_YEARS];
+    size_t n_years, n_series;
+    char labels[SITE_EVO_SERIES][400];
+    double values[SITE_EVO_SERIES][SITE_EVO_YEARS];
+} site_evo_t;
+
+/* The evolution as the carnet shows it: a base-100 line chart in inline
+ * SVG (its text alternative in <title> and <desc>) and the values table;
+ * id makes the elements' ids unique in the page. Nothing for fewer than
+ * two years. */
+void site_evolution_html(FILE *fp, const site_evo_t *e, int id);
 
 /* The embedded assets (site_assets.c, generated from src/site/assets/). */
 extern const unsigned char site_asset_js[];

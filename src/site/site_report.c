@@ -8,8 +8,16 @@
 #include "followup/report_doc.h"
 #include "site_report.h"
 
+#include <string.h>
+
 static void put_table(FILE *fp, const report_table_t *t)
 {
+    if (t->n_rows == 0) { /* headers over nothing: a line says so */
+        fputs("<p class=\"empty\"><strong>", fp);
+        html_put(fp, t->title ? t->title : "");
+        fputs("</strong> : néant.</p>\n", fp);
+        return;
+    }
     fputs("<table class=\"data\">", fp);
     if (t->title != NULL && t->title[0]) {
         fputs("<caption>", fp);
@@ -62,4 +70,13 @@ void site_report_html(FILE *fp, const tob_report_t *r, int level)
 const char *site_report_title(const tob_report_t *r)
 {
     return r->title ? r->title : "";
+}
+
+int site_report_has_heading(const tob_report_t *r, const char *text)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->blocks[i].kind == REPORT_HEADING &&
+            strcmp(r->blocks[i].text, text) == 0)
+            return 1;
+    return 0;
 }

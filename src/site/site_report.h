@@ -9,6 +9,9 @@
 /* Writes the report's blocks; headings are <h{level}>. */
 void site_report_html(FILE *fp, const tob_report_t *r, int level);
 
+/* Whether the report has a heading reading text. */
+int site_report_has_heading(const tob_report_t *r, const char *text);
+
 /* The report's title, borrowed. */
 const char *site_report_title(const tob_report_t *r);
 

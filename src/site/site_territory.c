@@ -8,6 +8,7 @@
 #include "site_internal.h"
 
 #include "base/html.h"
+#include "base/plural_fr.h"
 
 #include "carnet/carnet_fmt.h"
 #include "site_report.h"
@@ -37,6 +38,8 @@ static const char SQL_COMMUNES[] =
     " SELECT DISTINCT t.code FROM down JOIN territory t ON t.id = down.id"
     " WHERE t.level = 'commune' AND down.depth > 0 ORDER BY t.code";
 static const char SQL_HAS_CONTRACTS[] = "SELECT count(*) FROM contract";
+static const char SQL_CONTRACT_NAMES[] =
+    "SELECT code, name FROM contract ORDER BY code";
 static const char SQL_GUP_SITES[] =
     "SELECT s.code, s.name FROM gup_site s WHERE s.commune_code = ?1 OR"
     " s.commune_code IN (SELECT value FROM json_each(?2)) ORDER BY s.code";
@@ -56,7 +59,9 @@ typedef struct page_ctx {
      * one another (computed from its members, they are not cheap) */
     char cached_dep[64];
     const site_level_t *cached_level;
-    double *dep_values; /* one per series of cached_level */
+    double *dep_values;       /* one per series of cached_level */
+    struct evo_group *groups; /* the level's evolutions */
+    size_t n_groups;
 } page_ctx_t;
 
 static void put_value_cell(FILE *fp, double v, const tob_variable_t *meta)
@@ -71,13 +76,7 @@ static void put_value_cell(FILE *fp, double v, const tob_variable_t *meta)
 static void total_label(const site_level_t *lv, size_t known, char *buf,
                         size_t size)
 {
-    char plural[160];
-    carnet_level_plural(lv->label, plural, sizeof plural);
-    if (known == lv->n)
-        snprintf(buf, size, "Ensemble des %zu %s", lv->n, plural);
-    else
-        snprintf(buf, size, "Ensemble des %zu %s renseignés (sur %zu)", known,
-                 plural, lv->n);
+    carnet_level_total_text(lv->label, known, lv->n, buf, size);
 }
 
 /* The département's value of a series, through values.h. */
@@ -111,8 +110,6 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         fputs("<p>Aucun indicateur pour ce territoire.</p>\n", fp);
         return;
     }
-    char plural[160];
-    carnet_level_plural(lv->label, plural, sizeof plural);
     fputs("<h2 id=\"chiffres\">Chiffres clés</h2>\n"
           "<div class=\"reference\"><label for=\"reference\">Comparer "
           "avec</label><select id=\"reference\"><option value=\"\">— "
@@ -125,10 +122,11 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         html_put(fp, c->dep_name);
         fputs("</option>", fp);
     }
-    fprintf(fp,
-            "<option value=\"r%d\">Ensemble des %zu %s</option>"
-            "</optgroup></select></div>\n",
-            has_dep, lv->n, plural);
+    char all[400];
+    total_label(lv, lv->n, all, sizeof all);
+    fprintf(fp, "<option value=\"r%d\">", has_dep);
+    html_put(fp, all);
+    fputs("</option></optgroup></select></div>\n", fp);
     fputs("<table class=\"data figures\"><caption>Chiffres clés : valeur, "
           "rang et références</caption>\n<thead><tr><th scope=\"col\">"
           "Indicateur</th><th scope=\"col\" class=\"n\">Valeur</th>"
@@ -139,11 +137,11 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         html_put(fp, c->dep_name);
         fputs("</th>", fp);
     }
-    fprintf(fp,
-            "<th scope=\"col\" class=\"n\">Ensemble des %s (%zu)</th>"
-            "<th scope=\"col\" class=\"n\" id=\"ref-head\">Référence</th>"
-            "</tr></thead>\n<tbody>\n",
-            plural, lv->n);
+    fputs("<th scope=\"col\" class=\"n\">", fp);
+    html_put(fp, all);
+    fputs("</th><th scope=\"col\" class=\"n\" id=\"ref-head\">Référence"
+          "</th></tr></thead>\n<tbody>\n",
+          fp);
     /* refs: [{label, values: {"var/year": text}}] for site.js */
     fputs("[", refs);
     for (int pass = has_dep ? 0 : 1; pass < 2; pass++) {
@@ -196,6 +194,161 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         fputs("<td class=\"n ref\"></td></tr>\n", fp);
     }
     fputs("</tbody></table>\n", fp);
+}
+
+/* ---- evolutions ---------------------------------------------------------- */
+
+/* An evolution of the level: its series (a variable's years, or
+ * variables named by year), and the level's values over the territories
+ * with a value every year, as the carnet — computed once per level. */
+typedef struct evo_group {
+    size_t sel[SITE_EVO_YEARS]; /* indices in lv->series, in year order */
+    int years[SITE_EVO_YEARS];
+    size_t n, n_known;
+    double total[SITE_EVO_YEARS];
+} evo_group_t;
+
+/* The series of var in lv: how many, the first max in sel and years. */
+static size_t series_of_var(const site_level_t *lv, size_t var, size_t *sel,
+                            int *years, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < lv->n_series; k++)
+        if (lv->series[k].var == var) {
+            if (n < max) {
+                sel[n] = k;
+                years[n] = lv->series[k].year;
+            }
+            n++;
+        }
+    return n;
+}
+
+/* A variable named with its year ("population_2015"): the length of the
+ * name before "_2015", 0 if it is not so named. */
+static size_t year_stem(const tob_variable_t *meta)
+{
+    size_t n = strlen(meta->name);
+    return carnet_var_year(meta, 0) != 0 && n > 5 && meta->name[n - 5] == '_'
+               ? n - 5
+               : 0;
+}
+
+/* The variables named with their years that share v's stem, v first of
+ * them, into g (in year order); 0 when v is not the first. */
+static size_t named_by_year(const site_run_t *run, const site_level_t *lv,
+                            size_t v, evo_group_t *g)
+{
+    size_t stem = year_stem(run->vars[v]), k;
+    int ignored;
+    g->n = 0;
+    if (stem == 0 || series_of_var(lv, v, &k, &ignored, 1) != 1)
+        return 0;
+    for (size_t w = 0; w < run->n_vars; w++) {
+        const tob_variable_t *o = run->vars[w];
+        if (year_stem(o) != stem ||
+            strncmp(o->name, run->vars[v]->name, stem) != 0 ||
+            series_of_var(lv, w, &k, &ignored, 1) != 1)
+            continue;
+        if (w < v)
+            return g->n = 0; /* the group is its first variable's */
+        if (g->n == SITE_EVO_YEARS)
+            break;
+        int year = carnet_var_year(o, 0);
+        size_t at = g->n++;
+        while (at > 0 && g->years[at - 1] > year) { /* insertion */
+            g->years[at] = g->years[at - 1], g->sel[at] = g->sel[at - 1];
+            at--;
+        }
+        g->years[at] = year, g->sel[at] = k;
+    }
+    return g->n;
+}
+
+static void group_totals(const site_run_t *run, const site_level_t *lv,
+                         evo_group_t *g, unsigned char *mask)
+{
+    g->n_known = lv->n;
+    memset(mask, 1, lv->n);
+    for (size_t y = 0; y < g->n; y++)
+        for (size_t i = 0; i < lv->n; i++)
+            if (mask[i] && !isfinite(lv->series[g->sel[y]].values[i]))
+                mask[i] = 0, g->n_known--;
+    for (size_t y = 0; y < g->n; y++) {
+        size_t known;
+        g->total[y] =
+            site_level_total(run, lv, &lv->series[g->sel[y]], mask, &known);
+    }
+}
+
+/* Every variable of lv with several years, then the variables named with
+ * their years put together (population_2015, population_2021). Caller
+ * frees *out. */
+static size_t evo_groups(const site_run_t *run, const site_level_t *lv,
+                         evo_group_t **out)
+{
+    size_t n = 0;
+    *out = calloc(run->n_vars ? 2 * run->n_vars : 1, sizeof **out);
+    unsigned char *mask = malloc(lv->n ? lv->n : 1);
+    for (size_t v = 0; *out && mask && v < run->n_vars; v++) {
+        evo_group_t *g = &(*out)[n];
+        g->n = series_of_var(lv, v, g->sel, g->years, SITE_EVO_YEARS);
+        if (g->n >= 2 && g->n <= SITE_EVO_YEARS) {
+            group_totals(run, lv, g, mask);
+            n++;
+        }
+    }
+    for (size_t v = 0; *out && mask && v < run->n_vars; v++) {
+        evo_group_t *g = &(*out)[n];
+        if (named_by_year(run, lv, v, g) >= 2) {
+            group_totals(run, lv, g, mask);
+            n++;
+        }
+    }
+    free(mask);
+    return *out ? n : 0;
+}
+
+/* A group's values for the page's territory, its département, its level. */
+static void evo_fill(page_ctx_t *c, const evo_group_t *g, site_evo_t *e)
+{
+    const site_level_t *lv = c->lv;
+    memset(e, 0, sizeof *e);
+    e->meta = c->run->vars[lv->series[g->sel[g->n - 1]].var];
+    e->n_years = g->n;
+    memcpy(e->years, g->years, g->n * sizeof *g->years);
+    int dep_any = 0;
+    for (size_t y = 0; y < g->n; y++) {
+        const site_series_t *se = &lv->series[g->sel[y]];
+        e->values[0][y] = se->values[c->i];
+        e->values[1][y] = dep_value(c, se);
+        e->values[2][y] = g->total[y];
+        dep_any |= isfinite(e->values[1][y]);
+    }
+    snprintf(e->labels[0], sizeof e->labels[0], "%s", lv->terrs[c->i].name);
+    snprintf(e->labels[1], sizeof e->labels[1], "%s", c->dep_name);
+    total_label(lv, g->n_known, e->labels[2], sizeof e->labels[2]);
+    if (!dep_any) { /* no département: the level moves up */
+        memcpy(e->values[1], e->values[2], sizeof e->values[1]);
+        memcpy(e->labels[1], e->labels[2], sizeof e->labels[1]);
+    }
+    e->n_series = 2 + (dep_any != 0);
+    if (g->n_known < 2) /* the level would be the territory itself */
+        e->n_series--;
+}
+
+static void put_evolutions(page_ctx_t *c, FILE *fp)
+{
+    int id = 0;
+    for (size_t k = 0; k < c->n_groups; k++) {
+        site_evo_t e;
+        evo_fill(c, &c->groups[k], &e);
+        if (!isfinite(e.values[0][0]) || !isfinite(e.values[0][e.n_years - 1]))
+            continue; /* no value for the territory: left out, as the carnet */
+        if (id == 0)
+            fputs("<h2 id=\"evolutions\">Évolutions</h2>\n", fp);
+        site_evolution_html(fp, &e, id++);
+    }
 }
 
 /* ---- member communes: map and table ------------------------------------ */
@@ -256,18 +409,25 @@ static void put_members_map(page_ctx_t *c, FILE *fp)
         html_put(fp, t->name);
         fputs("</title></path></a>\n", fp);
     }
+    char count[96];
+    fr_count((long long)c->n_members, "|commune membre|communes membres", count,
+             sizeof count);
     fprintf(fp,
-            "</svg><figcaption id=\"members-cap\">Les %zu communes "
-            "membres (le tableau ci-dessous les liste)</figcaption>"
-            "</figure>\n",
-            c->n_members);
+            "</svg><figcaption id=\"members-cap\">%s %s (le tableau "
+            "ci-dessous %s)</figcaption></figure>\n",
+            c->n_members == 1 ? "La" : "Les",
+            c->n_members == 1 ? "commune membre" : count,
+            c->n_members == 1 ? "la nomme" : "les liste");
 }
 
 static void put_members_table(page_ctx_t *c, FILE *fp)
 {
     const site_level_t *cl = c->communes;
     size_t n_cols = cl->n_series < 4 ? cl->n_series : 4;
-    fputs("<table class=\"data\"><caption>Communes membres</caption>\n"
+    /* wider than the page with its columns: scrolls, by keyboard too */
+    fputs("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+          "aria-label=\"Communes membres (tableau défilant)\">"
+          "<table class=\"data\"><caption>Communes membres</caption>\n"
           "<thead><tr><th scope=\"col\">Commune</th><th scope=\"col\">Code "
           "Insee</th>",
           fp);
@@ -299,7 +459,7 @@ static void put_members_table(page_ctx_t *c, FILE *fp)
         }
         fputs("</tr>\n", fp);
     }
-    fputs("</tbody></table>\n", fp);
+    fputs("</tbody></table></div>\n", fp);
 }
 
 /* ---- the store's links: parents, members, GUP sites --------------------- */
@@ -397,6 +557,35 @@ static tob_status_t put_gup_sites(page_ctx_t *c, FILE *fp, tob_error_t *err)
     return status;
 }
 
+/* Links to the follow-up page of each contract the report shows (its
+ * section's heading is "name (code)"). */
+static tob_status_t put_contract_links(page_ctx_t *c, FILE *fp,
+                                       const tob_report_t *r, tob_error_t *err)
+{
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(c->run->st, SQL_CONTRACT_NAMES, &s, err);
+    if (status != TOB_OK)
+        return status;
+    int any = 0;
+    while (db_step(s) == DB_ROW) {
+        char heading[1024], rel[256];
+        snprintf(heading, sizeof heading, "%s (%s)", db_column_str(s, 1),
+                 db_column_str(s, 0));
+        if (!site_report_has_heading(r, heading))
+            continue;
+        site_contract_page(db_column_str(s, 0), rel, sizeof rel);
+        fputs(any ? "" : "<ul class=\"followup\">", fp);
+        any = 1;
+        fprintf(fp, "<li><a href=\"../../%s\">Suivi du contrat : ", rel);
+        html_put(fp, db_column_str(s, 1));
+        fputs("</a></li>", fp);
+    }
+    if (any)
+        fputs("</ul>\n", fp);
+    db_finalize(s);
+    return TOB_OK;
+}
+
 static tob_status_t put_contracts(page_ctx_t *c, FILE *fp, tob_error_t *err)
 {
     if (!c->has_contracts)
@@ -416,10 +605,11 @@ static tob_status_t put_contracts(page_ctx_t *c, FILE *fp, tob_error_t *err)
     if (s != TOB_OK)
         return s;
     fputs("<section class=\"contracts\"><h2>Contrats et projets</h2>\n", fp);
+    s = put_contract_links(c, fp, r, err);
     site_report_html(fp, r, 3);
     fputs("</section>\n", fp);
     tob_report_destroy(r);
-    return TOB_OK;
+    return s;
 }
 
 /* A link to the PDF carnet of the atlas folder, relative to the page. */
@@ -495,6 +685,7 @@ static tob_status_t write_page(page_ctx_t *c, tob_error_t *err)
     if (s == TOB_OK) {
         put_carnet_link(c, fp);
         put_figures(c, fp, refs.fp);
+        put_evolutions(c, fp);
         if (c->n_members > 0) {
             fputs("<h2>Communes membres</h2>\n", fp);
             put_members_map(c, fp);
@@ -547,6 +738,7 @@ tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
     if (status == TOB_OK && db_step(s) == DB_ROW)
         c.has_contracts = db_column_int(s, 0) > 0;
     db_finalize(s);
+    c.n_groups = evo_groups(run, lv, &c.groups);
     size_t done = 0;
     for (c.i = first; status == TOB_OK && c.i < last; c.i++) {
         status = write_page(&c, err);
@@ -557,5 +749,6 @@ tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
     pthread_mutex_unlock(&run->lock);
     free(c.members);
     free(c.dep_values);
+    free(c.groups);
     return status;
 }

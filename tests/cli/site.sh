@@ -70,12 +70,90 @@ head -1 site/dl/commune.csv | sed 's/^\xef\xbb\xbf//' | grep -q '^code;nom;' ||
     fail "commune.csv is not the export's French CSV"
 ogrinfo -ro -q site/dl/commune.gpkg >/dev/null 2>&1 ||
     fail "commune.gpkg does not open"
-# Follow-up pages: the Cambrésis contract and a Calais GUP site.
-ls site/f | grep -q '^contrats-scot-S59-CA\.html$' ||
-    fail "no page for the Cambrésis contract"
-grep -q "91 projets engagés sur 280" site/f/contrats-scot-S59-CA.html ||
-    fail "the contract page lacks its engaged ratio"
-grep -q "Beau Marais" site/suivi.html || fail "suivi.html lacks the GUP site"
+# Follow-up pages: a page per contract, the report `terrobs report
+# contracts` gives (its engaged ratio, phases, projects by status and axis,
+# funding, late projects), linked from suivi.html and from its territory.
+C=site/f/contrat-CT59-CAMBRESIS.html
+[ -s $C ] || fail "no page for the Cambrésis contract"
+$T report $OBS contracts --level scot --code S59-CA --date 31/12/2015 \
+    >contracts.txt 2>&1 || fail "report contracts: $(cat contracts.txt)"
+for want in "91 projets engagés sur 280" "$(grep '^Coût des projets engagés' contracts.txt)" \
+    "$(grep '^Projets en retard au' contracts.txt | head -1)" \
+    "<caption>Phases</caption>" "<caption>Projets par statut</caption>" \
+    "<caption>Projets par axe (hors abandonnés)</caption>" \
+    "<caption>Financements (hors projets abandonnés)</caption>" \
+    "<caption>Projets en retard au 31/12/2015</caption>" "<td>P252</td>"; do
+    grep -qF -- "$want" $C || fail "the contract page lacks '$want'"
+done
+grep -q 'href="f/contrat-CT59-CAMBRESIS.html"' site/suivi.html ||
+    fail "suivi.html does not link the contract's page"
+grep -q 'href="../../f/contrat-CT59-CAMBRESIS.html"' site/t/scot/S59-CA.html ||
+    fail "the SCoT's page does not link its contract's page"
+# Evolution charts: inline SVG with its text alternative, and the table
+# of the carnet's evolution for the same territory, row for row.
+P=site/t/commune/59122.html
+grep -q '<svg class="chart" role="img" aria-labelledby="evo-0-t evo-0-d"' $P ||
+    fail "Cambrai's page has no accessible evolution chart"
+grep -q '<title id="evo-0-t">Population municipale (base 100 en 2015)</title>' $P ||
+    fail "the chart has no title"
+grep -q '<desc id="evo-0-d">.*Cambrai : 33.004.habitants en 2015' $P ||
+    fail "the chart's description lacks Cambrai's values"
+$T carnet $OBS --level commune --code 59122 -o cambrai.pdf --date 31/12/2015 \
+    >/dev/null 2>&1 || fail "carnet of Cambrai failed"
+norm() { sed 's/\xc2\xa0/ /g; s/  */ /g; s/^ //; s/ $//'; }
+# the rows after the table's caption and header, up to a blank line
+pdftotext -layout cambrai.pdf - | awk '
+    /^Population municipale \(habitants\) *$/ { on = 1; next }
+    on && /Territoire/ { next }
+    on && /[^ ]/ { print; rows++; next }
+    on && rows { exit }' | norm >evo-carnet.txt
+sed -n '/<table class="data evolution">/,/<\/table>/p' $P | grep '^<tr><th scope="row">' |
+    sed 's/<[^>]*>/ /g' | norm >evo-site.txt
+[ "$(wc -l <evo-carnet.txt)" -eq 3 ] || fail "carnet evolution: $(cat evo-carnet.txt)"
+cmp -s evo-carnet.txt evo-site.txt ||
+    fail "the page's evolution differs from the carnet's: $(diff evo-carnet.txt evo-site.txt)"
+
+# --carnets: territory pages link their PDF carnet from an atlas folder.
+printf '59122\n' >codes.txt
+$T atlas $OBS --level commune --codes codes.txt -o atlas -j 1 \
+    --date 31/12/2015 >/dev/null 2>&1 || fail "atlas of Cambrai failed"
+$T site $OBS -o sitec --levels commune --carnets atlas --date 31/12/2015 \
+    >/dev/null 2>errc.txt || fail "site --carnets failed: $(cat errc.txt)"
+grep -q 'href="../../../atlas/59122-cambrai.pdf">Carnet de territoire (PDF)' \
+    sitec/t/commune/59122.html || fail "Cambrai's page does not link its carnet"
+if grep -q 'Carnet de territoire' sitec/t/commune/59178.html site/t/commune/59122.html; then
+    fail "a page links a carnet the atlas does not have"
+fi
+
+# A page per GUP site, at a date with signalements: the dashboard of
+# `terrobs report gup` (per volet, open and closed, median delay, late
+# actions, per referent), linked from suivi.html.
+$T site $OBS -o site25 --levels commune --date 31/12/2025 >/dev/null \
+    2>err25.txt || fail "site at 2025 failed: $(cat err25.txt)"
+tail -n +2 "$EX/fictif-calais-gup-sites.csv" | cut -d';' -f1,2 >sites.txt
+[ "$(wc -l <sites.txt)" -eq 3 ] || fail "expected 3 GUP sites"
+while IFS=';' read -r code name; do
+    P=site25/f/gup-$code.html
+    [ -s "$P" ] || fail "no page for GUP site $code"
+    grep -qF "href=\"f/gup-$code.html\">$name</a>" site25/suivi.html ||
+        fail "suivi.html does not link $code"
+    $T report $OBS gup --site "$code" --date 31/12/2025 >gup.txt
+    summary=$(grep '^Situation au 31/12/2025 : ' gup.txt)
+    case $summary in *" signalements reçus, "*" ouverts, "*" clos ; délai médian de clôture : "*" jours.") ;;
+    *) fail "$code: unexpected summary '$summary'" ;; esac
+    for want in "$summary" "<caption>Par volet</caption>" \
+        "<caption>Par référent</caption>" "Actions en retard au 31/12/2025" \
+        "$(grep '^Renouvellement urbain ' gup.txt | awk '{printf "<td>%s %s</td>", $1, $2
+            for (i = 3; i <= 6; i++) printf "<td class=\"n\">%s</td>", $i}')"; do
+        grep -qF -- "$want" "$P" || fail "$P lacks '$want'"
+    done
+    # each referent of the site's CSV row is in the per-referent table
+    grep "^$code;" "$EX/fictif-calais-gup-sites.csv" | cut -d';' -f7-11 |
+        tr ';' '\n' | while read -r who; do
+        [ -n "$who" ] || continue # a partner without a referent there
+        grep -qF "<td>$who</td>" "$P" || fail "$P lacks referent $who"
+    done
+done <sites.txt
 
 # A rerun writes nothing; touching the store's data rewrites only the
 # values and pages it changes, not Leaflet or the geometry.

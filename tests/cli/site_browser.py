@@ -4,12 +4,17 @@ cut (every host name resolves to nothing). Checks what a reader does:
 pick an indicator and see the map recolour with the right legend; hover
 and click Cambrai and land on its page showing its population, read here
 from the source CSV; pick a reference territory and see its figure; search
-"cambresis" with the keyboard and reach the SCoT's page. No console
-message, no request outside the folder. Screenshots are kept in OUT.
+"cambresis" with the keyboard and reach the SCoT's page; proportional
+circles, another level, the search without accents or hyphens, the whole
+map page and a reference by keyboard, the link to the PDF carnet (the
+site OUT/sitec made with --carnets OUT/atlas), text and non-text contrast
+(WCAG 2.1 AA). No console message, no request outside the folder.
+Screenshots are kept in OUT.
 
 usage: site_browser.py SITE_DIR INDICATORS.csv OUT_DIR"""
 import csv
 import math
+import os
 import sys
 import time
 
@@ -84,6 +89,305 @@ def page_done():
         ".concat([location.href])")
     outside = [u for u in urls if not u.startswith(ROOT)]
     check(not outside, "no request outside the site: %s" % outside[:3])
+
+
+def map_page(hash_=""):
+    driver.get(ROOT + "index.html" + hash_)
+    wait.until(lambda d: d.execute_script(
+        "return TOB.mapState().v !== null && TOB.mapState().painted > 0"))
+
+
+def circles_check():
+    """Proportional circles for a count: a circle per commune with a
+    population, its area proportional to it; none for a rate."""
+    map_page("#commune/population_2021/2021")
+    driver.find_element(
+        By.CSS_SELECTOR, '#kind input[value="circles"]').click()
+    wait.until(lambda d: d.find_element(By.ID, "legend").get_attribute(
+        "data-kind") == "circles")
+    radii = driver.execute_script("return TOB.mapState().circles") or {}
+    check(len(radii) > 600, "a circle per commune: %d" % len(radii))
+    big = max(radii, key=lambda c: radii[c]) if radii else None
+    check(big == "59350", "the biggest circle is Lille's: %s" % big)
+    # areas proportional to the populations: radii as their square roots
+    want = radii.get("59178", 0) * math.sqrt(population["59122"] /
+                                             population["59178"])
+    check(abs(radii.get("59122", 0) - want) < 0.01,
+          "Cambrai's radius %.3f is Douai's times the square root of their "
+          "ratio, %.3f" % (radii.get("59122", 0), want))
+    check(driver.find_elements(By.CSS_SELECTOR, "#legend svg circle.ref"),
+          "the legend shows reference circles")
+    driver.save_screenshot(OUT + "/site-circles.png")
+    Select(driver.find_element(By.ID, "variable")).select_by_visible_text(
+        "Taux de chômage des 15-64 ans 2021 (recensement)")
+    wait.until(lambda d: d.execute_script("return TOB.mapState().v") ==
+               "taux_chomage")
+    check(driver.find_element(
+        By.CSS_SELECTOR, '#kind input[value="circles"]').get_attribute(
+            "disabled") is not None and
+        driver.execute_script("return TOB.mapState().circles") is None,
+        "no circles for a rate")
+    page_done()
+
+
+def level_check():
+    """Switching to the EPCI: their polygons and values, the legend's
+    counts, and the CA de Cambrai's population is its communes' sum."""
+    map_page()
+    level = Select(driver.find_element(By.ID, "level"))
+    level.select_by_visible_text(next(o.text for o in level.options
+                                      if o.text.startswith("EPCI (")))
+    n_epci = int(level.first_selected_option.text.split("(")[1].rstrip(")"))
+    wait.until(lambda d: d.execute_script("return TOB.mapState().level") ==
+               "epci")
+    Select(driver.find_element(By.ID, "variable")).select_by_visible_text(
+        "Population municipale 2021")
+    wait.until(lambda d: d.execute_script("return TOB.mapState().v") ==
+               "population_2021")
+    state = driver.execute_script("return TOB.mapState()")
+    check(len(state["fills"]) == n_epci and "200068500" in state["fills"],
+          "the map shows the %d EPCI: %d" % (n_epci, len(state["fills"])))
+    counts = [int(e.get_attribute("textContent").strip("()")) for e in
+              driver.find_elements(By.CSS_SELECTOR, "#legend .count")]
+    check(sum(counts) == n_epci, "legend counts %s add up to %d" %
+          (counts, n_epci))
+    check("#epci/" in driver.current_url, "the address names the level")
+    cell = driver.execute_script(
+        "var r = Array.from(document.querySelectorAll('#table tbody tr'))"
+        ".find(r => r.cells[1].textContent === '200068500');"
+        "return r ? r.cells[2].textContent : null")
+    driver.get(ROOT + "t/epci/200068500.html")
+    members = [td.text for td in driver.find_elements(
+        By.CSS_SELECTOR, ".table-wrap tbody tr td:nth-child(2)")]
+    total = sum(population.get(c, 0) for c in members)
+    check(all(c in population for c in members),
+          "the CSV has every member of the CA de Cambrai")
+    check(len(members) == 55 and cell == french(total),
+          "CA de Cambrai on the EPCI map: %r, its %d communes sum %s"
+          % (cell, len(members), french(total)))
+    page_done()
+
+
+def search_check():
+    """The search ignores case, accents and hyphens, and finds codes."""
+    map_page()
+    box = driver.find_element(By.ID, "search")
+    for query, want in [("fontaine notre dame", "Fontaine-Notre-Dame"),
+                        ("FONTAINENOTREDAME", "Fontaine-Notre-Dame"),
+                        ("bevillers", "Bévillers"),
+                        ("BÉVILLERS", "Bévillers"),
+                        ("hem lenglet", "Hem-Lenglet"),
+                        ("villers-en cauchies", "Villers-en-Cauchies"),
+                        ("59122", "Cambrai")]:
+        box.clear()
+        box.send_keys(query)
+        links = driver.find_elements(By.CSS_SELECTOR, "#results a")
+        first = links[0].text if links else ""
+        check(first.startswith(want + " ("),
+              "search %r finds %s first: %r" % (query, want, first))
+    page_done()
+
+
+def focused():
+    return driver.switch_to.active_element
+
+
+def keyboard_check():
+    """The map page by keyboard alone: the skip link first, then every
+    control in order, each with a visible focus; arrows change the level,
+    Enter sorts the table; a territory page's reference list likewise."""
+    map_page()
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    check(focused().text == "Aller au contenu", "Tab reaches the skip link "
+          "first: %r" % focused().text)
+    focused().send_keys(Keys.ENTER)
+    check(driver.current_url.endswith("#main") or
+          driver.execute_script("return location.hash").startswith("#main"),
+          "the skip link leads to the content")
+    order = []
+    for _ in range(40):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        e = focused()
+        order.append(e.get_attribute("id") or e.get_attribute("name") or
+                     e.tag_name)
+        style = driver.execute_script(
+            "var s = getComputedStyle(arguments[0]);"
+            "return [s.outlineStyle, s.outlineWidth]", e)
+        if style[0] == "none" or style[1] == "0px":
+            check(False, "focus visible on %s" % order[-1])
+            break
+        if order[-1] == "search":
+            break
+    want = ["level", "variable", "kind", "search"]
+    seen = [w for w in order if w in want]
+    check(seen == want, "Tab order %s holds %s" % (order, want))
+    driver.execute_script("document.getElementById('level').focus()")
+    before = driver.execute_script("return TOB.mapState().level")
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    wait.until(lambda d: d.execute_script("return TOB.mapState().level") !=
+               before)
+    check(True, "an arrow key on the level list switches the level")
+    sort = driver.find_element(By.CSS_SELECTOR,
+                               '#table th button[data-key="name"]')
+    driver.execute_script("arguments[0].focus()", sort)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    th = driver.find_element(By.CSS_SELECTOR, "#table thead th")
+    check(th.get_attribute("aria-sort") == "ascending",
+          "Enter on a column header sorts by it: %r" %
+          th.get_attribute("aria-sort"))
+    driver.get(ROOT + "t/commune/59122.html")
+    for _ in range(30):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if focused().get_attribute("id") == "reference":
+            break
+    check(focused().get_attribute("id") == "reference",
+          "Tab reaches the reference list")
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    ref = driver.find_element(
+        By.CSS_SELECTOR, 'tr[data-v="population_2021"] td.ref').text
+    check(ref.endswith("habitants"), "an arrow key picks a reference: %r" %
+          ref)
+    page_done()
+
+
+def reference_check():
+    """Each reference of the list shows the figure its column shows."""
+    driver.get(ROOT + "t/commune/59122.html")
+    ref = Select(driver.find_element(By.ID, "reference"))
+    row = driver.find_element(By.CSS_SELECTOR,
+                              'tr[data-v="population_2021"]')
+    tds = row.find_elements(By.TAG_NAME, "td")
+    heads = [th.text for th in driver.find_elements(
+        By.CSS_SELECTOR, "table.figures thead th")]
+    for label in ["Nord", "Ensemble des 661 communes"]:
+        ref.select_by_visible_text(label)
+        got = row.find_element(By.CSS_SELECTOR, "td.ref").text
+        column = tds[heads.index(label) - 1].text
+        check(got == column and got.endswith("habitants"),
+              "reference %s shows %r, its column %r" % (label, got, column))
+    ref.select_by_visible_text("Lille (59350)")
+    got = row.find_element(By.CSS_SELECTOR, "td.ref").text
+    check(got == "%s\u00a0habitants" % french(population["59350"]) or
+          got == "%s habitants" % french(population["59350"]).replace(
+              "\u00a0", " "),
+          "Lille as reference: %r" % got)
+    page_done()
+
+
+def carnet_check():
+    """--carnets: Cambrai's page links its PDF carnet, which opens."""
+    sitec = "file://" + OUT + "/sitec/"
+    driver.get(sitec + "t/commune/59122.html")
+    links = driver.find_elements(By.LINK_TEXT, "Carnet de territoire (PDF)")
+    href = links[0].get_attribute("href") if links else ""
+    path = href[len("file://"):] if href.startswith("file://") else ""
+    ok = False
+    if path and os.path.exists(path):
+        with open(path, "rb") as f:
+            ok = f.read(5) == b"%PDF-"
+    check(ok and path.startswith(OUT + "/atlas/"),
+          "the carnet link %r leads to the atlas's PDF" % href)
+    messages.extend(driver.get_log("browser"))
+
+
+CONTRAST_JS = r"""
+function rgba(s) {
+  var m = s.match(/rgba?\(([^)]+)\)/);
+  if (!m) return null;
+  var p = m[1].split(',').map(Number);
+  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+}
+function over(top, under) {
+  var a = top[3];
+  return [0, 1, 2].map(function (i) { return top[i] * a + under[i] * (1 - a); }).concat([1]);
+}
+function lum(c) {
+  var l = c.slice(0, 3).map(function (v) {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+}
+function ratio(a, b) {
+  var x = lum(a), y = lum(b);
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+/* The backgrounds under e, composited over white and over black: over
+ * the map (its canvas paints any colour under the controls and the
+ * legend) the worst of both. */
+function backs(e) {
+  var layers = [];
+  for (var n = e; n && n.nodeType === 1; n = n.parentElement) {
+    if (n.id === 'map' || n.classList.contains('mapbox')) break;
+    var c = rgba(getComputedStyle(n).backgroundColor);
+    if (c && c[3] > 0) { layers.push(c); if (c[3] === 1) break; }
+  }
+  return [[255, 255, 255, 1], [0, 0, 0, 1]].map(function (base) {
+    var b = base;
+    for (var i = layers.length - 1; i >= 0; i--) b = over(layers[i], b);
+    return b;
+  });
+}
+var bad = [], n = 0;
+document.querySelectorAll('body *').forEach(function (e) {
+  var own = Array.from(e.childNodes).some(function (t) {
+    return t.nodeType === 3 && t.textContent.trim();
+  });
+  if (!own || !e.getClientRects().length) return;
+  var s = getComputedStyle(e);
+  if (s.visibility === 'hidden' || e.closest('.skip, title, desc')) return;
+  var fg = rgba(e instanceof SVGElement ? s.fill : s.color);
+  if (!fg) return;
+  var size = parseFloat(s.fontSize), big = size >= 24 || (size >= 18.66 && +s.fontWeight >= 700);
+  backs(e).forEach(function (b) {
+    var r = ratio(over(fg, b), b);
+    n++;
+    if (r < (big ? 3 : 4.5) - 1e-9) bad.push([e.tagName, e.textContent.trim().slice(0, 30), r.toFixed(2)]);
+  });
+});
+/* non-text: legend swatches' borders, chart lines, on their background */
+document.querySelectorAll('#legend .swatch').forEach(function (e) {
+  var s = getComputedStyle(e), r = Math.min.apply(null, backs(e.parentElement).map(function (b) {
+    return ratio(rgba(s.borderTopColor), b);
+  }));
+  n++;
+  if (parseFloat(s.borderTopWidth) < 1 || r < 3) bad.push(['swatch border', s.borderTopColor, r.toFixed(2)]);
+});
+document.querySelectorAll('svg.chart polyline').forEach(function (e) {
+  var r = ratio(rgba(getComputedStyle(e).stroke), [255, 255, 255, 1]);
+  n++;
+  if (r < 3) bad.push(['chart line', getComputedStyle(e).stroke, r.toFixed(2)]);
+});
+return [n, bad];
+"""
+
+
+def contrast_check():
+    """WCAG 2.1 AA: text 4.5:1 (3:1 large) on its background, legend
+    swatch borders and chart lines 3:1, focus outline 3:1."""
+    pages = [("index.html#commune/population_2021/2021", True),
+             ("t/commune/59122.html", False), ("t/scot/S59-CA.html", False),
+             ("f/contrat-CT59-CAMBRESIS.html", False), ("suivi.html", False)]
+    for page, is_map in pages:
+        driver.get(ROOT + page)
+        if is_map:
+            wait.until(lambda d: d.execute_script(
+                "return TOB.mapState().painted > 0"))
+        n, bad = driver.execute_script(CONTRAST_JS)
+        check(n > 20 and not bad, "contrast on %s (%d checks): %s" %
+              (page, n, bad[:4]))
+    outline = driver.execute_script(
+        "var a = document.querySelector('main a'); a.focus();"
+        "return getComputedStyle(a).outlineColor")
+    rgb = [int(x) for x in outline[outline.index("(") + 1:-1].split(",")[:3]]
+
+    def lum(c):
+        c = [v / 255 for v in c]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+             for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    check((1.05) / (lum(rgb) + 0.05) >= 3,
+          "the focus outline %s is 3:1 on white" % outline)
 
 
 try:
@@ -218,10 +522,18 @@ try:
 
     # 5. The follow-up and download pages open without errors.
     for page in ["suivi.html", "telechargements.html",
-                 "f/contrats-scot-S59-CA.html"]:
+                 "f/contrat-CT59-CAMBRESIS.html"]:
         driver.get(ROOT + page)
         page_done()
     driver.save_screenshot(OUT + "/site-contrat.png")
+
+    circles_check()
+    level_check()
+    search_check()
+    keyboard_check()
+    reference_check()
+    carnet_check()
+    contrast_check()
 finally:
     messages.extend(driver.get_log("browser"))
     driver.quit()

@@ -369,12 +369,19 @@ var TOB = (function () {
   }
 
   /* What the map shows, for tests and for scripts of readers: each
-   * territory's fill colour, and where a territory is on the page (the map
+   * territory's fill colour, its circle's radius in pixels (circles
+   * shown), and where a territory is on the page (the map
    * is first fitted to it). */
   function mapState() {
     var lv = site.levels[state.level], v = values[lv.name], s = current(), fills = {};
     polys.forEach(function (p) { if (p) fills[v.codes[p.index]] = p.options.fillColor; });
-    return { level: lv.name, v: s ? s.v : null, y: s ? s.y : null, fills: fills, painted: painted };
+    var radii = null;
+    if (circles) {
+      radii = {};
+      circles.eachLayer(function (c) { radii[v.codes[c.index]] = c.getRadius(); });
+    }
+    return { level: lv.name, v: s ? s.v : null, y: s ? s.y : null, fills: fills,
+      circles: radii, painted: painted };
   }
   function pointOf(code) {
     var lv = site.levels[state.level], p = polys[values[lv.name].codes.indexOf(code)];
