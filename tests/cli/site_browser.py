@@ -138,8 +138,8 @@ def level_check():
     level.select_by_visible_text(next(o.text for o in level.options
                                       if o.text.startswith("EPCI (")))
     n_epci = int(level.first_selected_option.text.split("(")[1].rstrip(")"))
-    wait.until(lambda d: d.execute_script("return TOB.mapState().level") ==
-               "epci")
+    wait.until(lambda d: d.execute_script(
+        "var s = TOB.mapState(); return s.level === 'epci' && s.v !== null"))
     Select(driver.find_element(By.ID, "variable")).select_by_visible_text(
         "Population municipale 2021")
     wait.until(lambda d: d.execute_script("return TOB.mapState().v") ==
@@ -225,8 +225,9 @@ def keyboard_check():
     driver.execute_script("document.getElementById('level').focus()")
     before = driver.execute_script("return TOB.mapState().level")
     ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
-    wait.until(lambda d: d.execute_script("return TOB.mapState().level") !=
-               before)
+    wait.until(lambda d: d.execute_script(
+        "var s = TOB.mapState(); return s.level !== arguments[0] &&"
+        " s.v !== null", before))
     check(True, "an arrow key on the level list switches the level")
     sort = driver.find_element(By.CSS_SELECTOR,
                                '#table th button[data-key="name"]')

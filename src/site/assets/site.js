@@ -374,6 +374,8 @@ var TOB = (function () {
    * is first fitted to it). */
   function mapState() {
     var lv = site.levels[state.level], v = values[lv.name], s = current(), fills = {};
+    /* a level chosen whose data are still loading: nothing drawn yet */
+    if (!v) return { level: lv.name, v: null, y: null, fills: fills, circles: null, painted: painted };
     polys.forEach(function (p) { if (p) fills[v.codes[p.index]] = p.options.fillColor; });
     var radii = null;
     if (circles) {
