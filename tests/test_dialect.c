@@ -75,6 +75,19 @@ static void test_pg_functions(void **state)
     expect_sql(DIALECT_PG,
                "SELECT 1 FROM a CROSS JOIN b ON b.x = a.x CROSS JOIN c",
                "SELECT 1 FROM a JOIN b ON b.x = a.x CROSS JOIN c");
+    /* A predicate standing as a condition stays a boolean. */
+    expect_sql(DIALECT_PG,
+               "SELECT ST_Intersects(a, b) FROM t WHERE x = 1 AND"
+               " ST_Intersects(a, b) AND ST_Within(a, b) = 1",
+               "SELECT CAST(ST_Intersects(a, b) AS integer) FROM t WHERE"
+               " x = 1 AND ST_Intersects(a, b) AND CAST(ST_Within(a, b)"
+               " AS integer) = 1");
+    /* SpatiaLite's CollectionExtract() is NULL when nothing is left. */
+    expect_sql(DIALECT_PG,
+               "SELECT CastToMultiLinestring(CollectionExtract(g, 2))",
+               "SELECT ST_Multi((SELECT CASE WHEN ST_IsEmpty(tob_g) THEN NULL"
+               " ELSE tob_g END FROM (SELECT ST_CollectionExtract(g,"
+               " CAST(2 AS integer)) AS tob_g) AS tob_e))");
     expect_sql(DIALECT_PG, "SELECT group_concat(name, ', ') FROM level",
                "SELECT string_agg(CAST(name AS text), ', ') FROM level");
     expect_sql(DIALECT_PG, "SELECT strftime('%d/%m/%Y', max(loaded_at))",

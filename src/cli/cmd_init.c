@@ -49,8 +49,9 @@ static int run(int argc, char **argv)
     tob_store_t *st = NULL;
     if (tob_store_create(argv[optind], (int)srid, force, &st, &err) != TOB_OK)
         return tob_cli_fail(&err);
+    /* The store's own name for itself: no password of a connection. */
+    tob_cli_note("created %s (EPSG:%ld)\n", tob_store_path(st), srid);
     tob_store_close(st);
-    tob_cli_note("created %s (EPSG:%ld)\n", argv[optind], srid);
     return TOB_EXIT_OK;
 }
 

@@ -48,9 +48,22 @@ static PGconn *conn(tob_store_t *st)
     return (PGconn *)st->pg;
 }
 
+void pg_scrub(char *s, const char *secret)
+{
+    size_t k = secret != NULL ? strlen(secret) : 0, m = k < 3 ? k : 3;
+    char *at;
+    while (k > 0 && (at = strstr(s, secret)) != NULL) {
+        memset(at, '*', m);
+        memmove(at + m, at + k, strlen(at + k) + 1);
+    }
+}
+
 void pg_set_error(tob_store_t *st, const char *msg)
 {
     snprintf(st->pg_error, sizeof st->pg_error, "%s", msg ? msg : "");
+    /* libpq may quote the connection string it could not parse: never the
+     * password. */
+    pg_scrub(st->pg_error, st->secret);
     size_t n = strlen(st->pg_error);
     while (n > 0 && isspace((unsigned char)st->pg_error[n - 1]))
         st->pg_error[--n] = '\0';

@@ -114,6 +114,13 @@ static const spelling_t SPELLINGS[] = {
     {"GeomFromWKB", -1, NULL, "ST_GeomFromWKB(@*)"},
     {"AsBinary", 1, NULL, "ST_AsBinary(@1)"},
     {"CastToMultiPolygon", 1, NULL, "ST_Multi(@1)"},
+    {"CastToMultiLinestring", 1, NULL, "ST_Multi(@1)"},
+    /* SpatiaLite's is NULL when there is nothing of the type, PostGIS's
+     * an empty collection. */
+    {"CollectionExtract", 2, NULL,
+     "(SELECT CASE WHEN ST_IsEmpty(tob_g) THEN NULL ELSE tob_g END FROM"
+     " (SELECT ST_CollectionExtract(@1, CAST(@2 AS integer)) AS tob_g)"
+     " AS tob_e)"},
     {"Transform", 2, NULL, "ST_Transform(@1, CAST(@2 AS integer))"},
     {"PointOnSurface", 1, NULL, "ST_PointOnSurface(@1)"},
     {"Centroid", 1, NULL, "ST_Centroid(@1)"},
@@ -148,6 +155,7 @@ static const spelling_t SPELLINGS[] = {
     /* SQLite's booleans are integers: total(status = 'x') counts. */
     {"total", 1, NULL, "coalesce(sum(tob_num(@1)), 0.0)"},
     {"instr", 2, NULL, "strpos(@1, @2)"},
+    {"char", 1, NULL, "chr(CAST(@1 AS integer))"},
     {"iif", 3, NULL, "CASE WHEN @1 THEN @2 ELSE @3 END"},
 };
 #define N_SPELLINGS (sizeof SPELLINGS / sizeof SPELLINGS[0])
@@ -638,6 +646,36 @@ static const char *pg_qualify(ctx_t *c, const char *w, const char *we,
     return ne;
 }
 
+/* Whether the call w(...) ending at close is a whole condition: after
+ * WHERE, ON, AND, OR, NOT or WHEN and before no comparison (SQLite's
+ * predicates are integers, PostgreSQL's conditions booleans). */
+static int is_condition(const ctx_t *c, const char *w, const char *close,
+                        const char *end)
+{
+    const char *b = w;
+    while (b > c->start && isspace((unsigned char)b[-1]))
+        b--;
+    const char *e = b;
+    while (b > c->start && is_ident((unsigned char)b[-1]))
+        b--;
+    size_t n = (size_t)(e - b);
+    if (!(word_is(b, n, "WHERE") || word_is(b, n, "ON") ||
+          word_is(b, n, "AND") || word_is(b, n, "OR") ||
+          word_is(b, n, "NOT") || word_is(b, n, "WHEN")))
+        return 0;
+    const char *a = skip_space(close, end);
+    if (a < end && strchr("=<>!+-*/|", *a) != NULL)
+        return 0;
+    const char *ws, *we;
+    if (next_word(close, end, &ws, &we) &&
+        (word_is(ws, (size_t)(we - ws), "IN") ||
+         word_is(ws, (size_t)(we - ws), "IS") ||
+         word_is(ws, (size_t)(we - ws), "BETWEEN") ||
+         word_is(ws, (size_t)(we - ws), "LIKE")))
+        return 0;
+    return 1;
+}
+
 static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
 {
     int ignore = 0, depth = 0;
@@ -686,6 +724,15 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
             const char *close = split_args(open, end, a0, a1, &n);
             const spelling_t *sp =
                 close != NULL ? find_spelling(c, w, (size_t)(p - w), n) : NULL;
+            if (sp != NULL && c->engine == DIALECT_PG &&
+                strncmp(sp->pg, "CAST(ST_", 8) == 0 &&
+                is_condition(c, w, close, end)) {
+                /* A predicate standing as a condition stays boolean. */
+                put(out, w, (size_t)(p - w));
+                expand(c, "(@*)", a0, a1, n, out);
+                p = close;
+                continue;
+            }
             if (sp != NULL) {
                 expand(c, c->engine == DIALECT_PG ? sp->pg : sp->sqlite, a0, a1,
                        n, out);

@@ -147,8 +147,12 @@ static int check_budget(void *user)
 }
 
 /* PostgreSQL: the functions that reach files, the server or other
- * sessions, refused by name as SQLite's authorizer refuses its own. */
+ * sessions, refused by name as SQLite's authorizer refuses its own; and
+ * SpatiaLite's writers (DropTable...), refused as on SQLite rather than
+ * left to fail as unknown. (PostGIS's own writers meet the read-only
+ * transaction.) */
 static const char *const pg_denied_function_parts[] = {
+    "droptable", "spatialindex", "renametable", "renamecolumn",
     "pg_read",   "pg_ls",        "pg_stat_file", "lo_",
     "dblink",    "pg_terminate", "pg_cancel",    "pg_reload",
     "pg_rotate", "set_config",   "pg_sleep",     "pg_advisory",
@@ -207,8 +211,11 @@ static int pg_scan(sql_guard_t *g, const char *sql, int *more)
         while (isspace((unsigned char)*after))
             after++;
         if (*after == '(' && !pg_function_allowed(w, (size_t)(p + 1 - w))) {
-            snprintf(g->denied, sizeof g->denied, "function %.*s",
-                     (int)(p + 1 - w), w);
+            /* Named in lower case, as SQLite's authorizer names it. */
+            int n = snprintf(g->denied, sizeof g->denied, "function %.*s",
+                             (int)(p + 1 - w), w);
+            for (int i = 9; i < n && i < (int)sizeof g->denied; i++)
+                g->denied[i] = (char)tolower((unsigned char)g->denied[i]);
             return 0;
         }
     }

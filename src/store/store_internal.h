@@ -20,6 +20,7 @@ struct tob_store {
     char *name;             /* PostgreSQL: "database, schema s" */
     int srid;
     char *path;        /* the file, or the connection string without password */
+    char *secret;      /* PostgreSQL: the password given, kept out of messages */
     long long changes; /* PostgreSQL: rows of the last statement */
     unsigned stmt_serial;  /* PostgreSQL: names of prepared statements */
     unsigned geometry_oid; /* PostgreSQL: PostGIS's geometry type */

@@ -96,6 +96,60 @@ static tob_status_t split_name(const char *name, char **conninfo,
     return TOB_OK;
 }
 
+/* The end of a connection value starting at v: up to a space, or the
+ * closing quote of a quoted one. */
+static const char *value_end(const char *v)
+{
+    if (*v != '\'')
+        return v + strcspn(v, " &");
+    for (v++; *v != '\0' && *v != '\''; v++)
+        if (*v == '\\' && v[1] != '\0')
+            v++;
+    return *v == '\'' ? v + 1 : v;
+}
+
+/* name with its password (password=..., or a URI's user:password@)
+ * replaced by ***, malloc'd; *secret the password itself (malloc'd, NULL
+ * when there is none). */
+static char *shown_name(const char *name, char **secret)
+{
+    *secret = NULL;
+    char *out = malloc(strlen(name) + 4);
+    if (out == NULL)
+        return NULL;
+    const char *from = NULL, *to = NULL;
+    const char *uri = strstr(name, "://");
+    const char *pw = strstr(name, "password=");
+    while (pw != NULL && pw != name && pw[-1] != ' ' && pw[-1] != '?' &&
+           pw[-1] != '&' && pw[-1] != ':')
+        pw = strstr(pw + 1, "password=");
+    if (pw != NULL) {
+        from = pw + strlen("password=");
+        to = value_end(from);
+    } else if (uri != NULL) {
+        const char *auth = uri + 3, *end = auth + strcspn(auth, "/?");
+        const char *atsign = memchr(auth, '@', (size_t)(end - auth));
+        const char *colon =
+            atsign ? memchr(auth, ':', (size_t)(atsign - auth)) : NULL;
+        if (colon != NULL) {
+            from = colon + 1;
+            to = atsign;
+        }
+    }
+    if (from == NULL || to == from) {
+        strcpy(out, name);
+        return out;
+    }
+    size_t n = (size_t)(to - from);
+    if (*from == '\'' && n >= 2)
+        *secret = strndup(from + 1, n - 2);
+    else
+        *secret = strndup(from, n);
+    sprintf(out, "%.*s***%s", (int)(from - name), name, to);
+    pg_scrub(out, *secret);
+    return out;
+}
+
 static void quiet_notices(void *arg, const char *message)
 {
     (void)arg;
@@ -147,7 +201,7 @@ static tob_status_t connect_pg(const char *name, tob_store_t **out,
 {
     *out = NULL;
     tob_store_t *st = calloc(1, sizeof *st);
-    if (st == NULL || (st->path = strdup(name)) == NULL) {
+    if (st == NULL || (st->path = shown_name(name, &st->secret)) == NULL) {
         free(st);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
@@ -158,7 +212,7 @@ static tob_status_t connect_pg(const char *name, tob_store_t **out,
         s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (s != TOB_OK) {
         free(conninfo);
-        tob_error_at(err, name, 0, NULL);
+        tob_error_at(err, st->path, 0, NULL);
         pg_store_close(st);
         return s;
     }
@@ -189,6 +243,7 @@ void pg_store_close(tob_store_t *st)
     free(st->schema);
     free(st->name);
     free(st->path);
+    free(st->secret);
     free(st);
 }
 
@@ -299,7 +354,7 @@ tob_status_t pg_store_create(const char *name, int srid, int force,
         s = tob_error_set(err, TOB_ERR_EXISTS,
                           "schema '%s' exists; use --force to replace it",
                           st->schema);
-        tob_error_at(err, name, 0, NULL);
+        tob_error_at(err, st->path, 0, NULL);
     }
     if (s == TOB_OK)
         s = write_schema(st, srid, exists, err);
@@ -471,7 +526,7 @@ tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
         pg_exec(st, "SET default_transaction_read_only = on") != 0)
         s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
     if (s != TOB_OK) {
-        tob_error_at(err, name, 0, NULL);
+        tob_error_at(err, st->path, 0, NULL);
         pg_store_close(st);
         return s;
     }

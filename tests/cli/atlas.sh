@@ -3,12 +3,13 @@
 # Chromium loads without console errors, reruns that keep what is up to
 # date, a failed territory that does not stop the others.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
 command -v chromium >/dev/null ||
     fail "chromium is missing: run tools/install-deps.sh --test"
 
-$T init obs.sqlite >/dev/null 2>&1
-$T load obs.sqlite "$LAYERS/epci.layer" >/dev/null 2>&1
+$T init "$OBS" >/dev/null 2>&1
+$T load "$OBS" "$LAYERS/epci.layer" >/dev/null 2>&1
 
 # How many EPCIs, and their codes, read from the GeoJSON without terrobs.
 python3 -c '
@@ -19,7 +20,7 @@ for f in json.load(open(sys.argv[1]))["features"]:
 n=$(wc -l <codes.txt)
 [ "$n" -gt 30 ] || fail "expected the bundled EPCIs, got $n"
 
-$T atlas obs.sqlite --level epci -o atlas --jobs 2 --date 23/11/2026 \
+$T atlas "$OBS" --level epci -o atlas --jobs 2 --date 23/11/2026 \
     2>err1.txt || fail "atlas failed: $(cat err1.txt)"
 assert_contains err1.txt "$n territories in atlas: $n written, 0 up to date"
 
@@ -68,17 +69,17 @@ domrows=$(grep -o '<tr>' dom.html | wc -l)
 assert_eq "$domrows" "$((n + 1))" "rows in the loaded page (with header)"
 
 # A rerun keeps everything; --force remakes everything.
-$T atlas obs.sqlite --level epci -o atlas 2>err2.txt
+$T atlas "$OBS" --level epci -o atlas 2>err2.txt
 assert_contains err2.txt "0 written, $n up to date kept"
-$T atlas obs.sqlite --level epci -o atlas --force 2>err3.txt
+$T atlas "$OBS" --level epci -o atlas --force 2>err3.txt
 assert_contains err3.txt "$n written, 0 up to date"
 
 # New data (a reload without CA de Cambrai): all composed again, its
 # carnet gone; the others print nothing of Cambrai (no locator without
 # départements), so none is rewritten.
-$T load obs.sqlite "$LAYERS/epci.layer" --replace \
+$T load "$OBS" "$LAYERS/epci.layer" --replace \
     --where "siren_epci <> '200068500'" >/dev/null 2>&1
-$T atlas obs.sqlite --level epci -o atlas 2>err4.txt
+$T atlas "$OBS" --level epci -o atlas 2>err4.txt
 assert_contains err4.txt "0 written, 0 up to date kept, 0 failed, 1 removed, $((n - 1)) composed again with the same content"
 [ ! -e atlas/200068500-ca-de-cambrai.pdf ] || fail "stale carnet kept"
 [ ! -e atlas/thumbs/200068500-ca-de-cambrai.png ] || fail "stale thumbnail kept"
@@ -87,16 +88,16 @@ assert_contains err4.txt "0 written, 0 up to date kept, 0 failed, 1 removed, $((
 rm atlas/200030633-ca-du-caudresis-et-du-catesis.pdf
 mkdir atlas/200030633-ca-du-caudresis-et-du-catesis.pdf
 run_fails 2 "200030633 CA du Caudrésis et du Catésis: .*cannot rename" \
-    $T atlas obs.sqlite --level epci -o atlas --force
+    $T atlas "$OBS" --level epci -o atlas --force
 assert_contains err.txt "$((n - 2)) written, 0 up to date kept, 1 failed"
 assert_contains atlas/index.html "CA du Caudrésis et du Catésis <span class=\"fail\">"
 
 # Usage and store errors.
-run_fails 1 "required" $T atlas obs.sqlite -o x
-run_fails 1 "--jobs '0'" $T atlas obs.sqlite --level epci -o x --jobs 0
-run_fails 1 "edition date '2026-13-01' is not a date" $T atlas obs.sqlite \
+run_fails 1 "required" $T atlas "$OBS" -o x
+run_fails 1 "--jobs '0'" $T atlas "$OBS" --level epci -o x --jobs 0
+run_fails 1 "edition date '2026-13-01' is not a date" $T atlas "$OBS" \
     --level epci -o x --date 2026-13-01
 [ ! -e x ] || fail "a refused atlas made its folder"
-run_fails 2 "no territory of level 'scot'" $T atlas obs.sqlite --level scot \
+run_fails 2 "no territory of level 'scot'" $T atlas "$OBS" --level scot \
     -o x
 echo "ok"

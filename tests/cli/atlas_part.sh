@@ -3,32 +3,33 @@
 # one commune's value changed, only the carnets whose printed content
 # changed are rewritten, and the index follows.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
-$T init obs.sqlite >/dev/null 2>&1
-$T load obs.sqlite "$LAYERS/departements.layer" >/dev/null 2>&1
-$T load obs.sqlite "$LAYERS/epci.layer" >/dev/null 2>&1
-$T load obs.sqlite "$LAYERS/communes-nord.layer" >/dev/null 2>&1
-$T relate obs.sqlite --child commune --parent epci >/dev/null 2>&1
-$T relate obs.sqlite --child commune --parent departement --spatial \
+$T init "$OBS" >/dev/null 2>&1
+$T load "$OBS" "$LAYERS/departements.layer" >/dev/null 2>&1
+$T load "$OBS" "$LAYERS/epci.layer" >/dev/null 2>&1
+$T load "$OBS" "$LAYERS/communes-nord.layer" >/dev/null 2>&1
+$T relate "$OBS" --child commune --parent epci >/dev/null 2>&1
+$T relate "$OBS" --child commune --parent departement --spatial \
     >/dev/null 2>&1
-$T import obs.sqlite variables "$LAYERS/variables.csv" >/dev/null 2>&1
-$T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+$T import "$OBS" variables "$LAYERS/variables.csv" >/dev/null 2>&1
+$T import "$OBS" indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com --year 2021 --cog-from 2018 \
     --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges \
     >/dev/null 2>&1
 
 # --within epci: the communes of CA de Cambrai, counted without terrobs.
-cambrai=$(sql obs.sqlite "SELECT count(*) FROM membership m
+cambrai=$(sql "$OBS" "SELECT count(*) FROM membership m
     JOIN territory p ON p.id = m.parent JOIN territory c ON c.id = m.child
     WHERE p.code = '200068500' AND c.level = 'commune' AND m.kind = 'member'")
 [ "$cambrai" -gt 20 ] || fail "expected CA de Cambrai's communes: $cambrai"
-n_communes=$(sql obs.sqlite "SELECT count(*) FROM territory
+n_communes=$(sql "$OBS" "SELECT count(*) FROM territory
     WHERE level = 'commune'")
-with_pop=$(sql obs.sqlite "SELECT count(*) FROM observation o
+with_pop=$(sql "$OBS" "SELECT count(*) FROM observation o
     JOIN territory t ON t.id = o.territory
     WHERE t.level = 'commune' AND o.variable = 'population_2021'
       AND o.value IS NOT NULL")
-$T atlas obs.sqlite --level commune --within epci:200068500 -o part \
+$T atlas "$OBS" --level commune --within epci:200068500 -o part \
     --date 23/11/2026 2>err.txt || fail "atlas --within: $(cat err.txt)"
 assert_contains err.txt "$cambrai territories in part: $cambrai written"
 assert_eq "$(ls part | grep -c '\.pdf$')" "$cambrai" "carnets of Cambrai"
@@ -40,7 +41,7 @@ assert_contains cambrai.txt "Rang : [0-9]+e sur $with_pop communes"
 assert_contains cambrai.txt "Ensemble des $with_pop communes"
 # A commune's carnet (the template made for level commune): its EPCI and
 # its département as references, a map of its EPCI's communes.
-epci_pop=$(sql obs.sqlite "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
+epci_pop=$(sql "$OBS" "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
     JOIN membership m ON m.child = o.territory AND m.kind = 'member'
     JOIN territory p ON p.id = m.parent
     WHERE p.code = '200068500' AND o.variable = 'population_2021'")
@@ -56,7 +57,7 @@ assert_eq "$(pdfinfo part/59122-cambrai.pdf | sed -n 's/^Pages: *//p')" 3 \
 # was 133.7 kB before, 98.7 kB then; 83.5 kB with one font subset a face
 # (no-break spaces drawn as spaces that do not break, no ligatures) and
 # label halos as the text placed around the label, not glyph outlines.
-$T carnet obs.sqlite --level epci --code 200068500 --date 23/11/2026 \
+$T carnet "$OBS" --level epci --code 200068500 --date 23/11/2026 \
     -o cambrai-epci.pdf 2>/dev/null
 size=$(wc -c <cambrai-epci.pdf)
 [ "$size" -lt 90000 ] || fail "CA de Cambrai's carnet weighs $size bytes"
@@ -67,9 +68,10 @@ assert_eq "$(awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' fonts.txt |
 
 # A commune whose EPCI's communes have no value of the mapped variable:
 # said in a line, not a failed carnet (Mayotte's communes in France).
-sqlite3 obs.sqlite ".backup sparse.sqlite"
+SPARSE=$(new_store sparse)
+store_copy "$OBS" "$SPARSE"
 printf 'insee_com;essai\n59350;3\n' >essai.csv
-$T import sparse.sqlite indicators essai.csv --level commune \
+$T import "$SPARSE" indicators essai.csv --level commune \
     --key insee_com --year 2021 >/dev/null 2>&1
 cat >essai.ini <<'EOF'
 [carnet]
@@ -79,7 +81,7 @@ title = Essai par commune
 variable = essai
 EOF
 echo 59122 >one.txt
-$T atlas sparse.sqlite --level commune --codes one.txt --template essai.ini \
+$T atlas "$SPARSE" --level commune --codes one.txt --template essai.ini \
     -o sparse --date 23/11/2026 2>err.txt || fail "sparse map: $(cat err.txt)"
 pdftotext sparse/59122-cambrai.pdf sparse.txt
 assert_contains sparse.txt "Aucune commune du territoire n'a de valeur"
@@ -87,7 +89,7 @@ assert_contains sparse.txt "Aucune commune du territoire n'a de valeur"
 # --codes adds two communes to the same folder: the others are kept and
 # still indexed, nothing removed.
 printf '# two more\n59350\n\n59178  # Douai\n' >codes.txt
-$T atlas obs.sqlite --level commune --codes codes.txt -o part \
+$T atlas "$OBS" --level commune --codes codes.txt -o part \
     --date 23/11/2026 2>err.txt || fail "atlas --codes: $(cat err.txt)"
 assert_contains err.txt "2 territories in part: 2 written, 0 up to date kept, 0 failed, 0 removed"
 [ -f part/59350-lille.pdf ] && [ -f part/59178-douai.pdf ] ||
@@ -98,31 +100,31 @@ assert_eq "$(sed -n '/<tbody>/,/<\/tbody>/p' part/index.html |
 assert_contains part/index.html '59122-cambrai.pdf'
 assert_contains part/index.html "$((cambrai + 2)) carnets de territoire"
 # A rerun of the part keeps it, untouched.
-$T atlas obs.sqlite --level commune --within epci:200068500 -o part \
+$T atlas "$OBS" --level commune --within epci:200068500 -o part \
     --date 23/11/2026 2>err.txt
 assert_contains err.txt "0 written, $cambrai up to date kept"
 
 # Bad parts: nothing made, the place named.
 printf '59350\n59122\n99999\n' >bad-codes.txt
 run_fails 2 "bad-codes.txt:3: code: '99999' is not a territory of level 'commune'" \
-    $T atlas obs.sqlite --level commune --codes bad-codes.txt -o none
+    $T atlas "$OBS" --level commune --codes bad-codes.txt -o none
 run_fails 2 "within departement:59: no territory of level 'epci' in it .*relate" \
-    $T atlas obs.sqlite --level epci --within departement:59 -o none
+    $T atlas "$OBS" --level epci --within departement:59 -o none
 run_fails 2 "within epci:123456789: no such territory" \
-    $T atlas obs.sqlite --level commune --within epci:123456789 -o none
+    $T atlas "$OBS" --level commune --within epci:123456789 -o none
 run_fails 2 "within 'epci' is not LEVEL:CODE" \
-    $T atlas obs.sqlite --level commune --within epci -o none
+    $T atlas "$OBS" --level commune --within epci -o none
 [ ! -e none ] || fail "a refused atlas made its folder"
 
 # --within a level above through two memberships (a SCoT of EPCIs): the
 # communes of its EPCIs.
-$T zone obs.sqlite "$LAYERS/scot-nord.csv" >/dev/null 2>&1
-in_scot=$(sql obs.sqlite "SELECT count(*) FROM membership m1
+$T zone "$OBS" "$LAYERS/scot-nord.csv" >/dev/null 2>&1
+in_scot=$(sql "$OBS" "SELECT count(*) FROM membership m1
     JOIN membership m2 ON m2.child = m1.parent
     JOIN territory s ON s.id = m2.parent
     WHERE s.code = 'S59-CA' AND m1.kind = 'member' AND m2.kind = 'member'")
 [ "$in_scot" -gt "$cambrai" ] || fail "SCoT du Cambrésis: $in_scot communes"
-$T atlas obs.sqlite --level commune --within scot:S59-CA --codes codes.txt \
+$T atlas "$OBS" --level commune --within scot:S59-CA --codes codes.txt \
     -o scot --date 23/11/2026 2>err.txt || fail "within scot: $(cat err.txt)"
 assert_contains err.txt "$((in_scot + 2)) territories in scot"
 
@@ -139,26 +141,26 @@ sections = figures
 indicators = population_2021
 references = departement
 EOF
-n=$(sql obs.sqlite "SELECT count(*) FROM territory WHERE level = 'epci'")
-$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+n=$(sql "$OBS" "SELECT count(*) FROM territory WHERE level = 'epci'")
+$T atlas "$OBS" --level epci --template tpl.ini -o fp --date 23/11/2026 \
     2>err.txt || fail "atlas: $(cat err.txt)"
 assert_contains err.txt "$n territories in fp: $n written"
 mkdir before
 cp -p fp/*.pdf before/
 # New provenance, same values: every carnet composed again, none rewritten.
-$T import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+$T import "$OBS" indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com --year 2021 --cog-from 2018 \
     --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges \
     --columns population_2021 >/dev/null 2>&1
-$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+$T atlas "$OBS" --level epci --template tpl.ini -o fp --date 23/11/2026 \
     2>err.txt
 assert_contains err.txt "0 written, 0 up to date kept, 0 failed, 0 removed, $n composed again with the same content"
 # Lille gains 1,000 inhabitants: the MEL (first by far) keeps its rank.
-lille=$(sql obs.sqlite "SELECT CAST(o.value AS INTEGER) FROM observation o
+lille=$(sql "$OBS" "SELECT CAST(o.value AS INTEGER) FROM observation o
     JOIN territory t ON t.id = o.territory WHERE t.code = '59350'
     AND o.variable = 'population_2021'")
 printf 'insee_com;population_2021\n59350;%s\n' "$((lille + 1000))" >lille.csv
-$T import obs.sqlite indicators lille.csv --level commune --key insee_com \
+$T import "$OBS" indicators lille.csv --level commune --key insee_com \
     --year 2021 >/dev/null 2>&1
 nord=$(cd before && for f in *.pdf; do
     if pdftotext "$f" - | grep -q '^Nord : '; then echo "$f"; fi
@@ -167,7 +169,7 @@ n_nord=$(echo "$nord" | wc -l)
 [ "$n_nord" -gt 5 ] && [ "$n_nord" -lt "$n" ] ||
     fail "expected some carnets showing the Nord: $n_nord"
 sleep 1 # a rewritten file would get a later mtime
-$T atlas obs.sqlite --level epci --template tpl.ini -o fp --date 23/11/2026 \
+$T atlas "$OBS" --level epci --template tpl.ini -o fp --date 23/11/2026 \
     2>err.txt
 assert_contains err.txt "$n_nord written, 0 up to date kept, 0 failed, 0 removed, $((n - n_nord)) composed again"
 changed=$(for f in fp/*.pdf; do
@@ -181,7 +183,7 @@ assert_eq "$differ" "$nord" "carnets whose bytes changed"
 echo "$nord" | grep -qx 200093201-metropole-europeenne-de-lille.pdf ||
     fail "the MEL's carnet was not rewritten"
 # The index follows: the MEL's new population, in French.
-mel=$(sql obs.sqlite "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
+mel=$(sql "$OBS" "SELECT CAST(sum(o.value) AS INTEGER) FROM observation o
     JOIN membership m ON m.child = o.territory
     JOIN territory p ON p.id = m.parent
     WHERE p.code = '200093201' AND o.variable = 'population_2021'")

@@ -4,27 +4,28 @@
 # table of empty phase dates, and counts in French ("aucun projet", no
 # "0 projet engagé sur 0").
 . "$TOB_SRC/tests/cli/lib.sh"
+SOMME=$(new_store somme)
 
-$T init somme.sqlite >/dev/null 2>&1
+$T init "$SOMME" >/dev/null 2>&1
 for l in departements epci communes-somme; do
-    $T load somme.sqlite "$LAYERS/$l.layer" >/dev/null 2>&1
+    $T load "$SOMME" "$LAYERS/$l.layer" >/dev/null 2>&1
 done
-$T relate somme.sqlite --child commune --parent epci >/dev/null 2>&1
-$T import somme.sqlite variables "$LAYERS/variables.csv" >/dev/null 2>&1
-$T import somme.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+$T relate "$SOMME" --child commune --parent epci >/dev/null 2>&1
+$T import "$SOMME" variables "$LAYERS/variables.csv" >/dev/null 2>&1
+$T import "$SOMME" indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com >/dev/null 2>&1
-$T aggregate somme.sqlite --from commune --to epci >/dev/null 2>&1
+$T aggregate "$SOMME" --from commune --to epci >/dev/null 2>&1
 EX="$LAYERS/examples"
-$T import somme.sqlite contracts "$EX/fictif-somme-pacte-contrats.csv" \
+$T import "$SOMME" contracts "$EX/fictif-somme-pacte-contrats.csv" \
     >/dev/null 2>&1
-$T import somme.sqlite projects "$EX/fictif-somme-pacte-projets.csv" \
+$T import "$SOMME" projects "$EX/fictif-somme-pacte-projets.csv" \
     >/dev/null 2>&1
 # A contract with no phase date and no project, for Amiens Métropole.
 cat >sans-phases.csv <<'EOF'
 Code contrat;Type;Intitulé;Niveau;Code territoire;Date début;Date fin;Diagnostic partagé;Cadre d'action stratégique;Plan d'actions;Clause de revoyure;Partenaires;Budget;Note
 TEST80-AM;contrat de territoire;Contrat sans phases - Amiens Métropole;epci;248000531;01/01/2024;31/12/2029;;;;;Département de la Somme;1000000;Données fictives (test)
 EOF
-$T import somme.sqlite contracts sans-phases.csv >/dev/null 2>err.txt ||
+$T import "$SOMME" contracts sans-phases.csv >/dev/null 2>err.txt ||
     fail "import failed: $(cat err.txt)"
 
 # The last line of each page, with its height in points (a heading is
@@ -57,7 +58,7 @@ no_heading_at_foot() {
 }
 
 for code in 200070993 248000531 200070944 200069722; do
-    $T carnet somme.sqlite --level epci --code $code -o $code.pdf \
+    $T carnet "$SOMME" --level epci --code $code -o $code.pdf \
         --date 23/11/2026 2>err.txt || fail "carnet $code: $(cat err.txt)"
     no_heading_at_foot $code.pdf
 done

@@ -4,27 +4,28 @@
 # the CSV and GeoJSON with python3 (not through terrobs), and the engaged
 # ratio of the Cambrésis contract counted from the projects file.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
 D="$LAYERS/data"
-$T init obs.sqlite >/dev/null 2>&1
+$T init "$OBS" >/dev/null 2>&1
 for l in departements epci communes-nord; do
-    $T load obs.sqlite "$LAYERS/$l.layer" >/dev/null 2>&1
+    $T load "$OBS" "$LAYERS/$l.layer" >/dev/null 2>&1
 done
-$T relate obs.sqlite --child commune --parent epci >/dev/null 2>&1
-$T zone obs.sqlite "$LAYERS/scot-nord.csv" >/dev/null 2>&1
+$T relate "$OBS" --child commune --parent epci >/dev/null 2>&1
+$T zone "$OBS" "$LAYERS/scot-nord.csv" >/dev/null 2>&1
 # A region above the Nord, for the carnets' references.
-$T relate obs.sqlite --child commune --parent departement --spatial \
+$T relate "$OBS" --child commune --parent departement --spatial \
     >/dev/null 2>&1
 printf '%s\n' zone_level,zone_code,zone_name,member_level,member_code \
     region,32,Hauts-de-France,departement,59 >region.csv
-$T zone obs.sqlite region.csv >/dev/null 2>&1
-$T import obs.sqlite variables "$LAYERS/variables.csv" >/dev/null 2>&1
-$T import obs.sqlite indicators "$D/indicateurs-communes.csv" --level commune \
+$T zone "$OBS" region.csv >/dev/null 2>&1
+$T import "$OBS" variables "$LAYERS/variables.csv" >/dev/null 2>&1
+$T import "$OBS" indicators "$D/indicateurs-communes.csv" --level commune \
     --key insee_com --year 2021 --cog-from 2018 \
     --passage "$D/passage-2018-2026.csv" --partial-merges >/dev/null 2>&1
 EX="$LAYERS/examples"
-$T import obs.sqlite contracts "$EX/fictif-cambresis-contrat.csv" >/dev/null 2>&1
-$T import obs.sqlite projects "$EX/fictif-cambresis-projets.csv" >/dev/null 2>&1
+$T import "$OBS" contracts "$EX/fictif-cambresis-contrat.csv" >/dev/null 2>&1
+$T import "$OBS" projects "$EX/fictif-cambresis-projets.csv" >/dev/null 2>&1
 
 # Population 2021 of every EPCI wholly in the Nord and of every SCoT made of
 # them (others are partly outside the store: no value, no rank), from the
@@ -83,12 +84,12 @@ printf '%s\n' '[carnet]' 'sections = cover, figures' '[figures]' \
 check() { # LEVEL CODE NAME PLURAL
     set -- "$1" "$2" "$3" "$4" $(grep "^$2 " expected.txt)
     [ -n "${6:-}" ] || fail "$2 has no expected population"
-    $T carnet obs.sqlite --level "$1" --code "$2" -o "$2.pdf" \
+    $T carnet "$OBS" --level "$1" --code "$2" -o "$2.pdf" \
         --date 23/11/2026 2>err.txt || fail "carnet $2: $(cat err.txt)"
     pdftotext "$2.pdf" - | sed 's/\xc2\xa0/ /g' >"$2.txt"
     assert_contains "$2.txt" "$3"
     assert_contains "$2.txt" "^$(french "$6") habitants"
-    $T carnet obs.sqlite --level "$1" --code "$2" -o "$2-rank.pdf" \
+    $T carnet "$OBS" --level "$1" --code "$2" -o "$2-rank.pdf" \
         --template rank.ini 2>err.txt || fail "carnet $2: $(cat err.txt)"
     pdftotext "$2-rank.pdf" - | sed 's/\xc2\xa0/ /g' >"$2-rank.txt"
     assert_contains "$2-rank.txt" "^$(french "$6") habitants"
@@ -112,7 +113,7 @@ assert_contains S59-CA.txt "$engaged projets engagés sur $total "
 assert_contains 200068500.txt "Projets engagés"
 # The atlas of the SCoTs: its index shows each one's key figures, the
 # population of the Cambrésis as computed above, sortable on its raw value.
-$T atlas obs.sqlite --level scot -o atlas --date 23/11/2026 2>err.txt ||
+$T atlas "$OBS" --level scot -o atlas --date 23/11/2026 2>err.txt ||
     fail "atlas: $(cat err.txt)"
 set -- $(grep "^S59-CA " expected.txt)
 grep 'S59-CA-scot-du-cambresis.pdf' atlas/index.html | sed 's/\xc2\xa0/ /g' \

@@ -4,33 +4,34 @@
 # follow-up figures checked against python3 reading the example CSV (a path
 # that shares nothing with terrobs' SQL).
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
 E="$LAYERS/examples"
 D="$DATA/contracts"
 
-$T -q init obs.sqlite
+$T -q init "$OBS"
 for layer in departements epci communes-nord; do
-    $T -q load obs.sqlite "$LAYERS/$layer.layer"
+    $T -q load "$OBS" "$LAYERS/$layer.layer"
 done
 # The SCoT du Cambrésis: the dissolve of its EPCIs (layers/scot-nord.csv).
 members=$(awk -F, '$2 == "S59-CA" { printf "%s'\''%s'\''", s, $5; s = "," }' \
     "$LAYERS/scot-nord.csv")
-ogr2ogr -f GeoJSON scot.geojson obs.sqlite -dialect sqlite -sql \
+ogr2ogr -f GeoJSON scot.geojson "$OBS" -dialect sqlite -sql \
     "SELECT 'S59-CA' AS code, 'SCoT du Cambrésis' AS nom,
             ST_Union(geom) AS geom FROM epci WHERE code IN ($members)"
-$T -q load obs.sqlite --level scot --vintage 2026 --src scot.geojson \
+$T -q load "$OBS" --level scot --vintage 2026 --src scot.geojson \
     --code code --name nom
 
 # ---- Imports of the example data ------------------------------------------
-$T import obs.sqlite contracts "$E/fictif-cambresis-contrat.csv" 2>log.txt
+$T import "$OBS" contracts "$E/fictif-cambresis-contrat.csv" 2>log.txt
 assert_contains log.txt "imported 1 contracts from .*: 9 phases and partners"
-$T import obs.sqlite projects "$E/fictif-cambresis-projets.csv" --year 2026 \
+$T import "$OBS" projects "$E/fictif-cambresis-projets.csv" --year 2026 \
     2>log.txt
 assert_contains log.txt "imported 280 projects .*: 214 located by commune code, 60 by point, 6 at their contract's territory"
-assert_eq "$(sql obs.sqlite "SELECT count(*) FROM project")" 280 "projects"
-assert_eq "$(sql obs.sqlite "SELECT count(*) FROM project WHERE geom IS NOT NULL AND ST_SRID(geom) = 2154")" \
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM project")" 280 "projects"
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM project WHERE geom IS NOT NULL AND ST_SRID(geom) = 2154")" \
     60 "points reprojected to Lambert-93"
-assert_eq "$(sql obs.sqlite "SELECT kind || ' ' || n_items FROM source WHERE kind = 'projects'")" \
+assert_eq "$(sql "$OBS" "SELECT kind || ' ' || n_items FROM source WHERE kind = 'projects'")" \
     "projects 280" "provenance"
 
 # ---- Independent figures: python3 over the CSV ------------------------------
@@ -85,7 +86,7 @@ for e in sorted(count):
 EOF
 line() { grep "^$1 " expected.txt | cut -d' ' -f2-; }
 
-$T report obs.sqlite contracts --level scot --code S59-CA --date 31/12/2015 \
+$T report "$OBS" contracts --level scot --code S59-CA --date 31/12/2015 \
     >report.txt
 assert_contains report.txt "^$(line ratio) \(32,5.%\), dont 29 réalisés ; 14 abandonnés"
 assert_eq "$(line ratio)" "91 projets engagés sur 280" "engaged ratio"
@@ -93,17 +94,17 @@ assert_contains report.txt "^$(line cost) \("
 assert_contains report.txt "^$(line late) \("
 assert_contains report.txt "^Clause de revoyure +26/06/2015$"
 # The same contract reached from the département (the SCoT lies inside).
-$T report obs.sqlite contracts --level departement --code 59 \
+$T report "$OBS" contracts --level departement --code 59 \
     --date 31/12/2015 >dep.txt
 assert_contains dep.txt "Contrat de territoire du Cambrésis 2012-2017"
 
 # CSV: ';', numbers without separators, decimal commas.
-$T report obs.sqlite contracts --level scot --code S59-CA --date 31/12/2015 \
+$T report "$OBS" contracts --level scot --code S59-CA --date 31/12/2015 \
     --format csv >report.csv
 assert_contains report.csv "^$(line status)$"
 assert_contains report.csv "^$(line funding);[0-9]+,[0-9];"
 # ODS: typed cells, one sheet per table.
-$T -q report obs.sqlite contracts --level scot --code S59-CA \
+$T -q report "$OBS" contracts --level scot --code S59-CA \
     --date 31/12/2015 -o report.ods
 ogrinfo -ro -q report.ods >sheets.txt
 assert_contains sheets.txt "Projets par statut"
@@ -111,21 +112,21 @@ ogrinfo -ro report.ods "2 Projets par statut" >status.txt
 assert_contains status.txt "Projets \(Integer\) = $(line status | cut -d';' -f2)$"
 
 # Projects per EPCI against python's point-in-polygon.
-$T report obs.sqlite projects --level epci --format csv >epci.csv
+$T report "$OBS" projects --level epci --format csv >epci.csv
 for e in $(grep '^epci ' expected.txt | cut -d' ' -f2); do
     code=${e%;*}
     assert_contains epci.csv "^$code;[^;]*;${e#*;};"
 done
 # Observations for maps and carnets: the SCoT holds all 266 kept projects,
 # the communes all but the 6 at the contract's territory.
-assert_eq "$(sql obs.sqlite "SELECT value FROM observation o JOIN territory t ON t.id = o.territory WHERE t.code = 'S59-CA' AND variable = 'projets_engages' AND year = 2026")" \
+assert_eq "$(sql "$OBS" "SELECT value FROM observation o JOIN territory t ON t.id = o.territory WHERE t.code = 'S59-CA' AND variable = 'projets_engages' AND year = 2026")" \
     91.0 "projets_engages of the SCoT"
-assert_eq "$(sql obs.sqlite "SELECT sum(value) FROM observation o JOIN territory t ON t.id = o.territory WHERE t.level = 'commune' AND variable = 'projets_nombre' AND year = 2026")" \
+assert_eq "$(sql "$OBS" "SELECT sum(value) FROM observation o JOIN territory t ON t.id = o.territory WHERE t.level = 'commune' AND variable = 'projets_nombre' AND year = 2026")" \
     260.0 "projets_nombre over communes"
 
 # ---- Every validation error: exit 2, FILE:ROW: COLUMN, store unchanged ------
-store_dump obs.sqlite >before.sql
-imp() { $T import obs.sqlite "$@"; }
+store_dump "$OBS" >before.sql
+imp() { $T import "$OBS" "$@"; }
 run_fails 2 "bad-date.csv:3: Date fin: '31/02/2025' is not a valid date" \
     imp contracts "$D/bad-date.csv"
 run_fails 2 "unknown-territory.csv:3: Code territoire: unknown territory: no commune with code '59999'" \
@@ -161,31 +162,31 @@ run_fails 2 "example-row.csv:2: Note: this is the template's fictitious example 
 run_fails 2 "fictif-cambresis-projets.csv:2: Code projet: project 'CT59-CAMBRESIS / P001' is already in the store" \
     imp projects "$E/fictif-cambresis-projets.csv"
 run_fails 2 "no such file|cannot|not" imp projects "$D/absent.csv"
-run_fails 1 "unknown kind" $T import obs.sqlite contrats "$D/bad-date.csv"
-store_dump obs.sqlite >after.sql
+run_fails 1 "unknown kind" $T import "$OBS" contrats "$D/bad-date.csv"
+store_dump "$OBS" >after.sql
 cmp -s before.sql after.sql || fail "a failed import changed the store"
 
 # ---- Accepted spellings, re-import with --replace, ODS input -----------------
-$T -q import obs.sqlite projects "$D/unaccented.csv"
-assert_eq "$(sql obs.sqlite "SELECT group_concat(status, ' ') FROM (SELECT status FROM project WHERE code LIKE 'X%' ORDER BY code)")" \
+$T -q import "$OBS" projects "$D/unaccented.csv"
+assert_eq "$(sql "$OBS" "SELECT group_concat(status, ' ') FROM (SELECT status FROM project WHERE code LIKE 'X%' ORDER BY code)")" \
     "engage realise abandonne engage" "statuses without accents"
-assert_eq "$(sql obs.sqlite "SELECT total_cost FROM project WHERE code = 'X1'")" \
+assert_eq "$(sql "$OBS" "SELECT total_cost FROM project WHERE code = 'X1'")" \
     1000.5 "French amount"
-$T import obs.sqlite projects "$E/fictif-cambresis-projets.csv" --replace \
+$T import "$OBS" projects "$E/fictif-cambresis-projets.csv" --replace \
     2>log.txt
 assert_contains log.txt "imported 280 projects .* \(284 replaced\)"
-assert_eq "$(sql obs.sqlite "SELECT count(*) FROM project")" 280 \
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM project")" 280 \
     "--replace keeps only the file's projects"
-$T -q import obs.sqlite contracts "$E/fictif-cambresis-contrat.csv" --replace
-assert_eq "$(sql obs.sqlite "SELECT count(*) FROM project")" 280 \
+$T -q import "$OBS" contracts "$E/fictif-cambresis-contrat.csv" --replace
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM project")" 280 \
     "a replaced contract keeps its projects"
 # The same projects from ODS and XLSX give the same rows.
-sql obs.sqlite "SELECT code, title, total_cost, status, end_date FROM project ORDER BY code" >csv-rows.txt
+sql "$OBS" "SELECT code, title, total_cost, status, end_date FROM project ORDER BY code" >csv-rows.txt
 for ext in ods xlsx; do
     ogr2ogr -f "$(echo $ext | tr a-z A-Z)" "projets.$ext" \
         "$E/fictif-cambresis-projets.csv"
-    $T -q import obs.sqlite projects "projets.$ext" --replace
-    sql obs.sqlite "SELECT code, title, total_cost, status, end_date FROM project ORDER BY code" >rows.txt
+    $T -q import "$OBS" projects "projets.$ext" --replace
+    sql "$OBS" "SELECT code, title, total_cost, status, end_date FROM project ORDER BY code" >rows.txt
     cmp -s csv-rows.txt rows.txt || fail "$ext import differs from the CSV"
 done
 
@@ -203,6 +204,6 @@ for kind in contracts projects gup-sites gup-actions gup-reports; do
 done
 $T -q template projects -o t.ods
 run_fails 2 "t.ods:2: Note: this is the template's fictitious example row" \
-    $T import obs.sqlite projects t.ods
+    $T import "$OBS" projects t.ods
 run_fails 1 "must end in .csv, .xlsx or .ods" $T template projects -o t.txt
 echo "contracts.sh: ok"

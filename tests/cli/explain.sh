@@ -8,26 +8,26 @@
 . "$(dirname "$0")/lib.sh"
 
 D="$DATA/ternois"
-S=obs.sqlite
-$T init $S -q 2>init.txt
+S=$(new_store obs)
+$T init "$S" -q 2>init.txt
 [ -s init.txt ] && fail "-q after the command still printed: $(cat init.txt)"
-$T load $S "$LAYERS/epci.layer" --quiet 2>load.txt
+$T load "$S" "$LAYERS/epci.layer" --quiet 2>load.txt
 [ -s load.txt ] && fail "--quiet after the command still printed: $(cat load.txt)"
-$T -q load $S --level commune --src "$D/communes-ternois.geojson" --code code \
+$T -q load "$S" --level commune --src "$D/communes-ternois.geojson" --code code \
     --name nom --parent-code siren_epci --vintage 2026
 
 # The comparateur as a user gets it (Corse-du-Sud rows: insee_dep 2A).
-$T import $S indicators "$D/comparateur-ternois-2a.csv" --level commune \
+$T import "$S" indicators "$D/comparateur-ternois-2a.csv" --level commune \
     --key insee_com --year 2021 2>import.txt || {
     cat import.txt >&2
     fail "the comparateur does not import without --columns"
 }
 assert_contains import.txt 'columns left out \(text, or codes and coordinates\): 8: insee_reg \(codes\), insee_dep \(codes\)'
 for col in insee_reg insee_dep insee_parente lat lng; do
-    n=$(sql $S "SELECT count(*) FROM variable WHERE name = '$col'")
+    n=$(sql "$S" "SELECT count(*) FROM variable WHERE name = '$col'")
     assert_eq "$n" 0 "variable $col"
 done
-assert_eq "$(sql $S "SELECT count(*) FROM variable WHERE name = 'population_2021'")" 1 \
+assert_eq "$(sql "$S" "SELECT count(*) FROM variable WHERE name = 'population_2021'")" 1 \
     "population_2021 imported"
 
 # French aggregate words.
@@ -39,31 +39,31 @@ densite,Densité,hab./km²,ratio,population_2021,superficie_km2,1
 naissances_2022,Naissances,naissances,Moyenne,,,0
 deces_2022,Décès,décès,aucune,,,0
 CSV
-$T -q import $S variables vars.csv
-assert_eq "$(sql $S "SELECT group_concat(name || ':' || aggregate, ' ') FROM
+$T -q import "$S" variables vars.csv
+assert_eq "$(sql "$S" "SELECT group_concat(name || ':' || aggregate, ' ') FROM
     (SELECT * FROM variable WHERE name IN ('population_2021', 'superficie_km2',
      'densite', 'naissances_2022', 'deces_2022') ORDER BY name)")" \
     "deces_2022:none densite:ratio naissances_2022:mean population_2021:sum superficie_km2:sum" \
     "aggregates read from French words"
 printf 'nom,libellé,agrégation\nx,X,médiane\n' >bad-vars.csv
 run_fails 2 "bad-vars.csv:2: .*'médiane' is not one of sum, mean, weighted_mean, ratio, none \(or somme, moyenne" \
-    $T import $S variables bad-vars.csv
+    $T import "$S" variables bad-vars.csv
 
 # A level without geometry (the 2024 QPV list) cannot be related in space.
-$T -q import $S territories "$LAYERS/data/qpv2024-communes.csv" --level qpv \
+$T -q import "$S" territories "$LAYERS/data/qpv2024-communes.csv" --level qpv \
     --code code_qp --name lib_qp --vintage 2024 --parent-level commune \
     --parent-key insee_com 2>/dev/null
 run_fails 2 "level qpv has no geometry in vintage 2024: --spatial needs polygons" \
-    $T relate $S --child qpv --parent epci --spatial
+    $T relate "$S" --child qpv --parent epci --spatial
 # A carnet before `relate`: made, with a warning naming the command.
-$T -q carnet $S --level epci --code 200069672 -o ternois.pdf 2>carnet.txt
-assert_contains carnet.txt "warning: epci 200069672 has no member commune in the store.*terrobs relate $S --child commune --parent epci"
+$T -q carnet "$S" --level epci --code 200069672 -o ternois.pdf 2>carnet.txt
+assert_contains carnet.txt "warning: epci 200069672 has no member commune in the store.*terrobs relate .* --child commune --parent epci"
 # carnet and map keep an existing output unless --force, as export does.
 before=$(cksum <ternois.pdf)
 run_fails 2 "ternois.pdf: file exists; use --force to replace it" \
-    $T carnet $S --level epci --code 200069672 -o ternois.pdf
+    $T carnet "$S" --level epci --code 200069672 -o ternois.pdf
 assert_eq "$(cksum <ternois.pdf)" "$before" "the kept carnet"
-$T -q carnet $S --level epci --code 200069672 -o ternois.pdf --force 2>/dev/null
+$T -q carnet "$S" --level epci --code 200069672 -o ternois.pdf --force 2>/dev/null
 cat >epci.style <<'STYLE'
 [map]
 title = EPCI
@@ -74,9 +74,9 @@ kind = choropleth
 level = commune
 variable = population_2021
 STYLE
-$T -q map $S epci.style -o m.png
-run_fails 2 "m.png: file exists; use --force to replace it" $T map $S epci.style -o m.png
-$T -q map $S epci.style -o m.png --force
+$T -q map "$S" epci.style -o m.png
+run_fails 2 "m.png: file exists; use --force to replace it" $T map "$S" epci.style -o m.png
+$T -q map "$S" epci.style -o m.png --force
 # The join report of a national file: the 3 old codes of the store's own
 # département (Hesdin-la-Forêt's, merged in 2025) come first, with the
 # option that maps them, above the thousands of other départements' keys.

@@ -7,17 +7,17 @@
 . "$(dirname "$0")/lib.sh"
 
 EPCI=248300543
-S=obs.sqlite
-$T -q init $S
-$T -q load $S "$LAYERS/epci.layer"
-$T -q load $S "$LAYERS/communes-var.layer"
-$T -q relate $S --child commune --parent epci 2>/dev/null
-$T -q import $S variables "$LAYERS/variables.csv"
+S=$(new_store obs)
+$T -q init "$S"
+$T -q load "$S" "$LAYERS/epci.layer"
+$T -q load "$S" "$LAYERS/communes-var.layer"
+$T -q relate "$S" --child commune --parent epci 2>/dev/null
+$T -q import "$S" variables "$LAYERS/variables.csv"
 { head -1 "$LAYERS/data/indicateurs-communes.csv"
   grep '^83' "$LAYERS/data/indicateurs-communes.csv"; } >var.csv
-$T -q import $S indicators var.csv --level commune --key insee_com --year 2021 2>/dev/null
+$T -q import "$S" indicators var.csv --level commune --key insee_com --year 2021 2>/dev/null
 
-$T -q export $S --level epci -o epci.csv
+$T -q export "$S" --level epci -o epci.csv
 line=$(grep "^$EPCI;" epci.csv)
 # density 1 222,139... hab./km², unemployment 13,1997... %, area 366,41 km²
 case $line in
@@ -28,7 +28,7 @@ grep -Eq '[0-9],[0-9]{4,}' epci.csv && fail "a value with more decimals than dec
 
 # ODS: numeric cells hold the rounded value (GDAL spells the double at 16
 # decimals; read back, 1222.0999999999999091 is 1222.1).
-$T -q export $S --level epci -o epci.ods
+$T -q export "$S" --level epci -o epci.ods
 ogrinfo -ro -q epci.ods epci -where "code = '$EPCI'" >ods.txt
 python3 - ods.txt <<'PY' || fail "ODS values not at their declared decimals"
 import re, sys
@@ -49,7 +49,7 @@ if seen != 3:
 PY
 
 # A GeoPackage is for further computation: the ratio keeps its double.
-$T -q export $S --level epci -o epci.gpkg
+$T -q export "$S" --level epci -o epci.gpkg
 ogrinfo -ro -q epci.gpkg epci -where "code = '$EPCI'" >gpkg.txt
 assert_contains gpkg.txt 'densite[_0-9]* \(Real\) = 1222\.139'
 echo "export_decimals: ok"

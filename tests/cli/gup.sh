@@ -4,6 +4,10 @@
 # the CSV, formula neutralisation in CSV reports; then the other example
 # stores (Somme PACTe, La Seyne NPNRU + GUP, CACEM in EPSG:5490).
 . "$TOB_SRC/tests/cli/lib.sh"
+CAL=$(new_store cal)
+MQ=$(new_store mq)
+SEYNE=$(new_store seyne)
+SOMME=$(new_store somme)
 
 E="$LAYERS/examples"
 D="$DATA/contracts"
@@ -17,20 +21,20 @@ qpv_layer() {
         "$LAYERS/data/qpv2024-communes.csv" "$communes" -- "$@" >qpv.geojson
 }
 
-$T -q init cal.sqlite
-$T -q load cal.sqlite "$LAYERS/communes-calais.layer"
+$T -q init "$CAL"
+$T -q load "$CAL" "$LAYERS/communes-calais.layer"
 qpv_layer "$LAYERS/data/communes-62-calais.geojson" 62193
-$T -q load cal.sqlite --level qpv --vintage 2024 --src qpv.geojson \
+$T -q load "$CAL" --level qpv --vintage 2024 --src qpv.geojson \
     --code code --name nom
 
-$T import cal.sqlite gup-sites "$E/fictif-calais-gup-sites.csv" 2>log.txt
+$T import "$CAL" gup-sites "$E/fictif-calais-gup-sites.csv" 2>log.txt
 assert_contains log.txt "imported 3 gup-sites .*: 17 perimeter members and referents"
-$T -q import cal.sqlite gup-actions "$E/fictif-calais-gup-actions.csv"
-$T -q import cal.sqlite gup-reports "$E/fictif-calais-gup-signalements.csv"
+$T -q import "$CAL" gup-actions "$E/fictif-calais-gup-actions.csv"
+$T -q import "$CAL" gup-reports "$E/fictif-calais-gup-signalements.csv"
 n=$(($(wc -l <"$E/fictif-calais-gup-signalements.csv") - 1))
-assert_eq "$(sql cal.sqlite "SELECT count(*) FROM gup_report")" "$n" \
+assert_eq "$(sql "$CAL" "SELECT count(*) FROM gup_report")" "$n" \
     "signalements"
-assert_eq "$(sql cal.sqlite "SELECT m.level || ' ' || m.code FROM gup_site_member m JOIN gup_site s ON s.id = m.site WHERE s.code = 'CAL-BEAU-MARAIS'")" \
+assert_eq "$(sql "$CAL" "SELECT m.level || ' ' || m.code FROM gup_site_member m JOIN gup_site s ON s.id = m.site WHERE s.code = 'CAL-BEAU-MARAIS'")" \
     "qpv QN06254M" "perimeter"
 
 # ---- The dashboard against python3 -----------------------------------------
@@ -66,7 +70,7 @@ for volet, label in labels.items():
         fr(statistics.median(delays)) if delays else "", len(acts),
         len(done), len(late)))
 EOF
-$T report cal.sqlite gup --site CAL-BEAU-MARAIS --date 31/12/2025 \
+$T report "$CAL" gup --site CAL-BEAU-MARAIS --date 31/12/2025 \
     --format csv >gup.csv
 while IFS= read -r want; do
     grep -qxF -- "$want" gup.csv || {
@@ -74,24 +78,24 @@ while IFS= read -r want; do
         fail "gup.csv lacks '$want'"
     }
 done <expected.txt
-$T report cal.sqlite gup --site CAL-BEAU-MARAIS --date 31/12/2025 >gup.txt
+$T report "$CAL" gup --site CAL-BEAU-MARAIS --date 31/12/2025 >gup.txt
 assert_contains gup.txt "^Gestion urbaine de proximité - Beau Marais \(CAL-BEAU-MARAIS\)$"
 assert_contains gup.txt "^Commune : Calais \(62193\) - périmètre : qpv QN06254M"
 assert_contains gup.txt "^Actions en retard au 31/12/2025$"
 # A later date sees more signalements and more overdue actions.
-$T report cal.sqlite gup --site CAL-BEAU-MARAIS --date 30/06/2025 >early.txt
+$T report "$CAL" gup --site CAL-BEAU-MARAIS --date 30/06/2025 >early.txt
 [ "$(grep -c . early.txt)" -gt 5 ] || fail "no report at 30/06/2025"
 cmp -s early.txt gup.txt && fail "--date changes nothing"
 run_fails 2 "no GUP site 'CAL-NOPE' \(sites: CAL-BEAU-MARAIS, CAL-CENTRE-VILLE, CAL-FORT-NIEULAY\)" \
-    $T report cal.sqlite gup --site CAL-NOPE
+    $T report "$CAL" gup --site CAL-NOPE
 run_fails 1 "--date: '31/02/2025' is not a valid date" \
-    $T report cal.sqlite gup --site CAL-BEAU-MARAIS --date 31/02/2025
+    $T report "$CAL" gup --site CAL-BEAU-MARAIS --date 31/02/2025
 run_fails 1 "an ODS report needs -o" \
-    $T report cal.sqlite gup --site CAL-BEAU-MARAIS --format ods
+    $T report "$CAL" gup --site CAL-BEAU-MARAIS --format ods
 
 # ---- Validation errors ------------------------------------------------------
-store_dump cal.sqlite >before.sql
-imp() { $T import cal.sqlite "$@"; }
+store_dump "$CAL" >before.sql
+imp() { $T import "$CAL" "$@"; }
 run_fails 2 "unknown-volet.csv:3: Volet: 'propreté' is not a volet \(Renouvellement urbain, Cadre de vie et espaces publics" \
     imp gup-actions "$D/unknown-volet.csv"
 run_fails 2 "unknown-site.csv:2: Code site: unknown site 'CAL-NOPE'" \
@@ -108,61 +112,61 @@ run_fails 2 "fictif-calais-gup-sites.csv:2: Code site: site 'CAL-BEAU-MARAIS' is
     imp gup-sites "$E/fictif-calais-gup-sites.csv"
 run_fails 2 "fictif-calais-gup-actions.csv:2: Code action: 'CAL-BEAU-MARAIS / A01' is already in the store" \
     imp gup-actions "$E/fictif-calais-gup-actions.csv"
-store_dump cal.sqlite >after.sql
+store_dump "$CAL" >after.sql
 cmp -s before.sql after.sql || fail "a failed import changed the store"
 
-$T -q import cal.sqlite gup-reports "$D/report-forms.csv"
-assert_eq "$(sql cal.sqlite "SELECT group_concat(volet || ' ' || status, ', ') FROM (SELECT volet, status FROM gup_report WHERE code LIKE 'T%' ORDER BY code)")" \
+$T -q import "$CAL" gup-reports "$D/report-forms.csv"
+assert_eq "$(sql "$CAL" "SELECT group_concat(volet || ' ' || status, ', ') FROM (SELECT volet, status FROM gup_report WHERE code LIKE 'T%' ORDER BY code)")" \
     "tranquillite_publique ouvert, cadre_de_vie clos" "accepted spellings"
-$T import cal.sqlite gup-reports "$E/fictif-calais-gup-signalements.csv" \
+$T import "$CAL" gup-reports "$E/fictif-calais-gup-signalements.csv" \
     --replace 2>log.txt
 assert_contains log.txt "\(636 replaced\)"
 
 # Cells that a spreadsheet would run as formulas are neutralised in CSV.
-$T -q import cal.sqlite gup-sites "$D/formula-site.csv"
-$T report cal.sqlite gup --site T-SITE --format csv >formula.csv
+$T -q import "$CAL" gup-sites "$D/formula-site.csv"
+$T report "$CAL" gup --site T-SITE --format csv >formula.csv
 assert_contains formula.csv "^Ville;'=1\+2;0;"
 assert_contains formula.csv "^Bailleur;'@SUM\(A1\);0;"
 grep -Eq '(^|;)[=@+-]' formula.csv && fail "a CSV cell starts with = @ + -"
-$T -q report cal.sqlite gup --site T-SITE -o formula.ods
+$T -q report "$CAL" gup --site T-SITE -o formula.ods
 ogrinfo -ro formula.ods "2 Par référent" >formula-ods.txt
 assert_contains formula-ods.txt "Référent \(String\) = '=1\+2$"
 
 # ---- The other examples: Somme PACTe, La Seyne, CACEM -----------------------
-$T -q init somme.sqlite
+$T -q init "$SOMME"
 for layer in epci communes-somme; do
-    $T -q load somme.sqlite "$LAYERS/$layer.layer"
+    $T -q load "$SOMME" "$LAYERS/$layer.layer"
 done
-$T -q import somme.sqlite contracts "$E/fictif-somme-pacte-contrats.csv"
-$T -q import somme.sqlite projects "$E/fictif-somme-pacte-projets.csv"
-assert_eq "$(sql somme.sqlite "SELECT count(*) FROM contract")" 16 "PACTe"
-$T report somme.sqlite contracts --level epci --code 200070944 >vimeu.txt
+$T -q import "$SOMME" contracts "$E/fictif-somme-pacte-contrats.csv"
+$T -q import "$SOMME" projects "$E/fictif-somme-pacte-projets.csv"
+assert_eq "$(sql "$SOMME" "SELECT count(*) FROM contract")" 16 "PACTe"
+$T report "$SOMME" contracts --level epci --code 200070944 >vimeu.txt
 assert_contains vimeu.txt "^PACTe 2021-2026 - CC du Vimeu \(PACTE80-"
 
-$T -q init seyne.sqlite
-$T -q load seyne.sqlite "$LAYERS/communes-var.layer"
+$T -q init "$SEYNE"
+$T -q load "$SEYNE" "$LAYERS/communes-var.layer"
 qpv_layer "$LAYERS/data/communes-83-toulon-provence-mediterranee.geojson" 83126
-$T -q load seyne.sqlite --level qpv --vintage 2024 --src qpv.geojson \
+$T -q load "$SEYNE" --level qpv --vintage 2024 --src qpv.geojson \
     --code code --name nom
 for kind in contrat projets gup-sites gup-actions gup-signalements; do
     case $kind in
     contrat) k=contracts ;; projets) k=projects ;;
     gup-signalements) k=gup-reports ;; *) k=$kind ;;
     esac
-    $T -q import seyne.sqlite "$k" "$E/fictif-la-seyne-$kind.csv"
+    $T -q import "$SEYNE" "$k" "$E/fictif-la-seyne-$kind.csv"
 done
-$T report seyne.sqlite gup --site SEY-NORD --date 31/12/2025 >nord.txt
+$T report "$SEYNE" gup --site SEY-NORD --date 31/12/2025 >nord.txt
 assert_contains nord.txt "périmètre : qpv QN08308M"
-$T report seyne.sqlite contracts --level commune --code 83126 >npnru.txt
+$T report "$SEYNE" contracts --level commune --code 83126 >npnru.txt
 assert_contains npnru.txt "^Convention NPNRU - territoire : La Seyne-sur-Mer"
 
-$T -q init --srid 5490 mq.sqlite
-$T -q load mq.sqlite "$LAYERS/communes-martinique.layer"
-$T -q load mq.sqlite "$LAYERS/epci.layer" --where "siren_epci IN ('249720061', '249720053', '200041788')"
-$T -q import mq.sqlite contracts "$E/fictif-cacem-contrat.csv"
-$T -q import mq.sqlite projects "$E/fictif-cacem-projets.csv"
-assert_eq "$(sql mq.sqlite "SELECT count(*) FROM project WHERE ST_SRID(geom) = 5490")" \
+$T -q init --srid 5490 "$MQ"
+$T -q load "$MQ" "$LAYERS/communes-martinique.layer"
+$T -q load "$MQ" "$LAYERS/epci.layer" --where "siren_epci IN ('249720061', '249720053', '200041788')"
+$T -q import "$MQ" contracts "$E/fictif-cacem-contrat.csv"
+$T -q import "$MQ" projects "$E/fictif-cacem-projets.csv"
+assert_eq "$(sql "$MQ" "SELECT count(*) FROM project WHERE ST_SRID(geom) = 5490")" \
     12 "CACEM points in EPSG:5490"
-$T report mq.sqlite projects --level commune --contract CV972-CACEM >mq.txt
+$T report "$MQ" projects --level commune --contract CV972-CACEM >mq.txt
 assert_contains mq.txt "^97209 +Fort-de-France"
 echo "gup.sh: ok"

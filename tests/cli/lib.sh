@@ -95,17 +95,58 @@ store_dump() {
 }
 
 # sql STORE QUERY: one query's output (columns joined by |), with
-# SpatiaLite loaded, or in the store's schema on PostgreSQL.
+# SpatiaLite loaded; on PostgreSQL through the library's database layer
+# (tests/tob_sql.c), which respells the store's SQL as the modules' is.
 sql() {
     case $1 in
-    PG:*)
-        PGOPTIONS="-c search_path=$(pg_schema "$1"),public" \
-            psql -X -A -t -q -F'|' -v ON_ERROR_STOP=1 "$(pg_conninfo "$1")" \
-            -c "$2"
-        ;;
+    PG:*) "${TOB_BUILD:?TOB_BUILD must name the build tree}/tests/tob_sql" "$1" "$2" ;;
     *)
         printf '%s\n' ".load mod_spatialite" "$2" |
             sqlite3 -batch -noheader "$1"
         ;;
     esac
+}
+
+# store_copy SRC DST: DST (a name from new_store) becomes a copy of SRC, as
+# `cp` does for a file: on PostgreSQL the schema is dumped and restored
+# under DST's name.
+store_copy() {
+    case $1 in
+    PG:*)
+        from=$(pg_schema "$1")
+        to=$(pg_schema "$2")
+        PGOPTIONS="-c client_min_messages=warning" \
+            psql -X -q -v ON_ERROR_STOP=1 "$(pg_conninfo "$2")" \
+            -c "DROP SCHEMA IF EXISTS \"$to\" CASCADE" >/dev/null
+        pg_dump --no-owner -n "$from" "$(pg_conninfo "$1")" |
+            sed -E "s/(^|[^a-z0-9_])$from([^a-z0-9_]|\$)/\1$to\2/g" |
+            PGOPTIONS="-c client_min_messages=warning" \
+                psql -X -q -v ON_ERROR_STOP=1 "$(pg_conninfo "$2")" >/dev/null
+        ;;
+    *)
+        rm -f "$2-wal" "$2-shm"
+        cp "$1" "$2"
+        ;;
+    esac
+}
+
+# store_sound STORE: "ok" when the engine finds the store's data sound
+# (SQLite's integrity_check; on PostgreSQL the server keeps its own
+# integrity: every table must still be readable).
+store_sound() {
+    case $1 in
+    PG:*)
+        sql "$1" "SELECT count(*) FROM territory, meta LIMIT 1" >/dev/null &&
+            echo ok
+        ;;
+    *) sqlite3 "$1" "PRAGMA integrity_check" ;;
+    esac
+}
+
+# sqlite_only WHY: this part of the test is about SQLite files; on the
+# PostgreSQL run say so and tell the caller to skip it (status 1).
+sqlite_only() {
+    [ "${TOB_TEST_ENGINE:-sqlite}" != pg ] && return 0
+    echo "skipped on PostgreSQL: $*"
+    return 1
 }

@@ -1,37 +1,46 @@
 # map.sh - terrobs map through the real binary: every bundled style on a
 # store of the bundled sample, the three formats, overrides and errors.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
 STYLES="$TOB_SRC/styles"
-$T -q init obs.sqlite
-$T -q load obs.sqlite "$LAYERS/departements.layer"
-$T -q load obs.sqlite "$LAYERS/epci.layer"
-$T -q load obs.sqlite "$LAYERS/communes-nord.layer"
-$T -q load obs.sqlite "$LAYERS/communes-somme.layer" --append
-$T -q load obs.sqlite "$LAYERS/communes-martinique.layer" --append
-$T -q import obs.sqlite contracts \
+$T -q init "$OBS"
+$T -q load "$OBS" "$LAYERS/departements.layer"
+$T -q load "$OBS" "$LAYERS/epci.layer"
+$T -q load "$OBS" "$LAYERS/communes-nord.layer"
+$T -q load "$OBS" "$LAYERS/communes-somme.layer" --append
+$T -q load "$OBS" "$LAYERS/communes-martinique.layer" --append
+$T -q import "$OBS" contracts \
     "$LAYERS/examples/fictif-somme-pacte-contrats.csv"
-$T -q import obs.sqlite projects \
+$T -q import "$OBS" projects \
     "$LAYERS/examples/fictif-somme-pacte-projets.csv"
 
 # Indicators as the demo imports them; CHOM and ACT of mapsf's Martinique
 # sample (2015) for martinique-chomage.style; EPCI values from their
 # member communes.
-$T -q import obs.sqlite variables "$LAYERS/variables.csv"
-$T -q import obs.sqlite indicators "$LAYERS/data/indicateurs-communes.csv" \
+$T -q import "$OBS" variables "$LAYERS/variables.csv"
+$T -q import "$OBS" indicators "$LAYERS/data/indicateurs-communes.csv" \
     --level commune --key insee_com --year 2021 --cog-from 2018 \
     --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges 2>/dev/null
-$T -q import obs.sqlite indicators "$DATA/mtq.gpkg" --level commune \
+$T -q import "$OBS" indicators "$DATA/mtq.gpkg" --level commune \
     --key INSEE_COM --columns CHOM,ACT --year 2015 2>/dev/null
-$T -q relate obs.sqlite --child commune --parent epci
+$T -q relate "$OBS" --child commune --parent epci
 
 # Every bundled style draws, small so that the test stays fast.
 small="--set map.width=700px --set map.height=600px --set map.dpi=96"
 n=0
 for style in "$STYLES"/*.style; do
     name=$(basename "$style" .style)
+    if [ "${TOB_TEST_ENGINE:-sqlite}" = pg ] &&
+        grep -q '^kind *= *\(grid\|potential\)' "$style"; then
+        # Not yet on PostGIS: refused in words (README), checked here.
+        run_fails 1 "kind = [a-z]+ is not available on a PostGIS store" \
+            $T map "$OBS" "$style" -o "$name.png" --date 23/11/2026
+        echo "note: $name (kind grid/potential) is SpatiaLite-only" >&2
+        continue
+    fi
     # shellcheck disable=SC2086
-    $T map obs.sqlite "$style" -o "$name.png" $small --date 23/11/2026 \
+    $T map "$OBS" "$style" -o "$name.png" $small --date 23/11/2026 \
         2>"$name.log" || { cat "$name.log" >&2; fail "$name did not draw"; }
     assert_contains "$name.log" "map written to $name.png: [0-9]+ features"
     for f in "$name.png" "$name.pgw" "$name.prj" "$name.png.aux.xml"; do
@@ -52,7 +61,7 @@ gdalinfo martinique-chomage.png >info.txt
 assert_contains info.txt 'ID\["EPSG",5490\]'
 
 # SVG: well-formed, with real text; PDF: text that can be searched.
-$T -q map obs.sqlite "$STYLES/nord-densite.style" -o map.svg \
+$T -q map "$OBS" "$STYLES/nord-densite.style" -o map.svg \
     --set "map.title=Densité en 2021" --date 23/11/2026
 if command -v xmllint >/dev/null; then
     xmllint --noout map.svg || fail "map.svg is not well-formed XML"
@@ -63,7 +72,7 @@ fi
 assert_contains map.svg '<text [^>]*>Densité en 2021</text>'
 assert_contains map.svg '>Lille</text>'
 assert_contains map.svg 'Réalisation.{1,2}: terrobs, 23/11/2026</text>'
-$T -q map obs.sqlite "$STYLES/nord-densite.style" -o map.pdf
+$T -q map "$OBS" "$STYLES/nord-densite.style" -o map.pdf
 head -c 5 map.pdf | grep -q '%PDF-' || fail "map.pdf is not a PDF"
 if command -v pdftotext >/dev/null; then
     pdftotext map.pdf map.txt
@@ -73,38 +82,38 @@ fi
 # Bad styles and options: clear errors, exit codes, nothing written.
 printf '[map]\ntitle = x\n[data]\nkind = choro\n' >bad.style
 run_fails 2 "bad.style:4: data.kind: 'choro' is not one of choropleth" \
-    $T map obs.sqlite bad.style -o bad.png
+    $T map "$OBS" bad.style -o bad.png
 printf '[data]\nlevel = commune\nvariable = densite\ncolour = red\n' >bad.style
 run_fails 2 "bad.style:4: data.colour: unknown key \(expected kind, level" \
-    $T map obs.sqlite bad.style -o bad.png
+    $T map "$OBS" bad.style -o bad.png
 run_fails 2 "set: classes.k: 30 is out of range \(2 to 12\)" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o bad.png \
+    $T map "$OBS" "$STYLES/nord-densite.style" -o bad.png \
     --set classes.k=30
 run_fails 2 "variable 'revenu' is not in the store" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o bad.png \
+    $T map "$OBS" "$STYLES/nord-densite.style" -o bad.png \
     --set data.variable=revenu
-run_fails 1 "OUT.png.\.svg.\.pdf is required" $T map obs.sqlite "$STYLES/nord-densite.style"
+run_fails 1 "OUT.png.\.svg.\.pdf is required" $T map "$OBS" "$STYLES/nord-densite.style"
 run_fails 1 "must end in .png, .svg or .pdf" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o map.gif
+    $T map "$OBS" "$STYLES/nord-densite.style" -o map.gif
 run_fails 3 "nodir/map.png" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o nodir/map.png
+    $T map "$OBS" "$STYLES/nord-densite.style" -o nodir/map.png
 [ ! -e bad.png ] || fail "a failed map left a file"
 
 # The style's SQL only reads: a second statement is refused, the store is
 # unchanged.
-store_dump obs.sqlite >before.sql
+store_dump "$OBS" >before.sql
 run_fails 2 "one read-only expression" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o evil.png \
+    $T map "$OBS" "$STYLES/nord-densite.style" -o evil.png \
     --set "data.filter=1); DELETE FROM observation; SELECT (1"
 run_fails 2 "may only read the store" \
-    $T map obs.sqlite "$STYLES/nord-densite.style" -o evil.png \
+    $T map "$OBS" "$STYLES/nord-densite.style" -o evil.png \
     --set "data.variable=" --set "data.expression=DropTable(NULL, 'observation')"
 run_fails 2 "may only read the store: function blobtofile" \
-    env SPATIALITE_SECURITY=relaxed $T map obs.sqlite \
+    env SPATIALITE_SECURITY=relaxed $T map "$OBS" \
     "$STYLES/nord-densite.style" -o evil.png --set "data.variable=" \
     --set "data.expression=BlobToFile(x'00', 'written-by-style')"
 [ ! -e written-by-style ] || fail "a style's SQL wrote a file"
-store_dump obs.sqlite >after.sql
+store_dump "$OBS" >after.sql
 cmp -s before.sql after.sql || fail "a refused map changed the store"
 [ ! -e evil.png ] || fail "a refused map left a file"
 echo "map: ok"

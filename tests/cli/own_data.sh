@@ -4,33 +4,35 @@
 # made from the store with key figures, evolution, map and table, and a
 # template naming variables the store lacks said on stderr once.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
+NAMES=$(new_store names)
 
 D="$DATA/pas-de-calais"
-$T init obs.sqlite >/dev/null 2>&1
-$T load obs.sqlite --level epci --src "$D/epci.geojson" --code siren_epci \
+$T init "$OBS" >/dev/null 2>&1
+$T load "$OBS" --level epci --src "$D/epci.geojson" --code siren_epci \
     --name nom_epci --vintage 2026 >/dev/null 2>&1
-$T load obs.sqlite --level commune --src "$D/communes.geojson" --code code \
+$T load "$OBS" --level commune --src "$D/communes.geojson" --code code \
     --name nom --parent-code siren_epci --vintage 2026 \
     --attribution "IGN, Admin Express COG 2018" >/dev/null 2>&1
-$T relate obs.sqlite --child commune --parent epci >/dev/null 2>&1
-$T import obs.sqlite variables "$D/variables.csv" >/dev/null 2>&1
+$T relate "$OBS" --child commune --parent epci >/dev/null 2>&1
+$T import "$OBS" variables "$D/variables.csv" >/dev/null 2>&1
 
 # --series: Insee's P15_POP and P21_POP are the variable population in
 # 2015 and 2021; SUPERF renamed; CHOM/ACT onto the user's own names.
 SERIES='population=P{yy}_POP,menages=P{yy}_MEN,superficie=SUPERF'
 SERIES="$SERIES,chomeurs_2021=P{yy}_CHOM1564,actifs_2021=P{yy}_ACT1564"
-$T import obs.sqlite indicators "$D/indicateurs-insee.csv" --level commune \
+$T import "$OBS" indicators "$D/indicateurs-insee.csv" --level commune \
     --key CODGEO --year 2021 --series "$SERIES" 2>log.txt ||
     fail "import: $(cat log.txt)"
 assert_contains log.txt "variables \(year\): superficie \(2021\), population \(2015\), population \(2021\), menages \(2021\)"
 if grep -q "warning: columns whose name" log.txt; then
     fail "a series' own years are not a conflict with --year"
 fi
-$T info obs.sqlite >info.txt
+$T info "$OBS" >info.txt
 assert_contains info.txt "^  population +sum +years 2015, 2021, 58 values"
 assert_contains info.txt "^  menages +sum +years 2021, 29 values"
 pop() { # pop CODE YEAR: the stored population of a commune
-    sql obs.sqlite "SELECT o.value FROM observation o JOIN territory t ON
+    sql "$OBS" "SELECT o.value FROM observation o JOIN territory t ON
         t.id = o.territory WHERE t.code = '$1' AND o.variable = 'population'
         AND o.year = $2" | sed "s/\\.0$//"
 }
@@ -39,33 +41,33 @@ assert_eq "$(pop 62427 2021)" 26035 "Hénin-Beaumont 2021 (P21_POP)"
 
 # A bad series is a usage error; a series naming no column is refused,
 # and neither changes the store.
-store_dump obs.sqlite >before.sql
-run_fails 1 "pattern has one \{yyyy\} or \{yy\}" $T import obs.sqlite \
+store_dump "$OBS" >before.sql
+run_fails 1 "pattern has one \{yyyy\} or \{yy\}" $T import "$OBS" \
     indicators "$D/indicateurs-insee.csv" --level commune --key CODGEO \
     --series 'population=P{yy}_POP{yy}'
-run_fails 2 "--series logements=P\{yy\}_LOG: no column" $T import obs.sqlite \
+run_fails 2 "--series logements=P\{yy\}_LOG: no column" $T import "$OBS" \
     indicators "$D/indicateurs-insee.csv" --level commune --key CODGEO \
     --year 2021 --series 'logements=P{yy}_LOG'
-store_dump obs.sqlite >after.sql
+store_dump "$OBS" >after.sql
 cmp -s before.sql after.sql || fail "a refused series changed the store"
 
 # The user's own names: population_2015, population_2021 onto one variable.
 awk -F';' 'BEGIN { OFS = "," } NR == 1 { print "code", "population_2015",
     "population_2021"; next } { print $1, $4, $5 }' \
     "$D/indicateurs-insee.csv" >noms.csv
-$T init names.sqlite >/dev/null 2>&1
-$T load names.sqlite --level commune --src "$D/communes.geojson" --code code \
+$T init "$NAMES" >/dev/null 2>&1
+$T load "$NAMES" --level commune --src "$D/communes.geojson" --code code \
     --name nom --vintage 2026 >/dev/null 2>&1
-$T import names.sqlite indicators noms.csv --level commune --key code \
+$T import "$NAMES" indicators noms.csv --level commune --key code \
     --series population 2>log.txt || fail "bare series: $(cat log.txt)"
 assert_contains log.txt "variables \(year\): population \(2015\), population \(2021\)"
 # Without --series each stays a variable named with its year, and a
 # --year that contradicts the name is a warning naming both: the name's
 # year is kept (population_2015 is never a 2021 figure).
-$T import names.sqlite indicators noms.csv --level commune --key code \
+$T import "$NAMES" indicators noms.csv --level commune --key code \
     --year 2021 2>log.txt
 assert_contains log.txt "warning: columns whose name says another year than --year .*population_2015 is 2015, not --year 2021"
-assert_eq "$(sql names.sqlite "SELECT DISTINCT year FROM observation
+assert_eq "$(sql "$NAMES" "SELECT DISTINCT year FROM observation
     WHERE variable = 'population_2015'")" 2015 "population_2015's year"
 
 # A carnet without --template is made from the store: key figures of the
@@ -83,7 +85,7 @@ p21 = sum(int(r["P21_POP"]) for r in rows)
 area = sum(float(r["SUPERF"].replace(",", ".")) for r in rows)
 print(fr(p15), fr(p21), len(rows), "{:.1f}".format(area).replace(".", ","))
 ' "$D/indicateurs-insee.csv" "$D/communes.geojson")
-$T carnet obs.sqlite --level epci --code 246200299 --date 01/12/2026 \
+$T carnet "$OBS" --level epci --code 246200299 --date 01/12/2026 \
     -o henin.pdf 2>err.txt || fail "carnet: $(cat err.txt)"
 if grep -q warning err.txt; then fail "a carnet fitted to the store warned: $(cat err.txt)"; fi
 pdftotext -layout henin.pdf henin.txt
@@ -113,21 +115,21 @@ fi
 
 # With a template naming other variables, each left out is said once on
 # stderr with the store's closest names; --strict refuses.
-$T carnet obs.sqlite --level epci --code 246200299 -o tpl.pdf \
+$T carnet "$OBS" --level epci --code 246200299 -o tpl.pdf \
     --template "$TOB_SRC/styles/carnet.ini" 2>err.txt
 assert_contains err.txt "warning: .*carnet.ini: \[map:densite\]: no variable 'densite' in the store, left out \(closest: densite_2021"
 assert_contains err.txt "warning: .*\[figures\]: no variable 'population_2021' in the store, left out \(closest: population"
 assert_contains err.txt "warning: .*\[figures\]: no variable 'taux_chomage' in the store, left out \(closest: taux_chomage_2021"
 run_fails 2 "variables of the template are not in the store \(--strict\)" \
-    $T carnet obs.sqlite --level epci --code 246200299 -o strict.pdf \
+    $T carnet "$OBS" --level epci --code 246200299 -o strict.pdf \
     --template "$TOB_SRC/styles/carnet.ini" --strict
 [ ! -e strict.pdf ] || fail "--strict wrote a carnet"
 # The atlas says it once, not per carnet.
-$T atlas obs.sqlite --level epci -o atlas --template "$TOB_SRC/styles/carnet.ini" \
+$T atlas "$OBS" --level epci -o atlas --template "$TOB_SRC/styles/carnet.ini" \
     --date 01/12/2026 2>err.txt
 assert_eq "$(grep -c "\[map:densite\]: no variable 'densite'" err.txt)" 1 \
     "the atlas's warnings"
-$T atlas obs.sqlite --level epci -o atlas2 --date 01/12/2026 2>err.txt
+$T atlas "$OBS" --level epci -o atlas2 --date 01/12/2026 2>err.txt
 pdftotext -layout atlas2/246200844-*.pdf audruicq.txt
 assert_contains audruicq.txt "Évolution : Population municipale"
 echo "own_data.sh: ok"

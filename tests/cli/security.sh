@@ -4,14 +4,15 @@
 # territory names stay in the output folder; (4) spreadsheet exports and
 # reports neutralise cells that a spreadsheet would run as formulas.
 . "$TOB_SRC/tests/cli/lib.sh"
+OBS=$(new_store obs)
 
 BADF="$TOB_SRC/tests/bad/files"
 INJ="x'); DROP TABLE territory;--"
 
-$T -q init obs.sqlite
-$T -q load obs.sqlite --level commune --vintage 2018 --code code --name nom \
+$T -q init "$OBS"
+$T -q load "$OBS" --level commune --vintage 2018 --code code --name nom \
     --src "$BADF/base-communes.geojson"
-sql obs.sqlite "
+sql "$OBS" "
 INSERT INTO variable (name, label, unit) VALUES ('v', 'Valeur', 'u');
 INSERT INTO observation (territory, variable, year, value)
  SELECT id, 'v', 2021, 10 * id FROM territory;" >/dev/null
@@ -44,14 +45,14 @@ sql = SELECT ST_PointOnSurface(geom) AS geom, 'a' AS category, NULL AS label FRO
 [categories]
 a = #2c7bb6, A
 EOF
-$T -q map obs.sqlite ok.style -o ok.png || fail "the plain style does not draw"
-$T -q map obs.sqlite expr.style -o ok.png --force || fail "the expression style does not draw"
-$T -q map obs.sqlite points.style -o ok.png --force || fail "the points style does not draw"
-store_dump obs.sqlite >before.sql
+$T -q map "$OBS" ok.style -o ok.png || fail "the plain style does not draw"
+$T -q map "$OBS" expr.style -o ok.png --force || fail "the expression style does not draw"
+$T -q map "$OBS" points.style -o ok.png --force || fail "the points style does not draw"
+store_dump "$OBS" >before.sql
 
 # unchanged WHAT: the store is exactly as before.
 unchanged() {
-    store_dump obs.sqlite >after.sql
+    store_dump "$OBS" >after.sql
     cmp -s before.sql after.sql || fail "$1 changed the store"
 }
 
@@ -61,7 +62,7 @@ unchanged() {
 refused() {
     rm -f evil.png evil.sqlite evil.txt evil.json evil.shp
     run_fails 2 "the style's SQL (may only read the store|must be one read-only|fails)" \
-        $T map obs.sqlite "$style" -o evil.png --set "data.$1=$2"
+        $T map "$OBS" "$style" -o evil.png --set "data.$1=$2"
     for f in evil.png evil.sqlite evil.txt evil.json evil.shp; do
         [ ! -e "$f" ] || fail "data.$1=$2 wrote $f"
     done
@@ -105,46 +106,46 @@ mkdir -p qgis-styles
 sed "/^\[data\]/a filter = (SELECT BlobToFile(x'41', 'evil.txt')) IS NOT NULL" \
     expr.style >qgis-styles/evil.style
 # (qgis leaves a style it cannot use out of the project, with a note)
-$T qgis obs.sqlite -o evil.qgs --styles qgis-styles --force 2>qgis.log
+$T qgis "$OBS" -o evil.qgs --styles qgis-styles --force 2>qgis.log
 assert_contains qgis.log "evil.style left out: the style's SQL may only read the store: function blobtofile is not allowed"
 [ ! -e evil.txt ] || fail "qgis ran BlobToFile"
 sed "/^\[data\]/a filter = (SELECT DropTable(NULL, 'observation')) IS NOT NULL" \
     expr.style >qgis-styles/evil.style
-$T qgis obs.sqlite -o evil.qgs --styles qgis-styles --force 2>qgis.log
+$T qgis "$OBS" -o evil.qgs --styles qgis-styles --force 2>qgis.log
 assert_contains qgis.log "evil.style left out: the style's SQL may only read the store"
 unset SPATIALITE_SECURITY
 unchanged "qgis with evil styles"
 # Reads are fine: subqueries over other tables.
-$T -q map obs.sqlite ok.style -o read.png --set "data.filter=code IN (SELECT t.code FROM territory t JOIN observation o ON o.territory = t.id WHERE o.value > 0)" ||
+$T -q map "$OBS" ok.style -o read.png --set "data.filter=code IN (SELECT t.code FROM territory t JOIN observation o ON o.territory = t.id WHERE o.value > 0)" ||
     fail "a reading filter was refused"
 unchanged "reading filters"
 
 # --- (2) names and codes that look like SQL are data -------------------------
 run_fails 2 "no commune with code .x.\); DROP TABLE territory;--." \
-    $T info obs.sqlite --level commune --code "$INJ"
+    $T info "$OBS" --level commune --code "$INJ"
 run_fails 2 "no territory|not found|unknown|no commune" \
-    $T carnet obs.sqlite --level commune --code "$INJ" -o c.pdf
+    $T carnet "$OBS" --level commune --code "$INJ" -o c.pdf
 run_fails 2 "no x'\\); DROP TABLE territory;-- with code '59350'" \
-    $T info obs.sqlite --level "$INJ" --code 59350
+    $T info "$OBS" --level "$INJ" --code 59350
 run_fails 2 "variable|unknown|not found|no " \
-    $T export obs.sqlite --level commune --variables "$INJ" -o e.csv
+    $T export "$OBS" --level commune --variables "$INJ" -o e.csv
 run_fails 2 "variable|unknown|not found|no " \
-    $T map obs.sqlite ok.style -o inj.png --set "data.variable=$INJ"
-run_fails 2 "." $T report obs.sqlite contracts --level commune --code "$INJ"
-run_fails 2 "." $T report obs.sqlite gup --site "$INJ"
+    $T map "$OBS" ok.style -o inj.png --set "data.variable=$INJ"
+run_fails 2 "." $T report "$OBS" contracts --level commune --code "$INJ"
+run_fails 2 "." $T report "$OBS" gup --site "$INJ"
 unchanged "SQL-looking names"
 # Stored as text, read back as text.
-$T -q load obs.sqlite --level zone --vintage 2020 --code code --name nom \
+$T -q load "$OBS" --level zone --vintage 2020 --code code --name nom \
     --src "$BADF/geojson/code-injection.geojson"
-assert_eq "$(sql obs.sqlite "SELECT count(*) FROM territory WHERE code = '$(printf '%s' "$INJ" | sed "s/'/''/g")'")" \
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE code = '$(printf '%s' "$INJ" | sed "s/'/''/g")'")" \
     1 "injection-looking code stored as text"
-$T info obs.sqlite --level zone --code "$INJ" --vintage 2020 >info.txt
+$T info "$OBS" --level zone --code "$INJ" --vintage 2020 >info.txt
 assert_contains info.txt "Injection"
 
 # --- (3) output names from territory names stay in the folder -----------------
 # Names and codes no loader accepts today may sit in older stores: write
 # them with SQL.
-sql obs.sqlite "
+sql "$OBS" "
 INSERT INTO level (name, label) VALUES ('piege', 'Pièges');
 INSERT INTO territory (level, code, name, vintage, area_m2, geom)
  SELECT 'piege', c, n, 2020, area_m2, geom FROM territory,
@@ -152,17 +153,17 @@ INSERT INTO territory (level, code, name, vintage, area_m2, geom)
   UNION ALL SELECT '/tmp/abs', '/tmp/absolu'
   UNION ALL SELECT 'C:x', 'C:\\Windows\\system32'
   UNION ALL SELECT 'ctl', 'retour' || char(10) || 'ligne' || char(13) || char(27) || '[31m'
-  UNION ALL SELECT 'long', printf('%.2000c', 'x')
+  UNION ALL SELECT 'long', '$(printf '%02000d' 0 | tr 0 x)'
   UNION ALL SELECT '..', '..'
   UNION ALL SELECT '.hidden', '.bashrc'
-  UNION ALL SELECT 'vide', '!!!')
+  UNION ALL SELECT 'vide', '!!!') AS piege
  WHERE territory.code = '59350' AND territory.level = 'commune';" >/dev/null
 mkdir -p atlas/inside
 echo "keep me" >atlas/precious.txt
 echo "keep me" >outside.pdf
 sleep 1
 touch marker
-$T -q atlas obs.sqlite --level piege -o atlas/inside --jobs 2 \
+$T -q atlas "$OBS" --level piege -o atlas/inside --jobs 2 \
     --date 23/11/2026 2>atlas.log || true
 n=$(find atlas/inside -name '*.pdf' | wc -l)
 [ "$n" -eq 8 ] || { cat atlas.log >&2; fail "atlas wrote $n carnets of 8"; }
@@ -182,28 +183,28 @@ done <written.txt
 printf 'terrobs-atlas-state 1\n0\tprecious.txt\n0\t../outside.pdf\n0\t..\n' \
     >atlas/inside/.atlas-state
 cp atlas/precious.txt atlas/inside/precious.txt
-$T -q atlas obs.sqlite --level piege -o atlas/inside --date 23/11/2026 \
+$T -q atlas "$OBS" --level piege -o atlas/inside --date 23/11/2026 \
     2>atlas.log || true
 [ -f atlas/inside/precious.txt ] || fail "the atlas deleted a file it did not make"
 [ -f outside.pdf ] || fail "the atlas deleted a file outside its folder"
 [ -f atlas/precious.txt ] || fail "the atlas deleted a file outside its folder"
 
 # --- (4) formulas neutralised in CSV/ODS/XLSX exports and reports ----------------
-sql obs.sqlite "
+sql "$OBS" "
 UPDATE territory SET name = '=HYPERLINK(\"http://x\";\"clic\")' WHERE code = '59350' AND level = 'commune';
 UPDATE territory SET name = '+33 1 23' WHERE code = '59009' AND level = 'commune';" >/dev/null
-$T -q export obs.sqlite --level commune --vintage 2018 -o e.csv
+$T -q export "$OBS" --level commune --vintage 2018 -o e.csv
 assert_contains e.csv "'=HYPERLINK"
 assert_contains e.csv "'\+33 1 23"
 if grep -Eq '(^|;)"?[=+@-][^0-9]' e.csv; then
     grep -E '(^|;)"?[=+@-]' e.csv >&2
     fail "a CSV export cell starts with = + - @"
 fi
-$T -q export obs.sqlite --level commune --vintage 2018 -o e.ods
+$T -q export "$OBS" --level commune --vintage 2018 -o e.ods
 unzip -p e.ods content.xml >e.xml
 grep -q "'=HYPERLINK" e.xml || fail "ODS export: formula not neutralised"
 grep -q 'table:formula' e.xml && fail "ODS export holds a formula"
-$T -q export obs.sqlite --level commune --vintage 2018 -o e.xlsx
+$T -q export "$OBS" --level commune --vintage 2018 -o e.xlsx
 unzip -p e.xlsx xl/sharedStrings.xml xl/worksheets/sheet1.xml >x.xml 2>/dev/null || true
 grep -q '<f>' x.xml && fail "XLSX export holds a formula"
 # Contract follow-up reports: titles, partners and notes from partners.
@@ -211,14 +212,14 @@ cat >evil-contract.csv <<'EOF'
 Code contrat;Type;Intitulé;Niveau;Code territoire;Date début;Date fin;Partenaires;Budget;Note
 @SUM(A1);contrat de territoire;"=HYPERLINK(""http://x"";""clic"")";commune;59009;01/01/2024;31/12/2029;"=1+1; -2+3; +cmd|' /C calc'!A0";1000;@note
 EOF
-$T -q import obs.sqlite contracts evil-contract.csv
+$T -q import "$OBS" contracts evil-contract.csv
 cat >evil-projects.csv <<'EOF'
 Code contrat;Code projet;Intitulé;Axe;Maître d'ouvrage;Commune;Coût total;Statut
 @SUM(A1);=P1;=WEBSERVICE("http://x");+axe;@moa;59009;100;prévu
 EOF
-$T -q import obs.sqlite projects evil-projects.csv
+$T -q import "$OBS" projects evil-projects.csv
 for fmt in csv ods; do
-    $T -q report obs.sqlite contracts --level commune --code 59009 \
+    $T -q report "$OBS" contracts --level commune --code 59009 \
         --date 23/11/2026 -o "r.$fmt"
 done
 if grep -Eq '(^|;)"?[=+@]|(^|;)"?-[^0-9]' r.csv; then
@@ -227,7 +228,7 @@ if grep -Eq '(^|;)"?[=+@]|(^|;)"?-[^0-9]' r.csv; then
 fi
 assert_contains r.csv "'=HYPERLINK"
 assert_contains r.csv "^'\+axe;"
-$T -q report obs.sqlite projects --level commune --all --date 23/11/2026 \
+$T -q report "$OBS" projects --level commune --all --date 23/11/2026 \
     -o p.csv
 assert_contains p.csv "'\+33 1 23"
 if grep -Eq '(^|;)"?[=+@]|(^|;)"?-[^0-9]' p.csv; then
