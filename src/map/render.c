@@ -76,16 +76,6 @@ static void fill_report(render_t *r)
 
 static tob_status_t render_run(render_t *r, tob_error_t *err)
 {
-    /* The potential's and the grid's geometry SQL binds SpatiaLite blobs:
-     * refused on PostGIS in words, not as an engine's SQL error. */
-    if ((r->style->kind == STYLE_POTENTIAL || r->style->kind == STYLE_GRID) &&
-        tob_store_is_pg(r->st))
-        return tob_error_set(err, TOB_ERR_ARG,
-                             "kind = %s is not available on a PostGIS store "
-                             "yet: draw it from a SpatiaLite copy "
-                             "(terrobs copy STORE obs.sqlite)",
-                             r->style->kind == STYLE_GRID ? "grid"
-                                                          : "potential");
     tob_status_t s = render_fetch(r, err);
     if (s == TOB_OK && r->style->kind == STYLE_POTENTIAL)
         s = render_potential(r, err);

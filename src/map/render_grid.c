@@ -1,11 +1,12 @@
 /* render_grid.c - kind = grid: a count, or the ratio of two, moved from
  * the territories onto regular squares or hexagons, each territory giving
- * a cell the share of its area the cell covers (GEOS intersections,
- * through SpatiaLite): count = sum(v w), ratio = sum(num w) / sum(den w).
+ * a cell the share of its area the cell covers (GEOS intersections, in
+ * C on either engine's geometries: geos_work.h): count = sum(v w), ratio = sum(num w) / sum(den w).
  * Cells that meet no territory are left out; the others are drawn whole,
  * classified like a choropleth. */
 #include "render_internal.h"
 
+#include "geos_work.h"
 #include "smooth.h"
 
 #include <math.h>
@@ -15,56 +16,30 @@
 
 #define MAX_CELLS 200000
 
-/* The cell as a SpatiaLite polygon (its ring as WKT text, bound). */
-static const char CELL_SQL[] = "SELECT GeomFromText(?1, ?2)";
-/* The area of a territory the cell covers, by GEOS. */
-static const char SHARE_SQL[] = "SELECT ST_Area(ST_Intersection(?1, ?2))";
-static const char AREA_SQL[] = "SELECT ST_Area(?1)";
-/* grid.clip: the cell's part inside the territories. */
-static const char CLIP_SQL[] = "SELECT CastToMultiPolygon(CollectionExtract("
-                               "ST_Intersection(?1, ?2), 3))";
-
 typedef struct grid_job {
     render_t *r;
-    db_stmt_t *cell, *share;
-    double *area; /* of each territory */
+    geos_work_t g;
+    GEOSGeometry **terr; /* each territory of r->feats */
+    double *area;        /* of each territory */
     rset_t out;
 } grid_job_t;
 
-static tob_status_t cell_geom(grid_job_t *job, const double *xy, size_t n,
-                              rfeat_t *f, tob_error_t *err)
+/* Share of territory i's area in cell (0 when they only touch). */
+static tob_status_t share_of(grid_job_t *job, const GEOSGeometry *cell,
+                             size_t i, double *w, tob_error_t *err)
 {
-    char wkt[512] = "POLYGON((";
-    size_t at = strlen(wkt);
-    for (size_t i = 0; i < n; i++)
-        at += (size_t)snprintf(wkt + at, sizeof wkt - at, "%s%.3f %.3f",
-                               i ? "," : "", xy[2 * i], xy[2 * i + 1]);
-    snprintf(wkt + at, sizeof wkt - at, "))");
-    db_reset(job->cell);
-    db_bind_text(job->cell, 1, wkt);
-    db_bind_int(job->cell, 2, job->r->store_srid);
-    if (db_step(job->cell) != DB_ROW)
-        return db_fail(job->r->st, "making the cells of the grid", err);
-    if (render_take_geom(job->r, f, job->cell, 0) != 0)
-        return tob_error_set(err, TOB_ERR_INPUT, "a cell of %s is no polygon",
-                             wkt);
-    return TOB_OK;
-}
-
-/* Share of territory t's area in cell f (0 when they only touch). */
-static tob_status_t share_of(grid_job_t *job, const rfeat_t *cell,
-                             const rfeat_t *t, double t_area, double *w,
-                             tob_error_t *err)
-{
-    db_reset(job->share);
-    db_bind_blob(job->share, 1, cell->geom, (int)cell->geom_len);
-    db_bind_blob(job->share, 2, t->geom, (int)t->geom_len);
-    if (db_step(job->share) != DB_ROW)
-        return db_fail(job->r->st, "intersecting cells and territories", err);
-    double a = db_column_type(job->share, 0) == DB_NULL
-                   ? 0
-                   : db_column_double(job->share, 0);
-    *w = t_area > 0 ? a / t_area : 0;
+    GEOSContextHandle_t h = job->g.h;
+    GEOSGeometry *part = GEOSIntersection_r(h, cell, job->terr[i]);
+    double a = 0;
+    int ok = part != NULL && GEOSArea_r(h, part, &a) == 1;
+    if (part != NULL)
+        GEOSGeom_destroy_r(h, part);
+    if (!ok)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "GEOS could not intersect the cells with "
+                             "territory %s",
+                             job->r->feats.items[i].code);
+    *w = job->area[i] > 0 ? a / job->area[i] : 0;
     return TOB_OK;
 }
 
@@ -86,19 +61,21 @@ static tob_status_t one_cell(grid_job_t *job, const smooth_cells_t *cells,
         box[0] = fmin(box[0], xy[2 * i]), box[1] = fmin(box[1], xy[2 * i + 1]);
         box[2] = fmax(box[2], xy[2 * i]), box[3] = fmax(box[3], xy[2 * i + 1]);
     }
-    rfeat_t cell = {0};
+    GEOSGeometry *cell = NULL;
     double num = 0, den = 0;
-    int met = 0, geom_made = 0;
+    int met = 0;
     tob_status_t s = TOB_OK;
     for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
         const rfeat_t *t = &r->feats.items[i];
         if (!boxes_meet(box, t->mbr))
             continue;
-        if (!geom_made && (s = cell_geom(job, xy, n_pts, &cell, err)) != TOB_OK)
+        if (cell == NULL && (cell = geos_work_polygon(&job->g, xy, n_pts)) ==
+                                NULL) {
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             break;
-        geom_made = 1;
+        }
         double w = 0;
-        s = share_of(job, &cell, t, job->area[i], &w, err);
+        s = share_of(job, cell, i, &w, err);
         if (s != TOB_OK || !(w > 0))
             continue;
         met = 1;
@@ -109,14 +86,15 @@ static tob_status_t one_cell(grid_job_t *job, const smooth_cells_t *cells,
             den += r->style->denominator ? t->value2 * w : 0;
         }
     }
+    rfeat_t *f = s == TOB_OK && met ? rset_push(&job->out) : NULL;
+    if (f != NULL && geos_work_take(r, &job->g, cell, f) != 0)
+        f = NULL;
+    if (cell != NULL)
+        GEOSGeom_destroy_r(job->g.h, cell);
     if (s != TOB_OK || !met)
         return s;
-    rfeat_t *f = rset_push(&job->out);
     if (f == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    f->geom = cell.geom;
-    f->geom_len = cell.geom_len;
-    memcpy(f->mbr, cell.mbr, sizeof f->mbr);
     f->value = render_ratio(r, num, den);
     char code[32];
     snprintf(code, sizeof code, "carreau-%zu", c);
@@ -131,44 +109,43 @@ static tob_status_t one_cell(grid_job_t *job, const smooth_cells_t *cells,
 static tob_status_t territory_areas(grid_job_t *job, tob_error_t *err)
 {
     render_t *r = job->r;
-    db_stmt_t *stmt = NULL;
-    tob_status_t s = db_prepare(r->st, AREA_SQL, &stmt, err);
-    for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++) {
-        const rfeat_t *t = &r->feats.items[i];
-        db_reset(stmt);
-        db_bind_blob(stmt, 1, t->geom, (int)t->geom_len);
-        if (db_step(stmt) != DB_ROW)
-            s = db_fail(r->st, "measuring the territories", err);
-        else
-            job->area[i] = db_column_double(stmt, 0);
-    }
-    db_finalize(stmt);
+    tob_status_t s = geos_work_feats(r, &job->g, &job->terr, err);
+    for (size_t i = 0; s == TOB_OK && i < r->feats.n; i++)
+        if (GEOSArea_r(job->g.h, job->terr[i], &job->area[i]) != 1)
+            s = tob_error_set(err, TOB_ERR_INPUT,
+                              "GEOS could not measure territory %s",
+                              r->feats.items[i].code);
     return s;
 }
 
-/* Each cell cut along the outline of the territories (still r->feats):
- * its value stays the whole cell's. */
-static tob_status_t clip_cells(render_t *r, rset_t *cells, tob_error_t *err)
+/* Each cell cut along the outline of the territories (job->terr): its
+ * value stays the whole cell's; a cell left with no polygon is dropped. */
+static tob_status_t clip_cells(grid_job_t *job, tob_error_t *err)
 {
-    rfeat_t area = {0};
-    tob_status_t s = render_area_of(r, &area, err);
-    db_stmt_t *stmt = NULL;
-    if (s == TOB_OK)
-        s = db_prepare(r->st, CLIP_SQL, &stmt, err);
-    if (s == TOB_OK)
-        db_bind_blob(stmt, 2, area.geom, (int)area.geom_len);
+    GEOSContextHandle_t h = job->g.h;
+    GEOSGeometry *area = NULL;
+    tob_status_t s =
+        geos_work_union(&job->g, job->terr, job->r->feats.n, &area, err);
+    rset_t *cells = &job->out;
     size_t kept = 0;
     for (size_t i = 0; s == TOB_OK && i < cells->n; i++) {
         rfeat_t *f = &cells->items[i];
-        db_reset(stmt);
-        db_bind_blob(stmt, 1, f->geom, (int)f->geom_len);
-        if (db_step(stmt) != DB_ROW)
-            s = db_fail(r->st, "cutting the cells along the territories", err);
-        else if (db_column_type(stmt, 0) != DB_NULL &&
-                 render_take_geom(r, f, stmt, 0) == 0)
-            cells->items[kept++] = *f; /* an empty piece is dropped */
+        GEOSGeometry *cell = geos_work_read(&job->g, f->geom, f->geom_len);
+        GEOSGeometry *piece = cell ? GEOSIntersection_r(h, cell, area) : NULL;
+        int taken = piece ? geos_work_take(job->r, &job->g, piece, f) : -1;
+        if (taken < 0)
+            s = tob_error_set(err, TOB_ERR_INPUT,
+                              "GEOS could not cut the cells along the "
+                              "territories");
+        else if (taken == 0)
+            cells->items[kept++] = *f;
+        if (piece != NULL)
+            GEOSGeom_destroy_r(h, piece);
+        if (cell != NULL)
+            GEOSGeom_destroy_r(h, cell);
     }
-    db_finalize(stmt);
+    if (area != NULL)
+        GEOSGeom_destroy_r(h, area);
     if (s == TOB_OK)
         cells->n = kept;
     return s;
@@ -217,24 +194,22 @@ tob_status_t render_grid(render_t *r, tob_error_t *err)
                      "grid.cell_size");
         return TOB_ERR_INPUT;
     }
-    grid_job_t job = {r, NULL, NULL, NULL, {NULL, 0, 0}};
+    grid_job_t job = {r, {NULL, NULL, NULL}, NULL, NULL, {NULL, 0, 0}};
     job.area = malloc((r->feats.n + 1) * sizeof *job.area);
     tob_status_t s = job.area != NULL
                          ? TOB_OK
                          : tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (s == TOB_OK)
-        s = db_prepare(r->st, CELL_SQL, &job.cell, err);
-    if (s == TOB_OK)
-        s = db_prepare(r->st, SHARE_SQL, &job.share, err);
+        s = geos_work_open(&job.g, err);
     if (s == TOB_OK)
         s = territory_areas(&job, err);
     for (size_t c = 0; s == TOB_OK && c < smooth_cells_count(&cells); c++)
         s = one_cell(&job, &cells, c, err);
-    db_finalize(job.cell);
-    db_finalize(job.share);
-    free(job.area);
     if (s == TOB_OK && style->grid_clip)
-        s = clip_cells(r, &job.out, err);
+        s = clip_cells(&job, err);
+    geos_work_free_all(&job.g, job.terr, r->feats.n);
+    geos_work_close(&job.g);
+    free(job.area);
     if (s != TOB_OK) {
         rset_free(&job.out);
         return s;

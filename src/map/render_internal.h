@@ -310,9 +310,6 @@ tob_status_t render_grid(render_t *r, tob_error_t *err);
  * style's unit instead of its numerator's. */
 double render_ratio(const render_t *r, double num, double den);
 void render_ratio_unit(render_t *r);
-/* The union of r->feats (GEOS through SpatiaLite), its blob in the
- * render's memory, in area->geom, geom_len and mbr. */
-tob_status_t render_area_of(render_t *r, rfeat_t *area, tob_error_t *err);
 
 /* render_classes.c: classes, categories, radii -> legend entries. */
 tob_status_t render_classify(render_t *r, tob_error_t *err);

@@ -3,10 +3,11 @@
  * ratio of the potentials of two counts, computed at the points of a
  * regular grid over the map (smooth.c), classified like a choropleth, and
  * drawn as equipotential bands: GDAL's contour generator polygonises the
- * grid at the class breaks, GEOS (through SpatiaLite) clips the bands to
- * the union of the territories. */
+ * grid at the class breaks, GEOS (in C, on either engine's geometries:
+ * geos_work.h) clips the bands to the union of the territories. */
 #include "render_internal.h"
 
+#include "geos_work.h"
 #include "smooth.h"
 
 #include "terrobs/cells.h"
@@ -21,7 +22,6 @@
 
 #define MAX_GRID_POINTS 4000000 /* 32 MB a grid; beyond, a coarser one */
 #define AUTO_POINTS 200         /* along the longer side, by default */
-#define UNION_CHUNK 200         /* territories merged by one statement */
 
 void render_ratio_unit(render_t *r)
 {
@@ -55,69 +55,6 @@ static void feats_box(const render_t *r, double box[4])
         box[0] = fmin(box[0], m[0]), box[1] = fmin(box[1], m[1]);
         box[2] = fmax(box[2], m[2]), box[3] = fmax(box[3], m[3]);
     }
-}
-
-/* One statement merges up to UNION_CHUNK blobs: ?1 .. ?n as rows of a
- * subquery for SpatiaLite's ST_Union aggregate (the text holds only
- * placeholders; the blobs are bound). */
-static tob_status_t union_chunk(render_t *r, const rfeat_t *const *parts,
-                                size_t n, unsigned char **out, size_t *len,
-                                tob_error_t *err)
-{
-    char sql[UNION_CHUNK * 24 + 64];
-    size_t at = (size_t)snprintf(sql, sizeof sql,
-                                 "SELECT ST_Union(g) FROM (SELECT ?1 AS g");
-    for (size_t i = 1; i < n; i++)
-        at += (size_t)snprintf(sql + at, sizeof sql - at,
-                               " UNION ALL SELECT ?%zu", i + 1);
-    snprintf(sql + at, sizeof sql - at, ")");
-    db_stmt_t *stmt = NULL;
-    tob_status_t s = db_prepare(r->st, sql, &stmt, err);
-    for (size_t i = 0; s == TOB_OK && i < n; i++)
-        db_bind_blob(stmt, (int)i + 1, parts[i]->geom, parts[i]->geom_len);
-    if (s == TOB_OK && db_step(stmt) != DB_ROW)
-        s = db_fail(r->st, "merging the territories", err);
-    rfeat_t tmp = {0};
-    if (s == TOB_OK && render_take_geom(r, &tmp, stmt, 0) != 0)
-        s = tob_error_set(err, TOB_ERR_INPUT,
-                          "GEOS could not merge the territories of the map");
-    db_finalize(stmt);
-    *out = tmp.geom;
-    *len = tmp.geom_len;
-    return s;
-}
-
-/* The union of the territories, merged by chunks, then the chunks. */
-tob_status_t render_area_of(render_t *r, rfeat_t *area, tob_error_t *err)
-{
-    size_t n = r->feats.n;
-    const rfeat_t **parts = malloc((n ? n : 1) * sizeof *parts);
-    rfeat_t *merged = calloc(n / UNION_CHUNK + 1, sizeof *merged);
-    tob_status_t s = TOB_OK;
-    if (parts == NULL || merged == NULL)
-        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; s == TOB_OK && i < n; i++)
-        parts[i] = &r->feats.items[i];
-    while (s == TOB_OK && n > 1) {
-        size_t m = 0;
-        for (size_t i = 0; s == TOB_OK && i < n; i += UNION_CHUNK, m++) {
-            size_t k = n - i < UNION_CHUNK ? n - i : UNION_CHUNK;
-            s = union_chunk(r, parts + i, k, &merged[m].geom,
-                            &merged[m].geom_len, err);
-        }
-        for (size_t i = 0; i < m; i++)
-            parts[i] = &merged[i];
-        n = m;
-    }
-    if (s == TOB_OK) {
-        *area = *parts[0];
-        if (geom_mbr(area->geom, area->geom_len, area->mbr) != 0)
-            s = tob_error_set(err, TOB_ERR_INPUT,
-                              "the territories of the map have no area");
-    }
-    free(parts);
-    free(merged);
-    return s;
 }
 
 static tob_status_t make_grid(const render_t *r, smooth_grid_t *g,
@@ -287,11 +224,8 @@ static int contour_bands(const render_t *r, GDALDatasetH raster,
 }
 
 /* The band, clipped to the area by GEOS, as a new feature of set. */
-static const char CLIP_SQL[] =
-    "SELECT CastToMultiPolygon(CollectionExtract(ST_Intersection("
-    "GeomFromWKB(?1, ?3), ?2), 3))";
-
-static tob_status_t clip_band(render_t *r, db_stmt_t *clip, OGRFeatureH band,
+static tob_status_t clip_band(render_t *r, geos_work_t *gw,
+                              const GEOSGeometry *area, OGRFeatureH band,
                               rset_t *set, tob_error_t *err)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(band);
@@ -302,21 +236,23 @@ static tob_status_t clip_band(render_t *r, db_stmt_t *clip, OGRFeatureH band,
     if (wkb == NULL)
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     OGR_G_ExportToWkb(g, wkbNDR, wkb);
-    db_reset(clip);
-    db_bind_blob(clip, 1, wkb, n);
-    int rc = db_step(clip);
+    GEOSGeometry *whole = geos_work_read_wkb(gw, wkb, n);
     free(wkb);
-    if (rc != DB_ROW)
-        return db_fail(r->st, "clipping the bands to the territories", err);
-    if (db_column_type(clip, 0) == DB_NULL)
-        return TOB_OK; /* outside the area */
-    rfeat_t *f = rset_push(set);
-    if (f == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-    if (render_take_geom(r, f, clip, 0) != 0) {
-        set->n--; /* an empty piece */
+    GEOSGeometry *piece = whole ? GEOSIntersection_r(gw->h, whole, area) : NULL;
+    rfeat_t *f = piece != NULL ? rset_push(set) : NULL;
+    int taken = f != NULL ? geos_work_take(r, gw, piece, f) : -1;
+    if (piece != NULL)
+        GEOSGeom_destroy_r(gw->h, piece);
+    if (whole != NULL)
+        GEOSGeom_destroy_r(gw->h, whole);
+    if (taken == 1) {
+        set->n--; /* outside the area, or an empty piece */
         return TOB_OK;
     }
+    if (taken != 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "GEOS could not clip the bands to the "
+                             "territories");
     /* The band's class: the middle of its interval within the breaks. */
     const tob_style_t *style = r->style;
     double b0 = style->breaks[0], bk = style->breaks[style->n_breaks - 1];
@@ -334,41 +270,49 @@ static tob_status_t clip_band(render_t *r, db_stmt_t *clip, OGRFeatureH band,
     return TOB_OK;
 }
 
+/* The union of the territories, by GEOS; the caller destroys *area. */
+static tob_status_t territories_union(render_t *r, geos_work_t *gw,
+                                      GEOSGeometry **area, tob_error_t *err)
+{
+    GEOSGeometry **all = NULL;
+    tob_status_t s = geos_work_feats(r, gw, &all, err);
+    if (s == TOB_OK)
+        s = geos_work_union(gw, all, r->feats.n, area, err);
+    geos_work_free_all(gw, all, r->feats.n);
+    return s;
+}
+
 static tob_status_t draw_bands(render_t *r, GDALDatasetH raster, rset_t *set,
                                tob_error_t *err)
 {
-    rfeat_t area = {0};
-    tob_status_t s = render_area_of(r, &area, err);
-    if (s != TOB_OK)
-        return s;
+    geos_work_t gw;
+    GEOSGeometry *area = NULL;
+    tob_status_t s = geos_work_open(&gw, err);
+    if (s == TOB_OK)
+        s = territories_union(r, &gw, &area, err);
     GDALDriverH drv = GDALGetDriverByName("Memory");
-    GDALDatasetH vec =
-        drv ? GDALCreate(drv, "", 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    GDALDatasetH vec = s == TOB_OK && drv ? GDALCreate(drv, "", 0, 0, 0,
+                                                       GDT_Unknown, NULL)
+                                          : NULL;
     OGRLayerH layer =
         vec ? GDALDatasetCreateLayer(vec, "bands", NULL, wkbMultiPolygon, NULL)
             : NULL;
-    if (layer == NULL || contour_bands(r, raster, layer) != 0) {
+    if (s == TOB_OK && (layer == NULL || contour_bands(r, raster, layer) != 0))
         s = tob_error_lib(err, TOB_ERR_GDAL, (int)CPLGetLastErrorNo(),
                           "drawing the equipotential bands: %s",
                           CPLGetLastErrorMsg());
-        if (vec != NULL)
-            GDALClose(vec);
-        return s;
-    }
-    db_stmt_t *clip = NULL;
-    s = db_prepare(r->st, CLIP_SQL, &clip, err);
-    if (s == TOB_OK) {
-        db_bind_blob(clip, 2, area.geom, area.geom_len);
-        db_bind_int(clip, 3, r->store_srid);
-    }
     OGRFeatureH band;
-    OGR_L_ResetReading(layer);
+    if (s == TOB_OK)
+        OGR_L_ResetReading(layer);
     while (s == TOB_OK && (band = OGR_L_GetNextFeature(layer)) != NULL) {
-        s = clip_band(r, clip, band, set, err);
+        s = clip_band(r, &gw, area, band, set, err);
         OGR_F_Destroy(band);
     }
-    db_finalize(clip);
-    GDALClose(vec);
+    if (vec != NULL)
+        GDALClose(vec);
+    if (area != NULL)
+        GEOSGeom_destroy_r(gw.h, area);
+    geos_work_close(&gw);
     return s;
 }
 

@@ -117,6 +117,15 @@ TOB_NODISCARD tob_status_t db_bulk_end(tob_store_t *st, db_bulk_t *bulk,
                                        tob_id_t source_id, tob_error_t *err);
 void db_bulk_free(db_bulk_t *bulk);
 
+/* The geometry blobs of db_column_blob() (SpatiaLite's BLOB-Geometry on
+ * both engines) as WKB, little-endian, for the modules' own GEOS work, and
+ * WKB (or EWKB) back as such a blob of srid (the EWKB's own when it has
+ * one). malloc'd, *len their size; NULL when the input is no geometry of
+ * these formats or out of memory. */
+unsigned char *db_geom_wkb(const unsigned char *blob, size_t n, size_t *len);
+unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
+                            size_t *len);
+
 /* "Did you mean" hints from the store's names (store_near.c), each
  * " (did you mean 'x'?)" or "" and borrowed from near (or buf) until its
  * next use. db_near_hint offers near the first column of each row of sql,

@@ -1,7 +1,9 @@
 /* pg_geom.c - PostGIS's EWKB as SpatiaLite's BLOB-Geometry, the one
  * geometry format the modules read (render_geom.c walks it in place):
  * 0x00, endian, SRID, MBR, 0x7C, class, body (collection members as 0x69,
- * class, body), 0xFE. Written little-endian. */
+ * class, body), 0xFE. Written little-endian. And back to WKB, for the
+ * modules' own GEOS work (db.h: db_geom_wkb, db_geom_blob). */
+#include "db.h"
 #include "db_pg_internal.h"
 
 #include <stdint.h>
@@ -200,5 +202,63 @@ unsigned char *pg_ewkb_to_blob(const unsigned char *ewkb, size_t n, int srid,
         return NULL;
     }
     *out_len = w.n;
+    return w.b;
+}
+
+unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
+                            size_t *len)
+{
+    return pg_ewkb_to_blob(wkb, n, srid, len);
+}
+
+/* One member of a blob at r (its class read already) into w as WKB. */
+static int blob_body(rd_t *r, wr_t *w, uint32_t cls, int depth)
+{
+    uint32_t type = cls % 1000, n;
+    int dims = cls >= 3000 ? 4 : cls >= 1000 ? 3 : 2;
+    unsigned char little = 1;
+    if (depth > 16 || cls >= 4000 || type < 1 || type > 7)
+        return -1; /* SpatiaLite's compressed classes are never stored */
+    w_put(w, &little, 1);
+    w_u32(w, cls); /* SpatiaLite's classes are ISO WKB's codes */
+    if (type == 1)
+        return points(r, w, 1, dims);
+    if (r_u32(r, &n) != 0)
+        return -1;
+    w_u32(w, n);
+    if (type == 2)
+        return points(r, w, n, dims);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k;
+        if (type == 3) {
+            if (r_u32(r, &k) != 0)
+                return -1;
+            w_u32(w, k);
+            if (points(r, w, k, dims) != 0)
+                return -1;
+            continue;
+        }
+        if (r->pos >= r->n || r->p[r->pos++] != 0x69 || r_u32(r, &k) != 0 ||
+            blob_body(r, w, k, depth + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+unsigned char *db_geom_wkb(const unsigned char *blob, size_t n, size_t *len)
+{
+    enum { HEADER = 39 }; /* 0x00, endian, SRID, MBR, 0x7C */
+    if (blob == NULL || n < HEADER + 5 || blob[0] != 0x00 ||
+        blob[HEADER - 1] != 0x7C || blob[n - 1] != 0xFE)
+        return NULL;
+    rd_t r = {blob, n - 1, HEADER, blob[1] == 0};
+    wr_t w = {NULL, 0, 0, 0, {0, 0, 0, 0}, 0, 0};
+    uint32_t cls;
+    if (r_u32(&r, &cls) != 0 || blob_body(&r, &w, cls, 0) != 0 || w.oom ||
+        r.pos != r.n) {
+        free(w.b);
+        return NULL;
+    }
+    *len = w.n;
     return w.b;
 }
