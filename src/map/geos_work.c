@@ -99,10 +99,9 @@ int geos_work_take(render_t *r, geos_work_t *g, const GEOSGeometry *geom,
     parts_t p = {NULL, 0, 0, 0};
     add_polygons(g, geom, &p);
     GEOSGeometry *multi =
-        p.n > 0 && !p.oom
-            ? GEOSGeom_createCollection_r(g->h, GEOS_MULTIPOLYGON, p.items,
-                                          (unsigned)p.n)
-            : NULL;
+        p.n > 0 && !p.oom ? GEOSGeom_createCollection_r(g->h, GEOS_MULTIPOLYGON,
+                                                        p.items, (unsigned)p.n)
+                          : NULL;
     if (multi == NULL) /* the collection owns its parts once made */
         for (size_t i = 0; i < p.n; i++)
             GEOSGeom_destroy_r(g->h, p.items[i]);
@@ -137,9 +136,9 @@ tob_status_t geos_work_feats(render_t *r, geos_work_t *g, GEOSGeometry ***out,
     for (size_t i = 0; i < n; i++) {
         const rfeat_t *f = &r->feats.items[i];
         if (((*out)[i] = geos_work_read(g, f->geom, f->geom_len)) == NULL)
-            return tob_error_set(err, TOB_ERR_INPUT,
-                                 "GEOS cannot read the geometry of %s %s",
-                                 f->code ? f->code : "", f->name ? f->name : "");
+            return tob_error_set(
+                err, TOB_ERR_INPUT, "GEOS cannot read the geometry of %s %s",
+                f->code ? f->code : "", f->name ? f->name : "");
     }
     return TOB_OK;
 }
@@ -152,8 +151,8 @@ void geos_work_free_all(geos_work_t *g, GEOSGeometry **all, size_t n)
     free(all);
 }
 
-tob_status_t geos_work_union(geos_work_t *g, GEOSGeometry *const *all,
-                             size_t n, GEOSGeometry **out, tob_error_t *err)
+tob_status_t geos_work_union(geos_work_t *g, GEOSGeometry *const *all, size_t n,
+                             GEOSGeometry **out, tob_error_t *err)
 {
     *out = NULL;
     GEOSGeometry **copies = malloc((n ? n : 1) * sizeof *copies);
@@ -163,8 +162,8 @@ tob_status_t geos_work_union(geos_work_t *g, GEOSGeometry *const *all,
         made++;
     GEOSGeometry *bag =
         copies != NULL && made == n
-            ? GEOSGeom_createCollection_r(g->h, GEOS_GEOMETRYCOLLECTION,
-                                          copies, (unsigned)n)
+            ? GEOSGeom_createCollection_r(g->h, GEOS_GEOMETRYCOLLECTION, copies,
+                                          (unsigned)n)
             : NULL;
     if (bag == NULL)
         for (size_t i = 0; i < made; i++)

@@ -1,9 +1,9 @@
 /* render_grid.c - kind = grid: a count, or the ratio of two, moved from
  * the territories onto regular squares or hexagons, each territory giving
  * a cell the share of its area the cell covers (GEOS intersections, in
- * C on either engine's geometries: geos_work.h): count = sum(v w), ratio = sum(num w) / sum(den w).
- * Cells that meet no territory are left out; the others are drawn whole,
- * classified like a choropleth. */
+ * C on either engine's geometries: geos_work.h): count = sum(v w), ratio =
+ * sum(num w) / sum(den w). Cells that meet no territory are left out; the
+ * others are drawn whole, classified like a choropleth. */
 #include "render_internal.h"
 
 #include "geos_work.h"
@@ -69,8 +69,8 @@ static tob_status_t one_cell(grid_job_t *job, const smooth_cells_t *cells,
         const rfeat_t *t = &r->feats.items[i];
         if (!boxes_meet(box, t->mbr))
             continue;
-        if (cell == NULL && (cell = geos_work_polygon(&job->g, xy, n_pts)) ==
-                                NULL) {
+        if (cell == NULL &&
+            (cell = geos_work_polygon(&job->g, xy, n_pts)) == NULL) {
             s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
             break;
         }

@@ -291,9 +291,9 @@ static tob_status_t draw_bands(render_t *r, GDALDatasetH raster, rset_t *set,
     if (s == TOB_OK)
         s = territories_union(r, &gw, &area, err);
     GDALDriverH drv = GDALGetDriverByName("Memory");
-    GDALDatasetH vec = s == TOB_OK && drv ? GDALCreate(drv, "", 0, 0, 0,
-                                                       GDT_Unknown, NULL)
-                                          : NULL;
+    GDALDatasetH vec = s == TOB_OK && drv
+                           ? GDALCreate(drv, "", 0, 0, 0, GDT_Unknown, NULL)
+                           : NULL;
     OGRLayerH layer =
         vec ? GDALDatasetCreateLayer(vec, "bands", NULL, wkbMultiPolygon, NULL)
             : NULL;

@@ -247,7 +247,9 @@ static int blob_body(rd_t *r, wr_t *w, uint32_t cls, int depth)
 
 unsigned char *db_geom_wkb(const unsigned char *blob, size_t n, size_t *len)
 {
-    enum { HEADER = 39 }; /* 0x00, endian, SRID, MBR, 0x7C */
+    enum {
+        HEADER = 39
+    }; /* 0x00, endian, SRID, MBR, 0x7C */
     if (blob == NULL || n < HEADER + 5 || blob[0] != 0x00 ||
         blob[HEADER - 1] != 0x7C || blob[n - 1] != 0xFE)
         return NULL;

@@ -31,14 +31,6 @@ small="--set map.width=700px --set map.height=600px --set map.dpi=96"
 n=0
 for style in "$STYLES"/*.style; do
     name=$(basename "$style" .style)
-    if [ "${TOB_TEST_ENGINE:-sqlite}" = pg ] &&
-        grep -q '^kind *= *\(grid\|potential\)' "$style"; then
-        # Not yet on PostGIS: refused in words (README), checked here.
-        run_fails 1 "kind = [a-z]+ is not available on a PostGIS store" \
-            $T map "$OBS" "$style" -o "$name.png" --date 23/11/2026
-        echo "note: $name (kind grid/potential) is SpatiaLite-only" >&2
-        continue
-    fi
     # shellcheck disable=SC2086
     $T map "$OBS" "$style" -o "$name.png" $small --date 23/11/2026 \
         2>"$name.log" || { cat "$name.log" >&2; fail "$name did not draw"; }
