@@ -32,13 +32,13 @@ typedef struct load {
     OGRLayerH layer;
     OGRSpatialReferenceH from; /* the source CRS, from the file or --s-srs */
     int i_code, i_name, i_parent;
-    db_stmt_t *insert;
+    db_copy_t *insert; /* the territories' bulk write */
     tob_id_t source_id;
     tob_codeset_t *seen; /* code -> first feature number, for duplicates */
     unsigned char *wkb;
     size_t wkb_cap;
     db_bulk_t *bulk;      /* the spatial index's bulk mode */
-    db_stmt_t *exists;    /* with append: is the code already there? */
+    tob_codeset_t *there; /* with append: the codes already there */
     size_t n_conflicts;   /* with append: codes already in the store */
     char conflicts[256];  /* the first of them, for the message */
     char open_error[256]; /* a GDAL error while opening or reading the CRS */
@@ -324,19 +324,18 @@ static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
         ld->wkb_cap = size;
     }
     OGR_G_ExportToWkb(g, wkbNDR, ld->wkb);
-    db_bind_blob_static(ld->insert, 8, ld->wkb, (int)size);
-    db_bind_double(ld->insert, 6, OGR_G_Area(g));
+    db_copy_double(ld->insert, OGR_G_Area(g));
+    db_copy_int64(ld->insert, ld->source_id);
+    db_copy_geom(ld->insert, ld->wkb, size);
     return TOB_OK;
 }
 
 /* With append: a code already in (level, vintage) is noted, not written. */
 static int already_there(load_t *ld, const tob_feature_item_t *item)
 {
-    if (ld->exists == NULL)
+    if (ld->there == NULL)
         return 0;
-    db_bind_text_static(ld->exists, 3, item->code);
-    int found = db_step(ld->exists) == DB_ROW;
-    db_reset(ld->exists);
+    int found = codeset_find(ld->there, item->code) != 0;
     if (found && ld->n_conflicts++ < 5) {
         size_t used = strlen(ld->conflicts);
         snprintf(ld->conflicts + used, sizeof ld->conflicts - used,
@@ -398,29 +397,29 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
     }
     OGRGeometryH g = NULL;
     s = prepare_geometry(ld, item, &g, err);
-    if (s == TOB_OK)
-        s = bind_geometry(ld, g, err);
     if (s == TOB_OK) {
-        db_bind_text_static(ld->insert, 2, item->code);
-        db_bind_text_static(ld->insert, 3, item->name);
-        if (item->parent[0] != '\0')
-            db_bind_text_static(ld->insert, 5, item->parent);
-        else
-            db_bind_null(ld->insert, 5);
-        if (db_step(ld->insert) != DB_DONE)
-            s = db_fail(ld->st, "inserting a territory", err);
-        db_reset(ld->insert);
+        db_copy_text(ld->insert, ld->opts->level);
+        db_copy_text(ld->insert, item->code);
+        db_copy_text(ld->insert, item->name);
+        db_copy_int64(ld->insert, ld->rep->vintage);
+        db_copy_text(ld->insert, item->parent[0] != '\0' ? item->parent : NULL);
+        s = bind_geometry(ld, g, err);
+    }
+    if (s == TOB_OK) {
+        s = db_copy_row(ld->insert, n, err);
         ld->rep->n_loaded++;
     }
     OGR_G_DestroyGeometry(g);
     return s;
 }
 
-static const char INSERT_SQL[] =
-    "INSERT INTO territory (level, code, name, vintage, parent_code,"
-    " area_m2, source_id, geom)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, GeomFromWKB(?8, ?9))"
-    " ON CONFLICT (level, code, vintage) DO UPDATE SET"
+static const char *const INSERT_COLUMNS[] = {
+    "level",       "code",    "name",      "vintage",
+    "parent_code", "area_m2", "source_id", "geom"};
+static const int INSERT_GEOM[] = {0, 0, 0, 0, 0, 0, 0, 1};
+/* With --replace over territories already there. */
+static const char INSERT_UPSERT[] =
+    "ON CONFLICT (level, code, vintage) DO UPDATE SET"
     " name = excluded.name, parent_code = excluded.parent_code,"
     " area_m2 = excluded.area_m2, source_id = excluded.source_id,"
     " geom = excluded.geom";
@@ -445,6 +444,29 @@ static tob_status_t count_existing(load_t *ld, long long *count,
     return s;
 }
 
+static tob_status_t read_codes_there(load_t *ld, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = codeset_create(&ld->there, err);
+    if (s == TOB_OK)
+        s = db_prepare(ld->st,
+                       "SELECT code FROM territory WHERE level = ?1"
+                       " AND vintage = ?2",
+                       &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_text_static(stmt, 1, ld->opts->level);
+    db_bind_int(stmt, 2, ld->rep->vintage);
+    long long first = 0, k = 0;
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW)
+        s = codeset_add(ld->there, db_column_str(stmt, 0), ++k, &first, err);
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(ld->st, "reading the level's codes", err);
+    db_finalize(stmt);
+    return s;
+}
+
 /* Inside the transaction: level, refusal of a second load, provenance row
  * (its id tags every territory written), the prepared insert. */
 static tob_status_t begin_load(load_t *ld, tob_error_t *err)
@@ -460,15 +482,9 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
                              "territories: use --replace to swap them, or "
                              "--append to add other codes",
                              ld->opts->level, ld->rep->vintage, existing);
+    /* Read before the bulk write: no statement runs during a COPY. */
     if (s == TOB_OK && ld->opts->append)
-        s = db_prepare(ld->st,
-                       "SELECT 1 FROM territory WHERE level = ?1"
-                       " AND vintage = ?2 AND code = ?3",
-                       &ld->exists, err);
-    if (s == TOB_OK && ld->exists != NULL) {
-        db_bind_text_static(ld->exists, 1, ld->opts->level);
-        db_bind_int(ld->exists, 2, ld->rep->vintage);
-    }
+        s = read_codes_there(ld, err);
     tob_source_record_t rec = {"boundaries",
                                ld->opts->src,
                                ld->rep->layer,
@@ -482,13 +498,10 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = db_bulk_begin(ld->st, &ld->bulk, err);
     if (s == TOB_OK)
-        s = db_prepare(ld->st, INSERT_SQL, &ld->insert, err);
-    if (s == TOB_OK) {
-        db_bind_text_static(ld->insert, 1, ld->opts->level);
-        db_bind_int(ld->insert, 4, ld->rep->vintage);
-        db_bind_int64(ld->insert, 7, ld->source_id);
-        db_bind_int(ld->insert, 9, tob_store_srid(ld->st));
-    }
+        s = db_copy_begin(ld->st, "territory", INSERT_COLUMNS, INSERT_GEOM,
+                          sizeof INSERT_COLUMNS / sizeof INSERT_COLUMNS[0],
+                          existing > 0 ? INSERT_UPSERT : NULL, &ld->insert,
+                          err);
     return s;
 }
 
@@ -612,6 +625,21 @@ static tob_status_t finish_load(load_t *ld, tob_error_t *err)
     return s;
 }
 
+/* The rows sent; PostgreSQL names a bad one only now: its feature. */
+static tob_status_t end_insert(load_t *ld, tob_error_t *err)
+{
+    tob_status_t s = db_copy_end(ld->insert, err);
+    long long n = db_copy_failed_tag(ld->insert);
+    if (s == TOB_OK)
+        return s;
+    char what[sizeof err->message];
+    snprintf(what, sizeof what, "%s", err->message);
+    if (n > 0)
+        return feature_error(ld, n, NULL, NULL, s, what, err);
+    tob_error_at(err, ld->opts->src, 0, NULL);
+    return s;
+}
+
 static int current_year(void)
 {
     time_t now = time(NULL);
@@ -622,8 +650,8 @@ static int current_year(void)
 
 static void load_end(load_t *ld)
 {
-    db_finalize(ld->insert);
-    db_finalize(ld->exists);
+    db_copy_free(ld->insert);
+    codeset_destroy(ld->there);
     OSRDestroySpatialReference(ld->from);
     if (ld->ds != NULL)
         GDALClose(ld->ds);
@@ -666,6 +694,11 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
         s = begin_load(&ld, err);
         if (s == TOB_OK)
             s = read_features(&ld, err);
+        if (s == TOB_OK)
+            s = end_insert(&ld, err);
+        /* Before any rollback: an abandoned COPY ends first. */
+        db_copy_free(ld.insert);
+        ld.insert = NULL;
         if (s == TOB_OK)
             s = db_bulk_end(st, ld.bulk, ld.source_id, err);
         if (s == TOB_OK)

@@ -126,6 +126,37 @@ unsigned char *db_geom_wkb(const unsigned char *blob, size_t n, size_t *len);
 unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
                             size_t *len);
 
+/* Many rows into one table, inside the caller's transaction: on PostgreSQL
+ * one COPY ... FROM STDIN (text format, geometries as EWKB in the store
+ * SRID), on SpatiaLite a prepared INSERT run per row. columns[i] names the
+ * i-th value of each row; geom[i] (geom may be NULL) marks the geometry
+ * columns, given as WKB in the store SRID. upsert: NULL, or the clause
+ * after VALUES ("ON CONFLICT (...) DO UPDATE SET x = excluded.x"), the
+ * rows then going through a temporary table on PostgreSQL. A row is its
+ * values in column order (db_copy_text ... db_copy_geom, borrowed until
+ * db_copy_row) then db_copy_row(tag): PostgreSQL reports a bad row only
+ * at db_copy_end(), and db_copy_failed_tag() then gives the tag of the row
+ * it named (0 when it named none). db_copy_end() also refreshes the
+ * planner's statistics of the table once. db_copy_free() after
+ * db_copy_end(), or instead of it to abandon the rows (then roll back). */
+typedef struct db_copy db_copy_t;
+TOB_NODISCARD tob_status_t db_copy_begin(tob_store_t *st, const char *table,
+                                         const char *const *columns,
+                                         const int *geom, size_t n_cols,
+                                         const char *upsert, db_copy_t **out,
+                                         tob_error_t *err);
+void db_copy_text(db_copy_t *c, const char *text);
+void db_copy_int64(db_copy_t *c, long long value);
+void db_copy_double(db_copy_t *c, double value);
+void db_copy_null(db_copy_t *c);
+void db_copy_blob(db_copy_t *c, const void *data, size_t n);
+void db_copy_geom(db_copy_t *c, const unsigned char *wkb, size_t n);
+TOB_NODISCARD tob_status_t db_copy_row(db_copy_t *c, long long tag,
+                                       tob_error_t *err);
+TOB_NODISCARD tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err);
+long long db_copy_failed_tag(const db_copy_t *c);
+void db_copy_free(db_copy_t *c);
+
 /* "Did you mean" hints from the store's names (store_near.c), each
  * " (did you mean 'x'?)" or "" and borrowed from near (or buf) until its
  * next use. db_near_hint offers near the first column of each row of sql,

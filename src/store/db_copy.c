@@ -1,0 +1,423 @@
+/* db_copy.c - many rows into one table inside the caller's transaction:
+ * on PostgreSQL one COPY ... FROM STDIN in text format (geometries as
+ * hex EWKB with the store SRID), on SpatiaLite the prepared INSERT run per
+ * row. With an upsert clause, PostgreSQL copies into a temporary table
+ * first and moves its rows with one INSERT ... SELECT ... ON CONFLICT.
+ * The server reports a bad row only when the COPY ends: each row's tag is
+ * kept, so the error names the row the caller tagged. */
+#include "db.h"
+#include "db_pg_internal.h"
+#include "store_internal.h"
+
+#include <libpq-fe.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes buffered before they go to libpq. */
+#define COPY_FLUSH 65536
+
+struct db_copy {
+    tob_store_t *st;
+    char table[64];
+    char into[80]; /* the COPY's table: table or its temporary twin */
+    char *columns; /* "a", "b", ... */
+    char *upsert;
+    size_t n_cols;
+    size_t col; /* next value of the row */
+    /* SQLite */
+    db_stmt_t *insert;
+    /* PostgreSQL */
+    int copying;
+    char *buf;
+    size_t len, cap;
+    long long *tags;
+    size_t n_rows, tags_cap;
+    long long failed_tag;
+    int oom;
+};
+
+static int put(db_copy_t *c, const char *p, size_t n)
+{
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : COPY_FLUSH + 4096;
+        while (cap < c->len + n + 1)
+            cap *= 2;
+        char *bigger = realloc(c->buf, cap);
+        if (bigger == NULL) {
+            c->oom = 1;
+            return -1;
+        }
+        c->buf = bigger;
+        c->cap = cap;
+    }
+    memcpy(c->buf + c->len, p, n);
+    c->len += n;
+    return 0;
+}
+
+/* The separator before a value (a tab but before the first). */
+static int sep(db_copy_t *c)
+{
+    return c->col++ > 0 ? put(c, "\t", 1) : 0;
+}
+
+static tob_status_t copy_fail(db_copy_t *c, const char *doing, PGresult *r,
+                              tob_error_t *err)
+{
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *ctx = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s%s%s", m ? m : pg_errmsg(c->st), d ? ": " : "",
+             d ? d : "");
+    pg_set_error(c->st, msg);
+    /* "COPY territory, line 12, column name: ...": the row's tag. */
+    const char *line = ctx ? strstr(ctx, ", line ") : NULL;
+    long long row = line ? atoll(line + 7) : 0;
+    if (row > 0 && (size_t)row <= c->n_rows && c->tags != NULL)
+        c->failed_tag = c->tags[row - 1];
+    return db_fail(c->st, doing, err);
+}
+
+static tob_status_t flush(db_copy_t *c, tob_error_t *err)
+{
+    if (c->len == 0)
+        return TOB_OK;
+    if (PQputCopyData((PGconn *)c->st->pg, c->buf, (int)c->len) != 1)
+        return copy_fail(c, "sending rows", NULL, err);
+    c->len = 0;
+    return TOB_OK;
+}
+
+static tob_status_t exec_checked(db_copy_t *c, const char *sql,
+                                 const char *doing, tob_error_t *err)
+{
+    PGresult *r = PQexec((PGconn *)c->st->pg, sql);
+    ExecStatusType t = PQresultStatus(r);
+    tob_status_t s = TOB_OK;
+    if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
+        s = copy_fail(c, doing, r, err);
+    PQclear(r);
+    return s;
+}
+
+static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
+{
+    size_t n = strlen(c->columns) + 256;
+    char *sql = malloc(n);
+    if (sql == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    tob_status_t s = TOB_OK;
+    snprintf(c->into, sizeof c->into, "\"%s\"", c->table);
+    if (c->upsert != NULL) {
+        /* Only the column types: no identity, no constraint. */
+        snprintf(c->into, sizeof c->into, "tob_copy_%s", c->table);
+        snprintf(sql, n,
+                 "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s"
+                 " FROM \"%s\" WITH NO DATA",
+                 c->into, c->columns, c->table);
+        s = exec_checked(c, sql, "preparing a bulk write", err);
+    }
+    snprintf(sql, n, "COPY %s (%s) FROM STDIN", c->into, c->columns);
+    PGresult *r = s == TOB_OK ? PQexec((PGconn *)c->st->pg, sql) : NULL;
+    if (s == TOB_OK && PQresultStatus(r) != PGRES_COPY_IN)
+        s = copy_fail(c, "starting a bulk write", r, err);
+    else if (s == TOB_OK)
+        c->copying = 1;
+    PQclear(r);
+    free(sql);
+    return s;
+}
+
+static tob_status_t begin_sqlite(db_copy_t *c, const int *geom,
+                                 tob_error_t *err)
+{
+    size_t n = strlen(c->columns) + (c->upsert ? strlen(c->upsert) : 0) +
+               c->n_cols * 32 + 128;
+    char *sql = malloc(n);
+    if (sql == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    size_t used = (size_t)snprintf(sql, n, "INSERT INTO \"%s\" (%s) VALUES (",
+                                   c->table, c->columns);
+    for (size_t i = 0; i < c->n_cols; i++) {
+        const char *comma = i > 0 ? ", " : "";
+        if (geom != NULL && geom[i])
+            used +=
+                (size_t)snprintf(sql + used, n - used, "%sGeomFromWKB(?, %d)",
+                                 comma, tob_store_srid(c->st));
+        else
+            used += (size_t)snprintf(sql + used, n - used, "%s?", comma);
+    }
+    snprintf(sql + used, n - used, ")%s%s", c->upsert ? " " : "",
+             c->upsert ? c->upsert : "");
+    tob_status_t s = db_prepare(c->st, sql, &c->insert, err);
+    free(sql);
+    return s;
+}
+
+tob_status_t db_copy_begin(tob_store_t *st, const char *table,
+                           const char *const *columns, const int *geom,
+                           size_t n_cols, const char *upsert, db_copy_t **out,
+                           tob_error_t *err)
+{
+    *out = NULL;
+    if (strlen(table) > 40 || n_cols == 0)
+        return tob_error_set(err, TOB_ERR_ARG, "bulk write into '%s'", table);
+    db_copy_t *c = calloc(1, sizeof *c);
+    size_t n = 1;
+    for (size_t i = 0; i < n_cols; i++)
+        n += strlen(columns[i]) + 4;
+    if (c != NULL)
+        c->columns = malloc(n);
+    if (c != NULL && upsert != NULL)
+        c->upsert = strdup(upsert);
+    if (c == NULL || c->columns == NULL || (upsert != NULL && !c->upsert)) {
+        db_copy_free(c);
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    }
+    c->st = st;
+    c->n_cols = n_cols;
+    snprintf(c->table, sizeof c->table, "%s", table);
+    size_t used = 0;
+    for (size_t i = 0; i < n_cols; i++)
+        used += (size_t)snprintf(c->columns + used, n - used, "%s\"%s\"",
+                                 i > 0 ? ", " : "", columns[i]);
+    tob_status_t s = st->engine == DIALECT_PG ? begin_pg(c, err)
+                                              : begin_sqlite(c, geom, err);
+    if (s != TOB_OK) {
+        db_copy_free(c);
+        return s;
+    }
+    *out = c;
+    return TOB_OK;
+}
+
+/* Text as COPY's text format spells it: \, tab, newline, CR escaped. */
+static void put_escaped(db_copy_t *c, const char *t, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = t[i] == '\\'   ? "\\\\"
+                        : t[i] == '\t' ? "\\t"
+                        : t[i] == '\n' ? "\\n"
+                        : t[i] == '\r' ? "\\r"
+                                       : NULL;
+        if (e == NULL)
+            continue;
+        put(c, t + from, i - from);
+        put(c, e, 2);
+        from = i + 1;
+    }
+    put(c, t + from, n - from);
+}
+
+void db_copy_text(db_copy_t *c, const char *text)
+{
+    if (c->insert != NULL) {
+        db_bind_text_static(c->insert, (int)++c->col, text);
+        return;
+    }
+    sep(c);
+    if (text == NULL)
+        put(c, "\\N", 2);
+    else
+        put_escaped(c, text, strlen(text));
+}
+
+void db_copy_int64(db_copy_t *c, long long value)
+{
+    if (c->insert != NULL) {
+        db_bind_int64(c->insert, (int)++c->col, value);
+        return;
+    }
+    char num[32];
+    int n = snprintf(num, sizeof num, "%lld", value);
+    sep(c);
+    put(c, num, (size_t)n);
+}
+
+void db_copy_double(db_copy_t *c, double value)
+{
+    if (c->insert != NULL) {
+        db_bind_double(c->insert, (int)++c->col, value);
+        return;
+    }
+    char num[40];
+    int n = isnan(value) ? snprintf(num, sizeof num, "NaN")
+            : isinf(value)
+                ? snprintf(num, sizeof num, "%sInfinity", value < 0 ? "-" : "")
+                : snprintf(num, sizeof num, "%.17g", value);
+    sep(c);
+    put(c, num, (size_t)n);
+}
+
+void db_copy_null(db_copy_t *c)
+{
+    if (c->insert != NULL) {
+        db_bind_null(c->insert, (int)++c->col);
+        return;
+    }
+    sep(c);
+    put(c, "\\N", 2);
+}
+
+static void put_hex(db_copy_t *c, const unsigned char *p, size_t n)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    char chunk[512];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        chunk[k++] = digits[p[i] >> 4];
+        chunk[k++] = digits[p[i] & 15];
+        if (k == sizeof chunk) {
+            put(c, chunk, k);
+            k = 0;
+        }
+    }
+    put(c, chunk, k);
+}
+
+void db_copy_blob(db_copy_t *c, const void *data, size_t n)
+{
+    if (c->insert != NULL) {
+        db_bind_blob_static(c->insert, (int)++c->col, data, (int)n);
+        return;
+    }
+    sep(c);
+    put(c, "\\\\x", 3); /* bytea's hex form, its \ escaped for COPY */
+    put_hex(c, data, n);
+}
+
+void db_copy_geom(db_copy_t *c, const unsigned char *wkb, size_t n)
+{
+    if (c->insert != NULL) {
+        db_bind_blob_static(c->insert, (int)++c->col, wkb, (int)n);
+        return;
+    }
+    sep(c);
+    if (n < 5) {
+        put(c, "\\N", 2);
+        return;
+    }
+    /* EWKB: WKB with the SRID flag on its type and the SRID after it. */
+    unsigned char head[9];
+    uint32_t type, srid = (uint32_t)tob_store_srid(c->st);
+    int le = wkb[0] == 1;
+    type = le ? (uint32_t)wkb[1] | (uint32_t)wkb[2] << 8 |
+                    (uint32_t)wkb[3] << 16 | (uint32_t)wkb[4] << 24
+              : (uint32_t)wkb[4] | (uint32_t)wkb[3] << 8 |
+                    (uint32_t)wkb[2] << 16 | (uint32_t)wkb[1] << 24;
+    type |= 0x20000000u;
+    head[0] = wkb[0];
+    for (int i = 0; i < 4; i++) {
+        int shift = le ? 8 * i : 8 * (3 - i);
+        head[1 + i] = (unsigned char)(type >> shift);
+        head[5 + i] = (unsigned char)(srid >> shift);
+    }
+    put_hex(c, head, sizeof head);
+    put_hex(c, wkb + 5, n - 5);
+}
+
+tob_status_t db_copy_row(db_copy_t *c, long long tag, tob_error_t *err)
+{
+    c->col = 0;
+    if (c->insert != NULL) {
+        int rc = db_step(c->insert);
+        db_reset(c->insert);
+        db_clear_bindings(c->insert);
+        if (rc != DB_DONE) {
+            c->failed_tag = tag;
+            char doing[96];
+            snprintf(doing, sizeof doing, "writing into %s", c->table);
+            return db_fail(c->st, doing, err);
+        }
+        c->n_rows++;
+        return TOB_OK;
+    }
+    put(c, "\n", 1);
+    if (tag != 0 && c->n_rows + 1 > c->tags_cap) {
+        size_t cap = c->tags_cap ? c->tags_cap * 2 : 1024;
+        long long *bigger = realloc(c->tags, cap * sizeof *bigger);
+        if (bigger == NULL)
+            c->oom = 1;
+        else {
+            c->tags = bigger;
+            c->tags_cap = cap;
+        }
+    }
+    if (c->tags != NULL && c->n_rows < c->tags_cap)
+        c->tags[c->n_rows] = tag;
+    c->n_rows++;
+    if (c->oom)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    return c->len >= COPY_FLUSH ? flush(c, err) : TOB_OK;
+}
+
+tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
+{
+    if (c->insert != NULL)
+        return TOB_OK;
+    PGconn *pg = (PGconn *)c->st->pg;
+    char doing[96];
+    snprintf(doing, sizeof doing, "writing into %s", c->table);
+    tob_status_t s = flush(c, err);
+    c->copying = 0;
+    if (PQputCopyEnd(pg, s == TOB_OK ? NULL : "terrobs stopped") != 1 &&
+        s == TOB_OK)
+        s = copy_fail(c, doing, NULL, err);
+    PGresult *r;
+    while ((r = PQgetResult(pg)) != NULL) {
+        if (s == TOB_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+            s = copy_fail(c, doing, r, err);
+        PQclear(r);
+    }
+    if (s == TOB_OK && c->upsert != NULL) {
+        size_t n = 2 * strlen(c->columns) + strlen(c->upsert) + 256;
+        char *sql = malloc(n);
+        if (sql == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        snprintf(sql, n,
+                 "INSERT INTO \"%s\" (%s) SELECT %s FROM %s %s;"
+                 " DROP TABLE %s",
+                 c->table, c->columns, c->columns, c->into, c->upsert, c->into);
+        s = exec_checked(c, sql, doing, err);
+        free(sql);
+    }
+    /* The planner's statistics once, for the whole bulk. */
+    if (s == TOB_OK) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ANALYZE \"%s\"", c->table);
+        s = exec_checked(c, sql, doing, err);
+    }
+    return s;
+}
+
+long long db_copy_failed_tag(const db_copy_t *c)
+{
+    return c != NULL ? c->failed_tag : 0;
+}
+
+void db_copy_free(db_copy_t *c)
+{
+    if (c == NULL)
+        return;
+    if (c->copying) {
+        /* Abandoned midway: the server drops the rows sent; the caller
+         * rolls the transaction back. */
+        PGconn *pg = (PGconn *)c->st->pg;
+        PQputCopyEnd(pg, "terrobs stopped the bulk write");
+        PGresult *r;
+        while ((r = PQgetResult(pg)) != NULL)
+            PQclear(r);
+    }
+    db_finalize(c->insert);
+    free(c->columns);
+    free(c->upsert);
+    free(c->buf);
+    free(c->tags);
+    free(c);
+}
