@@ -36,43 +36,44 @@ static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
 
 /* A blank cell is written as NULL: the value is known to be missing, and
  * an earlier value for the same year does not survive the new file. */
-static tob_status_t write_target(ind_import_t *imp, db_stmt_t *stmt,
+static tob_status_t write_target(ind_import_t *imp, db_copy_t *copy,
                                  const ind_target_t *t, tob_error_t *err)
 {
-    for (size_t i = 0; i < imp->n_cols; i++) {
-        db_bind_int64(stmt, 1, t->entry->id);
-        db_bind_text_static(stmt, 2, imp->cols[i].name);
-        db_bind_int(stmt, 3, imp->cols[i].year);
+    tob_status_t s = TOB_OK;
+    for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
+        db_copy_int64(copy, t->entry->id);
+        db_copy_text(copy, imp->cols[i].name);
+        db_copy_int64(copy, imp->cols[i].year);
         if (isnan(t->values[i])) {
-            db_bind_null(stmt, 4);
+            db_copy_null(copy);
             imp->rep->n_blank++;
         } else {
-            db_bind_double(stmt, 4, t->values[i]);
+            db_copy_double(copy, t->values[i]);
             imp->rep->n_values++;
         }
-        int rc = db_step(stmt);
-        db_reset(stmt);
-        if (rc != DB_DONE)
-            return db_fail(imp->st, "writing an observation", err);
+        db_copy_int64(copy, imp->source_id);
+        s = db_copy_row(copy, 0, err);
     }
-    return TOB_OK;
+    return s;
 }
 
+/* One bulk write (COPY on PostgreSQL) of every observation. */
 static tob_status_t write_observations(ind_import_t *imp, tob_error_t *err)
 {
-    db_stmt_t *stmt = NULL;
+    static const char *const columns[] = {"territory", "variable", "year",
+                                          "value", "source_id"};
+    db_copy_t *copy = NULL;
     tob_status_t s =
-        db_prepare(imp->st,
-                   "INSERT INTO observation (territory, variable, year, value,"
-                   " source_id) VALUES (?1, ?2, ?3, ?4, ?5)"
-                   " ON CONFLICT (territory, variable, year) DO UPDATE SET"
-                   " value = excluded.value, source_id = excluded.source_id",
-                   &stmt, err);
-    if (s == TOB_OK)
-        db_bind_int64(stmt, 5, imp->source_id);
+        db_copy_begin(imp->st, "observation", columns, NULL,
+                      sizeof columns / sizeof columns[0],
+                      "ON CONFLICT (territory, variable, year) DO UPDATE SET"
+                      " value = excluded.value, source_id = excluded.source_id",
+                      &copy, err);
     for (size_t k = 0; s == TOB_OK && k < imp->n_targets; k++)
-        s = write_target(imp, stmt, &imp->targets[k], err);
-    db_finalize(stmt);
+        s = write_target(imp, copy, &imp->targets[k], err);
+    if (s == TOB_OK)
+        s = db_copy_end(copy, err);
+    db_copy_free(copy);
     return s;
 }
 

@@ -38,6 +38,7 @@ struct db_copy {
     size_t n_rows, tags_cap;
     long long failed_tag;
     int oom;
+    char *gist[4]; /* the spatial indexes dropped, to make again */
 };
 
 static int put(db_copy_t *c, const char *p, size_t n)
@@ -105,6 +106,37 @@ static tob_status_t exec_checked(db_copy_t *c, const char *sql,
     return s;
 }
 
+/* Into an empty table, its GiST indexes are built once after the rows
+ * (ten times faster than kept up row by row): dropped here, inside the
+ * transaction, and made again by db_copy_end(); a rollback restores them. */
+static tob_status_t drop_gist(db_copy_t *c, tob_error_t *err)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname ="
+             " current_schema() AND tablename = '%s' AND indexdef LIKE"
+             " '%%USING gist%%' AND NOT EXISTS (SELECT 1 FROM \"%s\")",
+             c->table, c->table);
+    PGresult *r = PQexec((PGconn *)c->st->pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        tob_status_t s = copy_fail(c, "preparing a bulk write", r, err);
+        PQclear(r);
+        return s;
+    }
+    tob_status_t s = TOB_OK;
+    int n = PQntuples(r);
+    for (int i = 0; s == TOB_OK && i < n && i < 4; i++) {
+        c->gist[i] = strdup(PQgetvalue(r, i, 1));
+        if (c->gist[i] == NULL)
+            s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", PQgetvalue(r, i, 0));
+        if (s == TOB_OK)
+            s = exec_checked(c, sql, "preparing a bulk write", err);
+    }
+    PQclear(r);
+    return s;
+}
+
 static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
 {
     size_t n = strlen(c->columns) + 256;
@@ -121,7 +153,8 @@ static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
                  " FROM \"%s\" WITH NO DATA",
                  c->into, c->columns, c->table);
         s = exec_checked(c, sql, "preparing a bulk write", err);
-    }
+    } else
+        s = drop_gist(c, err);
     snprintf(sql, n, "COPY %s (%s) FROM STDIN", c->into, c->columns);
     PGresult *r = s == TOB_OK ? PQexec((PGconn *)c->st->pg, sql) : NULL;
     if (s == TOB_OK && PQresultStatus(r) != PGRES_COPY_IN)
@@ -387,6 +420,8 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
         s = exec_checked(c, sql, doing, err);
         free(sql);
     }
+    for (size_t i = 0; s == TOB_OK && i < 4 && c->gist[i] != NULL; i++)
+        s = exec_checked(c, c->gist[i], "indexing the geometries", err);
     /* The planner's statistics once, for the whole bulk. */
     if (s == TOB_OK) {
         char sql[96];
@@ -419,5 +454,7 @@ void db_copy_free(db_copy_t *c)
     free(c->upsert);
     free(c->buf);
     free(c->tags);
+    for (size_t i = 0; i < 4; i++)
+        free(c->gist[i]);
     free(c);
 }

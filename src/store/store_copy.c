@@ -37,7 +37,7 @@ typedef struct table_rule {
     const char *table;
     const char *prefix; /* before SELECT */
     const char *tail;   /* after FROM table */
-    const char *upsert; /* after VALUES (...) */
+    const char *upsert; /* after the rows (db_copy_begin) */
 } table_rule_t;
 
 static const table_rule_t RULES[] = {
@@ -49,7 +49,7 @@ static const table_rule_t RULES[] = {
      " WHERE d.name = level.name), level.rowid",
      NULL},
     {"meta", NULL, " WHERE key NOT IN ('application_id', 'schema_version')",
-     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
 };
 
 static const table_rule_t *rule_of(const char *table)
@@ -151,81 +151,81 @@ static tob_status_t shared_columns(tob_store_t *from, tob_store_t *to,
     return s;
 }
 
-/* SELECT ... FROM table and INSERT INTO table ... VALUES (...). */
-static void build_sql(const char *table, const columns_t *cols, int srid,
-                      GString *sel, GString *ins)
+/* SELECT ... FROM table, geometries as WKB. */
+static void build_select(const char *table, const columns_t *cols, GString *sel)
 {
     const table_rule_t *rule = rule_of(table);
     if (rule != NULL && rule->prefix != NULL)
         g_string_append(sel, rule->prefix);
     g_string_append(sel, "SELECT ");
-    g_string_printf(ins, "INSERT INTO \"%s\" (", table);
-    for (size_t i = 0; i < cols->n; i++) {
-        const char *sep = i > 0 ? ", " : "";
+    for (size_t i = 0; i < cols->n; i++)
         g_string_append_printf(
-            sel, cols->geom[i] ? "%sAsBinary(\"%s\")" : "%s\"%s\"", sep,
-            cols->names[i]);
-        g_string_append_printf(ins, "%s\"%s\"", sep, cols->names[i]);
-    }
+            sel, cols->geom[i] ? "%sAsBinary(\"%s\")" : "%s\"%s\"",
+            i > 0 ? ", " : "", cols->names[i]);
     g_string_append_printf(sel, " FROM \"%s\"%s", table,
                            rule != NULL && rule->tail ? rule->tail : "");
-    g_string_append(ins, ") VALUES (");
-    for (size_t i = 0; i < cols->n; i++) {
-        g_string_append(ins, i > 0 ? ", " : "");
-        if (cols->geom[i])
-            g_string_append_printf(ins, "GeomFromWKB(?, %d)", srid);
-        else
-            g_string_append(ins, "?");
-    }
-    g_string_append_printf(ins, ")%s",
-                           rule != NULL && rule->upsert ? rule->upsert : "");
 }
 
-/* Binds column i of the source's row as parameter k, as it is typed there;
- * borrowed until the source steps again. */
-static int bind_value(db_stmt_t *row, int i, db_stmt_t *to, int k)
+/* Column i of the source's row as the next value of the bulk write, as it
+ * is typed there; borrowed until the source steps again. */
+static void put_value(db_stmt_t *row, int i, int geom, db_copy_t *to)
 {
     switch (db_column_type(row, i)) {
     case DB_INTEGER:
-        return db_bind_int64(to, k, db_column_int64(row, i));
+        db_copy_int64(to, db_column_int64(row, i));
+        break;
     case DB_FLOAT:
-        return db_bind_double(to, k, db_column_double(row, i));
+        db_copy_double(to, db_column_double(row, i));
+        break;
     case DB_BLOB: {
         const void *blob = db_column_blob(row, i);
-        return db_bind_blob_static(to, k, blob, db_column_bytes(row, i));
+        size_t n = (size_t)db_column_bytes(row, i);
+        if (geom)
+            db_copy_geom(to, blob, n);
+        else
+            db_copy_blob(to, blob, n);
+        break;
     }
     case DB_NULL:
-        return db_bind_null(to, k);
+        db_copy_null(to);
+        break;
     default:
-        return db_bind_text_static(to, k, db_column_text(row, i));
+        db_copy_text(to, db_column_text(row, i));
     }
 }
 
+/* The rows of table, in one bulk write (COPY on PostgreSQL, a prepared
+ * insert on SpatiaLite). */
 static tob_status_t copy_rows(tob_store_t *from, tob_store_t *to,
-                              const char *table, db_stmt_t *sel, db_stmt_t *ins,
-                              int n_cols, long long *n_rows, tob_error_t *err)
+                              const char *table, const columns_t *cols,
+                              db_stmt_t *sel, long long *n_rows,
+                              tob_error_t *err)
 {
-    int rc;
+    const char *names[COPY_MAX_COLUMNS];
+    for (size_t i = 0; i < cols->n; i++)
+        names[i] = cols->names[i];
+    const table_rule_t *rule = rule_of(table);
+    db_copy_t *copy = NULL;
+    tob_status_t s =
+        db_copy_begin(to, table, names, cols->geom, cols->n,
+                      rule != NULL ? rule->upsert : NULL, &copy, err);
+    int rc = DB_DONE;
     *n_rows = 0;
-    while ((rc = db_step(sel)) == DB_ROW) {
-        for (int i = 0; i < n_cols; i++)
-            if (bind_value(sel, i, ins, i + 1) != DB_OK)
-                return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        if (db_step(ins) != DB_DONE) {
-            char doing[128];
-            snprintf(doing, sizeof doing, "copying table %s", table);
-            return db_fail(to, doing, err);
-        }
-        db_reset(ins);
-        db_clear_bindings(ins);
+    while (s == TOB_OK && (rc = db_step(sel)) == DB_ROW) {
+        for (size_t i = 0; i < cols->n; i++)
+            put_value(sel, (int)i, cols->geom[i], copy);
+        s = db_copy_row(copy, 0, err);
         (*n_rows)++;
     }
-    if (rc != DB_DONE) {
+    if (s == TOB_OK && rc != DB_DONE) {
         char doing[128];
         snprintf(doing, sizeof doing, "reading table %s", table);
-        return db_fail(from, doing, err);
+        s = db_fail(from, doing, err);
     }
-    return TOB_OK;
+    if (s == TOB_OK)
+        s = db_copy_end(copy, err);
+    db_copy_free(copy);
+    return s;
 }
 
 static tob_status_t copy_table(tob_store_t *from, tob_store_t *to,
@@ -237,18 +237,14 @@ static tob_status_t copy_table(tob_store_t *from, tob_store_t *to,
     tob_status_t s = shared_columns(from, to, table, &cols, err);
     if (s != TOB_OK || cols.n == 0) /* a table an older store lacks */
         return s;
-    GString *sel = g_string_new(NULL), *ins = g_string_new(NULL);
-    build_sql(table, &cols, to->srid, sel, ins);
-    db_stmt_t *read = NULL, *write = NULL;
+    GString *sel = g_string_new(NULL);
+    build_select(table, &cols, sel);
+    db_stmt_t *read = NULL;
     s = db_prepare(from, sel->str, &read, err);
     if (s == TOB_OK)
-        s = db_prepare(to, ins->str, &write, err);
-    if (s == TOB_OK)
-        s = copy_rows(from, to, table, read, write, (int)cols.n, n_rows, err);
+        s = copy_rows(from, to, table, &cols, read, n_rows, err);
     db_finalize(read);
-    db_finalize(write);
     g_string_free(sel, TRUE);
-    g_string_free(ins, TRUE);
     return s;
 }
 
