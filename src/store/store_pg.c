@@ -341,15 +341,44 @@ static tob_status_t ensure_postgis(tob_store_t *st, tob_error_t *err)
     return s;
 }
 
+/* A connection for a new store (*st NULL on failure to connect), PostGIS
+ * in its database, and whether the schema exists. */
+static tob_status_t connect_new(const char *name, tob_store_t **st, int *exists,
+                                tob_error_t *err)
+{
+    *st = NULL;
+    *exists = 0;
+    tob_status_t s = connect_pg(name, st, err);
+    if (s == TOB_OK)
+        s = ensure_postgis(*st, err);
+    *exists = s == TOB_OK && schema_exists(*st);
+    return s;
+}
+
+/* The store made or opened when s is TOB_OK, else closed (a transaction
+ * rolled back) with err at name. */
+static tob_status_t hand_over(tob_store_t *st, tob_status_t s, const char *name,
+                              tob_store_t **out, tob_error_t *err)
+{
+    if (s == TOB_OK) {
+        *out = st;
+        return TOB_OK;
+    }
+    if (pg_in_transaction(st))
+        pg_exec(st, "ROLLBACK");
+    tob_error_at(err, name, 0, NULL);
+    pg_store_close(st);
+    return s;
+}
+
 tob_status_t pg_store_create(const char *name, int srid, int force,
                              tob_error_t *err)
 {
     tob_store_t *st = NULL;
-    tob_status_t s = connect_pg(name, &st, err);
-    if (s != TOB_OK)
+    int exists = 0;
+    tob_status_t s = connect_new(name, &st, &exists, err);
+    if (st == NULL)
         return s;
-    s = ensure_postgis(st, err);
-    int exists = s == TOB_OK && schema_exists(st);
     if (s == TOB_OK && exists && !force) {
         s = tob_error_set(err, TOB_ERR_EXISTS,
                           "schema '%s' exists; use --force to replace it",
@@ -379,12 +408,11 @@ tob_status_t pg_store_create_begun(const char *name, int srid,
                                    tob_store_t **out, tob_error_t *err)
 {
     tob_store_t *st = NULL;
+    int exists = 0;
     *out = NULL;
-    tob_status_t s = connect_pg(name, &st, err);
-    if (s != TOB_OK)
+    tob_status_t s = connect_new(name, &st, &exists, err);
+    if (st == NULL)
         return s;
-    s = ensure_postgis(st, err);
-    int exists = s == TOB_OK && schema_exists(st);
     if (s == TOB_OK && pg_exec(st, "BEGIN") != 0)
         s = pg_fail(st, "setting up", TOB_ERR_STORE, err);
     if (s == TOB_OK)
@@ -394,17 +422,12 @@ tob_status_t pg_store_create_begun(const char *name, int srid,
         pg_exec(st, "SELECT pg_advisory_xact_lock("
                     "hashtext('terrobs.' || current_schema()))") != 0)
         s = pg_fail(st, "locking the store", TOB_ERR_STORE, err);
-    if (s != TOB_OK) {
-        pg_exec(st, "ROLLBACK");
-        tob_error_at(err, name, 0, NULL);
-        pg_store_close(st);
-        return s;
+    if (s == TOB_OK) {
+        st->srid = srid;
+        st->version = TOB_STORE_SCHEMA_VERSION;
+        set_name(st);
     }
-    st->srid = srid;
-    st->version = TOB_STORE_SCHEMA_VERSION;
-    set_name(st);
-    *out = st;
-    return TOB_OK;
+    return hand_over(st, s, name, out, err);
 }
 
 tob_status_t pg_sync_ids(tob_store_t *st, tob_error_t *err)
@@ -525,13 +548,7 @@ tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
     if (s == TOB_OK && st->read_only &&
         pg_exec(st, "SET default_transaction_read_only = on") != 0)
         s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
-    if (s != TOB_OK) {
-        tob_error_at(err, st->path, 0, NULL);
-        pg_store_close(st);
-        return s;
-    }
-    *out = st;
-    return TOB_OK;
+    return hand_over(st, s, st->path, out, err);
 }
 
 /* A role name as a quoted identifier ("" doubled), or -1 when it is empty,
