@@ -28,37 +28,8 @@
 
 #include <cmocka.h>
 
+#include "testmap.h"
 #include "testpng.h"
-
-typedef struct fixture {
-    char path[4096];
-    tob_store_t *st;
-} fixture_t;
-
-static void exec(tob_store_t *st, const char *sql)
-{
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_exec(st, sql, &err) != TOB_OK)
-        fail_msg("%s: %s", sql, err.message);
-}
-
-static void load(tob_store_t *st, const char *level, const char *file,
-                 const char *code, const char *name)
-{
-    char src[4096];
-    tob_test_src(src, sizeof src, file);
-    tob_load_options_t o = {.level = level,
-                            .src = src,
-                            .code_field = code,
-                            .name_field = name,
-                            .vintage = 2026};
-    tob_load_report_t rep;
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_load(st, &o, &rep, &err) != TOB_OK)
-        fail_msg("loading %s: %s", file, err.message);
-}
 
 /* population of tests/data/pdc/epci-62-population.csv ("siren",name,"n"):
  * 19 EPCI; CC Flandre Lys has no row (half its communes are in the Nord). */
@@ -70,8 +41,9 @@ static void import_population(tob_store_t *st)
     assert_non_null(fp);
     char line[512];
     int n = 0;
-    exec(st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
-             " ('population', 'Population municipale', 'habitants', 0)");
+    fixture_exec(st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
+                 " ('population', 'Population municipale', 'habitants', 0)");
     assert_non_null(fgets(line, sizeof line, fp)); /* header */
     while (fgets(line, sizeof line, fp) != NULL) {
         char code[16];
@@ -85,7 +57,7 @@ static void import_population(tob_store_t *st)
                  " SELECT id, 'population', 2021, %ld FROM territory WHERE"
                  " level = 'epci' AND code = '%s'",
                  value, code);
-        exec(st, sql);
+        fixture_exec(st, sql);
         n++;
     }
     fclose(fp);
@@ -94,35 +66,14 @@ static void import_population(tob_store_t *st)
 
 static int setup(void **state)
 {
-    GDALAllRegister();
-    fixture_t *fx = calloc(1, sizeof *fx);
-    tob_test_path(fx->path, sizeof fx->path, "cartography.sqlite");
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_create(fx->path, 2154, 1, &fx->st, &err) != TOB_OK)
-        fail_msg("%s", err.message);
-    load(fx->st, "epci", "tests/data/pdc/epci-62.geojson", "siren_epci",
-         "nom_epci");
+    fixture_t *fx = fixture_create("cartography.sqlite");
+    fixture_load(fx->st, "epci", "tests/data/pdc/epci-62.geojson", "siren_epci",
+                 "nom_epci", NULL, 0);
     import_population(fx->st);
-    load(fx->st, "commune", "layers/data/communes-59-nord.geojson", "code",
-         "nom");
-    char csv[4096];
-    tob_test_src(csv, sizeof csv, "layers/data/indicateurs-communes.csv");
-    tob_indicators_options_t io = {
-        .path = csv, .level = "commune", .key = "insee_com", .year = 2021};
-    tob_indicators_report_t irep;
-    if (tob_indicators_import(fx->st, &io, &irep, &err) != TOB_OK)
-        fail_msg("indicators: %s", err.message);
+    fixture_load(fx->st, "commune", "layers/data/communes-59-nord.geojson",
+                 "code", "nom", NULL, 0);
+    fixture_indicators(fx->st);
     *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *fx = *state;
-    tob_store_close(fx->st);
-    free(fx);
-    GDALDestroyDriverManager();
     return 0;
 }
 
@@ -130,11 +81,8 @@ static tob_status_t render(fixture_t *fx, const char *text, const char *out,
                            tob_render_options_t *opts, tob_map_report_t *rep,
                            tob_error_t *err)
 {
-    tob_style_t *style = NULL;
+    tob_style_t *style = fixture_style(text);
     tob_error_clear(err);
-    if (tob_style_parse_text(text, strlen(text), "t.style", NULL, 0, &style,
-                             err) != TOB_OK)
-        fail_msg("style: %s", err->message);
     opts->today = "23/11/2026";
     tob_status_t s = tob_render_file(out, style, fx->st, opts, rep, err);
     tob_style_destroy(style);
@@ -755,17 +703,6 @@ static double density_of(fixture_t *fx, int year, const char *code)
     return d;
 }
 
-static tob_style_t *parse(const char *text)
-{
-    tob_style_t *style = NULL;
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_style_parse_text(text, strlen(text), "t.style", NULL, 0, &style,
-                             &err) != TOB_OK)
-        fail_msg("style: %s", err.message);
-    return style;
-}
-
 /* style drawn at year with scale into PREFIX-YEAR.png (its path in out). */
 static void draw_year(fixture_t *fx, const tob_style_t *style,
                       const char *prefix, int year,
@@ -802,12 +739,12 @@ static void test_shared_classes_over_years(void **state)
     const double *b = tob_breaks_values(ref);
     /* 2015 alone would give other classes: sharing is seen. */
     assert_true(memcmp(b, tob_breaks_values(own15), 6 * sizeof *b) != 0);
-    tob_style_t *style =
-        parse("[map]\ntitle = Densité {year}\nwidth = 900px\nheight = 800px\n"
-              "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
-              "filter = code LIKE '59%'\n"
-              "expression = population_{year} / superficie_km2\n"
-              "[classes]\nmethod = quantile\nk = 5\npalette = YlOrBr\n");
+    tob_style_t *style = fixture_style(
+        "[map]\ntitle = Densité {year}\nwidth = 900px\nheight = 800px\n"
+        "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
+        "filter = code LIKE '59%'\n"
+        "expression = population_{year} / superficie_km2\n"
+        "[classes]\nmethod = quantile\nk = 5\npalette = YlOrBr\n");
     tob_render_scale_t scale;
     assert_int_equal(
         tob_render_shared_scale(style, fx->st, years, 2, &scale, &err), TOB_OK);
@@ -882,9 +819,11 @@ static void test_shared_circle_scale_over_years(void **state)
     fixture_t *fx = *state;
     /* A year whose Lille is four times larger, whose Roubaix is as in
      * 2015: Roubaix must keep its radius from one map to the other. */
-    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+    fixture_exec(fx->st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
                  " ('population_2030', 'Population 2030', 'habitants', 0)");
-    exec(fx->st, "INSERT INTO observation (territory, variable, year, value)"
+    fixture_exec(fx->st,
+                 "INSERT INTO observation (territory, variable, year, value)"
                  " SELECT t.id, 'population_2030', 2030, CASE t.code WHEN"
                  " '59350' THEN 4 * p.value ELSE q.value END FROM territory t"
                  " JOIN observation p ON p.territory = t.id AND p.variable ="
@@ -892,12 +831,12 @@ static void test_shared_circle_scale_over_years(void **state)
                  " AND q.variable = 'population_2015' WHERE t.code IN"
                  " ('59350', '59512')");
     static const int years[2] = {2015, 2030};
-    tob_style_t *style =
-        parse("[map]\nwidth = 1200px\nheight = 1000px\ndpi = 150\n"
-              "[data]\nkind = proportional\nlevel = commune\n"
-              "filter = code IN ('59350', '59512')\n"
-              "variable = population_{year}\n"
-              "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
+    tob_style_t *style = fixture_style(
+        "[map]\nwidth = 1200px\nheight = 1000px\ndpi = 150\n"
+        "[data]\nkind = proportional\nlevel = commune\n"
+        "filter = code IN ('59350', '59512')\n"
+        "variable = population_{year}\n"
+        "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
     tob_render_scale_t scale;
     tob_error_t err;
     tob_error_clear(&err);
@@ -956,7 +895,7 @@ static void test_panels_share_one_classification(void **state)
     assert_int_equal(tob_classify(all, n, 5, TOB_CLASSIFY_QUANTILE, &ref, &err),
                      TOB_OK);
     const double *b = tob_breaks_values(ref);
-    tob_style_t *style = parse(
+    tob_style_t *style = fixture_style(
         "[map]\ntitle = Densité\nwidth = 2400px\nheight = 1200px\ndpi = 96\n"
         "[data]\nkind = choropleth\nlevel = commune\n"
         "filter = code LIKE '59%'\n"
@@ -1032,7 +971,7 @@ static void put_value(fixture_t *fx, const char *variable, const char *code,
              " SELECT id, '%s', 2021, %.17g FROM territory WHERE code = '%s'"
              " AND level = 'commune'",
              variable, value, code);
-    exec(fx->st, sql);
+    fixture_exec(fx->st, sql);
 }
 
 /* Two variables of one unit on one page, as circles: the largest circle
@@ -1041,19 +980,20 @@ static void put_value(fixture_t *fx, const char *variable, const char *code,
 static void test_panels_share_one_circle_scale(void **state)
 {
     fixture_t *fx = *state;
-    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+    fixture_exec(fx->st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
                  " ('panel_a', 'Habitants A', 'habitants', 0),"
                  " ('panel_b', 'Habitants B', 'habitants', 0)");
     put_value(fx, "panel_a", "59350", 232741);
     put_value(fx, "panel_a", "59512", 96077);
     put_value(fx, "panel_b", "59350", 4 * 232741.0);
     put_value(fx, "panel_b", "59512", 96077);
-    tob_style_t *style =
-        parse("[map]\nwidth = 2000px\nheight = 1000px\ndpi = 150\n"
-              "[data]\nkind = proportional\nlevel = commune\n"
-              "filter = code IN ('59350', '59512')\nyear = 2021\n"
-              "[panels]\nby = variables\nvariables = panel_a, panel_b\n"
-              "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
+    tob_style_t *style = fixture_style(
+        "[map]\nwidth = 2000px\nheight = 1000px\ndpi = 150\n"
+        "[data]\nkind = proportional\nlevel = commune\n"
+        "filter = code IN ('59350', '59512')\nyear = 2021\n"
+        "[panels]\nby = variables\nvariables = panel_a, panel_b\n"
+        "[symbols]\nfill = #d7301f\nstroke = none\nmax_radius = 10\n");
     char out[4096];
     tob_test_path(out, sizeof out, "panels-variables.png");
     tob_render_options_t opts = {.today = "23/11/2026"};
@@ -1097,14 +1037,15 @@ static void test_panels_share_one_circle_scale(void **state)
 static void test_panels_refuse_what_cannot_compare(void **state)
 {
     fixture_t *fx = *state;
-    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+    fixture_exec(fx->st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
                  " ('panel_men', 'Ménages', 'ménages', 0)");
     put_value(fx, "panel_men", "59350", 110000);
-    tob_style_t *style =
-        parse("[map]\nwidth = 1000px\nheight = 500px\ndpi = 96\n"
-              "[data]\nkind = proportional\nlevel = commune\n"
-              "filter = code IN ('59350', '59512')\nyear = 2021\n"
-              "[panels]\nby = variables\nvariables = panel_a, panel_men\n");
+    tob_style_t *style = fixture_style(
+        "[map]\nwidth = 1000px\nheight = 500px\ndpi = 96\n"
+        "[data]\nkind = proportional\nlevel = commune\n"
+        "filter = code IN ('59350', '59512')\nyear = 2021\n"
+        "[panels]\nby = variables\nvariables = panel_a, panel_men\n");
     char out[4096];
     tob_test_path(out, sizeof out, "panels-units.png");
     remove(out);
@@ -1146,11 +1087,11 @@ static void test_panels_svg_ids_unique(void **state)
 {
     fixture_t *fx = *state;
     tob_style_t *style =
-        parse("[map]\ntitle = Densité\nwidth = 1600px\nheight = 800px\n"
-              "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
-              "filter = code IN ('59350', '59512')\n"
-              "expression = population_{year} / superficie_km2\n"
-              "[panels]\nby = years\nyears = 2015, 2021\n");
+        fixture_style("[map]\ntitle = Densité\nwidth = 1600px\nheight = 800px\n"
+                      "dpi = 96\n[data]\nkind = choropleth\nlevel = commune\n"
+                      "filter = code IN ('59350', '59512')\n"
+                      "expression = population_{year} / superficie_km2\n"
+                      "[panels]\nby = years\nyears = 2015, 2021\n");
     char out[4096];
     tob_test_path(out, sizeof out, "panels.svg");
     tob_error_t err;
@@ -1358,5 +1299,5 @@ int main(void)
         cmocka_unit_test(test_cvd_every_palette),
         cmocka_unit_test(test_cvd_every_bundled_style),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

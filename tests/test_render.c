@@ -21,66 +21,32 @@
 
 #include <cmocka.h>
 
+#include "testmap.h"
 #include "testpng.h"
-
-typedef struct fixture {
-    char path[4096];
-    tob_store_t *st;
-} fixture_t;
-
-static void load(tob_store_t *st, const char *level, const char *file,
-                 const char *code, const char *name, const char *parent,
-                 int append)
-{
-    char src[4096];
-    tob_test_src(src, sizeof src, file);
-    tob_load_options_t o = {.level = level,
-                            .src = src,
-                            .code_field = code,
-                            .name_field = name,
-                            .parent_field = parent,
-                            .vintage = 2026,
-                            .append = append};
-    tob_load_report_t rep;
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_load(st, &o, &rep, &err) != TOB_OK)
-        fail_msg("loading %s: %s", file, err.message);
-}
-
-static void exec(tob_store_t *st, const char *sql)
-{
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_exec(st, sql, &err) != TOB_OK)
-        fail_msg("%s: %s", sql, err.message);
-}
 
 /* Nord communes and EPCI, Martinique communes (in Lambert-93 here, drawn
  * in their own CRS by the inset test); 'surface' = area in km2, missing
  * for three communes. */
 static int setup(void **state)
 {
-    GDALAllRegister();
-    fixture_t *fx = calloc(1, sizeof *fx);
-    tob_test_path(fx->path, sizeof fx->path, "render.sqlite");
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_create(fx->path, 2154, 1, &fx->st, &err) != TOB_OK)
-        fail_msg("%s", err.message);
-    load(fx->st, "epci", "layers/data/epci-2026.geojson", "siren_epci",
-         "nom_epci", NULL, 0);
-    load(fx->st, "commune", "layers/data/communes-59-nord.geojson", "code",
-         "nom", "siren_epci", 0);
-    load(fx->st, "commune", "layers/data/communes-972-martinique.geojson",
-         "code", "nom", "siren_epci", 1);
-    exec(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
+    fixture_t *fx = fixture_create("render.sqlite");
+    fixture_load(fx->st, "epci", "layers/data/epci-2026.geojson", "siren_epci",
+                 "nom_epci", NULL, 0);
+    fixture_load(fx->st, "commune", "layers/data/communes-59-nord.geojson",
+                 "code", "nom", "siren_epci", 0);
+    fixture_load(fx->st, "commune",
+                 "layers/data/communes-972-martinique.geojson", "code", "nom",
+                 "siren_epci", 1);
+    fixture_exec(fx->st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
                  " ('surface', 'Superficie', 'km²', 1)");
-    exec(fx->st, "INSERT INTO observation (territory, variable, year, value)"
+    fixture_exec(fx->st,
+                 "INSERT INTO observation (territory, variable, year, value)"
                  " SELECT id, 'surface', 2021, area_m2 / 1e6 FROM territory"
                  " WHERE level = 'commune' AND code NOT IN"
                  " ('59001', '59002', '59003')");
-    exec(fx->st, "INSERT INTO observation (territory, variable, year, value)"
+    fixture_exec(fx->st,
+                 "INSERT INTO observation (territory, variable, year, value)"
                  " SELECT e.id, 'surface', 2021, sum(c.area_m2) / 1e6"
                  " FROM territory e JOIN territory c ON c.parent_code ="
                  " e.code AND c.level = 'commune' WHERE e.level = 'epci'"
@@ -89,31 +55,11 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *fx = *state;
-    tob_store_close(fx->st);
-    free(fx);
-    GDALDestroyDriverManager();
-    return 0;
-}
-
-static tob_style_t *style_of(const char *text)
-{
-    tob_style_t *style = NULL;
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_style_parse_text(text, strlen(text), "t.style", NULL, 0, &style,
-                             &err) != TOB_OK)
-        fail_msg("style: %s", err.message);
-    return style;
-}
-
 static tob_status_t render(fixture_t *fx, const char *style_text,
                            const char *out, tob_map_report_t *rep,
                            tob_error_t *err)
 {
-    tob_style_t *style = style_of(style_text);
+    tob_style_t *style = fixture_style(style_text);
     tob_render_options_t opts = {.today = "23/11/2026"};
     tob_error_clear(err);
     tob_status_t s = tob_render_file(out, style, fx->st, &opts, rep, err);
@@ -203,7 +149,7 @@ static void test_pixel_has_class_colour(void **state)
 static void test_bands_draw_the_same_pixels(void **state)
 {
     fixture_t *fx = *state;
-    tob_style_t *style = style_of(choropleth);
+    tob_style_t *style = fixture_style(choropleth);
     char one[4096], many[4096];
     tob_test_path(one, sizeof one, "one.png");
     tob_test_path(many, sizeof many, "many.png");
@@ -423,7 +369,7 @@ static void test_svg_and_pdf_keep_text(void **state)
 static void test_render_to_cairo_rectangle(void **state)
 {
     fixture_t *fx = *state;
-    tob_style_t *style = style_of(choropleth);
+    tob_style_t *style = fixture_style(choropleth);
     cairo_surface_t *surf =
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 500, 400);
     cairo_t *cr = cairo_create(surf);
@@ -704,5 +650,5 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_atomic_output),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

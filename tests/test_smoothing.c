@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "testmap.h"
 #include "testpng.h"
 
 /* ---- the potential at grid points ----------------------------------- */
@@ -83,33 +84,6 @@ static void test_potential_at_grid_points(void **state)
 
 /* ---- maps on real and synthetic stores -------------------------------- */
 
-typedef struct fixture {
-    char path[4096];
-    tob_store_t *st;
-} fixture_t;
-
-static void run_sql(tob_store_t *st, const char *sql)
-{
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_exec(st, sql, &err) != TOB_OK)
-        fail_msg("%s: %s", sql, err.message);
-}
-
-static void load_level(tob_store_t *st, const char *level, const char *src)
-{
-    tob_load_options_t o = {.level = level,
-                            .src = src,
-                            .code_field = "code",
-                            .name_field = "nom",
-                            .vintage = 2026};
-    tob_load_report_t rep;
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_load(st, &o, &rep, &err) != TOB_OK)
-        fail_msg("loading %s: %s", src, err.message);
-}
-
 /* Two rectangles side by side (EPSG:2154 metres): A is 15 x 10 km from
  * x = 700 km, B 5 x 10 km east of it. On cells of 10 km, cell 1 holds
  * two thirds of A, cell 2 the last third of A and the whole of B. */
@@ -127,63 +101,37 @@ static const char SYNTHETIC[] =
 
 static int setup(void **state)
 {
-    GDALAllRegister();
-    fixture_t *fx = calloc(1, sizeof *fx);
-    tob_test_path(fx->path, sizeof fx->path, "smoothing.sqlite");
-    tob_error_t err;
-    tob_error_clear(&err);
-    if (tob_store_create(fx->path, 2154, 1, &fx->st, &err) != TOB_OK)
-        fail_msg("%s", err.message);
-    char src[4096];
-    load_level(
-        fx->st, "commune",
-        tob_test_src(src, sizeof src, "layers/data/communes-59-nord.geojson"));
-    tob_indicators_options_t io = {
-        .path = tob_test_src(src, sizeof src,
-                             "layers/data/indicateurs-communes.csv"),
-        .level = "commune",
-        .key = "insee_com",
-        .year = 2021};
-    tob_indicators_report_t irep;
-    if (tob_indicators_import(fx->st, &io, &irep, &err) != TOB_OK)
-        fail_msg("indicators: %s", err.message);
+    fixture_t *fx = fixture_create("smoothing.sqlite");
+    fixture_load(fx->st, "commune", "layers/data/communes-59-nord.geojson",
+                 "code", "nom", NULL, 0);
+    fixture_indicators(fx->st);
     char synthetic[4096];
     tob_test_path(synthetic, sizeof synthetic, "synthetic.geojson");
     FILE *fp = fopen(synthetic, "w");
     assert_non_null(fp);
     fputs(SYNTHETIC, fp);
     fclose(fp);
-    load_level(fx->st, "maille", synthetic);
-    run_sql(fx->st, "INSERT INTO variable (name, label, unit, decimals) VALUES"
-                    " ('n', 'Chômeurs', 'personnes', 0),"
-                    " ('d', 'Actifs', 'personnes', 0)");
-    run_sql(fx->st, "INSERT INTO observation (territory, variable, year, value)"
-                    " SELECT id, 'n', 2021, CASE code WHEN 'A' THEN 300 ELSE"
-                    " 100 END FROM territory WHERE level = 'maille' UNION ALL"
-                    " SELECT id, 'd', 2021, CASE code WHEN 'A' THEN 1000 ELSE"
-                    " 200 END FROM territory WHERE level = 'maille'");
+    fixture_load(fx->st, "maille", synthetic, "code", "nom", NULL, 0);
+    fixture_exec(fx->st,
+                 "INSERT INTO variable (name, label, unit, decimals) VALUES"
+                 " ('n', 'Chômeurs', 'personnes', 0),"
+                 " ('d', 'Actifs', 'personnes', 0)");
+    fixture_exec(fx->st,
+                 "INSERT INTO observation (territory, variable, year, value)"
+                 " SELECT id, 'n', 2021, CASE code WHEN 'A' THEN 300 ELSE"
+                 " 100 END FROM territory WHERE level = 'maille' UNION ALL"
+                 " SELECT id, 'd', 2021, CASE code WHEN 'A' THEN 1000 ELSE"
+                 " 200 END FROM territory WHERE level = 'maille'");
     *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *fx = *state;
-    tob_store_close(fx->st);
-    free(fx);
-    GDALDestroyDriverManager();
     return 0;
 }
 
 static void draw(fixture_t *fx, const char *text, const char *out,
                  tob_map_report_t *rep)
 {
-    tob_style_t *style = NULL;
+    tob_style_t *style = fixture_style(text);
     tob_error_t err;
     tob_error_clear(&err);
-    if (tob_style_parse_text(text, strlen(text), "t.style", NULL, 0, &style,
-                             &err) != TOB_OK)
-        fail_msg("style: %s", err.message);
     tob_render_options_t opts = {0};
     opts.today = "23/11/2026";
     if (tob_render_file(out, style, fx->st, &opts, rep, &err) != TOB_OK)
@@ -397,5 +345,5 @@ int main(void)
         cmocka_unit_test(test_grid_by_hand),
         cmocka_unit_test(test_bad_styles),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
