@@ -6,16 +6,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* sql prepared with a and b (when not NULL) bound to ?1 and ?2; NULL when
+ * it cannot run (an older store): a hint is never worth an error. */
+static db_stmt_t *bound(tob_store_t *st, const char *sql, const char *a,
+                        const char *b)
+{
+    db_stmt_t *stmt = NULL;
+    if (!db_try_prepare(st, sql, &stmt))
+        return NULL;
+    if (a != NULL)
+        db_bind_text_static(stmt, 1, a);
+    if (b != NULL)
+        db_bind_text_static(stmt, 2, b);
+    return stmt;
+}
+
+/* The same, on its first row; NULL (finalized) when there is none. */
+static db_stmt_t *first_row(tob_store_t *st, const char *sql, const char *a,
+                            const char *b)
+{
+    db_stmt_t *stmt = bound(st, sql, a, b);
+    if (stmt != NULL && db_step(stmt) != DB_ROW) {
+        db_finalize(stmt);
+        stmt = NULL;
+    }
+    return stmt;
+}
+
 const char *db_near_hint(tob_store_t *st, near_t *near, const char *sql,
                          const char *arg)
 {
-    db_stmt_t *stmt = NULL;
-    if (db_try_prepare(st, sql, &stmt)) {
-        if (arg != NULL)
-            db_bind_text_static(stmt, 1, arg);
-        while (db_step(stmt) == DB_ROW)
-            near_offer(near, db_column_str(stmt, 0));
-    }
+    db_stmt_t *stmt = bound(st, sql, arg, NULL);
+    while (stmt != NULL && db_step(stmt) == DB_ROW)
+        near_offer(near, db_column_str(stmt, 0));
     db_finalize(stmt);
     return near_hint(near);
 }
@@ -36,17 +59,13 @@ const char *db_near_variable(tob_store_t *st, near_t *near, const char *name)
 /* The length of level's codes when all have one, else 0. */
 static int code_length(tob_store_t *st, const char *level)
 {
-    db_stmt_t *stmt = NULL;
-    int len = 0;
-    if (db_try_prepare(st,
-                       "SELECT min(length(code)), max(length(code))"
-                       " FROM territory WHERE level = ?",
-                       &stmt)) {
-        db_bind_text_static(stmt, 1, level);
-        if (db_step(stmt) == DB_ROW &&
-            db_column_int(stmt, 0) == db_column_int(stmt, 1))
-            len = db_column_int(stmt, 0);
-    }
+    db_stmt_t *stmt = first_row(st,
+                                "SELECT min(length(code)), max(length(code))"
+                                " FROM territory WHERE level = ?1",
+                                level, NULL);
+    int len = stmt != NULL && db_column_int(stmt, 0) == db_column_int(stmt, 1)
+                  ? db_column_int(stmt, 0)
+                  : 0;
     db_finalize(stmt);
     return len;
 }
@@ -55,27 +74,22 @@ const char *db_code_hint(tob_store_t *st, const char *level, const char *code,
                          char *buf, size_t size)
 {
     buf[0] = '\0';
-    db_stmt_t *stmt = NULL;
-    if (db_try_prepare(st,
-                       "SELECT level, name FROM territory"
-                       " WHERE code = ?1 AND level <> ?2"
-                       " ORDER BY vintage DESC, level LIMIT 1",
-                       &stmt)) {
-        db_bind_text_static(stmt, 1, code);
-        db_bind_text_static(stmt, 2, level);
-        if (db_step(stmt) == DB_ROW) {
-            int len = code_length(st, level);
-            char rule[80] = "";
-            if (len > 0)
-                snprintf(rule, sizeof rule, "; %s codes are %d characters",
-                         level, len);
-            snprintf(buf, size, " (%s is a %s code: %s%s)", code,
-                     db_column_str(stmt, 0), db_column_str(stmt, 1), rule);
-        }
-    }
-    db_finalize(stmt);
-    if (buf[0] != '\0')
+    db_stmt_t *stmt = first_row(st,
+                                "SELECT level, name FROM territory"
+                                " WHERE code = ?1 AND level <> ?2"
+                                " ORDER BY vintage DESC, level LIMIT 1",
+                                code, level);
+    if (stmt != NULL) {
+        int len = code_length(st, level);
+        char rule[80] = "";
+        if (len > 0)
+            snprintf(rule, sizeof rule, "; %s codes are %d characters", level,
+                     len);
+        snprintf(buf, size, " (%s is a %s code: %s%s)", code,
+                 db_column_str(stmt, 0), db_column_str(stmt, 1), rule);
+        db_finalize(stmt);
         return buf;
+    }
     near_t near;
     near_start(&near, code);
     snprintf(buf, size, "%s",
