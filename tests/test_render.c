@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include <cmocka.h>
 
@@ -631,6 +633,60 @@ static void test_atomic_output(void **state)
     assert_memory_equal(head, "%PDF-", 5);
 }
 
+/* The image data deflated on several threads is one zlib stream (header,
+ * pieces, Adler-32 checked by uncompress()) holding every row, filter
+ * byte 0 then RGB, translucent pixels unpremultiplied. */
+static void test_png_pieces_make_one_stream(void **state)
+{
+    (void)state;
+    enum {
+        W = 257,
+        H = 301
+    }; /* 4 pieces of rows */
+    static uint32_t px[W * H];
+    static unsigned char want[H * (1 + 3 * W)], got[H * (1 + 3 * W)];
+    uint32_t seed = 12345;
+    for (int i = 0; i < W * H; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned v = (seed >> 8) & 0xffffff;
+        /* runs of one colour as on a map, some pixels at alpha 128 */
+        px[i] = (i % 7 == 0 ? 0x80000000u | (v & 0x7f7f7f) : 0xff000000u | v);
+        if (i % 5 != 0 && i > 0)
+            px[i] = px[i - 1];
+    }
+    for (int y = 0; y < H; y++) {
+        unsigned char *row = want + (size_t)y * (1 + 3 * W);
+        row[0] = 0;
+        for (int x = 0; x < W; x++) {
+            uint32_t p = px[y * W + x];
+            unsigned a = p >> 24,
+                     c[3] = {(p >> 16) & 255, (p >> 8) & 255, p & 255};
+            for (int k = 0; k < 3; k++)
+                row[1 + 3 * x + k] =
+                    (unsigned char)(a == 255 ? c[k] : c[k] * 255 / a);
+        }
+    }
+    unsigned char *z = NULL;
+    size_t z_len = 0;
+    assert_int_equal(
+        png_deflate_rows((const unsigned char *)px, 4 * W, W, H, 3, &z, &z_len),
+        0);
+    uLongf n = sizeof got;
+    assert_int_equal(uncompress(got, &n, z, (uLong)z_len), Z_OK);
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(got, want, sizeof want);
+    /* the same bytes on another run (and on any machine) */
+    unsigned char *again = NULL;
+    size_t again_len = 0;
+    assert_int_equal(png_deflate_rows((const unsigned char *)px, 4 * W, W, H, 3,
+                                      &again, &again_len),
+                     0);
+    assert_int_equal(again_len, z_len);
+    assert_memory_equal(again, z, z_len);
+    free(z);
+    free(again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -649,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_style_sql_is_read_only),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_atomic_output),
+        cmocka_unit_test(test_png_pieces_make_one_stream),
     };
     return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

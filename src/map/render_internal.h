@@ -103,6 +103,15 @@ static inline double geom_read_double(const unsigned char *p, int swap)
     return v;
 }
 
+/* ---- PNG image data (render_png.c) ---------------------------------- */
+
+/* The zlib stream of a PNG's IDAT for an ARGB32 image (opaque, or
+ * unpremultiplied here), unfiltered RGB rows at zlib `level`, deflated on
+ * up to 4 threads; the bytes depend on the image only. *out is malloc'd.
+ * 0, or -1 out of memory. */
+int png_deflate_rows(const unsigned char *data, int stride, int w, int h,
+                     int level, unsigned char **out, size_t *out_len);
+
 /* ---- features ------------------------------------------------------- */
 
 #define NO_CLASS ((size_t)-1)

@@ -85,31 +85,19 @@ static void text_chunk(png_text *t, const char *key, const char *value)
     t->itxt_length = strlen(t->text);
 }
 
-/* ARGB32 premultiplied (native endian) to RGB: the page is opaque. */
-static void row_to_rgb(const unsigned char *src, unsigned char *dst, int w)
-{
-    const uint32_t *px = (const uint32_t *)(const void *)src;
-    for (int x = 0; x < w; x++) {
-        uint32_t p = px[x];
-        unsigned a = p >> 24;
-        unsigned r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-        if (a != 0 && a != 255) { /* a translucent page background */
-            r = r * 255 / a, g = g * 255 / a, b = b * 255 / a;
-        }
-        dst[3 * x] = (unsigned char)r;
-        dst[3 * x + 1] = (unsigned char)g;
-        dst[3 * x + 2] = (unsigned char)b;
-    }
-}
-
 typedef struct png_meta {
     const tob_style_t *style;
     char crs[32];
     char software[64];
 } png_meta_t;
 
+/* Level 3, unfiltered rows: maps are flat colours, where libpng's
+ * adaptive filters make larger files in three times the time. */
+#define PNG_LEVEL 3
+
 static int png_body(png_structp png, png_infop info, cairo_surface_t *surf,
-                    const png_meta_t *meta, unsigned char *row)
+                    const png_meta_t *meta, const unsigned char *idat,
+                    size_t idat_len)
 {
     int w = cairo_image_surface_get_width(surf);
     int h = cairo_image_surface_get_height(surf);
@@ -125,18 +113,12 @@ static int png_body(png_structp png, png_infop info, cairo_surface_t *surf,
     text_chunk(&t[3], "CRS", meta->crs);
     text_chunk(&t[4], "Software", meta->software);
     png_set_text(png, info, t, 5);
-    /* Maps are flat colours: unfiltered rows at level 3 make smaller
-     * files than libpng's adaptive filters, in a third of the time. */
-    png_set_compression_level(png, 3);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
-    const unsigned char *data = cairo_image_surface_get_data(surf);
-    int stride = cairo_image_surface_get_stride(surf);
-    for (int y = 0; y < h; y++) {
-        row_to_rgb(data + (size_t)y * (size_t)stride, row, w);
-        png_write_row(png, row);
-    }
-    png_write_end(png, info);
+    /* The image data deflated beforehand on several threads
+     * (render_png.c), then the end, as png_write_end() would write it
+     * after rows of its own. */
+    png_write_chunk(png, (png_const_bytep) "IDAT", idat, idat_len);
+    png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
     return 0;
 }
 
@@ -144,13 +126,18 @@ static tob_status_t write_png(afile_t *o, cairo_surface_t *surf,
                               const png_meta_t *meta, tob_error_t *err)
 {
     cairo_surface_flush(surf);
-    int w = cairo_image_surface_get_width(surf);
-    unsigned char *row = malloc((size_t)w * 3);
-    if (row == NULL)
-        return tob_error_set(err, TOB_ERR_NOMEM, "oom");
+    unsigned char *idat = NULL;
+    size_t idat_len = 0;
+    if (png_deflate_rows(cairo_image_surface_get_data(surf),
+                         cairo_image_surface_get_stride(surf),
+                         cairo_image_surface_get_width(surf),
+                         cairo_image_surface_get_height(surf), PNG_LEVEL, &idat,
+                         &idat_len) != 0)
+        return tob_error_set(err, TOB_ERR_NOMEM,
+                             "out of memory compressing the PNG");
     tob_status_t s = afile_fopen(o, err);
     if (s != TOB_OK) {
-        free(row);
+        free(idat);
         return s;
     }
     FILE *fp = o->fp;
@@ -161,12 +148,12 @@ static tob_status_t write_png(afile_t *o, cairo_surface_t *surf,
     int failed = png == NULL || info == NULL;
     if (!failed && setjmp(png_jmpbuf(png)) == 0) {
         png_init_io(png, fp);
-        png_body(png, info, surf, meta, row);
+        png_body(png, info, surf, meta, idat, idat_len);
     } else {
         failed = 1;
     }
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
-    free(row);
+    free(idat);
     if (failed)
         return tob_error_set_at(
             err, TOB_ERR_IO, o->path, 0, NULL, "writing the PNG: %s",
