@@ -172,6 +172,20 @@ static void test_replace_keeps_ids_and_removes_stale(void **state)
     assert_true(query_double(st, "SELECT id FROM territory"
                                  " WHERE code = '97209'") == id);
     assert_int_equal(query_double(st, "SELECT count(*) FROM territory"), 4);
+    /* the spatial index, written row by row: one entry a territory (the
+     * updated ones' old entries gone), each holding its geometry's box */
+    assert_int_equal(
+        query_double(st, "SELECT count(*) FROM idx_territory_geom"), 4);
+    assert_int_equal(query_double(st,
+                                  "SELECT count(*) FROM territory t"
+                                  " JOIN idx_territory_geom i ON i.pkid = t.id"
+                                  " WHERE i.xmin <= MbrMinX(t.geom)"
+                                  " AND i.xmax >= MbrMaxX(t.geom)"
+                                  " AND i.ymin <= MbrMinY(t.geom)"
+                                  " AND i.ymax >= MbrMaxY(t.geom)"
+                                  " AND MbrMinX(t.geom) - i.xmin < 1"
+                                  " AND i.ymax - MbrMaxY(t.geom) < 1"),
+                     4);
     tob_store_close(st);
 }
 

@@ -12,6 +12,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -648,6 +649,44 @@ static int current_year(void)
     return tm.tm_year + 1900;
 }
 
+/* The source's SHA-256, on a thread of its own while GDAL opens the
+ * source (the GeoJSON driver reads the whole file once to open it, on
+ * one core): the checksum then costs no wall time. */
+typedef struct checksum_job {
+    const char *path;
+    char hex[65];
+    pthread_t thread;
+    int started;
+} checksum_job_t;
+
+static void *checksum_main(void *arg)
+{
+    checksum_job_t *job = arg;
+    /* No checksum for what is not one file (a folder, a database). GDAL's
+     * error handlers are a thread's own: this one is quiet too. */
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (tob_file_sha256(job->path, job->hex, NULL) != TOB_OK)
+        job->hex[0] = '\0';
+    CPLPopErrorHandler();
+    return NULL;
+}
+
+static void checksum_start(checksum_job_t *job, const char *path)
+{
+    memset(job, 0, sizeof *job);
+    job->path = path;
+    job->started = pthread_create(&job->thread, NULL, checksum_main, job) == 0;
+}
+
+static void checksum_finish(checksum_job_t *job, char hex[65])
+{
+    if (job->started)
+        pthread_join(job->thread, NULL);
+    else
+        checksum_main(job);
+    memcpy(hex, job->hex, 65);
+}
+
 static void load_end(load_t *ld)
 {
     db_copy_free(ld->insert);
@@ -680,13 +719,17 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
     tob_status_t s = tob_store_check_level_name(opts->level, err);
     if (s == TOB_OK)
         s = codeset_create(&ld.seen, err);
+    checksum_job_t checksum;
+    if (s == TOB_OK)
+        checksum_start(&checksum, opts->src);
+    int summing = s == TOB_OK;
     if (s == TOB_OK)
         s = open_source(&ld, err);
     if (s == TOB_OK)
         s = make_transform(&ld, err);
-    /* No checksum for what is not one file (a folder, a database). */
-    if (s == TOB_OK &&
-        tob_file_sha256(opts->src, rep->checksum, NULL) != TOB_OK)
+    if (summing)
+        checksum_finish(&checksum, rep->checksum);
+    if (s != TOB_OK)
         rep->checksum[0] = '\0';
     if (s == TOB_OK)
         s = tob_store_begin(st, err);
