@@ -284,7 +284,7 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
                              "CRS (absurd or wrong CRS?)",
                              err);
     OGRGeometryH fixed = NULL;
-    if (!item->valid) {
+    if (!feature_is_valid(item)) {
         fixed = work = OGR_G_MakeValid(work);
         ld->rep->n_repaired++;
     }

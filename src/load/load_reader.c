@@ -221,10 +221,25 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     item->projected = 1;
     if (item->geom != NULL)
         project(r, item, ct, to_geo);
-    /* GEOS through OGR makes a context per call: any thread may test. */
-    if (item->geom != NULL && item->projected && !OGR_G_IsEmpty(item->geom))
-        item->valid = OGR_G_IsValid(item->geom);
+    /* GEOS through OGR makes a context per call: any thread may test.
+     * The reader tests while the caller has work waiting; when the caller
+     * waits for features (GDAL's parsing is the slower half, as with
+     * GeoJSON), the test is left to it and the two cores share the load. */
+    pthread_mutex_lock(&r->lock);
+    int lagging = r->count >= QUEUE_CAP / 2;
+    pthread_mutex_unlock(&r->lock);
+    if (lagging)
+        feature_is_valid(item);
     return item;
+}
+
+int feature_is_valid(tob_feature_item_t *item)
+{
+    if (!item->tested && item->geom != NULL && item->projected &&
+        !OGR_G_IsEmpty(item->geom))
+        item->valid = OGR_G_IsValid(item->geom);
+    item->tested = 1;
+    return item->valid;
 }
 
 /* Pushes item (NULL = end); returns 0 when the consumer cancelled. */

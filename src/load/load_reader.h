@@ -1,7 +1,7 @@
-/* load_reader.h - a thread that reads and reprojects features and tests
- * their validity while the caller repairs and inserts them: GeoJSON
- * parsing, PROJ and GEOS's validity test run on one core, repairs and
- * SQLite on the other. Internal to load.c. */
+/* load_reader.h - a thread that reads and reprojects features while the
+ * caller repairs and inserts them: GeoJSON parsing and PROJ run on one
+ * core, repairs and SQLite on the other, and GEOS's validity test on
+ * whichever has time for it. Internal to load.c. */
 #ifndef TERROBS_LOAD_READER_H
 #define TERROBS_LOAD_READER_H
 
@@ -18,8 +18,11 @@ typedef struct tob_feature_item {
     char *parent;
     OGRGeometryH geom; /* reprojected, or NULL when the feature has none */
     int projected;     /* 0 when reprojection failed (absurd coordinates) */
-    int valid;         /* OGR_G_IsValid() of the projected geometry, found
-                          on the reader's core: a fifth of a load's time */
+    int valid;         /* OGR_G_IsValid() of the projected geometry (a
+                          fifth of a load's time), when tested */
+    int tested;        /* valid is known: the reader tests while the
+                          caller lags behind (the queue at least half
+                          full); else the caller tests (feature_is_valid) */
     int recoded;       /* some text was not UTF-8: read as Windows-1252 */
     char problem[160]; /* why the coordinates are absurd, "" if unknown */
     /* Outside the source CRS's area of use (or, read as longitude and
@@ -30,6 +33,9 @@ typedef struct tob_feature_item {
 } tob_feature_item_t;
 
 void feature_item_free(tob_feature_item_t *item); /* NULL is a no-op */
+/* Whether item's projected geometry is valid, tested now unless the
+ * reader did. */
+int feature_is_valid(tob_feature_item_t *item);
 
 typedef struct tob_reader tob_reader_t;
 
