@@ -415,13 +415,15 @@ static void put_template(fit_t *f, const char *level)
     if (map_var == NULL)
         map_var = first(f, is_ratio);
     const fit_var_t *main_sum = first(f, is_sum);
+    int commune = strcmp(level, "commune") == 0;
+    /* "Diagnostic partagé" is the first phase of a territory's contract
+     * (README, contracts): a commune's carnet is its portrait. */
     put(f,
         "# made from the store for the carnets of level %s: its declared "
         "variables\n"
-        "[carnet]\ntitle = Carnet de territoire\nsubtitle = Diagnostic "
-        "partagé\nauthor = Observatoire territorial\n",
-        level);
-    int commune = strcmp(level, "commune") == 0;
+        "[carnet]\ntitle = Carnet de territoire\nsubtitle = %s\n"
+        "author = Observatoire territorial\n",
+        level, commune ? "Portrait de la commune" : "Diagnostic partagé");
     put_sections_line(f, map_var, main_sum, commune);
     const fit_var_t *area = NULL;
     for (size_t i = 0; i < f->n_vars && area == NULL; i++)

@@ -472,15 +472,16 @@ static tob_status_t map_variable(carnet_ctx_t *ctx, const tpl_section_t *sec,
     return s;
 }
 
-/* "Toutes les communes du territoire ont la même valeur : 0 projets." */
+/* "Toutes les communes du territoire ont la même valeur : 0 projets."
+ * (of the intercommunality, on a commune's map of its EPCI). */
 static tob_status_t same_value(carnet_ctx_t *ctx, const tob_variable_t *meta,
-                               double value, tob_error_t *err)
+                               double value, const char *whose,
+                               tob_error_t *err)
 {
     char text[512], shown[256];
     carnet_fmt_value(value, meta, shown, sizeof shown);
     snprintf(text, sizeof text,
-             "Toutes les communes du territoire ont la même valeur : %s.",
-             shown);
+             "Toutes les communes %s ont la même valeur : %s.", whose, shown);
     return tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE, text, err);
 }
 
@@ -513,14 +514,16 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
              group != NULL ? ")" : "");
     if (s == TOB_OK)
         s = tob_doc_heading(ctx->doc, TOB_TEXT_H1, title, err);
+    const char *whose =
+        group != NULL ? "de l'intercommunalité" : "du territoire";
+    char note[512];
+    snprintf(note, sizeof note,
+             "Aucune commune %s n'a de valeur pour cet indicateur.", whose);
     if (s != TOB_OK || n_values == 0 || !varied)
         return s != TOB_OK ? s
                : n_values == 0
-                   ? tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE,
-                                       "Aucune commune du territoire n'a de "
-                                       "valeur pour cet indicateur.",
-                                       err)
-                   : same_value(ctx, meta, first, err);
+                   ? tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE, note, err)
+                   : same_value(ctx, meta, first, whose, err);
     tob_style_t *style = NULL;
     s = communes_style(ctx, sec, meta, source, area, &style, err);
     map_job_t job = {ctx, style};
@@ -529,6 +532,13 @@ tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                             map_height(ctx, area, panel_count(ctx, sec)),
                             draw_map, &job, err);
     tob_style_destroy(style);
+    /* The commune among its EPCI's, outlined (communes_style): named. */
+    if (s == TOB_OK && group != NULL) {
+        snprintf(note, sizeof note,
+                 "En bleu foncé, le contour de la commune : %.300s.",
+                 ctx->terr->self.name);
+        s = tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE, note, err);
+    }
     return s;
 }
 

@@ -98,15 +98,20 @@ tob_status_t carnet_contracts(carnet_ctx_t *ctx, const tpl_section_t *sec,
             ctx->doc, TOB_TEXT_H1,
             tpl_get_or(ctx->tpl, sec->id, "title", "Contrats et projets"), err);
     int any = totals.n_projects + totals.n_abandoned > 0;
+    int commune = strcmp(ctx->terr->self.level, "commune") == 0;
     if (st == TOB_OK && !any && rep == NULL)
         st = tob_doc_paragraph(ctx->doc, TOB_TEXT_NOTE,
-                               "Aucun contrat ni projet n'est enregistré "
-                               "pour ce territoire.",
+                               commune ? "Aucun contrat ni projet n'est "
+                                         "enregistré pour cette commune."
+                                       : "Aucun contrat ni projet n'est "
+                                         "enregistré pour ce territoire.",
                                err);
     if (st == TOB_OK && any) {
         st = tob_doc_paragraph(ctx->doc, TOB_TEXT_BODY,
-                               "Projets situés sur le territoire, tous "
-                               "contrats confondus :",
+                               commune ? "Projets situés sur la commune, "
+                                         "tous contrats confondus :"
+                                       : "Projets situés sur le territoire, "
+                                         "tous contrats confondus :",
                                err);
         if (st == TOB_OK)
             st = project_figures(ctx, &totals, err);

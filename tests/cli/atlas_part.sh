@@ -84,7 +84,7 @@ echo 59122 >one.txt
 $T atlas "$SPARSE" --level commune --codes one.txt --template essai.ini \
     -o sparse --date 23/11/2026 2>err.txt || fail "sparse map: $(cat err.txt)"
 pdftotext sparse/59122-cambrai.pdf sparse.txt
-assert_contains sparse.txt "Aucune commune du territoire n'a de valeur"
+assert_contains sparse.txt "Aucune commune de l'intercommunalité n'a de valeur"
 
 # --codes adds two communes to the same folder: the others are kept and
 # still indexed, nothing removed.
@@ -94,6 +94,12 @@ $T atlas "$OBS" --level commune --codes codes.txt -o part \
 assert_contains err.txt "2 territories in part: 2 written, 0 up to date kept, 0 failed, 0 removed"
 [ -f part/59350-lille.pdf ] && [ -f part/59178-douai.pdf ] ||
     fail "carnets of --codes"
+# A commune's carnet is its portrait, and names the commune outlined on
+# the map of its EPCI's communes (it may be too small to get a label).
+pdftotext part/59178-douai.pdf douai.txt
+assert_contains douai.txt "Portrait de la commune"
+assert_contains douai.txt "En bleu foncé, le contour de la commune : Douai."
+! grep -q "Diagnostic partagé" douai.txt || fail "a commune's subtitle"
 assert_eq "$(ls part | grep -c '\.pdf$')" "$((cambrai + 2))" "carnets"
 assert_eq "$(sed -n '/<tbody>/,/<\/tbody>/p' part/index.html |
     grep -c '^<tr>')" "$((cambrai + 2))" "index rows after --codes"
