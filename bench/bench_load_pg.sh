@@ -23,8 +23,8 @@ esac
 pg_cluster_start
 W=$PG_CLUSTER_TMP
 
-seconds() { # seconds CMD...: wall time of CMD, its output kept aside
-    /usr/bin/time -f "%e" -o "$W/time.txt" "$@" >"$W/out.txt" 2>"$W/err.txt" ||
+seconds() { # seconds CMD...: "wall user system" seconds of CMD
+    /usr/bin/time -f "%e %U %S" -o "$W/time.txt" "$@" >"$W/out.txt" 2>"$W/err.txt" ||
         { cat "$W/err.txt" >&2; exit 1; }
     cat "$W/time.txt"
 }
@@ -45,9 +45,10 @@ while [ "$run" -le "$RUNS" ]; do
     n=$(psql_q "SELECT count(*) FROM obs.territory")
     n_ogr=$(psql_q "SELECT count(*) FROM ogr.communes")
     echo "== run $run: $n communes (terrobs), $n_ogr (ogr2ogr)"
-    echo "terrobs load -> PostGIS:           ${t_ours} s"
-    echo "ogr2ogr -f PostgreSQL (reference): ${t_ogr} s"
-    awk -v a="$t_ours" -v b="$t_ogr" 'BEGIN {
+    set -- $t_ours $t_ogr
+    echo "terrobs load -> PostGIS:           $1 s (client CPU: user $2 s, system $3 s)"
+    echo "ogr2ogr -f PostgreSQL (reference): $4 s (client CPU: user $5 s, system $6 s)"
+    awk -v a="$1" -v b="$4" 'BEGIN {
         printf "ratio terrobs/ogr2ogr: %.2f (target <= 1.0)\n", a / b }'
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared)"
     run=$((run + 1))

@@ -25,6 +25,7 @@ struct db_copy {
     char table[64];
     char into[80]; /* the COPY's table: table or its temporary twin */
     char *columns; /* "a", "b", ... */
+    char *plain;   /* the same but the geometries */
     char *upsert;
     size_t n_cols;
     size_t col; /* next value of the row */
@@ -204,21 +205,28 @@ tob_status_t db_copy_begin(tob_store_t *st, const char *table,
     size_t n = 1;
     for (size_t i = 0; i < n_cols; i++)
         n += strlen(columns[i]) + 4;
-    if (c != NULL)
+    if (c != NULL) {
         c->columns = malloc(n);
+        c->plain = calloc(1, n);
+    }
     if (c != NULL && upsert != NULL)
         c->upsert = strdup(upsert);
-    if (c == NULL || c->columns == NULL || (upsert != NULL && !c->upsert)) {
+    if (c == NULL || c->columns == NULL || c->plain == NULL ||
+        (upsert != NULL && !c->upsert)) {
         db_copy_free(c);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
     c->st = st;
     c->n_cols = n_cols;
     snprintf(c->table, sizeof c->table, "%s", table);
-    size_t used = 0;
-    for (size_t i = 0; i < n_cols; i++)
+    size_t used = 0, plain = 0;
+    for (size_t i = 0; i < n_cols; i++) {
         used += (size_t)snprintf(c->columns + used, n - used, "%s\"%s\"",
                                  i > 0 ? ", " : "", columns[i]);
+        if (geom == NULL || !geom[i])
+            plain += (size_t)snprintf(c->plain + plain, n - plain, "%s\"%s\"",
+                                      plain > 0 ? ", " : "", columns[i]);
+    }
     tob_status_t s = st->engine == DIALECT_PG ? begin_pg(c, err)
                                               : begin_sqlite(c, geom, err);
     if (s != TOB_OK) {
@@ -422,11 +430,18 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
     }
     for (size_t i = 0; s == TOB_OK && i < 4 && c->gist[i] != NULL; i++)
         s = exec_checked(c, c->gist[i], "indexing the geometries", err);
-    /* The planner's statistics once, for the whole bulk. */
-    if (s == TOB_OK) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "ANALYZE \"%s\"", c->table);
+    /* The planner's statistics once, for the whole bulk, of the columns
+     * that join and filter: a geometry's are costly (every sampled one
+     * read whole, half a second for France's communes) and left to
+     * autovacuum. */
+    if (s == TOB_OK && c->plain[0] != '\0') {
+        size_t n = strlen(c->plain) + 96;
+        char *sql = malloc(n);
+        if (sql == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        snprintf(sql, n, "ANALYZE \"%s\" (%s)", c->table, c->plain);
         s = exec_checked(c, sql, doing, err);
+        free(sql);
     }
     return s;
 }
@@ -451,6 +466,7 @@ void db_copy_free(db_copy_t *c)
     }
     db_finalize(c->insert);
     free(c->columns);
+    free(c->plain);
     free(c->upsert);
     free(c->buf);
     free(c->tags);

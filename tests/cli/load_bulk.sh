@@ -18,6 +18,27 @@ grep -c '"nom":""' nord-bad.geojson | grep -qx 1 || fail "no bad feature made"
 code=$(sed -n 501p nord-bad.geojson | sed 's/.*"code":"\([0-9AB]*\)".*/\1/')
 
 
+# Into an empty table (the GiST index dropped for the rows, made again
+# after them): a failure restores it with the rest.
+OBS2=$(new_store obs2)
+$T -q init "$OBS2"
+store_dump "$OBS2" >before.sql
+run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
+    $T load "$OBS2" --level commune --vintage 2026 --code code --name nom \
+    --src nord-bad.geojson
+store_dump "$OBS2" >after.sql
+cmp -s before.sql after.sql || fail "a failed bulk load changed the empty store"
+
+# The spatial index is whole after a bulk load into an empty table.
+case $OBS in
+PG:*) index_sql="SELECT count(*) FROM pg_indexes WHERE schemaname ="
+    index_sql="$index_sql current_schema() AND indexname = 'territory_geom'"
+    want=1 ;;
+*) index_sql="SELECT count(*) FROM idx_territory_geom" want=$(sql "$OBS" \
+    "SELECT count(*) FROM territory") ;;
+esac
+assert_eq "$(sql "$OBS" "$index_sql")" "$want" "the spatial index after the bulk load"
+
 store_dump "$OBS" >before.sql
 run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
     $T load "$OBS" --level commune --vintage 2026 --code code --name nom \
