@@ -17,17 +17,24 @@ awk 'NR == 501 { sub(/"nom":"[^"]*"/, "\"nom\":\"\"") } { print }' "$NORD" \
 grep -c '"nom":""' nord-bad.geojson | grep -qx 1 || fail "no bad feature made"
 code=$(sed -n 501p nord-bad.geojson | sed 's/.*"code":"\([0-9AB]*\)".*/\1/')
 
+# bad_load STORE OPTION...: loading nord-bad.geojson fails naming its file,
+# field and feature, and leaves STORE as it was.
+bad_load() {
+    store=$1
+    shift
+    store_dump "$store" >before.sql
+    run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
+        $T load "$store" --level commune --vintage 2026 --code code \
+        --name nom --src nord-bad.geojson "$@"
+    store_dump "$store" >after.sql
+    cmp -s before.sql after.sql || fail "a failed bulk load changed $store $*"
+}
 
 # Into an empty table (the GiST index dropped for the rows, made again
 # after them): a failure restores it with the rest.
 OBS2=$(new_store obs2)
 $T -q init "$OBS2"
-store_dump "$OBS2" >before.sql
-run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
-    $T load "$OBS2" --level commune --vintage 2026 --code code --name nom \
-    --src nord-bad.geojson
-store_dump "$OBS2" >after.sql
-cmp -s before.sql after.sql || fail "a failed bulk load changed the empty store"
+bad_load "$OBS2"
 
 # The spatial index is whole after a bulk load into an empty table.
 case $OBS in
@@ -39,12 +46,7 @@ PG:*) index_sql="SELECT count(*) FROM pg_indexes WHERE schemaname ="
 esac
 assert_eq "$(sql "$OBS" "$index_sql")" "$want" "the spatial index after the bulk load"
 
-store_dump "$OBS" >before.sql
-run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
-    $T load "$OBS" --level commune --vintage 2026 --code code --name nom \
-    --src nord-bad.geojson --append
-store_dump "$OBS" >after.sql
-cmp -s before.sql after.sql || fail "a failed bulk load changed the store"
+bad_load "$OBS" --append
 
 # The same file whole loads; the bad one with --replace then fails too and
 # the 647 Nord communes stay as they were.
@@ -55,12 +57,7 @@ assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE code LIKE '59%'")"
     647 "Nord communes after the bulk load"
 assert_eq "$(sql "$OBS" "SELECT name FROM territory WHERE code = '$code'")" \
     "Nom rétabli" "the name of feature 500"
-store_dump "$OBS" >before.sql
-run_fails 2 "nord-bad.geojson: nom: feature 500 \(code $code\): empty name" \
-    $T load "$OBS" --level commune --vintage 2026 --code code --name nom \
-    --src nord-bad.geojson --replace
-store_dump "$OBS" >after.sql
-cmp -s before.sql after.sql || fail "a failed --replace bulk load changed the store"
+bad_load "$OBS" --replace
 
 # --replace with good rows goes through the upsert: names updated, the
 # Somme (other codes of the level) removed, as on SpatiaLite.
