@@ -76,9 +76,14 @@ const char *pg_errmsg(tob_store_t *st)
     return st->pg_error;
 }
 
+/* The server's own sentence ("syntax error at or near \")\""), one line as
+ * SQLite's: not libpq's full report ("ERROR:  ...\nLINE 2: )\n ^"). */
 static void result_error(tob_store_t *st, PGresult *r)
 {
-    const char *m = r != NULL ? PQresultErrorMessage(r) : NULL;
+    const char *m =
+        r != NULL ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (m == NULL || *m == '\0')
+        m = r != NULL ? PQresultErrorMessage(r) : NULL;
     pg_set_error(st, m != NULL && *m ? m : PQerrorMessage(conn(st)));
 }
 
