@@ -129,6 +129,8 @@ const char *db_errmsg(tob_store_t *st)
 
 int db_step(db_stmt_t *s)
 {
+    if (!db_stmt_readonly(s))
+        test_hook_write();
     if (s->pg != NULL)
         return pgs_step(s->pg);
     return sqlite3_step(lite(s));

@@ -49,6 +49,8 @@ static tob_status_t exec_pg(tob_store_t *st, const char *sql, const char *doing,
 
 tob_status_t tob_store_exec(tob_store_t *st, const char *sql, tob_error_t *err)
 {
+    if (db_in_transaction(st))
+        test_hook_write();
     if (st->engine == DIALECT_PG)
         return exec_pg(st, sql, "running SQL", err);
     if (dialect_needs(DIALECT_SQLITE, sql)) {
@@ -91,9 +93,13 @@ tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
 
 tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err)
 {
-    if (st->engine == DIALECT_PG)
-        return exec_pg(st, "COMMIT", "committing", err);
-    return exec_db(st->db, "COMMIT", "committing", err);
+    test_hook_commit(0);
+    tob_status_t s = st->engine == DIALECT_PG
+                         ? exec_pg(st, "COMMIT", "committing", err)
+                         : exec_db(st->db, "COMMIT", "committing", err);
+    if (s == TOB_OK)
+        test_hook_commit(1);
+    return s;
 }
 
 void tob_store_rollback(tob_store_t *st)

@@ -34,6 +34,12 @@ struct tob_store {
  * SpatiaLite; the level row exists. Inside the caller's transaction. */
 TOB_NODISCARD tob_status_t store_level_view(tob_store_t *st, const char *name,
                                             tob_error_t *err);
+/* The crash and concurrency tests' stops (test_hook.c; off unless the
+ * test environment sets TOB_TEST_KILL, TOB_TEST_PAUSE or TOB_TEST_COUNT):
+ * before each write statement, and before (done 0) and after (done 1)
+ * each COMMIT. */
+void test_hook_write(void);
+void test_hook_commit(int done);
 /* Removes path's -wal, -shm and -journal files. */
 void store_remove_sidecars(const char *path);
 
