@@ -108,6 +108,59 @@ static void test_pg_functions(void **state)
                " WHERE geom && c.geom)");
 }
 
+static void expect_client(const char *in, const char *want)
+{
+    char *got = dialect_sql_for_client(DIALECT_PG, 2154, in, "obs");
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* QGIS sets no search path: every store table of a client's SQL is
+ * qualified with the schema, wherever a table stands, and nothing else. */
+static void test_pg_client_qualified(void **state)
+{
+    (void)state;
+    expect_client(
+        "SELECT code FROM territory t JOIN observation o"
+        " ON o.territory = t.id",
+        "SELECT code FROM \"obs\".territory t JOIN \"obs\".observation o"
+        " ON o.territory = t.id");
+    /* Comma joins, with and without aliases, over several lines. */
+    expect_client("SELECT t.code, o.value FROM territory AS t,\n observation o,"
+                  "variable WHERE o.variable = variable.name",
+                  "SELECT t.code, o.value FROM \"obs\".territory AS t,\n"
+                  " \"obs\".observation o,\"obs\".variable"
+                  " WHERE o.variable = variable.name");
+    /* Commas that are not a FROM list's stay as they are. */
+    expect_client("SELECT id, territory FROM observation GROUP BY id, territory"
+                  " ORDER BY id, territory",
+                  "SELECT id, territory FROM \"obs\".observation GROUP BY id,"
+                  " territory ORDER BY id, territory");
+    expect_client("SELECT max(a, b) FROM territory WHERE id IN (1, 2)",
+                  "SELECT greatest(a, b) FROM \"obs\".territory"
+                  " WHERE id IN (1, 2)");
+    /* Subqueries, in FROM and in conditions, then a comma after one. */
+    expect_client("SELECT * FROM (SELECT id FROM territory) x, observation o"
+                  " WHERE o.territory IN (SELECT id FROM territory)",
+                  "SELECT * FROM (SELECT id FROM \"obs\".territory) x,"
+                  " \"obs\".observation o WHERE o.territory IN"
+                  " (SELECT id FROM \"obs\".territory)");
+    /* Quoted identifiers and SQLite's main. are the store's tables. */
+    expect_client("SELECT 1 FROM \"territory\" t, main.observation",
+                  "SELECT 1 FROM \"obs\".\"territory\" t,"
+                  " \"obs\".observation");
+    /* Not the store's: other schemas, functions, CTEs, quoted text, names
+     * quoted in another case, and words in strings or comments. */
+    expect_client(
+        "WITH variable AS (SELECT 1 AS name) SELECT * FROM variable,"
+        " public.territory, generate_series(1, 2) AS g,"
+        " \"Territory\" WHERE 'FROM territory' <> '' -- FROM level\n",
+        "WITH variable AS (SELECT 1 AS name) SELECT * FROM variable,"
+        " public.territory, generate_series(1, 2) AS g,"
+        " \"Territory\" WHERE 'FROM territory' <> '' -- FROM level\n");
+}
+
 static void test_pg_ddl(void **state)
 {
     (void)state;
@@ -128,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_sqlite_box_macros),
         cmocka_unit_test(test_pg_params),
         cmocka_unit_test(test_pg_functions),
+        cmocka_unit_test(test_pg_client_qualified),
         cmocka_unit_test(test_pg_ddl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

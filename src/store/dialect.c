@@ -623,27 +623,89 @@ static int is_store_table(const char *w, size_t len)
     return 0;
 }
 
-/* A client that does not set the search path (QGIS): FROM/JOIN table as
- * FROM/JOIN "schema".table for the store's tables. Returns the position
- * after the table, or NULL when w..we is not such a FROM or JOIN. */
-static const char *pg_qualify(ctx_t *c, const char *w, const char *we,
-                              const char *end, sbuf_t *out)
+/* Whether name (len bytes) is defined by the statement as a common table
+ * expression ("WITH name AS (" or ", name AS ("), so not the store's. */
+static int is_cte_name(const ctx_t *c, const char *name, size_t len)
 {
-    const char *ns, *ne;
-    size_t len = (size_t)(we - w);
-    if (c->qualify == NULL ||
-        !(word_is(w, len, "FROM") || word_is(w, len, "JOIN")) ||
-        !next_word(we, end, &ns, &ne) || !is_store_table(ns, (size_t)(ne - ns)))
+    const char *end = c->start + strlen(c->start);
+    for (const char *p = c->start; p < end;) {
+        const char *q = skip_comment(p, end);
+        if (q != p || *p == '\'' || *p == '"') {
+            p = q != p ? q : skip_quoted(p, end, *p);
+            continue;
+        }
+        const char *ws, *we, *as, *ae;
+        if (!is_ident_start((unsigned char)*p) ||
+            (p > c->start && is_ident((unsigned char)p[-1]))) {
+            p++;
+            continue;
+        }
+        if (!next_word(p, end, &ws, &we))
+            break;
+        if ((size_t)(we - ws) == len && strncmp(ws, name, len) == 0 &&
+            next_word(we, end, &as, &ae) &&
+            word_is(as, (size_t)(ae - as), "AS") && *skip_space(ae, end) == '(')
+            return 1;
+        p = we;
+    }
+    return 0;
+}
+
+/* A client that does not set the search path (QGIS): a table position
+ * (after FROM, JOIN or a comma of a FROM list) naming a store table, bare
+ * (territory), quoted ("territory") or SQLite's main.territory, becomes
+ * "schema".territory. p is just after the keyword or comma. Returns the
+ * position after the table, or NULL when the position holds no store
+ * table (a subquery, a function, another schema's table, a CTE). */
+static const char *qualify_table(ctx_t *c, const char *p, const char *end,
+                                 sbuf_t *out)
+{
+    const char *ns = skip_space(p, end), *ne;
+    if (c->qualify == NULL || ns >= end)
         return NULL;
+    const char *name = ns;
+    if (*ns == '"') {
+        ne = skip_quoted(ns, end, '"');
+        name = ns + 1;
+        if (ne - ns < 2 || ne[-1] != '"' ||
+            memchr(name, '"', (size_t)(ne - 1 - name)))
+            return NULL;
+    } else if (!next_word(ns, end, &ns, &ne)) {
+        return NULL;
+    } else if (word_is(ns, (size_t)(ne - ns), "main") && ne < end &&
+               *ne == '.') {
+        /* main.territory: the store's own schema. */
+        const char *ts, *te;
+        if (!next_word(ne + 1, end, &ts, &te) || ts != ne + 1 ||
+            !is_store_table(ts, (size_t)(te - ts)))
+            return NULL;
+        put(out, p, (size_t)(ns - p));
+        putf(out, "\"%s\".", c->qualify);
+        put(out, ts, (size_t)(te - ts));
+        return te;
+    }
+    size_t len = (size_t)((*ns == '"' ? ne - 1 : ne) - name);
     const char *after = skip_space(ne, end);
-    if (after < end && (*after == '(' || *after == '.'))
+    if (!is_store_table(name, len) || is_cte_name(c, name, len) ||
+        (after < end && (*after == '(' || *after == '.')))
         return NULL;
-    put(out, w, (size_t)(ns - w));
-    puts_(out, "\"");
-    puts_(out, c->qualify);
-    puts_(out, "\".");
+    put(out, p, (size_t)(ns - p));
+    putf(out, "\"%s\".", c->qualify);
     put(out, ns, (size_t)(ne - ns));
     return ne;
+}
+
+/* Words that end a FROM list (after them a comma is no table's). */
+static int ends_from_list(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "WHERE",  "GROUP",     "ORDER",     "HAVING", "LIMIT", "UNION",
+        "EXCEPT", "INTERSECT", "WINDOW",    "ON",     "USING", "SELECT",
+        "VALUES", "SET",       "RETURNING", "OFFSET"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (word_is(w, n, words[i]))
+            return 1;
+    return 0;
 }
 
 /* Whether the call w(...) ending at close is a whole condition: after
@@ -660,8 +722,8 @@ static int is_condition(const ctx_t *c, const char *w, const char *close,
         b--;
     size_t n = (size_t)(e - b);
     if (!(word_is(b, n, "WHERE") || word_is(b, n, "ON") ||
-          word_is(b, n, "AND") || word_is(b, n, "OR") ||
-          word_is(b, n, "NOT") || word_is(b, n, "WHEN")))
+          word_is(b, n, "AND") || word_is(b, n, "OR") || word_is(b, n, "NOT") ||
+          word_is(b, n, "WHEN")))
         return 0;
     const char *a = skip_space(close, end);
     if (a < end && strchr("=<>!+-*/|", *a) != NULL)
@@ -676,9 +738,14 @@ static int is_condition(const ctx_t *c, const char *w, const char *close,
     return 1;
 }
 
+#define MAX_FROM_DEPTH 64
+
 static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
 {
     int ignore = 0, depth = 0;
+    /* in_from[d]: a FROM list is open at parenthesis depth d (its commas
+     * precede tables), for a client's qualified SQL. */
+    char in_from[MAX_FROM_DEPTH] = {0};
     while (p < end) {
         const char *q = skip_comment(p, end);
         if (q != p) {
@@ -699,8 +766,20 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
             p = pg_param(c, p, end, out);
             continue;
         }
+        if (*p == ',' && c->qualify != NULL && depth >= 0 &&
+            depth < MAX_FROM_DEPTH && in_from[depth]) {
+            put(out, p++, 1);
+            const char *next = qualify_table(c, p, end, out);
+            if (next != NULL)
+                p = next;
+            continue;
+        }
         if (*p == '(' || *p == ')' || *p == ';') {
+            if (depth >= 0 && depth < MAX_FROM_DEPTH && *p != '(')
+                in_from[depth] = 0;
             depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+            if (*p == '(' && depth >= 0 && depth < MAX_FROM_DEPTH)
+                in_from[depth] = 0;
             if (*p == ';' && depth == 0 && ignore) {
                 puts_(out, " ON CONFLICT DO NOTHING");
                 ignore = 0;
@@ -717,6 +796,13 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
         const char *w = p;
         while (p < end && is_ident((unsigned char)*p))
             p++;
+        if (c->qualify != NULL && depth >= 0 && depth < MAX_FROM_DEPTH) {
+            size_t n = (size_t)(p - w);
+            if (word_is(w, n, "FROM") || word_is(w, n, "JOIN"))
+                in_from[depth] = 1;
+            else if (ends_from_list(w, n))
+                in_from[depth] = 0;
+        }
         const char *open = skip_space(p, end);
         if (open < end && *open == '(') {
             const char *a0[MAX_ARGS], *a1[MAX_ARGS];
@@ -756,9 +842,13 @@ static void rewrite(ctx_t *c, const char *p, const char *end, sbuf_t *out)
             }
         }
         if (c->engine == DIALECT_PG) {
-            const char *next = pg_qualify(c, w, p, end, out);
-            if (next != NULL) {
-                p = next;
+            const char *next = NULL;
+            if (c->qualify != NULL && (word_is(w, (size_t)(p - w), "FROM") ||
+                                       word_is(w, (size_t)(p - w), "JOIN"))) {
+                put(out, w, (size_t)(p - w));
+                next = qualify_table(c, p, end, out);
+                if (next != NULL)
+                    p = next;
                 continue;
             }
             next = pg_word(c, w, p, end, &ignore, out);
