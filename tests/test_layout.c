@@ -592,6 +592,145 @@ static void test_french_numbers_in_cells(void **state)
     assert_non_null(strstr(text, "Chômage"));
 }
 
+/* ---- tagged structure --------------------------------------------------- */
+
+/* pdfinfo -struct-text of the PDF at path (poppler-utils) into out. */
+static void read_struct(const char *path, char *out, size_t size)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "pdfinfo -struct-text '%s' 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+}
+
+/* Lines of text that are `tag` elements: "  H1 (block)", "    TD". */
+static int count_tag(const char *text, const char *tag)
+{
+    int n = 0;
+    size_t len = strlen(tag);
+    for (const char *l = text; l != NULL && *l; l = strchr(l, '\n')) {
+        if (*l == '\n')
+            l++;
+        while (*l == ' ')
+            l++;
+        if (strncmp(l, tag, len) == 0 && (l[len] == '\n' || l[len] == ' '))
+            n++;
+    }
+    return n;
+}
+
+static int count_str(const char *text, const char *s)
+{
+    int n = 0;
+    for (const char *p = strstr(text, s); p != NULL; p = strstr(p + 1, s))
+        n++;
+    return n;
+}
+
+static int is_tagged(const char *path)
+{
+    char cmd[4200], line[256];
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int yes = 0;
+    while (fgets(line, sizeof line, p) != NULL)
+        if (strncmp(line, "Tagged:", 7) == 0 && strstr(line, "yes") != NULL)
+            yes = 1;
+    pclose(p);
+    return yes;
+}
+
+/* Headings, key figures, a short table with its cells, a drawing and a
+ * long table: each in its structure element, read back by poppler. */
+static void test_tagged_structure(void **state)
+{
+    (void)state;
+    static const tob_table_column_t cols[] = {
+        {"Territoire", 2, TOB_ALIGN_LEFT},
+        {"2021", 1, TOB_ALIGN_RIGHT},
+    };
+    const char *cells[] = {"Amiens", "1", "Abbeville", "2", "Somme", "3"};
+    tob_table_t t = {"Population", cols, 2, cells, 3, 0};
+    tob_figure_t figs[4] = {{"12", "habitants", "Population", NULL},
+                            {"3", "%", "Chômage", "Rang : 2e"},
+                            {"5", NULL, "Communes", NULL},
+                            {"7", "km²", "Superficie", NULL}};
+    tob_doc_t *doc = new_doc();
+    tob_error_t err;
+    tob_error_clear(&err);
+    heading(doc, "Chiffres clés");
+    assert_int_equal(tob_doc_figures(doc, figs, 4, &err), TOB_OK);
+    heading(doc, "Évolution");
+    int calls = 0;
+    assert_int_equal(tob_doc_drawing(doc, 200, draw_box, &calls, &err), TOB_OK);
+    assert_int_equal(tob_doc_table(doc, &t, &err), TOB_OK);
+    heading(doc, "Les communes");
+    build_long_table(doc, 60); /* over two pages */
+    char path[4096], text[65536];
+    tob_test_path(path, sizeof path, "tags.pdf");
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    tob_doc_destroy(doc);
+    assert_true(is_tagged(path)); /* /MarkInfo << /Marked true >> */
+    read_struct(path, text, sizeof text);
+    assert_int_equal(strncmp(text, "Document\n", 9), 0);
+    assert_int_equal(count_tag(text, "H1"), 3);
+    assert_non_null(strstr(text, "H1 (block)\n    \"Chiffres clés\""));
+    assert_true(strstr(text, "\"Chiffres clés\"") < strstr(text, "\"Évolution\""));
+    assert_true(strstr(text, "\"Évolution\"") < strstr(text, "\"Les communes\""));
+    /* Key figures: a list of four items; the short table: a header row of
+     * TH and one row a line; the long one a TBody of its rows a page. */
+    assert_int_equal(count_tag(text, "L"), 1);
+    assert_int_equal(count_tag(text, "LI"), 4);
+    assert_int_equal(count_tag(text, "Table"), 2);
+    assert_int_equal(count_tag(text, "TR"), 4);
+    assert_int_equal(count_tag(text, "TD"), 6);
+    assert_int_equal(count_tag(text, "TH"), 2);
+    assert_int_equal(count_tag(text, "TBody"), 3); /* one a page */
+    assert_non_null(strstr(text, "LI (block)\n      \"12 habitantsPopulation\""));
+    assert_non_null(strstr(text, "TH\n        \"Territoire\""));
+    assert_int_equal(count_tag(text, "Figure"), 1);
+    assert_int_equal(count_tag(text, "Caption"), 2); /* "(suite)" is not */
+    assert_int_equal(count_str(text, "Commune n°60"), 1);
+    assert_int_equal(count_str(text, "(suite)"), 0);
+    assert_int_equal(count_str(text, "Page 1 /"), 0); /* not in a TBody */
+}
+
+/* A folded last page: its blocks and the page's before are each tagged
+ * once, whole, in order. */
+static void test_tags_once_across_the_fold(void **state)
+{
+    (void)state;
+    tob_doc_t *doc = new_doc();
+    fill_page(doc, 15);
+    heading(doc, "Méthode");
+    para(doc, "Les valeurs sont celles de l'observatoire.\nLe rang compare "
+              "le territoire à ceux de son niveau.\nLes densités découlent "
+              "des surfaces.");
+    assert_int_equal(tob_doc_page_count(doc), 2);
+    char path[4096], text[65536];
+    tob_test_path(path, sizeof path, "fold_tags.pdf");
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(tob_doc_write_pdf(doc, path, &err), TOB_OK);
+    assert_int_equal(tob_doc_page_count(doc), 1); /* folded */
+    tob_doc_destroy(doc);
+    read_struct(path, text, sizeof text);
+    assert_int_equal(count_tag(text, "H1"), 1);
+    assert_int_equal(count_str(text, "\"Méthode\""), 1);
+    assert_int_equal(count_str(text, "\"Premier paragraphe.\""), 1);
+    assert_int_equal(count_str(text, "\"Les valeurs sont celles"), 1);
+    /* every paragraph once: the first, the fillers, the note */
+    int fillers = count_str(text, "\"Un paragraphe d'une ligne");
+    assert_true(fillers > 10);
+    assert_int_equal(count_tag(text, "P"), fillers + 2);
+    assert_true(strstr(text, "\"Premier paragraphe.\"") <
+                strstr(text, "\"Méthode\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +749,8 @@ int main(void)
         cmocka_unit_test(test_heading_and_lead_move_with_table),
         cmocka_unit_test(test_short_last_paragraph_no_page_of_its_own),
         cmocka_unit_test(test_french_numbers_in_cells),
+        cmocka_unit_test(test_tagged_structure),
+        cmocka_unit_test(test_tags_once_across_the_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,7 @@ void tob_doc_destroy(tob_doc_t *doc)
         free(doc->pages[i].bands);
     }
     free(doc->pages);
+    doc_free_ops(doc);
     if (doc->pango != NULL)
         g_object_unref(doc->pango);
     free(doc->title);
@@ -239,6 +240,7 @@ tob_status_t tob_doc_drawing(tob_doc_t *doc, double height, tob_draw_fn_t draw,
         st = tob_error_lib(err, TOB_ERR_CAIRO, (int)cairo_status(doc->cr),
                            "drawing: %s",
                            cairo_status_to_string(cairo_status(doc->cr)));
+    doc_figure(doc, doc->y, doc->y + height);
     doc_band(doc, doc->y, doc->y + height, 0, 0);
     doc->y += height + 10;
     return st;

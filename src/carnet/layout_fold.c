@@ -35,7 +35,7 @@ static void paint_rows(cairo_t *cr, cairo_surface_t *src, double y0, double y1,
     cairo_restore(cr);
 }
 
-/* Bookmarks follow their headings. */
+/* Bookmarks follow their headings, and the text and tags their blocks. */
 static void move_headings(tob_doc_t *doc, size_t page, double y0, double y1,
                           double dy, size_t to)
 {
@@ -46,6 +46,7 @@ static void move_headings(tob_doc_t *doc, size_t page, double y0, double y1,
             h->y += dy;
         }
     }
+    doc_move_ops(doc, page, y0, y1, dy, to);
 }
 
 /* Replays the bands of page ip, each gap shortened by the fraction cut,

@@ -36,6 +36,29 @@ typedef struct tob_page {
     size_t n_bands, cap_bands;
 } tob_page_t;
 
+/* What the final pass draws straight onto the PDF, inside structure tags
+ * (layout_tags.c): Cairo 1.16 puts a painted recording into a form
+ * XObject whose marked content no structure element can reach, so the
+ * flow's text is kept as layouts and drawn then, and a drawing is its band
+ * of the page recording painted inside a Figure. */
+typedef enum doc_op_kind {
+    DOC_OP_BEGIN,  /* opens structure tag `tag` */
+    DOC_OP_END,    /* closes it */
+    DOC_OP_TEXT,   /* layout with its top-left corner at (x, y) */
+    DOC_OP_LINES,  /* lines [first, last) of layout, the first's top at y */
+    DOC_OP_FIGURE, /* rows [y, y1) of the page recording */
+} doc_op_kind_t;
+
+typedef struct doc_op {
+    doc_op_kind_t kind;
+    const char *tag; /* static: "H1", "P", "Table", "TD"... */
+    size_t page;     /* index in pages */
+    double x, y, y1; /* y: where the block lies, moved with it by the fold */
+    PangoLayout *layout; /* a reference, TEXT and LINES */
+    int first, last;
+    unsigned rgb;
+} doc_op_t;
+
 /* A heading as placed, for the PDF outline (bookmarks). */
 typedef struct doc_heading {
     char *text;
@@ -59,6 +82,10 @@ struct tob_doc {
     tob_text_style_t pending_style;
     char *pending_lead; /* a short paragraph after it, waiting with it */
     tob_text_style_t pending_lead_style;
+    doc_op_t *ops; /* in the order of reading, pages ascending */
+    size_t n_ops, cap_ops;
+    int untagged; /* an op could not be kept: its text was drawn on the
+                   * page recording and no structure is written */
 };
 
 /* Makes sure a flow page is open with at least `need` points left, else
@@ -120,6 +147,30 @@ size_t doc_toc_at(const tob_doc_t *doc);
 size_t doc_toc_page_of(const tob_doc_t *doc, size_t page);
 void doc_toc_draw(tob_doc_t *doc, cairo_t *cr);
 void doc_toc_dests(tob_doc_t *doc, cairo_t *cr, size_t page);
+
+/* layout_tags.c: the final pass's ops. Out of memory draws the text on
+ * the page recording at once (nothing is lost but the tags). */
+void doc_tag_begin(tob_doc_t *doc, const char *tag, double y);
+void doc_tag_end(tob_doc_t *doc, const char *tag, double y);
+void doc_text(tob_doc_t *doc, PangoLayout *layout, double x, double y,
+              unsigned rgb);
+void doc_lines(tob_doc_t *doc, PangoLayout *layout, double x, double y,
+               int first, int last, unsigned rgb);
+/* A text block of its own structure tag (a heading, a paragraph). */
+void doc_tagged_text(tob_doc_t *doc, const char *tag, PangoLayout *layout,
+                     double x, double y, unsigned rgb);
+void doc_figure(tob_doc_t *doc, double y0, double y1);
+/* Moves the ops of page `page` lying in [y0, y1) by dy onto page `to`. */
+void doc_move_ops(tob_doc_t *doc, size_t page, double y0, double y1, double dy,
+                  size_t to);
+/* Draws page `page` onto the PDF: its recording, then its ops in their
+ * tags. */
+void doc_emit_page(tob_doc_t *doc, cairo_t *cr, size_t page);
+void doc_free_ops(tob_doc_t *doc);
+
+/* Draws lines [first, last) of layout; the first one's top at y. */
+void doc_draw_lines(cairo_t *cr, PangoLayout *layout, double x, double y,
+                    int first, int last, unsigned rgb);
 
 /* Height a heading of that style takes, spacing included. */
 double heading_height(tob_doc_t *doc, tob_text_style_t style, const char *text);

@@ -112,6 +112,13 @@ static tob_status_t cairo_fail(tob_error_t *err, cairo_status_t cs,
                          cairo_status_to_string(cs));
 }
 
+static int blank(const tob_page_t *p)
+{
+    double x, y, w, h;
+    cairo_recording_surface_ink_extents(p->surface, &x, &y, &w, &h);
+    return !p->running && w <= 0 && h <= 0;
+}
+
 /* Replays every page onto the PDF surface; cairo errors are sticky, so the
  * status is checked after each page to name the first failure. */
 static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
@@ -121,17 +128,30 @@ static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
     tob_status_t s = TOB_OK;
     size_t toc = doc_toc_at(doc);
     size_t n_out = doc->n_pages + (toc != DOC_NO_TOC);
+    int tags = !doc->untagged, open = 0;
     for (size_t i = 0; i < doc->n_pages && s == TOB_OK; i++) {
+        /* Cairo 1.16 does not replay a blank page, nor the tags drawn on
+         * it: the Document opens on the first page with something on it. */
+        if (tags && !open && (i == toc || !blank(&doc->pages[i]))) {
+            cairo_tag_begin(cr, "Document", NULL);
+            open = 1;
+        }
         if (i == toc) {
+            if (tags)
+                cairo_tag_begin(cr, "TOC", NULL);
             doc_toc_draw(doc, cr);
+            if (tags)
+                cairo_tag_end(cr, "TOC");
             draw_running(doc, cr, i, n_out);
             cairo_show_page(cr);
         }
-        cairo_set_source_surface(cr, doc->pages[i].surface, 0, 0);
-        cairo_paint(cr);
+        doc_emit_page(doc, cr, i);
         doc_toc_dests(doc, cr, i);
         if (doc->pages[i].running)
             draw_running(doc, cr, doc_toc_page_of(doc, i), n_out);
+        /* Closed on the last page: after it, a tag would open a blank one. */
+        if (open && i + 1 == doc->n_pages)
+            cairo_tag_end(cr, "Document");
         cairo_show_page(cr);
         if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
             s = cairo_fail(err, cairo_status(cr), "writing a page");

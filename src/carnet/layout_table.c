@@ -14,6 +14,11 @@
 #define HEAD_FONT TOB_FONT_FAMILY " Bold 8"
 #define CAPTION_FONT TOB_FONT_FAMILY " Bold 9.5"
 #define ZEBRA_RGB 0xF3F5F7u
+/* Cairo 1.16 writes each structure element as an object of its own, some
+ * 130 bytes with its references: the rows and cells of a longer table are
+ * not tagged one by one, its texts are read in order, row by row, in a
+ * TBody of its Table a page. */
+#define TAG_CELL_ROWS 4
 
 size_t tob_layout_split_rows(const double *heights, size_t n, double header_h,
                              double first_avail, double page_avail,
@@ -263,17 +268,34 @@ static void free_lay(table_lay_t *lay)
     free(lay->row_h);
 }
 
-static void draw_row(cairo_t *cr, const table_lay_t *lay, PangoLayout **row,
-                     double y, double h, unsigned bg, unsigned fg)
+/* A row; its texts in a TR of cells `cell` ("TH", "TD"), "" for texts in
+ * the Table without cells, or NULL for a header repeated on a
+ * continuation, drawn untagged. */
+static void draw_row(tob_doc_t *doc, const table_lay_t *lay, PangoLayout **row,
+                     double y, double h, unsigned bg, unsigned fg,
+                     const char *cell)
 {
+    cairo_t *cr = doc->cr;
     double x0 = lay->x[0], x1 = lay->x[lay->t->n_columns];
     if (bg != 0xFFFFFFu) {
         set_rgb(cr, bg);
         cairo_rectangle(cr, x0, y, x1 - x0, h);
         cairo_fill(cr);
     }
-    for (size_t c = 0; c < lay->t->n_columns; c++)
-        draw_layout(cr, row[c], lay->x[c] + CELL_PAD_X, y + CELL_PAD_Y, fg);
+    int cells = cell != NULL && cell[0] != '\0';
+    if (cells)
+        doc_tag_begin(doc, "TR", y);
+    for (size_t c = 0; c < lay->t->n_columns; c++) {
+        double cx = lay->x[c] + CELL_PAD_X, cy = y + CELL_PAD_Y;
+        if (cells)
+            doc_tagged_text(doc, cell, row[c], cx, cy, fg);
+        else if (cell != NULL)
+            doc_text(doc, row[c], cx, cy, fg);
+        else
+            draw_layout(cr, row[c], cx, cy, fg);
+    }
+    if (cells)
+        doc_tag_end(doc, "TR", y);
 }
 
 static void rule(cairo_t *cr, const table_lay_t *lay, double y, double w,
@@ -290,16 +312,26 @@ static void rule(cairo_t *cr, const table_lay_t *lay, double y, double w,
 static void draw_head(tob_doc_t *doc, const table_lay_t *lay, int cont)
 {
     const tob_table_t *t = lay->t;
-    if (t->caption != NULL) {
+    if (t->caption != NULL && cont) { /* repeated: not read again */
         char text[512];
-        snprintf(text, sizeof text, "%s%s", t->caption, cont ? " (suite)" : "");
+        snprintf(text, sizeof text, "%s (suite)", t->caption);
         doc->y += tob_doc_draw_text(doc, doc->cr, TOB_PAGE_MARGIN_X, doc->y,
                                     TOB_FRAME_WIDTH, CAPTION_FONT, TOB_RGB_TEXT,
                                     TOB_ALIGN_LEFT, text) +
                   4;
+    } else if (t->caption != NULL) {
+        PangoLayout *l =
+            doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH, t->caption, 0);
+        doc_tagged_text(doc, "Caption", l, TOB_PAGE_MARGIN_X, doc->y,
+                        TOB_RGB_TEXT);
+        doc->y += layout_height(l) + 4;
+        g_object_unref(l);
     }
-    draw_row(doc->cr, lay, lay->head, doc->y, lay->head_h, TOB_RGB_TINT,
-             TOB_RGB_ACCENT);
+    int cells = t->n_rows <= TAG_CELL_ROWS;
+    if (!cont && !cells) /* one a page, closed with its chunk */
+        doc_tag_begin(doc, "TBody", doc->y);
+    draw_row(doc, lay, lay->head, doc->y, lay->head_h, TOB_RGB_TINT,
+             TOB_RGB_ACCENT, cont ? NULL : cells ? "TH" : "");
     rule(doc->cr, lay, doc->y + lay->head_h, 0.9, TOB_RGB_ACCENT);
     doc->y += lay->head_h;
 }
@@ -308,15 +340,22 @@ static void draw_chunk(tob_doc_t *doc, const table_lay_t *lay, size_t from,
                        size_t to)
 {
     size_t nc = lay->t->n_columns;
+    int cells = lay->t->n_rows <= TAG_CELL_ROWS;
+    const char *cell = cells ? "TD" : "";
+    if (from > 0 && !cells) /* a continuation's TBody */
+        doc_tag_begin(doc, "TBody", doc->y);
     for (size_t r = from; r < to; r++) {
         int total = lay->t->total_row && r + 1 == lay->t->n_rows;
         if (total)
             rule(doc->cr, lay, doc->y, 0.9, TOB_RGB_ACCENT);
-        draw_row(doc->cr, lay, lay->cells + r * nc, doc->y, lay->row_h[r],
-                 (r % 2 == 1 && !total) ? ZEBRA_RGB : 0xFFFFFFu, TOB_RGB_TEXT);
+        draw_row(doc, lay, lay->cells + r * nc, doc->y, lay->row_h[r],
+                 (r % 2 == 1 && !total) ? ZEBRA_RGB : 0xFFFFFFu, TOB_RGB_TEXT,
+                 cell);
         doc->y += lay->row_h[r];
     }
     rule(doc->cr, lay, doc->y, 0.6, TOB_RGB_RULE);
+    if (!cells)
+        doc_tag_end(doc, "TBody", doc->y);
 }
 
 static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
@@ -344,8 +383,12 @@ static tob_status_t flow_table(tob_doc_t *doc, const table_lay_t *lay,
         if (s != TOB_OK)
             break;
         double top = doc->y;
+        if (k == 0) /* one Table across its pages */
+            doc_tag_begin(doc, "Table", top);
         draw_head(doc, lay, k > 0);
         draw_chunk(doc, lay, starts[k], k + 1 < n_chunks ? starts[k + 1] : n);
+        if (k + 1 == n_chunks)
+            doc_tag_end(doc, "Table", top);
         doc_band(doc, top, doc->y, 0, k > 0);
     }
     doc->y += 10;

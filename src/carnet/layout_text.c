@@ -135,8 +135,8 @@ static void place_lead(tob_doc_t *doc)
     PangoLayout *l = doc_layout(doc, style_font(doc->pending_lead_style),
                                 TOB_FRAME_WIDTH, doc->pending_lead, 0);
     double h = layout_height(l);
-    draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y,
-                style_rgb(doc->pending_lead_style));
+    doc_tagged_text(doc, "P", l, TOB_PAGE_MARGIN_X, doc->y,
+                    style_rgb(doc->pending_lead_style));
     g_object_unref(l);
     doc_band(doc, doc->y, doc->y + h, 0, 0);
     doc->y += h + BLOCK_GAP;
@@ -170,7 +170,8 @@ void doc_place_pending(tob_doc_t *doc)
         doc_layout(doc, style_font(style), TOB_FRAME_WIDTH, doc->pending, 0);
     double h = layout_height(l);
     record_heading(doc, style);
-    draw_layout(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, style_rgb(style));
+    doc_tagged_text(doc, style == TOB_TEXT_H1 ? "H1" : "H2", l,
+                    TOB_PAGE_MARGIN_X, doc->y, style_rgb(style));
     g_object_unref(l);
     doc->y += h;
     if (style == TOB_TEXT_H1) {
@@ -214,9 +215,8 @@ tob_status_t tob_doc_heading(tob_doc_t *doc, tob_text_style_t style,
 
 /* ---- paragraphs ------------------------------------------------------- */
 
-/* Draws lines [first, last) of layout; the first one's top at y. */
-static void draw_lines(cairo_t *cr, PangoLayout *layout, double x, double y,
-                       int first, int last, unsigned rgb)
+void doc_draw_lines(cairo_t *cr, PangoLayout *layout, double x, double y,
+                    int first, int last, unsigned rgb)
 {
     PangoLayoutIter *it = pango_layout_get_iter(layout);
     double shift = 0;
@@ -300,8 +300,12 @@ static tob_status_t flow_lines(tob_doc_t *doc, PangoLayout *l,
                 return s;
             continue;
         }
-        draw_lines(doc->cr, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
-                   style_rgb(style));
+        /* A P a page: one open across the break would take in the
+         * running header and footer drawn meanwhile. */
+        doc_tag_begin(doc, "P", doc->y);
+        doc_lines(doc, l, TOB_PAGE_MARGIN_X, doc->y, first, first + k,
+                  style_rgb(style));
+        doc_tag_end(doc, "P", doc->y);
         double h = bottoms[first + k - 1] - tops[first];
         doc_band(doc, doc->y, doc->y + h, 0, 0);
         doc->y += h;
@@ -395,9 +399,11 @@ static double lay_figure(tob_doc_t *doc, const tob_figure_t *f, double w,
     return h;
 }
 
-static void draw_figure(cairo_t *cr, const figure_layouts_t *f, double x,
+/* A box; its texts an item of the key figures' list. */
+static void draw_figure(tob_doc_t *doc, const figure_layouts_t *f, double x,
                         double y, double w, double h)
 {
+    cairo_t *cr = doc->cr;
     set_rgb(cr, TOB_RGB_TINT);
     cairo_rectangle(cr, x, y, w, h);
     cairo_fill(cr);
@@ -405,12 +411,14 @@ static void draw_figure(cairo_t *cr, const figure_layouts_t *f, double x,
     cairo_rectangle(cr, x, y, 3, h);
     cairo_fill(cr);
     double tx = x + 3 + FIGURE_PAD, ty = y + FIGURE_PAD;
-    draw_layout(cr, f->value, tx, ty, TOB_RGB_ACCENT);
+    doc_tag_begin(doc, "LI", y);
+    doc_text(doc, f->value, tx, ty, TOB_RGB_ACCENT);
     ty += layout_height(f->value) + 2;
-    draw_layout(cr, f->label, tx, ty, TOB_RGB_TEXT);
+    doc_text(doc, f->label, tx, ty, TOB_RGB_TEXT);
     ty += layout_height(f->label) + 4;
     if (f->detail != NULL)
-        draw_layout(cr, f->detail, tx, ty, TOB_RGB_GREY);
+        doc_text(doc, f->detail, tx, ty, TOB_RGB_GREY);
+    doc_tag_end(doc, "LI", y);
 }
 
 static void free_figures(figure_layouts_t *f, size_t n)
@@ -425,9 +433,13 @@ static void free_figures(figure_layouts_t *f, size_t n)
     }
 }
 
-/* One row of up to three boxes, all as tall as the tallest. */
+/* One row of up to three boxes, all as tall as the tallest: items of the
+ * key figures' list (L), which the first row opens and the last closes.
+ * A list rather than a table: Cairo writes an object of some 130 bytes a
+ * structure element, and rows would add one a line for nothing read. */
 static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
-                               size_t n, tob_error_t *err)
+                               size_t n, int first, int last,
+                               tob_error_t *err)
 {
     const double w = (TOB_FRAME_WIDTH - 2 * FIGURE_GAP) / 3;
     figure_layouts_t lay[3] = {{0}};
@@ -438,10 +450,14 @@ static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
     }
     tob_status_t s = doc_reserve(doc, h, err);
     if (s == TOB_OK) {
+        if (first)
+            doc_tag_begin(doc, "L", doc->y);
         for (size_t i = 0; i < n; i++)
-            draw_figure(doc->cr, &lay[i],
+            draw_figure(doc, &lay[i],
                         TOB_PAGE_MARGIN_X + (double)i * (w + FIGURE_GAP),
                         doc->y, w, h);
+        if (last)
+            doc_tag_end(doc, "L", doc->y);
         doc_band(doc, doc->y, doc->y + h, 0, 0);
         doc->y += h + FIGURE_GAP;
     }
@@ -453,8 +469,8 @@ tob_status_t tob_doc_figures(tob_doc_t *doc, const tob_figure_t *figures,
                              size_t n, tob_error_t *err)
 {
     for (size_t i = 0; i < n; i += 3) {
-        tob_status_t s =
-            figure_row(doc, figures + i, n - i < 3 ? n - i : 3, err);
+        tob_status_t s = figure_row(doc, figures + i, n - i < 3 ? n - i : 3,
+                                    i == 0, i + 3 >= n, err);
         if (s != TOB_OK)
             return s;
     }
