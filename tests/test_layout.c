@@ -679,8 +679,10 @@ static void test_tagged_structure(void **state)
     assert_int_equal(strncmp(text, "Document\n", 9), 0);
     assert_int_equal(count_tag(text, "H1"), 3);
     assert_non_null(strstr(text, "H1 (block)\n    \"Chiffres clés\""));
-    assert_true(strstr(text, "\"Chiffres clés\"") < strstr(text, "\"Évolution\""));
-    assert_true(strstr(text, "\"Évolution\"") < strstr(text, "\"Les communes\""));
+    assert_true(strstr(text, "\"Chiffres clés\"") <
+                strstr(text, "\"Évolution\""));
+    assert_true(strstr(text, "\"Évolution\"") <
+                strstr(text, "\"Les communes\""));
     /* Key figures: a list of four items; the short table: a header row of
      * TH and one row a line; the long one a TBody of its rows a page. */
     assert_int_equal(count_tag(text, "L"), 1);
@@ -690,7 +692,8 @@ static void test_tagged_structure(void **state)
     assert_int_equal(count_tag(text, "TD"), 6);
     assert_int_equal(count_tag(text, "TH"), 2);
     assert_int_equal(count_tag(text, "TBody"), 3); /* one a page */
-    assert_non_null(strstr(text, "LI (block)\n      \"12 habitantsPopulation\""));
+    assert_non_null(
+        strstr(text, "LI (block)\n      \"12 habitantsPopulation\""));
     assert_non_null(strstr(text, "TH\n        \"Territoire\""));
     assert_int_equal(count_tag(text, "Figure"), 1);
     assert_int_equal(count_tag(text, "Caption"), 2); /* "(suite)" is not */

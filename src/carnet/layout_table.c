@@ -331,7 +331,10 @@ static void draw_head(tob_doc_t *doc, const table_lay_t *lay, int cont)
     if (!cont && !cells) /* one a page, closed with its chunk */
         doc_tag_begin(doc, "TBody", doc->y);
     draw_row(doc, lay, lay->head, doc->y, lay->head_h, TOB_RGB_TINT,
-             TOB_RGB_ACCENT, cont ? NULL : cells ? "TH" : "");
+             TOB_RGB_ACCENT,
+             cont    ? NULL
+             : cells ? "TH"
+                     : "");
     rule(doc->cr, lay, doc->y + lay->head_h, 0.9, TOB_RGB_ACCENT);
     doc->y += lay->head_h;
 }

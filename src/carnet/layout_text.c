@@ -438,8 +438,7 @@ static void free_figures(figure_layouts_t *f, size_t n)
  * A list rather than a table: Cairo writes an object of some 130 bytes a
  * structure element, and rows would add one a line for nothing read. */
 static tob_status_t figure_row(tob_doc_t *doc, const tob_figure_t *figs,
-                               size_t n, int first, int last,
-                               tob_error_t *err)
+                               size_t n, int first, int last, tob_error_t *err)
 {
     const double w = (TOB_FRAME_WIDTH - 2 * FIGURE_GAP) / 3;
     figure_layouts_t lay[3] = {{0}};

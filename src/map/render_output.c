@@ -353,11 +353,22 @@ static tob_status_t render_vector(format_t format, afile_t *o,
     cairo_t *cr = cairo_create(surf);
     render_t texts;
     memset(&texts, 0, sizeof texts);
+    /* A tagged PDF: the map, title, legend and source in one Figure, read
+     * in drawing order (Cairo 1.16 writes no /Alt; README, Carnet). */
+    int tag = format == FORMAT_PDF && cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+    if (tag) {
+        cairo_tag_begin(cr, "Document", NULL);
+        cairo_tag_begin(cr, "Figure", NULL);
+    }
     tob_status_t s =
         cairo_status(cr) != CAIRO_STATUS_SUCCESS
             ? cairo_fail(cairo_status(cr), "creating the page", err)
             : render_map(cr, (rbox_t){0, 0, w, h}, u, format == FORMAT_SVG,
                          style, st, opts, report, &texts, err);
+    if (tag) {
+        cairo_tag_end(cr, "Figure");
+        cairo_tag_end(cr, "Document");
+    }
     cairo_destroy(cr);
     cairo_surface_finish(surf);
     if (s == TOB_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
