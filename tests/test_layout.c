@@ -696,7 +696,8 @@ static void test_tagged_structure(void **state)
         strstr(text, "LI (block)\n      \"12 habitantsPopulation\""));
     assert_non_null(strstr(text, "TH\n        \"Territoire\""));
     assert_int_equal(count_tag(text, "Figure"), 1);
-    assert_int_equal(count_tag(text, "Caption"), 2); /* "(suite)" is not */
+    assert_int_equal(count_tag(text, "Caption"), 1); /* the short one's */
+    assert_non_null(strstr(text, "TBody\n      \"CommunesCommunePopulation"));
     assert_int_equal(count_str(text, "Commune n°60"), 1);
     assert_int_equal(count_str(text, "(suite)"), 0);
     assert_int_equal(count_str(text, "Page 1 /"), 0); /* not in a TBody */

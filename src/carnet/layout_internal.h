@@ -163,8 +163,8 @@ void doc_figure(tob_doc_t *doc, double y0, double y1);
 /* Moves the ops of page `page` lying in [y0, y1) by dy onto page `to`. */
 void doc_move_ops(tob_doc_t *doc, size_t page, double y0, double y1, double dy,
                   size_t to);
-/* Draws page `page` onto the PDF: its recording (a cover's in a Part),
- * then its ops in their tags. */
+/* Draws page `page` onto the PDF: its recording, then its ops in their
+ * tags. */
 void doc_emit_page(tob_doc_t *doc, cairo_t *cr, size_t page);
 void doc_free_ops(tob_doc_t *doc);
 

@@ -137,11 +137,7 @@ static tob_status_t emit_pages(tob_doc_t *doc, cairo_surface_t *pdf,
             open = 1;
         }
         if (i == toc) {
-            if (tags)
-                cairo_tag_begin(cr, "TOC", NULL);
-            doc_toc_draw(doc, cr);
-            if (tags)
-                cairo_tag_end(cr, "TOC");
+            doc_toc_draw(doc, cr); /* its entries Link elements */
             draw_running(doc, cr, i, n_out);
             cairo_show_page(cr);
         }

@@ -319,17 +319,23 @@ static void draw_head(tob_doc_t *doc, const table_lay_t *lay, int cont)
                                     TOB_FRAME_WIDTH, CAPTION_FONT, TOB_RGB_TEXT,
                                     TOB_ALIGN_LEFT, text) +
                   4;
-    } else if (t->caption != NULL) {
+    }
+    /* A longer table's caption is the first text of its first TBody (one
+     * a page, closed with its chunk); a short one's, its Caption. */
+    int cells = t->n_rows <= TAG_CELL_ROWS;
+    if (!cont && !cells)
+        doc_tag_begin(doc, "TBody", doc->y);
+    if (!cont && t->caption != NULL) {
         PangoLayout *l =
             doc_layout(doc, CAPTION_FONT, TOB_FRAME_WIDTH, t->caption, 0);
-        doc_tagged_text(doc, "Caption", l, TOB_PAGE_MARGIN_X, doc->y,
-                        TOB_RGB_TEXT);
+        if (cells)
+            doc_tagged_text(doc, "Caption", l, TOB_PAGE_MARGIN_X, doc->y,
+                            TOB_RGB_TEXT);
+        else
+            doc_text(doc, l, TOB_PAGE_MARGIN_X, doc->y, TOB_RGB_TEXT);
         doc->y += layout_height(l) + 4;
         g_object_unref(l);
     }
-    int cells = t->n_rows <= TAG_CELL_ROWS;
-    if (!cont && !cells) /* one a page, closed with its chunk */
-        doc_tag_begin(doc, "TBody", doc->y);
     draw_row(doc, lay, lay->head, doc->y, lay->head_h, TOB_RGB_TINT,
              TOB_RGB_ACCENT,
              cont    ? NULL

@@ -172,18 +172,10 @@ void doc_emit_page(tob_doc_t *doc, cairo_t *cr, size_t page)
     size_t b = a;
     while (b < doc->n_ops && doc->ops[b].page == page)
         b++;
-    /* A cover's texts are one Part (a blank one is not replayed by Cairo,
-     * nor its tags). The running header and footer are read as the
-     * Document's own: Cairo 1.16 has no artifacts. */
-    double x, y, w, h;
-    cairo_recording_surface_ink_extents(doc->pages[page].surface, &x, &y, &w,
-                                        &h);
-    int cover = !doc->pages[page].running && !doc->untagged && w > 0 && h > 0;
-    if (cover)
-        cairo_tag_begin(cr, "Part", NULL);
+    /* A cover's texts, the running header and footer are the Document's
+     * own content (Cairo 1.16 has no artifacts); no element of their own,
+     * for the bytes (see layout_table.c). */
     paint_base(doc, cr, page, doc->ops + a, b - a);
-    if (cover)
-        cairo_tag_end(cr, "Part");
     for (size_t i = a; i < b; i++)
         run_op(doc, cr, page, &doc->ops[i]);
 }

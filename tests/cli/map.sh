@@ -70,6 +70,13 @@ if command -v pdftotext >/dev/null; then
     pdftotext map.pdf map.txt
     assert_contains map.txt "Densité de population des communes du Nord"
 fi
+# Tagged: the map with its title, legend and source one Figure (Cairo 1.16
+# writes no /Alt: its texts are what a screen reader finds in it).
+pdfinfo map.pdf | grep -Eq '^Tagged: +yes' || fail "map.pdf is not tagged"
+pdfinfo -struct-text map.pdf >map-struct.txt
+[ "$(head -2 map-struct.txt | tr '\n' ' ')" = "Document   Figure " ] ||
+    fail "map.pdf structure: $(head -3 map-struct.txt)"
+assert_contains map-struct.txt "Densité de population 2021" # its legend
 
 # Bad styles and options: clear errors, exit codes, nothing written.
 printf '[map]\ntitle = x\n[data]\nkind = choro\n' >bad.style
