@@ -500,17 +500,24 @@ static size_t written_pages(tob_doc_t *doc, const char *name)
     return tob_doc_page_count(doc);
 }
 
+/* A page of paragraphs, then a heading and a short note that miss it by a
+ * few lines. */
+static void short_note_after_a_page(tob_doc_t *doc)
+{
+    fill_page(doc, 15);
+    heading(doc, "Méthode");
+    para(doc, "Les valeurs sont celles de l'observatoire.\nLe rang compare "
+              "le territoire à ceux de son niveau.\nLes densités découlent "
+              "des surfaces.");
+}
+
 /* A short last paragraph that misses the first page by a few lines is not
  * given a page of its own: the page's gaps close up to hold it. */
 static void test_short_last_paragraph_no_page_of_its_own(void **state)
 {
     (void)state;
     tob_doc_t *doc = new_doc();
-    fill_page(doc, 15);
-    heading(doc, "Méthode");
-    para(doc, "Les valeurs sont celles de l'observatoire.\nLe rang compare "
-              "le territoire à ceux de son niveau.\nLes densités découlent "
-              "des surfaces.");
+    short_note_after_a_page(doc);
     assert_int_equal(tob_doc_page_count(doc), 2); /* it did not fit */
     assert_int_equal(written_pages(doc, "fold.pdf"), 1);
     tob_doc_destroy(doc);
@@ -709,11 +716,7 @@ static void test_tags_once_across_the_fold(void **state)
 {
     (void)state;
     tob_doc_t *doc = new_doc();
-    fill_page(doc, 15);
-    heading(doc, "Méthode");
-    para(doc, "Les valeurs sont celles de l'observatoire.\nLe rang compare "
-              "le territoire à ceux de son niveau.\nLes densités découlent "
-              "des surfaces.");
+    short_note_after_a_page(doc);
     assert_int_equal(tob_doc_page_count(doc), 2);
     char path[4096], text[65536];
     tob_test_path(path, sizeof path, "fold_tags.pdf");

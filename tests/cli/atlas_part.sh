@@ -56,11 +56,13 @@ assert_eq "$(pdfinfo part/59122-cambrai.pdf | sed -n 's/^Pages: *//p')" 3 \
 # within 0.2 pt, vertices on a quarter-point grid): CA de Cambrai's carnet
 # was 133.7 kB before, 98.7 kB then; 83.5 kB with one font subset a face
 # (no-break spaces drawn as spaces that do not break, no ligatures) and
-# label halos as the text placed around the label, not glyph outlines.
+# label halos as the text placed around the label, not glyph outlines;
+# 94.0 kB with its tagged structure (README, Carnet: Cairo 1.16 writes
+# some 130 bytes a structure element).
 $T carnet "$OBS" --level epci --code 200068500 --date 23/11/2026 \
     -o cambrai-epci.pdf 2>/dev/null
 size=$(wc -c <cambrai-epci.pdf)
-[ "$size" -lt 90000 ] || fail "CA de Cambrai's carnet weighs $size bytes"
+[ "$size" -lt 96000 ] || fail "CA de Cambrai's carnet weighs $size bytes"
 pdffonts cambrai-epci.pdf >fonts.txt
 ! grep -q CID fonts.txt || fail "a CID font subset: $(cat fonts.txt)"
 assert_eq "$(awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' fonts.txt |
