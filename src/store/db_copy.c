@@ -113,10 +113,16 @@ static tob_status_t exec_checked(db_copy_t *c, const char *sql,
 static tob_status_t drop_gist(db_copy_t *c, tob_error_t *err)
 {
     char sql[400];
+    /* pg_get_indexdef() only in the select list, so only on this table's
+     * indexes: the pg_indexes view may run it on any index of the cluster,
+     * and one dropped meanwhile by another session fails the whole query
+     * ("could not open relation with OID"). */
     snprintf(sql, sizeof sql,
-             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname ="
-             " current_schema() AND tablename = '%s' AND indexdef LIKE"
-             " '%%USING gist%%' AND NOT EXISTS (SELECT 1 FROM \"%s\")",
+             "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+             " JOIN pg_class i ON i.oid = x.indexrelid"
+             " JOIN pg_am a ON a.oid = i.relam"
+             " WHERE x.indrelid = to_regclass(quote_ident('%s'))"
+             " AND a.amname = 'gist' AND NOT EXISTS (SELECT 1 FROM \"%s\")",
              c->table, c->table);
     PGresult *r = PQexec((PGconn *)c->st->pg, sql);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
