@@ -69,7 +69,7 @@ for k in $FACTORS; do
     n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['features']))" "$W/c$k.geojson")
     rm -f "$W/o.sqlite"* "$W/ogr.sqlite"
     "$T" -q init "$W/o.sqlite"
-    t_load=$(seconds "$T" -q load "$W/o.sqlite" --level unite --code code \
+    t_load=$(seconds "$T" -q load "$W/o.sqlite" --allow-outside --level unite --code code \
         --name nom --src "$W/c$k.geojson")
     t_ogr=$(seconds ogr2ogr -f SQLite -dsco SPATIALITE=YES -nlt \
         PROMOTE_TO_MULTI -t_srs EPSG:2154 -makevalid -gt 65536 \
@@ -109,7 +109,7 @@ STYLE
     t_map=$(seconds "$T" -q map "$W/o.sqlite" "$W/m.style" -o "$W/m$k.png")
     a1=- a2=- up=- ne=-
     if [ "$ATLAS" = yes ]; then
-        "$T" -q load "$W/o.sqlite" --level groupement --code siren_epci \
+        "$T" -q load "$W/o.sqlite" --allow-outside --level groupement --code siren_epci \
             --name nom_epci --src "$W/e$k.geojson"
         ne=$(sqlite3 "$W/o.sqlite" "SELECT count(*) FROM territory
                                       WHERE level = 'groupement'")
