@@ -134,8 +134,10 @@ typedef struct tob_territories_options {
     const char *parent_level; /* NULL: no relations */
     int parent_vintage;       /* 0 = the latest */
     const char *parent_key;   /* column of the parent's code */
-    int replace; /* swap an existing (level, vintage), keeping the ids of
-                    codes still listed */
+    int replace;  /* swap an existing (level, vintage), keeping the ids of
+                     codes still listed */
+    int in_store; /* keep only the territories with a parent in the store
+                     (a national list into a département's store) */
 } tob_territories_options_t;
 
 typedef struct tob_territories_report {
@@ -146,8 +148,10 @@ typedef struct tob_territories_report {
     size_t n_relations;      /* overlap relations written */
     size_t n_straddling;     /* territories in two parents or more */
     size_t n_unknown_parent; /* parent codes with no territory */
+    size_t n_left_out;       /* in_store: territories with no parent there */
     char straddling[TOB_RELATE_LINE_MAX]; /* "QN05902M (59028, 59509)" */
     char unknown_parent[TOB_RELATE_LINE_MAX];
+    char left_out[TOB_RELATE_LINE_MAX]; /* "QN00101M (01053)" */
     char checksum[65];
 } tob_territories_report_t;
 
@@ -156,6 +160,8 @@ typedef struct tob_territories_report {
  * relation - area_share 1 when it lies in one parent only, NULL (unknown)
  * when it straddles several, so that nothing is double counted. Loading
  * a (level, vintage) that holds territories is refused unless replace.
+ * With in_store, a territory none of whose parents is in the store is left
+ * out (counted, with examples); none left is an error.
  * Errors (nothing written): TOB_ERR_INPUT naming file:row: column (a bad
  * or empty code, an empty name, a code named two ways), TOB_ERR_EXISTS,
  * TOB_ERR_NOTFOUND (file, column, parent level), TOB_ERR_SQLITE. */

@@ -11,7 +11,8 @@
 static const char usage[] =
     "usage: terrobs import OBS.sqlite territories FILE --level L --code F\n"
     "                      --name F [--parent-level L --parent-key F]\n"
-    "                      [--vintage Y] [--label TEXT] [--replace]\n"
+    "                      [--in-store] [--vintage Y] [--label TEXT]\n"
+    "                      [--replace]\n"
     "\n"
     "Imports territories that have no polygon, e.g. the 2024 QPV list:\n"
     "one row per territory and parent it lies in (a QPV straddling two\n"
@@ -30,6 +31,9 @@ static const char usage[] =
     "  --parent-level L   level of the parents (commune)\n"
     "  --parent-key F     column of the parent's code (insee_com)\n"
     "  --parent-vintage Y the parents' vintage (default: the latest)\n"
+    "  --in-store         keep only the territories with a parent in the\n"
+    "                     store (the national QPV list into a\n"
+    "                     departement's store); the others are counted\n"
     "  --sheet NAME       sheet of a spreadsheet (default: the first)\n"
     "  --replace          swap the (level, vintage), keeping the ids (and\n"
     "                     values) of codes still listed\n";
@@ -47,6 +51,7 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
         {"parent-vintage", required_argument, NULL, 'V'},
         {"sheet", required_argument, NULL, 's'},
         {"replace", no_argument, NULL, 'r'},
+        {"in-store", no_argument, NULL, 'i'},
         {NULL, 0, NULL, 0}};
     int c, rc = TOB_EXIT_OK;
     optind = 1;
@@ -84,6 +89,9 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
         case 'r':
             o->replace = 1;
             break;
+        case 'i':
+            o->in_store = 1;
+            break;
         default:
             return tob_cli_bad_option("import");
         }
@@ -98,6 +106,9 @@ static int parse_options(int argc, char **argv, tob_territories_options_t *o)
     if ((o->parent_level != NULL) != (o->parent_key != NULL))
         return tob_cli_usage_error("import", "--parent-level and "
                                              "--parent-key go together");
+    if (o->in_store && o->parent_level == NULL)
+        return tob_cli_usage_error("import", "--in-store needs --parent-level "
+                                             "and --parent-key");
     o->path = argv[optind];
     return TOB_EXIT_OK;
 }
@@ -126,9 +137,15 @@ static int run(const char *store, int argc, char **argv)
         tob_cli_note("  %zu relations to %s (%d); in several %s: %s\n",
                      rep.n_relations, o.parent_level, rep.parent_vintage,
                      o.parent_level, rep.straddling);
-    char what[160];
-    snprintf(what, sizeof what, "%s codes not in the store",
-             o.parent_level ? o.parent_level : "parent");
+    if (rep.n_left_out > 0)
+        tob_cli_note("  left out (--in-store), no %s in the store: %s\n",
+                     o.parent_level, rep.left_out);
+    char what[200];
+    snprintf(what, sizeof what, "%s codes not in the store%s",
+             o.parent_level ? o.parent_level : "parent",
+             o.in_store ? " (of territories kept: they straddle its edge)"
+                        : " (--in-store keeps only the territories with a "
+                          "parent in the store)");
     tob_cli_warn_count(rep.n_unknown_parent, what, rep.unknown_parent);
     return TOB_EXIT_OK;
 }

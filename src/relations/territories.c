@@ -32,7 +32,7 @@ typedef struct list_run {
     tob_codeset_t *index; /* code -> item + 1 */
     tob_territory_map_t *parents;
     tob_id_t source_id;
-    tob_examples_t straddling, unknown;
+    tob_examples_t straddling, unknown, left_out;
 } list_run_t;
 
 static tob_status_t at(list_run_t *r, const char *field, tob_status_t s,
@@ -162,6 +162,44 @@ static tob_status_t read_list(list_run_t *r, tob_error_t *err)
     if (s == TOB_OK && r->n == 0)
         s = at(r, NULL, tob_error_set(err, TOB_ERR_INPUT, "no territory"), err);
     return s;
+}
+
+/* in_store: the territories none of whose parents the store has are left
+ * out; a kept one keeps all its parents, so that one straddling the
+ * store's edge still has an unknown share and its outside parent is said. */
+static int any_parent_in_store(const list_run_t *r, const listed_t *it)
+{
+    for (size_t k = 0; k < it->n_parents; k++)
+        if (tob_territory_map_get(r->parents, it->parents[k]) != NULL)
+            return 1;
+    return 0;
+}
+
+static tob_status_t keep_in_store(list_run_t *r, tob_error_t *err)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        listed_t *it = &r->items[i];
+        if (any_parent_in_store(r, it)) {
+            r->items[kept++] = *it;
+            continue;
+        }
+        examples_add(&r->left_out, "%s (%s)", it->code,
+                     it->n_parents > 0 ? it->parents[0] : "no parent");
+        free(it->parents);
+    }
+    r->n = kept;
+    tob_territories_report_t *rep = r->rep;
+    rep->n_left_out = r->left_out.count;
+    examples_describe(&r->left_out, rep->left_out, sizeof rep->left_out);
+    if (kept == 0)
+        return tob_error_set(err, TOB_ERR_INPUT,
+                             "%s: no territory has its %s (%s) in the store"
+                             " (vintage %d): %s",
+                             r->opts->path, r->opts->parent_level,
+                             r->opts->parent_key, rep->parent_vintage,
+                             rep->left_out);
+    return TOB_OK;
 }
 
 static tob_status_t count_existing(list_run_t *r, long long *n,
@@ -315,10 +353,11 @@ static tob_status_t write_list(list_run_t *r, tob_error_t *err)
     char details[1600];
     snprintf(details, sizeof details,
              "%zu territories without geometry from %zu rows, %zu removed; "
-             "%zu relations to %s %d; straddling %s; unknown parents %s",
+             "%zu relations to %s %d; straddling %s; unknown parents %s; "
+             "%zu left out (no parent in the store)",
              r->n, r->rep->n_rows, r->rep->n_removed, r->rep->n_relations,
              o->parent_level ? o->parent_level : "-", r->rep->parent_vintage,
-             r->rep->straddling, r->rep->unknown_parent);
+             r->rep->straddling, r->rep->unknown_parent, r->rep->n_left_out);
     if (s == TOB_OK)
         s = tob_store_finish_source(r->st, r->source_id, (long long)r->n,
                                     details, err);
@@ -367,6 +406,8 @@ tob_status_t tob_territories_import(tob_store_t *st,
     }
     if (s == TOB_OK)
         s = read_list(&r, err);
+    if (s == TOB_OK && opts->in_store && opts->parent_level != NULL)
+        s = keep_in_store(&r, err);
     if (s == TOB_OK &&
         tob_file_sha256(opts->path, rep->checksum, NULL) != TOB_OK)
         rep->checksum[0] = '\0';

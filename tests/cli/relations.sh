@@ -105,6 +105,42 @@ run_fails 2 "level qpv, vintage 2024 already holds 200 territories: use --replac
     $T import "$OBS" territories "$LAYERS/data/qpv2024-communes.csv" \
     --level qpv --code code_qp --name lib_qp --vintage 2024
 
+# --in-store: only the QPV with a commune in the store (the Nord and the
+# Somme here), counted from the file itself.
+counts=$(python3 - "$LAYERS/data/qpv2024-communes.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+kept = {r["code_qp"] for r in rows if r["insee_com"][:2] in ("59", "80")}
+print(len(kept), len({r["code_qp"] for r in rows}))
+PY
+)
+kept=${counts% *} all=${counts#* }
+$T import "$OBS" territories "$LAYERS/data/qpv2024-communes.csv" \
+    --level qpv --code code_qp --name lib_qp --vintage 2025 --in-store \
+    --parent-level commune --parent-key insee_com 2>log.txt
+assert_contains log.txt "imported $kept qpv \(vintage 2025\)"
+assert_contains log.txt "left out \(--in-store\), no commune in the store: $((all - kept)): "
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE level = 'qpv'
+    AND vintage = 2025 AND code NOT LIKE 'QN059%' AND code NOT LIKE 'QN080%'")" \
+    0 "QPV of other départements kept by --in-store"
+# Without it, the warning says how to keep only the store's own.
+$T import "$OBS" territories "$LAYERS/data/qpv2024-communes.csv" \
+    --level qpv --code code_qp --name lib_qp --vintage 2026 \
+    --parent-level commune --parent-key insee_com 2>log.txt
+assert_contains log.txt "commune codes not in the store \(--in-store keeps only"
+# None left: an error naming the file, and nothing written.
+grep -e '^code_qp' -e ',972$' "$LAYERS/data/qpv2024-communes.csv" >mq.csv
+store_dump "$OBS" >before.sql
+run_fails 2 "mq.csv: no territory has its commune \(insee_com\) in the store" \
+    $T import "$OBS" territories mq.csv --level qpv --code code_qp \
+    --name lib_qp --vintage 2027 --in-store --parent-level commune \
+    --parent-key insee_com
+store_dump "$OBS" >after.sql
+cmp -s before.sql after.sql || fail "a refused --in-store import changed the store"
+run_fails 1 "--in-store needs --parent-level" \
+    $T import "$OBS" territories mq.csv --level qpv --code code_qp \
+    --name lib_qp --in-store
+
 # QPV 2015 polygons of Occitanie (32 invalid, repaired) over communes.
 $T -q init occ.sqlite
 $T load occ.sqlite --level qpv --src "$DATA/qp.geojson" --code code_qp \
