@@ -81,6 +81,21 @@ $T report "$OBS" gup --site CAL-BEAU-MARAIS --date 31/12/2025 \
 $T report "$OBS" projects --level epci >"$OUT/projets-par-epci.txt"
 $T template projects -o "$OUT/modele-projets.ods"
 
+echo "== 4b. La Seyne-sur-Mer's four territories (FICTITIOUS contours and values)"
+# The QPV Berthe and Centre-Ville, the territoire de veille active La
+# Présentation and the Mont des Oiseaux (no dispositif), drawn inside the
+# commune by tools/make-seyne-quartiers.py; the QPV of the Métropole
+# (fictitious values) as one zone, to compare them with.
+$T load "$OBS" layers/quartiers-la-seyne.layer
+$T relate "$OBS" --overlap --child quartier --parent commune
+$T import "$OBS" indicators "$EX/fictif-la-seyne-quartiers-indicateurs.csv" \
+    --level quartier --key code --year 2021
+$T import "$OBS" indicators "$EX/fictif-tpm-qpv-indicateurs.csv" \
+    --level qpv --key code_qp --year 2021
+$T zone "$OBS" layers/zones-qpv-toulon.csv
+$T report "$OBS" gup --site SEY-NORD --date 31/12/2025 \
+    >"$OUT/gup-la-seyne-nord.txt"
+
 echo "== 5. Martinique in its own store (EPSG:5490): the CACEM"
 $T init --srid 5490 "$MQ"
 $T load "$MQ" layers/communes-martinique.layer
@@ -125,6 +140,7 @@ $T map "$OBS" styles/nord-population-epci.style \
     -o "$M/nord-population-epci.pdf"
 $T map "$OBS" styles/somme-epci-nature.style -o "$M/somme-epci-nature.png"
 $T map "$OBS" styles/projets-somme-pacte.style -o "$M/projets-somme-pacte.png"
+$T map "$OBS" styles/la-seyne-quartiers.style -o "$M/la-seyne-quartiers.png"
 # Methods beyond the four kinds (styles/README.md, "Methods").
 for style in nord-population-chomage-epci somme-population-nature-epci \
     nord-densite-chomage-bivariate nord-chomage-discontinuites \

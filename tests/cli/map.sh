@@ -10,6 +10,9 @@ $T -q load "$OBS" "$LAYERS/epci.layer"
 $T -q load "$OBS" "$LAYERS/communes-nord.layer"
 $T -q load "$OBS" "$LAYERS/communes-somme.layer" --append
 $T -q load "$OBS" "$LAYERS/communes-martinique.layer" --append
+# La Seyne-sur-Mer's four territories (fictitious contours) for
+# la-seyne-quartiers.style.
+$T -q load "$OBS" "$LAYERS/quartiers-la-seyne.layer"
 $T -q import "$OBS" contracts \
     "$LAYERS/examples/fictif-somme-pacte-contrats.csv"
 $T -q import "$OBS" projects \
