@@ -29,6 +29,20 @@ static void test_sqlite_box_macros(void **state)
                " AND ymax >= ?5)");
     expect_sql(DIALECT_SQLITE, "SELECT * FROM TOB_BOX_TABLE(territory) i",
                "SELECT * FROM idx_territory_geom i");
+    /* The join conditions: the R*Tree's columns, as written before. */
+    expect_sql(DIALECT_SQLITE,
+               "SELECT 1 FROM pts c CROSS JOIN TOB_BOX_TABLE(territory) r"
+               " ON TOB_BOX_HOLDS(r, c.x, c.y)",
+               "SELECT 1 FROM pts c CROSS JOIN idx_territory_geom r"
+               " ON (r.xmin <= c.x AND r.xmax >= c.x AND r.ymin <= c.y"
+               " AND r.ymax >= c.y)");
+    expect_sql(DIALECT_SQLITE,
+               "SELECT 1 FROM territory c, territory p"
+               " WHERE TOB_BOX_MEETS(territory, p, c.geom)",
+               "SELECT 1 FROM territory c, territory p WHERE p.id IN"
+               " (SELECT pkid FROM idx_territory_geom WHERE xmin <="
+               " MbrMaxX(c.geom) AND xmax >= MbrMinX(c.geom) AND ymin <="
+               " MbrMaxY(c.geom) AND ymax >= MbrMinY(c.geom))");
     /* Everything else is SpatiaLite's own: left as it is. */
     expect_sql(DIALECT_SQLITE,
                "SELECT MakePoint(?1, ?2, 2154), 'TOB_BOX_IDS(x)'",
@@ -106,6 +120,21 @@ static void test_pg_functions(void **state)
                " (TOB_BOX_IDS_OF(territory, c.geom))",
                "SELECT id FROM t WHERE id IN (SELECT id FROM territory"
                " WHERE geom && c.geom)");
+    /* Joins probe the GiST index with the column itself, not a box
+     * computed from it nor a subquery naming the outer row. */
+    expect_sql(DIALECT_PG,
+               "SELECT r.pkid FROM temp.pts c CROSS JOIN"
+               " TOB_BOX_TABLE(territory) r ON TOB_BOX_HOLDS(r, c.x, c.y)",
+               "SELECT r.pkid FROM pg_temp.pts c JOIN (SELECT id AS pkid, geom,"
+               " ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom)"
+               " AS ymin, ST_YMax(geom) AS ymax FROM territory WHERE geom IS"
+               " NOT NULL) r ON r.geom && ST_SetSRID(ST_MakePoint(c.x, c.y),"
+               " 2154)");
+    expect_sql(DIALECT_PG,
+               "SELECT 1 FROM territory c, territory p WHERE c.id = ?1"
+               " AND TOB_BOX_MEETS(territory, p, c.geom)",
+               "SELECT 1 FROM territory c, territory p WHERE c.id = $1"
+               " AND p.geom && c.geom");
 }
 
 static void expect_client(const char *in, const char *want)

@@ -65,9 +65,10 @@ tob_status_t relate_parents_at(tob_store_t *st, const char *level, int vintage,
 
 /* Relating in space: each child's point on surface, the parents whose
  * R*Tree box holds it (CROSS JOIN: the points drive, one R*Tree search
- * each), then ST_Contains taken parent by parent, so that SpatiaLite
- * reuses each parent's prepared geometry: 35,357 communes of France in
- * about a second instead of 19 s point by point. */
+ * each; on PostGIS one GiST Index Scan each), then ST_Contains taken
+ * parent by parent, so that SpatiaLite reuses each parent's prepared
+ * geometry: 35,357 communes of France in about a second instead of 19 s
+ * point by point. */
 static const char *const SPACE_SQL[] = {
     "DROP TABLE IF EXISTS temp.relate_points;"
     "DROP TABLE IF EXISTS temp.relate_candidates;",
@@ -76,8 +77,7 @@ static const char *const SPACE_SQL[] = {
     " WHERE level = ?1 AND vintage = ?2 AND geom IS NOT NULL)",
     "CREATE TEMP TABLE relate_candidates AS SELECT r.pkid AS parent, c.code,"
     " c.x, c.y FROM temp.relate_points c CROSS JOIN TOB_BOX_TABLE(territory) r"
-    " ON r.xmin <= c.x AND r.xmax >= c.x AND r.ymin <= c.y AND r.ymax >= c.y"
-    " ORDER BY r.pkid",
+    " ON TOB_BOX_HOLDS(r, c.x, c.y) ORDER BY r.pkid",
     "SELECT c.code, p.code FROM temp.relate_candidates c"
     " JOIN main.territory p ON p.id = c.parent WHERE p.level = ?3"
     " AND p.vintage = ?4 AND ST_Contains(p.geom, MakePoint(c.x, c.y, ?5)) = 1"

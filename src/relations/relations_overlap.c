@@ -16,15 +16,16 @@ typedef struct overlap_run {
     tob_examples_t straddling, outside;
 } overlap_run_t;
 
-/* Candidates come from the R*Tree (bounding boxes), then GEOS decides.
+/* Candidates come from the spatial index (bounding boxes: the R*Tree, or
+ * on PostGIS the GiST index probed with c's geometry), then GEOS decides.
  * ST_Intersection returns NULL both for an empty result and for a GEOS
  * failure: ST_Intersects tells them apart (1 = they do intersect). */
 static const char CANDIDATES_SQL[] =
     "SELECT p.id, p.code, ST_Intersects(c.geom, p.geom),"
     " ST_Area(ST_Intersection(c.geom, p.geom))"
     " FROM territory c, territory p WHERE c.id = ?1 AND p.level = ?2"
-    " AND p.vintage = ?3 AND p.geom IS NOT NULL AND p.id IN"
-    " (TOB_BOX_IDS_OF(territory, c.geom)) ORDER BY p.code";
+    " AND p.vintage = ?3 AND p.geom IS NOT NULL"
+    " AND TOB_BOX_MEETS(territory, p, c.geom) ORDER BY p.code";
 
 static const char RETRY_SQL[] =
     "SELECT ST_Area(ST_Intersection(ST_MakeValid(c.geom),"

@@ -93,9 +93,22 @@ static const spelling_t SPELLINGS[] = {
      " AND ymax >= MbrMinY(@2)",
      "SELECT id FROM @T WHERE geom && @2"},
     {"TOB_BOX_TABLE", 1, "idx_@T_geom",
-     "(SELECT id AS pkid, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,"
+     "(SELECT id AS pkid, geom, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,"
      " ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM @T"
      " WHERE geom IS NOT NULL)"},
+    /* Join conditions the index serves: on PostgreSQL the geometry column
+     * itself with &&, so that the planner probes the GiST index once per
+     * row of the other side (an inner Index Scan); a box computed from the
+     * geometry (ST_XMin...) or an IN subquery naming the outer row could
+     * only be scanned whole. */
+    {"TOB_BOX_HOLDS", 3,
+     "(@1.xmin <= @2 AND @1.xmax >= @2 AND @1.ymin <= @3 AND @1.ymax >= @3)",
+     "@1.geom && ST_SetSRID(ST_MakePoint(@2, @3), @S)"},
+    {"TOB_BOX_MEETS", 3,
+     "@2.id IN (SELECT pkid FROM idx_@T_geom WHERE xmin <= MbrMaxX(@3)"
+     " AND xmax >= MbrMinX(@3) AND ymin <= MbrMaxY(@3)"
+     " AND ymax >= MbrMinY(@3))",
+     "@2.geom && @3"},
     /* The name of a CRS, from the engine's own table of them. */
     {"TOB_CRS_NAME", 1,
      "(SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = @1)",

@@ -11,6 +11,12 @@
  *       the same for the box of a geometry expression;
  *   TOB_BOX_TABLE(table)
  *       a table of (pkid, xmin, xmax, ymin, ymax), one row per geometry;
+ *   TOB_BOX_HOLDS(alias, x, y)
+ *       a condition: the box of the row alias of TOB_BOX_TABLE holds the
+ *       point, for a join that probes the index once per point;
+ *   TOB_BOX_MEETS(table, alias, geom)
+ *       a condition: the box of the row alias of table meets the box of
+ *       geom (of another row: a join probing the index per row);
  *   TOB_COLUMNS(table)
  *       a statement: the table's columns (name, lower-case type);
  * and one for the engine's table of CRSs:
@@ -45,8 +51,8 @@ char *dialect_sql(dialect_engine_t engine, int srid, const char *sql,
 /* The same for a client that reads the store itself with no search path
  * (QGIS): on PostgreSQL the store's tables after FROM and JOIN are
  * qualified with schema. malloc'd. */
-char *dialect_sql_for_client(dialect_engine_t engine, int srid,
-                             const char *sql, const char *schema);
+char *dialect_sql_for_client(dialect_engine_t engine, int srid, const char *sql,
+                             const char *schema);
 /* Whether sql needs rewriting for engine (SQLite: only for the macros). */
 int dialect_needs(dialect_engine_t engine, const char *sql);
 void dialect_params_free(dialect_params_t *params);
