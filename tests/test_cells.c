@@ -453,6 +453,32 @@ static void test_fold_small_buffer(void **state)
     assert_string_equal(tob_text_fold("ab°", c, sizeof c), "ab");
 }
 
+/* A member count said whole: alone when complete or unknown, "sur M"
+ * when the store lacks some, with the noun and the missing ones. */
+static void test_fr_members(void **state)
+{
+    (void)state;
+    char b[128];
+    assert_string_equal(fr_members(103, 103, NULL, 1, b, sizeof b), "103");
+    assert_string_equal(fr_members(12, 0, NULL, 1, b, sizeof b), "12");
+    assert_string_equal(fr_members(102, 103, NULL, 0, b, sizeof b),
+                        "102 sur 103");
+    assert_string_equal(fr_members(102, 103, NULL, 1, b, sizeof b),
+                        "102 sur 103 (1 hors de l'observatoire)");
+    assert_string_equal(
+        fr_members(102, 103, "aucune commune|commune|communes", 0, b, sizeof b),
+        "102 communes sur 103");
+    assert_string_equal(
+        fr_members(0, 2, "aucune commune|commune|communes", 0, b, sizeof b),
+        "aucune commune sur 2");
+    assert_string_equal(
+        fr_members(1, 1, "|commune membre|communes membres", 1, b, sizeof b),
+        "1 commune membre");
+    char small[8];
+    assert_string_equal(fr_members(102, 103, NULL, 0, small, sizeof small),
+                        "102 sur");
+}
+
 /* French counts: zero form, singular, plural, thousands, no zero form. */
 static void test_fr_count(void **state)
 {
@@ -501,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_fold_small_buffer),
         cmocka_unit_test(test_fr_count),
+        cmocka_unit_test(test_fr_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

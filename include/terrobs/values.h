@@ -79,6 +79,8 @@ typedef struct tob_value {
                           (relate --members), 0 if unknown; a sum, count
                           or mean over fewer (n_parts < n_expected) is
                           missing: "102 communes sur 103" */
+    int stored;        /* observed: stored by tob_aggregate() from the
+                          members, not imported for the territory */
 } tob_value_t;
 
 typedef struct tob_values tob_values_t;
@@ -146,6 +148,26 @@ TOB_API TOB_NODISCARD tob_status_t tob_values_sources(
     tob_values_t *v, const char *const *variables, size_t n_variables,
     const char *const *levels, size_t n_levels, int followup, char *buf,
     size_t size, tob_error_t *err);
+
+/* A territory's members at the level its membership source gives it
+ * (relate --members: the CC du Ternois has 103 communes, one of them in the
+ * Somme). */
+typedef struct tob_members {
+    char level[TOB_LEVEL_NAME_MAX + 1]; /* "commune"; "" when unknown */
+    size_t present;  /* of them, how many the store relates to it */
+    size_t expected; /* in the membership source; 0 when unknown */
+} tob_members_t;
+
+/* Reads the members of territory (the first members' level by name when
+ * the source gives several). With present < expected, its sums, counts
+ * and means are missing and its ratios are computed from the members
+ * present (under the coverage rule): say so wherever its figures are
+ * shown. Unknown (no membership source): all zero, TOB_OK. Errors:
+ * TOB_ERR_SQLITE. */
+TOB_API TOB_NODISCARD tob_status_t tob_values_members(tob_values_t *v,
+                                                      tob_id_t territory,
+                                                      tob_members_t *out,
+                                                      tob_error_t *err);
 
 /* The store the reader reads, borrowed. */
 TOB_API tob_store_t *tob_values_store(tob_values_t *v);

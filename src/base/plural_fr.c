@@ -39,3 +39,29 @@ char *fr_count(long long n, const char *forms, char *buf, size_t size)
     snprintf(buf, size, "%s %.*s", num, (int)len, noun);
     return buf;
 }
+
+char *fr_members(size_t n, size_t expected, const char *forms, int outside,
+                 char *buf, size_t size)
+{
+    if (size == 0)
+        return buf;
+    char count[TOB_FMT_MAX + 64], of[TOB_FMT_MAX];
+    if (forms != NULL)
+        fr_count((long long)n, forms, count, sizeof count);
+    else
+        tob_fmt_number_fr((double)n, 0, count, sizeof count);
+    if (expected <= n) {
+        snprintf(buf, size, "%s", count);
+        return buf;
+    }
+    tob_fmt_number_fr((double)expected, 0, of, sizeof of);
+    if (!outside) {
+        snprintf(buf, size, "%s sur %s", count, of);
+        return buf;
+    }
+    char missing[TOB_FMT_MAX];
+    tob_fmt_number_fr((double)(expected - n), 0, missing, sizeof missing);
+    snprintf(buf, size, "%s sur %s (%s hors de l'observatoire)", count, of,
+             missing);
+    return buf;
+}

@@ -14,4 +14,12 @@
  * ("|commune|communes") gives "0 commune". */
 char *fr_count(long long n, const char *forms, char *buf, size_t size);
 
+/* A territory's member count, said whole wherever it is shown: n alone
+ * when its membership source gives no more (expected 0: unknown), else
+ * "102 sur 103"; with forms ("|commune|communes", as fr_count) the noun
+ * follows n: "102 communes sur 103"; with outside, the missing ones are
+ * named: "102 sur 103 (1 hors de l'observatoire)". Returns buf. */
+char *fr_members(size_t n, size_t expected, const char *forms, int outside,
+                 char *buf, size_t size);
+
 #endif

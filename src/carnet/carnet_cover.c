@@ -5,6 +5,8 @@
 
 #include "layout_internal.h"
 
+#include "base/plural_fr.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,14 +126,8 @@ static double draw_facts(carnet_ctx_t *ctx, cairo_t *cr, double y)
     char buf[128];
     if (strcmp(t->self.level, "commune") != 0) {
         /* The real count: "102 sur 103" when the store lacks some. */
-        if (t->n_communes_expected > t->n_communes)
-            snprintf(buf, sizeof buf,
-                     "%zu sur %zu (%zu hors de "
-                     "l'observatoire)",
-                     t->n_communes, t->n_communes_expected,
-                     t->n_communes_expected - t->n_communes);
-        else
-            snprintf(buf, sizeof buf, "%zu", t->n_communes);
+        fr_members(t->n_communes, t->n_communes_expected, NULL, 1, buf,
+                   sizeof buf);
         y += fact(ctx, cr, y,
                   t->n_communes > 1 ? "Communes membres" : "Commune membre",
                   buf);

@@ -359,15 +359,14 @@ typedef struct figure_text {
 static void missing_reason(const tob_value_t *v, size_t n_communes, char *buf,
                            size_t size)
 {
-    char parts[64];
+    char parts[TOB_FMT_MAX + 96];
     if (v->n_expected > v->n_parts)
-        snprintf(buf, size, "%s sur %zu dans l'observatoire",
-                 fr_count((long long)v->n_parts,
-                          v->n_parts == n_communes
-                              ? "aucune commune|commune|communes"
-                              : "aucun membre|membre|membres",
-                          parts, sizeof parts),
-                 v->n_expected);
+        snprintf(buf, size, "%s dans l'observatoire",
+                 fr_members(v->n_parts, v->n_expected,
+                            v->n_parts == n_communes
+                                ? "aucune commune|commune|communes"
+                                : "aucun membre|membre|membres",
+                            0, parts, sizeof parts));
     else if (v->n_missing > 0)
         snprintf(buf, size, "%zu des %zu territoires membres sans valeur",
                  v->n_missing, v->n_parts);

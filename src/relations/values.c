@@ -184,7 +184,9 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
         st,
         /* A stored aggregate whose inputs changed is not read: the value
          * is computed again from the members (never a stale figure). */
-        "SELECT value FROM observation o WHERE territory = ? AND variable = ?"
+        "SELECT value, (SELECT count(*) FROM aggregate_run r"
+        " WHERE r.source_id = o.source_id) FROM observation o"
+        " WHERE territory = ? AND variable = ?"
         " AND year = ? AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
         " WHERE r.source_id = o.source_id AND r.stale = 1)",
         &v->obs, err);
@@ -207,7 +209,7 @@ tob_status_t tob_values_open(tob_store_t *st, tob_values_t **out,
                        "SELECT e.n, (SELECT count(*) FROM membership m"
                        " JOIN territory c ON c.id = m.child"
                        " WHERE m.parent = e.parent AND m.kind = 'member'"
-                       " AND c.level = e.child_level)"
+                       " AND c.level = e.child_level), e.child_level"
                        " FROM expected_members e WHERE e.parent = ?"
                        " ORDER BY e.child_level LIMIT 1",
                        &v->expected, err);
@@ -267,6 +269,7 @@ static tob_status_t observed(tob_values_t *v, tob_id_t id, const char *var,
     if (*found && db_column_type(v->obs, 0) != DB_NULL) {
         out->value = db_column_double(v->obs, 0);
         out->origin = TOB_VALUE_OBSERVED;
+        out->stored = db_column_int(v->obs, 1) != 0;
     }
     db_reset(v->obs);
     if (rc != DB_ROW && rc != DB_DONE)
@@ -407,17 +410,18 @@ static tob_status_t combine(derive_t *d, const tob_variable_t *var,
 }
 
 /* The members a territory has in its membership source, and how many of
- * them the store relates to it (*expected 0: unknown). */
-static tob_status_t expected_members(tob_values_t *v, tob_id_t id,
-                                     size_t *expected, size_t *present,
-                                     tob_error_t *err)
+ * them the store relates to it (expected 0: unknown). */
+tob_status_t tob_values_members(tob_values_t *v, tob_id_t territory,
+                                tob_members_t *out, tob_error_t *err)
 {
-    *expected = *present = 0;
-    db_bind_int64(v->expected, 1, id);
+    memset(out, 0, sizeof *out);
+    db_bind_int64(v->expected, 1, territory);
     int rc = db_step(v->expected);
     if (rc == DB_ROW) {
-        *expected = (size_t)db_column_int64(v->expected, 0);
-        *present = (size_t)db_column_int64(v->expected, 1);
+        out->expected = (size_t)db_column_int64(v->expected, 0);
+        out->present = (size_t)db_column_int64(v->expected, 1);
+        const char *level = db_column_text(v->expected, 2);
+        snprintf(out->level, sizeof out->level, "%s", level ? level : "");
     }
     db_reset(v->expected);
     if (rc != DB_ROW && rc != DB_DONE)
@@ -518,14 +522,13 @@ static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
         return TOB_OK;
     /* Sums, counts and means need every member; a ratio of sums is
      * computed under the coverage rule. */
-    size_t expected = 0, present = 0;
+    tob_members_t members = {"", 0, 0};
     tob_status_t s = TOB_OK;
-    if (!overlap &&
-        (s = expected_members(d->v, id, &expected, &present, err)) != TOB_OK)
+    if (!overlap && (s = tob_values_members(d->v, id, &members, err)) != TOB_OK)
         return s;
-    out->n_expected = expected;
-    if (!d->in_ratio && present < expected) {
-        out->n_parts = present;
+    out->n_expected = members.expected;
+    if (!d->in_ratio && members.present < members.expected) {
+        out->n_parts = members.present;
         return TOB_OK;
     }
     child_t *children = NULL;
