@@ -115,7 +115,11 @@ typedef struct tob_carnet_report {
     char name[TOB_CARNET_NAME_MAX]; /* the territory's name */
     size_t n_pages;
     size_t n_communes; /* member communes */
-    double area_km2;   /* NaN when unknown */
+    /* The communes its membership source gives it (relate --members), 0
+     * when unknown: 103 for the CC du Ternois of which the store holds
+     * 102 (n_communes). */
+    size_t n_communes_expected;
+    double area_km2; /* NaN when unknown */
     /* The first key figures (or those of the figures section's index
      * key), in the template's order. */
     size_t n_figures;

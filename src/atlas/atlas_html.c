@@ -151,6 +151,29 @@ static void put_number(FILE *fp, double v, int decimals)
         fprintf(fp, "<td class=\"n\" data-v=\"\">%s</td>", text);
 }
 
+/* The member communes, whole: "102 sur 103" when the store lacks some
+ * (sorted on the communes present). */
+static void put_communes(FILE *fp, const tob_carnet_report_t *r)
+{
+    char text[2 * TOB_FMT_MAX + 64];
+    fr_members(r->n_communes, r->n_communes_expected, NULL, 0, text,
+               sizeof text);
+    fprintf(fp, "<td class=\"n\" data-v=\"%zu\"", r->n_communes);
+    if (r->n_communes_expected > r->n_communes) {
+        char outside[TOB_FMT_MAX + 64];
+        fr_count((long long)(r->n_communes_expected - r->n_communes),
+                 "|commune hors de l'observatoire|communes hors de "
+                 "l'observatoire",
+                 outside, sizeof outside);
+        fputs(" title=\"", fp);
+        html_put(fp, outside);
+        fputc('"', fp);
+    }
+    fputc('>', fp);
+    html_put(fp, text);
+    fputs("</td>", fp);
+}
+
 static void put_figure(FILE *fp, const tob_carnet_figure_t *f)
 {
     if (isfinite(f->value))
@@ -188,7 +211,10 @@ static void put_row(FILE *fp, const atlas_entry_t *e,
     fputs("<td>", fp);
     html_put(fp, e->code);
     fputs("</td>", fp);
-    put_number(fp, ok ? (double)r->n_communes : NAN, 0);
+    if (ok)
+        put_communes(fp, r);
+    else
+        put_number(fp, NAN, 0);
     put_number(fp, ok ? r->area_km2 : NAN, 1);
     for (size_t i = 0; i < n_figures; i++) {
         if (ok && i < r->n_figures)

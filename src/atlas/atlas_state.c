@@ -22,7 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_MAGIC "terrobs-atlas-state 2"
+/* 3: the communes expected after those present ("102 sur 103"). */
+#define STATE_MAGIC "terrobs-atlas-state 3"
 
 static const char SQL_PROVENANCE[] =
     "SELECT coalesce(max(loaded_at), ''), count(*) FROM source";
@@ -141,17 +142,20 @@ static void put_number(FILE *fp, double v)
         fputs("\tnan", fp);
 }
 
-/* The index summary: pages, communes, area, figures (label, unit, text,
- * value each). */
+/* The index summary: pages, communes present and expected, area, figures
+ * (label, unit, text, value each). */
 static int parse_summary(char **line, tob_carnet_report_t *r)
 {
-    double pages, communes, n_figures;
+    double pages, communes, expected, n_figures;
     if (number_field(line, &pages) || number_field(line, &communes) ||
-        number_field(line, &r->area_km2) || number_field(line, &n_figures) ||
-        !(n_figures >= 0 && n_figures <= TOB_CARNET_INDEX_MAX))
+        number_field(line, &expected) || number_field(line, &r->area_km2) ||
+        number_field(line, &n_figures) ||
+        !(n_figures >= 0 && n_figures <= TOB_CARNET_INDEX_MAX) ||
+        !(expected >= 0))
         return -1;
     r->n_pages = (size_t)pages;
     r->n_communes = (size_t)communes;
+    r->n_communes_expected = (size_t)expected;
     r->n_figures = (size_t)n_figures;
     for (size_t i = 0; i < r->n_figures; i++) {
         tob_carnet_figure_t *f = &r->figures[i];
@@ -193,6 +197,7 @@ static void write_line(FILE *fp, const char *fingerprint, const char *digest,
     put_field(fp, file);
     put_number(fp, (double)r->n_pages);
     put_number(fp, (double)r->n_communes);
+    put_number(fp, (double)r->n_communes_expected);
     put_number(fp, r->area_km2);
     put_number(fp, (double)r->n_figures);
     for (size_t i = 0; i < r->n_figures; i++) {

@@ -99,6 +99,7 @@ static void fill_report(const carnet_ctx_t *ctx, tob_carnet_report_t *r)
     snprintf(r->name, sizeof r->name, "%s", ctx->terr->self.name);
     r->n_pages = ctx->doc != NULL ? tob_doc_page_count(ctx->doc) : 0;
     r->n_communes = ctx->terr->n_communes;
+    r->n_communes_expected = ctx->terr->n_communes_expected;
     r->area_km2 = ctx->terr->self.area_m2 / 1e6;
 }
 

@@ -255,6 +255,7 @@ static void plan_free(export_plan_t *plan)
     free(plan->cols);
     free(plan->ids);
     free(plan->values);
+    free(plan->members);
     free(plan->sources);
     free(plan->level_label);
     free(plan->crs_name);

@@ -5,6 +5,7 @@
 #define TERROBS_EXPORT_INTERNAL_H
 
 #include "terrobs/export.h"
+#include "terrobs/values.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -19,6 +20,10 @@ typedef struct export_variable {
     int asked;          /* named by the caller: it must have a value */
     char years[256];    /* years with data anywhere, "2019, 2021" */
     size_t n_origin[4]; /* cells by tob_value_origin_t */
+    /* cells of territories the store holds part of (membres_presents <
+     * membres_attendus): left empty (a sum), computed from the members
+     * present (a ratio) */
+    size_t n_not_computed, n_partial;
 } export_variable_t;
 
 /* One indicator column: a variable in a year. */
@@ -42,7 +47,14 @@ typedef struct export_plan {
     size_t n_cols;
     tob_id_t *ids; /* territory ids, sorted (for bsearch) */
     size_t n_rows;
-    double *values;    /* values[row * n_cols + col]; NaN = missing */
+    double *values; /* values[row * n_cols + col]; NaN = missing */
+    /* members[row]: present and expected, when the membership source of
+     * some territory of the level is known (has_members); n_incomplete
+     * rows have fewer present, the first of them in incomplete */
+    tob_members_t *members;
+    int has_members;
+    size_t n_incomplete;
+    char incomplete[512];
     tob_id_t *sources; /* provenance ids, sorted, distinct */
     size_t n_sources;
     int date_y, date_m, date_d; /* the export date */
@@ -99,9 +111,13 @@ TOB_NODISCARD tob_status_t export_plan_columns(tob_store_t *st,
                                                export_plan_t *plan,
                                                tob_error_t *err);
 
-/* Fills plan->values through the values module, drops the columns (and
- * variables) without any value, fails for a variable asked for that has
- * none, and adds the provenance of the values. export_values.c. */
+/* 1 if row of plan has fewer members present than expected. */
+int export_row_incomplete(const export_plan_t *plan, size_t row);
+
+/* Fills plan->members and plan->values through the values module, drops
+ * the columns (and variables) without any value, fails for a variable
+ * asked for that has none, and adds the provenance of the values.
+ * export_values.c. */
 TOB_NODISCARD tob_status_t export_read_values(tob_store_t *st,
                                               export_plan_t *plan,
                                               tob_error_t *err);

@@ -3,6 +3,8 @@
  * definitions) and `sources` (provenance of what was exported). */
 #include "export_internal.h"
 
+#include "base/plural_fr.h"
+
 #include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/version.h"
@@ -45,6 +47,46 @@ static tob_status_t key_value(OGRLayerH layer, const export_cells_t *cells,
     return add_row(layer, f, err);
 }
 
+/* The members columns and the territories the store holds part of,
+ * for the metadata: what a sum of them is (never a partial sum). */
+static void members_fr(const export_plan_t *plan, char *columns,
+                       size_t columns_size, char *incomplete,
+                       size_t incomplete_size)
+{
+    columns[0] = incomplete[0] = '\0';
+    if (!plan->has_members)
+        return;
+    const tob_members_t *first = NULL;
+    for (size_t row = 0; row < plan->n_rows && first == NULL; row++)
+        if (export_row_incomplete(plan, row))
+            first = &plan->members[row];
+    const char *forms = "|membre|membres";
+    for (size_t row = 0; row < plan->n_rows; row++)
+        if (plan->members[row].expected > 0) {
+            if (strcmp(plan->members[row].level, "commune") == 0)
+                forms = "|commune|communes";
+            break;
+        }
+    snprintf(columns, columns_size,
+             "membres_presents : %s dans l'observatoire ; "
+             "membres_attendus : selon la source des appartenances "
+             "(vide si elle ne le dit pas)",
+             forms[1] == 'c' ? "communes membres" : "membres");
+    if (first == NULL)
+        return;
+    char count[160], n[64]; /* cut, never overrun, if ever longer */
+    fr_members(first->present, first->expected, forms, 0, count, sizeof count);
+    fr_count((long long)plan->n_incomplete, "|territoire|territoires", n,
+             sizeof n);
+    snprintf(incomplete, incomplete_size,
+             "%s sur %zu avec moins de membres dans l'observatoire "
+             "qu'attendus (%s%s : %s) : leurs sommes, effectifs et moyennes "
+             "ne sont pas calculés (cellule vide), leurs ratios le sont des "
+             "membres présents s'ils couvrent 99 %% de la superficie",
+             n, plan->n_rows, plan->n_incomplete > 1 ? "dont " : "",
+             plan->incomplete, count);
+}
+
 static tob_status_t write_about(const export_plan_t *plan,
                                 const export_cells_t *cells, GDALDatasetH ds,
                                 tob_error_t *err)
@@ -72,6 +114,8 @@ static tob_status_t write_about(const export_plan_t *plan,
         tob_fmt_date_fr(plan->date_y, plan->date_m, plan->date_d, date,
                         sizeof date);
     snprintf(producer, sizeof producer, "terrobs %s", tob_version());
+    char members[512], incomplete[1536];
+    members_fr(plan, members, sizeof members, incomplete, sizeof incomplete);
     const char *rows[][2] = {
         {"titre", title},
         {"niveau", level},
@@ -89,6 +133,8 @@ static tob_status_t write_about(const export_plan_t *plan,
                     "agrégées des territoires membres (voir variables, "
                     "origine)"},
         {"valeurs_manquantes", "cellule vide"},
+        {"membres", members[0] ? members : NULL},
+        {"territoires_incomplets", incomplete[0] ? incomplete : NULL},
         {"separateurs", !cells->text_numbers ? NULL
                         : cells->decimal_comma
                             ? "point-virgule entre colonnes, virgule "
@@ -141,7 +187,8 @@ static void columns_of(const export_plan_t *plan, size_t var, char *buf,
     }
 }
 
-/* "observée (34), agrégée des membres (3)": where the cells come from. */
+/* "observée (34), agrégée des membres (3)": where the cells come from;
+ * then the cells of territories the store holds part of. */
 static void origins_fr(const export_variable_t *v, char *buf, size_t size)
 {
     static const char *const names[] = {NULL, "observée", "ratio calculé",
@@ -153,13 +200,23 @@ static void origins_fr(const export_variable_t *v, char *buf, size_t size)
             snprintf(buf + len, size - len, "%s%s (%zu)", len ? ", " : "",
                      names[o], v->n_origin[o]);
     }
+    size_t len = strlen(buf);
+    if (v->n_not_computed > 0 && len < size)
+        snprintf(buf + len, size - len,
+                 "%snon calculée, membres incomplets (%zu)", len ? ", " : "",
+                 v->n_not_computed);
+    len = strlen(buf);
+    if (v->n_partial > 0 && len < size)
+        snprintf(buf + len, size - len,
+                 "%scalculée sur des membres incomplets (%zu)", len ? ", " : "",
+                 v->n_partial);
 }
 
 static void fill_variable(const export_plan_t *plan,
                           const export_cells_t *cells, OGRFeatureH f, size_t i)
 {
     const export_variable_t *v = &plan->vars[i];
-    char agg[256], origins[160], columns[2048];
+    char agg[256], origins[320], columns[2048];
     columns_of(plan, i, columns, sizeof columns);
     origins_fr(v, origins, sizeof origins);
     export_put_text(cells, f, 0, v->name);

@@ -14,6 +14,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+int export_row_incomplete(const export_plan_t *plan, size_t row)
+{
+    return plan->has_members &&
+           plan->members[row].present < plan->members[row].expected;
+}
+
+/* Each territory's members present and expected (CC du Ternois: 102
+ * communes of 103): the columns membres_presents and membres_attendus,
+ * written when any territory of the level has a membership source. */
+static tob_status_t read_members(tob_values_t *reader, tob_store_t *st,
+                                 export_plan_t *plan, tob_error_t *err)
+{
+    plan->members = calloc(plan->n_rows + 1, sizeof *plan->members);
+    if (plan->members == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    db_stmt_t *name = NULL;
+    tob_status_t s = db_prepare(st,
+                                "SELECT code, name FROM territory"
+                                " WHERE id = ?",
+                                &name, err);
+    for (size_t row = 0; s == TOB_OK && row < plan->n_rows; row++) {
+        const tob_members_t *m = &plan->members[row];
+        s = tob_values_members(reader, plan->ids[row], &plan->members[row],
+                               err);
+        plan->has_members |= m->expected > 0;
+        if (s != TOB_OK || m->present >= m->expected ||
+            plan->n_incomplete++ > 0)
+            continue;
+        db_reset(name);
+        db_bind_int64(name, 1, plan->ids[row]);
+        if (db_step(name) == DB_ROW)
+            snprintf(plan->incomplete, sizeof plan->incomplete, "%s (%s)",
+                     db_column_str(name, 1), db_column_str(name, 0));
+    }
+    db_finalize(name);
+    return s;
+}
+
 static tob_status_t read_column(tob_values_t *reader, export_plan_t *plan,
                                 size_t col, size_t *n_values, tob_error_t *err)
 {
@@ -29,6 +67,14 @@ static tob_status_t read_column(tob_values_t *reader, export_plan_t *plan,
             return s;
         if ((unsigned)value.origin < 4)
             v->n_origin[value.origin]++;
+        /* a sum needs every member; a ratio is computed from those
+         * present (the coverage rule) */
+        v->n_not_computed +=
+            isnan(value.value) && value.n_expected > value.n_parts;
+        v->n_partial +=
+            !isnan(value.value) &&
+            (value.origin != TOB_VALUE_OBSERVED || value.stored) &&
+            export_row_incomplete(plan, row);
         if (isnan(value.value))
             continue;
         plan->values[row * plan->n_cols + col] = value.value;
@@ -141,6 +187,8 @@ tob_status_t export_read_values(tob_store_t *st, export_plan_t *plan,
         plan->values[i] = NAN;
     if (s == TOB_OK)
         s = tob_values_open(st, &reader, err);
+    if (s == TOB_OK)
+        s = read_members(reader, st, plan, err);
     for (size_t col = 0; s == TOB_OK && col < plan->n_cols; col++)
         s = read_column(reader, plan, col, &n_values[col], err);
     tob_values_close(reader);

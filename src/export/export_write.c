@@ -258,6 +258,11 @@ static tob_status_t data_fields(OGRLayerH layer, const export_plan_t *plan,
     tob_status_t s = TOB_OK;
     for (size_t i = 0; s == TOB_OK && i < 5; i++)
         s = export_add_field(layer, cells, fixed[i].name, fixed[i].kind, err);
+    /* A sum is a sum of every member: the count behind each row. */
+    if (s == TOB_OK && plan->has_members)
+        s = export_add_field(layer, cells, "membres_presents", EXPORT_INT, err);
+    if (s == TOB_OK && plan->has_members)
+        s = export_add_field(layer, cells, "membres_attendus", EXPORT_INT, err);
     for (size_t i = 0; s == TOB_OK && i < plan->n_cols; i++)
         s = export_add_field(layer, cells, plan->cols[i].name,
                              plan->cols[i].integer ? EXPORT_INT : EXPORT_REAL,
@@ -285,9 +290,17 @@ static tob_status_t fill_feature(OGRFeatureH f, db_stmt_t *stmt,
                      : round(db_column_double(stmt, 5) / 1e3) / 1e3;
     export_put_real(cells, f, 4, km2);
     size_t row = export_plan_row(plan, db_column_int64(stmt, 0));
+    int first = 5;
+    if (plan->has_members) {
+        const tob_members_t *m = &plan->members[row];
+        /* unknown for a territory its membership source does not list */
+        export_put_real(cells, f, 5, m->expected ? (double)m->present : NAN);
+        export_put_real(cells, f, 6, m->expected ? (double)m->expected : NAN);
+        first = 7;
+    }
     for (size_t c = 0; c < plan->n_cols; c++) {
         double v = plan->values[row * plan->n_cols + c];
-        export_put_value(cells, f, (int)(5 + c), v,
+        export_put_value(cells, f, (int)(first + c), v,
                          plan->vars[plan->cols[c].var].decimals);
         if (isnan(v))
             sum->n_missing++;

@@ -53,6 +53,7 @@ typedef struct page_ctx {
     const site_level_t *communes; /* the commune level, if written */
     size_t *members;              /* indices in communes */
     size_t n_members;
+    tob_members_t expected; /* its membership source's count, if any */
     char dep_level[TOB_LEVEL_NAME_MAX + 1], dep_code[64], dep_name[256];
     int has_contracts;
     /* the département's values, kept while pages of its communes follow
@@ -101,6 +102,30 @@ static double dep_value(page_ctx_t *c, const site_series_t *se)
         snprintf(c->cached_dep, sizeof c->cached_dep, "%s", c->dep_code);
     }
     return c->dep_values[k];
+}
+
+/* "|commune|communes" for communes, else "|membre|membres". */
+static const char *member_forms(const tob_members_t *m)
+{
+    return strcmp(m->level, "commune") == 0 ? "|commune|communes"
+                                            : "|membre|membres";
+}
+
+/* A territory the store holds part of: why its sums are n.d. */
+static void put_partial_note(const page_ctx_t *c, FILE *fp)
+{
+    const tob_members_t *m = &c->expected;
+    if (m->present >= m->expected)
+        return;
+    char count[2 * TOB_FMT_MAX + 128];
+    fr_members(m->present, m->expected, member_forms(m), 0, count,
+               sizeof count);
+    fputs("<p class=\"note\">", fp);
+    html_put(fp, count);
+    fputs(" dans l'observatoire : sommes, effectifs et moyennes non "
+          "calculés (n.d.) ; les taux le sont des membres présents, "
+          "s'ils couvrent 99 % de la superficie.</p>\n",
+          fp);
 }
 
 static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
@@ -194,6 +219,7 @@ static void put_figures(page_ctx_t *c, FILE *fp, FILE *refs)
         fputs("<td class=\"n ref\"></td></tr>\n", fp);
     }
     fputs("</tbody></table>\n", fp);
+    put_partial_note(c, fp);
 }
 
 /* ---- evolutions ---------------------------------------------------------- */
@@ -409,15 +435,21 @@ static void put_members_map(page_ctx_t *c, FILE *fp)
         html_put(fp, t->name);
         fputs("</title></path></a>\n", fp);
     }
-    char count[96];
-    fr_count((long long)c->n_members, "|commune membre|communes membres", count,
-             sizeof count);
-    fprintf(fp,
-            "</svg><figcaption id=\"members-cap\">%s %s (le tableau "
-            "ci-dessous %s)</figcaption></figure>\n",
-            c->n_members == 1 ? "La" : "Les",
-            c->n_members == 1 ? "commune membre" : count,
-            c->n_members == 1 ? "la nomme" : "les liste");
+    /* The real count: "102 communes membres sur 103 (1 hors de
+     * l'observatoire)" when the store lacks some. */
+    const tob_members_t *e = &c->expected;
+    size_t expected = strcmp(e->level, "commune") == 0 ? e->expected : 0;
+    char count[2 * TOB_FMT_MAX + 128];
+    fr_members(c->n_members, expected, "|commune membre|communes membres", 1,
+               count, sizeof count);
+    const char *article = expected > c->n_members ? ""
+                          : c->n_members == 1     ? "La "
+                                                  : "Les ";
+    fprintf(fp, "</svg><figcaption id=\"members-cap\">%s", article);
+    html_put(fp, c->n_members == 1 && expected <= 1 ? "commune membre" : count);
+    fprintf(fp, "%s le tableau ci-dessous %s%s</figcaption></figure>\n",
+            *article ? " (" : " ;",
+            c->n_members == 1 ? "la nomme" : "les liste", *article ? ")" : "");
 }
 
 static void put_members_table(page_ctx_t *c, FILE *fp)
@@ -682,6 +714,8 @@ static tob_status_t write_page(page_ctx_t *c, tob_error_t *err)
     s = put_parents(c, fp, err);
     if (s == TOB_OK)
         s = find_members(c, err);
+    if (s == TOB_OK)
+        s = tob_values_members(c->vals, t->id, &c->expected, err);
     if (s == TOB_OK) {
         put_carnet_link(c, fp);
         put_figures(c, fp, refs.fp);
