@@ -71,10 +71,9 @@ static tob_status_t read_column(tob_values_t *reader, export_plan_t *plan,
          * present (the coverage rule) */
         v->n_not_computed +=
             isnan(value.value) && value.n_expected > value.n_parts;
-        v->n_partial +=
-            !isnan(value.value) &&
-            (value.origin != TOB_VALUE_OBSERVED || value.stored) &&
-            export_row_incomplete(plan, row);
+        v->n_partial += !isnan(value.value) &&
+                        (value.origin != TOB_VALUE_OBSERVED || value.stored) &&
+                        export_row_incomplete(plan, row);
         if (isnan(value.value))
             continue;
         plan->values[row * plan->n_cols + col] = value.value;
