@@ -51,12 +51,12 @@ QUARTIERS = [
      [(-420, -330), (60, -380), (420, -230), (470, 170), (190, 400),
       (-250, 380), (-480, 60)],
      (6920, 3610, 760, 2900)),
-    ("TVA-83126-PRES", "La Présentation", "territoire de veille active",
+    ("TVA-PRES", "La Présentation", "territoire de veille active",
      (5.8640, 43.0975),
      [(-380, -260), (120, -330), (400, -90), (330, 250), (-60, 330),
       (-400, 130)],
      (3110, 1300, 290, 1380)),
-    ("SD-83126-MDO", "Mont des Oiseaux", "sans dispositif",
+    ("SD-MDO", "Mont des Oiseaux", "sans dispositif",
      (5.8690, 43.0800),
      [(-720, -430), (-90, -560), (560, -420), (760, 40), (470, 480),
       (-120, 560), (-640, 300), (-800, -60)],
@@ -230,7 +230,7 @@ def main():
     write_csv(os.path.join(LAYERS, "zones-qpv-toulon.csv"),
               ["zone_level", "zone_code", "zone_name", "member_level",
                "member_code"],
-              [["qpv_epci", "QPV-" + EPCI,
+              [["qpv_epci", "QPV-TPM",
                 "QPV de la Métropole Toulon-Provence-Méditerranée", "qpv", c]
                for c in sorted(qpv)])
 
