@@ -87,6 +87,26 @@ static void test_template_errors_name_line_and_key(void **state)
                      TOB_ERR_NOTFOUND);
 }
 
+/* The "territories" section (a city's quartiers and its references):
+ * its keys are checked, and the bundled La Seyne template reads. */
+static void test_territories_section_keys(void **state)
+{
+    (void)state;
+    expect_error("[carnet]\nsections = territories:q\n[territories:q]\n"
+                 "level = quartier\nreference = self\n",
+                 TOB_ERR_INPUT, 5, "territories:q.reference", "unknown key");
+    char path[4096];
+    tob_carnet_template_t *tpl = NULL;
+    tob_error_t err;
+    tob_error_clear(&err);
+    assert_int_equal(
+        tob_carnet_template_read(
+            tob_test_src(path, sizeof path, "styles/carnet-la-seyne.ini"), &tpl,
+            &err),
+        TOB_OK);
+    tob_carnet_template_destroy(tpl);
+}
+
 /* A store with four Martinique communes and a zone made of them. */
 static tob_store_t *martinique_store(void)
 {
@@ -211,6 +231,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_is_styles_carnet_ini),
         cmocka_unit_test(test_template_errors_name_line_and_key),
+        cmocka_unit_test(test_territories_section_keys),
         cmocka_unit_test(test_carnet_of_a_zone),
         cmocka_unit_test(test_map_errors_name_the_template),
     };

@@ -176,6 +176,10 @@ $T carnet "$OBS" --level zone --code Z80-PM --date "$DATE" \
     -o "$OUT/carnet-picardie-maritime.pdf"
 $T carnet "$MQ" --level epci --code 249720061 --date "$DATE" \
     -o "$OUT/carnet-cacem.pdf"
+# La Seyne-sur-Mer's four territories beside the city, its Métropole and
+# the Métropole's QPV (step 4b; fictitious contours and values).
+$T carnet "$OBS" --level commune --code 83126 --date "$DATE" \
+    --template styles/carnet-la-seyne.ini -o "$OUT/carnet-la-seyne-sur-mer.pdf"
 $T atlas "$OBS" --level epci --date "$DATE" -o "$OUT/atlas"
 echo "atlas: open $OUT/atlas/index.html"
 

@@ -87,7 +87,8 @@ typedef struct tob_table_column {
 
 /* A table: cells are row-major, n_rows * n_columns strings (NULL = empty),
  * borrowed for the call. caption is repeated with "(suite)" on each page
- * the table continues on; with total_row the last row is bold and ruled. */
+ * the table continues on; the last total_row rows are totals or
+ * references: bold, ruled above the first of them (1: a total row). */
 typedef struct tob_table {
     const char *caption;
     const tob_table_column_t *columns;

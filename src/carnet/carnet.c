@@ -19,6 +19,7 @@ static const carnet_section_fn_t section_fns[CARNET_N_KINDS] = {
     [CARNET_FIGURES] = carnet_figures,
     [CARNET_EVOLUTION] = carnet_evolution,
     [CARNET_COMMUNES_CHART] = carnet_communes_chart,
+    [CARNET_TERRITORIES] = carnet_territories,
 };
 
 void carnet_fmt_area(double area_m2, char *buf, size_t size)

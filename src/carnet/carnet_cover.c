@@ -146,7 +146,8 @@ static size_t template_variables(const tob_carnet_template_t *tpl,
         const tpl_section_t *sec = &tpl->sections[i];
         if (sec->kind == CARNET_FIGURES || sec->kind == CARNET_EVOLUTION ||
             sec->kind == CARNET_MAP || sec->kind == CARNET_COMMUNES_CHART ||
-            sec->kind == CARNET_COMMUNES_TABLE)
+            sec->kind == CARNET_COMMUNES_TABLE ||
+            sec->kind == CARNET_TERRITORIES)
             n += carnet_section_vars(tpl, sec, vars + n, max - n);
     }
     return n;

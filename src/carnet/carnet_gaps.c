@@ -65,6 +65,7 @@ static const char *const var_keys[CARNET_N_KINDS][3] = {
     [CARNET_MAP] = {"variable", NULL},
     [CARNET_COMMUNES_CHART] = {"variable", NULL},
     [CARNET_COMMUNES_TABLE] = {"columns", "sort", NULL},
+    [CARNET_TERRITORIES] = {"columns", "sort", NULL},
 };
 
 static void add_gap(tob_carnet_gap_t *gaps, size_t max, size_t *n,

@@ -21,6 +21,7 @@ typedef enum carnet_kind {
     CARNET_FIGURES,
     CARNET_EVOLUTION,
     CARNET_COMMUNES_CHART,
+    CARNET_TERRITORIES,
     CARNET_N_KINDS
 } carnet_kind_t;
 
@@ -107,6 +108,22 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
                                    const char *code, int vintage,
                                    carnet_territory_t *out, tob_error_t *err);
 void carnet_territory_free(carnet_territory_t *t);
+
+/* The territories of level related to territory id or to its members at
+ * any depth, by membership or overlap, each once, by name. Caller frees
+ * with carnet_units_free(). */
+tob_status_t carnet_related_units(tob_store_t *st, tob_id_t id,
+                                  const char *level, carnet_unit_t **units,
+                                  size_t *n, tob_error_t *err);
+
+/* The territory of level with code, its latest vintage; *found 0 (and
+ * TOB_OK) when there is none. Caller frees its strings with
+ * carnet_unit_clear(). */
+tob_status_t carnet_unit_by_code(tob_store_t *st, const char *level,
+                                 const char *code, carnet_unit_t *out,
+                                 int *found, tob_error_t *err);
+void carnet_unit_clear(carnet_unit_t *u);
+void carnet_units_free(carnet_unit_t *units, size_t n);
 
 /* The nearest ancestor of territory id at level (*found 0 if none), its
  * name into name. */
@@ -200,6 +217,10 @@ tob_status_t carnet_communes_table(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                    tob_error_t *err);
 tob_status_t carnet_text(carnet_ctx_t *ctx, const tpl_section_t *sec,
                          tob_error_t *err);
+/* The territories of another level lying in this one (a city's QPV and
+ * quartiers) with the section's columns, then its reference rows. */
+tob_status_t carnet_territories(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                tob_error_t *err);
 
 tob_status_t carnet_map(carnet_ctx_t *ctx, const tpl_section_t *sec,
                         tob_error_t *err);

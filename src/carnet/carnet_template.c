@@ -28,6 +28,9 @@ static const char *const evolution_keys[] = {"title", "variables", "base100",
                                              "optional", NULL};
 static const char *const chart_keys[] = {"title", "variable", "year",
                                          "top",   "optional", NULL};
+static const char *const territories_keys[] = {"title",      "level", "columns",
+                                               "references", "sort",  "year",
+                                               "optional",   NULL};
 static const char *const text_keys[] = {"title", "text", NULL};
 static const char *const programme_keys[] = {"title", "max-rows", NULL};
 
@@ -45,6 +48,7 @@ static const struct kind_def {
     {"figures", CARNET_FIGURES, figures_keys},
     {"evolution", CARNET_EVOLUTION, evolution_keys},
     {"communes-chart", CARNET_COMMUNES_CHART, chart_keys},
+    {"territories", CARNET_TERRITORIES, territories_keys},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -417,6 +421,7 @@ size_t carnet_section_vars(const tob_carnet_template_t *tpl,
     const char *key = sec->kind == CARNET_FIGURES          ? "indicators"
                       : sec->kind == CARNET_EVOLUTION      ? "variables"
                       : sec->kind == CARNET_COMMUNES_TABLE ? "columns"
+                      : sec->kind == CARNET_TERRITORIES    ? "columns"
                                                            : "variable";
     const char *year = tpl_get(tpl, sec->id, "year", NULL);
     char *words[CARNET_MAX_VARS];

@@ -71,6 +71,27 @@ static const char SQL_DEPARTEMENTS[] =
     "  JOIN level l ON l.name = t.level"
     " GROUP BY t.id, l.label ORDER BY n DESC, t.code";
 
+/* Territories of a level related to the territory or to its members at
+ * any depth, by membership or overlap (a city's QPV, an EPCI's quartiers
+ * through its communes): each once, by name. */
+static const char SQL_RELATED[] =
+    "WITH RECURSIVE down(id, depth) AS ("
+    "  SELECT CAST(?1 AS INTEGER), 0"
+    "  UNION SELECT m.child, down.depth + 1 FROM membership m"
+    "    JOIN down ON m.parent = down.id"
+    "   WHERE m.kind = 'member' AND down.depth < 8)"
+    " SELECT DISTINCT t.id, t.level, l.label, t.code, t.name, t.area_m2"
+    "  FROM down JOIN membership m ON m.parent = down.id"
+    "  JOIN territory t ON t.id = m.child"
+    "  JOIN level l ON l.name = t.level"
+    " WHERE t.level = ?2 ORDER BY t.name, t.code";
+
+/* A territory by level and code, its latest vintage. */
+static const char SQL_BY_CODE[] =
+    "SELECT t.id, t.level, l.label, t.code, t.name, t.area_m2"
+    "  FROM territory t JOIN level l ON l.name = t.level"
+    " WHERE t.level = ?1 AND t.code = ?2 ORDER BY t.vintage DESC LIMIT 1";
+
 static const char SQL_STORE_DATE[] =
     "SELECT strftime('%d/%m/%Y', max(loaded_at)) FROM source";
 
@@ -297,6 +318,66 @@ void carnet_territory_free(carnet_territory_t *t)
     free(t->parents);
     free(t->communes);
     memset(t, 0, sizeof *t);
+}
+
+void carnet_unit_clear(carnet_unit_t *u)
+{
+    unit_free(u);
+    memset(u, 0, sizeof *u);
+}
+
+void carnet_units_free(carnet_unit_t *units, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        unit_free(&units[i]);
+    free(units);
+}
+
+tob_status_t carnet_related_units(tob_store_t *st, tob_id_t id,
+                                  const char *level, carnet_unit_t **units,
+                                  size_t *n, tob_error_t *err)
+{
+    *units = NULL;
+    *n = 0;
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_RELATED, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_int64(s, 1, id);
+    db_bind_text_static(s, 2, level);
+    status = read_units(st, s, units, n, err);
+    db_finalize(s);
+    if (status != TOB_OK) {
+        carnet_units_free(*units, *n);
+        *units = NULL;
+        *n = 0;
+    }
+    return status;
+}
+
+tob_status_t carnet_unit_by_code(tob_store_t *st, const char *level,
+                                 const char *code, carnet_unit_t *out,
+                                 int *found, tob_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    *found = 0;
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(st, SQL_BY_CODE, &s, err);
+    if (status != TOB_OK)
+        return status;
+    db_bind_text_static(s, 1, level);
+    db_bind_text_static(s, 2, code);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        if (unit_read(s, out) != 0)
+            status = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        else
+            *found = 1;
+    } else if (rc != DB_DONE) {
+        status = db_fail(st, "reading a territory", err);
+    }
+    db_finalize(s);
+    return status;
 }
 
 tob_status_t carnet_store_date(tob_store_t *st, char *buf, size_t size,

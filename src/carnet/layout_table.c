@@ -243,7 +243,7 @@ static int lay_table(tob_doc_t *doc, const tob_table_t *t, table_lay_t *lay)
         lay->head[c] = cell_layout(doc, HEAD_FONT, t->columns[c].header,
                                    t->columns[c].align);
     for (size_t r = 0; r < n; r++) {
-        int bold = t->total_row && r + 1 == n;
+        int bold = t->total_row > 0 && r + (size_t)t->total_row >= n;
         for (size_t c = 0; c < nc; c++)
             lay->cells[r * nc + c] =
                 cell_layout(doc, bold ? HEAD_FONT : CELL_FONT,
@@ -354,8 +354,9 @@ static void draw_chunk(tob_doc_t *doc, const table_lay_t *lay, size_t from,
     if (from > 0 && !cells) /* a continuation's TBody */
         doc_tag_begin(doc, "TBody", doc->y);
     for (size_t r = from; r < to; r++) {
-        int total = lay->t->total_row && r + 1 == lay->t->n_rows;
-        if (total)
+        size_t n_total = lay->t->total_row > 0 ? (size_t)lay->t->total_row : 0;
+        int total = r + n_total >= lay->t->n_rows;
+        if (n_total > 0 && r + n_total == lay->t->n_rows)
             rule(doc->cr, lay, doc->y, 0.9, TOB_RGB_ACCENT);
         draw_row(doc, lay, lay->cells + r * nc, doc->y, lay->row_h[r],
                  (r % 2 == 1 && !total) ? ZEBRA_RGB : 0xFFFFFFu, TOB_RGB_TEXT,
