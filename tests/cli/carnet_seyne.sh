@@ -89,6 +89,39 @@ if sed 's/« n\.d\. »//g' flat.txt | grep -q 'n\.d\.'; then
     fail "a value n.d."
 fi
 
+# Sorted by a column, largest first (the fictitious polygons' areas: the
+# Mont des Oiseaux first); the references stay after the members. A sort
+# that is not a column is an error naming its line.
+sed -e 's/^columns = .*/columns = superficie_km2, population_2021/' \
+    -e 's/^references = .*/references = self, epci/' \
+    -e 's/^level = quartier$/level = quartier\nsort = superficie_km2/' \
+    "$TPL" >sort.ini
+$T carnet "$O" --level commune --code 83126 --template sort.ini \
+    --date 23/11/2026 -o sort.pdf 2>err.txt ||
+    { cat err.txt >&2; fail "sorted carnet"; }
+pdftotext -layout sort.pdf - | tr -s ' ' |
+    sed -n '/^4 quartiers, puis 2 références$/,/^Les quartiers et leurs/p' |
+    grep -E "^ (Berthe|Centre-Ville|La Présentation|Mont des|La Seyne|Métropole Toulon)" |
+    cut -d' ' -f2-3 >order.txt
+assert_eq "$(tr '\n' '/' <order.txt)" \
+    "Mont des/Berthe (QPV)/Centre-Ville (QPV)/La Présentation/La Seyne-sur-Mer/Métropole Toulon-Provence-Méditerranée/" \
+    "rows sorted by superficie_km2"
+sed 's/^sort = superficie_km2$/sort = densite/' sort.ini >badsort.ini
+line=$(grep -n "^sort = densite" badsort.ini | cut -d: -f1)
+run_fails 2 "badsort.ini:$line: territories:quartiers.sort: 'densite' is not a column" \
+    $T carnet "$O" --level commune --code 83126 --template badsort.ini \
+    -o bad.pdf
+
+# The Métropole's carnet finds the four through its member commune; it has
+# no EPCI above it, so that reference is left out.
+$T carnet "$O" --level epci --code 248300543 --template "$TPL" \
+    --date 23/11/2026 -o tpm.pdf 2>err.txt ||
+    { cat err.txt >&2; fail "carnet of the Métropole"; }
+pdftotext -layout tpm.pdf - | tr -s ' ' >tpm.txt
+assert_contains tpm.txt "^4 quartiers, puis 2 références$"
+assert_contains tpm.txt "^ Mont des Oiseaux \\(sans dispositif\\) SD-MDO 2 420 1 050 9,3$"
+assert_contains tpm.txt "^ Métropole Toulon-Provence-Méditerranée 248300543 447 804 219 610 13,2$"
+
 # Another commune has no quartier: the section says so in one line, or
 # is left out when optional.
 $T carnet "$O" --level commune --code 83137 --template "$TPL" \
