@@ -418,7 +418,10 @@ static const char *const INSERT_COLUMNS[] = {
     "level",       "code",    "name",      "vintage",
     "parent_code", "area_m2", "source_id", "geom"};
 static const int INSERT_GEOM[] = {0, 0, 0, 0, 0, 0, 0, 1};
-/* With --replace over territories already there. */
+/* With --replace over territories already there. Not with --append: its
+ * codes were checked against the store's, and one that another session
+ * (QGIS, psql: writers that do not take the store's lock) writes
+ * meanwhile must stop the load as a duplicate, not be overwritten. */
 static const char INSERT_UPSERT[] =
     "ON CONFLICT (level, code, vintage) DO UPDATE SET"
     " name = excluded.name, parent_code = excluded.parent_code,"
@@ -501,8 +504,9 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = db_copy_begin(ld->st, "territory", INSERT_COLUMNS, INSERT_GEOM,
                           sizeof INSERT_COLUMNS / sizeof INSERT_COLUMNS[0],
-                          existing > 0 ? INSERT_UPSERT : NULL, &ld->insert,
-                          err);
+                          existing > 0 && ld->opts->replace ? INSERT_UPSERT
+                                                            : NULL,
+                          &ld->insert, err);
     return s;
 }
 
@@ -631,12 +635,16 @@ static tob_status_t end_insert(load_t *ld, tob_error_t *err)
 {
     tob_status_t s = db_copy_end(ld->insert, err);
     long long n = db_copy_failed_tag(ld->insert);
-    if (s == TOB_OK)
+    if (s == TOB_OK || err == NULL)
         return s;
     char what[sizeof err->message];
     snprintf(what, sizeof what, "%s", err->message);
-    if (n > 0)
+    if (n > 0) {
+        /* The first error wins: the server's, said again with its
+         * feature. */
+        tob_error_clear(err);
         return feature_error(ld, n, NULL, NULL, s, what, err);
+    }
     tob_error_at(err, ld->opts->src, 0, NULL);
     return s;
 }

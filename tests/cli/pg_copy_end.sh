@@ -1,0 +1,84 @@
+# pg_copy_end.sh - a refusal the server makes only when a bulk write ends
+# (src/store/db_copy.c, db_copy_end) names the file and the feature, and
+# leaves the store as it was. On a shared observatory a writer that does
+# not take the store's lock (a QGIS user editing the territory table, a
+# psql session) may add a commune while `load --append` runs: the load
+# checked its codes against the store's before that commune was there, so
+# only the server, when it receives the rows, finds the duplicate (it waits
+# for the other transaction, then refuses the row). The load must stop
+# naming the Somme file and the feature, never overwrite the other
+# session's commune, and leave everything else as it was; the same load
+# runs once the duplicate is gone. Runs as cli_pg_copy_end_pg only.
+. "$TOB_SRC/tests/cli/lib.sh"
+[ "${TOB_TEST_ENGINE:-}" = pg ] || fail "run through ctest as cli_pg_copy_end_pg"
+OBS=$(new_store obs)
+SCHEMA=$(pg_schema "$OBS")
+CONN=$(pg_conninfo "$OBS")
+$T -q init "$OBS"
+$T -q load "$OBS" "$LAYERS/communes-nord.layer"
+store_dump "$OBS" >before.sql
+SOMME="$LAYERS/data/communes-80-somme.geojson"
+
+# sessions STATE APP: how many sessions of application APP are in STATE
+# ("idle in transaction", or "Lock" for those waiting on a lock).
+sessions() {
+    psql -X -At "$CONN" -c "SELECT count(*) FROM pg_stat_activity
+        WHERE application_name = '$2'
+        AND (state = '$1' OR wait_event_type = '$1')"
+}
+wait_for() { # wait_for STATE APP WHAT
+    i=0
+    while [ "$(sessions "$1" "$2")" != 1 ]; do
+        i=$((i + 1))
+        [ "$i" -lt 300 ] || fail "$3"
+        sleep 0.1
+    done
+}
+
+# The other session adds Billancourt (80105, the Somme file's feature
+# 100) and holds its transaction open, as an editor before saving.
+mkfifo editor.fifo
+PGAPPNAME=tob_test_editor psql -X -q -v ON_ERROR_STOP=1 "$CONN" \
+    <editor.fifo >editor.txt 2>&1 &
+editor=$!
+exec 3>editor.fifo
+printf '%s\n' "BEGIN;" "INSERT INTO \"$SCHEMA\".territory (level, code, name,
+    vintage) VALUES ('commune', '80105', 'Billancourt (saisie QGIS)', 2026);" >&3
+wait_for "idle in transaction" tob_test_editor "the editor's insert did not run"
+
+PGAPPNAME=tob_test_load $T -q load "$OBS" "$LAYERS/communes-somme.layer" \
+    --append >load.txt 2>&1 &
+load=$!
+wait_for Lock tob_test_load "the load does not wait for the editor's commune"
+printf 'COMMIT;\n' >&3
+exec 3>&-
+wait "$editor" || { cat editor.txt >&2; fail "the editor's session failed"; }
+set +e
+wait "$load"
+got=$?
+set -e
+[ "$got" -eq 3 ] || { cat load.txt >&2; fail "load --append: exit $got, expected 3"; }
+assert_contains load.txt "communes-80-somme.geojson: feature 100: .*duplicate key.*\(commune, 80105, 2026\) already exists"
+
+# The editor's commune is its own, nothing of the Somme is there; once it
+# is gone the store is as it was, its GiST index with it.
+assert_eq "$(sql "$OBS" "SELECT name || ' ' || coalesce(source_id, 0) FROM
+    territory WHERE code = '80105'")" "Billancourt (saisie QGIS) 0" \
+    "the other session's commune"
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE code LIKE '80%'")" 1 \
+    "Somme communes after the refused load"
+psql -X -q -v ON_ERROR_STOP=1 "$CONN" \
+    -c "DELETE FROM \"$SCHEMA\".territory WHERE code = '80105'"
+store_dump "$OBS" >after.sql
+cmp -s before.sql after.sql || {
+    diff before.sql after.sql | sed -n 1,10p >&2
+    fail "the refused load changed the store"
+}
+assert_contains after.sql "CREATE INDEX territory_geom ON .*territory USING gist \(geom\)"
+
+# The same load, the duplicate gone: all 771 communes.
+$T -q load "$OBS" "$LAYERS/communes-somme.layer" --append
+assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE code LIKE '80%'")" 771 \
+    "Somme communes"
+
+echo "pg_copy_end.sh: ok"
