@@ -36,9 +36,10 @@ static tob_status_t create_variables(ind_import_t *imp, tob_error_t *err)
 
 /* A blank cell is written as NULL: the value is known to be missing, and
  * an earlier value for the same year does not survive the new file. */
-static tob_status_t write_target(ind_import_t *imp, db_copy_t *copy,
-                                 const ind_target_t *t, tob_error_t *err)
+static tob_status_t write_target(ind_import_t *imp, db_copy_t *copy, size_t k,
+                                 tob_error_t *err)
 {
+    const ind_target_t *t = &imp->targets[k];
     tob_status_t s = TOB_OK;
     for (size_t i = 0; s == TOB_OK && i < imp->n_cols; i++) {
         db_copy_int64(copy, t->entry->id);
@@ -52,7 +53,8 @@ static tob_status_t write_target(ind_import_t *imp, db_copy_t *copy,
             imp->rep->n_values++;
         }
         db_copy_int64(copy, imp->source_id);
-        s = db_copy_row(copy, 0, err);
+        /* Its tag: which value it is, if the server refuses it. */
+        s = db_copy_row(copy, (long long)(k * imp->n_cols + i + 1), err);
     }
     return s;
 }
@@ -70,10 +72,25 @@ static tob_status_t write_observations(ind_import_t *imp, tob_error_t *err)
                       " value = excluded.value, source_id = excluded.source_id",
                       &copy, err);
     for (size_t k = 0; s == TOB_OK && k < imp->n_targets; k++)
-        s = write_target(imp, copy, &imp->targets[k], err);
+        s = write_target(imp, copy, k, err);
     if (s == TOB_OK)
         s = db_copy_end(copy, err);
+    long long tag = db_copy_failed_tag(copy);
     db_copy_free(copy);
+    if (s != TOB_OK && tag > 0 && imp->n_cols > 0 && err != NULL) {
+        /* The server refused one value (a CHECK or a trigger of the
+         * observatory's own): which territory, variable and year. */
+        size_t k = (size_t)(tag - 1) / imp->n_cols;
+        size_t i = (size_t)(tag - 1) % imp->n_cols;
+        char what[sizeof err->message];
+        snprintf(what, sizeof what, "%s", err->message);
+        int lib_code = err->lib_code;
+        tob_error_clear(err);
+        tob_error_lib(err, s, lib_code, "%s %s, %s %d: %s", imp->opts->level,
+                      imp->targets[k].entry->code, imp->cols[i].name,
+                      imp->cols[i].year, what);
+        tob_error_at(err, imp->opts->path, 0, NULL);
+    }
     return s;
 }
 

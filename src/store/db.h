@@ -136,7 +136,9 @@ unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
  * values in column order (db_copy_text ... db_copy_geom, borrowed until
  * db_copy_row) then db_copy_row(tag): PostgreSQL reports a bad row only
  * at db_copy_end(), and db_copy_failed_tag() then gives the tag of the row
- * it named (0 when it named none). db_copy_end() also refreshes the
+ * it named (0 when it named none; with upsert, a refusal of the rows'
+ * move naming none, from a trigger, a CHECK or a foreign key, is traced
+ * to its row by halves under a savepoint). db_copy_end() also refreshes the
  * planner's statistics of the table once. db_copy_free() after
  * db_copy_end(), or instead of it to abandon the rows (then roll back). */
 typedef struct db_copy db_copy_t;

@@ -78,7 +78,8 @@ static tob_status_t copy_fail(db_copy_t *c, const char *doing, PGresult *r,
              d ? d : "");
     pg_set_error(c->st, msg);
     /* "COPY territory, line 12, column name: ...": the row's tag. */
-    const char *line = ctx ? strstr(ctx, ", line ") : NULL;
+    const char *copy = ctx ? strstr(ctx, "COPY ") : NULL;
+    const char *line = copy ? strstr(copy, ", line ") : NULL;
     long long row = line ? atoll(line + 7) : 0;
     if (row > 0 && (size_t)row <= c->n_rows && c->tags != NULL)
         c->failed_tag = c->tags[row - 1];
@@ -153,12 +154,14 @@ static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
     tob_status_t s = TOB_OK;
     snprintf(c->into, sizeof c->into, "\"%s\"", c->table);
     if (c->upsert != NULL) {
-        /* Only the column types: no identity, no constraint. */
+        /* Only the column types: no identity, no constraint; and each
+         * row's place in the COPY, to find a row the table refuses. */
         snprintf(c->into, sizeof c->into, "tob_copy_%s", c->table);
         snprintf(sql, n,
                  "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s"
-                 " FROM \"%s\" WITH NO DATA",
-                 c->into, c->columns, c->table);
+                 " FROM \"%s\" WITH NO DATA; ALTER TABLE %s ADD COLUMN"
+                 " tob_line bigint GENERATED ALWAYS AS IDENTITY",
+                 c->into, c->columns, c->table, c->into);
         s = exec_checked(c, sql, "preparing a bulk write", err);
     } else
         s = drop_gist(c, err);
@@ -404,6 +407,83 @@ tob_status_t db_copy_row(db_copy_t *c, long long tag, tob_error_t *err)
     return c->len >= COPY_FLUSH ? flush(c, err) : TOB_OK;
 }
 
+/* Rows (from, to] of the temporary table into the table; quiet: 0 when
+ * the server took them. */
+static int move_lines(db_copy_t *c, size_t from, size_t to)
+{
+    size_t n = 2 * strlen(c->columns) + strlen(c->upsert) + 256;
+    char *sql = malloc(n);
+    if (sql == NULL)
+        return -1;
+    snprintf(sql, n,
+             "INSERT INTO \"%s\" (%s) SELECT %s FROM %s WHERE tob_line > %zu"
+             " AND tob_line <= %zu %s",
+             c->table, c->columns, c->columns, c->into, from, to, c->upsert);
+    PGresult *r = PQexec((PGconn *)c->st->pg, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    free(sql);
+    return ok ? 0 : -1;
+}
+
+static int quiet_exec(db_copy_t *c, const char *sql)
+{
+    PGresult *r = PQexec((PGconn *)c->st->pg, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* The server refused the move of every row (a trigger, a CHECK, a foreign
+ * key: it names no line): the first row it refuses, by halves from the
+ * savepoint before the move (rows taken stay, under a newer savepoint of
+ * the same name), so that the error names the caller's row. The caller
+ * rolls the transaction back. */
+static void find_refused(db_copy_t *c)
+{
+    size_t lo = 0, hi = c->n_rows; /* (lo, hi] holds the refused row */
+    if (quiet_exec(c, "ROLLBACK TO SAVEPOINT tob_move") != 0)
+        return;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (move_lines(c, lo, mid) == 0) {
+            if (quiet_exec(c, "SAVEPOINT tob_move") != 0)
+                return;
+            lo = mid;
+        } else if (quiet_exec(c, "ROLLBACK TO SAVEPOINT tob_move") != 0)
+            return;
+        else
+            hi = mid;
+    }
+    if (hi > lo && move_lines(c, lo, hi) != 0 && c->tags != NULL &&
+        hi <= c->tags_cap)
+        c->failed_tag = c->tags[hi - 1];
+}
+
+/* The upsert: the temporary table's rows into the table in one INSERT. */
+static tob_status_t move_rows(db_copy_t *c, const char *doing, tob_error_t *err)
+{
+    size_t n = 2 * strlen(c->columns) + strlen(c->upsert) + 256;
+    char *sql = malloc(n);
+    if (sql == NULL)
+        return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+    snprintf(sql, n,
+             "SAVEPOINT tob_move; INSERT INTO \"%s\" (%s) SELECT %s FROM %s"
+             " %s",
+             c->table, c->columns, c->columns, c->into, c->upsert);
+    tob_status_t s = exec_checked(c, sql, doing, err);
+    if (s != TOB_OK) {
+        if (c->tags != NULL)
+            find_refused(c);
+        free(sql);
+        return s;
+    }
+    snprintf(sql, n, "RELEASE SAVEPOINT tob_move; DROP TABLE %s", c->into);
+    s = exec_checked(c, sql, doing, err);
+    free(sql);
+    return s;
+}
+
 tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
 {
     if (c->insert != NULL)
@@ -422,18 +502,8 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
             s = copy_fail(c, doing, r, err);
         PQclear(r);
     }
-    if (s == TOB_OK && c->upsert != NULL) {
-        size_t n = 2 * strlen(c->columns) + strlen(c->upsert) + 256;
-        char *sql = malloc(n);
-        if (sql == NULL)
-            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
-        snprintf(sql, n,
-                 "INSERT INTO \"%s\" (%s) SELECT %s FROM %s %s;"
-                 " DROP TABLE %s",
-                 c->table, c->columns, c->columns, c->into, c->upsert, c->into);
-        s = exec_checked(c, sql, doing, err);
-        free(sql);
-    }
+    if (s == TOB_OK && c->upsert != NULL)
+        s = move_rows(c, doing, err);
     for (size_t i = 0; s == TOB_OK && i < 4 && c->gist[i] != NULL; i++)
         s = exec_checked(c, c->gist[i], "indexing the geometries", err);
     /* The planner's statistics once, for the whole bulk, of the columns

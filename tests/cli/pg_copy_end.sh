@@ -81,4 +81,30 @@ $T -q load "$OBS" "$LAYERS/communes-somme.layer" --append
 assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE code LIKE '80%'")" 771 \
     "Somme communes"
 
+# A refusal of the observatory's own rules (a CHECK its administrator
+# added: no negative population), which the server meets only when the
+# bulk write's rows move from their temporary table into observation (the
+# upsert of `import indicators`), naming no line: the import names the
+# commune, the variable and the year, and changes nothing.
+psql -X -q -v ON_ERROR_STOP=1 "$CONN" -c "ALTER TABLE \"$SCHEMA\".observation
+    ADD CONSTRAINT population_not_negative
+    CHECK (variable NOT LIKE 'population%' OR value >= 0)"
+sed 's/^59350,Lille,34.83,236710,/59350,Lille,34.83,-236710,/' \
+    "$LAYERS/data/indicateurs-communes.csv" >indicateurs.csv
+grep -q '^59350,Lille,34.83,-236710,' indicateurs.csv || fail "no Lille row to spoil"
+store_dump "$OBS" >before.sql
+run_fails 3 "indicateurs.csv: commune 59350, population_2021 2021: .*violates check constraint \"population_not_negative\"" \
+    $T import "$OBS" indicators indicateurs.csv --level commune --key insee_com \
+    --year 2021
+store_dump "$OBS" >after.sql
+cmp -s before.sql after.sql || {
+    diff before.sql after.sql | sed -n 1,10p >&2
+    fail "the refused import changed the store"
+}
+# Without the bad value the same import lands.
+$T -q import "$OBS" indicators "$LAYERS/data/indicateurs-communes.csv" \
+    --level commune --key insee_com --year 2021 2>/dev/null
+assert_eq "$(sql "$OBS" "SELECT CAST(value AS integer) FROM observation o JOIN territory t
+    ON t.id = o.territory WHERE t.code = '59350'
+    AND o.variable = 'population_2021'")" 236710 "Lille's population"
 echo "pg_copy_end.sh: ok"
