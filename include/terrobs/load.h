@@ -48,6 +48,16 @@ typedef struct tob_load_report {
     int vintage;       /* the vintage used */
     char layer[256];   /* the OGR layer read */
     char checksum[65]; /* SHA-256 of the source file */
+    /* With where and parent_field: the parents (territories of another
+     * level with those codes) whose member count in the whole file, rows
+     * left out by where too, is kept as their expected members (as
+     * `relate --members` keeps a member table's); of them, those with
+     * members outside where, with the first few: "1: 200069672 (102 of
+     * 103)". */
+    char parent_level[TOB_LEVEL_NAME_MAX + 1];
+    size_t n_parents_kept;
+    size_t n_parents_outside;
+    char parents_outside[512];
 } tob_load_report_t;
 
 /* Loads opts->src into st. On any error nothing is written: the store is

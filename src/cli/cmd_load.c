@@ -31,7 +31,9 @@ static const char usage[] =
     "  --name FIELD       field holding the territory name\n"
     "  --parent-code FIELD  field holding the parent's code (e.g. EPCI)\n"
     "  --vintage YEAR     year of the geography (default: this year)\n"
-    "  --where EXPR       OGR SQL filter, e.g. \"dep = '59'\"\n"
+    "  --where EXPR       OGR SQL filter, e.g. \"dep = '59'\"; with\n"
+    "                     --parent-code, each parent's member count in the\n"
+    "                     whole file is kept (sums need every member)\n"
     "  --s-srs EPSG:N     CRS of a source that declares none\n"
     "  --attribution TEXT who made the boundaries (\"IGN, Admin Express COG\n"
     "                     2018\"): the level's part of the source line of\n"
@@ -225,6 +227,15 @@ static int do_load(const char *path, tob_load_options_t *opts)
         tob_cli_note(", %zu with text not in UTF-8 (read as Windows-1252)",
                      rep.n_recoded);
     tob_cli_note("\n");
+    if (rep.n_parents_kept > 0)
+        tob_cli_note("  member counts of the whole file kept for %zu %s "
+                     "(--where leaves rows out)\n",
+                     rep.n_parents_kept, rep.parent_level);
+    char what[160];
+    snprintf(what, sizeof what,
+             "%s with %s outside --where (sums over them are not computed)",
+             rep.parent_level, opts->level);
+    tob_cli_warn_count(rep.n_parents_outside, what, rep.parents_outside);
     if (refreshed.n_runs > 0)
         tob_cli_note("  stored aggregates recomputed: %s\n", refreshed.runs);
     return TOB_EXIT_OK;

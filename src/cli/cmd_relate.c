@@ -188,7 +188,7 @@ static void print_relate(const tob_relate_options_t *o,
     tob_cli_warn_count(r->n_mismatches, what, r->mismatches);
     snprintf(what, sizeof what,
              "%s with %s outside the store (members in the store of those "
-             "in the table; their sums and counts are not computed)",
+             "its source lists; their sums and counts are not computed)",
              o->parent_level, o->child_level);
     tob_cli_warn_count(r->n_incomplete, what, r->incomplete);
 }

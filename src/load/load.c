@@ -2,6 +2,7 @@
 #include "terrobs/load.h"
 
 #include "base/codeset.h"
+#include "load_parents.h"
 #include "load_reader.h"
 #include "sources/srs_input.h"
 #include "store/db.h"
@@ -754,6 +755,9 @@ tob_status_t tob_load(tob_store_t *st, const tob_load_options_t *opts,
             s = db_bulk_end(st, ld.bulk, ld.source_id, err);
         if (s == TOB_OK)
             s = finish_load(&ld, err);
+        if (s == TOB_OK)
+            s = load_keep_parents(st, ld.layer, ld.i_parent, opts, ld.source_id,
+                                  rep, err);
         /* Aggregation is a later stage: the caller recomputes them
          * (tob_aggregate_refresh), readers meanwhile compute on the fly. */
         if (s == TOB_OK)

@@ -373,7 +373,7 @@ static tob_status_t strict_check(const relate_run_t *r, tob_error_t *err)
  * that values know a sum over part of them is no sum (values.c). */
 static tob_status_t record_expected(relate_run_t *r, tob_error_t *err)
 {
-    db_stmt_t *del = NULL, *ins = NULL, *have = NULL;
+    db_stmt_t *del = NULL, *ins = NULL;
     tob_status_t s = db_prepare(
         r->st,
         "DELETE FROM expected_members WHERE child_level = ?1 AND parent IN"
@@ -391,11 +391,6 @@ static tob_status_t record_expected(relate_run_t *r, tob_error_t *err)
                        "INSERT INTO expected_members (parent, child_level, n,"
                        " source_id) VALUES (?, ?, ?, ?)",
                        &ins, err);
-    if (s == TOB_OK)
-        s = db_prepare(r->st,
-                       "SELECT count(*) FROM membership WHERE parent = ?"
-                       " AND kind = 'member' AND source_id = ?",
-                       &have, err);
     size_t n = tob_territory_map_size(r->parents);
     for (size_t i = 0; s == TOB_OK && i < n; i++) {
         const tob_territory_entry_t *p = tob_territory_map_at(r->parents, i);
@@ -405,19 +400,41 @@ static tob_status_t record_expected(relate_run_t *r, tob_error_t *err)
         db_bind_text_static(ins, 2, r->opts->child_level);
         db_bind_int64(ins, 3, (long long)p->hits);
         db_bind_int64(ins, 4, r->source_id);
-        db_bind_int64(have, 1, p->id);
-        db_bind_int64(have, 2, r->source_id);
-        if (db_step(ins) != DB_DONE || db_step(have) != DB_ROW)
+        if (db_step(ins) != DB_DONE)
             s = db_fail(r->st, "recording expected members", err);
-        else if ((size_t)db_column_int64(have, 0) < p->hits)
-            examples_add(&r->incomplete, "%s (%lld of %zu)", p->code,
-                         db_column_int64(have, 0), p->hits);
         db_reset(ins);
-        db_reset(have);
     }
     db_finalize(del);
     db_finalize(ins);
-    db_finalize(have);
+    return s;
+}
+
+/* The parents related to fewer children than they expect (a member table,
+ * or the parent codes of a whole file loaded with --where). */
+static tob_status_t note_incomplete(relate_run_t *r, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s = db_prepare(
+        r->st,
+        "SELECT e.n, (SELECT count(*) FROM membership m WHERE"
+        " m.parent = e.parent AND m.kind = 'member' AND m.source_id = ?3)"
+        " FROM expected_members e WHERE e.parent = ?1 AND e.child_level = ?2",
+        &stmt, err);
+    size_t n = tob_territory_map_size(r->parents);
+    for (size_t i = 0; s == TOB_OK && i < n; i++) {
+        const tob_territory_entry_t *p = tob_territory_map_at(r->parents, i);
+        db_bind_int64(stmt, 1, p->id);
+        db_bind_text_static(stmt, 2, r->opts->child_level);
+        db_bind_int64(stmt, 3, r->source_id);
+        int rc = db_step(stmt);
+        if (rc == DB_ROW && db_column_int64(stmt, 1) < db_column_int64(stmt, 0))
+            examples_add(&r->incomplete, "%s (%lld of %lld)", p->code,
+                         db_column_int64(stmt, 1), db_column_int64(stmt, 0));
+        else if (rc != DB_ROW && rc != DB_DONE)
+            s = db_fail(r->st, "reading expected members", err);
+        db_reset(stmt);
+    }
+    db_finalize(stmt);
     return s;
 }
 
@@ -432,6 +449,8 @@ static tob_status_t run_relate(relate_run_t *r, tob_error_t *err)
         s = relate_by_space(r, err);
     else if (s == TOB_OK)
         s = relate_by_parent_code(r, err);
+    if (s == TOB_OK)
+        s = note_incomplete(r, err);
     if (s == TOB_OK && r->opts->by != TOB_RELATE_SPACE && !r->opts->no_check)
         s = check_in_space(r, err);
     if (s != TOB_OK)

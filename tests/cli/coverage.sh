@@ -98,4 +98,34 @@ $T -q export "$S" --level epci --variables taux_chomage -o whole.csv
 assert_contains whole.csv "^$EPCI;CC du Ternois;2026;;[^;]*;103;103;"
 grep -q '^territoires_incomplets' whole-metadonnees.csv &&
     fail "a whole EPCI said incomplete"
+
+# Without a member table: the parent codes of the whole file. The same
+# Pas-de-Calais load keeps the 103 communes the file gives the EPCI, the
+# Somme's row included, and a relate by parent codes knows it.
+P=$(new_store parents)
+$T -q init "$P"
+$T -q load "$P" "$LAYERS/epci.layer"
+$T load "$P" --level commune --src "$D/communes-ternois.geojson" --code code \
+    --name nom --parent-code siren_epci --where "dep = '62'" --vintage 2026 2>load.txt
+assert_contains load.txt "member counts of the whole file kept for 1 epci"
+assert_contains load.txt "epci with commune outside --where .*: 1: $EPCI \(102 of 103\)"
+$T relate "$P" --child commune --parent epci 2>relate2.txt
+assert_contains relate2.txt "epci with commune outside the store.*: 1: $EPCI \(102 of 103\)"
+$T -q import "$P" variables "$LAYERS/variables.csv"
+$T -q import "$P" indicators "$D/indicateurs-ternois.csv" --level commune \
+    --key insee_com --year 2021 2>/dev/null
+$T info "$P" --level epci --code $EPCI >info2.txt
+assert_contains info2.txt "^members: +102 commune of 103 in .*communes-ternois.geojson \(sums"
+grep -q '^  population_2021 ' info2.txt && fail "a population summed over 102 of 103 communes (parent codes)"
+$T -q export "$P" --level epci --variables taux_chomage -o parents.csv
+assert_contains parents.csv "^$EPCI;CC du Ternois;2026;;[^;]*;102;103;"
+# The Somme's commune appended: whole again.
+$T -q load "$P" --level commune --src "$D/communes-ternois.geojson" --code code \
+    --name nom --parent-code siren_epci --where "dep = '80'" --vintage 2026 --append
+$T -q relate "$P" --child commune --parent epci
+$T -q import "$P" indicators "$D/indicateurs-ternois.csv" --level commune \
+    --key insee_com --year 2021 2>/dev/null
+$T info "$P" --level epci --code $EPCI >info3.txt
+assert_contains info3.txt "^members: +103 commune of 103 in "
+assert_contains info3.txt "^  population_2021 "
 echo "coverage: ok"
