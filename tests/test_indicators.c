@@ -11,6 +11,7 @@
 #include "terrobs/load.h"
 #include "terrobs/relations.h"
 #include "terrobs/store.h"
+#include "terrobs/territory.h"
 #include "terrobs/values.h"
 
 #include <gdal.h>
@@ -434,6 +435,54 @@ static void test_remembered_values(void **state)
     tob_store_close(st);
 }
 
+/* A remembering reader reads a level's observations whole once asked for
+ * many (values_cache.c): every commune of the Nord and every EPCI reads
+ * the same through it as through a reader asking row by row, a NULL
+ * value (a commune emptied) and an EPCI whose sum it spoils included. */
+static void test_level_read_whole(void **state)
+{
+    (void)state;
+    tob_indicators_options_t o;
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    double sum, rate;
+    tob_store_t *st = mel_store("ind-whole.sqlite", &o, &sum, &rate);
+    o.path =
+        write_file("lille-whole.csv", "insee_com,population_2021\n59350,\n");
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    tob_values_t *row = NULL, *whole = NULL;
+    assert_int_equal(tob_values_open(st, &row, &err), TOB_OK);
+    assert_int_equal(tob_values_open(st, &whole, &err), TOB_OK);
+    tob_values_remember(whole, 1);
+    const char *levels[] = {"commune", "epci"};
+    size_t n_null = 0, n_read = 0;
+    for (int l = 0; l < 2; l++) {
+        tob_territory_map_t *map = NULL;
+        assert_int_equal(tob_territory_map_load(st, levels[l], 0, &map, &err),
+                         TOB_OK);
+        for (size_t i = 0; i < tob_territory_map_size(map); i++) {
+            tob_id_t id = tob_territory_map_at(map, i)->id;
+            tob_value_t a, b;
+            assert_int_equal(
+                tob_values_get(row, "population_2021", id, 2021, &a, &err),
+                TOB_OK);
+            assert_int_equal(
+                tob_values_get(whole, "population_2021", id, 2021, &b, &err),
+                TOB_OK);
+            assert_int_equal(a.origin, b.origin);
+            assert_true(a.origin == TOB_VALUE_MISSING || a.value == b.value);
+            assert_int_equal(a.n_missing, b.n_missing);
+            n_null += a.origin == TOB_VALUE_MISSING;
+            n_read++;
+        }
+        tob_territory_map_destroy(map);
+    }
+    assert_true(n_read > 647 && n_null >= 2); /* Lille and its EPCI */
+    tob_values_close(row);
+    tob_values_close(whole);
+    tob_store_close(st);
+}
+
 /* Martinique 2015: median income (MED) weighted by population (POP),
  * read from a GeoPackage layer, aggregated to the three EPCIs. */
 static void test_weighted_mean(void **state)
@@ -565,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_cog_passage),
         cmocka_unit_test(test_aggregate_and_values),
         cmocka_unit_test(test_remembered_values),
+        cmocka_unit_test(test_level_read_whole),
         cmocka_unit_test(test_weighted_mean),
         cmocka_unit_test(test_overlap_aggregation),
     };

@@ -94,9 +94,13 @@ TOB_API void tob_values_close(tob_values_t *v); /* NULL is a no-op */
 
 /* on: the reader remembers the values tob_values_get() computes from
  * members (a département's, summed over its communes) and answers them
- * again without reading, until closed or turned off. Only for a caller
- * whose store does not change meanwhile (the atlas: one read transaction
- * a worker). Off by default. */
+ * again without reading, until closed or turned off; it also keeps what
+ * it reads of the store (territories, members, and a level's observations
+ * of a variable and year once asked for many of them, read in one
+ * statement: on PostGIS a round trip saved per value). Only for a caller
+ * whose store does not change meanwhile, or only at levels it does not
+ * read (the atlas: one read transaction a worker; aggregate: writes the
+ * level it computes, reads the one below). Off by default; off forgets. */
 TOB_API void tob_values_remember(tob_values_t *v, int on);
 
 /* The value of `variable` for territory id `territory` in `year` (see the

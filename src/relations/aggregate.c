@@ -12,6 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Values written per statement: one round trip for 128 on PostGIS. */
+#define AGG_BATCH 128
+
+typedef struct pending {
+    tob_territory_entry_t *parent;
+    double value;
+} pending_t;
+
 typedef struct agg {
     tob_store_t *st;
     const tob_aggregate_options_t *opts;
@@ -21,17 +29,40 @@ typedef struct agg {
     char **vars;
     size_t n_vars, cap_vars;
     db_stmt_t *upsert, *remove, *years;
+    /* values computed, not written yet: of one variable and year */
+    pending_t batch[AGG_BATCH];
+    size_t n_batch;
     tob_id_t source_id;
     tob_examples_t incomplete, partial, no_members, kept, skipped, done;
 } agg_t;
 
-/* An imported observation of the parent level wins over a computed one. */
-static const char UPSERT_SQL[] =
-    "INSERT INTO observation (territory, variable, year, value, source_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (territory, variable, year)"
-    " DO UPDATE SET value = excluded.value, source_id = excluded.source_id"
-    " WHERE observation.source_id IS NULL OR observation.source_id IN"
-    " (SELECT id FROM source WHERE kind = 'aggregate')";
+/* An imported observation of the parent level wins over a computed one;
+ * the rows written come back (those kept are not). For n rows. */
+static char *upsert_sql(size_t n)
+{
+    static const char head[] =
+        "INSERT INTO observation (territory, variable, year, value, source_id)"
+        " VALUES ";
+    static const char tail[] =
+        " ON CONFLICT (territory, variable, year)"
+        " DO UPDATE SET value = excluded.value, source_id = excluded.source_id"
+        " WHERE observation.source_id IS NULL OR observation.source_id IN"
+        " (SELECT id FROM source WHERE kind = 'aggregate') RETURNING territory";
+    size_t size = sizeof head + sizeof tail + n * 48;
+    char *sql = malloc(size);
+    if (sql == NULL)
+        return NULL;
+    size_t used = (size_t)snprintf(sql, size, "%s", head);
+    for (size_t i = 0; i < n; i++) {
+        int k = (int)(4 * i);
+        /* the variable and the provenance once: ?1 and ?2 */
+        used += (size_t)snprintf(sql + used, size - used,
+                                 "%s(?%d, ?1, ?%d, ?%d, ?2)", i ? ", " : "",
+                                 k + 3, k + 4, k + 5);
+    }
+    snprintf(sql + used, size - used, "%s", tail);
+    return sql;
+}
 
 static const char REMOVE_SQL[] =
     "DELETE FROM observation WHERE territory = ?1 AND variable = ?2"
@@ -164,29 +195,71 @@ static void note_missing(agg_t *a, tob_territory_entry_t *p,
     }
 }
 
+/* Writes the values pending for (var, year) in one statement, and notes
+ * those an imported value kept. */
+static tob_status_t flush(agg_t *a, const char *var, int year, tob_error_t *err)
+{
+    size_t n = a->n_batch;
+    if (n == 0)
+        return TOB_OK;
+    a->n_batch = 0;
+    db_stmt_t *stmt = n == AGG_BATCH ? a->upsert : NULL;
+    tob_status_t s = TOB_OK;
+    if (stmt == NULL) {
+        char *sql = upsert_sql(n);
+        if (sql == NULL)
+            return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+        s = db_prepare(a->st, sql, &stmt, err);
+        free(sql);
+        if (s != TOB_OK)
+            return s;
+    }
+    db_bind_text_static(stmt, 1, var);
+    db_bind_int64(stmt, 2, a->source_id);
+    for (size_t i = 0; i < n; i++) {
+        db_bind_int64(stmt, (int)(4 * i + 3), a->batch[i].parent->id);
+        db_bind_int(stmt, (int)(4 * i + 4), year);
+        db_bind_double(stmt, (int)(4 * i + 5), a->batch[i].value);
+    }
+    unsigned char written[AGG_BATCH] = {0};
+    int rc;
+    while ((rc = db_step(stmt)) == DB_ROW) {
+        tob_id_t id = db_column_int64(stmt, 0);
+        for (size_t i = 0; i < n; i++)
+            if (a->batch[i].parent->id == id)
+                written[i] = 1;
+    }
+    db_reset(stmt);
+    if (stmt != a->upsert)
+        db_finalize(stmt);
+    if (rc != DB_DONE)
+        return db_fail(a->st, "writing aggregated values", err);
+    for (size_t i = 0; i < n; i++) {
+        if (written[i])
+            a->rep->n_written++;
+        else
+            examples_add(&a->kept, "%s %s %d", a->batch[i].parent->code, var,
+                         year);
+    }
+    return s;
+}
+
 static tob_status_t store_value(agg_t *a, tob_territory_entry_t *p,
                                 const char *var, int year, const tob_value_t *v,
                                 tob_error_t *err)
 {
-    int missing = v->origin == TOB_VALUE_MISSING;
-    db_stmt_t *stmt = missing ? a->remove : a->upsert;
-    db_bind_int64(stmt, 1, p->id);
-    db_bind_text_static(stmt, 2, var);
-    db_bind_int(stmt, 3, year);
-    if (!missing) {
-        db_bind_double(stmt, 4, v->value);
-        db_bind_int64(stmt, 5, a->source_id);
+    if (v->origin != TOB_VALUE_MISSING) {
+        a->batch[a->n_batch++] = (pending_t){p, v->value};
+        return a->n_batch == AGG_BATCH ? flush(a, var, year, err) : TOB_OK;
     }
-    int rc = db_step(stmt);
-    db_reset(stmt);
+    db_bind_int64(a->remove, 1, p->id);
+    db_bind_text_static(a->remove, 2, var);
+    db_bind_int(a->remove, 3, year);
+    int rc = db_step(a->remove);
+    db_reset(a->remove);
     if (rc != DB_DONE)
-        return db_fail(a->st, "writing an aggregated value", err);
-    if (missing)
-        note_missing(a, p, v);
-    else if (db_changes(a->st) > 0)
-        a->rep->n_written++;
-    else
-        examples_add(&a->kept, "%s %s %d", p->code, var, year);
+        return db_fail(a->st, "removing an aggregated value", err);
+    note_missing(a, p, v);
     return TOB_OK;
 }
 
@@ -205,6 +278,9 @@ static tob_status_t aggregate_year(agg_t *a, const char *var, int year,
         if (s == TOB_OK)
             s = store_value(a, p, var, year, &v, err);
     }
+    if (s == TOB_OK)
+        s = flush(a, var, year, err);
+    a->n_batch = 0;
     return s;
 }
 
@@ -296,8 +372,12 @@ static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)
         "aggregate",        path, NULL, a->opts->to_level,
         a->rep->to_vintage, 0,    NULL, NULL};
     tob_status_t s = tob_store_add_source(a->st, &rec, &a->source_id, err);
+    char *sql = s == TOB_OK ? upsert_sql(AGG_BATCH) : NULL;
+    if (s == TOB_OK && sql == NULL)
+        s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     if (s == TOB_OK)
-        s = db_prepare(a->st, UPSERT_SQL, &a->upsert, err);
+        s = db_prepare(a->st, sql, &a->upsert, err);
+    free(sql);
     if (s == TOB_OK)
         s = db_prepare(a->st, REMOVE_SQL, &a->remove, err);
     if (s == TOB_OK)
@@ -448,6 +528,11 @@ tob_status_t aggregate_in_transaction(tob_store_t *st,
         rep->to_vintage = tob_territory_map_vintage(a.parents);
         s = tob_values_open(st, &a.values, err);
     }
+    /* Territories and members do not change while it runs, and the
+     * observations it reads are of the --from level, never those it
+     * writes. */
+    if (s == TOB_OK)
+        tob_values_remember(a.values, 1);
     if (s == TOB_OK)
         s = check_relations(&a, err);
     if (s == TOB_OK)

@@ -4,6 +4,7 @@
 
 #include "store/db.h"
 #include "terrobs/territory.h"
+#include "values_cache.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +17,8 @@
 struct tob_values {
     tob_store_t *st;
     db_stmt_t *obs, *children, *territory, *variable, *latest, *expected;
+    db_stmt_t *obs_level, *territories; /* whole-level reads, on demand */
+    values_cache_t cache;
     tob_variable_t **vars; /* cache; each its own block, so pointers to
                               them stay valid while the cache grows */
     size_t n_vars, cap_vars;
@@ -41,12 +44,6 @@ typedef struct derive {
     int in_ratio; /* computing a ratio's parts: coverage rule only */
     int memo;     /* as stored (tob_values_get) and remembering */
 } derive_t;
-
-typedef struct child {
-    tob_id_t id;
-    double share; /* overlap weight; 1 for members */
-    double area;  /* 0 if none */
-} child_t;
 
 static const char *const aggregate_names[] = {"sum", "mean", "weighted_mean",
                                               "ratio", "none"};
@@ -241,6 +238,9 @@ void tob_values_close(tob_values_t *v)
     db_finalize(v->variable);
     db_finalize(v->latest);
     db_finalize(v->expected);
+    db_finalize(v->obs_level);
+    db_finalize(v->territories);
+    values_cache_free(&v->cache);
     for (size_t i = 0; i < v->n_vars; i++)
         free(v->vars[i]);
     free(v->vars);
@@ -256,11 +256,85 @@ static void set_missing(tob_value_t *out)
     out->coverage = 1;
 }
 
-/* *found = 1 if an observation row exists (its value may be NULL). */
-static tob_status_t observed(tob_values_t *v, tob_id_t id, const char *var,
-                             int year, int *found, tob_value_t *out,
-                             tob_error_t *err)
+/* One statement for the observations of (var, year) at a level, kept in
+ * slot; a failure leaves the slot empty (values are then read one by
+ * one). */
+static tob_status_t load_level(tob_values_t *v, obs_slot_t *slot,
+                               tob_error_t *err)
 {
+    tob_status_t s = TOB_OK;
+    if (v->obs_level == NULL)
+        s = db_prepare(
+            v->st,
+            "SELECT o.territory, o.value, EXISTS (SELECT 1 FROM aggregate_run"
+            " r WHERE r.source_id = o.source_id) FROM observation o"
+            " JOIN territory t ON t.id = o.territory"
+            " WHERE o.variable = ? AND o.year = ? AND t.level = ?"
+            " AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
+            " WHERE r.source_id = o.source_id AND r.stale = 1)",
+            &v->obs_level, err);
+    if (s != TOB_OK)
+        return s;
+    db_bind_text_static(v->obs_level, 1, slot->var);
+    db_bind_int(v->obs_level, 2, slot->year);
+    db_bind_text_static(v->obs_level, 3, slot->level);
+    int rc, kept = 1;
+    while ((rc = db_step(v->obs_level)) == DB_ROW)
+        if (kept)
+            kept = obs_slot_add(slot, db_column_int64(v->obs_level, 0),
+                                db_column_type(v->obs_level, 1) == DB_NULL
+                                    ? NAN
+                                    : db_column_double(v->obs_level, 1),
+                                db_column_int(v->obs_level, 2)) == 0;
+    db_reset(v->obs_level);
+    if (rc != DB_DONE)
+        s = db_fail(v->st, "reading observations", err);
+    slot->loaded = s == TOB_OK && kept;
+    if (!slot->loaded) { /* one by one again, from zero */
+        slot->misses = 0;
+        idtab_free(&slot->index);
+        slot->n = 0;
+    }
+    return s;
+}
+
+/* Whether (var, year) at level is now worth reading whole: after a
+ * level's 1/divisor of one-by-one reads (a round trip each on PostGIS, a
+ * few microseconds on SpatiaLite), never for a handful. */
+static int level_worth_reading(tob_values_t *v, const obs_slot_t *slot)
+{
+    size_t n = values_cache_level_size(&v->cache, slot->level);
+    size_t divisor = tob_store_is_pg(v->st) ? 128 : 8;
+    size_t after =
+        n / divisor > VALUES_BULK_AFTER ? n / divisor : VALUES_BULK_AFTER;
+    return n > 0 && slot->misses >= after;
+}
+
+/* *found = 1 if an observation row exists (its value may be NULL). */
+static tob_status_t observed(tob_values_t *v, tob_id_t id, const char *level,
+                             const char *var, int year, int *found,
+                             tob_value_t *out, tob_error_t *err)
+{
+    obs_slot_t *slot =
+        v->remember ? values_cache_obs_slot(&v->cache, var, year, level) : NULL;
+    if (slot != NULL && !slot->loaded) {
+        slot->misses++;
+        tob_status_t s =
+            level_worth_reading(v, slot) ? load_level(v, slot, err) : TOB_OK;
+        if (s != TOB_OK)
+            return s;
+    }
+    if (slot != NULL && slot->loaded) {
+        double value;
+        int stored;
+        *found = obs_slot_find(slot, id, &value, &stored);
+        if (*found && !isnan(value)) {
+            out->value = value;
+            out->origin = TOB_VALUE_OBSERVED;
+            out->stored = stored;
+        }
+        return TOB_OK;
+    }
     db_bind_int64(v->obs, 1, id);
     db_bind_text_static(v->obs, 2, var);
     db_bind_int(v->obs, 3, year);
@@ -277,9 +351,47 @@ static tob_status_t observed(tob_values_t *v, tob_id_t id, const char *var,
     return TOB_OK;
 }
 
+/* Every territory's level and area in one statement. */
+static tob_status_t load_territories(tob_values_t *v, tob_error_t *err)
+{
+    tob_status_t s = db_prepare(
+        v->st, "SELECT id, level, coalesce(area_m2, 0) FROM territory",
+        &v->territories, err);
+    if (s != TOB_OK)
+        return s;
+    int rc, kept = 1;
+    while ((rc = db_step(v->territories)) == DB_ROW && kept) {
+        const char *level = db_column_text(v->territories, 1);
+        kept =
+            values_cache_territory_add(
+                &v->cache, db_column_int64(v->territories, 0),
+                level ? level : "", db_column_double(v->territories, 2)) == 0;
+    }
+    db_finalize(v->territories);
+    v->territories = NULL;
+    if (rc != DB_DONE && rc != DB_ROW)
+        return db_fail(v->st, "reading territories", err);
+    values_cache_territory_done(&v->cache);
+    return TOB_OK;
+}
+
 static tob_status_t territory_info(tob_values_t *v, tob_id_t id, char *level,
                                    size_t size, double *area, tob_error_t *err)
 {
+    const char *known = NULL;
+    if (values_cache_territory(&v->cache, id, &known, area)) {
+        snprintf(level, size, "%s", known);
+        return TOB_OK;
+    }
+    if (v->remember && values_cache_territory_miss(&v->cache)) {
+        tob_status_t s = load_territories(v, err);
+        if (s != TOB_OK)
+            return s;
+        if (values_cache_territory(&v->cache, id, &known, area)) {
+            snprintf(level, size, "%s", known);
+            return TOB_OK;
+        }
+    }
     db_bind_int64(v->territory, 1, id);
     int rc = db_step(v->territory);
     if (rc == DB_ROW) {
@@ -296,10 +408,19 @@ static tob_status_t territory_info(tob_values_t *v, tob_id_t id, char *level,
 }
 
 /* The children are read whole before any recursion: the statement is
- * shared by every depth. Caller frees *out. */
+ * shared by every depth. The list is the cache's (*owned 0), or the
+ * caller's to free (*owned 1) when it could not be kept. */
 static tob_status_t load_children(tob_values_t *v, tob_id_t id, int overlap,
-                                  child_t **out, size_t *n, tob_error_t *err)
+                                  child_t **out, size_t *n, int *owned,
+                                  tob_error_t *err)
 {
+    const kid_list_t *kept = values_cache_kids(&v->cache, overlap, id);
+    *owned = 0;
+    if (kept != NULL) {
+        *out = kept->list;
+        *n = kept->n;
+        return TOB_OK;
+    }
     size_t cap = 0;
     *out = NULL;
     *n = 0;
@@ -330,7 +451,15 @@ static tob_status_t load_children(tob_values_t *v, tob_id_t id, int overlap,
     if (s == TOB_OK && rc != DB_DONE)
         s = db_fail(v->st, "reading members", err);
     db_reset(v->children);
-    return s;
+    if (s != TOB_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return s;
+    }
+    *owned = !v->remember ||
+             values_cache_keep_kids(&v->cache, overlap, id, *out, *n) != 0;
+    return TOB_OK;
 }
 
 static tob_status_t value_of(derive_t *d, const char *name, tob_id_t id,
@@ -414,6 +543,11 @@ static tob_status_t combine(derive_t *d, const tob_variable_t *var,
 tob_status_t tob_values_members(tob_values_t *v, tob_id_t territory,
                                 tob_members_t *out, tob_error_t *err)
 {
+    const tob_members_t *kept = values_cache_members(&v->cache, territory);
+    if (kept != NULL) {
+        *out = *kept;
+        return TOB_OK;
+    }
     memset(out, 0, sizeof *out);
     db_bind_int64(v->expected, 1, territory);
     int rc = db_step(v->expected);
@@ -426,6 +560,8 @@ tob_status_t tob_values_members(tob_values_t *v, tob_id_t territory,
     db_reset(v->expected);
     if (rc != DB_ROW && rc != DB_DONE)
         return db_fail(v->st, "reading expected members", err);
+    if (v->remember)
+        values_cache_keep_members(&v->cache, territory, out);
     return TOB_OK;
 }
 
@@ -487,6 +623,7 @@ void tob_values_remember(tob_values_t *v, int on)
         free(v->memo);
         v->memo = NULL;
         v->n_memo = v->cap_memo = 0;
+        values_cache_free(&v->cache);
     }
 }
 
@@ -533,7 +670,8 @@ static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
     }
     child_t *children = NULL;
     size_t n = 0;
-    s = load_children(d->v, id, overlap, &children, &n, err);
+    int owned = 0;
+    s = load_children(d->v, id, overlap, &children, &n, &owned, err);
     if (s == TOB_OK && n > 0) {
         out->coverage = overlap ? 1 : coverage_of(children, n, area);
         if (out->coverage >= d->min_coverage)
@@ -541,7 +679,8 @@ static tob_status_t from_children(derive_t *d, const tob_variable_t *var,
         else
             out->n_parts = n;
     }
-    free(children);
+    if (owned)
+        free(children);
     return s;
 }
 
@@ -568,7 +707,7 @@ static tob_status_t value_of(derive_t *d, const char *name, tob_id_t id,
     int found = 0;
     d->depth++;
     if (own_obs && at_base)
-        s = observed(d->v, id, name, year, &found, out, err);
+        s = observed(d->v, id, level, name, year, &found, out, err);
     if (s == TOB_OK && !found && var->aggregate == TOB_AGG_RATIO)
         s = ratio_of(d, var, id, year, out, err);
     else if (s == TOB_OK && !found && (base == NULL || !at_base))

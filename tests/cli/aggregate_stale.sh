@@ -96,4 +96,25 @@ if sqlite_only "no PostGIS store was written at schema 1"; then
     assert_eq "$(sql "$V1" 'SELECT count(*) FROM aggregate_run WHERE stale = 0')" 1 \
         "v1 aggregates recorded and recomputed at the first write"
 fi
+# 5. A value imported for the EPCI itself wins over the sum, and says so;
+# the other values of the run are written (one statement for many). On a
+# fresh store like the first.
+S=$(new_store own)
+$T init "$S" >/dev/null 2>&1
+$T -q load "$S" "$LAYERS/epci.layer"
+$T -q load "$S" "$LAYERS/communes-calais.layer"
+$T -q relate "$S" --child commune --parent epci
+$T -q import "$S" variables "$LAYERS/variables.csv"
+$T -q import "$S" indicators calais.csv --level commune --key insee_com --year 2021
+printf 'siren,population_2021\n%s,12345\n' $EPCI >epci-own.csv
+$T -q import "$S" indicators epci-own.csv --level epci --key siren --year 2021
+$T aggregate "$S" --from commune --to epci 2>agg-own.txt
+assert_eq "$(stored)" 12345 "imported EPCI population after aggregate"
+assert_contains agg-own.txt "imported values kept: 1: $EPCI population_2021 2021"
+# 8 variables, one year: 7 written (densite and taux_chomage as ratios).
+assert_contains agg-own.txt "aggregated commune -> epci \(2026\): 7 values of 8 variables"
+assert_eq "$(sql "$S" "SELECT count(*) FROM observation o JOIN territory t
+    ON t.id = o.territory WHERE t.code = '$EPCI'
+    AND o.source_id IN (SELECT id FROM source WHERE kind = 'aggregate')")" 7 \
+    "the EPCI's aggregated values"
 echo "aggregate_stale: ok"
