@@ -25,10 +25,10 @@
 
 static const char SQL_CONTRACTS[] =
     "SELECT c.code, c.name, c.territory_level, c.territory_code,"
-    " coalesce(t.name, c.territory_code) FROM contract c"
-    " LEFT JOIN territory t ON t.level = c.territory_level"
-    " AND t.code = c.territory_code"
-    " GROUP BY c.id ORDER BY c.code";
+    " coalesce((SELECT t.name FROM territory t"
+    " WHERE t.level = c.territory_level AND t.code = c.territory_code"
+    " ORDER BY t.vintage DESC LIMIT 1), c.territory_code)"
+    " FROM contract c ORDER BY c.code";
 static const char SQL_SITES[] =
     "SELECT code, name, commune_code FROM gup_site ORDER BY code";
 

@@ -25,14 +25,14 @@
 
 /* Parents up the memberships, nearest first. */
 static const char SQL_PARENTS[] =
-    "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 UNION"
+    "WITH RECURSIVE up(id, depth) AS (SELECT CAST(?1 AS INTEGER), 0 UNION"
     " SELECT m.parent, up.depth + 1 FROM membership m JOIN up"
     " ON m.child = up.id WHERE m.kind = 'member' AND up.depth < 8)"
     " SELECT t.level, t.code, t.name FROM up JOIN territory t ON t.id = up.id"
     " WHERE up.depth > 0 GROUP BY t.id ORDER BY min(up.depth), t.level";
 /* Communes below a territory, down the memberships. */
 static const char SQL_COMMUNES[] =
-    "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION"
+    "WITH RECURSIVE down(id, depth) AS (SELECT CAST(?1 AS INTEGER), 0 UNION"
     " SELECT m.child, down.depth + 1 FROM membership m JOIN down"
     " ON m.parent = down.id WHERE m.kind = 'member' AND down.depth < 8)"
     " SELECT DISTINCT t.code FROM down JOIN territory t ON t.id = down.id"
@@ -40,9 +40,16 @@ static const char SQL_COMMUNES[] =
 static const char SQL_HAS_CONTRACTS[] = "SELECT count(*) FROM contract";
 static const char SQL_CONTRACT_NAMES[] =
     "SELECT code, name FROM contract ORDER BY code";
+/* The communes down the memberships, the territory itself if it is one,
+ * in SQL: no list of codes bound as JSON (PostgreSQL's json_each is not
+ * SQLite's). */
 static const char SQL_GUP_SITES[] =
-    "SELECT s.code, s.name FROM gup_site s WHERE s.commune_code = ?1 OR"
-    " s.commune_code IN (SELECT value FROM json_each(?2)) ORDER BY s.code";
+    "WITH RECURSIVE down(id, depth) AS (SELECT CAST(?1 AS INTEGER), 0 UNION"
+    " SELECT m.child, down.depth + 1 FROM membership m JOIN down"
+    " ON m.parent = down.id WHERE m.kind = 'member' AND down.depth < 8)"
+    " SELECT s.code, s.name FROM gup_site s WHERE s.commune_code IN"
+    " (SELECT t.code FROM down JOIN territory t ON t.id = down.id"
+    " WHERE t.level = 'commune') ORDER BY s.code";
 
 typedef struct page_ctx {
     site_run_t *run;
@@ -553,40 +560,25 @@ static tob_status_t find_members(page_ctx_t *c, tob_error_t *err)
 /* GUP sites in the territory (its own commune, or a member commune). */
 static tob_status_t put_gup_sites(page_ctx_t *c, FILE *fp, tob_error_t *err)
 {
-    site_mem_t codes;
-    tob_status_t status = site_mem_open(&codes, err);
+    db_stmt_t *s = NULL;
+    tob_status_t status = db_prepare(c->st, SQL_GUP_SITES, &s, err);
     if (status != TOB_OK)
         return status;
-    fputc('[', codes.fp);
-    for (size_t m = 0; m < c->n_members; m++) {
-        fputs(m ? "," : "", codes.fp);
-        site_json(codes.fp, c->communes->terrs[c->members[m]].code);
+    db_bind_int64(s, 1, c->lv->terrs[c->i].id);
+    int any = 0;
+    while (db_step(s) == DB_ROW) {
+        char safe[80];
+        site_safe_code(db_column_str(s, 0), safe, sizeof safe);
+        fputs(any ? "" : "<h2>Gestion urbaine de proximité</h2>\n<ul>", fp);
+        any = 1;
+        fprintf(fp, "<li><a href=\"../../f/gup-%s.html\">", safe);
+        html_put(fp, db_column_str(s, 1));
+        fputs("</a> : tableau de bord du site</li>", fp);
     }
-    fputc(']', codes.fp);
-    fflush(codes.fp);
-    db_stmt_t *s = NULL;
-    status = db_prepare(c->st, SQL_GUP_SITES, &s, err);
-    if (status == TOB_OK) {
-        const char *self =
-            strcmp(c->lv->name, "commune") == 0 ? c->lv->terrs[c->i].code : "";
-        db_bind_text(s, 1, self);
-        db_bind_text(s, 2, codes.buf);
-        int any = 0;
-        while (db_step(s) == DB_ROW) {
-            char safe[80];
-            site_safe_code(db_column_str(s, 0), safe, sizeof safe);
-            fputs(any ? "" : "<h2>Gestion urbaine de proximité</h2>\n<ul>", fp);
-            any = 1;
-            fprintf(fp, "<li><a href=\"../../f/gup-%s.html\">", safe);
-            html_put(fp, db_column_str(s, 1));
-            fputs("</a> : tableau de bord du site</li>", fp);
-        }
-        if (any)
-            fputs("</ul>\n", fp);
-        db_finalize(s);
-    }
-    site_mem_discard(&codes);
-    return status;
+    if (any)
+        fputs("</ul>\n", fp);
+    db_finalize(s);
+    return TOB_OK;
 }
 
 /* Links to the follow-up page of each contract the report shows (its
