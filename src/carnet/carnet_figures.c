@@ -100,6 +100,10 @@ tob_status_t carnet_need_values(carnet_ctx_t *ctx, tob_error_t *err)
     if (ctx->vals == NULL) {
         s = tob_values_open(ctx->st, &ctx->vals, err);
         ctx->own_vals = s == TOB_OK;
+        /* A carnet only reads: what it reads is kept (ranks and references
+         * read a whole level, a round trip a value on PostGIS). */
+        if (s == TOB_OK)
+            tob_values_remember(ctx->vals, 1);
     }
     if (s == TOB_OK && ctx->peers == NULL) {
         s = tob_carnet_peers_load(ctx->st, ctx->tpl, ctx->terr->self.level,

@@ -459,6 +459,8 @@ tob_status_t tob_carnet_template_fit(tob_store_t *st, const char *level,
     tob_values_t *vals = NULL;
     tob_status_t s = tob_values_open(st, &vals, err);
     if (s == TOB_OK)
+        tob_values_remember(vals, 1); /* reading which variables have values */
+    if (s == TOB_OK)
         s = read_vars(st, vals, level, &f, err);
     tob_values_close(vals);
     if (s == TOB_OK) {

@@ -337,6 +337,9 @@ tob_status_t tob_carnet_peers_load(tob_store_t *st,
     tob_status_t status = list_peers(st, p, err);
     if (status == TOB_OK)
         status = tob_values_open(st, &vals, err);
+    /* Every peer's values: a whole level read, kept while it lasts. */
+    if (status == TOB_OK)
+        tob_values_remember(vals, 1);
     if (status == TOB_OK)
         status = add_template_vars(vals, tpl, p, err);
     tob_values_close(vals);

@@ -187,6 +187,8 @@ tob_status_t export_read_values(tob_store_t *st, export_plan_t *plan,
     if (s == TOB_OK)
         s = tob_values_open(st, &reader, err);
     if (s == TOB_OK)
+        tob_values_remember(reader, 1); /* an export only reads */
+    if (s == TOB_OK)
         s = read_members(reader, st, plan, err);
     for (size_t col = 0; s == TOB_OK && col < plan->n_cols; col++)
         s = read_column(reader, plan, col, &n_values[col], err);

@@ -555,9 +555,11 @@ static tob_status_t derived_values(render_t *r, const char *name, int second,
         double *slot = second ? &f->value2 : &f->value;
         if (!isnan(*slot) || (second && r->style->kind == STYLE_PROP_TYPO))
             continue;
-        if (values == NULL &&
-            (s = tob_values_open(r->st, &values, err)) != TOB_OK)
-            break;
+        if (values == NULL) {
+            if ((s = tob_values_open(r->st, &values, err)) != TOB_OK)
+                break;
+            tob_values_remember(values, 1); /* drawing only reads */
+        }
         tob_value_t v;
         s = tob_values_get(values, name, f->id, r->style->year, &v, err);
         *slot = v.value;

@@ -721,6 +721,9 @@ static tob_status_t latest_year(tob_values_t *v, const char *name, int *year,
                                 tob_error_t *err)
 {
     *year = 0;
+    const char *asked = name;
+    if (v->remember && values_cache_latest(&v->cache, asked, year))
+        return TOB_OK;
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
         const tob_variable_t *var = NULL;
         tob_status_t s = lookup(v, name, &var, err);
@@ -737,6 +740,8 @@ static tob_status_t latest_year(tob_values_t *v, const char *name, int *year,
     db_reset(v->latest);
     if (rc != DB_ROW)
         return db_fail(v->st, "reading years", err);
+    if (v->remember)
+        values_cache_keep_latest(&v->cache, asked, *year);
     return TOB_OK;
 }
 

@@ -216,6 +216,36 @@ void obs_slot_clear(obs_slot_t *s)
     memset(s, 0, sizeof *s);
 }
 
+/* ---- latest years --------------------------------------------------- */
+
+typedef struct latest_year {
+    char name[TOB_VARIABLE_NAME_MAX];
+    int year;
+} latest_year_t;
+
+int values_cache_latest(const values_cache_t *c, const char *name, int *year)
+{
+    for (size_t i = 0; i < c->n_latest; i++)
+        if (strcmp(c->latest[i].name, name) == 0) {
+            *year = c->latest[i].year;
+            return 1;
+        }
+    return 0;
+}
+
+void values_cache_keep_latest(values_cache_t *c, const char *name, int year)
+{
+    if (strlen(name) >= sizeof c->latest[0].name)
+        return;
+    latest_year_t *bigger =
+        realloc(c->latest, (c->n_latest + 1) * sizeof *bigger);
+    if (bigger == NULL)
+        return; /* read again next time */
+    c->latest = bigger;
+    snprintf(c->latest[c->n_latest].name, sizeof c->latest[0].name, "%s", name);
+    c->latest[c->n_latest++].year = year;
+}
+
 /* ---- members -------------------------------------------------------- */
 
 const kid_list_t *values_cache_kids(const values_cache_t *c, int kind,
@@ -280,5 +310,6 @@ void values_cache_free(values_cache_t *c)
     free(c->kid_lists);
     idtab_free(&c->expected);
     free(c->members);
+    free(c->latest);
     memset(c, 0, sizeof *c);
 }

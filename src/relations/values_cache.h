@@ -68,6 +68,9 @@ typedef struct values_cache {
     idtab_t kids[2];
     struct kid_list *kid_lists;
     size_t n_kid_lists, cap_kid_lists;
+    /* the latest year of a variable (year 0 asked) */
+    struct latest_year *latest;
+    size_t n_latest;
     /* expected members: parent -> counts */
     idtab_t expected;
     tob_members_t *members;
@@ -119,6 +122,10 @@ const kid_list_t *values_cache_kids(const values_cache_t *c, int kind,
  * caller keeps and frees it). */
 int values_cache_keep_kids(values_cache_t *c, int kind, tob_id_t parent,
                            child_t *list, size_t n);
+
+/* The latest year kept for variable name: 1 and *year, or 0. */
+int values_cache_latest(const values_cache_t *c, const char *name, int *year);
+void values_cache_keep_latest(values_cache_t *c, const char *name, int year);
 
 const tob_members_t *values_cache_members(const values_cache_t *c,
                                           tob_id_t parent);

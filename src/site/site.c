@@ -226,9 +226,10 @@ static void *worker(void *arg)
         s = tob_store_exec(st, "BEGIN", &err);
     if (s == TOB_OK)
         s = tob_values_open(st, &vals, &err);
-    if (s == TOB_OK)
+    if (s == TOB_OK) {
+        tob_values_remember(vals, 1); /* one read transaction a worker */
         run_tasks(p, st, vals);
-    else
+    } else
         task_failed(p, p->n_tasks - 1, s, &err);
     tob_values_close(vals);
     if (st != NULL)
@@ -339,8 +340,10 @@ tob_status_t tob_site_run(const tob_site_options_t *opts,
     s = tob_store_open(opts->store_path, TOB_STORE_READ, &run.st, err);
     if (s == TOB_OK)
         s = tob_values_open(run.st, &run.vals, err);
-    if (s == TOB_OK)
+    if (s == TOB_OK) {
+        tob_values_remember(run.vals, 1); /* the site only reads */
         s = write_site(&run, rep->leaflet, err);
+    }
     rep->n_levels = run.n_levels;
     rep->n_variables = run.n_vars;
     site_data_free(&run);
