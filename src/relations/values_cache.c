@@ -152,13 +152,21 @@ size_t values_cache_level_size(const values_cache_t *c, const char *level)
 
 /* ---- observations --------------------------------------------------- */
 
+/* Which slot goes first: never used 0, counting 1, read 2. */
+static int reuse_rank(const obs_slot_t *s)
+{
+    return s->var[0] == '\0' ? 0 : s->loaded ? 2 : 1;
+}
+
 obs_slot_t *values_cache_obs_slot(values_cache_t *c, const char *var, int year,
                                   const char *level)
 {
     if (strlen(var) >= sizeof c->obs[0].var ||
         strlen(level) >= sizeof c->obs[0].level)
         return NULL;
-    obs_slot_t *oldest = &c->obs[0];
+    /* The slot to reuse: one never used, else the least recently used
+     * of those still counting (cheap to lose), else of those read. */
+    obs_slot_t *oldest = NULL;
     for (size_t i = 0; i < VALUES_OBS_SLOTS; i++) {
         obs_slot_t *s = &c->obs[i];
         if (s->var[0] != '\0' && s->year == year && strcmp(s->var, var) == 0 &&
@@ -166,7 +174,8 @@ obs_slot_t *values_cache_obs_slot(values_cache_t *c, const char *var, int year,
             s->used = ++c->tick;
             return s;
         }
-        if (s->used < oldest->used)
+        if (oldest == NULL || reuse_rank(s) < reuse_rank(oldest) ||
+            (reuse_rank(s) == reuse_rank(oldest) && s->used < oldest->used))
             oldest = s;
     }
     obs_slot_clear(oldest);

@@ -35,7 +35,7 @@ void idtab_free(idtab_t *t);
 /* Calls a (variable, year, level) gets one by one before its whole level
  * is read in one statement; territories likewise. */
 #define VALUES_BULK_AFTER 16
-#define VALUES_OBS_SLOTS 16
+#define VALUES_OBS_SLOTS 64
 
 typedef struct obs_slot {
     char var[TOB_VARIABLE_NAME_MAX];
