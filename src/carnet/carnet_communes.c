@@ -39,18 +39,7 @@ static void grid_free(grid_t *g)
 static tob_status_t grid_columns(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                  grid_t *g, tob_error_t *err)
 {
-    carnet_var_t vars[CARNET_MAX_VARS];
-    size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
-    tob_status_t s = n > 0 ? carnet_need_values(ctx, err) : TOB_OK;
-    for (size_t i = 0; s == TOB_OK && i < n; i++) {
-        const tob_variable_t *meta = NULL;
-        s = carnet_section_meta(ctx, sec, "columns", vars[i].name, &meta, err);
-        if (s == TOB_OK && meta != NULL) {
-            g->vars[g->n_vars] = vars[i];
-            g->meta[g->n_vars++] = meta;
-        }
-    }
-    return s;
+    return carnet_section_columns(ctx, sec, g->vars, g->meta, &g->n_vars, err);
 }
 
 static tob_status_t grid_values(carnet_ctx_t *ctx, grid_t *g, tob_error_t *err)

@@ -443,6 +443,27 @@ tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
     return tpl_error_at(ctx->tpl, sec->id, key, err);
 }
 
+tob_status_t carnet_section_columns(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                    carnet_var_t *vars,
+                                    const tob_variable_t **meta, size_t *n,
+                                    tob_error_t *err)
+{
+    carnet_var_t listed[CARNET_MAX_VARS];
+    size_t n_listed =
+        carnet_section_vars(ctx->tpl, sec, listed, CARNET_MAX_VARS);
+    tob_status_t s = n_listed > 0 ? carnet_need_values(ctx, err) : TOB_OK;
+    *n = 0;
+    for (size_t i = 0; s == TOB_OK && i < n_listed; i++) {
+        const tob_variable_t *m = NULL;
+        s = carnet_section_meta(ctx, sec, "columns", listed[i].name, &m, err);
+        if (s == TOB_OK && m != NULL) {
+            vars[*n] = listed[i];
+            meta[(*n)++] = m;
+        }
+    }
+    return s;
+}
+
 /* No indicator has a value: one line saying why, not boxes of "n.d.". */
 static tob_status_t all_missing(carnet_ctx_t *ctx, const figure_text_t *first,
                                 tob_error_t *err)

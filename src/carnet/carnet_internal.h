@@ -252,6 +252,14 @@ tob_status_t carnet_section_meta(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                  const char *key, const char *name,
                                  const tob_variable_t **meta, tob_error_t *err);
 
+/* The indicator columns a table section lists under "columns", with their
+ * metadata, into vars/meta (CARNET_MAX_VARS each; optional ones the store
+ * lacks left out); *n their count. Opens the values on first use. */
+tob_status_t carnet_section_columns(carnet_ctx_t *ctx, const tpl_section_t *sec,
+                                    carnet_var_t *vars,
+                                    const tob_variable_t **meta, size_t *n,
+                                    tob_error_t *err);
+
 /* The index figures of the atlas (report->figures) without composing. */
 tob_status_t carnet_index_figures(carnet_ctx_t *ctx, tob_error_t *err);
 

@@ -52,18 +52,7 @@ static void members_free(members_t *m)
 static tob_status_t read_columns(carnet_ctx_t *ctx, const tpl_section_t *sec,
                                  members_t *m, tob_error_t *err)
 {
-    carnet_var_t vars[CARNET_MAX_VARS];
-    size_t n = carnet_section_vars(ctx->tpl, sec, vars, CARNET_MAX_VARS);
-    tob_status_t s = n > 0 ? carnet_need_values(ctx, err) : TOB_OK;
-    for (size_t i = 0; s == TOB_OK && i < n; i++) {
-        const tob_variable_t *meta = NULL;
-        s = carnet_section_meta(ctx, sec, "columns", vars[i].name, &meta, err);
-        if (s == TOB_OK && meta != NULL) {
-            m->vars[m->n_vars] = vars[i];
-            m->meta[m->n_vars++] = meta;
-        }
-    }
-    return s;
+    return carnet_section_columns(ctx, sec, m->vars, m->meta, &m->n_vars, err);
 }
 
 /* One reference: "self", a level of the territory's parents (left out
