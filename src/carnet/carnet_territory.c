@@ -184,15 +184,19 @@ static tob_status_t load_self(tob_store_t *st, const char *level,
     return status;
 }
 
+/* The territories sql lists for id (and level, the second parameter,
+ * when not NULL). */
 static tob_status_t load_list(tob_store_t *st, const char *sql, tob_id_t id,
-                              carnet_unit_t **units, size_t *n,
-                              tob_error_t *err)
+                              const char *level, carnet_unit_t **units,
+                              size_t *n, tob_error_t *err)
 {
     db_stmt_t *s = NULL;
     tob_status_t status = db_prepare(st, sql, &s, err);
     if (status != TOB_OK)
         return status;
     db_bind_int64(s, 1, id);
+    if (level != NULL)
+        db_bind_text_static(s, 2, level);
     status = read_units(st, s, units, n, err);
     db_finalize(s);
     return status;
@@ -229,7 +233,7 @@ static tob_status_t add_departements(tob_store_t *st, carnet_territory_t *t,
     carnet_unit_t *deps = NULL;
     size_t n = 0;
     tob_status_t status =
-        load_list(st, SQL_DEPARTEMENTS, t->self.id, &deps, &n, err);
+        load_list(st, SQL_DEPARTEMENTS, t->self.id, NULL, &deps, &n, err);
     tob_id_t ref_id = n > 0 ? deps[0].id : 0;
     for (size_t i = 0; status == TOB_OK && i < n; i++) {
         int known = 0;
@@ -290,10 +294,10 @@ tob_status_t carnet_territory_load(tob_store_t *st, const char *level,
     memset(t, 0, sizeof *t);
     tob_status_t status = load_self(st, level, code, vintage, t, err);
     if (status == TOB_OK)
-        status = load_list(st, SQL_PARENTS, t->self.id, &t->parents,
+        status = load_list(st, SQL_PARENTS, t->self.id, NULL, &t->parents,
                            &t->n_parents, err);
     if (status == TOB_OK)
-        status = load_list(st, SQL_COMMUNES, t->self.id, &t->communes,
+        status = load_list(st, SQL_COMMUNES, t->self.id, NULL, &t->communes,
                            &t->n_communes, err);
     if (status == TOB_OK)
         status = add_departements(st, t, err);
@@ -339,14 +343,7 @@ tob_status_t carnet_related_units(tob_store_t *st, tob_id_t id,
 {
     *units = NULL;
     *n = 0;
-    db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(st, SQL_RELATED, &s, err);
-    if (status != TOB_OK)
-        return status;
-    db_bind_int64(s, 1, id);
-    db_bind_text_static(s, 2, level);
-    status = read_units(st, s, units, n, err);
-    db_finalize(s);
+    tob_status_t status = load_list(st, SQL_RELATED, id, level, units, n, err);
     if (status != TOB_OK) {
         carnet_units_free(*units, *n);
         *units = NULL;

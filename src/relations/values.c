@@ -379,18 +379,16 @@ static tob_status_t territory_info(tob_values_t *v, tob_id_t id, char *level,
                                    size_t size, double *area, tob_error_t *err)
 {
     const char *known = NULL;
-    if (values_cache_territory(&v->cache, id, &known, area)) {
-        snprintf(level, size, "%s", known);
-        return TOB_OK;
-    }
-    if (v->remember && values_cache_territory_miss(&v->cache)) {
+    int kept = values_cache_territory(&v->cache, id, &known, area);
+    if (!kept && v->remember && values_cache_territory_miss(&v->cache)) {
         tob_status_t s = load_territories(v, err);
         if (s != TOB_OK)
             return s;
-        if (values_cache_territory(&v->cache, id, &known, area)) {
-            snprintf(level, size, "%s", known);
-            return TOB_OK;
-        }
+        kept = values_cache_territory(&v->cache, id, &known, area);
+    }
+    if (kept) {
+        snprintf(level, size, "%s", known);
+        return TOB_OK;
     }
     db_bind_int64(v->territory, 1, id);
     int rc = db_step(v->territory);
