@@ -44,6 +44,15 @@ start)
             useradd --system --no-create-home --shell /usr/sbin/nologin \
                 terrobs-test
         chown terrobs-test "$dir"
+        # PostgreSQL runs as terrobs-test, which must reach the folder: a
+        # private folder above it (mode 700, as mktemp -d makes) forbids it.
+        if ! as_owner test -w "$dir"; then
+            echo "pg-test-cluster: user terrobs-test cannot reach $dir:" \
+                "a folder above it is private (mode 700, e.g. made by" \
+                "mktemp -d); build in a folder others may traverse" \
+                "(chmod o+x on each folder above it)" >&2
+            exit 1
+        fi
     fi
     as_owner "$PGBIN/initdb" -D "$dir/data" -A trust -U terrobs -E UTF8 \
         --no-sync >"$dir/initdb.log" 2>&1 || {
