@@ -43,6 +43,12 @@ static void test_sqlite_box_macros(void **state)
                " (SELECT pkid FROM idx_territory_geom WHERE xmin <="
                " MbrMaxX(c.geom) AND xmax >= MbrMinX(c.geom) AND ymin <="
                " MbrMaxY(c.geom) AND ymax >= MbrMinY(c.geom))");
+    expect_sql(DIALECT_SQLITE,
+               "SELECT 1 FROM territory a"
+               " WHERE TOB_BOX_MEETS_BOX(territory, a, ?3, ?4, ?5, ?6)",
+               "SELECT 1 FROM territory a WHERE a.id IN (SELECT pkid FROM"
+               " idx_territory_geom WHERE xmin <= ?5 AND xmax >= ?3"
+               " AND ymin <= ?6 AND ymax >= ?4)");
     /* Everything else is SpatiaLite's own: left as it is. */
     expect_sql(DIALECT_SQLITE,
                "SELECT MakePoint(?1, ?2, 2154), 'TOB_BOX_IDS(x)'",
@@ -135,6 +141,11 @@ static void test_pg_functions(void **state)
                " AND TOB_BOX_MEETS(territory, p, c.geom)",
                "SELECT 1 FROM territory c, territory p WHERE c.id = $1"
                " AND p.geom && c.geom");
+    expect_sql(DIALECT_PG,
+               "SELECT 1 FROM territory a"
+               " WHERE TOB_BOX_MEETS_BOX(territory, a, ?3, ?4, ?5, ?6)",
+               "SELECT 1 FROM territory a WHERE a.geom &&"
+               " ST_MakeEnvelope($3, $4, $5, $6, 2154)");
 }
 
 static void expect_client(const char *in, const char *want)

@@ -260,8 +260,7 @@ static int point_in_a_territory(prog_ctx_t *c, tob_id_t id)
     if (db_try_prepare(c->st,
                        "SELECT count(*) FROM project pr, territory t"
                        " WHERE pr.id = ?1 AND t.geom IS NOT NULL"
-                       " AND t.id IN (TOB_BOX_IDS(territory, X(pr.geom),"
-                       " Y(pr.geom), X(pr.geom), Y(pr.geom)))"
+                       " AND TOB_BOX_MEETS(territory, t, pr.geom)"
                        " AND ST_Within(pr.geom, t.geom) = 1",
                        &stmt)) {
         db_bind_int64(stmt, 1, id);

@@ -52,10 +52,11 @@ static const char BORDERS_SQL[] =
     "SELECT a.id, b.id, CastToMultiLinestring(CollectionExtract("
     "ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))"
     " FROM territory a JOIN territory b ON b.level = a.level AND"
-    " b.vintage = a.vintage AND b.id > a.id AND b.id IN"
-    " (TOB_BOX_IDS_OF(territory, a.geom))"
-    " WHERE a.level = ?1 AND a.vintage = ?2 AND a.id IN"
-    " (TOB_BOX_IDS(territory, ?3, ?4, ?5, ?6)) AND a.geom IS NOT NULL AND"
+    " b.vintage = a.vintage AND b.id > a.id AND"
+    " TOB_BOX_MEETS(territory, b, a.geom)"
+    " WHERE a.level = ?1 AND a.vintage = ?2 AND"
+    " TOB_BOX_MEETS_BOX(territory, a, ?3, ?4, ?5, ?6) AND a.geom IS NOT NULL "
+    "AND"
     " b.geom IS NOT NULL AND ST_Intersects(a.geom, b.geom)";
 
 static tob_status_t take_border(render_t *r, const id_index_t *ids, size_t n,

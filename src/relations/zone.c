@@ -202,7 +202,7 @@ static tob_status_t add_member(zone_run_t *z, zone_def_t *d, tob_error_t *err)
 
 /* The territories a member lies in: its parents through memberships (up
  * every level), and the polygons of other levels holding its point on
- * surface (R*Tree, then ST_Contains). */
+ * surface (the spatial index probed with the point, then ST_Contains). */
 static const char CONTAINERS_SQL[] =
     "WITH RECURSIVE up(id) AS ("
     "  SELECT parent FROM membership WHERE child = ?1 AND kind = 'member'"
@@ -216,8 +216,7 @@ static const char CONTAINERS_SQL[] =
     " UNION ALL"
     " SELECT b.id, b.level, b.code, 'space' FROM p, territory b"
     "  WHERE b.level <> p.level AND b.geom IS NOT NULL AND b.area_m2 > p.area"
-    "  AND b.id IN (TOB_BOX_IDS(territory, X(p.pt), Y(p.pt), X(p.pt),"
-    "  Y(p.pt)))"
+    "  AND TOB_BOX_MEETS(territory, b, p.pt)"
     "  AND ST_Contains(b.geom, p.pt)";
 
 /* A member inside another member of the same zone (a commune and the

@@ -109,6 +109,10 @@ static const spelling_t SPELLINGS[] = {
      " AND xmax >= MbrMinX(@3) AND ymin <= MbrMaxY(@3)"
      " AND ymax >= MbrMinY(@3))",
      "@2.geom && @3"},
+    {"TOB_BOX_MEETS_BOX", 6,
+     "@2.id IN (SELECT pkid FROM idx_@T_geom WHERE xmin <= @5 AND xmax >= @3"
+     " AND ymin <= @6 AND ymax >= @4)",
+     "@2.geom && ST_MakeEnvelope(@3, @4, @5, @6, @S)"},
     /* The name of a CRS, from the engine's own table of them. */
     {"TOB_CRS_NAME", 1,
      "(SELECT ref_sys_name FROM spatial_ref_sys WHERE srid = @1)",

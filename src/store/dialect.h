@@ -17,6 +17,8 @@
  *   TOB_BOX_MEETS(table, alias, geom)
  *       a condition: the box of the row alias of table meets the box of
  *       geom (of another row: a join probing the index per row);
+ *   TOB_BOX_MEETS_BOX(table, alias, xmin, ymin, xmax, ymax)
+ *       the same for a box given by its corners (bound parameters);
  *   TOB_COLUMNS(table)
  *       a statement: the table's columns (name, lower-case type);
  * and one for the engine's table of CRSs:
