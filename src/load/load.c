@@ -418,7 +418,10 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
 static const char *const INSERT_COLUMNS[] = {
     "level",       "code",    "name",      "vintage",
     "parent_code", "area_m2", "source_id", "geom"};
-static const int INSERT_GEOM[] = {0, 0, 0, 0, 0, 0, 0, 1};
+/* Every column's kind: a binary COPY on PostgreSQL. */
+static const int INSERT_KINDS[] = {DB_COPY_TEXT,  DB_COPY_TEXT, DB_COPY_TEXT,
+                                   DB_COPY_INT64, DB_COPY_TEXT, DB_COPY_DOUBLE,
+                                   DB_COPY_INT64, DB_COPY_GEOM};
 /* With --replace over territories already there. Not with --append: its
  * codes were checked against the store's, and one that another session
  * (QGIS, psql: writers that do not take the store's lock) writes
@@ -503,7 +506,7 @@ static tob_status_t begin_load(load_t *ld, tob_error_t *err)
     if (s == TOB_OK)
         s = db_bulk_begin(ld->st, &ld->bulk, err);
     if (s == TOB_OK)
-        s = db_copy_begin(ld->st, "territory", INSERT_COLUMNS, INSERT_GEOM,
+        s = db_copy_begin(ld->st, "territory", INSERT_COLUMNS, INSERT_KINDS,
                           sizeof INSERT_COLUMNS / sizeof INSERT_COLUMNS[0],
                           existing > 0 && ld->opts->replace ? INSERT_UPSERT
                                                             : NULL,

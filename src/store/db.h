@@ -127,10 +127,15 @@ unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
                             size_t *len);
 
 /* Many rows into one table, inside the caller's transaction: on PostgreSQL
- * one COPY ... FROM STDIN (text format, geometries as EWKB in the store
- * SRID), on SpatiaLite a prepared INSERT run per row. columns[i] names the
- * i-th value of each row; geom[i] (geom may be NULL) marks the geometry
- * columns, given as WKB in the store SRID. upsert: NULL, or the clause
+ * one COPY ... FROM STDIN (geometries as EWKB in the store SRID), on
+ * SpatiaLite a prepared INSERT run per row. columns[i] names the i-th value
+ * of each row; kinds[i] (kinds may be NULL) says what it is: DB_COPY_GEOM
+ * for a geometry given as WKB in the store SRID, DB_COPY_ANY for a value
+ * of any kind (the COPY is then in text format), or the one kind of value
+ * the column's type takes (text, bigint, double precision, bytea): when
+ * every column has one, the COPY is in binary format (half the bytes of
+ * text with hex geometries, and neither side converts them), and a value
+ * of another kind fails the row (TOB_ERR_INTERNAL). upsert: NULL, or the clause
  * after VALUES ("ON CONFLICT (...) DO UPDATE SET x = excluded.x"), the
  * rows then going through a temporary table on PostgreSQL. A row is its
  * values in column order (db_copy_text ... db_copy_geom, borrowed until
@@ -142,9 +147,17 @@ unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
  * planner's statistics of the table once. db_copy_free() after
  * db_copy_end(), or instead of it to abandon the rows (then roll back). */
 typedef struct db_copy db_copy_t;
+enum db_copy_kind {
+    DB_COPY_ANY = 0,
+    DB_COPY_GEOM = 1,
+    DB_COPY_TEXT,
+    DB_COPY_INT64,
+    DB_COPY_DOUBLE,
+    DB_COPY_BLOB
+};
 TOB_NODISCARD tob_status_t db_copy_begin(tob_store_t *st, const char *table,
                                          const char *const *columns,
-                                         const int *geom, size_t n_cols,
+                                         const int *kinds, size_t n_cols,
                                          const char *upsert, db_copy_t **out,
                                          tob_error_t *err);
 void db_copy_text(db_copy_t *c, const char *text);

@@ -1,8 +1,9 @@
 /* db_copy.c - many rows into one table inside the caller's transaction:
- * on PostgreSQL one COPY ... FROM STDIN in text format (geometries as
- * hex EWKB with the store SRID), on SpatiaLite the prepared INSERT run per
- * row. With an upsert clause, PostgreSQL copies into a temporary table
- * first and moves its rows with one INSERT ... SELECT ... ON CONFLICT.
+ * on PostgreSQL one COPY ... FROM STDIN, in binary format when the caller
+ * gives each column's kind (geometries as EWKB with the store SRID), else
+ * in text format (geometries as hex EWKB); on SpatiaLite the prepared
+ * INSERT run per row. With an upsert clause, PostgreSQL copies into a temporary
+ * table first and moves its rows with one INSERT ... SELECT ... ON CONFLICT.
  * The server reports a bad row only when the COPY ends: each row's tag is
  * kept, so the error names the row the caller tagged. */
 #include "db.h"
@@ -28,7 +29,10 @@ struct db_copy {
     char *plain;   /* the same but the geometries */
     char *upsert;
     size_t n_cols;
-    size_t col; /* next value of the row */
+    size_t col;   /* next value of the row */
+    int *kinds;   /* the caller's, DB_COPY_ANY for none */
+    int binary;   /* PostgreSQL's binary COPY format: every kind given */
+    int mistyped; /* a value not of its column's kind (binary) */
     /* SQLite */
     db_stmt_t *insert;
     /* PostgreSQL */
@@ -65,6 +69,30 @@ static int put(db_copy_t *c, const char *p, size_t n)
 static int sep(db_copy_t *c)
 {
     return c->col++ > 0 ? put(c, "\t", 1) : 0;
+}
+
+/* Binary format: integers in network byte order. */
+static void put_be(db_copy_t *c, uint64_t v, int bytes)
+{
+    unsigned char b[8];
+    for (int i = 0; i < bytes; i++)
+        b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+    put(c, (const char *)b, (size_t)bytes);
+}
+
+/* Binary format: the start of the next value (the row's field count
+ * before its first), of n bytes (-1 for NULL); 0 when the value is of
+ * kind, else the row is spoiled. */
+static int field(db_copy_t *c, int kind, long long n)
+{
+    if (c->col >= c->n_cols || (kind != 0 && c->kinds[c->col] != kind)) {
+        c->mistyped = 1;
+        return -1;
+    }
+    if (c->col++ == 0)
+        put_be(c, (uint64_t)c->n_cols, 2);
+    put_be(c, (uint64_t)(uint32_t)(int32_t)n, 4);
+    return 0;
 }
 
 static tob_status_t copy_fail(db_copy_t *c, const char *doing, PGresult *r,
@@ -165,18 +193,22 @@ static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
         s = exec_checked(c, sql, "preparing a bulk write", err);
     } else
         s = drop_gist(c, err);
-    snprintf(sql, n, "COPY %s (%s) FROM STDIN", c->into, c->columns);
+    snprintf(sql, n, "COPY %s (%s) FROM STDIN%s", c->into, c->columns,
+             c->binary ? " (FORMAT binary)" : "");
     PGresult *r = s == TOB_OK ? PQexec((PGconn *)c->st->pg, sql) : NULL;
     if (s == TOB_OK && PQresultStatus(r) != PGRES_COPY_IN)
         s = copy_fail(c, "starting a bulk write", r, err);
     else if (s == TOB_OK)
         c->copying = 1;
+    /* The binary format's signature, flags and extension length. */
+    if (s == TOB_OK && c->binary)
+        put(c, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
     PQclear(r);
     free(sql);
     return s;
 }
 
-static tob_status_t begin_sqlite(db_copy_t *c, const int *geom,
+static tob_status_t begin_sqlite(db_copy_t *c, const int *kinds,
                                  tob_error_t *err)
 {
     size_t n = strlen(c->columns) + (c->upsert ? strlen(c->upsert) : 0) +
@@ -188,7 +220,7 @@ static tob_status_t begin_sqlite(db_copy_t *c, const int *geom,
                                    c->table, c->columns);
     for (size_t i = 0; i < c->n_cols; i++) {
         const char *comma = i > 0 ? ", " : "";
-        if (geom != NULL && geom[i])
+        if (kinds[i] == DB_COPY_GEOM)
             used +=
                 (size_t)snprintf(sql + used, n - used, "%sGeomFromWKB(?, %d)",
                                  comma, tob_store_srid(c->st));
@@ -203,7 +235,7 @@ static tob_status_t begin_sqlite(db_copy_t *c, const int *geom,
 }
 
 tob_status_t db_copy_begin(tob_store_t *st, const char *table,
-                           const char *const *columns, const int *geom,
+                           const char *const *columns, const int *kinds,
                            size_t n_cols, const char *upsert, db_copy_t **out,
                            tob_error_t *err)
 {
@@ -217,11 +249,12 @@ tob_status_t db_copy_begin(tob_store_t *st, const char *table,
     if (c != NULL) {
         c->columns = malloc(n);
         c->plain = calloc(1, n);
+        c->kinds = calloc(n_cols, sizeof *c->kinds);
     }
     if (c != NULL && upsert != NULL)
         c->upsert = strdup(upsert);
     if (c == NULL || c->columns == NULL || c->plain == NULL ||
-        (upsert != NULL && !c->upsert)) {
+        c->kinds == NULL || (upsert != NULL && !c->upsert)) {
         db_copy_free(c);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
@@ -229,15 +262,18 @@ tob_status_t db_copy_begin(tob_store_t *st, const char *table,
     c->n_cols = n_cols;
     snprintf(c->table, sizeof c->table, "%s", table);
     size_t used = 0, plain = 0;
+    c->binary = kinds != NULL;
     for (size_t i = 0; i < n_cols; i++) {
+        c->kinds[i] = kinds != NULL ? kinds[i] : DB_COPY_ANY;
+        c->binary &= c->kinds[i] != DB_COPY_ANY;
         used += (size_t)snprintf(c->columns + used, n - used, "%s\"%s\"",
                                  i > 0 ? ", " : "", columns[i]);
-        if (geom == NULL || !geom[i])
+        if (c->kinds[i] != DB_COPY_GEOM)
             plain += (size_t)snprintf(c->plain + plain, n - plain, "%s\"%s\"",
                                       plain > 0 ? ", " : "", columns[i]);
     }
     tob_status_t s = st->engine == DIALECT_PG ? begin_pg(c, err)
-                                              : begin_sqlite(c, geom, err);
+                                              : begin_sqlite(c, c->kinds, err);
     if (s != TOB_OK) {
         db_copy_free(c);
         return s;
@@ -271,6 +307,13 @@ void db_copy_text(db_copy_t *c, const char *text)
         db_bind_text_static(c->insert, (int)++c->col, text);
         return;
     }
+    if (c->binary) {
+        size_t n = text != NULL ? strlen(text) : 0;
+        if (field(c, text != NULL ? DB_COPY_TEXT : 0,
+                  text != NULL ? (long long)n : -1) == 0)
+            put(c, text, n);
+        return;
+    }
     sep(c);
     if (text == NULL)
         put(c, "\\N", 2);
@@ -284,6 +327,14 @@ void db_copy_int64(db_copy_t *c, long long value)
         db_bind_int64(c->insert, (int)++c->col, value);
         return;
     }
+    if (c->binary) {
+        /* A whole number is a double precision value too. */
+        if (c->col < c->n_cols && c->kinds[c->col] == DB_COPY_DOUBLE)
+            db_copy_double(c, (double)value);
+        else if (field(c, DB_COPY_INT64, 8) == 0)
+            put_be(c, (uint64_t)value, 8);
+        return;
+    }
     char num[32];
     int n = snprintf(num, sizeof num, "%lld", value);
     sep(c);
@@ -294,6 +345,13 @@ void db_copy_double(db_copy_t *c, double value)
 {
     if (c->insert != NULL) {
         db_bind_double(c->insert, (int)++c->col, value);
+        return;
+    }
+    if (c->binary) {
+        uint64_t bits;
+        memcpy(&bits, &value, sizeof bits); /* IEEE 754, as the server's */
+        if (field(c, DB_COPY_DOUBLE, 8) == 0)
+            put_be(c, bits, 8);
         return;
     }
     char num[40];
@@ -309,6 +367,10 @@ void db_copy_null(db_copy_t *c)
 {
     if (c->insert != NULL) {
         db_bind_null(c->insert, (int)++c->col);
+        return;
+    }
+    if (c->binary) {
+        field(c, 0, -1);
         return;
     }
     sep(c);
@@ -337,6 +399,11 @@ void db_copy_blob(db_copy_t *c, const void *data, size_t n)
         db_bind_blob_static(c->insert, (int)++c->col, data, (int)n);
         return;
     }
+    if (c->binary) {
+        if (field(c, DB_COPY_BLOB, (long long)n) == 0)
+            put(c, data, n);
+        return;
+    }
     sep(c);
     put(c, "\\\\x", 3); /* bytea's hex form, its \ escaped for COPY */
     put_hex(c, data, n);
@@ -348,7 +415,12 @@ void db_copy_geom(db_copy_t *c, const unsigned char *wkb, size_t n)
         db_bind_blob_static(c->insert, (int)++c->col, wkb, (int)n);
         return;
     }
-    sep(c);
+    if (c->binary && n < 5) {
+        field(c, DB_COPY_GEOM, -1);
+        return;
+    }
+    if (!c->binary)
+        sep(c);
     if (n < 5) {
         put(c, "\\N", 2);
         return;
@@ -368,14 +440,21 @@ void db_copy_geom(db_copy_t *c, const unsigned char *wkb, size_t n)
         head[1 + i] = (unsigned char)(type >> shift);
         head[5 + i] = (unsigned char)(srid >> shift);
     }
+    if (c->binary) {
+        if (field(c, DB_COPY_GEOM, (long long)(n + 4)) == 0) {
+            put(c, (const char *)head, sizeof head);
+            put(c, (const char *)wkb + 5, n - 5);
+        }
+        return;
+    }
     put_hex(c, head, sizeof head);
     put_hex(c, wkb + 5, n - 5);
 }
 
 tob_status_t db_copy_row(db_copy_t *c, long long tag, tob_error_t *err)
 {
-    c->col = 0;
     if (c->insert != NULL) {
+        c->col = 0;
         int rc = db_step(c->insert);
         db_reset(c->insert);
         db_clear_bindings(c->insert);
@@ -388,7 +467,18 @@ tob_status_t db_copy_row(db_copy_t *c, long long tag, tob_error_t *err)
         c->n_rows++;
         return TOB_OK;
     }
-    put(c, "\n", 1);
+    /* A row the server would refuse without saying which (binary
+     * values carry no type): the caller's mistake, caught here. */
+    if (c->binary && (c->mistyped || c->col != c->n_cols)) {
+        c->failed_tag = tag;
+        return tob_error_set(err, TOB_ERR_INTERNAL,
+                             "bulk write into %s: a value of another kind "
+                             "than its column's, or too few values",
+                             c->table);
+    }
+    c->col = 0;
+    if (!c->binary)
+        put(c, "\n", 1);
     if (tag != 0 && c->n_rows + 1 > c->tags_cap) {
         size_t cap = c->tags_cap ? c->tags_cap * 2 : 1024;
         long long *bigger = realloc(c->tags, cap * sizeof *bigger);
@@ -491,6 +581,8 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
     PGconn *pg = (PGconn *)c->st->pg;
     char doing[96];
     snprintf(doing, sizeof doing, "writing into %s", c->table);
+    if (c->binary)
+        put_be(c, 0xFFFF, 2); /* the trailer: a field count of -1 */
     tob_status_t s = flush(c, err);
     c->copying = 0;
     if (PQputCopyEnd(pg, s == TOB_OK ? NULL : "terrobs stopped") != 1 &&
@@ -542,6 +634,7 @@ void db_copy_free(db_copy_t *c)
     }
     db_finalize(c->insert);
     free(c->columns);
+    free(c->kinds);
     free(c->plain);
     free(c->upsert);
     free(c->buf);
