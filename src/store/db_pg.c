@@ -2,8 +2,12 @@
  * prepared once on the server under its own name; a step executes it with
  * the bound parameters (text, blobs binary) and keeps the whole result, so
  * that statements interleave on one connection as they do on SQLite.
- * Results are read as text; bytea and geometry columns are decoded on
- * demand, geometries into SpatiaLite's BLOB-Geometry. */
+ * A query whose columns are all of types read here (integers, floats,
+ * booleans, text, bytea, geometry) gets its results in binary: a
+ * geometry's EWKB comes as bytes, not twice as many hex digits, and
+ * numbers need no parsing. Any other type (numeric, dates) keeps the
+ * statement in text. Geometries are decoded on demand into SpatiaLite's
+ * BLOB-Geometry. */
 #include "db.h"
 #include "db_pg_internal.h"
 
@@ -11,6 +15,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +24,24 @@
 enum {
     OID_BOOL = 16,
     OID_BYTEA = 17,
+    OID_NAME = 19,
     OID_INT8 = 20,
     OID_INT2 = 21,
     OID_INT4 = 23,
+    OID_TEXT = 25,
     OID_OID = 26,
     OID_FLOAT4 = 700,
     OID_FLOAT8 = 701,
+    OID_BPCHAR = 1042,
+    OID_VARCHAR = 1043,
     OID_NUMERIC = 1700
+};
+
+/* Result formats: not decided yet (before the first step), text, binary. */
+enum {
+    FMT_UNKNOWN,
+    FMT_TEXT,
+    FMT_BINARY
 };
 
 struct pg_stmt {
@@ -39,8 +55,11 @@ struct pg_stmt {
     PGresult *res;
     int executed, row, nrows;
     PGresult *desc;        /* the description, before a step */
+    int format;            /* FMT_*: of the results */
     unsigned char **blobs; /* decoded columns of the current row */
     size_t *blob_len;
+    char (*texts)[32]; /* binary numbers of the current row as text */
+    char **hexes;      /* binary bytes of the current row as hex text */
 };
 
 static PGconn *conn(tob_store_t *st)
@@ -212,6 +231,10 @@ static void drop_row(pg_stmt_t *s)
     for (int i = 0; i < PQnfields(s->res); i++) {
         PQfreemem(s->blobs[i]);
         s->blobs[i] = NULL;
+        if (s->hexes != NULL) {
+            free(s->hexes[i]);
+            s->hexes[i] = NULL;
+        }
     }
 }
 
@@ -220,19 +243,67 @@ static void drop_result(pg_stmt_t *s)
     drop_row(s);
     free(s->blobs);
     free(s->blob_len);
+    free(s->texts);
+    free(s->hexes);
+    s->hexes = NULL;
     s->blobs = NULL;
     s->blob_len = NULL;
+    s->texts = NULL;
     PQclear(s->res);
     s->res = NULL;
     s->executed = 0;
 }
 
+static PGresult *described(pg_stmt_t *s);
+
+/* Whether binary results can be read: a type of the list above, or the
+ * store's geometry. */
+static int binary_type(const tob_store_t *st, Oid t)
+{
+    switch (t) {
+    case OID_BOOL:
+    case OID_BYTEA:
+    case OID_NAME:
+    case OID_INT8:
+    case OID_INT2:
+    case OID_INT4:
+    case OID_TEXT:
+    case OID_OID:
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_BPCHAR:
+    case OID_VARCHAR:
+        return 1;
+    default:
+        return t == st->geometry_oid && t != 0;
+    }
+}
+
+/* A query's results come in binary when every column's type is read here;
+ * decided once, from the prepared statement's description. Statements that
+ * write stay in text (their RETURNING rows are few). */
+static int result_format(pg_stmt_t *s)
+{
+    if (s->format != FMT_UNKNOWN)
+        return s->format;
+    s->format = FMT_TEXT;
+    PGresult *d = s->readonly ? described(s) : NULL;
+    int n = d != NULL ? PQnfields(d) : 0;
+    int ok = n > 0;
+    for (int i = 0; ok && i < n; i++)
+        ok = binary_type(s->st, PQftype(d, i));
+    if (ok)
+        s->format = FMT_BINARY;
+    return s->format;
+}
+
 static int execute(pg_stmt_t *s)
 {
     tob_store_t *st = s->st;
+    int binary = result_format(s) == FMT_BINARY;
     st->pg_error[0] = '\0';
     s->res = PQexecPrepared(conn(st), s->name, s->params.n, s->vals, s->lens,
-                            s->fmts, 0);
+                            s->fmts, binary);
     s->executed = 1;
     ExecStatusType t = PQresultStatus(s->res);
     if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
@@ -246,7 +317,10 @@ static int execute(pg_stmt_t *s)
     if (nf > 0) {
         s->blobs = calloc((size_t)nf, sizeof *s->blobs);
         s->blob_len = calloc((size_t)nf, sizeof *s->blob_len);
-        if (s->blobs == NULL || s->blob_len == NULL) {
+        s->texts = binary ? calloc((size_t)nf, sizeof *s->texts) : NULL;
+        s->hexes = binary ? calloc((size_t)nf, sizeof *s->hexes) : NULL;
+        if (s->blobs == NULL || s->blob_len == NULL ||
+            (binary && (s->texts == NULL || s->hexes == NULL))) {
             pg_set_error(st, "out of memory");
             return DB_ERROR;
         }
@@ -362,11 +436,129 @@ static int has_row(const pg_stmt_t *s, int i)
            i < PQnfields(s->res);
 }
 
+static int is_binary(const pg_stmt_t *s, int i)
+{
+    return PQfformat(s->res, i) == 1;
+}
+
+/* A binary number, as its type's size and the network's byte order say. */
+static uint64_t be_bits(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* Integer and float values of a binary column; *is_float says which. */
+static void binary_number(const pg_stmt_t *s, int i, long long *iv, double *dv,
+                          int *is_float)
+{
+    const unsigned char *p =
+        (const unsigned char *)PQgetvalue(s->res, s->row, i);
+    int n = PQgetlength(s->res, s->row, i);
+    Oid t = PQftype(s->res, i);
+    *is_float = 0;
+    *iv = 0;
+    *dv = 0;
+    if (t == OID_FLOAT8 && n == 8) {
+        uint64_t b = be_bits(p, 8);
+        memcpy(dv, &b, 8);
+        *is_float = 1;
+    } else if (t == OID_FLOAT4 && n == 4) {
+        uint32_t b = (uint32_t)be_bits(p, 4);
+        float f;
+        memcpy(&f, &b, 4);
+        *dv = f;
+        *is_float = 1;
+    } else if (t == OID_INT8 && n == 8)
+        *iv = (long long)be_bits(p, 8);
+    else if (t == OID_INT4 && n == 4)
+        *iv = (int32_t)be_bits(p, 4);
+    else if (t == OID_OID && n == 4)
+        *iv = (long long)be_bits(p, 4);
+    else if (t == OID_INT2 && n == 2)
+        *iv = (int16_t)be_bits(p, 2);
+    else if (t == OID_BOOL && n == 1)
+        *iv = p[0] != 0;
+    if (*is_float)
+        *iv = isfinite(*dv) ? (long long)*dv : 0;
+    else
+        *dv = (double)*iv;
+}
+
+static int text_type(Oid t)
+{
+    return t == OID_TEXT || t == OID_VARCHAR || t == OID_BPCHAR ||
+           t == OID_NAME;
+}
+
+/* Bytes as PostgreSQL writes them in text: bytea "\\x..." in lower
+ * case, a geometry's EWKB in upper case. Kept in hexes[i] for the row. */
+static const char *hex_text(pg_stmt_t *s, int i, int bytea)
+{
+    if (s->hexes[i] != NULL)
+        return s->hexes[i];
+    const unsigned char *p =
+        (const unsigned char *)PQgetvalue(s->res, s->row, i);
+    size_t n = (size_t)PQgetlength(s->res, s->row, i);
+    char *h = malloc(2 * n + 3);
+    if (h == NULL)
+        return NULL;
+    const char *digits = bytea ? "0123456789abcdef" : "0123456789ABCDEF";
+    size_t k = 0;
+    if (bytea) {
+        h[k++] = '\\';
+        h[k++] = 'x';
+    }
+    for (size_t j = 0; j < n; j++) {
+        h[k++] = digits[p[j] >> 4];
+        h[k++] = digits[p[j] & 15];
+    }
+    h[k] = '\0';
+    s->hexes[i] = h;
+    return h;
+}
+
+/* A float as PostgreSQL writes it: the shortest digits that read back. */
+static void float_text(double v, char *buf, size_t size)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, v > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 const char *pgs_text(pg_stmt_t *s, int i)
 {
     if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
         return NULL;
-    return PQgetvalue(s->res, s->row, i);
+    Oid t = PQftype(s->res, i);
+    if (!is_binary(s, i) || text_type(t))
+        return PQgetvalue(s->res, s->row, i);
+    if (t == OID_BYTEA || (t == s->st->geometry_oid && t != 0))
+        return hex_text(s, i, t == OID_BYTEA);
+    long long iv;
+    double dv;
+    int is_float;
+    binary_number(s, i, &iv, &dv, &is_float);
+    char *buf = s->texts[i];
+    if (is_float)
+        float_text(dv, buf, sizeof s->texts[i]);
+    else if (t == OID_BOOL)
+        snprintf(buf, sizeof s->texts[i], "%s", iv ? "t" : "f");
+    else
+        snprintf(buf, sizeof s->texts[i], "%lld", iv);
+    return buf;
 }
 
 static int hexval(int c)
@@ -407,13 +599,20 @@ const void *pgs_blob(pg_stmt_t *s, int i)
         return s->blobs[i];
     const char *v = PQgetvalue(s->res, s->row, i);
     Oid t = PQftype(s->res, i);
+    int binary = is_binary(s, i);
+    if (t == OID_BYTEA && binary)
+        return v; /* the bytes themselves */
     if (t == OID_BYTEA)
         s->blobs[i] =
             PQunescapeBytea((const unsigned char *)v, &s->blob_len[i]);
+    else if (t == s->st->geometry_oid && t != 0 && binary)
+        s->blobs[i] = pg_ewkb_to_blob((const unsigned char *)v,
+                                      (size_t)PQgetlength(s->res, s->row, i),
+                                      s->st->srid, &s->blob_len[i]);
     else if (t == s->st->geometry_oid && t != 0)
         s->blobs[i] = geometry_blob(s->st, v, &s->blob_len[i]);
     else
-        return v;
+        return pgs_text(s, i);
     return s->blobs[i];
 }
 
@@ -422,15 +621,27 @@ int pgs_bytes(pg_stmt_t *s, int i)
     if (!has_row(s, i) || PQgetisnull(s->res, s->row, i))
         return 0;
     Oid t = PQftype(s->res, i);
+    if (t == OID_BYTEA && is_binary(s, i))
+        return PQgetlength(s->res, s->row, i);
     if (t == OID_BYTEA || (t == s->st->geometry_oid && t != 0)) {
         pgs_blob(s, i);
         return (int)s->blob_len[i];
     }
+    if (is_binary(s, i) && !text_type(t))
+        return (int)strlen(pgs_text(s, i));
     return PQgetlength(s->res, s->row, i);
 }
 
 long long pgs_int64(pg_stmt_t *s, int i)
 {
+    if (has_row(s, i) && !PQgetisnull(s->res, s->row, i) && is_binary(s, i) &&
+        !text_type(PQftype(s->res, i))) {
+        long long iv;
+        double dv;
+        int is_float;
+        binary_number(s, i, &iv, &dv, &is_float);
+        return iv;
+    }
     const char *v = pgs_text(s, i);
     if (v == NULL)
         return 0;
@@ -443,6 +654,14 @@ long long pgs_int64(pg_stmt_t *s, int i)
 
 double pgs_double(pg_stmt_t *s, int i)
 {
+    if (has_row(s, i) && !PQgetisnull(s->res, s->row, i) && is_binary(s, i) &&
+        !text_type(PQftype(s->res, i))) {
+        long long iv;
+        double dv;
+        int is_float;
+        binary_number(s, i, &iv, &dv, &is_float);
+        return dv;
+    }
     const char *v = pgs_text(s, i);
     if (v == NULL)
         return 0;
