@@ -91,14 +91,42 @@ tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
     return TOB_OK;
 }
 
+/* Rows this transaction wrote into the tables readers scan most. */
+static long long pg_rows_written(tob_store_t *st)
+{
+    db_stmt_t *stmt = NULL;
+    long long n = 0;
+    if (db_prepare(st,
+                   "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                   " FROM pg_stat_xact_user_tables"
+                   " WHERE schemaname = current_schema()"
+                   " AND relname IN ('observation', 'territory', 'membership')",
+                   &stmt, NULL) == TOB_OK &&
+        db_step(stmt) == DB_ROW)
+        n = db_column_int64(stmt, 0);
+    db_finalize(stmt);
+    return n;
+}
+
+/* After a large write on PostgreSQL, VACUUM sets the visibility map (an
+ * index-only scan then reads a level's values from the index alone) and
+ * ANALYZE the planner's counts, now rather than when autovacuum comes by.
+ * Outside the transaction, as VACUUM must be; SKIP_LOCKED leaves a table
+ * another session vacuums. Its failure changes nothing stored. */
+#define PG_VACUUM_ROWS 10000
+
 tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err)
 {
     test_hook_commit(0);
+    long long written = st->engine == DIALECT_PG ? pg_rows_written(st) : 0;
     tob_status_t s = st->engine == DIALECT_PG
                          ? exec_pg(st, "COMMIT", "committing", err)
                          : exec_db(st->db, "COMMIT", "committing", err);
     if (s == TOB_OK)
         test_hook_commit(1);
+    if (s == TOB_OK && written >= PG_VACUUM_ROWS)
+        pg_exec(st, "VACUUM (ANALYZE, SKIP_LOCKED) observation, territory,"
+                    " membership");
     return s;
 }
 

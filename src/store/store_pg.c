@@ -225,8 +225,10 @@ static tob_status_t connect_pg(const char *name, tob_store_t **out,
         return s;
     }
     PQsetNoticeProcessor(c, quiet_notices, NULL);
+    /* No JIT: compiling a query takes 10 to 50 ms, more than our largest
+     * reads (a level's geometries) gain from it. */
     if (pg_exec(st, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
-                    " SET extra_float_digits = 1") != 0) {
+                    " SET extra_float_digits = 1; SET jit = off") != 0) {
         s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
         pg_store_close(st);
         return s;
@@ -272,7 +274,7 @@ static tob_status_t exec_ddl(tob_store_t *st, const char *ddl, tob_error_t *err)
 static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
                                 tob_error_t *err)
 {
-    char sql[1024];
+    char sql[2048];
     if (replace)
         snprintf(sql, sizeof sql,
                  "DROP SCHEMA \"%s\" CASCADE; CREATE SCHEMA \"%s\"", st->schema,
@@ -302,6 +304,13 @@ static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
              "CREATE INDEX territory_geom ON territory USING gist (geom);"
              "ALTER TABLE project ADD COLUMN geom geometry(Point, %d);"
              "CREATE INDEX project_geom ON project USING gist (geom);"
+             /* The values of a (variable, year) come from the index alone
+              * (an index-only scan): a level's 35,357 values are read in
+              * milliseconds, not by visiting as many heap pages. SQLite's
+              * table is its primary key (WITHOUT ROWID) and needs none. */
+             "DROP INDEX observation_variable;"
+             "CREATE INDEX observation_variable ON observation"
+             " (variable, year) INCLUDE (territory, value, source_id);"
              "INSERT INTO meta VALUES ('srid', '%d'),"
              " ('application_id', '%d'), ('schema_version', '%d'),"
              " ('created', to_char(now() AT TIME ZONE 'UTC',"
