@@ -438,7 +438,10 @@ static void test_remembered_values(void **state)
 /* A remembering reader reads a level's observations whole once asked for
  * many (values_cache.c): every commune of the Nord and every EPCI reads
  * the same through it as through a reader asking row by row, a NULL
- * value (a commune emptied) and an EPCI whose sum it spoils included. */
+ * value (a commune emptied) and an EPCI whose sum it spoils included.
+ * Twenty communes without any row make it read which territories are
+ * parents (a commune is none: it answers without asking) while their
+ * EPCIs, parents, still count the members they miss. */
 static void test_level_read_whole(void **state)
 {
     (void)state;
@@ -450,6 +453,14 @@ static void test_level_read_whole(void **state)
     o.path =
         write_file("lille-whole.csv", "insee_com,population_2021\n59350,\n");
     assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    assert_int_equal(
+        tob_store_exec(st,
+                       "DELETE FROM observation WHERE variable ="
+                       " 'population_2021' AND territory IN (SELECT id FROM"
+                       " territory WHERE level = 'commune' AND code <> '59350'"
+                       " ORDER BY code LIMIT 20)",
+                       &err),
+        TOB_OK);
     tob_values_t *row = NULL, *whole = NULL;
     assert_int_equal(tob_values_open(st, &row, &err), TOB_OK);
     assert_int_equal(tob_values_open(st, &whole, &err), TOB_OK);
@@ -472,12 +483,15 @@ static void test_level_read_whole(void **state)
             assert_int_equal(a.origin, b.origin);
             assert_true(a.origin == TOB_VALUE_MISSING || a.value == b.value);
             assert_int_equal(a.n_missing, b.n_missing);
+            assert_int_equal(a.n_parts, b.n_parts);
+            assert_int_equal(a.n_expected, b.n_expected);
             n_null += a.origin == TOB_VALUE_MISSING;
             n_read++;
         }
         tob_territory_map_destroy(map);
     }
-    assert_true(n_read > 647 && n_null >= 2); /* Lille and its EPCI */
+    /* Lille, the twenty and their EPCIs */
+    assert_true(n_read > 647 && n_null >= 23);
     tob_values_close(row);
     tob_values_close(whole);
     tob_store_close(st);

@@ -405,6 +405,49 @@ static tob_status_t territory_info(tob_values_t *v, tob_id_t id, char *level,
     return TOB_OK;
 }
 
+/* Which territories have members, overlaps or an expected count, once
+ * a remembering reader has asked enough of them one by one. On failure
+ * (out of memory) the sets stay unknown and every question is asked. */
+static tob_status_t load_parents(tob_values_t *v, tob_error_t *err)
+{
+    db_stmt_t *stmt = NULL;
+    tob_status_t s =
+        db_prepare(v->st,
+                   "SELECT DISTINCT parent, CASE kind WHEN 'member' THEN 0"
+                   " ELSE 1 END FROM membership UNION ALL"
+                   " SELECT DISTINCT parent, 2 FROM expected_members",
+                   &stmt, err);
+    if (s != TOB_OK)
+        return s;
+    int rc, kept = 1;
+    while ((rc = db_step(stmt)) == DB_ROW && kept)
+        kept = values_cache_parent_add(&v->cache, db_column_int(stmt, 1),
+                                       db_column_int64(stmt, 0)) == 0;
+    db_finalize(stmt);
+    if (rc != DB_DONE && rc != DB_ROW)
+        return db_fail(v->st, "reading parents", err);
+    if (kept)
+        values_cache_parents_done(&v->cache);
+    return TOB_OK;
+}
+
+/* Whether id has none of set (values_cache_not_parent), reading the sets
+ * when it is time. */
+static tob_status_t not_parent(tob_values_t *v, int set, tob_id_t id, int *none,
+                               tob_error_t *err)
+{
+    *none = 0;
+    if (!v->remember)
+        return TOB_OK;
+    if (values_cache_parent_miss(&v->cache)) {
+        tob_status_t s = load_parents(v, err);
+        if (s != TOB_OK)
+            return s;
+    }
+    *none = values_cache_not_parent(&v->cache, set, id);
+    return TOB_OK;
+}
+
 /* The children are read whole before any recursion: the statement is
  * shared by every depth. The list is the cache's (*owned 0), or the
  * caller's to free (*owned 1) when it could not be kept. */
@@ -422,10 +465,13 @@ static tob_status_t load_children(tob_values_t *v, tob_id_t id, int overlap,
     size_t cap = 0;
     *out = NULL;
     *n = 0;
+    int none = 0;
+    tob_status_t s = not_parent(v, overlap ? 1 : 0, id, &none, err);
+    if (s != TOB_OK || none)
+        return s;
     db_bind_int64(v->children, 1, id);
     db_bind_text_static(v->children, 2, overlap ? "overlap" : "member");
     int rc;
-    tob_status_t s = TOB_OK;
     while (s == TOB_OK && (rc = db_step(v->children)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -547,6 +593,10 @@ tob_status_t tob_values_members(tob_values_t *v, tob_id_t territory,
         return TOB_OK;
     }
     memset(out, 0, sizeof *out);
+    int none = 0;
+    tob_status_t s = not_parent(v, 2, territory, &none, err);
+    if (s != TOB_OK || none)
+        return s;
     db_bind_int64(v->expected, 1, territory);
     int rc = db_step(v->expected);
     if (rc == DB_ROW) {

@@ -318,7 +318,32 @@ void values_cache_free(values_cache_t *c)
         free(c->kid_lists[i].list);
     free(c->kid_lists);
     idtab_free(&c->expected);
+    for (int k = 0; k < 3; k++)
+        idtab_free(&c->parents[k]);
     free(c->members);
     free(c->latest);
     memset(c, 0, sizeof *c);
+}
+
+/* ---- parents ---------------------------------------------------------- */
+
+int values_cache_not_parent(const values_cache_t *c, int set, tob_id_t id)
+{
+    return c->parents_loaded && set >= 0 && set < 3 &&
+           idtab_get(&c->parents[set], id) < 0;
+}
+
+int values_cache_parent_miss(values_cache_t *c)
+{
+    return !c->parents_loaded && ++c->parent_misses == VALUES_BULK_AFTER;
+}
+
+int values_cache_parent_add(values_cache_t *c, int set, tob_id_t id)
+{
+    return set >= 0 && set < 3 ? idtab_put(&c->parents[set], id, 1) : -1;
+}
+
+void values_cache_parents_done(values_cache_t *c)
+{
+    c->parents_loaded = 1;
 }

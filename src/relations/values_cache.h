@@ -75,6 +75,12 @@ typedef struct values_cache {
     idtab_t expected;
     tob_members_t *members;
     size_t n_members, cap_members;
+    /* which territories are parents at all (kind member [0], overlap [1])
+     * and which have an expected count [2], read in one statement each
+     * after VALUES_BULK_AFTER misses: a leaf's questions then cost none */
+    idtab_t parents[3];
+    unsigned parent_misses;
+    int parents_loaded;
 } values_cache_t;
 
 /* A member as values.c reads it. */
@@ -126,6 +132,15 @@ int values_cache_keep_kids(values_cache_t *c, int kind, tob_id_t parent,
 /* The latest year kept for variable name: 1 and *year, or 0. */
 int values_cache_latest(const values_cache_t *c, const char *name, int *year);
 void values_cache_keep_latest(values_cache_t *c, const char *name, int year);
+
+/* Parents. 1 when the sets are kept and id is not in set (0 member, 1
+ * overlap, 2 expected count): it has none, no need to ask. */
+int values_cache_not_parent(const values_cache_t *c, int set, tob_id_t id);
+/* Counts a one-by-one read of members; returns 1 when the sets should now
+ * be read (values_cache_parent_add() for each, then ..._parents_done()). */
+int values_cache_parent_miss(values_cache_t *c);
+int values_cache_parent_add(values_cache_t *c, int set, tob_id_t id);
+void values_cache_parents_done(values_cache_t *c);
 
 const tob_members_t *values_cache_members(const values_cache_t *c,
                                           tob_id_t parent);
