@@ -639,6 +639,7 @@ static tob_status_t end_insert(load_t *ld, tob_error_t *err)
 {
     tob_status_t s = db_copy_end(ld->insert, err);
     long long n = db_copy_failed_tag(ld->insert);
+    const char *field = db_copy_failed_field(ld->insert);
     if (s == TOB_OK || err == NULL)
         return s;
     char what[sizeof err->message];
@@ -647,7 +648,7 @@ static tob_status_t end_insert(load_t *ld, tob_error_t *err)
         /* The first error wins: the server's, said again with its
          * feature. */
         tob_error_clear(err);
-        return feature_error(ld, n, NULL, NULL, s, what, err);
+        return feature_error(ld, n, NULL, field, s, what, err);
     }
     tob_error_at(err, ld->opts->src, 0, NULL);
     return s;

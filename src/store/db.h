@@ -143,8 +143,10 @@ unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
  * at db_copy_end(), and db_copy_failed_tag() then gives the tag of the row
  * it named (0 when it named none; with upsert, a refusal of the rows'
  * move naming none, from a trigger, a CHECK or a foreign key, is traced
- * to its row by halves under a savepoint). db_copy_end() also refreshes the
- * planner's statistics of the table once. db_copy_free() after
+ * to its row by halves under a savepoint; without, a foreign key's refusal
+ * is traced from the distinct keys sent in tagged rows, and
+ * db_copy_failed_field() names its column). db_copy_end() also refreshes
+ * the planner's statistics of the table once. db_copy_free() after
  * db_copy_end(), or instead of it to abandon the rows (then roll back). */
 typedef struct db_copy db_copy_t;
 enum db_copy_kind {
@@ -170,6 +172,9 @@ TOB_NODISCARD tob_status_t db_copy_row(db_copy_t *c, long long tag,
                                        tob_error_t *err);
 TOB_NODISCARD tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err);
 long long db_copy_failed_tag(const db_copy_t *c);
+/* The column of the table whose value refused the failed row, or NULL;
+ * borrowed until db_copy_free(). */
+const char *db_copy_failed_field(const db_copy_t *c);
 void db_copy_free(db_copy_t *c);
 
 /* "Did you mean" hints from the store's names (store_near.c), each

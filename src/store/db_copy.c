@@ -5,8 +5,12 @@
  * INSERT run per row. With an upsert clause, PostgreSQL copies into a temporary
  * table first and moves its rows with one INSERT ... SELECT ... ON CONFLICT.
  * The server reports a bad row only when the COPY ends: each row's tag is
- * kept, so the error names the row the caller tagged. */
+ * kept, so the error names the row the caller tagged. A refusal naming
+ * no line is traced to its row: by halves from the temporary table (an
+ * upsert's move), or for a plain COPY's foreign key from the distinct keys
+ * sent (db_copy_fk.c), under a savepoint. */
 #include "db.h"
+#include "db_copy_fk.h"
 #include "db_pg_internal.h"
 #include "store_internal.h"
 
@@ -44,8 +48,15 @@ struct db_copy {
     long long *tags;
     size_t n_rows, tags_cap;
     long long failed_tag;
+    const char *failed_field; /* the column that refused it, or NULL */
     int oom;
     char *remake[COPY_DEFERRED]; /* what was dropped, to make again */
+    /* A plain COPY's foreign keys, checked by the server at its end (or
+     * when they are made again): the keys sent, a savepoint before the
+     * rows, and the constraint that refused one. */
+    copy_fks_t *fks;
+    int savepoint;
+    char refused[64];
 };
 
 static int put(db_copy_t *c, const char *p, size_t n)
@@ -103,6 +114,8 @@ static tob_status_t copy_fail(db_copy_t *c, const char *doing, PGresult *r,
     const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
     const char *ctx = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *con = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
     char msg[400];
     snprintf(msg, sizeof msg, "%s%s%s", m ? m : pg_errmsg(c->st), d ? ": " : "",
              d ? d : "");
@@ -113,6 +126,9 @@ static tob_status_t copy_fail(db_copy_t *c, const char *doing, PGresult *r,
     long long row = line ? atoll(line + 7) : 0;
     if (row > 0 && (size_t)row <= c->n_rows && c->tags != NULL)
         c->failed_tag = c->tags[row - 1];
+    /* 23503: foreign_key_violation, whatever the server's language. */
+    if (state != NULL && strcmp(state, "23503") == 0 && con != NULL)
+        snprintf(c->refused, sizeof c->refused, "%s", con);
     return db_fail(c->st, doing, err);
 }
 
@@ -192,7 +208,25 @@ static tob_status_t drop_deferred(db_copy_t *c, tob_error_t *err)
     return s;
 }
 
-static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
+/* A plain COPY's foreign keys, read before drop_deferred() drops them,
+ * so that a row they refuse at the end can be traced: the keys sent are
+ * kept, and a savepoint after the drops lets the failure be rolled back
+ * and the lines asked. */
+static tob_status_t begin_plain(db_copy_t *c, const char *const *columns,
+                                tob_error_t *err)
+{
+    c->fks = copy_fks_read((PGconn *)c->st->pg, c->table, columns, c->n_cols);
+    tob_status_t s = drop_deferred(c, err);
+    if (s == TOB_OK && c->fks != NULL) {
+        s = exec_checked(c, "SAVEPOINT tob_copy", "preparing a bulk write",
+                         err);
+        c->savepoint = s == TOB_OK;
+    }
+    return s;
+}
+
+static tob_status_t begin_pg(db_copy_t *c, const char *const *columns,
+                             tob_error_t *err)
 {
     size_t n = strlen(c->columns) + 256;
     char *sql = malloc(n);
@@ -211,7 +245,7 @@ static tob_status_t begin_pg(db_copy_t *c, tob_error_t *err)
                  c->into, c->columns, c->table, c->into);
         s = exec_checked(c, sql, "preparing a bulk write", err);
     } else
-        s = drop_deferred(c, err);
+        s = begin_plain(c, columns, err);
     snprintf(sql, n, "COPY %s (%s) FROM STDIN%s", c->into, c->columns,
              c->binary ? " (FORMAT binary)" : "");
     PGresult *r = s == TOB_OK ? PQexec((PGconn *)c->st->pg, sql) : NULL;
@@ -291,7 +325,7 @@ tob_status_t db_copy_begin(tob_store_t *st, const char *table,
             plain += (size_t)snprintf(c->plain + plain, n - plain, "%s\"%s\"",
                                       plain > 0 ? ", " : "", columns[i]);
     }
-    tob_status_t s = st->engine == DIALECT_PG ? begin_pg(c, err)
+    tob_status_t s = st->engine == DIALECT_PG ? begin_pg(c, columns, err)
                                               : begin_sqlite(c, c->kinds, err);
     if (s != TOB_OK) {
         db_copy_free(c);
@@ -320,12 +354,22 @@ static void put_escaped(db_copy_t *c, const char *t, size_t n)
     put(c, t + from, n - from);
 }
 
+/* The value of the current column as text (NULL for NULL), kept when it
+ * is part of a foreign key (a plain COPY's). */
+static void watch(db_copy_t *c, const char *text, size_t n)
+{
+    if (copy_fks_watches(c->fks, c->col) &&
+        copy_fks_value(c->fks, c->col, text, n) != 0)
+        c->oom = 1;
+}
+
 void db_copy_text(db_copy_t *c, const char *text)
 {
     if (c->insert != NULL) {
         db_bind_text_static(c->insert, (int)++c->col, text);
         return;
     }
+    watch(c, text, text != NULL ? strlen(text) : 0);
     if (c->binary) {
         size_t n = text != NULL ? strlen(text) : 0;
         if (field(c, text != NULL ? DB_COPY_TEXT : 0,
@@ -346,6 +390,11 @@ void db_copy_int64(db_copy_t *c, long long value)
         db_bind_int64(c->insert, (int)++c->col, value);
         return;
     }
+    if (copy_fks_watches(c->fks, c->col)) {
+        char num[32];
+        int n = snprintf(num, sizeof num, "%lld", value);
+        watch(c, num, (size_t)n);
+    }
     if (c->binary) {
         /* A whole number is a double precision value too. */
         if (c->col < c->n_cols && c->kinds[c->col] == DB_COPY_DOUBLE)
@@ -365,6 +414,11 @@ void db_copy_double(db_copy_t *c, double value)
     if (c->insert != NULL) {
         db_bind_double(c->insert, (int)++c->col, value);
         return;
+    }
+    if (copy_fks_watches(c->fks, c->col)) {
+        char num[40];
+        int n = snprintf(num, sizeof num, "%.17g", value);
+        watch(c, num, (size_t)n);
     }
     if (c->binary) {
         uint64_t bits;
@@ -388,6 +442,7 @@ void db_copy_null(db_copy_t *c)
         db_bind_null(c->insert, (int)++c->col);
         return;
     }
+    watch(c, NULL, 0);
     if (c->binary) {
         field(c, 0, -1);
         return;
@@ -495,6 +550,9 @@ tob_status_t db_copy_row(db_copy_t *c, long long tag, tob_error_t *err)
                              "than its column's, or too few values",
                              c->table);
     }
+    if (c->fks != NULL && tag != 0 && c->col == c->n_cols &&
+        copy_fks_row(c->fks, c->n_rows + 1) != 0)
+        c->oom = 1;
     c->col = 0;
     if (!c->binary)
         put(c, "\n", 1);
@@ -569,6 +627,24 @@ static void find_refused(db_copy_t *c)
         c->failed_tag = c->tags[hi - 1];
 }
 
+/* A plain COPY refused by a foreign key at its end, or when the key was
+ * made again (it names no line): back to the savepoint before the rows,
+ * the first line whose key the referenced table lacks now, from the keys
+ * sent. The caller rolls the transaction back. */
+static void find_fk_refused(db_copy_t *c)
+{
+    const char *field = NULL;
+    if (quiet_exec(c, "ROLLBACK TO SAVEPOINT tob_copy") != 0)
+        return;
+    size_t line =
+        copy_fks_first_missing(c->fks, (PGconn *)c->st->pg, c->refused, &field);
+    if (line > 0 && line <= c->n_rows && line <= c->tags_cap &&
+        c->tags != NULL) {
+        c->failed_tag = c->tags[line - 1];
+        c->failed_field = field;
+    }
+}
+
 /* The upsert: the temporary table's rows into the table in one INSERT. */
 static tob_status_t move_rows(db_copy_t *c, const char *doing, tob_error_t *err)
 {
@@ -621,6 +697,11 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
                              ? "indexing the rows"
                              : "checking the rows' references",
                          err);
+    if (s != TOB_OK && c->failed_tag == 0 && c->refused[0] != '\0' &&
+        c->savepoint)
+        find_fk_refused(c);
+    if (s == TOB_OK && c->savepoint)
+        s = exec_checked(c, "RELEASE SAVEPOINT tob_copy", doing, err);
     /* The planner's statistics once, for the whole bulk, of the columns
      * that join and filter: a geometry's are costly (every sampled one
      * read whole, half a second for France's communes) and left to
@@ -640,6 +721,11 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
 long long db_copy_failed_tag(const db_copy_t *c)
 {
     return c != NULL ? c->failed_tag : 0;
+}
+
+const char *db_copy_failed_field(const db_copy_t *c)
+{
+    return c != NULL && c->failed_tag != 0 ? c->failed_field : NULL;
 }
 
 void db_copy_free(db_copy_t *c)
@@ -662,6 +748,7 @@ void db_copy_free(db_copy_t *c)
     free(c->upsert);
     free(c->buf);
     free(c->tags);
+    copy_fks_free(c->fks);
     for (size_t i = 0; i < COPY_DEFERRED; i++)
         free(c->remake[i]);
     free(c);
