@@ -288,6 +288,8 @@ static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
         s = set_path(st, err);
     for (size_t i = 0; s == TOB_OK && i < TOB_SCHEMA_N_PARTS; i++)
         s = exec_ddl(st, TOB_SCHEMA_PARTS[i], err);
+    if (s == TOB_OK && pg_exec(st, TOB_SCHEMA_PG_COVERING_SQL) != 0)
+        s = pg_fail(st, "creating indexes", TOB_ERR_STORE, err);
     /* SQLite's booleans are numbers: tob_num() makes them so for the
      * dialect's total(). */
     if (s == TOB_OK &&

@@ -243,13 +243,24 @@ static const char TOB_SCHEMA_GUP_SQL[] =
     "  CHECK (status = 'ouvert' OR closed_date >= report_date),"
     "  UNIQUE (site, code));";
 
+/* PostGIS only, after the parts: a level's values of a variable and year
+ * (ranks among the 35,357 communes, whole-level reads of the values
+ * reader) join observation_variable's index-only scan (store_pg.c) to the
+ * territories of the level; with id in territory_level that side is an
+ * index-only scan too, not a scan of the territory heap and its
+ * geometries (6,000 pages for France: 25 ms of a 35 ms read). Same name
+ * and leading columns as on SpatiaLite. */
+static const char TOB_SCHEMA_PG_COVERING_SQL[] =
+    "DROP INDEX territory_level;"
+    "CREATE INDEX territory_level ON territory (level, vintage) INCLUDE (id);";
+
 /* Every part of a new store's schema, in order. Both engines create these
  * (store.c as is, store_pg.c through dialect_ddl()): one change here
  * updates both. */
 static const char *const TOB_SCHEMA_PARTS[] = {
     TOB_SCHEMA_SQL, TOB_SCHEMA_CONTRACTS_SQL, TOB_SCHEMA_GUP_SQL,
     TOB_SCHEMA_AGGREGATE_SQL, TOB_SCHEMA_EXPECTED_SQL};
-#define TOB_SCHEMA_N_PARTS                                                   \
+#define TOB_SCHEMA_N_PARTS                                                     \
     (sizeof TOB_SCHEMA_PARTS / sizeof TOB_SCHEMA_PARTS[0])
 
 #endif

@@ -129,6 +129,19 @@ PG:*)
         WHERE f_table_schema = current_schema() AND f_table_name IN
         (SELECT name FROM level)")" \
         "$(sqlite3 $O "SELECT count(*) FROM level")" "level views in PostGIS"
+    # A level's values of a variable and year are read from indexes
+    # alone: they cover them, and the copy leaves the heap all-visible
+    # (vacuumed: unless another session's older snapshot still runs, as in
+    # a parallel test run).
+    assert_eq "$(sql "$DST" "SELECT count(*) FROM pg_indexes WHERE schemaname
+        = current_schema() AND ((indexname = 'observation_variable' AND
+        indexdef LIKE '%(variable, year) INCLUDE (territory, value, %') OR
+        (indexname = 'territory_level' AND
+        indexdef LIKE '%(level, vintage) INCLUDE (id)'))")" \
+        2 "the covering indexes of observations and territories"
+    assert_eq "$(sql "$DST" "SELECT count(*) FROM pg_stat_user_tables WHERE
+        relid = 'observation'::regclass AND last_vacuum IS NOT NULL")" 1 \
+        "observation vacuumed by the copy"
     ;;
 esac
 $T info "$DST" | sed -e 1,3d -e '/^extent/d' >info-dst.txt
