@@ -161,10 +161,13 @@ static tob_status_t exec_checked(db_copy_t *c, const char *sql,
  * quarter of the server's time on France's communes). Dropped here,
  * inside the transaction, and made again by db_copy_end(); a rollback
  * restores them. A table with rows keeps them all: remaking an index or
- * checking a key costs what the whole table holds. */
+ * checking a key costs what the whole table holds. A key added NOT VALID
+ * (its old rows exempt) is made again valid: every row the table then
+ * holds is the bulk's, which the server checks as it would have one by
+ * one; made again NOT VALID it would check none. */
 static tob_status_t drop_deferred(db_copy_t *c, tob_error_t *err)
 {
-    char sql[1200];
+    char sql[1600];
     /* pg_get_indexdef() only in the select list, so only on this table's
      * indexes: the pg_indexes view may run it on any index of the cluster,
      * and one dropped meanwhile by another session fails the whole query
@@ -182,7 +185,8 @@ static tob_status_t drop_deferred(db_copy_t *c, tob_error_t *err)
              " UNION ALL SELECT 2, k.conname::text,"
              " format('ALTER TABLE %%I DROP CONSTRAINT %%I', '%s', k.conname),"
              " format('ALTER TABLE %%I ADD CONSTRAINT %%I ', '%s', k.conname)"
-             " || pg_get_constraintdef(k.oid) FROM pg_constraint k"
+             " || regexp_replace(pg_get_constraintdef(k.oid),"
+             " ' NOT VALID$', '') FROM pg_constraint k"
              " WHERE k.conrelid = to_regclass(quote_ident('%s'))"
              " AND k.contype = 'f') d"
              " WHERE NOT EXISTS (SELECT 1 FROM \"%s\")"

@@ -197,4 +197,18 @@ cmp -s before.sql after.sql || {
     diff before.sql after.sql | sed -n 1,10p >&2
     fail "the first load refused by the observatory's foreign key changed the store"
 }
+# Added NOT VALID (rows there before it exempt), the key still holds for
+# the rows written after it.
+psql -X -q -v ON_ERROR_STOP=1 "$CONN" -c "SET search_path = \"$NEW_SCHEMA\";
+    ALTER TABLE territory DROP CONSTRAINT commune_epci_connu;
+    ALTER TABLE territory ADD CONSTRAINT commune_epci_connu
+        FOREIGN KEY (parent_code) REFERENCES epci_connu (siren) NOT VALID"
+store_dump "$NEW" >before.sql
+run_fails 3 "communes-80-somme.geojson: parent_code: feature 32: .*violates foreign key constraint \"commune_epci_connu\"" \
+    $T load "$NEW" "$LAYERS/communes-somme.layer"
+store_dump "$NEW" >after.sql
+cmp -s before.sql after.sql || {
+    diff before.sql after.sql | sed -n 1,10p >&2
+    fail "the load refused by the NOT VALID foreign key changed the store"
+}
 echo "pg_copy_end.sh: ok"
