@@ -248,11 +248,14 @@ static const char TOB_SCHEMA_GUP_SQL[] =
  * reader) join observation_variable's index-only scan (store_pg.c) to the
  * territories of the level; with id in territory_level that side is an
  * index-only scan too, not a scan of the territory heap and its
- * geometries (6,000 pages for France: 25 ms of a 35 ms read). Same name
- * and leading columns as on SpatiaLite. */
+ * geometries (6,000 pages for France: 25 ms of a 35 ms read). With
+ * area_m2 as well, the values reader's list of every territory's level
+ * and area is one too (62 ms -> 12 ms for France). Same name and leading
+ * columns as on SpatiaLite. */
 static const char TOB_SCHEMA_PG_COVERING_SQL[] =
     "DROP INDEX territory_level;"
-    "CREATE INDEX territory_level ON territory (level, vintage) INCLUDE (id);";
+    "CREATE INDEX territory_level ON territory (level, vintage)"
+    " INCLUDE (id, area_m2);";
 
 /* Every part of a new store's schema, in order. Both engines create these
  * (store.c as is, store_pg.c through dialect_ddl()): one change here

@@ -137,7 +137,7 @@ PG:*)
         = current_schema() AND ((indexname = 'observation_variable' AND
         indexdef LIKE '%(variable, year) INCLUDE (territory, value, %') OR
         (indexname = 'territory_level' AND
-        indexdef LIKE '%(level, vintage) INCLUDE (id)'))")" \
+        indexdef LIKE '%(level, vintage) INCLUDE (id, area_m2)'))")" \
         2 "the covering indexes of observations and territories"
     assert_eq "$(sql "$DST" "SELECT count(*) FROM pg_stat_user_tables WHERE
         relid = 'observation'::regclass AND last_vacuum IS NOT NULL")" 1 \
