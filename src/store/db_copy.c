@@ -61,6 +61,8 @@ struct db_copy {
 
 static int put(db_copy_t *c, const char *p, size_t n)
 {
+    if (n == 0)
+        return 0; /* p may be NULL: a NULL text's bytes */
     if (c->len + n + 1 > c->cap) {
         size_t cap = c->cap ? c->cap : COPY_FLUSH + 4096;
         while (cap < c->len + n + 1)
