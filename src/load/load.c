@@ -258,9 +258,11 @@ static tob_status_t feature_error(load_t *ld, long long n, const char *code,
 }
 
 /* Repairs and promotes the reprojected geometry of item to a valid
- * MULTIPOLYGON. *out is a new geometry owned by the caller. */
+ * MULTIPOLYGON, and gives its area. *out is owned by the caller: item's
+ * own geometry (taken: item->geom is then NULL) or a new one. */
 static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
-                                     OGRGeometryH *out, tob_error_t *err)
+                                     OGRGeometryH *out, double *area,
+                                     tob_error_t *err)
 {
     *out = NULL;
     OGRGeometryH work = item->geom;
@@ -289,9 +291,17 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
         fixed = work = OGR_G_MakeValid(work);
         ld->rep->n_repaired++;
     }
-    OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
-    if (work != NULL)
-        collect_polygons(work, multi);
+    OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(work));
+    OGRGeometryH multi = NULL;
+    if (fixed == NULL && (type == wkbPolygon || type == wkbMultiPolygon)) {
+        /* Most features: their own polygons, not a copy of them. */
+        multi = OGR_G_ForceToMultiPolygon(item->geom);
+        item->geom = NULL;
+    } else {
+        multi = OGR_G_CreateGeometry(wkbMultiPolygon);
+        if (work != NULL)
+            collect_polygons(work, multi);
+    }
     if (fixed != NULL)
         OGR_G_DestroyGeometry(fixed);
     if (OGR_G_IsEmpty(multi) || (fixed != NULL && !OGR_G_IsValid(multi))) {
@@ -304,7 +314,8 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
     }
     /* Points on a line stay "valid" once reprojection has moved them off
      * it by a nanometre; area shares would then divide by nothing. */
-    if (OGR_G_Area(multi) < TOB_LOAD_MIN_AREA_M2) {
+    *area = OGR_G_Area(multi);
+    if (*area < TOB_LOAD_MIN_AREA_M2) {
         OGR_G_DestroyGeometry(multi);
         return feature_error(ld, item->n, code, NULL, TOB_ERR_INPUT,
                              "geometry has no area (under 1 m2): a line or "
@@ -315,7 +326,8 @@ static tob_status_t prepare_geometry(load_t *ld, tob_feature_item_t *item,
     return TOB_OK;
 }
 
-static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
+static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, double area,
+                                  tob_error_t *err)
 {
     size_t size = (size_t)OGR_G_WkbSize(g);
     if (size > ld->wkb_cap) {
@@ -326,7 +338,7 @@ static tob_status_t bind_geometry(load_t *ld, OGRGeometryH g, tob_error_t *err)
         ld->wkb_cap = size;
     }
     OGR_G_ExportToWkb(g, wkbNDR, ld->wkb);
-    db_copy_double(ld->insert, OGR_G_Area(g));
+    db_copy_double(ld->insert, area);
     db_copy_int64(ld->insert, ld->source_id);
     db_copy_geom(ld->insert, ld->wkb, size);
     return TOB_OK;
@@ -398,14 +410,15 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
         return TOB_OK;
     }
     OGRGeometryH g = NULL;
-    s = prepare_geometry(ld, item, &g, err);
+    double area = 0;
+    s = prepare_geometry(ld, item, &g, &area, err);
     if (s == TOB_OK) {
         db_copy_text(ld->insert, ld->opts->level);
         db_copy_text(ld->insert, item->code);
         db_copy_text(ld->insert, item->name);
         db_copy_int64(ld->insert, ld->rep->vintage);
         db_copy_text(ld->insert, item->parent[0] != '\0' ? item->parent : NULL);
-        s = bind_geometry(ld, g, err);
+        s = bind_geometry(ld, g, area, err);
     }
     if (s == TOB_OK) {
         s = db_copy_row(ld->insert, n, err);
@@ -418,10 +431,13 @@ static tob_status_t insert_feature(load_t *ld, tob_feature_item_t *item,
 static const char *const INSERT_COLUMNS[] = {
     "level",       "code",    "name",      "vintage",
     "parent_code", "area_m2", "source_id", "geom"};
-/* Every column's kind: a binary COPY on PostgreSQL. */
-static const int INSERT_KINDS[] = {DB_COPY_TEXT,  DB_COPY_TEXT, DB_COPY_TEXT,
-                                   DB_COPY_INT64, DB_COPY_TEXT, DB_COPY_DOUBLE,
-                                   DB_COPY_INT64, DB_COPY_GEOM};
+/* Every column's kind: a binary COPY on PostgreSQL. Names and areas are
+ * read, never filtered on: no planner statistics for them (a third of
+ * the ANALYZE after France's communes). */
+static const int INSERT_KINDS[] = {
+    DB_COPY_TEXT,  DB_COPY_TEXT, DB_COPY_TEXT | DB_COPY_NO_STATS,
+    DB_COPY_INT64, DB_COPY_TEXT, DB_COPY_DOUBLE | DB_COPY_NO_STATS,
+    DB_COPY_INT64, DB_COPY_GEOM};
 /* With --replace over territories already there. Not with --append: its
  * codes were checked against the store's, and one that another session
  * (QGIS, psql: writers that do not take the store's lock) writes

@@ -135,9 +135,12 @@ unsigned char *db_geom_blob(const unsigned char *wkb, size_t n, int srid,
  * the column's type takes (text, bigint, double precision, bytea): when
  * every column has one, the COPY is in binary format (half the bytes of
  * text with hex geometries, and neither side converts them), and a value
- * of another kind fails the row (TOB_ERR_INTERNAL). upsert: NULL, or the clause
- * after VALUES ("ON CONFLICT (...) DO UPDATE SET x = excluded.x"), the
- * rows then going through a temporary table on PostgreSQL. A row is its
+ * of another kind fails the row (TOB_ERR_INTERNAL). A kind with
+ * DB_COPY_NO_STATS or'ed in marks a column no query filters or joins on:
+ * the statistics refreshed at the end leave it out, as they leave out the
+ * geometries (sampling a column costs what the table holds). upsert: NULL, or
+ * the clause after VALUES ("ON CONFLICT (...) DO UPDATE SET x = excluded.x"),
+ * the rows then going through a temporary table on PostgreSQL. A row is its
  * values in column order (db_copy_text ... db_copy_geom, borrowed until
  * db_copy_row) then db_copy_row(tag): PostgreSQL reports a bad row only
  * at db_copy_end(), and db_copy_failed_tag() then gives the tag of the row
@@ -155,7 +158,8 @@ enum db_copy_kind {
     DB_COPY_TEXT,
     DB_COPY_INT64,
     DB_COPY_DOUBLE,
-    DB_COPY_BLOB
+    DB_COPY_BLOB,
+    DB_COPY_NO_STATS = 0x100
 };
 TOB_NODISCARD tob_status_t db_copy_begin(tob_store_t *st, const char *table,
                                          const char *const *columns,

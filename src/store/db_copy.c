@@ -323,11 +323,12 @@ tob_status_t db_copy_begin(tob_store_t *st, const char *table,
     size_t used = 0, plain = 0;
     c->binary = kinds != NULL;
     for (size_t i = 0; i < n_cols; i++) {
-        c->kinds[i] = kinds != NULL ? kinds[i] : DB_COPY_ANY;
+        int stats = kinds == NULL || !(kinds[i] & DB_COPY_NO_STATS);
+        c->kinds[i] = kinds != NULL ? kinds[i] & ~DB_COPY_NO_STATS : 0;
         c->binary &= c->kinds[i] != DB_COPY_ANY;
         used += (size_t)snprintf(c->columns + used, n - used, "%s\"%s\"",
                                  i > 0 ? ", " : "", columns[i]);
-        if (c->kinds[i] != DB_COPY_GEOM)
+        if (c->kinds[i] != DB_COPY_GEOM && stats)
             plain += (size_t)snprintf(c->plain + plain, n - plain, "%s\"%s\"",
                                       plain > 0 ? ", " : "", columns[i]);
     }
