@@ -391,6 +391,43 @@ static void test_aggregate_and_values(void **state)
     tob_store_close(st);
 }
 
+/* The years aggregated are those observed at the --from level: a year
+ * only an EPCI has is neither computed nor removed (aggregate.c's
+ * YEARS_SQL finds them one index probe each). */
+static void test_aggregate_years(void **state)
+{
+    (void)state;
+    tob_indicators_options_t o;
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    double sum, rate;
+    tob_store_t *st = mel_store("ind-years.sqlite", &o, &sum, &rate);
+    const char *vars = write_file("vars-years.csv",
+                                  "name,label,unit,aggregate\n"
+                                  "menages,Ménages,ménages,sum\n");
+    assert_int_equal(tob_variables_import(st, vars, NULL, NULL, &err), TOB_OK);
+    static const int years[] = {2019, 2017, 2020};
+    for (size_t i = 0; i < 3; i++) {
+        o.year = years[i];
+        o.path = write_file("menages.csv", "insee_com,menages\n59350,10\n");
+        assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    }
+    o.level = "epci";
+    o.key = "siren";
+    o.year = 2018;
+    o.path = write_file("menages-epci.csv", "siren,menages\n200093201,7\n");
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    const char *names[] = {"menages", NULL};
+    tob_aggregate_options_t a = {
+        .from_level = "commune", .to_level = "epci", .variables = names};
+    tob_aggregate_report_t ar;
+    assert_int_equal(tob_aggregate(st, &a, &ar, &err), TOB_OK);
+    assert_int_equal(ar.n_years, 3); /* 2017, 2019, 2020; not 2018 */
+    tob_value_t v = value_of(st, "menages", "epci", "200093201", 2018);
+    assert_true(v.origin == TOB_VALUE_OBSERVED && v.value == 7);
+    tob_store_close(st);
+}
+
 /* A remembering reader answers the values made from members as a fresh
  * reader does, and keeps them (the atlas's workers read one snapshot):
  * a change in the store shows only once it stops remembering. */
@@ -629,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_aggregate_and_values),
         cmocka_unit_test(test_remembered_values),
         cmocka_unit_test(test_level_read_whole),
+        cmocka_unit_test(test_aggregate_years),
         cmocka_unit_test(test_weighted_mean),
         cmocka_unit_test(test_overlap_aggregation),
     };

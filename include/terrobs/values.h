@@ -103,6 +103,19 @@ TOB_API void tob_values_close(tob_values_t *v); /* NULL is a no-op */
  * level it computes, reads the one below). Off by default; off forgets. */
 TOB_API void tob_values_remember(tob_values_t *v, int on);
 
+/* For a remembering reader whose caller will ask about every territory of
+ * the levels it reads (aggregate): a level's observations of a variable
+ * and year are read whole at the first question, not after many. */
+TOB_API void tob_values_read_whole(tob_values_t *v, int on);
+
+/* *any = 1 when a remembering reader, having read the observations of
+ * variable in year at level whole (and kept them), found one not stale;
+ * 0 when it found none or does not remember (the caller then asks the
+ * store itself). */
+TOB_API tob_status_t tob_values_level_has(tob_values_t *v, const char *variable,
+                                          int year, const char *level, int *any,
+                                          tob_error_t *err);
+
 /* The value of `variable` for territory id `territory` in `year` (see the
  * top of this file). year 0 = the latest year the variable (or, for a
  * ratio, its numerator) has any observation. A missing value is TOB_OK

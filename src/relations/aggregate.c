@@ -28,7 +28,7 @@ typedef struct agg {
     tob_territory_map_t *parents;
     char **vars;
     size_t n_vars, cap_vars;
-    db_stmt_t *upsert, *remove, *years;
+    db_stmt_t *upsert, *remove, *years, *year_at_level;
     /* values computed, not written yet: of one variable and year */
     pending_t batch[AGG_BATCH];
     size_t n_batch;
@@ -69,10 +69,24 @@ static const char REMOVE_SQL[] =
     " AND year = ?3 AND source_id IN"
     " (SELECT id FROM source WHERE kind = 'aggregate')";
 
+/* The years of ?1, at any level: each next one found by the index on
+ * (variable, year), a probe each, rather than reading every observation
+ * of the variable (353,570 rows for 10 years of France's communes, 150 ms
+ * on PostGIS). */
 static const char YEARS_SQL[] =
-    "SELECT DISTINCT o.year FROM observation o"
+    "WITH RECURSIVE seen(year) AS ("
+    "  SELECT min(year) FROM observation WHERE variable = ?1"
+    "  UNION ALL SELECT (SELECT min(o.year) FROM observation o"
+    "   WHERE o.variable = ?1 AND o.year > seen.year)"
+    "  FROM seen WHERE seen.year IS NOT NULL)"
+    " SELECT seen.year FROM seen WHERE seen.year IS NOT NULL ORDER BY 1";
+
+/* Whether ?1 has a row at level ?2 in year ?3, stale or not, when the
+ * reader found none it uses (rare: a year only another level has). */
+static const char YEAR_AT_LEVEL_SQL[] =
+    "SELECT EXISTS (SELECT 1 FROM observation o"
     " JOIN territory t ON t.id = o.territory"
-    " WHERE o.variable = ?1 AND t.level = ?2 ORDER BY 1";
+    " WHERE o.variable = ?1 AND t.level = ?2 AND o.year = ?3)";
 
 /* Variables observed at a level, and ratios of two such variables. */
 static const char OBSERVED_SQL[] =
@@ -284,6 +298,26 @@ static tob_status_t aggregate_year(agg_t *a, const char *var, int year,
     return s;
 }
 
+/* Whether var has an observation at the --from level in year: the
+ * reader reads that (var, year) whole anyway, the store is asked only
+ * when it holds none there that is not stale. */
+static tob_status_t year_observed(agg_t *a, const char *var, int year, int *any,
+                                  tob_error_t *err)
+{
+    tob_status_t s = tob_values_level_has(a->values, var, year,
+                                          a->opts->from_level, any, err);
+    if (s != TOB_OK || *any)
+        return s;
+    db_bind_text_static(a->year_at_level, 1, var);
+    db_bind_text_static(a->year_at_level, 2, a->opts->from_level);
+    db_bind_int(a->year_at_level, 3, year);
+    int rc = db_step(a->year_at_level);
+    if (rc == DB_ROW)
+        *any = db_column_int(a->year_at_level, 0) != 0;
+    db_reset(a->year_at_level);
+    return rc == DB_ROW ? TOB_OK : db_fail(a->st, "listing years", err);
+}
+
 /* Years observed at the base level: the variable's, or its numerator's. */
 static tob_status_t aggregate_variable(agg_t *a, const char *name,
                                        tob_error_t *err)
@@ -298,7 +332,6 @@ static tob_status_t aggregate_variable(agg_t *a, const char *name,
     int years[256];
     size_t n = 0;
     db_bind_text_static(a->years, 1, observed);
-    db_bind_text_static(a->years, 2, a->opts->from_level);
     int rc;
     while (n < 256 && (rc = db_step(a->years)) == DB_ROW)
         years[n++] = db_column_int(a->years, 0);
@@ -306,8 +339,12 @@ static tob_status_t aggregate_variable(agg_t *a, const char *name,
     if (n < 256 && rc != DB_DONE)
         return db_fail(a->st, "listing years", err);
     tob_status_t s = TOB_OK;
-    for (size_t i = 0; i < n && s == TOB_OK; i++)
-        s = aggregate_year(a, name, years[i], err);
+    for (size_t i = 0; i < n && s == TOB_OK; i++) {
+        int at_level = 0;
+        s = year_observed(a, observed, years[i], &at_level, err);
+        if (s == TOB_OK && at_level)
+            s = aggregate_year(a, name, years[i], err);
+    }
     return s;
 }
 
@@ -382,6 +419,8 @@ static tob_status_t run_aggregate(agg_t *a, tob_error_t *err)
         s = db_prepare(a->st, REMOVE_SQL, &a->remove, err);
     if (s == TOB_OK)
         s = db_prepare(a->st, YEARS_SQL, &a->years, err);
+    if (s == TOB_OK)
+        s = db_prepare(a->st, YEAR_AT_LEVEL_SQL, &a->year_at_level, err);
     for (size_t i = 0; s == TOB_OK && i < a->n_vars; i++)
         s = aggregate_variable(a, a->vars[i], err);
     if (s != TOB_OK)
@@ -407,6 +446,7 @@ static void agg_end(agg_t *a)
     db_finalize(a->upsert);
     db_finalize(a->remove);
     db_finalize(a->years);
+    db_finalize(a->year_at_level);
     tob_values_close(a->values);
     tob_territory_map_destroy(a->parents);
     for (size_t i = 0; i < a->n_vars; i++)
@@ -530,9 +570,11 @@ tob_status_t aggregate_in_transaction(tob_store_t *st,
     }
     /* Territories and members do not change while it runs, and the
      * observations it reads are of the --from level, never those it
-     * writes. */
-    if (s == TOB_OK)
+     * writes; it reads them all, so each (variable, year) whole at once. */
+    if (s == TOB_OK) {
         tob_values_remember(a.values, 1);
+        tob_values_read_whole(a.values, 1);
+    }
     if (s == TOB_OK)
         s = check_relations(&a, err);
     if (s == TOB_OK)

@@ -17,7 +17,9 @@
 struct tob_values {
     tob_store_t *st;
     db_stmt_t *obs, *children, *territory, *variable, *latest, *expected;
-    db_stmt_t *obs_level, *territories; /* whole-level reads, on demand */
+    /* whole-level reads, on demand: joined to territory, or not when
+     * every territory's level is kept */
+    db_stmt_t *obs_level, *obs_var, *territories;
     values_cache_t cache;
     tob_variable_t **vars; /* cache; each its own block, so pointers to
                               them stay valid while the cache grows */
@@ -26,6 +28,7 @@ struct tob_values {
     struct memo *memo;
     size_t n_memo, cap_memo; /* cap_memo: 0 or a power of two */
     int remember;
+    int whole; /* tob_values_read_whole() */
 };
 
 /* A value computed from a territory's members; var NULL = empty slot. */
@@ -239,6 +242,7 @@ void tob_values_close(tob_values_t *v)
     db_finalize(v->latest);
     db_finalize(v->expected);
     db_finalize(v->obs_level);
+    db_finalize(v->obs_var);
     db_finalize(v->territories);
     values_cache_free(&v->cache);
     for (size_t i = 0; i < v->n_vars; i++)
@@ -256,37 +260,57 @@ static void set_missing(tob_value_t *out)
     out->coverage = 1;
 }
 
+/* Whether territory id lies at level, by the territories kept. */
+static int kept_at_level(const tob_values_t *v, tob_id_t id, const char *level)
+{
+    const char *known = NULL;
+    double area;
+    return values_cache_territory(&v->cache, id, &known, &area) &&
+           strcmp(known, level) == 0;
+}
+
 /* One statement for the observations of (var, year) at a level, kept in
  * slot; a failure leaves the slot empty (values are then read one by
- * one). */
+ * one). With every territory's level kept, the (var, year)'s rows are
+ * read without the join to territory and sorted here: on PostGIS an
+ * index-only scan of observation_variable, not a pass over the
+ * territories' table and its geometries. */
 static tob_status_t load_level(tob_values_t *v, obs_slot_t *slot,
                                tob_error_t *err)
 {
+    static const char head[] =
+        "SELECT o.territory, o.value, EXISTS (SELECT 1 FROM aggregate_run"
+        " r WHERE r.source_id = o.source_id) FROM observation o";
+    static const char tail[] =
+        " AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
+        " WHERE r.source_id = o.source_id AND r.stale = 1)";
+    int levels_kept = values_cache_level_size(&v->cache, slot->level) > 0;
+    db_stmt_t **stmt = levels_kept ? &v->obs_var : &v->obs_level;
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s%s%s", head,
+             levels_kept ? " WHERE o.variable = ? AND o.year = ?"
+                         : " JOIN territory t ON t.id = o.territory"
+                           " WHERE o.variable = ? AND o.year = ?"
+                           " AND t.level = ?",
+             tail);
     tob_status_t s = TOB_OK;
-    if (v->obs_level == NULL)
-        s = db_prepare(
-            v->st,
-            "SELECT o.territory, o.value, EXISTS (SELECT 1 FROM aggregate_run"
-            " r WHERE r.source_id = o.source_id) FROM observation o"
-            " JOIN territory t ON t.id = o.territory"
-            " WHERE o.variable = ? AND o.year = ? AND t.level = ?"
-            " AND NOT EXISTS (SELECT 1 FROM aggregate_run r"
-            " WHERE r.source_id = o.source_id AND r.stale = 1)",
-            &v->obs_level, err);
-    if (s != TOB_OK)
+    if (*stmt == NULL && (s = db_prepare(v->st, sql, stmt, err)) != TOB_OK)
         return s;
-    db_bind_text_static(v->obs_level, 1, slot->var);
-    db_bind_int(v->obs_level, 2, slot->year);
-    db_bind_text_static(v->obs_level, 3, slot->level);
+    db_bind_text_static(*stmt, 1, slot->var);
+    db_bind_int(*stmt, 2, slot->year);
+    if (!levels_kept)
+        db_bind_text_static(*stmt, 3, slot->level);
     int rc, kept = 1;
-    while ((rc = db_step(v->obs_level)) == DB_ROW)
-        if (kept)
-            kept = obs_slot_add(slot, db_column_int64(v->obs_level, 0),
-                                db_column_type(v->obs_level, 1) == DB_NULL
+    while ((rc = db_step(*stmt)) == DB_ROW) {
+        tob_id_t id = db_column_int64(*stmt, 0);
+        if (kept && (!levels_kept || kept_at_level(v, id, slot->level)))
+            kept = obs_slot_add(slot, id,
+                                db_column_type(*stmt, 1) == DB_NULL
                                     ? NAN
-                                    : db_column_double(v->obs_level, 1),
-                                db_column_int(v->obs_level, 2)) == 0;
-    db_reset(v->obs_level);
+                                    : db_column_double(*stmt, 1),
+                                db_column_int(*stmt, 2)) == 0;
+    }
+    db_reset(*stmt);
     if (rc != DB_DONE)
         s = db_fail(v->st, "reading observations", err);
     slot->loaded = s == TOB_OK && kept;
@@ -304,6 +328,8 @@ static tob_status_t load_level(tob_values_t *v, obs_slot_t *slot,
 static int level_worth_reading(tob_values_t *v, const obs_slot_t *slot)
 {
     size_t n = values_cache_level_size(&v->cache, slot->level);
+    if (v->whole)
+        return n > 0;
     size_t divisor = tob_store_is_pg(v->st) ? 128 : 8;
     size_t after =
         n / divisor > VALUES_BULK_AFTER ? n / divisor : VALUES_BULK_AFTER;
@@ -662,6 +688,26 @@ static void memo_put(tob_values_t *v, const tob_variable_t *var, tob_id_t id,
     if (m->var == NULL)
         v->n_memo++;
     *m = (memo_t){var, id, year, in_ratio, *value};
+}
+
+tob_status_t tob_values_level_has(tob_values_t *v, const char *variable,
+                                  int year, const char *level, int *any,
+                                  tob_error_t *err)
+{
+    *any = 0;
+    obs_slot_t *slot =
+        v->remember ? values_cache_obs_slot(&v->cache, variable, year, level)
+                    : NULL;
+    if (slot == NULL)
+        return TOB_OK;
+    tob_status_t s = slot->loaded ? TOB_OK : load_level(v, slot, err);
+    *any = s == TOB_OK && slot->loaded && slot->n > 0;
+    return s;
+}
+
+void tob_values_read_whole(tob_values_t *v, int on)
+{
+    v->whole = on != 0;
 }
 
 void tob_values_remember(tob_values_t *v, int on)
