@@ -396,10 +396,12 @@ static void main_query(const render_t *r, const query_vars_t *vars, sbuf_t *b)
            style->filter ? style->filter : "1 = 1");
     if (!extent_in_store_crs(r))
         return;
-    /* Only what the map's extent shows is read, through the R*Tree; the
-     * insets' territories lie elsewhere and are read too. */
-    sb_add(b, " AND (t.id IN (TOB_BOX_IDS(territory, :xmin, :ymin, :xmax,"
-              " :ymax))");
+    /* Only what the map's extent shows is read, through the R*Tree (on
+     * PostGIS the row's own geometry &&, not a second pass over the
+     * territories for their ids); the insets' territories lie elsewhere
+     * and are read too. */
+    sb_add(b, " AND (TOB_BOX_MEETS_BOX(territory, t, :xmin, :ymin, :xmax,"
+              " :ymax)");
     for (size_t i = 0; i < style->n_insets; i++)
         sb_add(b, " OR (%s\n)", style->insets[i].filter);
     sb_add(b, ")");
