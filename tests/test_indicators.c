@@ -402,9 +402,9 @@ static void test_aggregate_years(void **state)
     tob_error_t err;
     double sum, rate;
     tob_store_t *st = mel_store("ind-years.sqlite", &o, &sum, &rate);
-    const char *vars = write_file("vars-years.csv",
-                                  "name,label,unit,aggregate\n"
-                                  "menages,Ménages,ménages,sum\n");
+    const char *vars =
+        write_file("vars-years.csv", "name,label,unit,aggregate\n"
+                                     "menages,Ménages,ménages,sum\n");
     assert_int_equal(tob_variables_import(st, vars, NULL, NULL, &err), TOB_OK);
     static const int years[] = {2019, 2017, 2020};
     for (size_t i = 0; i < 3; i++) {
@@ -531,6 +531,79 @@ static void test_level_read_whole(void **state)
     assert_true(n_read > 647 && n_null >= 23);
     tob_values_close(row);
     tob_values_close(whole);
+    tob_store_close(st);
+}
+
+/* The early whole reads give what row-by-row reads give: a reader told
+ * it will read every commune (tob_values_read_whole) reads each variable
+ * whole at its first ask, and one asked for the MEL first reads the
+ * communes whole at the first of its 95 members (their number reaches
+ * the level's threshold); a commune emptied (Lille, NULL) and one never
+ * observed (no row) stay missing, and the MEL's sum is spoilt by Lille. */
+static void test_level_read_early(void **state)
+{
+    (void)state;
+    tob_indicators_options_t o;
+    tob_indicators_report_t rep;
+    tob_error_t err;
+    double sum, rate;
+    tob_store_t *st = mel_store("ind-early.sqlite", &o, &sum, &rate);
+    o.path =
+        write_file("lille-early.csv", "insee_com,population_2021\n59350,\n");
+    assert_int_equal(import(st, &o, &rep, &err), TOB_OK);
+    db_stmt_t *del = NULL;
+    assert_int_equal(db_prepare(st,
+                                "DELETE FROM observation WHERE variable ="
+                                " 'menages_2021' AND territory = (SELECT id"
+                                " FROM territory WHERE code = '59009' AND"
+                                " level = 'commune')",
+                                &del, NULL),
+                     TOB_OK);
+    assert_int_equal(db_step(del), DB_DONE);
+    db_finalize(del);
+    tob_values_t *row = NULL, *eager = NULL, *kids = NULL;
+    assert_int_equal(tob_values_open(st, &row, &err), TOB_OK);
+    assert_int_equal(tob_values_open(st, &eager, &err), TOB_OK);
+    assert_int_equal(tob_values_open(st, &kids, &err), TOB_OK);
+    tob_values_remember(eager, 1);
+    tob_values_read_whole(eager, 1);
+    tob_values_remember(kids, 1);
+    tob_value_t a, b;
+    /* The MEL first: its members read whole at the first. */
+    assert_int_equal(tob_values_get_code(kids, "population_2021", "epci",
+                                         "200093201", 2021, &b, &err),
+                     TOB_OK);
+    assert_true(b.origin == TOB_VALUE_MISSING && b.n_missing == 1);
+    assert_int_equal(tob_values_get_code(kids, "menages_2021", "epci",
+                                         "200093201", 2021, &b, &err),
+                     TOB_OK);
+    assert_true(b.origin == TOB_VALUE_MISSING && b.n_missing == 1);
+    const char *vars[] = {"population_2021", "menages_2021"};
+    tob_territory_map_t *map = NULL;
+    assert_int_equal(tob_territory_map_load(st, "commune", 0, &map, &err),
+                     TOB_OK);
+    size_t n_missing = 0;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < tob_territory_map_size(map); i++) {
+            tob_id_t id = tob_territory_map_at(map, i)->id;
+            tob_value_t c;
+            assert_int_equal(tob_values_get(row, vars[k], id, 2021, &a, &err),
+                             TOB_OK);
+            assert_int_equal(tob_values_get(eager, vars[k], id, 2021, &b, &err),
+                             TOB_OK);
+            assert_int_equal(tob_values_get(kids, vars[k], id, 2021, &c, &err),
+                             TOB_OK);
+            assert_int_equal(a.origin, b.origin);
+            assert_int_equal(a.origin, c.origin);
+            assert_true(a.origin == TOB_VALUE_MISSING ||
+                        (a.value == b.value && a.value == c.value));
+            n_missing += a.origin == TOB_VALUE_MISSING;
+        }
+    tob_territory_map_destroy(map);
+    assert_true(n_missing >= 2); /* Lille's NULL, 59009's absent row */
+    tob_values_close(row);
+    tob_values_close(eager);
+    tob_values_close(kids);
     tob_store_close(st);
 }
 
@@ -665,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_cog_passage),
         cmocka_unit_test(test_aggregate_and_values),
         cmocka_unit_test(test_remembered_values),
+        cmocka_unit_test(test_level_read_early),
         cmocka_unit_test(test_level_read_whole),
         cmocka_unit_test(test_aggregate_years),
         cmocka_unit_test(test_weighted_mean),

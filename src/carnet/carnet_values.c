@@ -338,8 +338,10 @@ tob_status_t tob_carnet_peers_load(tob_store_t *st,
     if (status == TOB_OK)
         status = tob_values_open(st, &vals, err);
     /* Every peer's values: a whole level read, kept while it lasts. */
-    if (status == TOB_OK)
+    if (status == TOB_OK) {
         tob_values_remember(vals, 1);
+        tob_values_read_whole(vals, 1); /* every peer, every variable */
+    }
     if (status == TOB_OK)
         status = add_template_vars(vals, tpl, p, err);
     tob_values_close(vals);

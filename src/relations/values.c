@@ -29,6 +29,10 @@ struct tob_values {
     size_t n_memo, cap_memo; /* cap_memo: 0 or a power of two */
     int remember;
     int whole; /* tob_values_read_whole() */
+    /* Reads that combine() will ask of this one's siblings, this one
+     * included (0 outside combine): the members of a département, 600
+     * communes, are worth one statement at the first. */
+    size_t to_come;
 };
 
 /* A value computed from a territory's members; var NULL = empty slot. */
@@ -314,6 +318,7 @@ static tob_status_t load_level(tob_values_t *v, obs_slot_t *slot,
     if (rc != DB_DONE)
         s = db_fail(v->st, "reading observations", err);
     slot->loaded = s == TOB_OK && kept;
+    slot->read_failed = !slot->loaded;
     if (!slot->loaded) { /* one by one again, from zero */
         slot->misses = 0;
         idtab_free(&slot->index);
@@ -333,7 +338,11 @@ static int level_worth_reading(tob_values_t *v, const obs_slot_t *slot)
     size_t divisor = tob_store_is_pg(v->st) ? 128 : 8;
     size_t after =
         n / divisor > VALUES_BULK_AFTER ? n / divisor : VALUES_BULK_AFTER;
-    return n > 0 && slot->misses >= after;
+    /* Those read so far and the siblings to come reach it: now rather
+     * than after `after` round trips (once: a read that could not be
+     * kept falls back to counting). */
+    size_t soon = slot->read_failed ? 0 : v->to_come;
+    return n > 0 && slot->misses + (soon > 0 ? soon - 1 : 0) >= after;
 }
 
 /* *found = 1 if an observation row exists (its value may be NULL). */
@@ -580,11 +589,15 @@ static tob_status_t combine(derive_t *d, const tob_variable_t *var,
 {
     double acc = 0, weights = 0;
     tob_status_t s = TOB_OK;
+    size_t was_to_come = d->v->to_come;
     for (size_t i = 0; i < n && s == TOB_OK; i++) {
         tob_value_t cv, w = {.value = 1, .origin = TOB_VALUE_OBSERVED};
+        d->v->to_come = n - i;
         s = value_of(d, var->name, children[i].id, year, 1, &cv, err);
+        d->v->to_come = n - i;
         if (s == TOB_OK && var->aggregate == TOB_AGG_WEIGHTED_MEAN)
             s = value_of(d, var->weight, children[i].id, year, 1, &w, err);
+        d->v->to_come = was_to_come;
         if (s != TOB_OK)
             break;
         if (cv.origin == TOB_VALUE_MISSING || w.origin == TOB_VALUE_MISSING ||

@@ -43,6 +43,7 @@ typedef struct obs_slot {
     int year;
     unsigned misses; /* one-by-one reads so far */
     int loaded;      /* the level's observations are below */
+    int read_failed; /* a whole read could not be kept (no memory) */
     unsigned long long used;
     idtab_t index;         /* territory -> row */
     double *value;         /* NAN for a NULL value */
