@@ -38,10 +38,18 @@ static int run(tob_store_t *st, const char *sql)
         return 1;
     }
     int rc;
+    /* TOB_SQL_TEXT=1: every column as its text (db_column_str), as a
+     * module reading a number as text gets it. */
+    const char *as_text = getenv("TOB_SQL_TEXT");
+    int text = as_text != NULL && strcmp(as_text, "1") == 0;
     while ((rc = db_step(stmt)) == DB_ROW) {
         for (int i = 0; i < db_column_count(stmt); i++) {
             if (i > 0)
                 putchar('|');
+            if (text && db_column_type(stmt, i) != DB_NULL) {
+                fputs(db_column_str(stmt, i), stdout);
+                continue;
+            }
             switch (db_column_type(stmt, i)) {
             case DB_NULL:
                 break;

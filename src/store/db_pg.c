@@ -520,8 +520,10 @@ static const char *hex_text(pg_stmt_t *s, int i, int bytea)
     return h;
 }
 
-/* A float as PostgreSQL writes it: the shortest digits that read back. */
-static void float_text(double v, char *buf, size_t size)
+/* A float as PostgreSQL writes it: the fewest digits that read back as
+ * the same float4 or float8 (a rare path: modules read numbers as
+ * numbers). */
+static void float_text(double v, int single, char *buf, size_t size)
 {
     if (isnan(v)) {
         snprintf(buf, size, "NaN");
@@ -531,11 +533,20 @@ static void float_text(double v, char *buf, size_t size)
         snprintf(buf, size, v > 0 ? "Infinity" : "-Infinity");
         return;
     }
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, size, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            return;
+    int digits = 1;
+    for (; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*e", digits - 1, v);
+        if (single ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+            break;
     }
+    /* Its exponent says the notation: 1e+20, 1.5e-07, but 100 and 0.0001
+     * (beyond 15 digits for a float8, 6 for a float4, or below 1e-4). */
+    const char *e = strchr(buf, 'e');
+    int exponent = e != NULL ? atoi(e + 1) : 0;
+    if (exponent < -4 || exponent >= (single ? 6 : 15))
+        return;
+    int decimals = digits - 1 - exponent;
+    snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
 }
 
 const char *pgs_text(pg_stmt_t *s, int i)
@@ -553,7 +564,7 @@ const char *pgs_text(pg_stmt_t *s, int i)
     binary_number(s, i, &iv, &dv, &is_float);
     char *buf = s->texts[i];
     if (is_float)
-        float_text(dv, buf, sizeof s->texts[i]);
+        float_text(dv, t == OID_FLOAT4, buf, sizeof s->texts[i]);
     else if (t == OID_BOOL)
         snprintf(buf, sizeof s->texts[i], "%s", iv ? "t" : "f");
     else
