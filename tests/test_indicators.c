@@ -5,6 +5,7 @@
  * 2015 median income (a weighted mean), Occitanie QPV populations. */
 #include "testutil.h"
 
+#include "relations/values_cache.h"
 #include "store/db.h"
 #include "terrobs/aggregate.h"
 #include "terrobs/indicators.h"
@@ -428,6 +429,42 @@ static void test_aggregate_years(void **state)
     tob_store_close(st);
 }
 
+/* The id table of the value reader's cache (values_cache.c): dense ids
+ * in its array, sparse ones hashed, an id hashed first then in the
+ * array's range, overwrites, and ids never put; against a plain list. */
+static void test_idtab(void **state)
+{
+    (void)state;
+    enum {
+        N = 20000
+    };
+    static tob_id_t ids[N];
+    static uint32_t vals[N];
+    idtab_t t = {0};
+    for (size_t i = 0; i < N; i++) {
+        /* high ids first (hashed), then dense ones, then a few huge */
+        ids[i] = i < 100      ? (tob_id_t)(300000 + 3 * i)
+                 : i < N - 50 ? (tob_id_t)(i * 3 + 1)
+                              : (tob_id_t)(1000000007LL * (i + 1));
+        vals[i] = (uint32_t)(i * 13 + 5);
+        assert_int_equal(idtab_put(&t, ids[i], vals[i]), 0);
+    }
+    assert_true(t.n_dense > N / 2 && t.n >= 150); /* both paths taken */
+    for (size_t i = 0; i < N; i += 7) {           /* overwrites */
+        vals[i] += 1;
+        assert_int_equal(idtab_put(&t, ids[i], vals[i]), 0);
+    }
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(idtab_get(&t, ids[i]), (long long)vals[i]);
+    static const tob_id_t absent[] = {2, 3, 50001, 60000, 999999999999LL,
+                                      0, -5};
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+        assert_int_equal(idtab_get(&t, absent[i]), -1);
+    assert_int_equal(idtab_put(&t, 0, 1), -1);
+    idtab_free(&t);
+    assert_int_equal(idtab_get(&t, ids[200]), -1);
+}
+
 /* A remembering reader answers the values made from members as a fresh
  * reader does, and keeps them (the atlas's workers read one snapshot):
  * a change in the store shows only once it stops remembering. */
@@ -741,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_level_read_early),
         cmocka_unit_test(test_level_read_whole),
         cmocka_unit_test(test_aggregate_years),
+        cmocka_unit_test(test_idtab),
         cmocka_unit_test(test_weighted_mean),
         cmocka_unit_test(test_overlap_aggregation),
     };

@@ -27,7 +27,7 @@ static int idtab_grow(idtab_t *t)
         free(vals);
         return -1;
     }
-    idtab_t bigger = {keys, vals, 0, cap};
+    idtab_t bigger = {.keys = keys, .vals = vals, .cap = cap};
     for (size_t i = 0; i < t->cap; i++)
         if (t->keys[i] != 0) {
             size_t at = slot_of(&bigger, t->keys[i]);
@@ -35,15 +35,50 @@ static int idtab_grow(idtab_t *t)
             bigger.vals[at] = t->vals[i];
             bigger.n++;
         }
-    idtab_free(t);
-    *t = bigger;
+    free(t->keys);
+    free(t->vals);
+    t->keys = bigger.keys;
+    t->vals = bigger.vals;
+    t->n = bigger.n;
+    t->cap = bigger.cap;
+    return 0;
+}
+
+/* Whether id goes to the array: below four times the entries so far
+ * (plus a start), so that the array costs at most a few words an entry. */
+static int dense_ok(const idtab_t *t, tob_id_t id)
+{
+    return (uint64_t)id < 4 * (uint64_t)(t->n + t->n_dense) + 4096 &&
+           id < UINT32_MAX;
+}
+
+static int dense_put(idtab_t *t, tob_id_t id, uint32_t val)
+{
+    if ((size_t)id >= t->cap_dense) {
+        size_t cap = t->cap_dense ? t->cap_dense : 4096;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        uint32_t *grown = realloc(t->dense, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        memset(grown + t->cap_dense, 0, (cap - t->cap_dense) * sizeof *grown);
+        t->dense = grown;
+        t->cap_dense = cap;
+    }
+    if (t->dense[id] == 0)
+        t->n_dense++;
+    t->dense[id] = val + 1;
     return 0;
 }
 
 int idtab_put(idtab_t *t, tob_id_t id, uint32_t val)
 {
-    if (id <= 0)
+    if (id <= 0 || val == UINT32_MAX)
         return -1;
+    /* An id hashed earlier stays there (it is looked up there too). */
+    int hashed = t->cap > 0 && t->keys[slot_of(t, id)] == id;
+    if (!hashed && dense_ok(t, id))
+        return dense_put(t, id, val);
     if (2 * (t->n + 1) > t->cap && idtab_grow(t) != 0)
         return -1;
     size_t at = slot_of(t, id);
@@ -56,6 +91,8 @@ int idtab_put(idtab_t *t, tob_id_t id, uint32_t val)
 
 long long idtab_get(const idtab_t *t, tob_id_t id)
 {
+    if (id > 0 && (size_t)id < t->cap_dense && t->dense[id] != 0)
+        return (long long)t->dense[id] - 1;
     if (t->cap == 0 || id <= 0)
         return -1;
     size_t at = slot_of(t, id);
@@ -66,6 +103,7 @@ void idtab_free(idtab_t *t)
 {
     free(t->keys);
     free(t->vals);
+    free(t->dense);
     memset(t, 0, sizeof *t);
 }
 

@@ -19,11 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An id -> index table (open addressing; ids > 0). */
+/* An id -> index table (ids > 0). Store ids are mostly dense (1..n): an
+ * id below a few times the count is looked up in an array, one memory
+ * access; others by open addressing. */
 typedef struct idtab {
     tob_id_t *keys; /* 0 = empty */
     uint32_t *vals;
-    size_t n, cap; /* cap: 0 or a power of two */
+    size_t n, cap;   /* hashed entries; cap: 0 or a power of two */
+    uint32_t *dense; /* dense[id]: index + 1, 0 = absent */
+    size_t n_dense, cap_dense;
 } idtab_t;
 
 /* 0, or -1 when out of memory (the caller then reads without the cache). */
