@@ -643,16 +643,23 @@ int pgs_bytes(pg_stmt_t *s, int i)
     return PQgetlength(s->res, s->row, i);
 }
 
+/* 1 and the column's number when it came in binary (not as text). */
+static int binary_value(pg_stmt_t *s, int i, long long *iv, double *dv)
+{
+    if (!has_row(s, i) || PQgetisnull(s->res, s->row, i) || !is_binary(s, i) ||
+        text_type(PQftype(s->res, i)))
+        return 0;
+    int is_float;
+    binary_number(s, i, iv, dv, &is_float);
+    return 1;
+}
+
 long long pgs_int64(pg_stmt_t *s, int i)
 {
-    if (has_row(s, i) && !PQgetisnull(s->res, s->row, i) && is_binary(s, i) &&
-        !text_type(PQftype(s->res, i))) {
-        long long iv;
-        double dv;
-        int is_float;
-        binary_number(s, i, &iv, &dv, &is_float);
+    long long iv;
+    double dv;
+    if (binary_value(s, i, &iv, &dv))
         return iv;
-    }
     const char *v = pgs_text(s, i);
     if (v == NULL)
         return 0;
@@ -665,14 +672,10 @@ long long pgs_int64(pg_stmt_t *s, int i)
 
 double pgs_double(pg_stmt_t *s, int i)
 {
-    if (has_row(s, i) && !PQgetisnull(s->res, s->row, i) && is_binary(s, i) &&
-        !text_type(PQftype(s->res, i))) {
-        long long iv;
-        double dv;
-        int is_float;
-        binary_number(s, i, &iv, &dv, &is_float);
+    long long iv;
+    double dv;
+    if (binary_value(s, i, &iv, &dv))
         return dv;
-    }
     const char *v = pgs_text(s, i);
     if (v == NULL)
         return 0;
