@@ -64,6 +64,10 @@ struct tob_reader {
     int geographic; /* from is longitude/latitude: coordinates are checked */
     int to_srid;
     area_t from_area, to_area; /* areas of use, in degrees */
+    /* The caller's own transformations (made on its thread), for the
+     * features the reader leaves it; NULL when they could not be made. */
+    OGRCoordinateTransformationH own_ct, own_to_geo;
+    OGRSpatialReferenceH own_to, own_geo;
     pthread_t thread;
     int started;
     pthread_mutex_t lock;
@@ -223,15 +227,18 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
     }
     item->geom = OGR_F_StealGeometry(f);
     item->projected = 1;
-    if (item->geom != NULL)
-        project(r, item, ct, to_geo);
-    /* GEOS through OGR makes a context per call: any thread may test.
-     * The reader tests while the caller has work waiting; when the caller
-     * waits for features (GDAL's parsing is the slower half, as with
-     * GeoJSON), the test is left to it and the two cores share the load. */
+    /* GEOS through OGR makes a context per call: any thread may test, and
+     * each thread has its own transformation. The reader reprojects and
+     * tests while the caller has work waiting; when the caller waits for
+     * features (GDAL's parsing is the slower half, as with GeoJSON), both
+     * are left to it and the two cores share the load. */
     pthread_mutex_lock(&r->lock);
     int lagging = r->count >= QUEUE_CAP / 2;
     pthread_mutex_unlock(&r->lock);
+    if (item->geom != NULL && !lagging && r->own_ct != NULL)
+        item->pending = 1;
+    else if (item->geom != NULL)
+        project(r, item, ct, to_geo);
     if (lagging)
         feature_is_valid(item);
     return item;
@@ -239,8 +246,8 @@ static tob_feature_item_t *make_item(tob_reader_t *r, OGRFeatureH f,
 
 int feature_is_valid(tob_feature_item_t *item)
 {
-    if (!item->tested && item->geom != NULL && item->projected &&
-        !OGR_G_IsEmpty(item->geom))
+    if (!item->tested && !item->pending && item->geom != NULL &&
+        item->projected && !OGR_G_IsEmpty(item->geom))
         item->valid = OGR_G_IsValid(item->geom);
     item->tested = 1;
     return item->valid;
@@ -276,28 +283,50 @@ static void fail(tob_reader_t *r, tob_status_t code, const char *what)
     pthread_mutex_unlock(&r->lock);
 }
 
+/* The transformations of the calling thread: to the store CRS (*ct, NULL
+ * if none) and, for a projected source, to longitude/latitude of its own
+ * datum, to compare with its area of use. */
+static void make_transforms(const tob_reader_t *r,
+                            OGRCoordinateTransformationH *ct,
+                            OGRCoordinateTransformationH *to_geo,
+                            OGRSpatialReferenceH *to, OGRSpatialReferenceH *geo)
+{
+    *to = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(*to, r->to_srid);
+    OSRSetAxisMappingStrategy(*to, OAMS_TRADITIONAL_GIS_ORDER);
+    *ct = OCTNewCoordinateTransformation(r->from, *to);
+    *to_geo = NULL;
+    *geo = NULL;
+    if (!r->geographic && r->from_area.known) {
+        *geo = OSRCloneGeogCS(r->from);
+        if (*geo != NULL) {
+            OSRSetAxisMappingStrategy(*geo, OAMS_TRADITIONAL_GIS_ORDER);
+            *to_geo = OCTNewCoordinateTransformation(r->from, *geo);
+        }
+    }
+}
+
+static void free_transforms(OGRCoordinateTransformationH ct,
+                            OGRCoordinateTransformationH to_geo,
+                            OGRSpatialReferenceH to, OGRSpatialReferenceH geo)
+{
+    if (ct != NULL)
+        OCTDestroyCoordinateTransformation(ct);
+    if (to_geo != NULL)
+        OCTDestroyCoordinateTransformation(to_geo);
+    OSRDestroySpatialReference(geo);
+    OSRDestroySpatialReference(to);
+}
+
 static void *read_all(void *arg)
 {
     tob_reader_t *r = arg;
     CPLPushErrorHandler(CPLQuietErrorHandler); /* per thread */
-    OGRSpatialReferenceH to = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(to, r->to_srid);
-    OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
-    OGRCoordinateTransformationH ct =
-        OCTNewCoordinateTransformation(r->from, to);
+    OGRCoordinateTransformationH ct, to_geo;
+    OGRSpatialReferenceH to, geo;
+    make_transforms(r, &ct, &to_geo, &to, &geo);
     if (ct == NULL)
         fail(r, TOB_ERR_GDAL, "no transformation to the store CRS");
-    /* A projected source's coordinates as longitude/latitude of its own
-     * datum, to compare with its area of use. */
-    OGRCoordinateTransformationH to_geo = NULL;
-    OGRSpatialReferenceH geo = NULL;
-    if (!r->geographic && r->from_area.known) {
-        geo = OSRCloneGeogCS(r->from);
-        if (geo != NULL) {
-            OSRSetAxisMappingStrategy(geo, OAMS_TRADITIONAL_GIS_ORDER);
-            to_geo = OCTNewCoordinateTransformation(r->from, geo);
-        }
-    }
     long long n = 0;
     int at_end = 0;
     OGR_L_ResetReading(r->layer);
@@ -333,12 +362,7 @@ static void *read_all(void *arg)
     if (at_end && CPLGetLastErrorType() >= CE_Failure)
         fail(r, TOB_ERR_GDAL, "reading features failed");
     push(r, NULL);
-    if (ct != NULL)
-        OCTDestroyCoordinateTransformation(ct);
-    if (to_geo != NULL)
-        OCTDestroyCoordinateTransformation(to_geo);
-    OSRDestroySpatialReference(geo);
-    OSRDestroySpatialReference(to);
+    free_transforms(ct, to_geo, to, geo);
     CPLPopErrorHandler();
     return NULL;
 }
@@ -364,6 +388,8 @@ tob_status_t reader_start(OGRLayerH layer, int i_code, int i_name, int i_parent,
     if (OSRImportFromEPSG(to, to_srid) == OGRERR_NONE)
         area_of_use(to, &r->to_area);
     OSRDestroySpatialReference(to);
+    /* Before the thread starts: it reads r->from too. */
+    make_transforms(r, &r->own_ct, &r->own_to_geo, &r->own_to, &r->own_geo);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->not_empty, NULL);
     pthread_cond_init(&r->not_full, NULL);
@@ -397,6 +423,11 @@ tob_status_t reader_next(tob_reader_t *r, tob_feature_item_t **item,
         tob_error_lib(err, status, r->error.lib_code, "%s", r->error.message);
     }
     pthread_mutex_unlock(&r->lock);
+    if (*item != NULL && (*item)->pending) {
+        project(r, *item, r->own_ct, r->own_to_geo);
+        (*item)->pending = 0;
+        CPLErrorReset(); /* a failed transformation is in the item */
+    }
     return status;
 }
 
@@ -416,6 +447,7 @@ void reader_stop(tob_reader_t *r)
         r->head = (r->head + 1) % QUEUE_CAP;
         r->count--;
     }
+    free_transforms(r->own_ct, r->own_to_geo, r->own_to, r->own_geo);
     OSRDestroySpatialReference(r->from);
     pthread_cond_destroy(&r->not_full);
     pthread_cond_destroy(&r->not_empty);

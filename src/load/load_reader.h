@@ -1,7 +1,7 @@
 /* load_reader.h - a thread that reads and reprojects features while the
- * caller repairs and inserts them: GeoJSON parsing and PROJ run on one
- * core, repairs and SQLite on the other, and GEOS's validity test on
- * whichever has time for it. Internal to load.c. */
+ * caller repairs and inserts them: GeoJSON parsing on one core, repairs
+ * and the store's writes on the other, and PROJ's reprojection and GEOS's
+ * validity test on whichever has time for them. Internal to load.c. */
 #ifndef TERROBS_LOAD_READER_H
 #define TERROBS_LOAD_READER_H
 
@@ -17,6 +17,7 @@ typedef struct tob_feature_item {
     char *name;
     char *parent;
     OGRGeometryH geom; /* reprojected, or NULL when the feature has none */
+    int pending;       /* geom not reprojected yet: reader_next does it */
     int projected;     /* 0 when reprojection failed (absurd coordinates) */
     int valid;         /* OGR_G_IsValid() of the projected geometry (a
                           fifth of a load's time), when tested */
@@ -42,15 +43,16 @@ typedef struct tob_reader tob_reader_t;
 /* Starts reading layer (the caller must not touch the layer or its
  * dataset until reader_stop) on a thread. from is cloned; the
  * transformation to EPSG:to_srid is made on the reader's thread, with its
- * own PROJ context. i_parent may be -1. */
+ * own PROJ context, and another on the caller's, for the features the
+ * reader leaves it to reproject. i_parent may be -1. */
 TOB_NODISCARD tob_status_t reader_start(OGRLayerH layer, int i_code, int i_name,
                                         int i_parent, OGRSpatialReferenceH from,
                                         int to_srid, tob_reader_t **out,
                                         tob_error_t *err);
 
-/* Waits for the next feature: TOB_OK with *item set, TOB_OK with *item
- * NULL at the end, or the reader's error (a GDAL read failure, naming the
- * feature that could not be read). */
+/* Waits for the next feature, reprojected: TOB_OK with *item set, TOB_OK
+ * with *item NULL at the end, or the reader's error (a GDAL read failure,
+ * naming the feature that could not be read). */
 TOB_NODISCARD tob_status_t reader_next(tob_reader_t *r,
                                        tob_feature_item_t **item,
                                        tob_error_t *err);
