@@ -721,6 +721,8 @@ tob_status_t db_copy_end(db_copy_t *c, tob_error_t *err)
         snprintf(sql, n, "ANALYZE \"%s\" (%s)", c->table, c->plain);
         s = exec_checked(c, sql, doing, err);
         free(sql);
+        if (s == TOB_OK)
+            store_note_analyzed(c->st, c->table);
     }
     return s;
 }

@@ -80,6 +80,7 @@ static tob_status_t begin_pg(tob_store_t *st, tob_error_t *err)
 
 tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
 {
+    st->pg_analyzed = 0;
     if (st->engine == DIALECT_PG)
         return begin_pg(st, err);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
@@ -91,21 +92,62 @@ tob_status_t tob_store_begin(tob_store_t *st, tob_error_t *err)
     return TOB_OK;
 }
 
-/* Rows this transaction wrote into the tables readers scan most. */
-static long long pg_rows_written(tob_store_t *st)
+/* The tables readers scan most, vacuumed after a large write. */
+static const char *const VACUUMED[] = {"observation", "territory",
+                                       "membership"};
+#define N_VACUUMED (sizeof VACUUMED / sizeof VACUUMED[0])
+
+void store_note_analyzed(tob_store_t *st, const char *table)
+{
+    for (size_t i = 0; i < N_VACUUMED; i++)
+        if (strcmp(table, VACUUMED[i]) == 0)
+            st->pg_analyzed |= 1u << i;
+}
+
+/* Rows this transaction wrote into each of the VACUUMED tables (n[i]);
+ * returns their sum. */
+static long long pg_rows_written(tob_store_t *st, long long n[N_VACUUMED])
 {
     db_stmt_t *stmt = NULL;
-    long long n = 0;
+    long long sum = 0;
+    memset(n, 0, N_VACUUMED * sizeof n[0]);
     if (db_prepare(st,
-                   "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                   "SELECT relname::text, n_tup_ins + n_tup_upd + n_tup_del"
                    " FROM pg_stat_xact_user_tables"
                    " WHERE schemaname = current_schema()"
                    " AND relname IN ('observation', 'territory', 'membership')",
-                   &stmt, NULL) == TOB_OK &&
-        db_step(stmt) == DB_ROW)
-        n = db_column_int64(stmt, 0);
+                   &stmt, NULL) != TOB_OK)
+        return 0;
+    while (db_step(stmt) == DB_ROW)
+        for (size_t i = 0; i < N_VACUUMED; i++)
+            if (strcmp(db_column_str(stmt, 0), VACUUMED[i]) == 0) {
+                n[i] = db_column_int64(stmt, 1);
+                sum += n[i];
+            }
     db_finalize(stmt);
-    return n;
+    return sum;
+}
+
+/* The VACUUM after a large write, of the tables it wrote, not analyzing
+ * again those a bulk write analyzed in the transaction (that ANALYZE left
+ * out the geometries, costly to sample, on purpose). */
+static void pg_vacuum(tob_store_t *st, const long long n[N_VACUUMED])
+{
+    char again[128] = "", analyze[128] = "";
+    for (size_t i = 0; i < N_VACUUMED; i++) {
+        char *list = st->pg_analyzed & (1u << i) ? again : analyze;
+        size_t used = strlen(list);
+        if (n[i] > 0)
+            snprintf(list + used, sizeof again - used, "%s%s",
+                     used > 0 ? ", " : "", VACUUMED[i]);
+    }
+    char sql[320];
+    snprintf(sql, sizeof sql, "%s%s%s%s%s",
+             analyze[0] ? "VACUUM (ANALYZE, SKIP_LOCKED) " : "", analyze,
+             analyze[0] && again[0] ? "; " : "",
+             again[0] ? "VACUUM (SKIP_LOCKED) " : "", again);
+    if (sql[0] != '\0')
+        pg_exec(st, sql);
 }
 
 /* After a large write on PostgreSQL, VACUUM sets the visibility map (an
@@ -118,15 +160,16 @@ static long long pg_rows_written(tob_store_t *st)
 tob_status_t tob_store_commit(tob_store_t *st, tob_error_t *err)
 {
     test_hook_commit(0);
-    long long written = st->engine == DIALECT_PG ? pg_rows_written(st) : 0;
+    long long n[N_VACUUMED];
+    long long written = st->engine == DIALECT_PG ? pg_rows_written(st, n) : 0;
     tob_status_t s = st->engine == DIALECT_PG
                          ? exec_pg(st, "COMMIT", "committing", err)
                          : exec_db(st->db, "COMMIT", "committing", err);
     if (s == TOB_OK)
         test_hook_commit(1);
     if (s == TOB_OK && written >= PG_VACUUM_ROWS)
-        pg_exec(st, "VACUUM (ANALYZE, SKIP_LOCKED) observation, territory,"
-                    " membership");
+        pg_vacuum(st, n);
+    st->pg_analyzed = 0;
     return s;
 }
 

@@ -19,15 +19,17 @@ struct tob_store {
     char *schema;           /* PostgreSQL: the observatory's schema */
     char *name;             /* PostgreSQL: "database, schema s" */
     int srid;
-    char *path;        /* the file, or the connection string without password */
-    char *secret;      /* PostgreSQL: the password given, kept out of messages */
-    long long changes; /* PostgreSQL: rows of the last statement */
+    char *path;   /* the file, or the connection string without password */
+    char *secret; /* PostgreSQL: the password given, kept out of messages */
+    long long changes;     /* PostgreSQL: rows of the last statement */
     unsigned stmt_serial;  /* PostgreSQL: names of prepared statements */
     unsigned geometry_oid; /* PostgreSQL: PostGIS's geometry type */
     int read_only;         /* opened for reading */
     int version;           /* schema version as opened */
     char pg_error[512];    /* PostgreSQL: the last error */
     int guard_txn;         /* PostgreSQL: the guard opened a transaction */
+    unsigned pg_analyzed;  /* PostgreSQL: store_vacuumed tables a bulk write
+                              of this transaction analyzed (bit i) */
 };
 
 /* Makes level name's view (QGIS's and ogrinfo's layer), registered for
@@ -40,6 +42,9 @@ TOB_NODISCARD tob_status_t store_level_view(tob_store_t *st, const char *name,
  * each COMMIT. */
 void test_hook_write(void);
 void test_hook_commit(int done);
+/* A bulk write analyzed table in this transaction (db_copy_end): the
+ * VACUUM after its commit need not analyze it again. */
+void store_note_analyzed(tob_store_t *st, const char *table);
 /* Removes path's -wal, -shm and -journal files. */
 void store_remove_sidecars(const char *path);
 
