@@ -141,13 +141,17 @@ static void pg_vacuum(tob_store_t *st, const long long n[N_VACUUMED])
             snprintf(list + used, sizeof again - used, "%s%s",
                      used > 0 ? ", " : "", VACUUMED[i]);
     }
-    char sql[320];
-    snprintf(sql, sizeof sql, "%s%s%s%s%s",
-             analyze[0] ? "VACUUM (ANALYZE, SKIP_LOCKED) " : "", analyze,
-             analyze[0] && again[0] ? "; " : "",
-             again[0] ? "VACUUM (SKIP_LOCKED) " : "", again);
-    if (sql[0] != '\0')
+    /* One statement each: VACUUMs in one query string would make one
+     * implicit transaction, where VACUUM cannot run. */
+    char sql[192];
+    if (analyze[0] != '\0') {
+        snprintf(sql, sizeof sql, "VACUUM (ANALYZE, SKIP_LOCKED) %s", analyze);
         pg_exec(st, sql);
+    }
+    if (again[0] != '\0') {
+        snprintf(sql, sizeof sql, "VACUUM (SKIP_LOCKED) %s", again);
+        pg_exec(st, sql);
+    }
 }
 
 /* After a large write on PostgreSQL, VACUUM sets the visibility map (an
