@@ -176,6 +176,43 @@ static int alloc_params(pg_stmt_t *s)
     return s->vals && s->owned && s->lens && s->fmts ? 0 : -1;
 }
 
+/* PREPARE, and for a query its description (the result format depends on
+ * its columns' types) in the same round trip: libpq's pipeline. Returns
+ * PREPARE's result; the description goes to s->desc. */
+static PGresult *prepare_on_server(pg_stmt_t *s, const char *text,
+                                   const Oid *types)
+{
+    PGconn *c = conn(s->st);
+    if (!s->readonly || PQenterPipelineMode(c) != 1)
+        return PQprepare(c, s->name, text, s->params.n, types);
+    PGresult *prepared = NULL;
+    if (PQsendPrepare(c, s->name, text, s->params.n, types) == 1 &&
+        PQsendDescribePrepared(c, s->name) == 1 && PQpipelineSync(c) == 1) {
+        /* the PREPARE's result, NULL, the description's (or ABORTED after
+         * a failed PREPARE), NULL, then the sync's */
+        for (int nulls = 0; nulls < 8;) {
+            PGresult *r = PQgetResult(c);
+            if (r == NULL) {
+                nulls++;
+                continue;
+            }
+            ExecStatusType t = PQresultStatus(r);
+            if (t == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (prepared == NULL)
+                prepared = r;
+            else if (s->desc == NULL && t == PGRES_COMMAND_OK)
+                s->desc = r;
+            else
+                PQclear(r);
+        }
+    }
+    PQexitPipelineMode(c);
+    return prepared;
+}
+
 int pgs_prepare(tob_store_t *st, const char *sql, int try, pg_stmt_t **out)
 {
     *out = NULL;
@@ -199,7 +236,7 @@ int pgs_prepare(tob_store_t *st, const char *sql, int try, pg_stmt_t **out)
         s->params.n > 0 ? calloc((size_t)s->params.n, sizeof *types) : NULL;
     for (int i = 0; types != NULL && i < s->params.n; i++)
         types[i] = s->params.used[i] ? 0 : 25;
-    PGresult *r = PQprepare(conn(st), s->name, text, s->params.n, types);
+    PGresult *r = prepare_on_server(s, text, types);
     free(types);
     free(text);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -362,6 +399,26 @@ void pgs_clear(pg_stmt_t *s)
     }
 }
 
+/* Forgets a prepared statement on the server: the DEALLOCATEs are sent
+ * some at a time, with one round trip, not one each. Never in an aborted
+ * transaction, where they would fail (they wait for the next chance;
+ * names are unique anyway); a DEALLOCATE of a statement that exists
+ * cannot fail, so a healthy transaction is never hurt. */
+static void deallocate(tob_store_t *st, const char *name)
+{
+    char *list = st->pg_dealloc;
+    size_t used = strlen(list), add = strlen(name) + 13;
+    int aborted = PQtransactionStatus(conn(st)) == PQTRANS_INERROR;
+    if (used + add >= sizeof st->pg_dealloc && !aborted) {
+        PQclear(PQexec(conn(st), list));
+        list[0] = '\0';
+        used = 0;
+    }
+    if (used + add < sizeof st->pg_dealloc)
+        snprintf(list + used, sizeof st->pg_dealloc - used, "DEALLOCATE %s;",
+                 name);
+}
+
 void pgs_finalize(pg_stmt_t *s)
 {
     if (s == NULL)
@@ -370,13 +427,8 @@ void pgs_finalize(pg_stmt_t *s)
     PQclear(s->desc);
     if (s->vals != NULL && s->owned != NULL)
         pgs_clear(s);
-    if (s->name[0] != '\0' && s->st->pg != NULL) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-        /* In an aborted transaction it fails: the name is unique anyway. */
-        PGresult *r = PQexec(conn(s->st), sql);
-        PQclear(r);
-    }
+    if (s->name[0] != '\0' && s->st->pg != NULL)
+        deallocate(s->st, s->name);
     dialect_params_free(&s->params);
     free(s->vals);
     free(s->owned);

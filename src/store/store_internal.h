@@ -30,6 +30,7 @@ struct tob_store {
     int guard_txn;         /* PostgreSQL: the guard opened a transaction */
     unsigned pg_analyzed;  /* PostgreSQL: store_vacuumed tables a bulk write
                               of this transaction analyzed (bit i) */
+    char pg_dealloc[1024]; /* PostgreSQL: "DEALLOCATE a; ..." not sent yet */
 };
 
 /* Makes level name's view (QGIS's and ogrinfo's layer), registered for
