@@ -124,6 +124,9 @@ void render_release(render_t *r)
     text_sink_free(r);
     geom_scratch_free(&r->scratch);
     render_arena_free(r);
+    r->var_names = NULL; /* was in the arena */
+    r->n_var_names = 0;
+    r->var_names_read = 0;
 }
 
 /* "{year}" of text replaced by year, into out. */

@@ -239,6 +239,58 @@ static int is_builtin_column(const char *name)
     return 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether name is a variable of the store: its names read once a map, in
+ * one statement, rather than a query a word of an expression (on
+ * PostGIS a round trip each). */
+static tob_status_t is_variable(render_t *r, const char *name, int *known,
+                                tob_error_t *err)
+{
+    *known = 0;
+    if (!r->var_names_read) {
+        db_stmt_t *stmt = NULL;
+        tob_status_t s = db_prepare(
+            r->st, "SELECT count(*) OVER (), name FROM variable", &stmt, err);
+        if (s != TOB_OK)
+            return s;
+        int rc;
+        size_t i = 0;
+        while (s == TOB_OK && (rc = db_step(stmt)) == DB_ROW) {
+            if (r->var_names == NULL) {
+                size_t n = (size_t)db_column_int64(stmt, 0);
+                r->var_names = render_alloc(r, n * sizeof *r->var_names);
+                r->n_var_names = r->var_names != NULL ? n : 0;
+                if (r->var_names == NULL)
+                    s = tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
+            }
+            const char *v = db_column_text(stmt, 1);
+            size_t len = v != NULL ? strlen(v) + 1 : 0;
+            char *copy =
+                len > 0 && i < r->n_var_names ? render_alloc(r, len) : NULL;
+            if (copy != NULL) {
+                memcpy(copy, v, len);
+                r->var_names[i++] = copy;
+            }
+        }
+        if (s == TOB_OK && rc != DB_DONE)
+            s = db_fail(r->st, "reading the variables", err);
+        db_finalize(stmt);
+        if (s != TOB_OK)
+            return s;
+        r->n_var_names = i;
+        qsort(r->var_names, i, sizeof *r->var_names, cmp_name);
+        r->var_names_read = 1;
+    }
+    *known =
+        r->n_var_names > 0 && bsearch(&name, r->var_names, r->n_var_names,
+                                      sizeof *r->var_names, cmp_name) != NULL;
+    return TOB_OK;
+}
+
 /* Adds name (a variable of the store) with its year to vars. */
 static tob_status_t add_variable(render_t *r, query_vars_t *vars,
                                  const char *name, int must, tob_error_t *err)
@@ -247,10 +299,7 @@ static tob_status_t add_variable(render_t *r, query_vars_t *vars,
         if (strcmp(vars->names[i], name) == 0)
             return TOB_OK;
     int known = 0, year = 0;
-    tob_status_t s = query_int(r,
-                               "SELECT count(*) FROM variable WHERE name "
-                               "= ?1",
-                               name, NULL, &known, err);
+    tob_status_t s = is_variable(r, name, &known, err);
     if (s != TOB_OK || (!known && !must))
         return s;
     near_t near;

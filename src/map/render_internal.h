@@ -211,11 +211,16 @@ typedef struct render {
     size_t n_texts, cap_texts;
     char *svg_territories; /* SVG: the <g> of territories, malloc'd */
     tob_map_report_t *report;
-    sql_guard_t guard;          /* sql_guard.h: on while users' SQL runs */
-    geom_scratch_t scratch;     /* the drawing thread's */
-    arena_block_t *arena;       /* feature strings and blobs */
-    int threads;                /* workers for raster pages, 0 = per core */
-    int panel; /* 1 + its index on a page of small multiples, else 0 */
+    sql_guard_t guard;      /* sql_guard.h: on while users' SQL runs */
+    geom_scratch_t scratch; /* the drawing thread's */
+    arena_block_t *arena;   /* feature strings and blobs */
+    /* the store's variable names, sorted, read at the first question
+     * (an expression's every word is asked about); in the arena */
+    char **var_names;
+    size_t n_var_names;
+    int var_names_read;
+    int threads; /* workers for raster pages, 0 = per core */
+    int panel;   /* 1 + its index on a page of small multiples, else 0 */
     tob_map_label_t *label_out; /* the caller's record of labels */
     size_t label_cap;
 } render_t;
