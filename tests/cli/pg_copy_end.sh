@@ -37,6 +37,21 @@ wait_for() { # wait_for STATE APP WHAT
     done
 }
 
+# refused_after_editor WHAT LABEL: once the load ($load) waits for the
+# editor's lock (WHAT), the editor ($editor, on fd 3) commits; the load
+# must then fail with exit 3.
+refused_after_editor() {
+    wait_for Lock tob_test_load "the load does not wait for $1"
+    printf 'COMMIT;\n' >&3
+    exec 3>&-
+    wait "$editor" || { cat editor.txt >&2; fail "the editor's session failed"; }
+    set +e
+    wait "$load"
+    got=$?
+    set -e
+    [ "$got" -eq 3 ] || { cat load.txt >&2; fail "$2: exit $got, expected 3"; }
+}
+
 # The other session adds Billancourt (80105, the Somme file's feature
 # 100) and holds its transaction open, as an editor before saving.
 mkfifo editor.fifo
@@ -51,15 +66,7 @@ wait_for "idle in transaction" tob_test_editor "the editor's insert did not run"
 PGAPPNAME=tob_test_load $T -q load "$OBS" "$LAYERS/communes-somme.layer" \
     --append >load.txt 2>&1 &
 load=$!
-wait_for Lock tob_test_load "the load does not wait for the editor's commune"
-printf 'COMMIT;\n' >&3
-exec 3>&-
-wait "$editor" || { cat editor.txt >&2; fail "the editor's session failed"; }
-set +e
-wait "$load"
-got=$?
-set -e
-[ "$got" -eq 3 ] || { cat load.txt >&2; fail "load --append: exit $got, expected 3"; }
+refused_after_editor "the editor's commune" "load --append"
 assert_contains load.txt "communes-80-somme.geojson: feature 100: .*duplicate key.*\(commune, 80105, 2026\) already exists"
 
 # The editor's commune is its own, nothing of the Somme is there; once it
@@ -137,15 +144,7 @@ PGAPPNAME=tob_test_load $T -q load "$OBS" --level epci --vintage 2025 \
     --src "$LAYERS/data/epci-2026.geojson" --code siren_epci --name nom_epci \
     >load.txt 2>&1 &
 load=$!
-wait_for Lock tob_test_load "the load does not wait for the level's removal"
-printf 'COMMIT;\n' >&3
-exec 3>&-
-wait "$editor" || { cat editor.txt >&2; fail "the editor's session failed"; }
-set +e
-wait "$load"
-got=$?
-set -e
-[ "$got" -eq 3 ] || { cat load.txt >&2; fail "load into a removed level: exit $got, expected 3"; }
+refused_after_editor "the level's removal" "load into a removed level"
 assert_contains load.txt "epci-2026.geojson: level: feature 1: .*violates foreign key constraint \"territory_level_fkey\""
 store_dump "$OBS" | sort >after.sql
 cmp -s expected.sql after.sql || {
