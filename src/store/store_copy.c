@@ -369,8 +369,104 @@ static tob_status_t open_target(const char *dst, int srid, afile_t *f,
     return s;
 }
 
-static tob_status_t copy_into(tob_store_t *from, const char *dst,
-                              tob_copy_summary_t *sum, tob_error_t *err)
+/* ---- a source whose foreign keys were off ------------------------------ */
+
+/* The first row of table whose foreign key fkid (PRAGMA foreign_key_list)
+ * finds no row: its columns as "name = value, ..." (blobs left out) in
+ * row, the key's columns in cols, the table it refers to in ref. */
+static void orphan_row(tob_store_t *from, const char *table, long long fkid,
+                       GString *row, GString *cols, char *ref, size_t ref_size)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "PRAGMA foreign_key_list(\"%s\")", table);
+    db_stmt_t *list = NULL;
+    GString *where = g_string_new(NULL), *match = g_string_new(NULL);
+    int n = 0;
+    if (db_try_prepare(from, sql, &list))
+        while (db_step(list) == DB_ROW)
+            if (db_column_int64(list, 0) == fkid && n < COPY_MAX_COLUMNS) {
+                const char *col = db_column_str(list, 3);
+                snprintf(ref, ref_size, "%s", db_column_str(list, 2));
+                g_string_append_printf(where, "t.\"%s\" IS NOT NULL AND ", col);
+                g_string_append_printf(match, "%sr.\"%s\" = t.\"%s\"",
+                                       n > 0 ? " AND " : "",
+                                       db_column_str(list, 4), col);
+                g_string_append_printf(cols, "%s%s", n++ > 0 ? ", " : "", col);
+            }
+    db_finalize(list);
+    GString *sel = g_string_new(NULL);
+    g_string_printf(sel,
+                    "SELECT t.* FROM \"%s\" t WHERE %sNOT EXISTS (SELECT 1"
+                    " FROM \"%s\" r WHERE %s) LIMIT 1",
+                    table, where->str, ref, match->str);
+    db_stmt_t *first = NULL;
+    if (n > 0 && db_try_prepare(from, sel->str, &first) &&
+        db_step(first) == DB_ROW)
+        for (int i = 0; i < db_column_count(first) && row->len < 300; i++) {
+            int type = db_column_type(first, i);
+            if (type != DB_BLOB)
+                g_string_append_printf(
+                    row, "%s%s = %s", row->len > 0 ? ", " : "",
+                    db_column_name(first, i),
+                    type == DB_NULL ? "NULL" : db_column_str(first, i));
+        }
+    db_finalize(first);
+    g_string_free(sel, TRUE);
+    g_string_free(where, TRUE);
+    g_string_free(match, TRUE);
+}
+
+/* A SpatiaLite source edited with its foreign keys off (sqlite3, or an
+ * editor that does not turn them on) holds rows whose key finds no row;
+ * the destination, which checks its keys, refuses them with no more than
+ * the table. Asked after a failed copy only: err is replaced by the
+ * first such row, how many there are and what to do, and 1 returned; 0
+ * (err untouched) when every key of the source finds its row. */
+static int explain_orphans(tob_store_t *from, const char *src, tob_error_t *err)
+{
+    if (from->engine != DIALECT_SQLITE)
+        return 0; /* the server checked every key of the source */
+    char tables[64][COPY_NAME_MAX], table[COPY_NAME_MAX] = "";
+    size_t n_tables = schema_tables(tables, 64);
+    long long fkid = 0, n = 0;
+    for (size_t i = 0; i < n_tables; i++) { /* SpatiaLite's are not copied */
+        char sql[160];
+        snprintf(sql, sizeof sql, "PRAGMA foreign_key_check(\"%s\")",
+                 tables[i]);
+        db_stmt_t *check = NULL;
+        if (db_try_prepare(from, sql, &check))
+            while (db_step(check) == DB_ROW)
+                if (n++ == 0) {
+                    snprintf(table, sizeof table, "%s", tables[i]);
+                    fkid = db_column_int64(check, 3);
+                }
+        db_finalize(check);
+    }
+    if (n == 0)
+        return 0;
+    GString *row = g_string_new(NULL), *cols = g_string_new(NULL);
+    char ref[COPY_NAME_MAX] = "?";
+    orphan_row(from, table, fkid, row, cols, ref, sizeof ref);
+    char field[TOB_ERROR_FIELD_MAX];
+    snprintf(field, sizeof field, "%s.%s", table, cols->str);
+    tob_error_clear(err);
+    tob_error_set_at(
+        err, TOB_ERR_STORE, src, 0, field,
+        "%lld row%s of the store refer%s to rows it lacks (it"
+        " was edited with its foreign keys off); the first is"
+        " the row of %s (%s) whose %s is in no row of %s. Fix"
+        " or delete %s (sqlite3 '%s' 'PRAGMA foreign_key_check'"
+        " lists %s), then copy again; the destination is as it was",
+        n, n > 1 ? "s" : "", n > 1 ? "" : "s", table, row->str, cols->str, ref,
+        n > 1 ? "them" : "it", src, n > 1 ? "them" : "it");
+    g_string_free(row, TRUE);
+    g_string_free(cols, TRUE);
+    return 1;
+}
+
+static tob_status_t copy_into(tob_store_t *from, const char *src,
+                              const char *dst, tob_copy_summary_t *sum,
+                              tob_error_t *err)
 {
     afile_t f;
     memset(&f, 0, sizeof f);
@@ -386,11 +482,12 @@ static tob_status_t copy_into(tob_store_t *from, const char *dst,
     if (s != TOB_OK)
         tob_store_rollback(to);
     tob_store_close(to);
+    int orphans = s != TOB_OK && explain_orphans(from, src, err);
     tob_store_rollback(from);
     if (pg_is_name(dst))
         return s;
     /* The file: renamed into place whole, or removed. */
-    if (s != TOB_OK)
+    if (s != TOB_OK && !orphans)
         tob_error_at(err, dst, 0, NULL);
     s = afile_end(&f, s, err);
     if (f.tmp[0] != '\0')
@@ -415,7 +512,7 @@ tob_status_t tob_store_copy(const char *src, const char *dst, int force,
     if (s == TOB_OK)
         s = check_target(dst, force, err);
     if (s == TOB_OK)
-        s = copy_into(from, dst, &sum, err);
+        s = copy_into(from, src, dst, &sum, err);
     tob_store_close(from);
     if (s == TOB_OK && summary != NULL)
         *summary = sum;

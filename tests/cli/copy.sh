@@ -176,6 +176,25 @@ store_dump "$DST" | cmp -s - dst-before.sql || fail "a failed copy changed $DST"
 cp back.sqlite keep.sqlite
 run_fails 3 "column project.colour" $T copy odd.sqlite back.sqlite --force
 cmp back.sqlite keep.sqlite || fail "a failed copy changed back.sqlite"
+# A source edited with its foreign keys off (sqlite3, an editor that
+# leaves them off): the copy names the first row whose key finds nothing,
+# how many there are and what to do; the destination is as it was.
+cp $O orphans.sqlite
+epci=$(sqlite3 orphans.sqlite "SELECT id FROM territory WHERE level = 'epci'
+    AND code = '200068500'")
+n=$(sqlite3 orphans.sqlite "SELECT count(*) FROM membership WHERE parent = $epci")
+[ "$n" -gt 1 ] || fail "the CA de Cambrai has no members in the test store"
+sqlite3 orphans.sqlite "PRAGMA foreign_keys = OFF;
+    DELETE FROM observation WHERE territory = $epci;
+    DELETE FROM expected_members WHERE parent = $epci;
+    DELETE FROM membership WHERE child = $epci;
+    DELETE FROM territory WHERE id = $epci"
+run_fails 3 "orphans.sqlite: membership.parent: $n rows of the store refer to rows it lacks .*the first is the row of membership \(child = [0-9]+, parent = $epci, kind = member, .*\) whose parent is in no row of territory\. Fix or delete them \(sqlite3 'orphans.sqlite' 'PRAGMA foreign_key_check' lists them\), then copy again; the destination is as it was" \
+    $T copy orphans.sqlite "$DST" --force
+store_dump "$DST" | cmp -s - dst-before.sql || fail "a copy of orphans changed $DST"
+run_fails 3 "$n rows of the store refer to rows it lacks" \
+    $T copy orphans.sqlite back.sqlite --force
+cmp back.sqlite keep.sqlite || fail "a copy of orphans changed back.sqlite"
 ls | grep -q 'tmp' && fail "temporary files left behind: $(ls | grep tmp)"
 # --force replaces a store with data.
 $T -q copy back.sqlite "$DST" --force
