@@ -17,17 +17,9 @@
 # atlas) and reused; only the atlas is timed.
 set -eu
 cd "$(dirname "$0")/.."
-T=$(realpath "${1:-build/terrobs}")
-JOBS=${2:-$(nproc)}
-S=${TOB_SHARED:-../shared/data}
-W=${TOB_BENCH_DIR:-/tmp/terrobs-bench-atlas}
-[ -x "$T" ] || { echo "build terrobs first (cmake --build build)" >&2; exit 1; }
-[ -d "$S/communes_france" ] || { echo "no $S/communes_france" >&2; exit 1; }
-mkdir -p "$W"
-OBS="$W/france.sqlite"
-
 . bench/france_store.sh
-[ -f "$W/ready" ] || build_store
+france_store "${1:-build/terrobs}"
+JOBS=${2:-$(nproc)}
 # Communes in their département too, for --within departement:NN.
 if [ ! -f "$W/ready-dep" ]; then
     "$T" -q relate "$OBS" --child commune --parent departement --spatial

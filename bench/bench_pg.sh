@@ -16,16 +16,9 @@
 # bench_atlas.sh).
 set -eu
 cd "$(dirname "$0")/.."
-T=$(realpath "${1:-build/terrobs}")
-J=${2:-2}
-S=${TOB_SHARED:-../shared/data}
-W=${TOB_BENCH_DIR:-/tmp/terrobs-bench-atlas}
-[ -x "$T" ] || { echo "build terrobs first (cmake --build build)" >&2; exit 1; }
-[ -d "$S/communes_france" ] || { echo "no $S/communes_france" >&2; exit 1; }
-mkdir -p "$W"
-OBS="$W/france.sqlite"
 . bench/france_store.sh
-[ -f "$W/ready" ] || build_store
+france_store "${1:-build/terrobs}"
+J=${2:-2}
 . bench/pg_cluster.inc
 pg_cluster_start
 P=$PG_CLUSTER_TMP

@@ -1,5 +1,8 @@
 # france_store.sh - sourced by bench/bench_*.sh: build_store makes the France
-# store $OBS with $T from $S (../shared/data), in $W. Benchmarks only.
+# store $OBS with $T from $S (../shared/data), in $W; france_store TERROBS
+# sets those four (W from $TOB_BENCH_DIR, default /tmp/terrobs-bench-atlas;
+# S from $TOB_SHARED) and builds the store unless it is ready. Benchmarks
+# only; sourced from the repository's root.
 # The store: the 1,255 EPCIs (2026), the 35,357 communes (2018 shapes) each
 # related to the EPCI holding its point on surface, départements dissolved
 # from the communes, the Insee comparateur's indicators (COG 2024 codes: the
@@ -39,4 +42,15 @@ EOF
         --columns superficie_km2,population_2021,population_2015,menages_2021,pop_15_64_chomage_2021,pop_15_64_active_2021
     "$T" -q aggregate "$OBS" --from commune --to epci
     touch "$W/ready"
+}
+
+france_store() {
+    T=$(realpath "$1")
+    S=${TOB_SHARED:-../shared/data}
+    W=${TOB_BENCH_DIR:-/tmp/terrobs-bench-atlas}
+    [ -x "$T" ] || { echo "build terrobs first (cmake --build build)" >&2; exit 1; }
+    [ -d "$S/communes_france" ] || { echo "no $S/communes_france" >&2; exit 1; }
+    mkdir -p "$W"
+    OBS="$W/france.sqlite"
+    [ -f "$W/ready" ] || build_store
 }
