@@ -6,6 +6,8 @@
 
 #include <gdal.h>
 
+#include <pthread.h>
+
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -190,6 +192,47 @@ static void test_sha256(void **state)
                              "b00361a396177a9cb410ff61f20015ad");
 }
 
+typedef struct foreign_use {
+    tob_store_t *st;
+    tob_status_t status;
+    int null_stmt;
+    char message[TOB_ERROR_MESSAGE_MAX];
+} foreign_use_t;
+
+static void *prepare_elsewhere(void *arg)
+{
+    foreign_use_t *u = arg;
+    tob_error_t err;
+    tob_error_clear(&err);
+    db_stmt_t *stmt = (db_stmt_t *)&err; /* not NULL before */
+    u->status = db_prepare(u->st, "SELECT 1", &stmt, &err);
+    u->null_stmt = stmt == NULL;
+    snprintf(u->message, sizeof u->message, "%s", err.message);
+    return NULL;
+}
+
+/* A connection serves the thread that opened it: another thread's
+ * statement is refused, not run on it (on PostgreSQL two threads on one
+ * socket hung a site's worker), and the owner's work goes on. */
+static void test_refuses_foreign_thread(void **state)
+{
+    (void)state;
+    char path[4096];
+    tob_test_path(path, sizeof path, "thread.sqlite");
+    tob_error_t err;
+    tob_error_clear(&err);
+    foreign_use_t u = {0};
+    assert_int_equal(tob_store_create(path, 2154, 1, &u.st, &err), TOB_OK);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, prepare_elsewhere, &u), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(u.status, TOB_ERR_STORE);
+    assert_true(u.null_stmt);
+    assert_non_null(strstr(u.message, "a thread that did not open it"));
+    assert_int_equal(query_int(u.st, "SELECT 41 + 1"), 42);
+    tob_store_close(u.st);
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -201,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_level_names),
         cmocka_unit_test(test_level_view_and_source),
         cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_refuses_foreign_thread),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     GDALDestroyDriverManager();

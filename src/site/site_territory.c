@@ -587,7 +587,7 @@ static tob_status_t put_contract_links(page_ctx_t *c, FILE *fp,
                                        const tob_report_t *r, tob_error_t *err)
 {
     db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(c->run->st, SQL_CONTRACT_NAMES, &s, err);
+    tob_status_t status = db_prepare(c->st, SQL_CONTRACT_NAMES, &s, err);
     if (status != TOB_OK)
         return status;
     int any = 0;

@@ -64,9 +64,23 @@ static int prepare_pg(tob_store_t *st, const char *sql, int try,
     return 0;
 }
 
+/* A connection serves the thread that opened it: PostgreSQL's would mix
+ * two threads' messages on one socket (a worker once hung so), SQLite's
+ * would read outside the worker's snapshot. Each worker opens its own. */
+static int foreign_thread(const tob_store_t *st)
+{
+    return !pthread_equal(st->owner, pthread_self());
+}
+
 tob_status_t db_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt,
                         tob_error_t *err)
 {
+    if (foreign_thread(st)) {
+        *stmt = NULL;
+        return tob_error_set(err, TOB_ERR_STORE,
+                             "internal error: a store connection used by a"
+                             " thread that did not open it");
+    }
     int rc = st->engine == DIALECT_PG ? prepare_pg(st, sql, 0, stmt)
                                       : prepare_lite(st, sql, stmt);
     if (rc == SQLITE_NOMEM || rc == -2)
@@ -78,6 +92,12 @@ tob_status_t db_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt,
 
 int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt)
 {
+    if (foreign_thread(st)) { /* no error to say it with: never silent */
+        fputs("terrobs: internal error: a store connection used by a thread"
+              " that did not open it\n",
+              stderr);
+        abort();
+    }
     if (st->engine == DIALECT_PG)
         return prepare_pg(st, sql, 1, stmt) == 0;
     return prepare_lite(st, sql, stmt) == SQLITE_OK;

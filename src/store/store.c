@@ -242,6 +242,7 @@ static tob_status_t connect_as(const char *path, const char *uri, int flags,
         free(st);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
+    st->owner = pthread_self();
     if (sqlite3_open_v2(uri != NULL ? uri : path, &st->db, flags, NULL) !=
         SQLITE_OK) {
         tob_status_t s = st->db != NULL

@@ -7,6 +7,7 @@
 #include "dialect.h"
 #include "terrobs/store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 struct pg_conn;
@@ -31,6 +32,7 @@ struct tob_store {
     unsigned pg_analyzed;  /* PostgreSQL: store_vacuumed tables a bulk write
                               of this transaction analyzed (bit i) */
     char pg_dealloc[1024]; /* PostgreSQL: "DEALLOCATE a; ..." not sent yet */
+    pthread_t owner;       /* the thread that opened it, its only user */
 };
 
 /* Makes level name's view (QGIS's and ogrinfo's layer), registered for

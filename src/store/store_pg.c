@@ -206,6 +206,7 @@ static tob_status_t connect_pg(const char *name, tob_store_t **out,
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
     st->engine = DIALECT_PG;
+    st->owner = pthread_self();
     char schema[64], *conninfo = NULL;
     tob_status_t s = split_name(name, &conninfo, schema, err);
     if (s == TOB_OK && (st->schema = strdup(schema)) == NULL)
