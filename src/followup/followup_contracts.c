@@ -3,6 +3,7 @@
 #include "terrobs/followup.h"
 
 #include "base/plural_fr.h"
+#include "followup_places.h"
 #include "import/projects_place.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
@@ -426,24 +427,27 @@ static tob_status_t find_territory(tob_store_t *st, const char *level,
     return s;
 }
 
+/* Each contract's id and territory (its latest vintage, 0 if none). */
+static const char SQL_CONTRACT_PLACES[] =
+    "SELECT c.id, (SELECT t.id FROM territory t WHERE t.level ="
+    " c.territory_level AND t.code = c.territory_code ORDER BY"
+    " t.vintage DESC LIMIT 1) FROM contract c ORDER BY c.code";
+
 /* Contract ids whose territory is `target` or lies inside it. */
 static tob_status_t contracts_inside(tob_store_t *st, tob_id_t target,
                                      const char *level, tob_id_t **ids,
                                      size_t *n, tob_error_t *err)
 {
     db_stmt_t *q = NULL;
+    projects_above_t *above = NULL;
     *ids = NULL;
     *n = 0;
-    tob_status_t s =
-        db_prepare(st,
-                   "SELECT c.id, (SELECT t.id FROM territory t WHERE t.level ="
-                   " c.territory_level AND t.code = c.territory_code ORDER BY"
-                   " t.vintage DESC LIMIT 1) FROM contract c ORDER BY c.code",
-                   &q, err);
+    tob_status_t s = db_prepare(st, SQL_CONTRACT_PLACES, &q, err);
+    if (s == TOB_OK)
+        s = projects_above_open(st, level, &above, err);
     while (s == TOB_OK && db_step(q) == DB_ROW) {
         tob_id_t at = db_column_int64(q, 1);
-        if (at == 0 ||
-            (at != target && projects_territory_above(st, at, level) != target))
+        if (at == 0 || (at != target && projects_above(above, at) != target))
             continue;
         tob_id_t *grown = realloc(*ids, (*n + 1) * sizeof *grown);
         if (grown == NULL) {
@@ -453,7 +457,61 @@ static tob_status_t contracts_inside(tob_store_t *st, tob_id_t target,
         *ids = grown;
         (*ids)[(*n)++] = db_column_int64(q, 0);
     }
+    projects_above_close(above);
     db_finalize(q);
+    return s;
+}
+
+/* The code of territory id into set, if it is of level (0 is none). */
+static tob_status_t add_code(db_stmt_t *code_of, const char *level, tob_id_t id,
+                             tob_codeset_t *set, tob_error_t *err)
+{
+    if (id == 0)
+        return TOB_OK;
+    tob_status_t s = TOB_OK;
+    long long first = 0;
+    db_bind_int64(code_of, 1, id);
+    db_bind_text(code_of, 2, level);
+    if (db_step(code_of) == DB_ROW)
+        s = codeset_add(set, db_column_str(code_of, 0), id, &first, err);
+    db_reset(code_of);
+    return s;
+}
+
+tob_status_t followup_contract_codes(tob_store_t *st, const char *level,
+                                     tob_codeset_t **out, tob_error_t *err)
+{
+    db_stmt_t *q = NULL, *code_of = NULL;
+    projects_above_t *above = NULL;
+    tob_codeset_t *set = NULL;
+    *out = NULL;
+    tob_status_t s = codeset_create(&set, err);
+    if (s == TOB_OK)
+        s = db_prepare(st, SQL_CONTRACT_PLACES, &q, err);
+    if (s == TOB_OK)
+        s = db_prepare(st,
+                       "SELECT code FROM territory WHERE id = ?1"
+                       " AND level = ?2",
+                       &code_of, err);
+    if (s == TOB_OK)
+        s = projects_above_open(st, level, &above, err);
+    int rc = DB_DONE;
+    while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
+        tob_id_t at = db_column_int64(q, 1);
+        s = add_code(code_of, level, at, set,
+                     err); /* a contract of the level */
+        if (s == TOB_OK && at != 0)
+            s = add_code(code_of, level, projects_above(above, at), set, err);
+    }
+    if (s == TOB_OK && rc != DB_DONE)
+        s = db_fail(st, "reading the contracts", err);
+    projects_above_close(above);
+    db_finalize(code_of);
+    db_finalize(q);
+    if (s == TOB_OK)
+        *out = set;
+    else
+        codeset_destroy(set);
     return s;
 }
 

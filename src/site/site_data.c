@@ -6,6 +6,7 @@
 #include "site_internal.h"
 
 #include "carnet/carnet_fmt.h"
+#include "followup/followup_places.h"
 #include "map/classes.h"
 #include "store/db.h"
 #include "terrobs/cells.h"
@@ -193,6 +194,9 @@ static tob_status_t list_levels(site_run_t *run, tob_error_t *err)
         status = tob_territory_vintage(run->st, name, 0, &lv->vintage, err);
         if (status == TOB_OK)
             status = level_label(run, lv, err);
+        if (status == TOB_OK)
+            status = followup_contract_codes(run->st, name, &lv->contract_codes,
+                                             err);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -417,6 +421,7 @@ void site_data_free(site_run_t *run)
         }
         free(lv->series);
         site_topo_destroy(lv->topo);
+        codeset_destroy(lv->contract_codes);
     }
     free(run->levels);
     free(run->vars);

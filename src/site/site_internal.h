@@ -4,6 +4,7 @@
 #ifndef TERROBS_SITE_INTERNAL_H
 #define TERROBS_SITE_INTERNAL_H
 
+#include "base/codeset.h"
 #include "site_geom.h"
 #include "terrobs/site.h"
 #include "terrobs/store.h"
@@ -48,6 +49,8 @@ typedef struct site_level {
     site_topo_t *topo; /* NULL when the level has no geometry */
     double tol;        /* simplification, store CRS units */
     int max_zoom;
+    /* the codes whose page follows contracts (followup_places.h) */
+    tob_codeset_t *contract_codes;
 } site_level_t;
 
 /* A file of the site, relative to out_dir, and its size. */

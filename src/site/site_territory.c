@@ -37,7 +37,6 @@ static const char SQL_COMMUNES[] =
     " ON m.parent = down.id WHERE m.kind = 'member' AND down.depth < 8)"
     " SELECT DISTINCT t.code FROM down JOIN territory t ON t.id = down.id"
     " WHERE t.level = 'commune' AND down.depth > 0 ORDER BY t.code";
-static const char SQL_HAS_CONTRACTS[] = "SELECT count(*) FROM contract";
 static const char SQL_CONTRACT_NAMES[] =
     "SELECT code, name FROM contract ORDER BY code";
 /* The communes down the memberships, the territory itself if it is one,
@@ -62,7 +61,6 @@ typedef struct page_ctx {
     size_t n_members;
     tob_members_t expected; /* its membership source's count, if any */
     char dep_level[TOB_LEVEL_NAME_MAX + 1], dep_code[64], dep_name[256];
-    int has_contracts;
     /* the département's values, kept while pages of its communes follow
      * one another (computed from its members, they are not cheap) */
     char cached_dep[64];
@@ -612,7 +610,9 @@ static tob_status_t put_contract_links(page_ctx_t *c, FILE *fp,
 
 static tob_status_t put_contracts(page_ctx_t *c, FILE *fp, tob_error_t *err)
 {
-    if (!c->has_contracts)
+    /* Most pages have none, said without asking (followup_places.h). */
+    if (c->lv->contract_codes == NULL ||
+        codeset_find(c->lv->contract_codes, c->lv->terrs[c->i].code) == 0)
         return TOB_OK;
     int y, m, d;
     tob_error_t ignored;
@@ -759,11 +759,7 @@ tob_status_t site_write_territories(site_run_t *run, tob_store_t *st,
         free(c.dep_values);
         return tob_error_set(err, TOB_ERR_NOMEM, "out of memory");
     }
-    db_stmt_t *s = NULL;
-    tob_status_t status = db_prepare(st, SQL_HAS_CONTRACTS, &s, err);
-    if (status == TOB_OK && db_step(s) == DB_ROW)
-        c.has_contracts = db_column_int(s, 0) > 0;
-    db_finalize(s);
+    tob_status_t status = TOB_OK;
     c.n_groups = evo_groups(run, lv, &c.groups);
     size_t done = 0;
     for (c.i = first; status == TOB_OK && c.i < last; c.i++) {

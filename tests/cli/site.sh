@@ -4,6 +4,9 @@
 # licence, a rerun that rewrites nothing, a change that rewrites only what
 # it touches, bad options refused with the site unchanged; then a real
 # browser (tests/cli/site_browser.py: headless Chromium through Selenium).
+# On PostGIS (cli_site_pg), the site is also made from a SpatiaLite copy of
+# the store: the same files, byte for byte, but for the store's name; the
+# browser checks then run once, on SpatiaLite's.
 . "$TOB_SRC/tests/cli/lib.sh"
 
 PY=/usr/bin/python3 # Debian's, with python3-selenium
@@ -13,35 +16,68 @@ $PY -c 'import selenium' 2>/dev/null ||
     fail "python3-selenium is missing: run tools/install-deps.sh --test"
 
 EX="$TOB_SRC/layers/examples"
-OBS=obs.sqlite
+OBS=$(new_store obs)
 {
-    $T init $OBS
-    $T load $OBS "$LAYERS/departements.layer"
-    $T load $OBS "$LAYERS/epci.layer"
-    $T load $OBS "$LAYERS/communes-nord.layer"
-    $T load $OBS "$LAYERS/communes-calais.layer" --append
-    $T relate $OBS --child commune --parent epci
-    $T relate $OBS --child commune --parent departement --spatial
-    $T zone $OBS "$LAYERS/scot-nord.csv"
-    $T import $OBS territories "$LAYERS/data/qpv2024-communes.csv" \
+    $T init "$OBS"
+    $T load "$OBS" "$LAYERS/departements.layer"
+    $T load "$OBS" "$LAYERS/epci.layer"
+    $T load "$OBS" "$LAYERS/communes-nord.layer"
+    $T load "$OBS" "$LAYERS/communes-calais.layer" --append
+    $T relate "$OBS" --child commune --parent epci
+    $T relate "$OBS" --child commune --parent departement --spatial
+    $T zone "$OBS" "$LAYERS/scot-nord.csv"
+    $T import "$OBS" territories "$LAYERS/data/qpv2024-communes.csv" \
         --level qpv --code code_qp --name lib_qp --vintage 2024 \
         --parent-level commune --parent-key insee_com
-    $T import $OBS variables "$LAYERS/variables.csv"
-    $T import $OBS indicators "$LAYERS/data/indicateurs-communes.csv" \
+    $T import "$OBS" variables "$LAYERS/variables.csv"
+    $T import "$OBS" indicators "$LAYERS/data/indicateurs-communes.csv" \
         --level commune --key insee_com --year 2021 --cog-from 2018 \
         --passage "$LAYERS/data/passage-2018-2026.csv" --partial-merges
-    $T aggregate $OBS --from commune --to epci
-    $T import $OBS contracts "$EX/fictif-cambresis-contrat.csv"
-    $T import $OBS projects "$EX/fictif-cambresis-projets.csv"
-    $T import $OBS gup-sites "$EX/fictif-calais-gup-sites.csv"
-    $T import $OBS gup-actions "$EX/fictif-calais-gup-actions.csv"
-    $T import $OBS gup-reports "$EX/fictif-calais-gup-signalements.csv"
+    $T aggregate "$OBS" --from commune --to epci
+    $T import "$OBS" contracts "$EX/fictif-cambresis-contrat.csv"
+    $T import "$OBS" projects "$EX/fictif-cambresis-projets.csv"
+    $T import "$OBS" gup-sites "$EX/fictif-calais-gup-sites.csv"
+    $T import "$OBS" gup-actions "$EX/fictif-calais-gup-actions.csv"
+    $T import "$OBS" gup-reports "$EX/fictif-calais-gup-signalements.csv"
 } >store.log 2>&1 || fail "building the store: $(tail -3 store.log)"
 
-$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord" \
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord" \
     2>err1.txt || fail "site failed: $(cat err1.txt)"
 assert_contains err1.txt "site: 4 levels"
 assert_contains err1.txt "0 unchanged kept, 0 removed"
+case "$OBS" in
+PG:*)
+    $T -q copy "$OBS" lite.sqlite
+    $T site lite.sqlite -o site-lite --date 31/12/2015 \
+        --title "Observatoire du Nord" 2>err-lite.txt ||
+        fail "site of the SpatiaLite copy failed: $(cat err-lite.txt)"
+    # the store is named in the downloads' metadata and the GeoPackages
+    # (and so the downloads page may give another size for those)
+    diff -r -x .site-state -x '*.gpkg' site-lite site >engines.txt || true
+    grep -v -e '^diff ' -e '^[0-9][0-9,]*[acd][0-9,]*$' -e '^---$' \
+        -e '^[<>] observatoire;' \
+        -e '^[<>] <li><a href="dl/[a-z]*\(-metadonnees\.csv\|\.gpkg\)" download>.* ([0-9,]* [km]o)</li>$' \
+        engines.txt >engines-other.txt || true
+    [ ! -s engines-other.txt ] ||
+        fail "the site differs between the engines: $(head -4 engines-other.txt)"
+    grep -q '^> observatoire;"terrobs_test, schema ' engines.txt ||
+        fail "the PostGIS site does not name its store"
+    # each layer of each GeoPackage, as CSV with WKT, but that name
+    for f in site/dl/*.gpkg; do
+        layers=$(ogrinfo -q -ro "$f" | sed 's/^[0-9]*: \([^ ]*\).*/\1/')
+        [ -n "$layers" ] || fail "$f has no layer"
+        for layer in $layers; do
+            for side in site site-lite; do
+                ogr2ogr -f CSV -lco GEOMETRY=AS_WKT /vsistdout/ \
+                    "$side/dl/${f#site/dl/}" "$layer" |
+                    grep -v '^observatoire,' >"$side.csv"
+            done
+            [ -s site.csv ] && cmp -s site.csv site-lite.csv ||
+                fail "layer $layer of $f differs between the engines"
+        done
+    done
+    ;;
+esac
 
 # The files of a static site; Leaflet from Debian with its licence.
 for f in index.html suivi.html telechargements.html assets/site.js \
@@ -75,7 +111,7 @@ ogrinfo -ro -q site/dl/commune.gpkg >/dev/null 2>&1 ||
 # funding, late projects), linked from suivi.html and from its territory.
 C=site/f/contrat-CT59-CAMBRESIS.html
 [ -s $C ] || fail "no page for the Cambrésis contract"
-$T report $OBS contracts --level scot --code S59-CA --date 31/12/2015 \
+$T report "$OBS" contracts --level scot --code S59-CA --date 31/12/2015 \
     >contracts.txt 2>&1 || fail "report contracts: $(cat contracts.txt)"
 for want in "91 projets engagés sur 280" "$(grep '^Coût des projets engagés' contracts.txt)" \
     "$(grep '^Projets en retard au' contracts.txt | head -1)" \
@@ -98,7 +134,7 @@ grep -q '<title id="evo-0-t">Population municipale (base 100 en 2015)</title>' $
     fail "the chart has no title"
 grep -q '<desc id="evo-0-d">.*Cambrai : 33.004.habitants en 2015' $P ||
     fail "the chart's description lacks Cambrai's values"
-$T carnet $OBS --level commune --code 59122 -o cambrai.pdf --date 31/12/2015 \
+$T carnet "$OBS" --level commune --code 59122 -o cambrai.pdf --date 31/12/2015 \
     >/dev/null 2>&1 || fail "carnet of Cambrai failed"
 norm() { sed 's/\xc2\xa0/ /g; s/  */ /g; s/^ //; s/ $//'; }
 # the rows after the table's caption and header, up to a blank line
@@ -115,9 +151,9 @@ cmp -s evo-carnet.txt evo-site.txt ||
 
 # --carnets: territory pages link their PDF carnet from an atlas folder.
 printf '59122\n' >codes.txt
-$T atlas $OBS --level commune --codes codes.txt -o atlas -j 1 \
+$T atlas "$OBS" --level commune --codes codes.txt -o atlas -j 1 \
     --date 31/12/2015 >/dev/null 2>&1 || fail "atlas of Cambrai failed"
-$T site $OBS -o sitec --levels commune --carnets atlas --date 31/12/2015 \
+$T site "$OBS" -o sitec --levels commune --carnets atlas --date 31/12/2015 \
     >/dev/null 2>errc.txt || fail "site --carnets failed: $(cat errc.txt)"
 grep -q 'href="../../../atlas/59122-cambrai.pdf">Carnet de territoire (PDF)' \
     sitec/t/commune/59122.html || fail "Cambrai's page does not link its carnet"
@@ -128,7 +164,7 @@ fi
 # A page per GUP site, at a date with signalements: the dashboard of
 # `terrobs report gup` (per volet, open and closed, median delay, late
 # actions, per referent), linked from suivi.html.
-$T site $OBS -o site25 --levels commune --date 31/12/2025 >/dev/null \
+$T site "$OBS" -o site25 --levels commune --date 31/12/2025 >/dev/null \
     2>err25.txt || fail "site at 2025 failed: $(cat err25.txt)"
 tail -n +2 "$EX/fictif-calais-gup-sites.csv" | cut -d';' -f1,2 >sites.txt
 [ "$(wc -l <sites.txt)" -eq 3 ] || fail "expected 3 GUP sites"
@@ -137,7 +173,7 @@ while IFS=';' read -r code name; do
     [ -s "$P" ] || fail "no page for GUP site $code"
     grep -qF "href=\"f/gup-$code.html\">$name</a>" site25/suivi.html ||
         fail "suivi.html does not link $code"
-    $T report $OBS gup --site "$code" --date 31/12/2025 >gup.txt
+    $T report "$OBS" gup --site "$code" --date 31/12/2025 >gup.txt
     summary=$(grep '^Situation au 31/12/2025 : ' gup.txt)
     case $summary in *" signalements reçus, "*" ouverts, "*" clos ; délai médian de clôture : "*" jours.") ;;
     *) fail "$code: unexpected summary '$summary'" ;; esac
@@ -159,13 +195,13 @@ done <sites.txt
 # values and pages it changes, not Leaflet or the geometry.
 find site -type f -exec stat -c '%n %Y.%y' {} + | sort >before.txt
 sleep 1
-$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord" \
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord" \
     2>err2.txt || fail "rerun failed: $(cat err2.txt)"
 assert_contains err2.txt " 0 written, "
 assert_contains err2.txt "inputs unchanged: nothing recomputed"
 find site -type f -exec stat -c '%n %Y.%y' {} + | sort >after.txt
 cmp -s before.txt after.txt || fail "a rerun rewrote files: $(diff before.txt after.txt | head -4)"
-$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
     2>err3.txt || fail "retitled run failed"
 grep -q "geo.js" site/.site-state || fail "no .site-state"
 find site -type f -newer after.txt >changed.txt || true
@@ -176,32 +212,38 @@ grep -q "index.html" changed.txt || fail "a new title did not rewrite index.html
 
 # A file deleted by hand is noticed, and made again (alone).
 rm site/t/commune/59122.html
-$T site $OBS -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
     2>err4.txt || fail "rerun after a deletion failed"
 assert_contains err4.txt " 1 written, "
 [ -s site/t/commune/59122.html ] || fail "the deleted page is not made again"
 
 # --jobs: the same files whatever the number of threads.
-$T site $OBS -o site-j1 --date 31/12/2015 --jobs 1 2>j1.txt ||
+$T site "$OBS" -o site-j1 --date 31/12/2015 --jobs 1 2>j1.txt ||
     fail "--jobs 1 failed: $(cat j1.txt)"
-$T site $OBS -o site-j3 --date 31/12/2015 --jobs 3 2>j3.txt ||
+$T site "$OBS" -o site-j3 --date 31/12/2015 --jobs 3 2>j3.txt ||
     fail "--jobs 3 failed: $(cat j3.txt)"
 assert_contains j3.txt "with 3 jobs"
 diff -r site-j1 site-j3 >jobs-diff.txt ||
     fail "--jobs 3 wrote other files than --jobs 1: $(head -3 jobs-diff.txt)"
-run_fails 1 "--jobs '0' must be 1..256" $T site $OBS -o bad --jobs 0
+run_fails 1 "--jobs '0' must be 1..256" $T site "$OBS" -o bad --jobs 0
 
 # Bad options: refused, nothing written.
-run_fails 1 "-k '1' must be 2..12" $T site $OBS -o bad -k 1
-run_fails 2 "no variable 'nope'" $T site $OBS -o bad --variables nope
-run_fails 2 "no level 'canton'" $T site $OBS -o bad --levels canton
+run_fails 1 "-k '1' must be 2..12" $T site "$OBS" -o bad -k 1
+run_fails 2 "no variable 'nope'" $T site "$OBS" -o bad --variables nope
+run_fails 2 "no level 'canton'" $T site "$OBS" -o bad --levels canton
 [ ! -e bad ] || [ -z "$(ls -A bad)" ] || fail "a refused run wrote files"
-run_fails 2 "no leaflet.js" $T site $OBS -o bad --leaflet /nonexistent
+run_fails 2 "no leaflet.js" $T site "$OBS" -o bad --leaflet /nonexistent
 
-# The browser: map, legend, click, reference, search, console, network.
-$PY "$TOB_SRC/tests/cli/site_browser.py" "$TOB_TMP/site" \
-    "$LAYERS/data/indicateurs-communes.csv" "$TOB_TMP" ||
-    fail "browser checks failed"
+# The browser: map, legend, click, reference, search, console, network
+# (on PostGIS the files are SpatiaLite's, checked above: not twice).
+case "$OBS" in
+PG:*) ;;
+*)
+    $PY "$TOB_SRC/tests/cli/site_browser.py" "$TOB_TMP/site" \
+        "$LAYERS/data/indicateurs-communes.csv" "$TOB_TMP" ||
+        fail "browser checks failed"
+    ;;
+esac
 # One value changes (Cambrai's population): the values, the pages showing
 # it (Cambrai's, its ranks and the level's total on every commune page,
 # the EPCIs' and départements' sums) and the downloads are rewritten; the
@@ -209,13 +251,13 @@ $PY "$TOB_SRC/tests/cli/site_browser.py" "$TOB_TMP/site" \
 sed 's/^59122,Cambrai,18.18,31425,/59122,Cambrai,18.18,31426,/' \
     "$LAYERS/data/indicateurs-communes.csv" >changed.csv
 grep -q '^59122,Cambrai,18.18,31426,' changed.csv || fail "changed.csv"
-$T import $OBS indicators changed.csv --level commune --key insee_com \
+$T import "$OBS" indicators changed.csv --level commune --key insee_com \
     --year 2021 --cog-from 2018 --passage "$LAYERS/data/passage-2018-2026.csv" \
-    --partial-merges >import2.log 2>&1 && $T aggregate $OBS --from commune \
+    --partial-merges >import2.log 2>&1 && $T aggregate "$OBS" --from commune \
     --to epci >>import2.log 2>&1 || fail "re-import: $(tail -3 import2.log)"
 find site-j1 -type f -exec stat -c '%n %Y.%y' {} + | sort >before5.txt
 sleep 1
-$T site $OBS -o site-j1 --date 31/12/2015 2>err5.txt ||
+$T site "$OBS" -o site-j1 --date 31/12/2015 2>err5.txt ||
     fail "rerun after a change failed: $(cat err5.txt)"
 find site-j1 -type f -exec stat -c '%n %Y.%y' {} + | sort >after5.txt
 diff before5.txt after5.txt | sed -n 's/^> site-j1\/\([^ ]*\) .*/\1/p' \
