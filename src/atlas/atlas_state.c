@@ -1,10 +1,10 @@
 /* atlas_state.c - what a previous atlas run made: out_dir/.atlas-state
  * lists each carnet with the fingerprint of its inputs (terrobs version,
- * template, level, store provenance), the digest of its content and what
- * the index shows of it. A carnet is kept without composing it when its
- * fingerprint is unchanged and its file still there; composed again, it
- * is rewritten only when its digest changed; a territory gone from the
- * level has its carnet removed. */
+ * template, level, store provenance and data version), the digest of its
+ * content and what the index shows of it. A carnet is kept without composing it
+ * when its fingerprint is unchanged and its file still there; composed again,
+ * it is rewritten only when its digest changed; a territory gone from the level
+ * has its carnet removed. */
 #include "atlas_internal.h"
 
 #include "base/afile.h"
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* 3: the communes expected after those present ("102 sur 103"). */
@@ -43,6 +44,18 @@ tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
         status = db_fail(st, "reading provenance", err);
     }
     db_finalize(s);
+    /* Any write, provenance recorded or not (a name edited in QGIS); a
+     * store that cannot tell is never the same as last time: its carnets
+     * are composed again (and rewritten only if they changed). */
+    uint64_t version = 0;
+    if (db_data_version(st, &version))
+        h = hash_number(h, (long long)version);
+    else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        h = hash_number(hash_number(h, (long long)now.tv_sec),
+                        (long long)now.tv_nsec);
+    }
     char vintage[16];
     snprintf(vintage, sizeof vintage, "%d", run->vintage);
     h = hash_fnv_text(

@@ -16,4 +16,11 @@ uint64_t hash_fnv_text(uint64_t h, const char *s);
 /* Mixes len bytes of data into h (no separator). */
 uint64_t hash_fnv_bytes(uint64_t h, const void *data, size_t len);
 
+/* Mixes the decimal digits of v, then a separator, into h. */
+uint64_t hash_number(uint64_t h, long long v);
+
+/* Mixes a file's size and modification time (a mark if it is absent)
+ * into h: a change detector for files that are rewritten, not read. */
+uint64_t hash_file_stat(uint64_t h, const char *path);
+
 #endif

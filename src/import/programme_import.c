@@ -229,8 +229,8 @@ tob_status_t prog_unique(prog_ctx_t *c, size_t spec, const char *key,
     return s;
 }
 
-tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt, const char *doing,
-                       tob_error_t *err)
+tob_status_t prog_step_id(prog_ctx_t *c, db_stmt_t *stmt, const char *doing,
+                          tob_id_t *id, tob_error_t *err)
 {
     int rc = db_step(stmt);
     tob_status_t s = TOB_OK;
@@ -239,9 +239,17 @@ tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt, const char *doing,
         tob_error_at(err, tob_table_source(c->table),
                      tob_table_row_number(c->table), NULL);
     }
+    if (id != NULL)
+        *id = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
     db_reset(stmt);
     db_clear_bindings(stmt);
     return s;
+}
+
+tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt, const char *doing,
+                       tob_error_t *err)
+{
+    return prog_step_id(c, stmt, doing, NULL, err);
 }
 
 void prog_bind_text(db_stmt_t *stmt, int i, const char *text)

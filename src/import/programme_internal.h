@@ -100,6 +100,11 @@ TOB_NODISCARD tob_status_t prog_unique(prog_ctx_t *c, size_t spec,
 /* Steps a prepared statement that returns no row, then resets it. */
 TOB_NODISCARD tob_status_t prog_step(prog_ctx_t *c, db_stmt_t *stmt,
                                      const char *doing, tob_error_t *err);
+/* The same for an INSERT ... RETURNING id: *id is the new row's (0 if
+ * none). */
+TOB_NODISCARD tob_status_t prog_step_id(prog_ctx_t *c, db_stmt_t *stmt,
+                                        const char *doing, tob_id_t *id,
+                                        tob_error_t *err);
 
 /* Binds text, or NULL when text is "" (or NULL). */
 void prog_bind_text(db_stmt_t *stmt, int i, const char *text);

@@ -51,7 +51,8 @@ static tob_status_t project_prepare(prog_ctx_t *c, tob_error_t *err)
             " status_date, note, source_id, geom) VALUES (?1, ?2, ?3, ?4,"
             " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, CASE WHEN CAST(?14 AS "
             "REAL) IS NULL"
-            " THEN NULL ELSE Transform(MakePoint(?14, ?15, 4326), ?16) END)",
+            " THEN NULL ELSE Transform(MakePoint(?14, ?15, 4326), ?16) END)"
+            " RETURNING id",
             &k->insert, err);
     if (s == TOB_OK)
         s = db_prepare(c->st,
@@ -301,8 +302,8 @@ static tob_status_t project_insert(prog_ctx_t *c, const project_rec_t *r,
     prog_bind_double(ins, 14, r->lon);
     prog_bind_double(ins, 15, r->lat);
     db_bind_int(ins, 16, tob_store_srid(c->st));
-    tob_status_t s = prog_step(c, ins, "writing a project", err);
-    tob_id_t id = db_last_insert_id(c->st);
+    tob_id_t id = 0;
+    tob_status_t s = prog_step_id(c, ins, "writing a project", &id, err);
     if (s == TOB_OK && !isnan(r->lon) && !point_stored(c, id)) {
         /* Transform() gives NULL when PROJ cannot reproject. */
         tob_error_set(err, TOB_ERR_PROJ,

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "terrobs-site-state 2"
@@ -26,40 +27,6 @@
 static const char SQL_PROVENANCE[] =
     "SELECT coalesce(max(loaded_at), ''), count(*), coalesce(max(id), 0)"
     " FROM source";
-
-static uint64_t hash_number(uint64_t h, long long v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%lld", v);
-    return hash_fnv_text(h, text);
-}
-
-/* The size and modification time of a file (nothing if absent): the
- * store's file and journal catch any write, provenance recorded or not. */
-static uint64_t hash_stat(uint64_t h, const char *path)
-{
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return hash_fnv_text(h, "-");
-    h = hash_number(h, (long long)sb.st_size);
-    h = hash_number(h, (long long)sb.st_mtim.tv_sec);
-    return hash_number(h, (long long)sb.st_mtim.tv_nsec);
-}
-
-/* A SQLite WAL: recreated empty by readers (so not its time), its size
- * and 32-byte header tell what it holds beyond the main file. */
-static uint64_t hash_wal(uint64_t h, const char *path)
-{
-    unsigned char head[32] = {0};
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return hash_fnv_text(h, "-");
-    size_t n = fread(head, 1, sizeof head, fp);
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    fclose(fp);
-    return hash_number(hash_fnv_bytes(h, head, n), size);
-}
 
 static int by_text(const void *a, const void *b)
 {
@@ -138,17 +105,15 @@ static uint64_t hash_store(site_run_t *run, uint64_t h, tob_error_t *err,
         *status = db_fail(run->st, "reading provenance", err);
     }
     db_finalize(s);
-    if (!tob_store_is_pg(run->st)) {
-        char side[4200];
-        const char *path = run->opts->store_path;
-        h = hash_stat(h, path);
-        /* the WAL's size and header (its salts change at each reset) */
-        snprintf(side, sizeof side, "%s-wal", path);
-        h = hash_wal(h, side);
-        snprintf(side, sizeof side, "%s-journal", path);
-        h = hash_stat(h, side);
-    }
-    return h;
+    /* Any write, provenance recorded or not (QGIS, psql, sqlite3); a store
+     * that cannot tell is never the same as last time: recomputed. */
+    uint64_t version = 0;
+    if (db_data_version(run->st, &version))
+        return hash_number(h, (long long)version);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    h = hash_number(h, (long long)now.tv_sec);
+    return hash_number(h, (long long)now.tv_nsec);
 }
 
 static void free_list(site_made_t *list, size_t n)
@@ -237,7 +202,7 @@ tob_status_t site_state_begin(site_run_t *run, const char *leaflet,
                                                 "LICENSE"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", leaflet, leaflet_files[i]);
-        h = hash_stat(h, path);
+        h = hash_file_stat(h, path);
     }
     tob_status_t status;
     h = hash_store(run, h, err, &status);

@@ -363,13 +363,6 @@ long long db_changes(tob_store_t *st)
     return sqlite3_changes(db_sqlite(st));
 }
 
-tob_id_t db_last_insert_id(tob_store_t *st)
-{
-    if (st->engine == DIALECT_PG)
-        return pg_last_insert_id(st);
-    return sqlite3_last_insert_rowid(db_sqlite(st));
-}
-
 int db_in_transaction(tob_store_t *st)
 {
     if (st->engine == DIALECT_PG)

@@ -14,6 +14,7 @@
 #include "terrobs/store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A prepared statement of one store's connection; borrowed from nothing,
  * finalized by its owner with db_finalize() (NULL is a no-op). */
@@ -43,6 +44,15 @@ TOB_NODISCARD tob_status_t db_prepare(tob_store_t *st, const char *sql,
 /* Prepares SQL that may fail for a reason the caller handles (a table an
  * older store lacks): 1 and *stmt on success, 0 and NULL otherwise. */
 int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt);
+
+/* The store's data version: a number that changes whenever its data may
+ * have changed, through terrobs or any other writer (QGIS, psql, sqlite3):
+ * on SpatiaLite from the file's and its journal's sizes and times and the
+ * WAL's header; on PostgreSQL from the schema's change counter (a sequence
+ * its tables' statement triggers advance). 1 and *version, or 0 when the
+ * store cannot tell (a PostGIS schema made before the counter, a role not
+ * granted it): the caller then recomputes what it would have kept. */
+int db_data_version(tob_store_t *st, uint64_t *version);
 
 /* Fills err from the connection's last error: "<doing>: <engine message>".
  * Call it at once after the failing call. Returns TOB_ERR_SQLITE. */
@@ -86,9 +96,10 @@ int db_column_type(db_stmt_t *s, int i);
 int db_column_count(db_stmt_t *s);
 const char *db_column_name(db_stmt_t *s, int i);
 
-/* Rows changed by the last statement, and the last inserted row id. */
+/* Rows changed by the last statement. A new row's id comes from its
+ * INSERT ... RETURNING id: on PostgreSQL lastval() would give the change
+ * counter's (store_pg.c), which the tables' triggers advance after. */
 long long db_changes(tob_store_t *st);
-tob_id_t db_last_insert_id(tob_store_t *st);
 /* Whether a transaction is open on the connection. */
 int db_in_transaction(tob_store_t *st);
 

@@ -125,16 +125,6 @@ int pg_in_transaction(tob_store_t *st)
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-long long pg_last_insert_id(tob_store_t *st)
-{
-    PGresult *r = PQexec(conn(st), "SELECT lastval()");
-    long long id = 0;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        id = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return id;
-}
-
 static int has_word(const char *sql, const char *word)
 {
     size_t n = strlen(word);

@@ -44,7 +44,6 @@ const char *pg_errmsg(tob_store_t *st);
 /* Replaces each occurrence of secret (a password; NULL: none) in s by ***. */
 void pg_scrub(char *s, const char *secret);
 void pg_set_error(tob_store_t *st, const char *msg);
-long long pg_last_insert_id(tob_store_t *st);
 int pg_in_transaction(tob_store_t *st);
 
 /* EWKB (PostGIS) -> SpatiaLite BLOB-Geometry; malloc'd, NULL when the

@@ -202,7 +202,7 @@ tob_status_t tob_store_add_source(tob_store_t *st,
         "INSERT INTO source (kind, path, layer, level, vintage, n_items,"
         " checksum, loaded_at, terrobs_version, details)"
         " VALUES (?, ?, ?, ?, ?, ?, ?,"
-        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?)",
+        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?) RETURNING id",
         &stmt, err);
     if (s != TOB_OK)
         return s;
@@ -216,10 +216,10 @@ tob_status_t tob_store_add_source(tob_store_t *st,
     bind_opt_text(stmt, 7, rec->checksum);
     db_bind_text_static(stmt, 8, tob_version());
     bind_opt_text(stmt, 9, rec->details);
-    if (db_step(stmt) != DB_DONE)
+    if (db_step(stmt) != DB_ROW)
         s = db_fail(st, "recording provenance", err);
     else if (id != NULL)
-        *id = db_last_insert_id(st);
+        *id = db_column_int64(stmt, 0);
     db_finalize(stmt);
     return s;
 }

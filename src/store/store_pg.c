@@ -272,6 +272,26 @@ static tob_status_t exec_ddl(tob_store_t *st, const char *ddl, tob_error_t *err)
 }
 
 /* The schema's objects, inside the caller's transaction. */
+/* The schema's change counter (db_data_version()): every statement that
+ * writes a table of the schema, whoever sends it (terrobs, QGIS, psql),
+ * advances tob_data_version, so a site or an atlas knows whether what it
+ * made from the store is still true. A sequence, not a row: never locked,
+ * so concurrent writers do not wait for each other, and advanced by
+ * rolled-back statements too (a rerun then recomputes, never misses a
+ * change). The function runs as the store's owner, so editors need no
+ * right on the sequence. */
+static const char TOB_PG_CHANGES_SQL[] =
+    "CREATE SEQUENCE tob_data_version;"
+    "CREATE FUNCTION tob_data_changed() RETURNS trigger LANGUAGE plpgsql"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS"
+    " $$BEGIN PERFORM nextval(format('%I.tob_data_version',"
+    " TG_TABLE_SCHEMA)); RETURN NULL; END$$;"
+    "DO $$DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables"
+    " WHERE schemaname = current_schema() LOOP EXECUTE format('CREATE"
+    " TRIGGER tob_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tob_data_changed()', t); END LOOP;"
+    " END$$";
+
 static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
                                 tob_error_t *err)
 {
@@ -322,6 +342,8 @@ static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
              TOB_STORE_SCHEMA_VERSION);
     if (s == TOB_OK && pg_exec(st, sql) != 0)
         s = pg_fail(st, "creating the geometry column", TOB_ERR_STORE, err);
+    if (s == TOB_OK && pg_exec(st, TOB_PG_CHANGES_SQL) != 0)
+        s = pg_fail(st, "creating the change counter", TOB_ERR_STORE, err);
     return s;
 }
 
@@ -543,6 +565,33 @@ static tob_status_t check_store(tob_store_t *st, tob_error_t *err)
     return s;
 }
 
+static int has_changes(tob_store_t *st)
+{
+    char *have = query_value(st, "SELECT to_regclass('tob_data_version')");
+    int known = have != NULL;
+    free(have);
+    return known;
+}
+
+/* A schema made before the change counter gets it at its first opening
+ * for writing, as SQLite files get their upgrades (under the writers'
+ * lock, looked at again: two first writers at once add it once). A role
+ * that may write rows but not create in the schema goes on without it:
+ * its sites and atlases are then recomputed at each run, never kept
+ * stale. */
+static void ensure_changes(tob_store_t *st)
+{
+    if (has_changes(st))
+        return;
+    int ok = pg_exec(st, "BEGIN") == 0 &&
+             pg_exec(st, "SELECT pg_advisory_xact_lock("
+                         "hashtext('terrobs.' || current_schema()))") == 0;
+    ok = ok && (has_changes(st) || pg_exec(st, TOB_PG_CHANGES_SQL) == 0);
+    if (!ok || pg_exec(st, "COMMIT") != 0)
+        pg_exec(st, "ROLLBACK");
+    st->pg_error[0] = '\0';
+}
+
 tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
                            tob_store_t **out, tob_error_t *err)
 {
@@ -560,6 +609,8 @@ tob_status_t pg_store_open(const char *name, tob_store_mode_t mode,
     if (s == TOB_OK && st->read_only &&
         pg_exec(st, "SET default_transaction_read_only = on") != 0)
         s = pg_fail(st, "setting up the connection", TOB_ERR_IO, err);
+    if (s == TOB_OK && !st->read_only)
+        ensure_changes(st);
     return hand_over(st, s, st->path, out, err);
 }
 
@@ -600,15 +651,17 @@ tob_status_t tob_store_grant_reader(tob_store_t *st, const char *role,
     char sql[1024];
     /* Only the schema and what it holds, now and later: USAGE on it,
      * SELECT on its tables and views, and the same on the tables this
-     * user creates there later (a new level's view). */
+     * user creates there later (a new level's view); SELECT on its
+     * sequences, for the change counter a reader's site or atlas reads. */
     snprintf(sql, sizeof sql,
              "BEGIN;"
              "GRANT USAGE ON SCHEMA \"%s\" TO %s;"
              "GRANT SELECT ON ALL TABLES IN SCHEMA \"%s\" TO %s;"
+             "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \"%s\" TO %s;"
              "ALTER DEFAULT PRIVILEGES IN SCHEMA \"%s\" GRANT SELECT ON "
              "TABLES TO %s;"
              "COMMIT",
-             st->schema, q, st->schema, q, st->schema, q);
+             st->schema, q, st->schema, q, st->schema, q, st->schema, q);
     if (pg_exec(st, sql) != 0) {
         tob_status_t s = pg_fail(st, "granting read access", TOB_ERR_ARG, err);
         pg_exec(st, "ROLLBACK");

@@ -73,6 +73,21 @@ $T atlas "$OBS" --level epci -o atlas 2>err2.txt
 assert_contains err2.txt "0 written, $n up to date kept"
 $T atlas "$OBS" --level epci -o atlas --force 2>err3.txt
 assert_contains err3.txt "$n written, 0 up to date"
+# A name edited outside terrobs (QGIS, psql, sqlite3: no provenance
+# recorded) is seen: every carnet composed again, the one it names
+# rewritten with its new name (the same file name), the others kept as
+# they were.
+sql "$OBS" "UPDATE territory SET name = 'CA DU CAUDRÉSIS ET DU CATÉSIS'
+    WHERE level = 'epci' AND code = '200030633'" >/dev/null
+$T atlas "$OBS" --level epci -o atlas 2>err-edit.txt
+assert_contains err-edit.txt "1 written, 0 up to date kept, 0 failed, 0 removed, $((n - 1)) composed again with the same content"
+pdftotext atlas/200030633-ca-du-caudresis-et-du-catesis.pdf - |
+    grep -q "CA DU CAUDRÉSIS ET DU CATÉSIS" ||
+    fail "the edited name is not in its carnet"
+sql "$OBS" "UPDATE territory SET name = 'CA du Caudrésis et du Catésis'
+    WHERE level = 'epci' AND code = '200030633'" >/dev/null
+$T atlas "$OBS" --level epci -o atlas 2>err-back.txt
+assert_contains err-back.txt "1 written, 0 up to date kept"
 
 # New data (a reload without CA de Cambrai): all composed again, its
 # carnet gone; the others print nothing of Cambrai (no locator without

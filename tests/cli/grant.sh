@@ -66,4 +66,14 @@ for q in "DELETE FROM \"$s\".territory" \
 done
 assert_eq "$(sql "$OBS" "SELECT count(*) FROM territory WHERE name = 'x'")" 0 \
     "nothing written"
+# The store's change counter too, which a site or atlas made by the
+# reader reads to know whether its files are still true; the reader
+# cannot advance it.
+assert_eq "$(as_reader "SELECT count(*) FROM \"$s\".tob_data_version")" 1 \
+    "the change counter as the reader"
+set +e
+as_reader "SELECT nextval('\"$s\".tob_data_version')" >/dev/null 2>err.txt
+got=$?
+set -e
+[ "$got" -ne 0 ] || fail "the reader could advance the change counter"
 echo "grant.sh: ok"

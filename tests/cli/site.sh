@@ -210,6 +210,22 @@ if grep -Eq 'leaflet|geo\.js|values\.js' changed.txt; then
 fi
 grep -q "index.html" changed.txt || fail "a new title did not rewrite index.html"
 
+# A name edited outside terrobs (QGIS, psql, sqlite3: no provenance
+# recorded) is seen on both engines: recomputed, its page rewritten.
+sql "$OBS" "UPDATE territory SET name = 'CAMBRAI' WHERE level = 'commune'
+    AND code = '59122'" >/dev/null
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+    2>err-edit.txt || fail "rerun after an edit failed: $(cat err-edit.txt)"
+if grep -q "nothing recomputed" err-edit.txt; then
+    fail "an edit outside terrobs was not seen"
+fi
+grep -q "<h1>CAMBRAI" site/t/commune/59122.html ||
+    fail "Cambrai's page lacks its edited name"
+sql "$OBS" "UPDATE territory SET name = 'Cambrai' WHERE level = 'commune'
+    AND code = '59122'" >/dev/null
+$T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
+    2>/dev/null || fail "rerun after the name came back failed"
+
 # A file deleted by hand is noticed, and made again (alone).
 rm site/t/commune/59122.html
 $T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
@@ -274,4 +290,33 @@ n=$(wc -l <rewritten.txt)
 total=$(find site-j1 -type f | wc -l)
 [ "$n" -lt "$total" ] || fail "every file rewritten ($n of $total)"
 assert_contains err5.txt " $((n - 1)) written, " # .site-state aside
+# A PostGIS schema made before the change counter: its site is
+# recomputed at each run (not kept on provenance alone), and the first
+# command that opens it for writing adds the counter, after which a rerun
+# with nothing changed is kept again.
+case "$OBS" in
+PG:*)
+    psql -X -q -v ON_ERROR_STOP=1 "$(pg_conninfo "$OBS")" -c "SET search_path
+        = \"$(pg_schema "$OBS")\"; DROP FUNCTION tob_data_changed() CASCADE;
+        DROP SEQUENCE tob_data_version" 2>/dev/null
+    for run in 1 2; do
+        $T site "$OBS" -o site-j1 --date 31/12/2015 2>err-old.txt ||
+            fail "site of an older schema: $(cat err-old.txt)"
+        if grep -q "nothing recomputed" err-old.txt; then
+            fail "an older schema's site was kept on provenance alone"
+        fi
+    done
+    $T -q import "$OBS" variables "$LAYERS/variables.csv"
+    n_tables=$(sql "$OBS" "SELECT count(*) FROM pg_tables
+        WHERE schemaname = current_schema()")
+    [ "$n_tables" -ge 19 ] || fail "tables of the schema: '$n_tables'"
+    assert_eq "$(sql "$OBS" "SELECT count(*) FROM pg_trigger g JOIN pg_class c
+        ON c.oid = g.tgrelid WHERE g.tgname = 'tob_changed' AND
+        c.relnamespace = current_schema()::regnamespace")" "$n_tables" \
+        "tables counting changes after a write"
+    $T site "$OBS" -o site-j1 --date 31/12/2015 2>/dev/null
+    $T site "$OBS" -o site-j1 --date 31/12/2015 2>err-new.txt
+    assert_contains err-new.txt "inputs unchanged: nothing recomputed"
+    ;;
+esac
 echo "site: ok"
