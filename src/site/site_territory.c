@@ -452,8 +452,8 @@ static void put_members_map(page_ctx_t *c, FILE *fp)
                                                   : "Les ";
     fprintf(fp, "</svg><figcaption id=\"members-cap\">%s", article);
     html_put(fp, c->n_members == 1 && expected <= 1 ? "commune membre" : count);
-    fprintf(fp, "%s le tableau ci-dessous %s%s</figcaption></figure>\n",
-            *article ? " (" : " ;",
+    fprintf(fp, "%sle tableau ci-dessous %s%s</figcaption></figure>\n",
+            *article ? " (" : " ; ",
             c->n_members == 1 ? "la nomme" : "les liste", *article ? ")" : "");
 }
 

@@ -125,6 +125,10 @@ grep -q 'href="f/contrat-CT59-CAMBRESIS.html"' site/suivi.html ||
     fail "suivi.html does not link the contract's page"
 grep -q 'href="../../f/contrat-CT59-CAMBRESIS.html"' site/t/scot/S59-CA.html ||
     fail "the SCoT's page does not link its contract's page"
+# The members map's caption, as French writes it.
+grep -q '<figcaption id="members-cap">Les [0-9]* communes membres (le tableau ci-dessous les liste)</figcaption>' \
+    site/t/scot/S59-CA.html ||
+    fail "the SCoT's members caption: $(grep -o '<figcaption id="members-cap">[^<]*' site/t/scot/S59-CA.html)"
 # Evolution charts: inline SVG with its text alternative, and the table
 # of the carnet's evolution for the same territory, row for row.
 P=site/t/commune/59122.html
