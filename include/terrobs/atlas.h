@@ -61,6 +61,10 @@ typedef struct tob_atlas_report {
     tob_atlas_failure_t *failures; /* freed by tob_atlas_report_free() */
     double seconds;                /* wall time of the whole run */
     size_t jobs;                   /* threads used */
+    /* 1 when another session wrote to the store while it was read and the
+     * carnets may show it before and after (SQLite; PostgreSQL's workers
+     * share one snapshot); the next run composes them again. */
+    int store_changed;
 } tob_atlas_report_t;
 
 /* Makes out_dir if needed (not its parents), writes a

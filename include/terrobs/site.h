@@ -62,6 +62,10 @@ typedef struct tob_site_report {
     /* 1 when the inputs (store, options, terrobs) were those of the
      * previous run and its files all there: nothing was recomputed. */
     int up_to_date;
+    /* 1 when another session wrote to the store while it was read and the
+     * pages may show it before and after (SQLite; PostgreSQL's workers
+     * share one snapshot); the next run recomputes them. */
+    int store_changed;
 } tob_site_report_t;
 
 /* The folder Leaflet is copied from: opts->leaflet, else the one found

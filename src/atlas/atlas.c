@@ -212,17 +212,6 @@ static void finished(atlas_run_t *run, const atlas_entry_t *e)
     pthread_mutex_unlock(&run->lock);
 }
 
-/* Runs one constant statement, for a worker's read transaction; a
- * failure only costs speed, so it is not reported. */
-static void exec_quiet(tob_store_t *st, const char *sql)
-{
-    db_stmt_t *s = NULL;
-    if (db_try_prepare(st, sql, &s)) {
-        (void)db_step(s);
-        db_finalize(s);
-    }
-}
-
 /* A worker: its own store connection (and so its own SpatiaLite cache),
  * territories taken one at a time until none is left. Its reads run in
  * one transaction: every carnet sees the same store (an import made
@@ -237,10 +226,10 @@ static void *worker(void *arg)
     tob_status_t open_status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, &open_err);
     tob_values_t *vals = NULL;
-    if (open_status == TOB_OK) {
-        exec_quiet(st, "BEGIN");
+    if (open_status == TOB_OK)
+        open_status = db_join_shared_read(st, run->snapshot, &open_err);
+    if (open_status == TOB_OK)
         open_status = tob_values_open(st, &vals, &open_err);
-    }
     /* The store does not change within the transaction: the values made
      * from members (the département of a thousand communes) are computed
      * once a worker, not once a carnet. */
@@ -321,15 +310,22 @@ static int any_to_compose(const atlas_run_t *run)
 }
 
 /* Lists the territories, fingerprints the inputs and reads what an
- * earlier run made, on a connection of its own, closed before the workers
- * open theirs. */
+ * earlier run made, on a connection of its own whose read snapshot the
+ * workers join (run->reader, closed once they are done). The data version
+ * is read before the snapshot begins: a change committed in between makes
+ * the next run compose again, never keep what this one did not see. */
 static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
 {
     tob_store_t *st = NULL;
     tob_status_t status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, err);
-    if (status == TOB_OK)
-        exec_quiet(st, "BEGIN"); /* one snapshot, locks taken once */
+    run->reader = st;
+    if (status == TOB_OK) {
+        run->version_known = db_data_version(st, &run->version);
+        /* one snapshot, locks taken once */
+        status =
+            db_begin_shared_read(st, run->snapshot, sizeof run->snapshot, err);
+    }
     if (status == TOB_OK)
         status = list_territories(st, run, err);
     if (status == TOB_OK)
@@ -343,8 +339,6 @@ static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
     if (status == TOB_OK && any_to_compose(run))
         status = tob_carnet_peers_load(st, run->opts->tpl, run->opts->level,
                                        run->vintage, &run->peers, err);
-    tob_store_rollback(st);
-    tob_store_close(st);
     char thumbs[4096];
     if (status == TOB_OK)
         status = make_dir(run->opts->out_dir, err);
@@ -389,8 +383,22 @@ static tob_status_t fill_report(const atlas_run_t *run,
     return TOB_OK;
 }
 
+/* Whether another session changed the store while the workers read it,
+ * so that their carnets may show it before and after: never on PostgreSQL,
+ * whose workers read the caller's snapshot; on SQLite, when the data
+ * version moved (the next run composes again either way). */
+static int store_changed(const atlas_run_t *run)
+{
+    uint64_t now = 0;
+    return run->snapshot[0] == '\0' && run->version_known &&
+           db_data_version(run->reader, &now) && now != run->version;
+}
+
 static void free_run(atlas_run_t *run)
 {
+    if (run->reader != NULL)
+        tob_store_rollback(run->reader); /* nothing was written */
+    tob_store_close(run->reader);
     for (size_t i = 0; i < run->n_entries; i++) {
         free(run->entries[i].code);
         free(run->entries[i].name);
@@ -423,8 +431,11 @@ tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
     run.opts = opts;
     pthread_mutex_init(&run.lock, NULL);
     tob_status_t status = prepare(&run, err);
-    if (status == TOB_OK)
+    if (status == TOB_OK) {
+        db_test_pause_read();
         report->jobs = run_workers(&run);
+        report->store_changed = store_changed(&run);
+    }
     if (status == TOB_OK)
         status = atlas_write_index(&run, err);
     if (status == TOB_OK)

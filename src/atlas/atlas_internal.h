@@ -8,6 +8,7 @@
 #include "terrobs/store.h"
 
 #include <pthread.h>
+#include <stdint.h>
 
 #define ATLAS_FILE_MAX 192
 #define ATLAS_STATE_FILE ".atlas-state"
@@ -52,11 +53,18 @@ typedef struct atlas_run {
     size_t n_made;
     pthread_mutex_t lock; /* guards next, done and progress calls */
     size_t next, done;
+    /* The reading: the caller's connection, open until the workers are
+     * done, whose snapshot they join (db_begin_shared_read()); the
+     * store's data version read before it began (known 0: cannot tell). */
+    tob_store_t *reader;
+    char snapshot[64];
+    uint64_t version;
+    int version_known;
 } atlas_run_t;
 
 /* Reads the fingerprint of what carnets depend on: terrobs's version, the
- * template, the level and vintage, and the store's provenance (last load
- * or import and their count). */
+ * template, the level and vintage, the store's provenance (last load or
+ * import and their count) and run->version. */
 tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
                                tob_error_t *err);
 

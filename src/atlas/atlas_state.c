@@ -47,9 +47,8 @@ tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
     /* Any write, provenance recorded or not (a name edited in QGIS); a
      * store that cannot tell is never the same as last time: its carnets
      * are composed again (and rewritten only if they changed). */
-    uint64_t version = 0;
-    if (db_data_version(st, &version))
-        h = hash_number(h, (long long)version);
+    if (run->version_known)
+        h = hash_number(h, (long long)run->version);
     else {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);

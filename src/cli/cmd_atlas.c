@@ -155,6 +155,12 @@ static int summarize(const atlas_args_t *a, const tob_atlas_report_t *r)
                  r->n_territories
                      ? r->seconds * (double)r->jobs / (double)r->n_territories
                      : 0.0);
+    if (r->store_changed)
+        fprintf(stderr, "terrobs atlas: warning: the store changed while the"
+                        " atlas was made (another session wrote to it): its"
+                        " carnets may show it before and after the change;"
+                        " run the atlas again to make them all from the"
+                        " store as it is now\n");
     for (size_t i = 0; i < r->n_failed; i++) {
         char text[2048];
         fprintf(stderr, "terrobs: error: %s %s: %s\n", r->failures[i].code,

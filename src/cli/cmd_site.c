@@ -163,6 +163,13 @@ static int run(int argc, char **argv)
                 tob_cli_note(" (inputs unchanged: nothing recomputed)\n");
             else
                 tob_cli_note(" with %zu jobs\n", r.jobs);
+            if (r.store_changed)
+                fprintf(stderr,
+                        "terrobs site: warning: the store changed while the"
+                        " site was made (another session wrote to it): its"
+                        " pages may show it before and after the change;"
+                        " run the site again to make them all from the"
+                        " store as it is now\n");
         }
     }
     free(a.levels);

@@ -107,9 +107,8 @@ static uint64_t hash_store(site_run_t *run, uint64_t h, tob_error_t *err,
     db_finalize(s);
     /* Any write, provenance recorded or not (QGIS, psql, sqlite3); a store
      * that cannot tell is never the same as last time: recomputed. */
-    uint64_t version = 0;
-    if (db_data_version(run->st, &version))
-        return hash_number(h, (long long)version);
+    if (run->version_known)
+        return hash_number(h, (long long)run->version);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     h = hash_number(h, (long long)now.tv_sec);

@@ -54,6 +54,24 @@ int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt);
  * granted it): the caller then recomputes what it would have kept. */
 int db_data_version(tob_store_t *st, uint64_t *version);
 
+/* One read snapshot for a command's threads (an atlas', a site's): the
+ * caller's connection begins a read transaction and gives its snapshot
+ * (size >= 64), which workers' connections join while it is open. On
+ * PostgreSQL they all see the store as it was at the caller's BEGIN, an
+ * import committed meanwhile included in none (REPEATABLE READ,
+ * pg_export_snapshot()); SQLite cannot share one (snapshot ""): each
+ * BEGIN reads the store as it is at its first read, and the caller
+ * compares db_data_version() before and after to say so. */
+TOB_NODISCARD tob_status_t db_begin_shared_read(tob_store_t *st,
+                                                char *snapshot, size_t size,
+                                                tob_error_t *err);
+TOB_NODISCARD tob_status_t db_join_shared_read(tob_store_t *st,
+                                               const char *snapshot,
+                                               tob_error_t *err);
+/* The concurrency tests' stop in a reader (TOB_TEST_PAUSE_READ=FILE, see
+ * test_hook.c): after its read transaction began, before its workers. */
+void db_test_pause_read(void);
+
 /* Fills err from the connection's last error: "<doing>: <engine message>".
  * Call it at once after the failing call. Returns TOB_ERR_SQLITE. */
 tob_status_t db_fail(tob_store_t *st, const char *doing, tob_error_t *err);

@@ -1,6 +1,7 @@
 /* store_version.c - the store's data version (db.h): what changes when any
  * writer changes the store, terrobs or not, so that a site or an atlas
- * made from it knows whether it is still true. */
+ * made from it knows whether it is still true; and the read snapshot a
+ * site's or an atlas' workers share. */
 #include "base/hash.h"
 #include "db.h"
 #include "store_internal.h"
@@ -47,4 +48,44 @@ int db_data_version(tob_store_t *st, uint64_t *version)
     }
     db_finalize(q);
     return known;
+}
+
+tob_status_t db_begin_shared_read(tob_store_t *st, char *snapshot, size_t size,
+                                  tob_error_t *err)
+{
+    snapshot[0] = '\0';
+    if (st->engine != DIALECT_PG)
+        return tob_store_exec(st, "BEGIN", err);
+    tob_status_t s = tob_store_exec(st,
+                                    "BEGIN ISOLATION LEVEL REPEATABLE READ,"
+                                    " READ ONLY",
+                                    err);
+    db_stmt_t *q = NULL;
+    if (s == TOB_OK)
+        s = db_prepare(st, "SELECT pg_export_snapshot()", &q, err);
+    if (s == TOB_OK && db_step(q) == DB_ROW)
+        snprintf(snapshot, size, "%s", db_column_str(q, 0));
+    else if (s == TOB_OK)
+        s = db_fail(st, "sharing the read snapshot", err);
+    db_finalize(q);
+    return s;
+}
+
+tob_status_t db_join_shared_read(tob_store_t *st, const char *snapshot,
+                                 tob_error_t *err)
+{
+    if (st->engine != DIALECT_PG || snapshot[0] == '\0')
+        return tob_store_exec(st, "BEGIN", err);
+    /* a snapshot id is digits, hex and dashes: nothing to quote */
+    for (const char *p = snapshot; *p != '\0'; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F') ||
+              *p == '-'))
+            return tob_error_set(err, TOB_ERR_ARG, "bad snapshot '%s'",
+                                 snapshot);
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+             " SET TRANSACTION SNAPSHOT '%s'",
+             snapshot);
+    return tob_store_exec(st, sql, err);
 }

@@ -11,8 +11,14 @@
  *                           removed (the transaction stays open)
  *   TOB_TEST_COUNT=FILE     at each COMMIT, write the count of write
  *                           statements so far into FILE
- * (tests/cli/crash_safety.sh, tests/cli/pg_engine.sh). A test aid, not a
+ *   TOB_TEST_PAUSE_READ=FILE in an atlas or a site, once its read
+ *                           transaction began and before its workers
+ *                           open theirs, create FILE and wait until it is
+ *                           removed
+ * (tests/cli/crash_safety.sh, tests/cli/pg_engine.sh, tests/cli/atlas.sh,
+ * tests/cli/site.sh). A test aid, not a
  * feature: no user sets these. */
+#include "db.h"
 #include "store_internal.h"
 
 #include <glib.h>
@@ -29,7 +35,7 @@ static struct {
     int on;
     long long kill_write; /* 0: none */
     int kill_commit, kill_committed;
-    const char *pause, *count;
+    const char *pause, *count, *pause_read;
     atomic_llong writes;
 } hook;
 
@@ -40,16 +46,28 @@ static int hook_on(void)
         const char *kill = getenv("TOB_TEST_KILL");
         hook.pause = getenv("TOB_TEST_PAUSE");
         hook.count = getenv("TOB_TEST_COUNT");
+        hook.pause_read = getenv("TOB_TEST_PAUSE_READ");
         if (kill != NULL && strncmp(kill, "write:", 6) == 0)
             hook.kill_write = atoll(kill + 6);
         hook.kill_commit = kill != NULL && strcmp(kill, "commit") == 0;
         hook.kill_committed = kill != NULL && strcmp(kill, "committed") == 0;
         hook.on = hook.kill_write > 0 || hook.kill_commit ||
                   hook.kill_committed || hook.pause != NULL ||
-                  hook.count != NULL;
+                  hook.count != NULL || hook.pause_read != NULL;
         g_once_init_leave(&done, 1);
     }
     return hook.on;
+}
+
+/* Creates path and waits until the test removes it. */
+static void wait_removed(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f != NULL)
+        fclose(f);
+    const struct timespec tick = {0, 10000000};
+    while (access(path, F_OK) == 0)
+        nanosleep(&tick, NULL);
 }
 
 void test_hook_write(void)
@@ -80,12 +98,14 @@ void test_hook_commit(int done)
     if (hook.kill_commit)
         raise(SIGKILL);
     static atomic_int paused = 0;
-    if (hook.pause != NULL && atomic_exchange(&paused, 1) == 0) {
-        FILE *f = fopen(hook.pause, "w");
-        if (f != NULL)
-            fclose(f);
-        const struct timespec tick = {0, 10000000};
-        while (access(hook.pause, F_OK) == 0)
-            nanosleep(&tick, NULL);
-    }
+    if (hook.pause != NULL && atomic_exchange(&paused, 1) == 0)
+        wait_removed(hook.pause);
+}
+
+void db_test_pause_read(void)
+{
+    static atomic_int paused = 0;
+    if (hook_on() && hook.pause_read != NULL &&
+        atomic_exchange(&paused, 1) == 0)
+        wait_removed(hook.pause_read);
 }

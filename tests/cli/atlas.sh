@@ -89,6 +89,44 @@ sql "$OBS" "UPDATE territory SET name = 'CA du Caudrésis et du Catésis'
 $T atlas "$OBS" --level epci -o atlas 2>err-back.txt
 assert_contains err-back.txt "1 written, 0 up to date kept"
 
+# Another session writes while the atlas reads (held at the point where
+# its read began, before its workers open theirs: a test hook, not a
+# sleep). On PostgreSQL the workers join the caller's snapshot: every
+# carnet shows the store as it was, none the renamed EPCIs. SQLite cannot
+# share one: the run says the store changed, and the next run makes every
+# carnet again.
+pause="$TOB_TMP/pause-read"
+rm -f "$pause"
+TOB_TEST_PAUSE_READ="$pause" $T atlas "$OBS" --level epci -o atlas-snap \
+    --jobs 2 2>err-snap.txt &
+atlas_pid=$!
+i=0
+while [ ! -e "$pause" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$pause" ] || fail "the atlas did not reach its read pause"
+sql "$OBS" "UPDATE territory SET name = name || ' (renommée)'
+    WHERE level = 'epci'" >/dev/null
+rm "$pause"
+wait $atlas_pid || fail "atlas during a write: $(cat err-snap.txt)"
+renamed=$(for f in atlas-snap/*.pdf; do pdftotext "$f" -; done | grep -c "renommée" || true)
+case "$OBS" in
+PG:*)
+    assert_eq "$renamed" 0 "carnets showing the write made after the atlas began"
+    if grep -q "store changed" err-snap.txt; then
+        fail "PostgreSQL's atlas said the store changed"
+    fi
+    ;;
+*)
+    assert_contains err-snap.txt "warning: the store changed while the atlas was made"
+    ;;
+esac
+sql "$OBS" "UPDATE territory SET name = replace(name, ' (renommée)', '')
+    WHERE level = 'epci'" >/dev/null
+$T atlas "$OBS" --level epci -o atlas-snap 2>err-snap2.txt
+assert_contains err-snap2.txt "0 up to date kept"
+if grep -q "store changed" err-snap2.txt; then
+    fail "an atlas with no other writer said the store changed"
+fi
+
 # New data (a reload without CA de Cambrai): all composed again, its
 # carnet gone; the others print nothing of Cambrai (no locator without
 # départements), so none is rewritten.

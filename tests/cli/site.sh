@@ -230,6 +230,38 @@ sql "$OBS" "UPDATE territory SET name = 'Cambrai' WHERE level = 'commune'
 $T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
     2>/dev/null || fail "rerun after the name came back failed"
 
+# Another session writes while the site reads (held where its read
+# began, before its workers: a test hook): on PostgreSQL no page shows the
+# write (the workers join the caller's snapshot); on SQLite the run says
+# the store changed.
+pause="$TOB_TMP/pause-read"
+rm -f "$pause"
+TOB_TEST_PAUSE_READ="$pause" $T site "$OBS" -o site-snap --levels commune,epci \
+    --date 31/12/2015 --jobs 2 2>err-snap.txt &
+site_pid=$!
+i=0
+while [ ! -e "$pause" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$pause" ] || fail "the site did not reach its read pause"
+sql "$OBS" "UPDATE territory SET name = name || ' (renommée)'
+    WHERE level IN ('commune', 'epci')" >/dev/null
+rm "$pause"
+wait $site_pid || fail "site during a write: $(cat err-snap.txt)"
+case "$OBS" in
+PG:*)
+    if grep -rlq "renommée" site-snap/t; then
+        fail "pages show a write made after the site began: $(grep -rl renommée site-snap/t | head -3)"
+    fi
+    if grep -q "store changed" err-snap.txt; then
+        fail "PostgreSQL's site said the store changed"
+    fi
+    ;;
+*)
+    assert_contains err-snap.txt "warning: the store changed while the site was made"
+    ;;
+esac
+sql "$OBS" "UPDATE territory SET name = replace(name, ' (renommée)', '')
+    WHERE level IN ('commune', 'epci')" >/dev/null
+
 # A file deleted by hand is noticed, and made again (alone).
 rm site/t/commune/59122.html
 $T site "$OBS" -o site --date 31/12/2015 --title "Observatoire du Nord 2" \
