@@ -100,9 +100,7 @@ rm -f "$pause"
 TOB_TEST_PAUSE_READ="$pause" $T atlas "$OBS" --level epci -o atlas-snap \
     --jobs 2 2>err-snap.txt &
 atlas_pid=$!
-i=0
-while [ ! -e "$pause" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-[ -e "$pause" ] || fail "the atlas did not reach its read pause"
+wait_paused "$pause" $atlas_pid
 sql "$OBS" "UPDATE territory SET name = name || ' (renommée)'
     WHERE level = 'epci'" >/dev/null
 rm "$pause"

@@ -51,6 +51,18 @@ assert_eq() {
     [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
 
+# wait_paused FILE PID: waits until the command PID (run with a
+# TOB_TEST_PAUSE* hook naming FILE) has made FILE, i.e. is held at its
+# point; fails if it ends first or takes over 30 s.
+wait_paused() {
+    i=0
+    while [ ! -e "$1" ] && kill -0 "$2" 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    [ -e "$1" ] || fail "the command did not reach its pause ($1)"
+}
+
 # The engine of the stores new_store makes: TOB_TEST_ENGINE=pg (ctest's
 # *_pg tests) puts them in schemas of the throwaway PostgreSQL cluster that
 # TOB_TEST_PG names (a libpq connection string); else SpatiaLite files.

@@ -239,9 +239,7 @@ rm -f "$pause"
 TOB_TEST_PAUSE_READ="$pause" $T site "$OBS" -o site-snap --levels commune,epci \
     --date 31/12/2015 --jobs 2 2>err-snap.txt &
 site_pid=$!
-i=0
-while [ ! -e "$pause" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-[ -e "$pause" ] || fail "the site did not reach its read pause"
+wait_paused "$pause" $site_pid
 sql "$OBS" "UPDATE territory SET name = name || ' (renommée)'
     WHERE level IN ('commune', 'epci')" >/dev/null
 rm "$pause"
