@@ -227,7 +227,7 @@ static void *worker(void *arg)
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, &open_err);
     tob_values_t *vals = NULL;
     if (open_status == TOB_OK)
-        open_status = db_join_shared_read(st, run->snapshot, &open_err);
+        open_status = db_join_shared_read(st, &run->read, &open_err);
     if (open_status == TOB_OK)
         open_status = tob_values_open(st, &vals, &open_err);
     /* The store does not change within the transaction: the values made
@@ -310,22 +310,16 @@ static int any_to_compose(const atlas_run_t *run)
 }
 
 /* Lists the territories, fingerprints the inputs and reads what an
- * earlier run made, on a connection of its own whose read snapshot the
- * workers join (run->reader, closed once they are done). The data version
- * is read before the snapshot begins: a change committed in between makes
- * the next run compose again, never keep what this one did not see. */
+ * earlier run made, on a connection of its own whose read the workers
+ * join (run->reader, closed once they are done). */
 static tob_status_t prepare(atlas_run_t *run, tob_error_t *err)
 {
     tob_store_t *st = NULL;
     tob_status_t status =
         tob_store_open(run->opts->store_path, TOB_STORE_READ, &st, err);
     run->reader = st;
-    if (status == TOB_OK) {
-        run->version_known = db_data_version(st, &run->version);
-        /* one snapshot, locks taken once */
-        status =
-            db_begin_shared_read(st, run->snapshot, sizeof run->snapshot, err);
-    }
+    if (status == TOB_OK) /* one snapshot, locks taken once */
+        status = db_begin_shared_read(st, &run->read, err);
     if (status == TOB_OK)
         status = list_territories(st, run, err);
     if (status == TOB_OK)
@@ -383,17 +377,6 @@ static tob_status_t fill_report(const atlas_run_t *run,
     return TOB_OK;
 }
 
-/* Whether another session changed the store while the workers read it,
- * so that their carnets may show it before and after: never on PostgreSQL,
- * whose workers read the caller's snapshot; on SQLite, when the data
- * version moved (the next run composes again either way). */
-static int store_changed(const atlas_run_t *run)
-{
-    uint64_t now = 0;
-    return run->snapshot[0] == '\0' && run->version_known &&
-           db_data_version(run->reader, &now) && now != run->version;
-}
-
 static void free_run(atlas_run_t *run)
 {
     if (run->reader != NULL)
@@ -434,7 +417,7 @@ tob_status_t tob_atlas_run(const tob_atlas_options_t *opts,
     if (status == TOB_OK) {
         db_test_pause_read();
         report->jobs = run_workers(&run);
-        report->store_changed = store_changed(&run);
+        report->store_changed = db_shared_read_moved(run.reader, &run.read);
     }
     if (status == TOB_OK)
         status = atlas_write_index(&run, err);

@@ -4,11 +4,11 @@
 #ifndef TERROBS_ATLAS_INTERNAL_H
 #define TERROBS_ATLAS_INTERNAL_H
 
+#include "store/db.h"
 #include "terrobs/atlas.h"
 #include "terrobs/store.h"
 
 #include <pthread.h>
-#include <stdint.h>
 
 #define ATLAS_FILE_MAX 192
 #define ATLAS_STATE_FILE ".atlas-state"
@@ -53,18 +53,15 @@ typedef struct atlas_run {
     size_t n_made;
     pthread_mutex_t lock; /* guards next, done and progress calls */
     size_t next, done;
-    /* The reading: the caller's connection, open until the workers are
-     * done, whose snapshot they join (db_begin_shared_read()); the
-     * store's data version read before it began (known 0: cannot tell). */
+    /* The caller's connection, open until the workers are done, and the
+     * read they join (db_begin_shared_read()). */
     tob_store_t *reader;
-    char snapshot[64];
-    uint64_t version;
-    int version_known;
+    db_shared_read_t read;
 } atlas_run_t;
 
 /* Reads the fingerprint of what carnets depend on: terrobs's version, the
  * template, the level and vintage, the store's provenance (last load or
- * import and their count) and run->version. */
+ * import and their count) and what run->read saw of it. */
 tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
                                tob_error_t *err);
 

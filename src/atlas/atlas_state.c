@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* 3: the communes expected after those present ("102 sur 103"). */
@@ -47,14 +46,7 @@ tob_status_t atlas_fingerprint(tob_store_t *st, atlas_run_t *run,
     /* Any write, provenance recorded or not (a name edited in QGIS); a
      * store that cannot tell is never the same as last time: its carnets
      * are composed again (and rewritten only if they changed). */
-    if (run->version_known)
-        h = hash_number(h, (long long)run->version);
-    else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        h = hash_number(hash_number(h, (long long)now.tv_sec),
-                        (long long)now.tv_nsec);
-    }
+    h = db_shared_read_hash(&run->read, h);
     char vintage[16];
     snprintf(vintage, sizeof vintage, "%d", run->vintage);
     h = hash_fnv_text(

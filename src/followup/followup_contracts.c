@@ -498,8 +498,8 @@ tob_status_t followup_contract_codes(tob_store_t *st, const char *level,
     int rc = DB_DONE;
     while (s == TOB_OK && (rc = db_step(q)) == DB_ROW) {
         tob_id_t at = db_column_int64(q, 1);
-        s = add_code(code_of, level, at, set,
-                     err); /* a contract of the level */
+        /* a contract of the level, then where its territory lies */
+        s = add_code(code_of, level, at, set, err);
         if (s == TOB_OK && at != 0)
             s = add_code(code_of, level, projects_above(above, at), set, err);
     }

@@ -6,7 +6,6 @@
 #define _XOPEN_SOURCE 700 /* sysconf() */
 #include "site_internal.h"
 
-#include "store/db.h"
 #include "terrobs/cells.h"
 #include "terrobs/classify.h"
 #include "terrobs/followup.h"
@@ -224,7 +223,7 @@ static void *worker(void *arg)
     tob_status_t s =
         tob_store_open(p->run->opts->store_path, TOB_STORE_READ, &st, &err);
     if (s == TOB_OK)
-        s = db_join_shared_read(st, p->run->snapshot, &err);
+        s = db_join_shared_read(st, &p->run->read, &err);
     if (s == TOB_OK)
         s = tob_values_open(st, &vals, &err);
     if (s == TOB_OK) {
@@ -282,12 +281,8 @@ static tob_status_t write_site(site_run_t *run, const char *leaflet,
 {
     /* One read snapshot for the data and pages: the same store state
      * throughout (the workers join it on PostgreSQL), and no lock taken
-     * again for each of the many reads. The data version is read before
-     * it begins: a change committed in between makes the next run
-     * recompute, never keep what this one did not see. */
-    run->version_known = db_data_version(run->st, &run->version);
-    tob_status_t s =
-        db_begin_shared_read(run->st, run->snapshot, sizeof run->snapshot, err);
+     * again for each of the many reads. */
+    tob_status_t s = db_begin_shared_read(run->st, &run->read, err);
     if (s == TOB_OK)
         s = site_state_begin(run, leaflet, err);
     if (s == TOB_OK && site_state_current(run)) {
@@ -319,10 +314,8 @@ static tob_status_t write_site(site_run_t *run, const char *leaflet,
         s = write_pages(run, err);
     /* On SQLite the workers' reads began on their own: say when another
      * session wrote meanwhile (the next run recomputes either way). */
-    uint64_t now = 0;
     run->rep->store_changed =
-        s == TOB_OK && run->snapshot[0] == '\0' && run->version_known &&
-        db_data_version(run->st, &now) && now != run->version;
+        s == TOB_OK && db_shared_read_moved(run->st, &run->read);
     tob_error_t ignored;
     if (tob_store_exec(run->st, "COMMIT", &ignored) != TOB_OK)
         tob_store_rollback(run->st);

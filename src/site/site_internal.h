@@ -6,12 +6,12 @@
 
 #include "base/codeset.h"
 #include "site_geom.h"
+#include "store/db.h"
 #include "terrobs/site.h"
 #include "terrobs/store.h"
 #include "terrobs/values.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 
 #define SITE_STATE_FILE ".site-state"
@@ -80,12 +80,7 @@ typedef struct site_run {
     char before_fp[24], fingerprint[24];
     char today[16];
     const char *title;
-    /* the read snapshot the workers join (db_begin_shared_read()), and
-     * the store's data version read before it began (known 0: cannot
-     * tell) */
-    char snapshot[64];
-    uint64_t version;
-    int version_known;
+    db_shared_read_t read; /* the read the workers join */
 } site_run_t;
 
 /* ---- writing (site_out.c) ---------------------------------------------- */

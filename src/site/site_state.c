@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "terrobs-site-state 2"
@@ -107,12 +106,7 @@ static uint64_t hash_store(site_run_t *run, uint64_t h, tob_error_t *err,
     db_finalize(s);
     /* Any write, provenance recorded or not (QGIS, psql, sqlite3); a store
      * that cannot tell is never the same as last time: recomputed. */
-    if (run->version_known)
-        return hash_number(h, (long long)run->version);
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    h = hash_number(h, (long long)now.tv_sec);
-    return hash_number(h, (long long)now.tv_nsec);
+    return db_shared_read_hash(&run->read, h);
 }
 
 static void free_list(site_made_t *list, size_t n)

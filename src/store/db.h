@@ -54,20 +54,34 @@ int db_try_prepare(tob_store_t *st, const char *sql, db_stmt_t **stmt);
  * granted it): the caller then recomputes what it would have kept. */
 int db_data_version(tob_store_t *st, uint64_t *version);
 
-/* One read snapshot for a command's threads (an atlas', a site's): the
- * caller's connection begins a read transaction and gives its snapshot
- * (size >= 64), which workers' connections join while it is open. On
- * PostgreSQL they all see the store as it was at the caller's BEGIN, an
- * import committed meanwhile included in none (REPEATABLE READ,
- * pg_export_snapshot()); SQLite cannot share one (snapshot ""): each
- * BEGIN reads the store as it is at its first read, and the caller
- * compares db_data_version() before and after to say so. */
+/* One read for a command's threads (an atlas', a site's): the caller's
+ * connection begins it, the workers' connections join it while it is
+ * open. On PostgreSQL they all see the store as it was at the caller's
+ * BEGIN, an import committed meanwhile included in none (REPEATABLE READ,
+ * pg_export_snapshot()); SQLite cannot share one (snapshot ""): each BEGIN
+ * reads the store as it is at its first read, and db_shared_read_moved()
+ * says whether it changed meanwhile. The data version is read before the
+ * BEGIN: a change committed in between makes the next run recompute,
+ * never keep what this one did not see. */
+typedef struct db_shared_read {
+    char snapshot[64]; /* PostgreSQL's exported snapshot, "" on SQLite */
+    uint64_t version;  /* db_data_version() before the BEGIN */
+    int version_known;
+} db_shared_read_t;
+
 TOB_NODISCARD tob_status_t db_begin_shared_read(tob_store_t *st,
-                                                char *snapshot, size_t size,
+                                                db_shared_read_t *r,
                                                 tob_error_t *err);
 TOB_NODISCARD tob_status_t db_join_shared_read(tob_store_t *st,
-                                               const char *snapshot,
+                                               const db_shared_read_t *r,
                                                tob_error_t *err);
+/* Mixes what the read saw into a fingerprint h: its data version, or,
+ * when the store cannot tell, the time, so that the fingerprint never
+ * matches a later run's (what it made is recomputed, not kept). */
+uint64_t db_shared_read_hash(const db_shared_read_t *r, uint64_t h);
+/* 1 when another session wrote to the store while workers that could not
+ * share the read (SQLite) read it; st is the caller's connection. */
+int db_shared_read_moved(tob_store_t *st, const db_shared_read_t *r);
 /* The concurrency tests' stop in a reader (TOB_TEST_PAUSE_READ=FILE, see
  * test_hook.c): after its read transaction began, before its workers. */
 void db_test_pause_read(void);

@@ -271,7 +271,6 @@ static tob_status_t exec_ddl(tob_store_t *st, const char *ddl, tob_error_t *err)
                    : pg_fail(st, "creating tables", TOB_ERR_STORE, err);
 }
 
-/* The schema's objects, inside the caller's transaction. */
 /* The schema's change counter (db_data_version()): every statement that
  * writes a table of the schema, whoever sends it (terrobs, QGIS, psql),
  * advances tob_data_version, so a site or an atlas knows whether what it
@@ -292,6 +291,7 @@ static const char TOB_PG_CHANGES_SQL[] =
     " FOR EACH STATEMENT EXECUTE FUNCTION tob_data_changed()', t); END LOOP;"
     " END$$";
 
+/* The schema's objects, inside the caller's transaction. */
 static tob_status_t schema_body(tob_store_t *st, int srid, int replace,
                                 tob_error_t *err)
 {

@@ -7,6 +7,8 @@
 #include "store_internal.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 /* A SQLite WAL: recreated empty by readers (so not its time), its size
  * and 32-byte header tell what it holds beyond the main file. */
@@ -50,10 +52,11 @@ int db_data_version(tob_store_t *st, uint64_t *version)
     return known;
 }
 
-tob_status_t db_begin_shared_read(tob_store_t *st, char *snapshot, size_t size,
+tob_status_t db_begin_shared_read(tob_store_t *st, db_shared_read_t *r,
                                   tob_error_t *err)
 {
-    snapshot[0] = '\0';
+    memset(r, 0, sizeof *r);
+    r->version_known = db_data_version(st, &r->version);
     if (st->engine != DIALECT_PG)
         return tob_store_exec(st, "BEGIN", err);
     tob_status_t s = tob_store_exec(st,
@@ -64,16 +67,17 @@ tob_status_t db_begin_shared_read(tob_store_t *st, char *snapshot, size_t size,
     if (s == TOB_OK)
         s = db_prepare(st, "SELECT pg_export_snapshot()", &q, err);
     if (s == TOB_OK && db_step(q) == DB_ROW)
-        snprintf(snapshot, size, "%s", db_column_str(q, 0));
+        snprintf(r->snapshot, sizeof r->snapshot, "%s", db_column_str(q, 0));
     else if (s == TOB_OK)
         s = db_fail(st, "sharing the read snapshot", err);
     db_finalize(q);
     return s;
 }
 
-tob_status_t db_join_shared_read(tob_store_t *st, const char *snapshot,
+tob_status_t db_join_shared_read(tob_store_t *st, const db_shared_read_t *r,
                                  tob_error_t *err)
 {
+    const char *snapshot = r->snapshot;
     if (st->engine != DIALECT_PG || snapshot[0] == '\0')
         return tob_store_exec(st, "BEGIN", err);
     /* a snapshot id is digits, hex and dashes: nothing to quote */
@@ -82,10 +86,27 @@ tob_status_t db_join_shared_read(tob_store_t *st, const char *snapshot,
               *p == '-'))
             return tob_error_set(err, TOB_ERR_ARG, "bad snapshot '%s'",
                                  snapshot);
-    char sql[128];
+    char sql[96 + sizeof r->snapshot];
     snprintf(sql, sizeof sql,
              "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
              " SET TRANSACTION SNAPSHOT '%s'",
              snapshot);
     return tob_store_exec(st, sql, err);
+}
+
+uint64_t db_shared_read_hash(const db_shared_read_t *r, uint64_t h)
+{
+    if (r->version_known)
+        return hash_number(h, (long long)r->version);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return hash_number(hash_number(h, (long long)now.tv_sec),
+                       (long long)now.tv_nsec);
+}
+
+int db_shared_read_moved(tob_store_t *st, const db_shared_read_t *r)
+{
+    uint64_t now = 0;
+    return r->snapshot[0] == '\0' && r->version_known &&
+           db_data_version(st, &now) && now != r->version;
 }
